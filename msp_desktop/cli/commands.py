@@ -1,0 +1,213 @@
+"""The ``msp`` subcommands: each opens what it needs, calls the core, prints."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from msp_desktop.cli import output
+from msp_desktop.cli.passphrase import can_prompt_again, current_passphrase, new_passphrase
+from msp_desktop.errors import InvalidInput, WrongPassphrase
+from msp_desktop.model import Person
+from msp_desktop.model.schema import write_json_schemas
+from msp_desktop.paths import workspace_folder
+from msp_desktop.store import Workspace
+from msp_desktop.store.throttle import unlock_delay
+
+PROMPT_TRIES = 3
+
+
+def default_worker() -> str:
+    """The signed-in user's name, as the worker name when none is given."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "worker"
+
+
+def _folder(args: argparse.Namespace) -> Path:
+    return workspace_folder(getattr(args, "workspace", None))
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    """Unlock the workspace, re-asking at a prompt with a growing wait (S5)."""
+    folder = _folder(args)
+    passphrase_file = getattr(args, "passphrase_file", None)
+    failures = 0
+    while True:
+        passphrase = current_passphrase(passphrase_file)
+        try:
+            return Workspace.open(folder, passphrase)
+        except WrongPassphrase as exc:
+            failures += 1
+            if failures >= PROMPT_TRIES or not can_prompt_again(passphrase_file):
+                raise
+            print(f"msp: {exc.message}", file=sys.stderr)
+            time.sleep(unlock_delay(failures))
+
+
+def _parse_date(text: str | None, what: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"The {what} {text!r} is not a date like 1950-03-31.") from None
+
+
+def init(args: argparse.Namespace) -> int:
+    """``msp init``: create a workspace."""
+    folder = _folder(args)
+    passphrase = new_passphrase(args.passphrase_file, label="Choose a passphrase")
+    ws = Workspace.create(folder, passphrase, args.worker or default_worker())
+    ws.close()
+    print(f"Created an encrypted workspace in {folder}")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """``msp demo``: create a workspace with a fictional caseload."""
+    from msp_desktop.demo import fill_demo_caseload
+
+    folder = _folder(args)
+    passphrase = new_passphrase(args.passphrase_file, label="Choose a passphrase")
+    ws = Workspace.create(folder, passphrase, args.worker)
+    try:
+        people = fill_demo_caseload(ws)
+    finally:
+        ws.close()
+    print(f"Created a demo workspace with {people} fictional people in {folder}")
+    return 0
+
+
+def people_add(args: argparse.Namespace) -> int:
+    """``msp people add``: prints the new person's id."""
+    person = Person(
+        name=args.name,
+        preferred_name=args.preferred_name,
+        date_of_birth=_parse_date(args.dob, "date of birth"),
+        local_id=args.local_id,
+    )
+    ws = open_workspace(args)
+    try:
+        ws.people.add(person)
+    finally:
+        ws.close()
+    print(person.id)
+    return 0
+
+
+def people_list(args: argparse.Namespace) -> int:
+    """``msp people list``."""
+    ws = open_workspace(args)
+    try:
+        people = ws.people.search(args.search)
+    finally:
+        ws.close()
+    if args.json:
+        print(output.as_json(people))
+    elif people:
+        print(output.people_table(people))
+    else:
+        print("No people match." if args.search else "The caseload is empty.")
+    return 0
+
+
+def visits_list(args: argparse.Namespace) -> int:
+    """``msp visits list``."""
+    ws = open_workspace(args)
+    try:
+        visits = ws.visits.list(person_id=args.person)
+    finally:
+        ws.close()
+    if args.json:
+        print(output.as_json(visits))
+    elif visits:
+        print(output.visits_table(visits))
+    else:
+        print("No visits recorded.")
+    return 0
+
+
+def visits_show(args: argparse.Namespace) -> int:
+    """``msp visits show ID``."""
+    ws = open_workspace(args)
+    try:
+        record = ws.visits.get(args.id)
+        revisions = ws.visits.revisions(args.id)
+    finally:
+        ws.close()
+    document = output.visit_document(record, revisions)
+    if args.json:
+        print(output.as_json(document))
+    else:
+        v = record.visit
+        when = v.visit_date.isoformat() if v.visit_date else "(no date yet)"
+        print(f"Visit {v.id} on {when}: revision {record.info.revision}, {record.info.status}")
+        for r in revisions:
+            why = f" because {r.reason}" if r.reason else ""
+            print(f"  revision {r.revision}: {r.status}, by {r.author} at {r.created_at}{why}")
+    return 0
+
+
+def check(args: argparse.Namespace) -> int:
+    """``msp check``: exit 0 only when every check passes."""
+    ws = open_workspace(args)
+    try:
+        report = ws.check()
+    finally:
+        ws.close()
+    for name in report.checked:
+        print(f"checked: {name}")
+    if report.healthy:
+        print("The workspace is healthy.")
+        return 0
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(
+        "msp: the workspace failed its checks; do not export from it and contact support.",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def passwd(args: argparse.Namespace) -> int:
+    """``msp passwd``: rewrap the key under a new passphrase."""
+    folder = _folder(args)
+    old = current_passphrase(args.passphrase_file, prompt="Current passphrase")
+    new = new_passphrase(None, env_name="MSP_NEW_PASSPHRASE")
+    Workspace.change_passphrase(folder, old, new)
+    print("The passphrase has been changed. The records themselves were not touched.")
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    """``msp backup --to FILE``."""
+    ws = open_workspace(args)
+    try:
+        info = ws.backup(args.to)
+    finally:
+        ws.close()
+    print(f"Verified backup written to {info.path} (key file beside it).")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    """``msp restore --from FILE``."""
+    folder = _folder(args)
+    passphrase = current_passphrase(args.passphrase_file, prompt="Passphrase of the backup")
+    aside = Workspace.restore(folder, args.source, passphrase)
+    print(f"Restored the backup into {folder}. The previous files were kept in {aside}.")
+    return 0
+
+
+def schema(args: argparse.Namespace) -> int:
+    """``msp schema --out DIR``."""
+    paths = write_json_schemas(args.out)
+    for path in paths:
+        print(path)
+    return 0

@@ -1,0 +1,148 @@
+"""``msp``: the device command line. Thin: parse, call the core, print.
+
+Errors a worker can act on print one line, ``msp: <sentence>``, and exit non-zero;
+anything else is a bug, logged as a scrubbed traceback (no personal data) and
+reported in one line pointing at the log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from msp_desktop import __version__
+from msp_desktop.cli import commands
+from msp_desktop.errors import KnownError
+from msp_desktop.logs import configure_logging, scrubbed_traceback
+
+log = logging.getLogger("msp.cli")
+BUG_EXIT = 70
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        metavar="DIR",
+        help="workspace folder (default: $MSP_WORKSPACE, else your local data folder)",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        type=Path,
+        help="read the passphrase from FILE (owner-only); else $MSP_PASSPHRASE, else ask",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full ``msp`` argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="msp",
+        description="MSP Desktop: Making Safeguarding Personal records in an encrypted "
+        "workspace on this device.",
+    )
+    parser.add_argument("--version", action="version", version=f"msp {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(
+        name: str, help_text: str, run: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _add_common(p)
+        p.set_defaults(run=run)
+        return p
+
+    p = command("init", "Create a new encrypted workspace.", commands.init)
+    p.add_argument("--worker", default=None, help="your name as it appears on records")
+
+    p = command(
+        "demo",
+        "Create a new workspace filled with a fictional caseload, for training and trials.",
+        commands.demo,
+    )
+    p.add_argument("--worker", default="Demo Worker", help="the demo worker's name")
+
+    people = sub.add_parser("people", help="Add and find people on the caseload.")
+    people_sub = people.add_subparsers(dest="people_command", required=True, metavar="ACTION")
+    p = people_sub.add_parser("add", help="Add a person; prints the new id.")
+    _add_common(p)
+    p.add_argument("--name", required=True, help="full name")
+    p.add_argument("--preferred-name", default=None, help="the name they like to be called")
+    p.add_argument("--dob", default=None, metavar="YYYY-MM-DD", help="date of birth")
+    p.add_argument("--local-id", default=None, metavar="ID", help="the council's case id")
+    p.set_defaults(run=commands.people_add)
+    p = people_sub.add_parser("list", help="List people, optionally searching.")
+    _add_common(p)
+    p.add_argument("--search", default="", metavar="TEXT", help="name, preferred name or id")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=commands.people_list)
+
+    visits = sub.add_parser("visits", help="List and show visits.")
+    visits_sub = visits.add_subparsers(dest="visits_command", required=True, metavar="ACTION")
+    p = visits_sub.add_parser("list", help="List visits, newest first.")
+    _add_common(p)
+    p.add_argument("--person", default=None, metavar="ID", help="only this person's visits")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=commands.visits_list)
+    p = visits_sub.add_parser("show", help="Show one visit with its revisions.")
+    _add_common(p)
+    p.add_argument("id", metavar="ID", help="the visit id")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=commands.visits_show)
+
+    command(
+        "check",
+        "Check the workspace: encrypted pages, structure, links, audit chain. "
+        "Exit 0 only when healthy.",
+        commands.check,
+    )
+    command(
+        "passwd",
+        "Change the passphrase (new one from $MSP_NEW_PASSPHRASE or asked twice). "
+        "Only the key file is rewritten.",
+        commands.passwd,
+    )
+    p = command("backup", "Write a verified, encrypted backup.", commands.backup)
+    p.add_argument("--to", required=True, type=Path, metavar="FILE", help="the backup file")
+    p = command(
+        "restore",
+        "Put a verified backup in place; the current files are moved aside, not deleted.",
+        commands.restore,
+    )
+    p.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
+
+    p = sub.add_parser("schema", help="Write the JSON Schemas of the records (for the office).")
+    p.add_argument("--out", required=True, type=Path, metavar="DIR")
+    p.set_defaults(run=commands.schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``msp``; returns the exit code (also used as the console script)."""
+    log_path = configure_logging()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KnownError as exc:
+        log.info("known error %s", type(exc).__name__)
+        print(f"msp: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("msp: stopped; anything already saved is kept.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last guard: a bug, logged without data
+        log.error("unexpected error\n%s", scrubbed_traceback(exc))
+        where = f" Details (without personal data) are in {log_path}." if log_path else ""
+        print(
+            f"msp: an unexpected error stopped the command; saved records are safe.{where}",
+            file=sys.stderr,
+        )
+        return BUG_EXIT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Turning records into what the command line prints: tables for people, JSON for tools."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from typing import Any
+
+from msp_desktop.store import PersonSummary, RevisionInfo, VisitRecord, VisitSummary
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def as_json(value: Any) -> str:
+    """JSON text for dataclasses, dates and plain values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    elif isinstance(value, list):
+        value = [
+            dataclasses.asdict(v) if dataclasses.is_dataclass(v) and not isinstance(v, type) else v
+            for v in value
+        ]
+    return json.dumps(_plain(value), indent=2, ensure_ascii=False)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain left-aligned text table."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def people_table(people: list[PersonSummary]) -> str:
+    """The caseload as a table."""
+    rows = [
+        [
+            p.id,
+            p.name,
+            p.preferred_name or "",
+            p.local_id or "",
+            p.date_of_birth.isoformat() if p.date_of_birth else "",
+            p.open_stage or "",
+        ]
+        for p in people
+    ]
+    return table(["ID", "NAME", "PREFERRED", "LOCAL ID", "BORN", "STAGE"], rows)
+
+
+def visits_table(visits: list[VisitSummary]) -> str:
+    """Visits as a table."""
+    rows = [
+        [
+            v.id,
+            v.visit_date.isoformat() if v.visit_date else "(no date)",
+            v.person_name,
+            str(v.revision),
+            v.status,
+        ]
+        for v in visits
+    ]
+    return table(["ID", "DATE", "PERSON", "REV", "STATUS"], rows)
+
+
+def visit_document(record: VisitRecord, revisions: list[RevisionInfo]) -> dict[str, Any]:
+    """One visit as JSON-ready data: the current revision's content and every revision."""
+    return {
+        "id": record.visit.id,
+        "revision": record.info.revision,
+        "status": record.info.status,
+        "visit": record.visit.model_dump(mode="json"),
+        "revisions": [dataclasses.asdict(r) for r in revisions],
+    }

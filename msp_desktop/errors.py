@@ -1,0 +1,78 @@
+"""Errors a person can act on, as opposed to bugs.
+
+A ``KnownError`` carries one plain sentence for the person at the keyboard and an
+exit code for the command line. Anything that is not a ``KnownError`` is a bug: the
+command line logs its traceback and says so, without showing personal data.
+"""
+
+from __future__ import annotations
+
+
+class KnownError(Exception):
+    """An error with a plain-English sentence the person can act on."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class WorkspaceMissing(KnownError):
+    """There is no workspace where one was expected."""
+
+    exit_code = 3
+
+
+class WorkspaceExists(KnownError):
+    """A workspace is already there; creating another would destroy records."""
+
+    exit_code = 3
+
+
+class WrongPassphrase(KnownError):
+    """The passphrase does not unlock this workspace."""
+
+    exit_code = 4
+
+
+class WorkspaceDamaged(KnownError):
+    """The key is right but the files are damaged; nothing was changed."""
+
+    exit_code = 5
+
+
+class UnsupportedBuild(KnownError):
+    """The SQLCipher library is not the build the app was checked against."""
+
+    exit_code = 6
+
+
+class WorkspaceBusy(KnownError):
+    """Another program has the workspace open for writing."""
+
+    exit_code = 7
+
+
+class RecordNotFound(KnownError):
+    """No record has the id that was asked for."""
+
+    exit_code = 8
+
+
+class RecordReadOnly(KnownError):
+    """A finalised record cannot be changed in place."""
+
+    exit_code = 9
+
+
+class InvalidInput(KnownError):
+    """What was typed or passed is not acceptable, with the reason."""
+
+    exit_code = 2
+
+
+class StorageFull(KnownError):
+    """The disk is full or failing; the last saved state is intact."""
+
+    exit_code = 10

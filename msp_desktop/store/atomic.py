@@ -1,0 +1,61 @@
+"""Atomic, owner-only file writes (S11).
+
+Files outside SQLite (keyslots, backups list, later bundles and exported PDFs) are
+written to a temporary file in the same folder, made owner-only before any byte is
+written, flushed to disk, then renamed over the target. A crash or a full disk leaves
+either the old file or the new one, never a mixture and never a partial file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from pathlib import Path
+
+from msp_desktop.errors import StorageFull
+
+OWNER_ONLY = 0o600
+
+
+def fsync_directory(folder: Path) -> None:
+    """Make a rename inside ``folder`` durable (a no-op where the OS cannot)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: bytes, *, mode: int = OWNER_ONLY) -> None:
+    """Replace ``path`` with ``data`` atomically; the file is created owner-only.
+
+    Raises ``StorageFull`` when the disk is full or failing; the old file, if any,
+    is then untouched and no temporary file is left behind.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_directory(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
+            raise StorageFull(
+                f"Could not save {path.name}: the disk is full or failing. "
+                "Nothing was changed; free some space and try again."
+            ) from exc
+        raise

@@ -1,0 +1,158 @@
+"""Verified backups (S12) and the record of them kept beside the workspace.
+
+A backup is an encrypted copy of the database (same raw key) written next to its
+destination, reopened with the key and checked (both integrity checks, equal row
+counts in every table, equal ``user_version``) and only then renamed into place. A
+copy of the key file goes beside it as ``<backup>.keys.json`` so the backup opens
+with the passphrase of the day it was made even if the laptop's workspace is lost.
+``backups.json`` in the workspace lists verified backups (paths and times, no
+personal data), so a damaged workspace can point the worker at the newest one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from msp_desktop.errors import StorageFull, WorkspaceDamaged
+from msp_desktop.store.atomic import OWNER_ONLY, fsync_directory, write_atomic
+from msp_desktop.store.clock import utc_now
+from msp_desktop.store.connection import (
+    DatabaseErrors,
+    cipher_integrity_problems,
+    integrity_problems,
+    open_encrypted,
+)
+from msp_desktop.store.database import Database
+
+BACKUPS_LIST = "backups.json"
+KEYS_SUFFIX = ".keys.json"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A verified backup: where it is, when it was made, what it holds."""
+
+    path: str
+    created_at: str
+    user_version: int
+    row_counts: dict[str, int]
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    """Rows in every ordinary table (FTS shadow tables included), by table name."""
+    names = [
+        str(r[0])
+        for r in db.all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
+    # Names come from sqlite_master itself, quoted, never from outside input.
+    return {name: int(db.scalar(f'SELECT count(*) FROM "{name}"')) for name in names}  # noqa: S608
+
+
+def verify_copy(
+    path: Path, raw_key: bytes, counts: dict[str, int] | None, user_version: int | None
+) -> tuple[dict[str, int], int]:
+    """Open a copy with the key and prove it is whole; raise ``WorkspaceDamaged`` if not.
+
+    With ``counts`` and ``user_version`` given, the copy must also match them (a new
+    backup against its source). Returns the copy's row counts and schema version.
+    """
+    try:
+        copy = Database(open_encrypted(path, raw_key))
+    except WorkspaceDamaged as exc:
+        raise WorkspaceDamaged(f"The backup {path.name} did not verify: {exc.message}") from exc
+    try:
+        if cipher_integrity_problems(copy.connection) or integrity_problems(copy.connection):
+            raise WorkspaceDamaged(
+                f"The backup {path.name} did not verify: its pages failed the checks."
+            )
+        found_counts = row_counts(copy)
+        found_version = int(copy.scalar("PRAGMA user_version"))
+    except DatabaseErrors:
+        raise WorkspaceDamaged(
+            f"The backup {path.name} did not verify: it cannot be read."
+        ) from None
+    finally:
+        copy.close()
+    if user_version is not None and found_version != user_version:
+        raise WorkspaceDamaged(f"The backup {path.name} did not verify: its schema differs.")
+    if counts is not None and found_counts != counts:
+        raise WorkspaceDamaged(f"The backup {path.name} did not verify: its record counts differ.")
+    return found_counts, found_version
+
+
+def _remove_quietly(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
+
+
+def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path) -> BackupInfo:
+    """Write a verified backup of ``db`` to ``dest``; nothing is kept unless it verifies."""
+    dest = Path(dest).absolute()
+    if dest.exists():
+        raise WorkspaceDamaged(f"{dest} already exists; choose a new name for the backup.")
+    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.tmp")
+    counts = row_counts(db)
+    user_version = int(db.scalar("PRAGMA user_version"))
+    try:
+        # Create the file owner-only first: SQLite would otherwise use the umask.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+        db.execute("ATTACH DATABASE ? AS backup KEY ?", (str(tmp), f"x'{raw_key.hex()}'"))
+        try:
+            db.scalar("SELECT sqlcipher_export('backup')")
+            db.execute(f"PRAGMA backup.user_version = {user_version}")
+        finally:
+            db.execute("DETACH DATABASE backup")
+        verify_copy(tmp, raw_key, counts, user_version)
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        write_atomic(Path(f"{dest}{KEYS_SUFFIX}"), key_file_bytes)
+        os.replace(tmp, dest)
+        fsync_directory(dest.parent)
+    except BaseException as exc:
+        _remove_quietly(tmp)
+        if isinstance(exc, (OSError, *DatabaseErrors)) and _looks_full(exc):
+            raise StorageFull(
+                f"Could not write the backup to {dest.parent}: the disk is full or failing. "
+                "No backup was kept; the workspace is unchanged."
+            ) from exc
+        raise
+    return BackupInfo(str(dest), utc_now(), user_version, counts)
+
+
+def _looks_full(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "full" in text or "i/o" in text or "no space" in text
+
+
+def record_backup(workspace: Path, info: BackupInfo) -> None:
+    """Add a verified backup to the workspace's ``backups.json`` (atomically)."""
+    listed = list_backups(workspace)
+    listed.append(info)
+    doc = {"backups": [asdict(b) for b in listed[-50:]]}
+    write_atomic(workspace / BACKUPS_LIST, (json.dumps(doc, indent=2) + "\n").encode())
+
+
+def list_backups(workspace: Path) -> list[BackupInfo]:
+    """The verified backups recorded for a workspace, oldest first; [] if none."""
+    try:
+        doc = json.loads((workspace / BACKUPS_LIST).read_text("utf-8"))
+        return [BackupInfo(**entry) for entry in doc["backups"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def latest_backup(workspace: Path) -> BackupInfo | None:
+    """The newest recorded backup that still exists on disk."""
+    for info in reversed(list_backups(workspace)):
+        if Path(info.path).exists():
+            return info
+    return None

@@ -1,0 +1,160 @@
+"""The workspace schema, versioned with ``PRAGMA user_version``.
+
+One function per step, each run in its own transaction; an old workspace is
+upgraded one step at a time, and tests open committed fixture workspaces of every
+released schema. Never edit a released step: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from msp_desktop.errors import WorkspaceDamaged
+from msp_desktop.store.database import Database
+
+
+def _to_v1(db: Database) -> None:
+    """The first schema: people, concerns, visits with revisions, the audit chain."""
+    statements = [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        # people.pk is the integer rowid the search index points at.
+        """CREATE TABLE people (
+            pk INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            preferred_name TEXT,
+            local_id TEXT,
+            date_of_birth TEXT,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE concerns (
+            id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL REFERENCES people(id),
+            stage TEXT NOT NULL,
+            status TEXT NOT NULL,
+            raised_on TEXT,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX concerns_by_person ON concerns(person_id)",
+        """CREATE TABLE visits (
+            id TEXT PRIMARY KEY,
+            concern_id TEXT NOT NULL REFERENCES concerns(id),
+            person_id TEXT NOT NULL REFERENCES people(id),
+            visit_date TEXT,
+            current_revision INTEGER NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX visits_by_concern ON visits(concern_id)",
+        "CREATE INDEX visits_by_person ON visits(person_id, visit_date)",
+        """CREATE TABLE visit_revisions (
+            visit_id TEXT NOT NULL REFERENCES visits(id),
+            revision INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'finalised')),
+            data TEXT NOT NULL,
+            reason TEXT,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            saved_at TEXT NOT NULL,
+            finalised_at TEXT,
+            finalised_by TEXT,
+            content_sha256 TEXT,
+            PRIMARY KEY (visit_id, revision)
+        )""",
+        # Defence in depth: the database itself refuses to change a finalised revision.
+        """CREATE TRIGGER finalised_revisions_are_read_only
+           BEFORE UPDATE ON visit_revisions WHEN OLD.status = 'finalised'
+           BEGIN SELECT RAISE(ABORT, 'finalised revisions are read-only'); END""",
+        """CREATE TRIGGER finalised_revisions_are_kept
+           BEFORE DELETE ON visit_revisions WHEN OLD.status = 'finalised'
+           BEGIN SELECT RAISE(ABORT, 'finalised revisions are read-only'); END""",
+        """CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            revision INTEGER,
+            detail TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        """CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+        """CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
+def _to_v2(db: Database) -> None:
+    """Full-text people search (name, preferred name, local id), built from existing rows.
+
+    ``remove_diacritics 2`` lets "Sian" find "Siân"; prefix queries give
+    search-as-you-type. The index lives inside the encrypted database.
+    """
+    statements = [
+        """CREATE VIRTUAL TABLE people_fts USING fts5(
+            name, preferred_name, local_id,
+            content='people', content_rowid='pk',
+            tokenize="unicode61 remove_diacritics 2"
+        )""",
+        """CREATE TRIGGER people_fts_insert AFTER INSERT ON people BEGIN
+            INSERT INTO people_fts(rowid, name, preferred_name, local_id)
+            VALUES (new.pk, new.name, coalesce(new.preferred_name, ''),
+                    coalesce(new.local_id, ''));
+        END""",
+        """CREATE TRIGGER people_fts_delete AFTER DELETE ON people BEGIN
+            INSERT INTO people_fts(people_fts, rowid, name, preferred_name, local_id)
+            VALUES ('delete', old.pk, old.name, coalesce(old.preferred_name, ''),
+                    coalesce(old.local_id, ''));
+        END""",
+        """CREATE TRIGGER people_fts_update AFTER UPDATE ON people BEGIN
+            INSERT INTO people_fts(people_fts, rowid, name, preferred_name, local_id)
+            VALUES ('delete', old.pk, old.name, coalesce(old.preferred_name, ''),
+                    coalesce(old.local_id, ''));
+            INSERT INTO people_fts(rowid, name, preferred_name, local_id)
+            VALUES (new.pk, new.name, coalesce(new.preferred_name, ''),
+                    coalesce(new.local_id, ''));
+        END""",
+        "INSERT INTO people_fts(people_fts) VALUES ('rebuild')",
+        "CREATE INDEX people_by_name ON people(name COLLATE NOCASE)",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_v1, 2: _to_v2}
+LATEST_VERSION = max(STEPS)
+
+
+def schema_version(db: Database) -> int:
+    """The workspace's ``user_version``."""
+    return int(db.scalar("PRAGMA user_version"))
+
+
+def migrate(db: Database, target: int = LATEST_VERSION) -> list[int]:
+    """Upgrade the schema step by step to ``target``; returns the steps applied.
+
+    Each step and its new ``user_version`` commit together, so a crash mid-upgrade
+    leaves the workspace at the last completed step, ready to continue.
+    """
+    current = schema_version(db)
+    if current > LATEST_VERSION:
+        raise WorkspaceDamaged(
+            f"This workspace was written by a newer version of MSP Desktop "
+            f"(schema {current}; this app knows up to {LATEST_VERSION}). "
+            "Update the app to open it; nothing was changed."
+        )
+    applied: list[int] = []
+    for version in range(current + 1, target + 1):
+        with db.transaction():
+            STEPS[version](db)
+            db.execute(f"PRAGMA user_version = {version}")
+        applied.append(version)
+    return applied

@@ -1,0 +1,309 @@
+"""Visits and their revisions.
+
+A visit starts as a draft revision that saves in place on every change. Finalising
+runs the practice checks and freezes that revision (the database refuses later
+edits too). An amendment is a new draft revision, with the reason, author and time,
+that can be finalised in turn; earlier revisions are kept unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound, RecordReadOnly
+from msp_desktop.model import Visit
+from msp_desktop.practice import Finding, finalise_blockers
+from msp_desktop.store import audit
+from msp_desktop.store.changes import Changes
+from msp_desktop.store.clock import utc_now
+from msp_desktop.store.concerns import ConcernsRepository
+from msp_desktop.store.database import Database
+
+DRAFT = "draft"
+FINALISED = "finalised"
+
+
+class CannotFinalise(KnownError):
+    """The visit is not complete enough to finalise; ``findings`` say what is missing."""
+
+    exit_code = 11
+
+    def __init__(self, findings: list[Finding]) -> None:
+        lines = " ".join(f.message for f in findings)
+        super().__init__(f"This visit cannot be finalised yet. {lines}")
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """Who made a revision of a visit, when, why, and whether it is final."""
+
+    revision: int
+    status: str
+    reason: str | None
+    author: str
+    created_at: str
+    saved_at: str
+    finalised_at: str | None
+    finalised_by: str | None
+    content_sha256: str | None
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """A visit's content at one revision, with that revision's details."""
+
+    visit: Visit
+    info: RevisionInfo
+
+    @property
+    def is_final(self) -> bool:
+        """True when this revision is finalised and so read-only."""
+        return self.info.status == FINALISED
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    """One row of a visits list."""
+
+    id: str
+    person_id: str
+    person_name: str
+    concern_id: str
+    visit_date: date | None
+    revision: int
+    status: str
+
+
+_REVISION_COLUMNS = (
+    "revision, status, reason, author, created_at, saved_at, finalised_at, finalised_by,"
+    " content_sha256"
+)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _info(row: tuple[object, ...]) -> RevisionInfo:
+    return RevisionInfo(
+        revision=int(str(row[0])),
+        status=str(row[1]),
+        reason=row[2] if isinstance(row[2], str) else None,
+        author=str(row[3]),
+        created_at=str(row[4]),
+        saved_at=str(row[5]),
+        finalised_at=row[6] if isinstance(row[6], str) else None,
+        finalised_by=row[7] if isinstance(row[7], str) else None,
+        content_sha256=row[8] if isinstance(row[8], str) else None,
+    )
+
+
+class VisitsRepository:
+    """Reads and writes visits; one transaction per operation, audited."""
+
+    def __init__(self, db: Database, actor: str, concerns: ConcernsRepository) -> None:
+        self._db = db
+        self._actor = actor
+        self._concerns = concerns
+
+    def _changes(self, visit: Visit, now: str) -> Changes:
+        return Changes(
+            people=frozenset({visit.person_id}),
+            concerns=frozenset({visit.concern_id}),
+            visits=frozenset({visit.id}),
+            saved_at=now,
+        )
+
+    def start(self, visit: Visit) -> Changes:
+        """Record a new visit as revision 1, a draft."""
+        now = utc_now()
+        with self._db.transaction():
+            concern = self._concerns.get(visit.concern_id)
+            if concern.person_id != visit.person_id:
+                raise InvalidInput("The visit's concern belongs to another person.")
+            if self._db.scalar("SELECT 1 FROM visits WHERE id = ?", (visit.id,)):
+                raise InvalidInput(f"A visit with id {visit.id} already exists.")
+            self._db.execute(
+                "INSERT INTO visits (id, concern_id, person_id, visit_date, current_revision,"
+                " created_at) VALUES (?, ?, ?, ?, 1, ?)",
+                (visit.id, visit.concern_id, visit.person_id, _iso(visit.visit_date), now),
+            )
+            self._db.execute(
+                "INSERT INTO visit_revisions (visit_id, revision, status, data, author,"
+                " created_at, saved_at) VALUES (?, 1, 'draft', ?, ?, ?, ?)",
+                (visit.id, visit.model_dump_json(), self._actor, now, now),
+            )
+            audit.append(
+                self._db,
+                actor=self._actor,
+                action="create",
+                entity="visit",
+                entity_id=visit.id,
+                revision=1,
+            )
+        return self._changes(visit, now)
+
+    def _current(self, visit_id: str) -> tuple[int, str]:
+        row = self._db.one(
+            "SELECT v.current_revision, r.status FROM visits v JOIN visit_revisions r"
+            " ON r.visit_id = v.id AND r.revision = v.current_revision WHERE v.id = ?",
+            (visit_id,),
+        )
+        if row is None:
+            raise RecordNotFound(f"No visit with id {visit_id} exists.")
+        return int(row[0]), str(row[1])
+
+    def save_draft(self, visit: Visit) -> Changes:
+        """Save the current draft in place; a finalised visit is refused."""
+        now = utc_now()
+        with self._db.transaction():
+            revision, status = self._current(visit.id)
+            if status != DRAFT:
+                raise RecordReadOnly(
+                    "This visit has been finalised and cannot be changed. "
+                    "Use Amend, with a reason, to make a new revision."
+                )
+            stored = self._db.one(
+                "SELECT concern_id, person_id FROM visits WHERE id = ?", (visit.id,)
+            )
+            if stored != (visit.concern_id, visit.person_id):
+                raise InvalidInput("A visit cannot be moved to another concern or person.")
+            self._db.execute(
+                "UPDATE visit_revisions SET data = ?, saved_at = ? WHERE visit_id = ?"
+                " AND revision = ?",
+                (visit.model_dump_json(), now, visit.id, revision),
+            )
+            self._db.execute(
+                "UPDATE visits SET visit_date = ? WHERE id = ?",
+                (_iso(visit.visit_date), visit.id),
+            )
+        return self._changes(visit, now)
+
+    def finalise(self, visit_id: str) -> Changes:
+        """Run the practice checks and, if none block, freeze the current revision."""
+        now = utc_now()
+        with self._db.transaction():
+            record = self.get(visit_id)
+            if record.is_final:
+                raise RecordReadOnly("This visit revision is already finalised.")
+            concern = self._concerns.get(record.visit.concern_id)
+            blockers = finalise_blockers(record.visit, concern.stage, concern=concern)
+            if blockers:
+                raise CannotFinalise(blockers)
+            data = self._db.scalar(
+                "SELECT data FROM visit_revisions WHERE visit_id = ? AND revision = ?",
+                (visit_id, record.info.revision),
+            )
+            digest = audit.sha256_text(str(data))
+            self._db.execute(
+                "UPDATE visit_revisions SET status = 'finalised', finalised_at = ?,"
+                " finalised_by = ?, content_sha256 = ? WHERE visit_id = ? AND revision = ?",
+                (now, self._actor, digest, visit_id, record.info.revision),
+            )
+            audit.append(
+                self._db,
+                actor=self._actor,
+                action="finalise",
+                entity="visit",
+                entity_id=visit_id,
+                revision=record.info.revision,
+                detail={"content_sha256": digest},
+            )
+        return self._changes(record.visit, now)
+
+    def amend(self, visit_id: str, reason: str) -> Changes:
+        """Open a new draft revision of a finalised visit, giving the reason."""
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput("Say why the finalised visit is being amended.")
+        now = utc_now()
+        with self._db.transaction():
+            record = self.get(visit_id)
+            if not record.is_final:
+                raise InvalidInput(
+                    "This visit is still a draft: change it directly, no amendment is needed."
+                )
+            new_revision = record.info.revision + 1
+            self._db.execute(
+                "INSERT INTO visit_revisions (visit_id, revision, status, data, reason, author,"
+                " created_at, saved_at) VALUES (?, ?, 'draft', ?, ?, ?, ?, ?)",
+                (
+                    visit_id,
+                    new_revision,
+                    record.visit.model_dump_json(),
+                    reason,
+                    self._actor,
+                    now,
+                    now,
+                ),
+            )
+            self._db.execute(
+                "UPDATE visits SET current_revision = ? WHERE id = ?", (new_revision, visit_id)
+            )
+            audit.append(
+                self._db,
+                actor=self._actor,
+                action="amend",
+                entity="visit",
+                entity_id=visit_id,
+                revision=new_revision,
+                detail={"reason": reason, "from_revision": record.info.revision},
+            )
+        return self._changes(record.visit, now)
+
+    def get(self, visit_id: str, revision: int | None = None) -> VisitRecord:
+        """A visit at its current revision, or at ``revision``."""
+        if revision is None:
+            revision, _ = self._current(visit_id)
+        row = self._db.one(
+            f"SELECT {_REVISION_COLUMNS}, data FROM visit_revisions"
+            " WHERE visit_id = ? AND revision = ?",
+            (visit_id, revision),
+        )
+        if row is None:
+            raise RecordNotFound(f"Visit {visit_id} has no revision {revision}.")
+        return VisitRecord(visit=Visit.model_validate_json(row[9]), info=_info(row[:9]))
+
+    def revisions(self, visit_id: str) -> list[RevisionInfo]:
+        """Every revision of a visit, oldest first."""
+        rows = self._db.all(
+            f"SELECT {_REVISION_COLUMNS} FROM visit_revisions WHERE visit_id = ? ORDER BY revision",
+            (visit_id,),
+        )
+        if not rows:
+            raise RecordNotFound(f"No visit with id {visit_id} exists.")
+        return [_info(r) for r in rows]
+
+    def list(self, person_id: str | None = None, limit: int = 1000) -> list[VisitSummary]:
+        """Visits, newest first, optionally for one person."""
+        sql = (
+            "SELECT v.id, v.person_id, p.name, v.concern_id, v.visit_date, v.current_revision,"
+            " r.status FROM visits v JOIN people p ON p.id = v.person_id"
+            " JOIN visit_revisions r ON r.visit_id = v.id AND r.revision = v.current_revision"
+        )
+        params: tuple[object, ...] = ()
+        if person_id is not None:
+            sql += " WHERE v.person_id = ?"
+            params = (person_id,)
+        rows = self._db.all(
+            sql + " ORDER BY v.visit_date IS NULL, v.visit_date DESC, v.id LIMIT ?",
+            (*params, limit),
+        )
+        return [
+            VisitSummary(
+                id=str(r[0]),
+                person_id=str(r[1]),
+                person_name=str(r[2]),
+                concern_id=str(r[3]),
+                visit_date=date.fromisoformat(r[4]) if isinstance(r[4], str) else None,
+                revision=int(r[5]),
+                status=str(r[6]),
+            )
+            for r in rows
+        ]
+
+    def count(self) -> int:
+        """How many visits the workspace holds."""
+        return int(self._db.scalar("SELECT count(*) FROM visits"))

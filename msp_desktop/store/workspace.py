@@ -1,0 +1,257 @@
+"""The encrypted workspace: a folder holding the database and its key file.
+
+```
+<folder>/workspace.db          SQLCipher 4, random 256-bit raw key
+<folder>/workspace.keys.json   the raw key wrapped by the passphrase (Argon2id + AES-GCM)
+<folder>/backups.json          where the verified backups are (no personal data)
+```
+
+Opening never writes before the passphrase is proven right, so a wrong passphrase
+leaves every file byte-identical (S5); nothing here ever deletes or recreates a
+workspace that exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from pathlib import Path
+
+from msp_desktop.errors import RecordNotFound, WorkspaceDamaged, WorkspaceExists, WorkspaceMissing
+from msp_desktop.model import new_id
+from msp_desktop.store import backup as backups
+from msp_desktop.store.atomic import fsync_directory, write_atomic
+from msp_desktop.store.clock import utc_now
+from msp_desktop.store.concerns import ConcernsRepository
+from msp_desktop.store.connection import DatabaseErrors, cipher_integrity_problems, open_encrypted
+from msp_desktop.store.database import Database
+from msp_desktop.store.health import HealthReport, check_workspace
+from msp_desktop.store.keyslots import (
+    KeyFile,
+    check_passphrase_strength,
+    load_key_file,
+    new_raw_key,
+    seal_passphrase_slot,
+)
+from msp_desktop.store.migrations import migrate
+from msp_desktop.store.people import PeopleRepository
+from msp_desktop.store.visits import VisitsRepository
+
+DB_NAME = "workspace.db"
+KEYS_NAME = "workspace.keys.json"
+
+
+def _damaged_message(folder: Path, why: str) -> str:
+    latest = backups.latest_backup(folder)
+    offer = (
+        f" Your last verified backup is {latest.path} (made {latest.created_at[:16]} UTC);"
+        f" to use it run: msp restore --from {latest.path}"
+        if latest
+        else " No verified backup is recorded for it; contact your office for recovery."
+    )
+    return (
+        f"The workspace in {folder} is damaged ({why}). Nothing has been changed or deleted.{offer}"
+    )
+
+
+class Workspace:
+    """An unlocked workspace: the one owner of its database connection."""
+
+    def __init__(self, folder: Path, db: Database, raw_key: bytes, key_file: KeyFile) -> None:
+        self.folder = folder
+        self.db = db
+        self._raw_key: bytearray | None = bytearray(raw_key)
+        self._key_file = key_file
+        self.worker = str(db.scalar("SELECT value FROM meta WHERE key = 'worker'") or "")
+        self.workspace_id = key_file.workspace_id
+        self.people = PeopleRepository(db, self.worker)
+        self.concerns = ConcernsRepository(db, self.worker)
+        self.visits = VisitsRepository(db, self.worker, self.concerns)
+
+    # -- paths -------------------------------------------------------------------------
+
+    @staticmethod
+    def db_path(folder: Path) -> Path:
+        """Where the database of a workspace folder is."""
+        return Path(folder) / DB_NAME
+
+    @staticmethod
+    def keys_path(folder: Path) -> Path:
+        """Where the key file of a workspace folder is."""
+        return Path(folder) / KEYS_NAME
+
+    @staticmethod
+    def exists(folder: Path) -> bool:
+        """True when the folder holds any part of a workspace."""
+        return Workspace.db_path(folder).exists() or Workspace.keys_path(folder).exists()
+
+    # -- create and open ---------------------------------------------------------------
+
+    @classmethod
+    def create(cls, folder: Path, passphrase: str, worker: str) -> Workspace:
+        """Create a new workspace; refuses if any part of one is already there."""
+        folder = Path(folder).absolute()
+        check_passphrase_strength(passphrase)
+        if cls.exists(folder):
+            raise WorkspaceExists(
+                f"A workspace already exists in {folder}; it was left as it is. "
+                "Unlock it, or choose another folder."
+            )
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700)
+        raw_key = new_raw_key()
+        workspace_id = new_id()
+        # Build the database under a temporary name and move it into place only once
+        # its key file is safely written, so a crash never leaves a keyless database.
+        building = folder / f".{DB_NAME}.creating"
+        for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        os.close(os.open(building, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        db = Database(open_encrypted(building, raw_key))
+        try:
+            migrate(db)
+            with db.transaction():
+                for key, value in (
+                    ("workspace_id", workspace_id),
+                    ("worker", worker),
+                    ("created_at", utc_now()),
+                ):
+                    db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        finally:
+            db.close()
+        key_file = KeyFile(
+            cls.keys_path(folder),
+            workspace_id,
+            (seal_passphrase_slot(raw_key, passphrase, workspace_id),),
+        )
+        key_file.save()
+        os.replace(building, cls.db_path(folder))
+        fsync_directory(folder)
+        return cls._open_with_key(folder, raw_key, key_file)
+
+    @classmethod
+    def open(cls, folder: Path, passphrase: str) -> Workspace:
+        """Unlock a workspace; wrong passphrase and damage raise without writing."""
+        folder = Path(folder).absolute()
+        db_path, keys_path = cls.db_path(folder), cls.keys_path(folder)
+        if not db_path.exists() and not keys_path.exists():
+            raise WorkspaceMissing(f"There is no workspace in {folder}. Create one with: msp init")
+        if not keys_path.exists():
+            raise WorkspaceDamaged(_damaged_message(folder, "its key file is missing"))
+        if not db_path.exists():
+            raise WorkspaceDamaged(_damaged_message(folder, "its database file is missing"))
+        key_file = load_key_file(keys_path)
+        raw_key = key_file.unwrap(passphrase)
+        return cls._open_with_key(folder, raw_key, key_file)
+
+    @classmethod
+    def _open_with_key(cls, folder: Path, raw_key: bytes, key_file: KeyFile) -> Workspace:
+        try:
+            db = Database(open_encrypted(cls.db_path(folder), raw_key))
+        except WorkspaceDamaged:
+            raise WorkspaceDamaged(
+                _damaged_message(folder, "the database cannot be read")
+            ) from None
+        try:
+            # Every page's HMAC is checked before any write, so a damaged page is
+            # found here rather than half-way through a save (S6).
+            if cipher_integrity_problems(db.connection):
+                raise WorkspaceDamaged(_damaged_message(folder, "some pages fail their check"))
+            migrate(db)
+            stored_id = db.scalar("SELECT value FROM meta WHERE key = 'workspace_id'")
+            if stored_id != key_file.workspace_id:
+                raise WorkspaceDamaged(
+                    _damaged_message(folder, "the key file belongs to another workspace")
+                )
+        except DatabaseErrors as exc:
+            db.close()
+            raise WorkspaceDamaged(
+                _damaged_message(folder, f"reading it failed: {type(exc).__name__}")
+            ) from None
+        except BaseException:
+            db.close()
+            raise
+        return cls(folder, db, raw_key, key_file)
+
+    # -- key management ----------------------------------------------------------------
+
+    @classmethod
+    def change_passphrase(cls, folder: Path, old: str, new: str) -> None:
+        """Rewrap the database key under a new passphrase (S13): the database is untouched."""
+        folder = Path(folder).absolute()
+        check_passphrase_strength(new)
+        keys_path = cls.keys_path(folder)
+        if not keys_path.exists():
+            raise WorkspaceMissing(f"There is no workspace in {folder}.")
+        key_file = load_key_file(keys_path)
+        raw_key = key_file.unwrap(old)
+        key_file.with_passphrase_slot(
+            seal_passphrase_slot(raw_key, new, key_file.workspace_id)
+        ).save()
+
+    # -- health and backups ------------------------------------------------------------
+
+    def _key(self) -> bytes:
+        if self._raw_key is None:
+            raise RuntimeError("the workspace is locked")
+        return bytes(self._raw_key)
+
+    def check(self) -> HealthReport:
+        """Cipher pages, structure, links, audit chain, finalised content (S7)."""
+        return check_workspace(self.db)
+
+    def backup(self, dest: Path) -> backups.BackupInfo:
+        """Write a verified backup to ``dest`` and record it (S12)."""
+        info = backups.make_backup(self.db, self._key(), self._key_file.to_json(), Path(dest))
+        backups.record_backup(self.folder, info)
+        return info
+
+    @classmethod
+    def restore(cls, folder: Path, backup_file: Path, passphrase: str) -> Path:
+        """Put a verified backup in place; the old files are moved aside, never deleted.
+
+        Returns the folder the previous (for example damaged) files were moved into.
+        """
+        folder = Path(folder).absolute()
+        backup_file = Path(backup_file).absolute()
+        backup_keys = Path(f"{backup_file}{backups.KEYS_SUFFIX}")
+        if not backup_file.exists() or not backup_keys.exists():
+            raise RecordNotFound(
+                f"The backup {backup_file} or its key file {backup_keys.name} is missing."
+            )
+        key_file = load_key_file(backup_keys)
+        raw_key = key_file.unwrap(passphrase)
+        backups.verify_copy(backup_file, raw_key, None, None)
+        aside = folder / f"replaced-{utc_now()[:19].replace(':', '')}"
+        aside.mkdir(mode=0o700, parents=True)
+        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYS_NAME):
+            if (folder / name).exists():
+                os.replace(folder / name, aside / name)
+        staged = folder / f".{DB_NAME}.restoring"
+        shutil.copyfile(backup_file, staged)
+        os.chmod(staged, 0o600)
+        write_atomic(cls.keys_path(folder), backup_keys.read_bytes())
+        with open(staged, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staged, cls.db_path(folder))
+        fsync_directory(folder)
+        return aside
+
+    # -- locking -----------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        """False once closed (locked)."""
+        return self._raw_key is not None
+
+    def close(self) -> None:
+        """Close the database and drop the key material held in this object."""
+        if self._raw_key is None:
+            return
+        for i in range(len(self._raw_key)):
+            self._raw_key[i] = 0
+        self._raw_key = None
+        self.db.close()

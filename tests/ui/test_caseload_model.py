@@ -1,0 +1,60 @@
+"""The caseload table model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.modeltest import ModelTester
+
+from msp_desktop.store import PersonSummary
+from ui.caseload_model import PERSON_ID_ROLE, CaseloadModel, show_date, show_stage
+
+ROWS = [
+    PersonSummary(
+        "p1", "Ada Example", None, "LC-1001", date(1941, 2, 3), "middle", date(2025, 5, 6)
+    ),
+    PersonSummary("p2", "Bryn Sample", "Bryn", "LC-1002", None, None, None),
+    PersonSummary("p3", "Siân Prawf", None, None, date(1950, 11, 30), "beginning", None),
+]
+
+
+def test_model_passes_qt_model_checks(qtmodeltester: ModelTester) -> None:
+    model = CaseloadModel()
+    model.set_people(ROWS)
+    qtmodeltester.check(model, force_py=True)
+    model.clear()
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_columns_and_cells() -> None:
+    model = CaseloadModel()
+    model.set_people(ROWS)
+    headings = [
+        model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())
+    ]
+    assert headings == [
+        "Name",
+        "Preferred name",
+        "Local id",
+        "Date of birth",
+        "Stage",
+        "Last visit",
+    ]
+    first = [model.data(model.index(0, column)) for column in range(6)]
+    assert first == ["Ada Example", "", "LC-1001", "3 Feb 1941", "Middle", "6 May 2025"]
+    second = [model.data(model.index(1, column)) for column in range(6)]
+    assert second == ["Bryn Sample", "Bryn", "LC-1002", "—", "—", "—"]
+    assert model.data(model.index(2, 0), PERSON_ID_ROLE) == "p3"
+    assert model.data(model.index(1, 3), Qt.ItemDataRole.AccessibleTextRole) == "not recorded"
+    assert model.person_at(2).name == "Siân Prawf"
+    assert model.rowCount(model.index(0, 0)) == 0
+    assert model.data(QModelIndex()) is None
+    assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_words_for_dates_and_stages() -> None:
+    assert show_date(date(2024, 12, 1)) == "1 Dec 2024"
+    assert show_date(None) == "—"
+    assert show_stage("end") == "End"
+    assert show_stage(None) == "—"

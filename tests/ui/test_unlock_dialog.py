@@ -1,0 +1,91 @@
+"""The unlock dialog, against a real workspace on tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.conftest import PASSPHRASE, file_hashes, wait_idle
+from ui.db_worker import DbWorker
+from ui.unlock_dialog import UnlockDialog
+
+
+def make_dialog(qtbot: QtBot, worker: DbWorker, folder: Path) -> UnlockDialog:
+    dialog = UnlockDialog(worker, folder)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    return dialog
+
+
+def try_passphrase(qtbot: QtBot, dialog: UnlockDialog, worker: DbWorker, text: str) -> None:
+    qtbot.keyClicks(dialog.passphrase_edit, text)
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    wait_idle(qtbot, worker)
+
+
+def test_wrong_passphrase_is_explained_and_changes_no_byte(
+    qtbot: QtBot, worker: DbWorker, existing: Path
+) -> None:
+    before = file_hashes(existing)
+    dialog = make_dialog(qtbot, worker, existing)
+    try_passphrase(qtbot, dialog, worker, "not the passphrase")
+    assert dialog.error.isVisible()
+    assert dialog.error.text().startswith("Wrong passphrase")
+    assert "Caps Lock" in dialog.error.text()
+    assert dialog.passphrase_edit.text() == ""
+    assert dialog.passphrase_edit.hasFocus() or not dialog.isActiveWindow()
+    assert dialog.failures == 1
+    assert dialog.waiting_seconds == 0
+    assert dialog.unlock_button.isEnabled()
+    assert worker.workspace is None
+    assert dialog.result() == 0
+    assert file_hashes(existing) == before
+
+
+def test_right_passphrase_opens(qtbot: QtBot, worker: DbWorker, existing: Path) -> None:
+    dialog = make_dialog(qtbot, worker, existing)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+        qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+    assert worker.workspace is not None
+    assert worker.workspace.is_open
+    assert dialog.passphrase_edit.text() == ""
+
+
+def test_repeated_failures_make_the_next_try_wait(
+    qtbot: QtBot, worker: DbWorker, existing: Path
+) -> None:
+    dialog = make_dialog(qtbot, worker, existing)
+    for attempt in range(3):
+        try_passphrase(qtbot, dialog, worker, f"wrong guess {attempt}")
+    assert dialog.failures == 3
+    assert dialog.waiting_seconds == 1
+    assert not dialog.unlock_button.isEnabled()
+    assert dialog.status.text() == "Wait 1 second before trying again."
+    # Enter does nothing while waiting: no new attempt is sent.
+    try_passphrase(qtbot, dialog, worker, PASSPHRASE)
+    assert worker.workspace is None
+    qtbot.waitUntil(dialog.unlock_button.isEnabled, timeout=3_000)
+    assert dialog.waiting_seconds == 0
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.passphrase_edit.clear()
+        try_passphrase(qtbot, dialog, worker, PASSPHRASE)
+
+
+def test_damaged_workspace_names_the_backup_and_stops(
+    qtbot: QtBot, worker: DbWorker, existing: Path
+) -> None:
+    (existing / "workspace.db").unlink()
+    before = file_hashes(existing)
+    dialog = make_dialog(qtbot, worker, existing)
+    try_passphrase(qtbot, dialog, worker, PASSPHRASE)
+    assert "damaged" in dialog.error.text()
+    assert "backup" in dialog.error.text()
+    assert not dialog.passphrase_edit.isEnabled()
+    assert not dialog.unlock_button.isEnabled()
+    assert dialog.quit_button.isEnabled()
+    assert file_hashes(existing) == before
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.mouseClick(dialog.quit_button, Qt.MouseButton.LeftButton)

@@ -1,0 +1,80 @@
+"""S12: backups are kept only once verified; restore moves the old files aside."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from msp_desktop.errors import WorkspaceDamaged, WrongPassphrase
+from msp_desktop.store import Workspace
+from msp_desktop.store.backup import latest_backup, list_backups
+from tests import builders
+from tests.conftest import PASSPHRASE, snapshot
+
+
+def test_backup_is_verified_recorded_and_restorable(workspace: Workspace, tmp_path: Path) -> None:
+    ada = builders.person()
+    workspace.people.add(ada)
+    target = tmp_path / "out" / "backup.db"
+    target.parent.mkdir()
+    info = workspace.backup(target)
+
+    assert info.path == str(target)
+    assert info.row_counts["people"] == 1
+    assert info.user_version == 2
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert not target.read_bytes().startswith(b"SQLite format 3")
+    assert Path(f"{target}.keys.json").exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["backup.db", "backup.db.keys.json"]
+    assert latest_backup(workspace.folder) == info
+    listed = json.loads((workspace.folder / "backups.json").read_text())
+    assert listed["backups"][0]["path"] == str(target)
+
+    # Records added after the backup are not in it; restore brings back the backup.
+    workspace.people.add(builders.person("Bryn Sample"))
+    workspace.close()
+    aside = Workspace.restore(workspace.folder, target, PASSPHRASE)
+    assert (aside / "workspace.db").exists()
+    restored = Workspace.open(workspace.folder, PASSPHRASE)
+    try:
+        assert [p.id for p in restored.people.search()] == [ada.id]
+        assert restored.check().healthy
+    finally:
+        restored.close()
+
+
+def test_backup_never_overwrites(workspace: Workspace, tmp_path: Path) -> None:
+    target = tmp_path / "existing.db"
+    target.write_bytes(b"precious")
+    with pytest.raises(WorkspaceDamaged, match="already exists"):
+        workspace.backup(target)
+    assert target.read_bytes() == b"precious"
+    assert list_backups(workspace.folder) == []
+
+
+def test_restore_with_wrong_passphrase_changes_nothing(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    target = tmp_path / "backup.db"
+    workspace.backup(target)
+    workspace.close()
+    before = snapshot(workspace.folder)
+    with pytest.raises(WrongPassphrase):
+        Workspace.restore(workspace.folder, target, "not it at all")
+    assert snapshot(workspace.folder) == before
+
+
+def test_damaged_backup_is_not_restored(workspace: Workspace, tmp_path: Path) -> None:
+    workspace.people.add(builders.person())
+    target = tmp_path / "backup.db"
+    workspace.backup(target)
+    workspace.close()
+    with open(target, "r+b") as f:
+        f.seek(5000)
+        f.write(b"\x00" * 32)
+    before = snapshot(workspace.folder)
+    with pytest.raises(WorkspaceDamaged):
+        Workspace.restore(workspace.folder, target, PASSPHRASE)
+    assert snapshot(workspace.folder) == before
