@@ -22,9 +22,9 @@ ROWS = [
 def test_model_passes_qt_model_checks(qtmodeltester: ModelTester) -> None:
     model = CaseloadModel()
     model.set_people(ROWS)
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
     model.clear()
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
 
 
 def test_columns_and_cells() -> None:

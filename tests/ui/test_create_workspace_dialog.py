@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.store import Workspace
-from tests.ui.conftest import PASSPHRASE, WORKER_NAME, wait_idle
+from tests.ui.helpers import PASSPHRASE, WORKER_NAME, wait_idle
 from ui.create_workspace_dialog import CreateWorkspaceDialog
 from ui.db_worker import DbWorker
 from ui.security.passphrase_edit import PassphraseEdit

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from msp_desktop.errors import WrongPassphrase
 from msp_desktop.store import Workspace
-from tests.ui.conftest import PASSPHRASE, wait_idle
+from tests.ui.helpers import PASSPHRASE, wait_idle
 from ui import messages
 from ui.db_worker import DbWorker, WorkspaceLocked
 

@@ -15,11 +15,15 @@ def test_known_error_is_its_own_sentence() -> None:
 
 
 def test_bug_is_logged_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
+    # The app's "msp" logger may not propagate (it writes its own file), so listen on it.
+    logger = logging.getLogger("msp.ui")
+    logger.addHandler(caplog.handler)
     try:
         raise ValueError("Ada Example's address")
     except ValueError as exc:
-        with caplog.at_level(logging.ERROR, logger="msp.ui"):
-            sentence = messages.error_sentence(exc)
+        sentence = messages.error_sentence(exc)
+    finally:
+        logger.removeHandler(caplog.handler)
     assert sentence == "Something went wrong; your saved work is safe. Details are in the log."
     assert "ValueError" in caplog.text
     assert "Ada Example" not in caplog.text

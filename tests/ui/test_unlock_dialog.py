@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import PASSPHRASE, file_hashes, wait_idle
+from tests.ui.helpers import PASSPHRASE, file_hashes, wait_idle
 from ui.db_worker import DbWorker
 from ui.unlock_dialog import UnlockDialog
 

@@ -1,0 +1,57 @@
+"""Running the real ``msp`` program as a subprocess, as a worker or a script would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSPHRASE
+
+MspRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def msp_command() -> list[str]:
+    """The installed ``msp`` console script beside this Python, else the module."""
+    script = Path(sys.executable).parent / "msp"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.cli.main"]
+
+
+@pytest.fixture
+def msp_env(tmp_path: Path) -> dict[str, str]:
+    """An environment with its own workspace, log and temp folders and the passphrase."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
+    for name in ("tmpdir", "logs"):
+        (tmp_path / name).mkdir(exist_ok=True)
+    env.update(
+        MSP_WORKSPACE=str(tmp_path / "workspace"),
+        MSP_LOG_DIR=str(tmp_path / "logs"),
+        MSP_PASSPHRASE=PASSPHRASE,
+        TMPDIR=str(tmp_path / "tmpdir"),
+    )
+    return env
+
+
+@pytest.fixture
+def msp(msp_env: dict[str, str]) -> MspRunner:
+    """Run ``msp ARGS`` with the test environment; never raises on a non-zero exit."""
+
+    def run(*args: str, env: dict[str, str] | None = None, **extra: str) -> (
+        subprocess.CompletedProcess[str]
+    ):
+        merged = {**msp_env, **(env or {}), **extra}
+        return subprocess.run(
+            [*msp_command(), *args],
+            env=merged,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            check=False,
+        )
+
+    return run

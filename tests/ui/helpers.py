@@ -1,0 +1,34 @@
+"""Shared values and helpers for the desktop app tests."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from msp_desktop.model import Person
+from ui.db_worker import DbWorker
+
+PASSPHRASE = "lantern otter copper"
+WORKER_NAME = "Jo Worker"
+PEOPLE = (
+    Person(name="Ada Example", date_of_birth=date(1941, 2, 3), local_id="LC-1001"),
+    Person(name="Bryn Sample", preferred_name="Bryn", local_id="LC-1002"),
+    Person(name="Siân Prawf", date_of_birth=date(1950, 11, 30), local_id="LC-1003"),
+)
+
+
+def wait_idle(qtbot: QtBot, worker: DbWorker) -> None:
+    """Wait until every operation sent to ``worker`` has come back."""
+    qtbot.waitUntil(lambda: not worker.busy, timeout=10_000)
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file in ``folder``, to prove nothing was written."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+    }

@@ -1,0 +1,52 @@
+"""Versioned schema: stepwise upgrades, and committed fixtures of released schemas."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from msp_desktop.errors import WorkspaceDamaged
+from msp_desktop.store import Workspace
+from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
+from tests.conftest import PASSPHRASE, snapshot
+
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+
+
+def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) -> None:
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURES / "workspace-v1", folder)
+    ws = Workspace.open(folder, "fixture passphrase v1")
+    try:
+        assert schema_version(ws.db) == LATEST_VERSION == 2
+        # The search index (schema 2) was built from rows written under schema 1.
+        assert [p.local_id for p in ws.people.search("fixture")] == ["FIX-001", "FIX-002"]
+        assert [p.name for p in ws.people.search("bry")] == ["Bryn Fixture-Sample"]
+        visits = ws.visits.list()
+        assert sorted(v.status for v in visits) == ["draft", "draft"]
+        amended = next(v for v in visits if v.revision == 2)
+        first = ws.visits.get(amended.id, revision=1)
+        assert first.is_final
+        words = first.visit.desired_outcomes[0].words.text
+        assert words == "Dw i eisiau teimlo'n ddiogel — ŵ ŷ â."
+        assert ws.visits.revisions(amended.id)[1].reason == "Fixture amendment"
+        report = ws.check()
+        assert report.healthy, report.problems
+    finally:
+        ws.close()
+
+
+def test_migrations_apply_one_step_at_a_time(workspace: Workspace) -> None:
+    assert migrate(workspace.db) == []  # already current
+    assert schema_version(workspace.db) == LATEST_VERSION
+
+
+def test_a_newer_schema_is_refused_without_changes(workspace: Workspace) -> None:
+    workspace.db.execute("PRAGMA user_version = 99")
+    workspace.close()
+    before = snapshot(workspace.folder)
+    with pytest.raises(WorkspaceDamaged, match="newer version of MSP Desktop"):
+        Workspace.open(workspace.folder, PASSPHRASE)
+    assert snapshot(workspace.folder) == before
