@@ -40,9 +40,9 @@ def msp_env(tmp_path: Path) -> dict[str, str]:
 def msp(msp_env: dict[str, str]) -> MspRunner:
     """Run ``msp ARGS`` with the test environment; never raises on a non-zero exit."""
 
-    def run(*args: str, env: dict[str, str] | None = None, **extra: str) -> (
-        subprocess.CompletedProcess[str]
-    ):
+    def run(
+        *args: str, env: dict[str, str] | None = None, **extra: str
+    ) -> subprocess.CompletedProcess[str]:
         merged = {**msp_env, **(env or {}), **extra}
         return subprocess.run(
             [*msp_command(), *args],

@@ -8,7 +8,6 @@ from pathlib import Path
 from msp_desktop.model import Note
 from msp_desktop.store import Workspace
 from tests import builders
-from tests.conftest import PASSPHRASE
 from tests.e2e.conftest import MspRunner
 
 CANARY = "Zebedee Canarybird Qx7"

@@ -27,7 +27,7 @@ def test_workspace_folder_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 def test_resources_are_found_and_unknown_names_raise() -> None:
     icon = resources.resource("icons", "app.svg")
     assert icon.read_text(encoding="utf-8").lstrip().startswith("<svg")
-    with pytest.raises(FileNotFoundError, match="no-such.svg"):
+    with pytest.raises(FileNotFoundError, match=r"icons/no-such\.svg"):
         resources.resource("icons", "no-such.svg")
 
 

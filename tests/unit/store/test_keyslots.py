@@ -10,7 +10,6 @@ import pytest
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged, WrongPassphrase
 from msp_desktop.store import Workspace
 from msp_desktop.store.keyslots import load_key_file
-from msp_desktop.store.throttle import unlock_delay
 from tests import builders
 from tests.conftest import PASSPHRASE, snapshot
 
@@ -130,11 +129,3 @@ def test_too_short_new_passphrase_is_refused(workspace: Workspace) -> None:
     with pytest.raises(InvalidInput, match="at least 8 characters"):
         Workspace.change_passphrase(workspace.folder, PASSPHRASE, "short")
     assert snapshot(workspace.folder) == before
-
-
-@pytest.mark.parametrize(
-    ("failures", "delay"),
-    [(0, 0.0), (1, 0.0), (2, 1.0), (3, 2.0), (4, 4.0), (6, 16.0), (7, 30.0), (50, 30.0)],
-)
-def test_unlock_delay_grows_after_repeated_failures(failures: int, delay: float) -> None:
-    assert unlock_delay(failures) == delay

@@ -1,10 +1,10 @@
-"""The growing wait after wrong passphrases."""
+"""S5: the growing wait after wrong passphrases, for the app and the command line."""
 
 from __future__ import annotations
 
 import pytest
 
-from ui.security.unlock_throttle import MAX_DELAY_SECONDS, retry_delay_seconds
+from msp_desktop.store.throttle import MAX_DELAY_S, unlock_delay
 
 
 @pytest.mark.parametrize(
@@ -26,10 +26,10 @@ from ui.security.unlock_throttle import MAX_DELAY_SECONDS, retry_delay_seconds
     ],
 )
 def test_retry_delay(failures: int, seconds: int) -> None:
-    assert retry_delay_seconds(failures) == seconds
+    assert unlock_delay(failures) == seconds
 
 
 def test_never_shrinks_and_is_capped() -> None:
-    delays = [retry_delay_seconds(n) for n in range(200)]
+    delays = [unlock_delay(n) for n in range(200)]
     assert delays == sorted(delays)
-    assert max(delays) == MAX_DELAY_SECONDS
+    assert max(delays) == MAX_DELAY_S

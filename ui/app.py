@@ -1,0 +1,66 @@
+"""``msp-desktop``: check the platform, find the workspace folder, start the window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from msp_desktop.logs import configure_logging
+from msp_desktop.paths import workspace_folder
+from ui.platform_check import platform_problem
+
+EXIT_NO_PLATFORM = 2
+BASE_FONT_POINTS = 11
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command-line options of ``msp-desktop``."""
+    parser = argparse.ArgumentParser(
+        prog="msp-desktop",
+        description="Making Safeguarding Personal conversations, kept encrypted on this laptop.",
+    )
+    parser.add_argument(
+        "--workspace",
+        metavar="DIR",
+        type=Path,
+        help="the workspace folder (default: $MSP_WORKSPACE, else your local data folder)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app; returns the process exit code."""
+    args = parse_args(argv)
+    problem = platform_problem(os.environ, sys.platform)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_NO_PLATFORM
+    configure_logging()
+    folder = workspace_folder(args.workspace)
+
+    # Qt is imported only now, so the checks above run even where Qt cannot start.
+    from PySide6.QtWidgets import QApplication
+
+    from ui.session import Session
+
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("MSP Desktop")
+    app.setApplicationDisplayName("MSP Desktop")
+    app.setOrganizationName("MSP Desktop")
+    app.setStyle("Fusion")
+    font = app.font()
+    font.setPointSizeF(max(font.pointSizeF(), BASE_FONT_POINTS))
+    app.setFont(font)
+    app.setQuitOnLastWindowClosed(False)  # the session decides when the app ends
+    session = Session(folder)
+    session.finished.connect(app.quit)
+    app.aboutToQuit.connect(session.end)
+    session.start()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

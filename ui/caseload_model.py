@@ -1,0 +1,117 @@
+"""The caseload table: one row per person, read-only, filled from the worker's results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from msp_desktop.store import PersonSummary
+from ui.i18n import tr
+
+Index = QModelIndex | QPersistentModelIndex
+
+NOT_RECORDED = "—"
+PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def show_date(value: date | None) -> str:
+    """A date as people in England write it on records: 3 Feb 1941."""
+    if value is None:
+        return NOT_RECORDED
+    return tr(
+        "{day} {month} {year}", day=value.day, month=tr(MONTHS[value.month - 1]), year=value.year
+    )
+
+
+def show_stage(stage: str | None) -> str:
+    """The stage of the person's open concern, in words, or a dash when none is open."""
+    if stage is None:
+        return NOT_RECORDED
+    words = {"beginning": tr("Beginning"), "middle": tr("Middle"), "end": tr("End")}
+    return words.get(stage, stage)
+
+
+class CaseloadModel(QAbstractTableModel):
+    """People on the caseload as table rows (Name, Preferred name, Local id, …)."""
+
+    HEADINGS = (
+        "Name",
+        "Preferred name",
+        "Local id",
+        "Date of birth",
+        "Stage",
+        "Last visit",
+    )
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._people: list[PersonSummary] = []
+
+    def set_people(self, people: Sequence[PersonSummary]) -> None:
+        """Replace every row (a search result or a refresh)."""
+        self.beginResetModel()
+        self._people = list(people)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Forget every row, e.g. when the workspace is locked."""
+        self.set_people([])
+
+    def person_at(self, row: int) -> PersonSummary:
+        """The person shown in ``row``."""
+        return self._people[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._people)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADINGS)
+
+    def _cell(self, person: PersonSummary, column: int) -> str:
+        values = (
+            person.name,
+            person.preferred_name or "",
+            person.local_id or "",
+            show_date(person.date_of_birth),
+            show_stage(person.open_stage),
+            show_date(person.last_visit),
+        )
+        return values[column]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._people):
+            return None
+        person = self._people[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._cell(person, index.column())
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = self._cell(person, index.column())
+            return text if text and text != NOT_RECORDED else tr("not recorded")
+        if role == PERSON_ID_ROLE:
+            return person.id
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADINGS):
+            return tr(self.HEADINGS[section])
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._people):
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )

@@ -1,0 +1,170 @@
+"""The caseload: a search box above the table of people, searched as the worker types."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msp_desktop.store import PersonSummary, Workspace
+from ui.a11y import buddy, named
+from ui.caseload_model import CaseloadModel
+from ui.db_worker import DbWorker
+from ui.dialog_parts import heading, paragraph
+from ui.i18n import tr, tr_count
+
+SEARCH_DELAY_MS = 150
+SEARCH_LIMIT = 200
+
+SearchResult = tuple[list[PersonSummary], int]
+
+
+def people_summary(shown: int, total: int, searching: bool) -> str:
+    """The status line under the caseload: how many people are listed."""
+    if searching:
+        return tr_count(
+            "{shown} of {count} person", "{shown} of {count} people", total, shown=shown
+        )
+    if shown < total:
+        return tr(
+            "Showing the first {shown} of {count} people; search to find others.",
+            shown=shown,
+            count=total,
+        )
+    return tr_count("{count} person", "{count} people", total)
+
+
+class CaseloadPage(QWidget):
+    """Lists the people on the caseload; reads them through the database worker."""
+
+    summary_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._worker: DbWorker | None = None
+        self._generation = 0
+        self.setObjectName("page.caseload")
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setObjectName("caseload.search")
+        self.search_edit.setPlaceholderText(tr("Search by name or local id"))
+        self.search_edit.setClearButtonEnabled(True)
+        for button in self.search_edit.findChildren(QToolButton):
+            named(button, tr("Clear search"))
+        self.search_edit.setAccessibleDescription(
+            tr("The list below shows only the people whose name or local id starts with this.")
+        )
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.refresh)
+        self.search_edit.textChanged.connect(lambda _text: self._debounce.start())
+
+        self.model = CaseloadModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("caseload.table")
+        self.table.setModel(self.model)
+        named(self.table, tr("Caseload"), tr("People on your caseload, one per row."))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        named(self.table.verticalHeader(), tr("Row numbers"))
+        header = self.table.horizontalHeader()
+        named(header, tr("Column headings"))
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((200, 150, 110, 130, 110)):
+            header.resizeSection(column, width)
+        self.table.setCornerButtonEnabled(False)
+        for corner in self.table.findChildren(QAbstractButton):
+            named(corner, tr("Select all"))
+        self.empty_note = paragraph("", self)
+        self.empty_note.setObjectName("caseload.empty")
+        self.empty_note.hide()
+
+        search_row = QHBoxLayout()
+        search_row.setSpacing(10)
+        search_row.addWidget(buddy(tr("&Search"), self.search_edit, self))
+        search_row.addWidget(self.search_edit, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(12)
+        layout.addWidget(heading(tr("Your caseload"), self))
+        layout.addLayout(search_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_note)
+        QWidget.setTabOrder(self.search_edit, self.table)
+        self.setFocusProxy(self.search_edit)
+
+    # -- the worker --------------------------------------------------------------------
+
+    def attach(self, worker: DbWorker) -> None:
+        """Read from ``worker`` (whose workspace is open) and show everyone."""
+        self._worker = worker
+        self.refresh()
+
+    def detach(self) -> None:
+        """Forget the worker and every row (the workspace is being locked)."""
+        self._worker = None
+        self._debounce.stop()
+        self._generation += 1  # any answer still on its way is now stale
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.model.clear()
+        self.empty_note.hide()
+        self.summary_changed.emit("")
+
+    def refresh(self) -> None:
+        """Search again for what is in the search box (everyone when it is empty)."""
+        if self._worker is None:
+            return
+        self._debounce.stop()
+        self._generation += 1
+        generation, text = self._generation, self.search_edit.text()
+
+        def search(workspace: Workspace) -> SearchResult:
+            return workspace.people.search(text, limit=SEARCH_LIMIT), workspace.people.count()
+
+        self._worker.submit(search, lambda result: self._show(generation, text, result))
+
+    def _show(self, generation: int, text: str, result: SearchResult) -> None:
+        if generation != self._generation:
+            return  # a newer search was started while this one ran
+        people, total = result
+        self.model.set_people(people)
+        searching = bool(text.strip())
+        self.summary_changed.emit(people_summary(len(people), total, searching))
+        if people:
+            self.empty_note.hide()
+            return
+        self.empty_note.setText(
+            tr("No one on your caseload matches “{text}”.", text=text.strip())
+            if searching
+            else tr("No one is on your caseload yet.")
+        )
+        self.empty_note.show()
+
+    def shown_people(self) -> Sequence[PersonSummary]:
+        """The people listed now, top to bottom."""
+        return [self.model.person_at(row) for row in range(self.model.rowCount())]

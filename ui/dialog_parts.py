@@ -1,0 +1,58 @@
+"""Pieces the workspace dialogs share: a heading, a calm inline error, a busy line."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+ERROR_STYLE = "color: #8a1c1c; font-weight: 600;"
+
+
+def heading(text: str, parent: QWidget | None = None) -> QLabel:
+    """A dialog's title line, a little larger than body text."""
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 1.35)
+    font.setBold(True)
+    label.setFont(font)
+    label.setAccessibleName(text)
+    return label
+
+
+def paragraph(text: str, parent: QWidget | None = None) -> QLabel:
+    """Body text that wraps."""
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class InlineError(QLabel):
+    """A sentence under the fields saying what is wrong, hidden while nothing is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setStyleSheet(ERROR_STYLE)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setAccessibleName("")
+        self.hide()
+
+    def say(self, sentence: str, field: QWidget | None = None) -> None:
+        """Show ``sentence``; ``field`` (which gets focus) will also speak it."""
+        self.setText(sentence)
+        self.setAccessibleName(sentence)
+        self.setVisible(bool(sentence))
+        if field is not None:
+            field.setAccessibleDescription(sentence)
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+        window = self.window()
+        if sentence and window is not None:
+            window.adjustSize()
+
+    def clear_error(self, *fields: QWidget) -> None:
+        """Hide the sentence again."""
+        self.say("")
+        for field in fields:
+            field.setAccessibleDescription("")

@@ -1,0 +1,1 @@
+"""Security behaviour of the desktop app, each piece in one tested place."""

@@ -1,0 +1,139 @@
+"""The unlock dialog: the passphrase opens the workspace on the worker thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLayout, QVBoxLayout, QWidget
+
+from msp_desktop.errors import KnownError, WorkspaceDamaged, WrongPassphrase
+from msp_desktop.store.throttle import unlock_delay
+from ui.a11y import buddy, name_buttons
+from ui.db_worker import DbWorker
+from ui.dialog_parts import InlineError, heading, paragraph
+from ui.i18n import tr, tr_count
+from ui.messages import error_sentence
+from ui.security.passphrase_edit import PassphraseEdit
+
+
+class UnlockDialog(QDialog):
+    """Asks for the passphrase; accepted once the worker holds the open workspace."""
+
+    def __init__(self, worker: DbWorker, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._worker = worker
+        self._folder = folder
+        self.failures = 0
+        self._wait_left = 0
+        self._damaged = False
+        self.setWindowTitle(tr("Unlock your workspace"))
+        self.setObjectName("dialog.unlock")
+
+        self.passphrase_edit = PassphraseEdit(tr("Passphrase"), self)
+        self.passphrase_edit.setMinimumWidth(320)
+        self.passphrase_edit.setObjectName("unlock.passphrase")
+        self.error = InlineError(self)
+        self.status = paragraph("", self)
+        self.status.hide()
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+
+        form = QFormLayout()
+        form.addRow(buddy(tr("&Passphrase"), self.passphrase_edit, self), self.passphrase_edit)
+
+        self.buttons = QDialogButtonBox(self)
+        self.unlock_button = self.buttons.addButton(
+            tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.unlock_button.setObjectName("unlock.unlock")
+        self.unlock_button.setDefault(True)
+        self.quit_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.quit_button.setText(tr("&Quit"))
+        self.quit_button.setObjectName("unlock.quit")
+        name_buttons(self.buttons)
+        self.buttons.accepted.connect(self._unlock)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        # Grow with the inline error rather than squeezing it.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(14)
+        layout.addWidget(heading(tr("Unlock your workspace"), self))
+        layout.addWidget(
+            paragraph(tr("Type your passphrase to open the records kept on this laptop."), self)
+        )
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        QWidget.setTabOrder(self.passphrase_edit, self.unlock_button)
+        QWidget.setTabOrder(self.unlock_button, self.quit_button)
+        self.passphrase_edit.setFocus()
+
+    @property
+    def waiting_seconds(self) -> int:
+        """Seconds left before another try is allowed (0 when it is allowed now)."""
+        return self._wait_left
+
+    def _set_working(self, working: bool) -> None:
+        self.passphrase_edit.setEnabled(not working and not self._damaged)
+        self.unlock_button.setEnabled(not working and not self._damaged and not self._wait_left)
+        self.status.setText(tr("Unlocking…") if working else "")
+        self.status.setVisible(working)
+
+    def _unlock(self) -> None:
+        if self._damaged or self._wait_left:
+            return
+        self.error.clear_error(self.passphrase_edit)
+        self._set_working(True)
+        self._worker.open_workspace(
+            self._folder, self.passphrase_edit.text(), self._unlocked, self._failed
+        )
+
+    def _unlocked(self, _result: object) -> None:
+        self.failures = 0
+        self.passphrase_edit.wipe()
+        self._set_working(False)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.passphrase_edit.wipe()
+        if isinstance(exc, WorkspaceDamaged):
+            # Trying again cannot help and must not touch the files: say what to do.
+            self._damaged = True
+            self._set_working(False)
+            self.error.say(exc.message, self.quit_button)
+            return
+        if isinstance(exc, WrongPassphrase):
+            self.failures += 1
+            self._wait_left = unlock_delay(self.failures)
+        self._set_working(False)
+        sentence = exc.message if isinstance(exc, KnownError) else error_sentence(exc)
+        self.error.say(sentence, self.passphrase_edit)
+        if self._wait_left:
+            self._show_wait()
+            self._countdown.start()
+
+    def _show_wait(self) -> None:
+        self.status.setText(
+            tr_count(
+                "Wait {count} second before trying again.",
+                "Wait {count} seconds before trying again.",
+                self._wait_left,
+            )
+        )
+        self.status.setVisible(True)
+
+    def _tick(self) -> None:
+        self._wait_left = max(0, self._wait_left - 1)
+        if self._wait_left:
+            self._show_wait()
+            return
+        self._countdown.stop()
+        self._set_working(False)
+        self.passphrase_edit.setFocus()
