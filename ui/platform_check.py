@@ -39,7 +39,7 @@ XCB_LIBRARIES: tuple[tuple[str, str], ...] = (
 
 NO_DISPLAY = (
     f"{PROGRAM}: no display found; run it under a virtual display with: "
-    f"xvfb-run -a {PROGRAM} (or make run under xvfb-run)"
+    f"xvfb-run -a {PROGRAM} (from a checkout: xvfb-run -a make run)"
 )
 
 

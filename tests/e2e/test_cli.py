@@ -195,3 +195,21 @@ def test_schema_writes_the_record_schemas(msp: MspRunner, tmp_path: Path) -> Non
     assert written == ["concern.schema.json", "person.schema.json", "visit.schema.json"]
     visit = json.loads((tmp_path / "schemas" / "visit.schema.json").read_text())
     assert "Yes they were asked and outcomes were expressed" in json.dumps(visit)
+
+
+def test_damaged_workspace_is_one_line_naming_the_backup(msp: MspRunner, tmp_path: Path) -> None:
+    msp("init")
+    msp("people", "add", "--name", "Ada Example")
+    backup = tmp_path / "friday.mspdb"
+    assert msp("backup", "--to", str(backup)).returncode == 0
+    db = tmp_path / "workspace" / "workspace.db"
+    with open(db, "r+b") as f:
+        f.seek(100)
+        f.write(b"\x00" * 64)
+    before = snapshot(tmp_path / "workspace")
+    result = msp("people", "list")
+    assert result.returncode == 5
+    line = _one_plain_line(result.stderr)
+    assert "is damaged" in line
+    assert f"msp restore --from {backup}" in line
+    assert snapshot(tmp_path / "workspace") == before
