@@ -34,7 +34,7 @@ def _folder(args: argparse.Namespace) -> Path:
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    """Unlock the workspace, re-asking at a prompt with a growing wait (S5)."""
+    """Unlock the workspace; at a terminal prompt, allow three tries (S5 wait between)."""
     folder = _folder(args)
     passphrase_file = getattr(args, "passphrase_file", None)
     failures = 0
@@ -103,15 +103,20 @@ def people_add(args: argparse.Namespace) -> int:
 
 def people_list(args: argparse.Namespace) -> int:
     """``msp people list``."""
+    if args.limit < 1:
+        raise InvalidInput("--limit must be at least 1.")
     ws = open_workspace(args)
     try:
-        people = ws.people.search(args.search)
+        people = ws.people.search(args.search, limit=args.limit)
+        total = ws.people.count() if not args.search else None
     finally:
         ws.close()
     if args.json:
         print(output.as_json(people))
     elif people:
         print(output.people_table(people))
+        if total is not None and total > len(people):
+            print(f"(the first {len(people)} of {total}; use --search or --limit to see more)")
     else:
         print("No people match." if args.search else "The caseload is empty.")
     return 0

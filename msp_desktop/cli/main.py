@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = people_sub.add_parser("list", help="List people, optionally searching.")
     _add_common(p)
     p.add_argument("--search", default="", metavar="TEXT", help="name, preferred name or id")
+    p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N people")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=commands.people_list)
 

@@ -54,6 +54,10 @@ def test_init_add_list_search(msp: MspRunner, msp_env: dict[str, str]) -> None:
     assert "Ada Example" in table
     assert "Bryn Sample" in table
     assert msp("people", "list", "--search", "nobody").stdout.strip() == "No people match."
+    first = msp("people", "list", "--limit", "1").stdout
+    assert "Ada Example" in first
+    assert "Bryn Sample" not in first
+    assert "(the first 1 of 2; use --search or --limit to see more)" in first
 
 
 def test_demo_then_search_finds_a_demo_person(msp: MspRunner) -> None:
