@@ -63,8 +63,7 @@ def init(args: argparse.Namespace) -> int:
     """``msp init``: create a workspace."""
     folder = _folder(args)
     passphrase = new_passphrase(args.passphrase_file, label="Choose a passphrase")
-    ws = Workspace.create(folder, passphrase, args.worker or default_worker())
-    ws.close()
+    Workspace.create(folder, passphrase, args.worker or default_worker()).close()
     print(f"Created an encrypted workspace in {folder}")
     return 0
 
@@ -75,11 +74,8 @@ def demo(args: argparse.Namespace) -> int:
 
     folder = _folder(args)
     passphrase = new_passphrase(args.passphrase_file, label="Choose a passphrase")
-    ws = Workspace.create(folder, passphrase, args.worker)
-    try:
+    with Workspace.create(folder, passphrase, args.worker) as ws:
         people = fill_demo_caseload(ws)
-    finally:
-        ws.close()
     print(f"Created a demo workspace with {people} fictional people in {folder}")
     return 0
 
@@ -92,11 +88,8 @@ def people_add(args: argparse.Namespace) -> int:
         date_of_birth=_parse_date(args.dob, "date of birth"),
         local_id=args.local_id,
     )
-    ws = open_workspace(args)
-    try:
+    with open_workspace(args) as ws:
         ws.people.add(person)
-    finally:
-        ws.close()
     print(person.id)
     return 0
 
@@ -105,12 +98,9 @@ def people_list(args: argparse.Namespace) -> int:
     """``msp people list``."""
     if args.limit < 1:
         raise InvalidInput("--limit must be at least 1.")
-    ws = open_workspace(args)
-    try:
+    with open_workspace(args) as ws:
         people = ws.people.search(args.search, limit=args.limit)
         total = ws.people.count() if not args.search else None
-    finally:
-        ws.close()
     if args.json:
         print(output.as_json(people))
     elif people:
@@ -124,11 +114,8 @@ def people_list(args: argparse.Namespace) -> int:
 
 def visits_list(args: argparse.Namespace) -> int:
     """``msp visits list``."""
-    ws = open_workspace(args)
-    try:
+    with open_workspace(args) as ws:
         visits = ws.visits.list(person_id=args.person)
-    finally:
-        ws.close()
     if args.json:
         print(output.as_json(visits))
     elif visits:
@@ -140,12 +127,9 @@ def visits_list(args: argparse.Namespace) -> int:
 
 def visits_show(args: argparse.Namespace) -> int:
     """``msp visits show ID``."""
-    ws = open_workspace(args)
-    try:
+    with open_workspace(args) as ws:
         record = ws.visits.get(args.id)
         revisions = ws.visits.revisions(args.id)
-    finally:
-        ws.close()
     document = output.visit_document(record, revisions)
     if args.json:
         print(output.as_json(document))
@@ -161,11 +145,8 @@ def visits_show(args: argparse.Namespace) -> int:
 
 def check(args: argparse.Namespace) -> int:
     """``msp check``: exit 0 only when every check passes."""
-    ws = open_workspace(args)
-    try:
+    with open_workspace(args) as ws:
         report = ws.check()
-    finally:
-        ws.close()
     for name in report.checked:
         print(f"checked: {name}")
     if report.healthy:
@@ -192,11 +173,8 @@ def passwd(args: argparse.Namespace) -> int:
 
 def backup(args: argparse.Namespace) -> int:
     """``msp backup --to FILE``."""
-    ws = open_workspace(args)
-    try:
+    with open_workspace(args) as ws:
         info = ws.backup(args.to)
-    finally:
-        ws.close()
     print(f"Verified backup written to {info.path} (key file beside it).")
     return 0
 

@@ -247,6 +247,12 @@ class Workspace:
         """False once closed (locked)."""
         return self._raw_key is not None
 
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         """Close the database and drop the key material held in this object."""
         if self._raw_key is None:

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 
 from tests.bench import bench_store
+from tests.bench.bench_config import QUICK, TARGETS
+from tests.bench.bench_data import build_caseload
+from tests.bench.bench_stores import load, open_plain
 
 REQUIRED_NUMBERS = (
     "unlock_s",
@@ -34,10 +37,10 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
         assert _positive_number(result[key]), key
     for key in PLAIN_NUMBERS:
         assert _positive_number(result["plain"][key]), key
-    assert result["targets"] == bench_store.TARGETS
-    assert set(result["meets_targets"]) == set(bench_store.TARGETS)
+    assert result["targets"] == TARGETS
+    assert set(result["meets_targets"]) == set(TARGETS)
     assert all(isinstance(v, bool) for v in result["meets_targets"].values())
-    assert result["sizes"]["people"] == bench_store.QUICK["people"]
+    assert result["sizes"]["people"] == QUICK["people"]
     assert {"platform", "cpu_count", "python", "sqlcipher_version"} <= set(result["machine"])
     assert result["timestamp"]
     assert "encrypted_vs_plain_ratio" in result["notes"]
@@ -46,10 +49,10 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
 
 
 def test_both_stores_hold_the_same_caseload(tmp_path: Path) -> None:
-    caseload = bench_store.build_caseload(30, 6, 60)
-    plain = bench_store.open_plain(tmp_path / "plain.db", create=True)
+    caseload = build_caseload(30, 6, 60)
+    plain = open_plain(tmp_path / "plain.db", create=True)
     try:
-        bench_store.load(plain, caseload)
+        load(plain, caseload)
         assert plain.people.count() == 30
         assert plain.concerns.count() == 6
         assert plain.visits.count() == 60

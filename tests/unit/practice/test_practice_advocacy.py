@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
 import pytest
 
 from msp_desktop.model import Advocate, CapacityStatus, SupportToDecide
-from msp_desktop.practice import Finding, Severity, advocacy_duty
-
-SNAKE_CASE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
-
-
-def assert_plain_sentences(findings: list[Finding]) -> None:
-    for finding in findings:
-        message = finding.message
-        assert message[0].isupper(), message
-        assert message.endswith("."), message
-        assert not SNAKE_CASE.search(message), message
-        assert finding.code not in message
+from msp_desktop.practice import Severity, advocacy_duty
+from tests.unit.practice.sentences import assert_plain_sentences
 
 
 def _support(**fields: Any) -> SupportToDecide:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -26,18 +25,10 @@ from msp_desktop.model import (
     UndueInfluence,
     Visit,
 )
-from msp_desktop.practice import Finding, Severity, check_visit, finalise_blockers
+from msp_desktop.practice import Severity, check_visit, finalise_blockers
+from tests.unit.practice.sentences import assert_plain_sentences
 
 TODAY = date(2024, 6, 10)
-SNAKE_CASE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
-
-
-def assert_plain_sentences(findings: list[Finding]) -> None:
-    for finding in findings:
-        message = finding.message
-        assert message[0].isupper(), message
-        assert message.endswith("."), message
-        assert not SNAKE_CASE.search(message), message
 
 
 def _complete_visit() -> Visit:

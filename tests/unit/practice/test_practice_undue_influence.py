@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from msp_desktop.model import UndueInfluence, UndueInfluenceIndicator
-from msp_desktop.practice import INDICATOR_WORDS, Finding, Severity, undue_influence_warning
-
-SNAKE_CASE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
-
-
-def assert_plain_sentences(findings: list[Finding]) -> None:
-    for finding in findings:
-        message = finding.message
-        assert message[0].isupper(), message
-        assert message.endswith("."), message
-        assert not SNAKE_CASE.search(message), message
-
+from msp_desktop.practice import INDICATOR_WORDS, Severity, undue_influence_warning
+from tests.unit.practice.sentences import assert_plain_sentences
 
 CASES = [
     pytest.param(UndueInfluence(), {}, id="nothing-noticed"),
