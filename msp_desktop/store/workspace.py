@@ -34,7 +34,7 @@ from msp_desktop.store.keyslots import (
     new_raw_key,
     seal_passphrase_slot,
 )
-from msp_desktop.store.migrations import migrate
+from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
 from msp_desktop.store.people import PeopleRepository
 from msp_desktop.store.visits import VisitsRepository
 
@@ -160,12 +160,12 @@ class Workspace:
             # found here rather than half-way through a save (S6).
             if cipher_integrity_problems(db.connection):
                 raise WorkspaceDamaged(_damaged_message(folder, "some pages fail their check"))
-            migrate(db)
             stored_id = db.scalar("SELECT value FROM meta WHERE key = 'workspace_id'")
             if stored_id != key_file.workspace_id:
                 raise WorkspaceDamaged(
                     _damaged_message(folder, "the key file belongs to another workspace")
                 )
+            cls._upgrade(folder, db, raw_key, key_file)
         except DatabaseErrors as exc:
             db.close()
             raise WorkspaceDamaged(
@@ -175,6 +175,23 @@ class Workspace:
             db.close()
             raise
         return cls(folder, db, raw_key, key_file)
+
+    @staticmethod
+    def _upgrade(folder: Path, db: Database, raw_key: bytes, key_file: KeyFile) -> None:
+        """Migrate an older workspace, after a verified backup of it as it was."""
+        version = schema_version(db)
+        if version > LATEST_VERSION:
+            migrate(db)  # raises the plain "newer version" error, changing nothing
+        if 0 < version < LATEST_VERSION:
+            # An upgrade rewrites tables; keep the workspace as it was, verified, so a
+            # failed or faulty upgrade can never cost a saved record.
+            stamp = utc_now()[:19].replace(":", "")
+            kept = folder / "backups" / f"before-upgrade-from-v{version}-{stamp}.db"
+            kept.parent.mkdir(mode=0o700, exist_ok=True)
+            backups.record_backup(
+                folder, backups.make_backup(db, raw_key, key_file.to_json(), kept)
+            )
+        migrate(db)
 
     # -- key management ----------------------------------------------------------------
 

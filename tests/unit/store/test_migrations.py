@@ -9,6 +9,10 @@ import pytest
 
 from msp_desktop.errors import WorkspaceDamaged
 from msp_desktop.store import Workspace
+from msp_desktop.store.backup import latest_backup
+from msp_desktop.store.connection import open_encrypted
+from msp_desktop.store.database import Database
+from msp_desktop.store.keyslots import load_key_file
 from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
 from tests.conftest import PASSPHRASE, snapshot
 
@@ -36,6 +40,18 @@ def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) ->
         assert report.healthy, report.problems
     finally:
         ws.close()
+    # The workspace as it was before the upgrade is kept as a verified backup.
+    (kept,) = (folder / "backups").glob("before-upgrade-from-v1-*.db")
+    latest = latest_backup(folder)
+    assert latest is not None
+    assert latest.path == str(kept)
+    key_file = load_key_file(Path(f"{kept}.keys.json"))
+    old = Database(open_encrypted(kept, key_file.unwrap("fixture passphrase v1")))
+    try:
+        assert schema_version(old) == 1
+        assert old.scalar("SELECT count(*) FROM people") == 2
+    finally:
+        old.close()
 
 
 def test_migrations_apply_one_step_at_a_time(workspace: Workspace) -> None:
