@@ -17,6 +17,7 @@ from pathlib import Path
 
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE
+from tests.e2e.conftest import msp_command
 
 ROUNDS = int(os.environ.get("MSP_KILL_ROUNDS", "200"))
 
@@ -66,3 +67,13 @@ def test_kill_minus_9_loses_no_acknowledged_record(workspace_dir: Path) -> None:
         assert "database structure" in report.checked
     finally:
         ws.close()
+    checked = subprocess.run(
+        [*msp_command(), "check", "--workspace", str(workspace_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "The workspace is healthy." in checked.stdout
