@@ -14,6 +14,7 @@ workspace that exists.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -39,6 +40,7 @@ from msp_desktop.store.people import PeopleRepository
 from msp_desktop.store.visits import VisitsRepository
 
 DB_NAME = "workspace.db"
+PLACE_KEY = "resume_place"
 KEYS_NAME = "workspace.keys.json"
 
 
@@ -208,6 +210,34 @@ class Workspace:
         key_file.with_passphrase_slot(
             seal_passphrase_slot(raw_key, new, key_file.workspace_id)
         ).save()
+
+    # -- where the worker was ----------------------------------------------------------
+
+    def remember_place(self, place: dict[str, str] | None) -> None:
+        """Store where the worker is (e.g. the open visit and step), inside the encrypted
+        database, so unlocking or restarting after a crash returns there."""
+        with self.db.transaction():
+            if place is None:
+                self.db.execute("DELETE FROM meta WHERE key = ?", (PLACE_KEY,))
+            else:
+                self.db.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)"
+                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (PLACE_KEY, json.dumps(place, sort_keys=True)),
+                )
+
+    def remembered_place(self) -> dict[str, str] | None:
+        """Where the worker was when the workspace was last used, if anywhere."""
+        value = self.db.scalar("SELECT value FROM meta WHERE key = ?", (PLACE_KEY,))
+        if value is None:
+            return None
+        try:
+            place = json.loads(value)
+        except ValueError:
+            return None
+        if not isinstance(place, dict):
+            return None
+        return {str(k): str(v) for k, v in place.items()}
 
     # -- health and backups ------------------------------------------------------------
 

@@ -125,3 +125,16 @@ def test_close_drops_the_key_and_the_connection(workspace: Workspace) -> None:
         workspace.db.connection.execute("SELECT 1")
     with pytest.raises(RuntimeError, match="locked"):
         workspace.backup(workspace.folder.parent / "never.db")
+
+
+def test_the_place_is_remembered_across_unlocks(workspace: Workspace) -> None:
+    assert workspace.remembered_place() is None
+    workspace.remember_place({"page": "visit", "visit_id": "v-1", "step": "risks"})
+    workspace.close()
+    reopened = Workspace.open(workspace.folder, PASSPHRASE)
+    try:
+        assert reopened.remembered_place() == {"page": "visit", "visit_id": "v-1", "step": "risks"}
+        reopened.remember_place(None)
+        assert reopened.remembered_place() is None
+    finally:
+        reopened.close()

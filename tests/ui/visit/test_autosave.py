@@ -1,0 +1,104 @@
+"""Autosave: every change reaches the database within a second; "Saved" after commit."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from msp_desktop.model import Visit
+from msp_desktop.store import Workspace
+from tests import builders
+from tests.ui.helpers import PASSPHRASE, WORKER_NAME, wait_idle
+from ui.db_worker import DbWorker
+from ui.visit.autosave import Autosaver
+
+
+def _workspace_with_visit(folder: Path, complete: bool = False) -> Visit:
+    with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
+        person = builders.person()
+        concern = builders.concern(person)
+        ws.people.add(person)
+        ws.concerns.add(concern)
+        visit = builders.complete_visit(concern) if complete else builders.draft_visit(concern)
+        ws.visits.start(visit)
+    return visit
+
+
+def _open(qtbot: QtBot, worker: DbWorker, folder: Path) -> None:
+    worker.open_workspace(folder, PASSPHRASE, lambda _: None, lambda exc: None)
+    wait_idle(qtbot, worker)
+    assert worker.workspace is not None
+
+
+def _stored(qtbot: QtBot, worker: DbWorker, visit_id: str) -> Visit:
+    found: list[Visit] = []
+    worker.submit(lambda ws: ws.visits.get(visit_id).visit, found.append)
+    wait_idle(qtbot, worker)
+    return found[0]
+
+
+def test_typing_is_committed_within_a_second(qtbot: QtBot, worker: DbWorker, folder: Path) -> None:
+    visit = _workspace_with_visit(folder)
+    _open(qtbot, worker, folder)
+    saver = Autosaver(worker)
+    saver.start_from(visit)
+    assert not saver.unsaved
+
+    with qtbot.waitSignal(saver.saved, timeout=1000):
+        for text in ("K", "Ki", "Kit", "Kitchen"):
+            saver.changed(visit.revised(place=text))
+        last_change = time.monotonic()
+    qtbot.waitUntil(lambda: not saver.unsaved and not worker.busy, timeout=1000)
+    assert time.monotonic() - last_change < 1.0
+    assert _stored(qtbot, worker, visit.id).place == "Kitchen"
+
+
+def test_saved_is_reported_only_after_the_commit(
+    qtbot: QtBot, worker: DbWorker, folder: Path
+) -> None:
+    visit = _workspace_with_visit(folder)
+    _open(qtbot, worker, folder)
+    saver = Autosaver(worker)
+    saver.start_from(visit)
+    events: list[str] = []
+    saver.saving.connect(lambda: events.append("saving"))
+    saver.saved.connect(lambda when: events.append(f"saved {when}"))
+    saver.changed(visit.revised(place="Front room"))
+    assert events == []  # nothing is claimed before the save even starts
+    with qtbot.waitSignal(saver.saved, timeout=2000):
+        pass
+    assert events[0] == "saving"
+    assert events[-1].startswith("saved ")
+    assert _stored(qtbot, worker, visit.id).place == "Front room"
+
+
+def test_flush_before_locking_keeps_the_last_keystroke(
+    qtbot: QtBot, worker: DbWorker, folder: Path
+) -> None:
+    visit = _workspace_with_visit(folder)
+    _open(qtbot, worker, folder)
+    saver = Autosaver(worker)
+    saver.start_from(visit)
+    saver.changed(visit.revised(place="Garden"))
+    saver.flush()
+    worker.stop()  # locking: the save sent before this still runs first
+    with Workspace.open(folder, PASSPHRASE) as ws:
+        assert ws.visits.get(visit.id).visit.place == "Garden"
+
+
+def test_a_refused_save_says_why_and_keeps_the_text(
+    qtbot: QtBot, worker: DbWorker, folder: Path
+) -> None:
+    visit = _workspace_with_visit(folder, complete=True)
+    _open(qtbot, worker, folder)
+    worker.submit(lambda ws: ws.visits.finalise(visit.id))
+    wait_idle(qtbot, worker)
+    saver = Autosaver(worker)
+    saver.start_from(visit)
+    with qtbot.waitSignal(saver.failed, timeout=2000) as failed:
+        saver.changed(visit.revised(place="Changed after finalising"))
+    assert "Amend" in failed.args[0]
+    assert saver.unsaved
+    assert _stored(qtbot, worker, visit.id) == visit

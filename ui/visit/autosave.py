@@ -1,0 +1,97 @@
+"""Autosave for the visit being written: nothing typed is lost.
+
+Every change starts (but never restarts) a short timer, so while the worker types
+the draft is saved at least every ``DELAY_MS``: well within a second of any change.
+Saves run on the database thread, one at a time; a change made while one is in
+flight is saved straight after. "Saved" is reported only when the commit has
+returned. A failed save keeps the latest text in memory, says so in plain words,
+and tries again.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from msp_desktop.model import Visit
+from msp_desktop.store import Changes, Workspace
+from ui.db_worker import DbWorker
+from ui.messages import error_sentence
+
+DELAY_MS = 400
+RETRY_MS = 2000
+
+
+class Autosaver(QObject):
+    """Saves a draft visit shortly after each change, off the GUI thread."""
+
+    saving = Signal()
+    saved = Signal(str)  # the time of the commit, e.g. "14:03:27"
+    failed = Signal(str)  # a plain sentence
+
+    def __init__(self, worker: DbWorker, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker = worker
+        self._latest: Visit | None = None
+        self._saved: Visit | None = None
+        self._in_flight = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DELAY_MS)
+        self._timer.timeout.connect(self._save)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._save)
+
+    @property
+    def unsaved(self) -> bool:
+        """True while the latest change is not yet committed."""
+        return self._latest is not None and self._latest != self._saved
+
+    def start_from(self, visit: Visit) -> None:
+        """The draft as it is in the database (nothing to save yet)."""
+        self._latest = self._saved = visit
+
+    def changed(self, visit: Visit) -> None:
+        """The worker changed the draft: save it soon."""
+        self._latest = visit
+        if self.unsaved and not self._timer.isActive():
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Send the latest change now (before locking, leaving the page or finalising).
+
+        The database thread runs operations in order, so anything sent after this
+        (including closing the workspace) happens after the save.
+        """
+        self._timer.stop()
+        self._retry.stop()
+        self._save()
+
+    def _save(self) -> None:
+        if not self.unsaved or self._in_flight:
+            return
+        visit = self._latest
+        assert visit is not None
+        self._in_flight = True
+        self.saving.emit()
+
+        def save(ws: Workspace) -> Changes:
+            return ws.visits.save_draft(visit)
+
+        self._worker.submit(save, lambda _changes: self._done(visit), self._error)
+
+    def _done(self, visit: Visit) -> None:
+        self._in_flight = False
+        self._saved = visit
+        if self.unsaved:
+            self._save()  # typed more while that save was running
+        else:
+            self.saved.emit(time.strftime("%H:%M:%S"))
+
+    def _error(self, exc: BaseException) -> None:
+        self._in_flight = False
+        self.failed.emit(error_sentence(exc))
+        self._retry.start()
