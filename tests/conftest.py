@@ -23,6 +23,7 @@ def isolated_folders(
     monkeypatch.setenv("MSP_LOG_DIR", str(base / "logs"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "config"))
+    monkeypatch.setenv("MSP_CONFIG_DIR", str(base / "config"))
     monkeypatch.delenv("MSP_PASSPHRASE", raising=False)
     monkeypatch.delenv("MSP_NEW_PASSPHRASE", raising=False)
 

@@ -35,7 +35,27 @@ QUIT = ActionSpec(
     "action.quit", "&Quit", QKeySequence.StandardKey.Quit, "Lock the workspace and close the app."
 )
 
-ALL = (LOCK, FIND, QUIT)
+PRIVACY = ActionSpec(
+    "action.privacy",
+    "&Privacy screen",
+    "F12",
+    "Hide every record at once; press F12 again to show them.",
+)
+SETTINGS = ActionSpec(
+    "action.settings",
+    "&Settings…",
+    "Ctrl+,",
+    "Idle lock, clipboard clearing, text size and high contrast.",
+)
+
+BACK = ActionSpec(
+    "action.back",
+    "&Back to caseload",
+    "Alt+Left",
+    "Return to the caseload, with your search kept (Escape does this too).",
+)
+
+ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK)
 
 
 def make_action(spec: ActionSpec, parent: QWidget) -> QAction:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from msp_desktop.store import PersonSummary
 from ui.i18n import tr
@@ -28,6 +29,29 @@ def show_date(value: date | None) -> str:
     )
 
 
+def show_short_date(value: date, today: date) -> str:
+    """A date without its year when it falls in the current year: 3 Nov."""
+    if value.year != today.year:
+        return show_date(value)
+    return tr("{day} {month}", day=value.day, month=tr(MONTHS[value.month - 1]))
+
+
+def is_overdue(due: date | None, today: date) -> bool:
+    """Whether the next conversation should already have happened."""
+    return due is not None and due < today
+
+
+def show_visit_due(due: date | None, today: date) -> str:
+    """When the next conversation is due, in words (overdue is said, not only coloured)."""
+    if due is None:
+        return NOT_RECORDED
+    if is_overdue(due, today):
+        return tr("Overdue since {day}", day=show_short_date(due, today))
+    if due == today:
+        return tr("Due today")
+    return show_date(due)
+
+
 def show_stage(stage: str | None) -> str:
     """The stage of the person's open concern, in words, or a dash when none is open."""
     if stage is None:
@@ -46,16 +70,21 @@ class CaseloadModel(QAbstractTableModel):
         "Date of birth",
         "Stage",
         "Last visit",
+        "Visit due",
     )
+
+    VISIT_DUE_COLUMN = 6
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._people: list[PersonSummary] = []
+        self._today = date.today()
 
-    def set_people(self, people: Sequence[PersonSummary]) -> None:
-        """Replace every row (a search result or a refresh)."""
+    def set_people(self, people: Sequence[PersonSummary], today: date | None = None) -> None:
+        """Replace every row (a search result or a refresh); ``today`` decides "overdue"."""
         self.beginResetModel()
         self._people = list(people)
+        self._today = today or date.today()
         self.endResetModel()
 
     def clear(self) -> None:
@@ -80,6 +109,7 @@ class CaseloadModel(QAbstractTableModel):
             show_date(person.date_of_birth),
             show_stage(person.open_stage),
             show_date(person.last_visit),
+            show_visit_due(person.visit_due, self._today),
         )
         return values[column]
 
@@ -90,10 +120,21 @@ class CaseloadModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cell(person, index.column())
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            if index.column() == self.VISIT_DUE_COLUMN and person.visit_due is None:
+                return tr("no visit due")
             text = self._cell(person, index.column())
             return text if text and text != NOT_RECORDED else tr("not recorded")
         if role == PERSON_ID_ROLE:
             return person.id
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and index.column() == self.VISIT_DUE_COLUMN
+            and is_overdue(person.visit_due, self._today)
+        ):
+            # Bold as well as the words, so it also stands out to a sighted glance.
+            font = QFont()
+            font.setBold(True)
+            return font
         return None
 
     def headerData(

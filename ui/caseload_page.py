@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.store import PersonSummary, Workspace
 from ui.a11y import buddy, named
-from ui.caseload_model import CaseloadModel
+from ui.caseload_model import PERSON_ID_ROLE, CaseloadModel
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import tr, tr_count
@@ -28,6 +29,8 @@ SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 200
 
 SearchResult = tuple[list[PersonSummary], int]
+
+OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def people_summary(shown: int, total: int, searching: bool) -> str:
@@ -49,6 +52,7 @@ class CaseloadPage(QWidget):
     """Lists the people on the caseload; reads them through the database worker."""
 
     summary_changed = Signal(str)
+    person_chosen = Signal(str)  # the id of the person to open
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,7 +96,7 @@ class CaseloadPage(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((200, 150, 110, 130, 110)):
+        for column, width in enumerate((200, 140, 110, 120, 100, 120)):
             header.resizeSection(column, width)
         self.table.setCornerButtonEnabled(False)
         for corner in self.table.findChildren(QAbstractButton):
@@ -115,6 +119,15 @@ class CaseloadPage(QWidget):
         layout.addWidget(self.empty_note)
         QWidget.setTabOrder(self.search_edit, self.table)
         self.setFocusProxy(self.search_edit)
+
+        # Keyboard first: Down from the search box reaches the list, Enter opens the
+        # person. A double click opens too (the view's "activated").
+        self.search_edit.installEventFilter(self)
+        self.table.installEventFilter(self)
+        self.table.activated.connect(self._open)
+        self.table.setAccessibleDescription(
+            tr("People on your caseload, one per row. Press Enter to open a person's page.")
+        )
 
     # -- the worker --------------------------------------------------------------------
 
@@ -164,6 +177,34 @@ class CaseloadPage(QWidget):
             else tr("No one is on your caseload yet.")
         )
         self.empty_note.show()
+
+    # -- choosing a person --------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return super().eventFilter(watched, event)
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            return super().eventFilter(watched, event)
+        if watched is self.search_edit and event.key() == Qt.Key.Key_Down:
+            self.focus_list()
+            return True
+        if watched is self.table and event.key() in OPEN_KEYS:
+            self._open(self.table.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_list(self) -> None:
+        """Move to the list, on the first person unless one is already chosen."""
+        if self.model.rowCount() and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _open(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        if not index.isValid():
+            return
+        person_id = self.model.data(self.model.index(index.row(), 0), PERSON_ID_ROLE)
+        if isinstance(person_id, str):
+            self.person_chosen.emit(person_id)
 
     def shown_people(self) -> Sequence[PersonSummary]:
         """The people listed now, top to bottom."""

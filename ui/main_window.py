@@ -1,16 +1,30 @@
-"""The main window: the caseload now; person pages, visits and sync come later."""
+"""The main window: the caseload, a person's page and the guided visit in one stack."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QToolBar, QToolButton, QWidget
+from datetime import date
+from typing import Any
 
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from msp_desktop.guide import Guide, load_guide
 from ui import actions
 from ui.a11y import named, plain
 from ui.caseload_page import CaseloadPage
 from ui.db_worker import DbWorker
 from ui.i18n import tr
+from ui.person_page import PersonPage
+from ui.visit.visit_page import VisitPage
 
 
 class MainWindow(QMainWindow):
@@ -18,15 +32,31 @@ class MainWindow(QMainWindow):
 
     lock_requested = Signal()
     closing = Signal()
+    visit_requested = Signal(str, object)  # concern id, draft visit id or None
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, guide: Guide | None = None) -> None:
         super().__init__(parent)
+        self.guide = guide or load_guide()
+        self.worker: DbWorker | None = None
         self.setWindowTitle(tr("MSP Desktop"))
         self.setObjectName("window.main")
         self.resize(1000, 640)
 
-        self.caseload = CaseloadPage(self)
-        self.setCentralWidget(self.caseload)
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("window.pages")
+        self.caseload = CaseloadPage(self.pages)
+        self.person = PersonPage(self.pages)
+        self.pages.addWidget(self.caseload)
+        self.pages.addWidget(self.person)
+        self.visit_page = VisitPage(self.guide, self.pages)
+        self.pages.addWidget(self.visit_page)
+        self.setCentralWidget(self.pages)
+        self.caseload.person_chosen.connect(self.open_person)
+        self.person.back_requested.connect(self.show_caseload)
+        self.person.visit_requested.connect(self.visit_requested)
+        self.person.visit_requested.connect(self.open_visit_for)
+        self.visit_page.closed.connect(self._visit_closed)
+        self.visit_page.place_changed.connect(self._remember_place)
 
         self.people_label = QLabel(self)
         self.people_label.setObjectName("status.people")
@@ -41,6 +71,13 @@ class MainWindow(QMainWindow):
         self.action(actions.LOCK.id).triggered.connect(self.lock_requested)
         self.action(actions.FIND.id).triggered.connect(self._find)
         self.action(actions.QUIT.id).triggered.connect(self.close)
+        back = self.action(actions.BACK.id)
+        # Escape as well: the key people reach for to leave a page. Only while the
+        # person page shows (the action is disabled otherwise), so Escape elsewhere
+        # keeps its usual meaning.
+        back.setShortcuts([QKeySequence(actions.BACK.shortcut or ""), QKeySequence("Escape")])
+        back.triggered.connect(self.show_caseload)
+        back.setEnabled(False)
         self._build_menus()
 
     def action(self, action_id: str) -> QAction:
@@ -50,6 +87,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(tr("&Workspace"))
         menu.addAction(self.action(actions.FIND.id))
+        menu.addAction(self.action(actions.BACK.id))
+        menu.addSeparator()
+        menu.addAction(self.action(actions.PRIVACY.id))
+        menu.addAction(self.action(actions.SETTINGS.id))
         menu.addSeparator()
         menu.addAction(self.action(actions.LOCK.id))
         menu.addAction(self.action(actions.QUIT.id))
@@ -63,6 +104,7 @@ class MainWindow(QMainWindow):
         spacer = QWidget(toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
+        toolbar.addAction(self.action(actions.PRIVACY.id))
         toolbar.addAction(self.action(actions.LOCK.id))
         for action in toolbar.actions():
             button = toolbar.widgetForAction(action)
@@ -79,8 +121,66 @@ class MainWindow(QMainWindow):
                 named(button, extensions[button.objectName()])
 
     def _find(self) -> None:
+        self.show_caseload()
         self.caseload.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.caseload.search_edit.selectAll()
+
+    # -- pages -------------------------------------------------------------------------
+
+    def open_person(self, person_id: str) -> None:
+        """Show the page of the person with ``person_id`` (read through the worker)."""
+        self.pages.setCurrentWidget(self.person)
+        self.action(actions.BACK.id).setEnabled(True)
+        self.person.show_person(person_id)
+        self.person.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_caseload(self) -> None:
+        """Back to the caseload as it was left: same search, same row chosen."""
+        self.action(actions.BACK.id).setEnabled(False)
+        if self.pages.currentWidget() is self.caseload:
+            return
+        self.person.clear()  # nothing of the record stays in memory behind the list
+        self.visit_page.clear()
+        self.pages.setCurrentWidget(self.caseload)
+        self.caseload.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_visit_for(self, concern_id: str, visit_id: str | None) -> None:
+        """Resume the draft ``visit_id``, or start the concern's next visit."""
+        if self.worker is None:
+            return
+        if visit_id is not None:
+            self.show_visit(visit_id)
+            return
+        ref, today = self.guide.ref, date.today()
+        self.worker.submit(lambda ws: ws.visits.begin(concern_id, ref, today).id, self.show_visit)
+
+    def show_visit(self, visit_id: str, step_id: str | None = None) -> None:
+        """Show the guided visit ``visit_id`` at ``step_id`` (or its first step)."""
+        self.action(actions.BACK.id).setEnabled(False)  # Escape belongs to the fields here
+        self.person.clear()
+        self.pages.setCurrentWidget(self.visit_page)
+        self.visit_page.open_visit(visit_id, step_id)
+
+    def _visit_closed(self) -> None:
+        visit = self.visit_page.visit
+        self._remember(None)
+        self.visit_page.clear()
+        if visit is not None:
+            self.open_person(visit.person_id)
+        else:
+            self.show_caseload()
+
+    def _remember_place(self, visit_id: str, step_id: str) -> None:
+        self._remember({"page": "visit", "visit_id": visit_id, "step": step_id})
+
+    def _remember(self, place: dict[str, str] | None) -> None:
+        # Kept inside the encrypted workspace, so a crash or a lock returns here.
+        if self.worker is not None:
+            self.worker.submit(lambda ws: ws.remember_place(place), None, lambda _e: None)
+
+    def _resume(self, place: Any) -> None:
+        if isinstance(place, dict) and place.get("page") == "visit" and place.get("visit_id"):
+            self.show_visit(str(place["visit_id"]), place.get("step"))
 
     # -- the session drives these ------------------------------------------------------
 
@@ -89,16 +189,24 @@ class MainWindow(QMainWindow):
         self.caseload.setEnabled(True)
         self.action(actions.LOCK.id).setEnabled(True)
         self.action(actions.FIND.id).setEnabled(True)
+        self.worker = worker
         self.caseload.attach(worker)
+        self.person.attach(worker)
+        self.visit_page.attach(worker)
         self.caseload.search_edit.setFocus()
+        worker.submit(lambda ws: ws.remembered_place(), self._resume, lambda _e: None)
 
     def detach(self) -> None:
         """Empty every view: the workspace is being locked."""
+        self.visit_page.detach()  # sends the last keystrokes before the database closes
+        self.show_caseload()
+        self.person.detach()
         self.caseload.detach()
         self.caseload.setEnabled(False)
         self.action(actions.LOCK.id).setEnabled(False)
         self.action(actions.FIND.id).setEnabled(False)
         self.people_label.setText(tr("Locked"))
+        self.worker = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

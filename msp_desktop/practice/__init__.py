@@ -9,15 +9,23 @@ from msp_desktop.practice.finalise import check_visit, finalise_blockers
 from msp_desktop.practice.findings import Finding, Severity, by_severity
 from msp_desktop.practice.positive_risk import positive_risk_findings
 from msp_desktop.practice.undue_influence import INDICATOR_WORDS, undue_influence_warning
+from msp_desktop.practice.visit_due import (
+    FIRST_CONVERSATION_DAYS,
+    REVIEW_INTERVAL_DAYS,
+    next_visit_due,
+)
 
 __all__ = [
+    "FIRST_CONVERSATION_DAYS",
     "INDICATOR_WORDS",
+    "REVIEW_INTERVAL_DAYS",
     "Finding",
     "Severity",
     "advocacy_duty",
     "by_severity",
     "check_visit",
     "finalise_blockers",
+    "next_visit_due",
     "positive_risk_findings",
     "undue_influence_warning",
 ]

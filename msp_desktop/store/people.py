@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from msp_desktop.errors import InvalidInput, RecordNotFound
-from msp_desktop.model import Person
+from msp_desktop.model import ConcernStatus, Person
+from msp_desktop.practice import next_visit_due
 from msp_desktop.store import audit
 from msp_desktop.store.changes import Changes
 from msp_desktop.store.clock import utc_now
@@ -28,6 +29,9 @@ class PersonSummary:
     date_of_birth: date | None
     open_stage: str | None
     last_visit: date | None
+    # The earliest day a conversation is due across the person's open concerns (see
+    # ``msp_desktop.practice.next_visit_due``); None when no concern is open.
+    visit_due: date | None = None
 
 
 def search_query(text: str) -> str | None:
@@ -42,25 +46,55 @@ def search_query(text: str) -> str | None:
     return " ".join(f'"{token}"*' for token in tokens)
 
 
+# One entry per open concern, "raised_on|last held visit" (the visit part may be
+# empty), so the visit-due rule stays in ``msp_desktop.practice`` and the caseload row
+# still comes from a single query. A visit dated after today is a planned one, not a
+# conversation held, so it does not count; the date is bound as the first parameter.
 _SUMMARY_COLUMNS = """
     p.id, p.name, p.preferred_name, p.local_id, p.date_of_birth,
     (SELECT c.stage FROM concerns c WHERE c.person_id = p.id AND c.status = 'open'
        ORDER BY c.raised_on DESC LIMIT 1),
-    (SELECT max(v.visit_date) FROM visits v WHERE v.person_id = p.id)
+    (SELECT max(v.visit_date) FROM visits v WHERE v.person_id = p.id),
+    (SELECT group_concat(c.raised_on || '|' || coalesce(
+         (SELECT max(v.visit_date) FROM visits v
+           WHERE v.concern_id = c.id AND v.visit_date <= ?1), ''), ',')
+       FROM concerns c
+      WHERE c.person_id = p.id AND c.status = 'open' AND c.raised_on IS NOT NULL)
 """
 
 
+def _optional_date(value: object) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _visit_due(open_concerns: object) -> date | None:
+    """The earliest next-visit date across a person's open concerns."""
+    if not isinstance(open_concerns, str):
+        return None
+    dues = []
+    for entry in open_concerns.split(","):
+        raised, _, last = entry.partition("|")
+        due = next_visit_due(ConcernStatus.OPEN, date.fromisoformat(raised), _optional_date(last))
+        if due is not None:
+            dues.append(due)
+    return min(dues, default=None)
+
+
 def _summary(row: tuple[object, ...]) -> PersonSummary:
-    dob, last = row[4], row[6]
     return PersonSummary(
         id=str(row[0]),
         name=str(row[1]),
         preferred_name=row[2] if isinstance(row[2], str) else None,
         local_id=row[3] if isinstance(row[3], str) else None,
-        date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) else None,
+        date_of_birth=_optional_date(row[4]),
         open_stage=row[5] if isinstance(row[5], str) else None,
-        last_visit=date.fromisoformat(last) if isinstance(last, str) else None,
+        last_visit=_optional_date(row[6]),
+        visit_due=_visit_due(row[7]),
     )
+
+
+def _today() -> str:
+    return date.today().isoformat()
 
 
 class PeopleRepository:
@@ -122,7 +156,9 @@ class PeopleRepository:
 
     def summary(self, person_id: str) -> PersonSummary:
         """The caseload row of one person."""
-        row = self._db.one(f"SELECT {_SUMMARY_COLUMNS} FROM people p WHERE p.id = ?", (person_id,))
+        row = self._db.one(
+            f"SELECT {_SUMMARY_COLUMNS} FROM people p WHERE p.id = ?2", (_today(), person_id)
+        )
         if row is None:
             raise RecordNotFound(f"No person with id {person_id} is on this caseload.")
         return _summary(row)
@@ -132,14 +168,14 @@ class PeopleRepository:
         query = search_query(text)
         if query is None:
             rows = self._db.all(
-                f"SELECT {_SUMMARY_COLUMNS} FROM people p ORDER BY p.name COLLATE NOCASE LIMIT ?",
-                (limit,),
+                f"SELECT {_SUMMARY_COLUMNS} FROM people p ORDER BY p.name COLLATE NOCASE LIMIT ?2",
+                (_today(), limit),
             )
         else:
             rows = self._db.all(
                 f"SELECT {_SUMMARY_COLUMNS} FROM people_fts f JOIN people p ON p.pk = f.rowid"
-                " WHERE people_fts MATCH ? ORDER BY p.name COLLATE NOCASE LIMIT ?",
-                (query, limit),
+                " WHERE people_fts MATCH ?2 ORDER BY p.name COLLATE NOCASE LIMIT ?3",
+                (_today(), query, limit),
             )
         return [_summary(r) for r in rows]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound, RecordReadOnly
-from msp_desktop.model import Visit
+from msp_desktop.model import Concern, Stage, Visit
 from msp_desktop.practice import Finding, finalise_blockers
 from msp_desktop.store import audit
 from msp_desktop.store.changes import Changes
@@ -155,10 +155,43 @@ class VisitsRepository:
             raise RecordNotFound(f"No visit with id {visit_id} exists.")
         return int(row[0]), str(row[1])
 
-    def save_draft(self, visit: Visit) -> Changes:
-        """Save the current draft in place; a finalised visit is refused."""
+    def begin(self, concern_id: str, guide_ref: tuple[str, str], on: date) -> Visit:
+        """Start the next visit of a concern, carrying the person's outcomes forward.
+
+        At the middle and end stages the conversation reviews or rates the outcomes
+        already recorded, so the newest visit's outcomes (same ids, same words) start
+        the new one; nothing else is copied.
+        """
+        with self._db.transaction():
+            concern = self._concerns.get(concern_id)
+            latest = self._db.scalar(
+                "SELECT id FROM visits WHERE concern_id = ?"
+                " ORDER BY visit_date IS NULL, visit_date DESC, created_at DESC LIMIT 1",
+                (concern_id,),
+            )
+            outcomes = self.get(str(latest)).visit.desired_outcomes if latest else []
+            visit = Visit(
+                concern_id=concern.id,
+                person_id=concern.person_id,
+                visit_date=on,
+                guide_id=guide_ref[0],
+                guide_version=guide_ref[1],
+                desired_outcomes=list(outcomes) if concern.stage is not Stage.BEGINNING else [],
+            )
+            self.start(visit)
+        return visit
+
+    def save_draft(self, visit: Visit, concern: Concern | None = None) -> Changes:
+        """Save the current draft in place, with the concern's closing answers if given.
+
+        A finalised visit is refused. Record and concern commit together or not at all.
+        """
         now = utc_now()
         with self._db.transaction():
+            if concern is not None and concern != self._concerns.get(concern.id):
+                if concern.id != visit.concern_id:
+                    raise InvalidInput("A visit can only change its own concern.")
+                self._concerns.update(concern)
             revision, status = self._current(visit.id)
             if status != DRAFT:
                 raise RecordReadOnly(

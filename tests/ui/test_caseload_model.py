@@ -5,23 +5,41 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QFont
 from pytestqt.modeltest import ModelTester
 
 from msp_desktop.store import PersonSummary
-from ui.caseload_model import PERSON_ID_ROLE, CaseloadModel, show_date, show_stage
+from ui.caseload_model import (
+    PERSON_ID_ROLE,
+    CaseloadModel,
+    show_date,
+    show_stage,
+    show_visit_due,
+)
+
+TODAY = date(2026, 11, 26)
 
 ROWS = [
     PersonSummary(
-        "p1", "Ada Example", None, "LC-1001", date(1941, 2, 3), "middle", date(2025, 5, 6)
+        "p1",
+        "Ada Example",
+        None,
+        "LC-1001",
+        date(1941, 2, 3),
+        "middle",
+        date(2025, 5, 6),
+        date(2026, 12, 12),
     ),
-    PersonSummary("p2", "Bryn Sample", "Bryn", "LC-1002", None, None, None),
-    PersonSummary("p3", "Siân Prawf", None, None, date(1950, 11, 30), "beginning", None),
+    PersonSummary("p2", "Bryn Sample", "Bryn", "LC-1002", None, None, None, None),
+    PersonSummary(
+        "p3", "Siân Prawf", None, None, date(1950, 11, 30), "beginning", None, date(2026, 11, 3)
+    ),
 ]
 
 
 def test_model_passes_qt_model_checks(qtmodeltester: ModelTester) -> None:
     model = CaseloadModel()
-    model.set_people(ROWS)
+    model.set_people(ROWS, today=TODAY)
     qtmodeltester.check(model)
     model.clear()
     qtmodeltester.check(model)
@@ -29,7 +47,7 @@ def test_model_passes_qt_model_checks(qtmodeltester: ModelTester) -> None:
 
 def test_columns_and_cells() -> None:
     model = CaseloadModel()
-    model.set_people(ROWS)
+    model.set_people(ROWS, today=TODAY)
     headings = [
         model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())
     ]
@@ -40,17 +58,49 @@ def test_columns_and_cells() -> None:
         "Date of birth",
         "Stage",
         "Last visit",
+        "Visit due",
     ]
-    first = [model.data(model.index(0, column)) for column in range(6)]
-    assert first == ["Ada Example", "", "LC-1001", "3 Feb 1941", "Middle", "6 May 2025"]
-    second = [model.data(model.index(1, column)) for column in range(6)]
-    assert second == ["Bryn Sample", "Bryn", "LC-1002", "—", "—", "—"]
+    first = [model.data(model.index(0, column)) for column in range(7)]
+    assert first == [
+        "Ada Example",
+        "",
+        "LC-1001",
+        "3 Feb 1941",
+        "Middle",
+        "6 May 2025",
+        "12 Dec 2026",
+    ]
+    second = [model.data(model.index(1, column)) for column in range(7)]
+    assert second == ["Bryn Sample", "Bryn", "LC-1002", "—", "—", "—", "—"]
     assert model.data(model.index(2, 0), PERSON_ID_ROLE) == "p3"
     assert model.data(model.index(1, 3), Qt.ItemDataRole.AccessibleTextRole) == "not recorded"
     assert model.person_at(2).name == "Siân Prawf"
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None
     assert not model.flags(model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_overdue_is_said_in_words_and_bold() -> None:
+    model = CaseloadModel()
+    model.set_people(ROWS, today=TODAY)
+    overdue = model.index(2, CaseloadModel.VISIT_DUE_COLUMN)
+    assert model.data(overdue) == "Overdue since 3 Nov"
+    assert model.data(overdue, Qt.ItemDataRole.AccessibleTextRole) == "Overdue since 3 Nov"
+    font = model.data(overdue, Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont)
+    assert font.bold()
+    due_later = model.index(0, CaseloadModel.VISIT_DUE_COLUMN)
+    assert model.data(due_later, Qt.ItemDataRole.FontRole) is None
+    none_due = model.index(1, CaseloadModel.VISIT_DUE_COLUMN)
+    assert model.data(none_due, Qt.ItemDataRole.AccessibleTextRole) == "no visit due"
+
+
+def test_words_for_visit_due() -> None:
+    assert show_visit_due(None, TODAY) == "—"
+    assert show_visit_due(date(2026, 12, 12), TODAY) == "12 Dec 2026"
+    assert show_visit_due(TODAY, TODAY) == "Due today"
+    assert show_visit_due(date(2026, 11, 25), TODAY) == "Overdue since 25 Nov"
+    assert show_visit_due(date(2025, 12, 30), TODAY) == "Overdue since 30 Dec 2025"
 
 
 def test_words_for_dates_and_stages() -> None:

@@ -93,7 +93,7 @@ def test_ctrl_l_locks(qtbot: QtBot, session: Session) -> None:
     workspace = worker.workspace
     assert workspace is not None
     window.activateWindow()
-    qtbot.waitActive(window)
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.caseload.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
 
     assert not workspace.is_open

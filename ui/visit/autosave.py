@@ -14,7 +14,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from msp_desktop.model import Visit
+from msp_desktop.model import Concern, Visit
 from msp_desktop.store import Changes, Workspace
 from ui.db_worker import DbWorker
 from ui.messages import error_sentence
@@ -33,8 +33,8 @@ class Autosaver(QObject):
     def __init__(self, worker: DbWorker, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._worker = worker
-        self._latest: Visit | None = None
-        self._saved: Visit | None = None
+        self._latest: tuple[Visit, Concern | None] | None = None
+        self._saved: tuple[Visit, Concern | None] | None = None
         self._in_flight = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -50,13 +50,13 @@ class Autosaver(QObject):
         """True while the latest change is not yet committed."""
         return self._latest is not None and self._latest != self._saved
 
-    def start_from(self, visit: Visit) -> None:
-        """The draft as it is in the database (nothing to save yet)."""
-        self._latest = self._saved = visit
+    def start_from(self, visit: Visit, concern: Concern | None = None) -> None:
+        """The draft (and its concern) as in the database: nothing to save yet."""
+        self._latest = self._saved = (visit, concern)
 
-    def changed(self, visit: Visit) -> None:
-        """The worker changed the draft: save it soon."""
-        self._latest = visit
+    def changed(self, visit: Visit, concern: Concern | None = None) -> None:
+        """The worker changed the draft (or the concern's closing answers): save soon."""
+        self._latest = (visit, concern)
         if self.unsaved and not self._timer.isActive():
             self._timer.start()
 
@@ -73,19 +73,19 @@ class Autosaver(QObject):
     def _save(self) -> None:
         if not self.unsaved or self._in_flight:
             return
-        visit = self._latest
-        assert visit is not None
+        draft = self._latest
+        assert draft is not None
         self._in_flight = True
         self.saving.emit()
 
         def save(ws: Workspace) -> Changes:
-            return ws.visits.save_draft(visit)
+            return ws.visits.save_draft(*draft)
 
-        self._worker.submit(save, lambda _changes: self._done(visit), self._error)
+        self._worker.submit(save, lambda _changes: self._done(draft), self._error)
 
-    def _done(self, visit: Visit) -> None:
+    def _done(self, draft: tuple[Visit, Concern | None]) -> None:
         self._in_flight = False
-        self._saved = visit
+        self._saved = draft
         if self.unsaved:
             self._save()  # typed more while that save was running
         else:

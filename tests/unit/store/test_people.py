@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -106,3 +106,37 @@ def test_concern_needs_a_person_and_cannot_move(
     with pytest.raises(InvalidInput, match="another person"):
         workspace.concerns.update(concern.model_copy(update={"person_id": caseload["bryn"]}))
     assert workspace.concerns.count() == 1
+
+
+def test_visit_due_is_the_earliest_across_open_concerns(
+    workspace: Workspace, caseload: dict[str, str]
+) -> None:
+    today = date.today()
+    ada = workspace.people.get(caseload["ada"])
+    assert workspace.people.summary(ada.id).visit_due is None  # no concern: nothing due
+
+    older = builders.concern(ada, raised_on=today - timedelta(days=60))
+    workspace.concerns.add(older)
+    # Raised with no conversation yet: the first one is due a week after raising.
+    assert workspace.people.summary(ada.id).visit_due == today - timedelta(days=53)
+
+    held = builders.draft_visit(older, visit_date=today - timedelta(days=10))
+    workspace.visits.start(held)
+    # A planned visit (dated after today) is not a conversation held.
+    workspace.visits.start(builders.draft_visit(older, visit_date=today + timedelta(days=3)))
+    assert workspace.people.summary(ada.id).visit_due == today + timedelta(days=18)
+
+    newer = builders.concern(ada, raised_on=today - timedelta(days=2))
+    workspace.concerns.add(newer)
+    # Two open concerns: the one that needs a conversation soonest wins.
+    assert workspace.people.summary(ada.id).visit_due == today + timedelta(days=5)
+    found = {p.id: p for p in workspace.people.search("ada")}
+    assert found[ada.id].visit_due == today + timedelta(days=5)
+    everyone = {p.id: p for p in workspace.people.search("")}
+    assert everyone[ada.id].visit_due == today + timedelta(days=5)
+    assert everyone[caseload["bryn"]].visit_due is None
+
+    workspace.concerns.update(newer.revised(status=ConcernStatus.CLOSED, stage=Stage.END))
+    assert workspace.people.summary(ada.id).visit_due == today + timedelta(days=18)
+    workspace.concerns.update(older.revised(status=ConcernStatus.CLOSED, stage=Stage.END))
+    assert workspace.people.summary(ada.id).visit_due is None

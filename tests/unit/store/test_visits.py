@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from msp_desktop.errors import InvalidInput, RecordNotFound, RecordReadOnly
-from msp_desktop.model import Note, Visit
+from msp_desktop.model import Note, Stage, Visit
 from msp_desktop.store import CannotFinalise, Workspace
 from tests import builders
 
@@ -138,3 +140,45 @@ def test_visits_list_is_newest_first(workspace: Workspace, concern_id: str) -> N
     listed = workspace.visits.list()
     assert [v.id for v in listed] == [second.id, first.id]
     assert listed[0].person_name == "Ada Example"
+
+
+def test_begin_carries_outcomes_forward_after_the_beginning(
+    workspace: Workspace, concern_id: str
+) -> None:
+    first = _started(workspace, concern_id)
+    workspace.visits.finalise(first.id)
+    ref = ("msp-visit", "1.0.0")
+    same_stage = workspace.visits.begin(concern_id, ref, date(2026, 11, 20))
+    assert same_stage.desired_outcomes == []  # a beginning visit starts afresh
+    assert (same_stage.guide_id, same_stage.guide_version) == ref
+
+    concern = workspace.concerns.get(concern_id)
+    workspace.concerns.update(concern.revised(stage=Stage.MIDDLE))
+    workspace.visits.save_draft(same_stage.revised(visit_date=date(2026, 11, 1)))
+    middle = workspace.visits.begin(concern_id, ref, date(2026, 11, 25))
+    assert middle.desired_outcomes == first.desired_outcomes
+    assert workspace.visits.get(middle.id).info.status == "draft"
+
+
+def test_closing_answers_on_the_concern_save_with_the_draft(
+    workspace: Workspace, concern_id: str
+) -> None:
+    visit = _started(
+        workspace, concern_id, builders.draft_visit(workspace.concerns.get(concern_id))
+    )
+    concern = workspace.concerns.get(concern_id)
+    closing = concern.revised(closing_view=Note(text="Happy for it to close."))
+    workspace.visits.save_draft(visit.revised(place="Home"), closing)
+    assert workspace.concerns.get(concern_id) == closing
+    assert workspace.visits.get(visit.id).visit.place == "Home"
+
+
+def test_a_refused_draft_save_leaves_the_concern_too(workspace: Workspace, concern_id: str) -> None:
+    visit = _started(workspace, concern_id)
+    workspace.visits.finalise(visit.id)
+    concern = workspace.concerns.get(concern_id)
+    with pytest.raises(RecordReadOnly):
+        workspace.visits.save_draft(
+            visit.revised(place="x"), concern.revised(closing_view=Note(text="No."))
+        )
+    assert workspace.concerns.get(concern_id) == concern

@@ -1,0 +1,66 @@
+"""Render the first page of each document for Ada Example (fictional) as PNGs here.
+
+Run from the repository root: ``.venv/bin/python -m docs.samples.make_samples``
+or ``.venv/bin/python docs/samples/make_samples.py``. Needs ``pdftoppm``
+(poppler-utils). The PDFs stay in memory; only the PNG previews are written.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from msp_desktop.documents import feedback_form, office_record, person_summary
+from tests.unit.documents.records import SERVICE, WORKER, make_case
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    case = make_case()
+
+    def summary(style: str, lang: str) -> bytes:
+        return person_summary(
+            case.person,
+            case.concern,
+            case.visit,
+            style=style,  # type: ignore[arg-type]
+            lang=lang,  # type: ignore[arg-type]
+            worker_name=WORKER,
+            service=SERVICE,
+        )
+
+    documents = {
+        "summary-plain": summary("plain", "en"),
+        "summary-large-print": summary("large-print", "en"),
+        "summary-easy-read": summary("easy-read", "en"),
+        "summary-easy-read-cy": summary("easy-read", "cy"),
+        "office-record": office_record(case.person, case.concern, case.revisions, service=SERVICE),
+        "feedback-form": feedback_form(case.concern, lang="en", service=SERVICE),
+    }
+    for name, pdf in documents.items():
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                "-",
+                str(HERE / name),
+            ],
+            input=pdf,
+            check=True,
+        )
+        print(HERE / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""The person's own copy of a conversation: plain, large print or easy read; English or Welsh.
+
+Safety first (PRACTICE.md, "Giving the person a copy"): a copy may be read by the
+person causing harm, so only text the worker left visible to the person goes in.
+Third-party and internal notes, household members, who was present, where the visit
+took place (free text that may name others) and anything about undue influence are
+never read here at all: the summary is built from an allow-list of fields, not by
+removing what is unsafe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from reportlab.platypus import Flowable, KeepTogether
+
+from msp_desktop.documents.layout import (
+    Format,
+    PdfInfo,
+    Styles,
+    build_pdf,
+    para,
+    picture_row,
+    styles_for,
+)
+from msp_desktop.documents.wording import Lang, format_date, words
+from msp_desktop.model import (
+    Concern,
+    ConcernStatus,
+    Note,
+    OutcomeStatus,
+    Person,
+    Stage,
+    Visit,
+)
+
+__all__ = ["PDF_LANG", "ServiceDetails", "person_summary"]
+
+StyleName = Literal["plain", "large-print", "easy-read"]
+
+PDF_LANG: dict[Lang, str] = {"en": "en-GB", "cy": "cy-GB"}
+"""The language tag written into each PDF (the catalogue's /Lang entry)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceDetails:
+    """The team the person can contact. ``name`` is also the PDF's author.
+
+    When a neutral title is asked for, pass a neutral ``name`` too (for example
+    "Adult Social Care" rather than "Adult Safeguarding Team"): it is printed as given.
+    """
+
+    name: str
+    phone: str
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Point:
+    """One easy-read point: a picture and its lines (the first may be bold)."""
+
+    picture: str
+    lines: tuple[str, ...]
+    bold_first: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    heading: str
+    points: tuple[_Point, ...]
+
+
+def person_summary(
+    person: Person,
+    concern: Concern,
+    visit: Visit,
+    *,
+    style: StyleName = "plain",
+    lang: Lang = "en",
+    neutral_title: bool = False,
+    worker_name: str,
+    service: ServiceDetails,
+) -> bytes:
+    """The person's copy of ``visit`` as PDF bytes (A4, fonts embedded, never on disk).
+
+    ``style`` is "plain" (14 pt), "large-print" (18 pt everywhere) or "easy-read"
+    (16 pt, a picture left of every point). ``lang`` is "en" or "cy"; the person's own
+    words are printed as they said them in either. ``neutral_title`` leaves the words
+    "safeguarding" and "abuse" out of the title and the PDF metadata (the body never
+    uses them). ``worker_name`` and the service's details are printed for contact.
+    """
+    fmt = Format(style)
+    styles = styles_for(fmt)
+    title = words("title_neutral" if neutral_title else "title", lang)
+    story: list[Flowable] = [para(title, styles.title)]
+    for section in _sections(person, concern, visit, lang, worker_name, service):
+        story += _render(section, fmt, styles)
+    info = PdfInfo(
+        title=title,
+        author=service.name,
+        subject=words("title_neutral", lang),
+        lang=PDF_LANG[lang],
+        footer=lambda page, pages: words("page", lang, page=str(page), pages=str(pages)),
+        footer_size=styles.footer_size,
+    )
+    return build_pdf(story, info)
+
+
+def _visible(notes: Sequence[Note | None]) -> list[str]:
+    return [note.text for note in notes if note is not None and note.visible_to_person]
+
+
+def _quoted(text: str) -> str:
+    # Quotation marks show these are the person's own words, kept exactly.
+    return f"“{text}”"
+
+
+def _sections(
+    person: Person,
+    concern: Concern,
+    visit: Visit,
+    lang: Lang,
+    worker_name: str,
+    service: ServiceDetails,
+) -> list[_Section]:
+    intro = [_Point("person", (words("intro_name", lang, name=person.display_name),))]
+    if visit.visit_date is not None:
+        day = format_date(visit.visit_date, lang)
+        intro.append(_Point("calendar", (words("intro_date", lang, date=day),)))
+    intro.append(_Point("person", (words("intro_worker", lang, name=worker_name),)))
+    intro.append(_Point("speech", (words("intro_paper", lang),)))
+    sections = [_Section("", tuple(intro))]
+
+    wanted = [
+        outcome.words
+        for outcome in visit.desired_outcomes
+        if outcome.status is not OutcomeStatus.NO_LONGER_WANTED
+    ]
+    outcome_words = [_quoted(text) for text in _visible(wanted)]
+    matters = [_Point("speech", (words("matters_intro", lang),))]
+    matters += [_Point("speech", (text,)) for text in outcome_words]
+    if not outcome_words:
+        matters = [_Point("speech", (words("matters_none", lang),))]
+    sections.append(_Section(words("h_matters", lang), tuple(matters)))
+    for heading, notes in (("h_working", visit.working_well), ("h_not_working", visit.not_working)):
+        said = _visible(notes)
+        if said:
+            points = tuple(_Point("speech", (_quoted(text),)) for text in said)
+            sections.append(_Section(words(heading, lang), points))
+
+    agreed = [_Point("tick", (words("agreed_intro", lang),))]
+    for action in visit.actions:
+        if action.what is None or not action.what.visible_to_person:
+            continue
+        lines = [action.what.text]
+        if action.who:
+            # Usually a professional or a service: professionals' names stay in.
+            lines.append(words("action_who", lang, who=action.who))
+        if action.by_when is not None:
+            lines.append(words("action_by", lang, date=format_date(action.by_when, lang)))
+        if action.done:
+            lines.append(words("action_done", lang))
+        agreed.append(_Point("tick", tuple(lines), bold_first=True))
+    if len(agreed) == 1:
+        agreed = [_Point("tick", (words("agreed_none", lang),))]
+    sections.append(_Section(words("h_agreed", lang), tuple(agreed)))
+
+    sections.append(_Section(words("h_next", lang), (_Point("next", _next_steps(concern, lang)),)))
+
+    contact = [
+        _Point("person", (words("contact_worker", lang), worker_name), bold_first=True),
+    ]
+    service_lines = [service.name, words("contact_phone", lang, phone=_one_line(service.phone))]
+    if service.email:
+        service_lines.append(words("contact_email", lang, email=service.email))
+    contact.append(_Point("phone", tuple(service_lines), bold_first=True))
+    contact.append(_Point("phone", (words("contact_help", lang),)))
+    contact.append(_Point("phone", (words("contact_emergency", lang),)))
+    sections.append(_Section(words("h_contact", lang), tuple(contact)))
+    return sections
+
+
+def _one_line(phone: str) -> str:
+    # A phone number must not break across lines (large-print rule L10).
+    return phone.replace(" ", "\u00a0")
+
+
+def _next_steps(concern: Concern, lang: Lang) -> tuple[str, ...]:
+    """Plain next steps for where the concern has got to."""
+    if concern.status is ConcernStatus.CLOSED or concern.stage is Stage.END:
+        keys = ("next_end_1", "next_end_2", "next_end_3")
+    elif concern.stage is Stage.MIDDLE:
+        keys = ("next_middle_1", "next_middle_2", "next_beginning_2")
+    else:
+        keys = ("next_beginning_1", "next_beginning_2", "next_beginning_3")
+    return tuple(words(key, lang) for key in keys)
+
+
+def _render(section: _Section, fmt: Format, styles: Styles) -> list[Flowable]:
+    rows: list[list[Flowable]] = []
+    for point in section.points:
+        lines = [
+            para(line, styles.body, bold=point.bold_first and number == 0)
+            for number, line in enumerate(point.lines)
+        ]
+        rows.append(
+            [picture_row(point.picture, lines, styles)] if fmt is Format.EASY_READ else lines
+        )
+    if section.heading:
+        # A heading stays with its first points (the first often only introduces
+        # the rest), never alone at the foot of a page. KeepTogether is never nested:
+        # reportlab 5 then breaks the page every time.
+        # In easy read the rows are tall, so only the first travels with the heading.
+        together = 1 if fmt is Format.EASY_READ else 2
+        lead = [para(section.heading, styles.heading)]
+        for row in rows[:together]:
+            lead += row
+        rows = [lead, *rows[together:]]
+    return [KeepTogether(row) for row in rows]

@@ -1,0 +1,142 @@
+"""One concern on the person page: its timeline, facts, outcomes and visit buttons.
+
+Built from a ``ConcernStory`` (``ui.person_data``), in reading order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui.a11y import named
+from ui.caseload_model import is_overdue, show_date
+from ui.i18n import tr
+from ui.person_data import ConcernStory, OutcomeHistory
+from ui.person_sections import button, card, facts, page_font, text
+from ui.person_words import (
+    MARKERS,
+    NOW,
+    STAGE_MEANING,
+    concern_title,
+    show_due,
+    show_risks,
+    show_stage_state,
+    show_step,
+    show_visit,
+    stage_states,
+    timeline_sentence,
+)
+
+VisitRequest = Callable[[str, str | None], None]
+
+
+def timeline(story: ConcernStory, parent: QWidget) -> QWidget:
+    """Beginning → middle → end, the current stage marked in words and by a marker."""
+    box = QWidget(parent)
+    box.setObjectName("concern.timeline")
+    sentence = timeline_sentence(story.concern)
+    named(box, sentence)
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 4, 0, 4)
+    row.setSpacing(8)
+    for position, (stage, state) in enumerate(stage_states(story.concern)):
+        if position:
+            row.addWidget(text("→", box, scale=1.2))
+        words = f"{MARKERS[state]} {show_stage_state(stage, state)}\n{tr(STAGE_MEANING[stage])}"
+        point = text(words, box)
+        point.setObjectName(f"stage.{stage.value}")
+        point.setProperty("stage", "current" if state == NOW else state.replace(" ", "_"))
+        point.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        point.setFont(page_font(bold=state == NOW))
+        row.addWidget(point, 1)
+    return box
+
+
+def outcome_block(history: OutcomeHistory, parent: QWidget) -> QWidget:
+    """The person's words verbatim, then how the outcome stood at each visit."""
+    box = QWidget(parent)
+    box.setObjectName("outcome")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 6, 0, 6)
+    layout.setSpacing(2)
+    words = text(tr("“{words}”", words=history.words), box, scale=1.15)
+    words.setObjectName("outcome.words")
+    layout.addWidget(words)
+    for earlier in history.earlier_words:
+        layout.addWidget(text(tr("Earlier words: “{words}”", words=earlier), box, scale=0.9))
+    for step in history.steps:
+        step_label = text(show_step(step), box)
+        step_label.setObjectName("outcome.step")
+        step_label.setContentsMargins(18, 0, 0, 0)
+        layout.addWidget(step_label)
+    return box
+
+
+def concern_card(story: ConcernStory, today: date, parent: QWidget, ask: VisitRequest) -> QFrame:
+    """One concern: title, timeline, facts, what the person wants, and visit buttons."""
+    concern = story.concern
+    frame, layout = card(f"concern.{concern.id}", parent)
+    title = text(concern_title(concern), frame, scale=1.3, bold=True)
+    title.setObjectName("concern.title")
+    layout.addWidget(title)
+    layout.addWidget(timeline(story, frame))
+
+    visits = " · ".join(show_visit(v.visit_date, v.draft) for v in story.visits)
+    rows = [
+        (tr("Visit due"), show_due(story.visit_due, today)),
+        (tr("Types of risk"), show_risks(concern)),
+        (tr("Lead worker"), concern.lead_worker or tr("Not recorded")),
+        (tr("Visits"), visits or tr("No visits yet")),
+    ]
+    details = facts(rows, frame, "concern.detail")
+    if is_overdue(story.visit_due, today):
+        due_label = details.findChild(QLabel, "concern.detail.0")
+        if due_label is not None:
+            font = due_label.font()
+            font.setBold(True)
+            due_label.setFont(font)
+    layout.addWidget(details)
+
+    layout.addWidget(text(tr("What the person wants"), frame, scale=1.1, bold=True))
+    if not story.outcomes:
+        layout.addWidget(text(tr("No desired outcomes recorded yet."), frame))
+    for history in story.outcomes:
+        layout.addWidget(outcome_block(history, frame))
+
+    if story.is_open:
+        layout.addLayout(visit_buttons(story, frame, ask))
+    return frame
+
+
+def visit_buttons(story: ConcernStory, parent: QWidget, ask: VisitRequest) -> QHBoxLayout:
+    """ "Resume visit" when the newest visit is a draft, then "Start a visit"."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 8, 0, 0)
+    row.setSpacing(12)
+    concern = story.concern
+    raised = show_date(concern.raised_on)
+    draft_id = story.draft_visit_id
+    if draft_id is not None:
+        resume = button(tr("Resume visit"), parent)
+        resume.setObjectName("concern.resume_visit")
+        named(
+            resume,
+            tr("Resume visit for the concern raised {date}", date=raised),
+            tr("Carry on with the draft visit of this concern."),
+        )
+        resume.clicked.connect(lambda: ask(concern.id, draft_id))
+        row.addWidget(resume)
+    start = button(tr("Start a visit"), parent)
+    start.setObjectName("concern.start_visit")
+    named(
+        start,
+        tr("Start a visit for the concern raised {date}", date=raised),
+        tr("Begin a new conversation with the person about this concern."),
+    )
+    start.clicked.connect(lambda: ask(concern.id, None))
+    row.addWidget(start)
+    row.addStretch(1)
+    return row

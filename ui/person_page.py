@@ -1,0 +1,177 @@
+"""One person's page: their details, household, and each concern with its story.
+
+Opened from the caseload. The record is read in one operation on the database
+worker; an answer that arrives after the page moved on (another person, back to the
+caseload, locked) is dropped, like the caseload's searches.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msp_desktop.store import Workspace
+from ui.a11y import named
+from ui.db_worker import DbWorker
+from ui.i18n import tr
+from ui.messages import error_sentence
+from ui.person_concern import concern_card
+from ui.person_data import PersonFile, load_person_file
+from ui.person_sections import button, header, household, text
+
+# Calm and readable: white cards on the window colour, one accent for "now". Colours
+# come from the palette, so the high-contrast theme (ui.theme) applies here too.
+PAGE_STYLE = """
+QFrame[card="true"] {
+    background: palette(base); border: 1px solid palette(mid); border-radius: 8px;
+}
+QLabel[stage="current"] {
+    border: 2px solid palette(highlight); border-radius: 6px; padding: 6px 10px;
+}
+QLabel[stage="done"], QLabel[stage="to_come"] {
+    border: 1px solid palette(mid); border-radius: 6px; padding: 6px 10px;
+}
+QPushButton { padding: 6px 18px; }
+"""
+
+# Long lines are hard to read: the record stays this wide however wide the window.
+MAX_READING_WIDTH = 980
+
+
+class PersonPage(QWidget):
+    """Shows one person; asks for a visit to be started or resumed by signal."""
+
+    visit_requested = Signal(str, object)  # concern id, draft visit id or None
+    back_requested = Signal()
+    loaded = Signal(str)  # the person id whose page is now shown
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page.person")
+        self.setStyleSheet(PAGE_STYLE)
+        self._worker: DbWorker | None = None
+        self._generation = 0
+        self.person_id: str | None = None
+        self.record: PersonFile | None = None
+
+        self.back_button = button(tr("Back to caseload"), self)
+        self.back_button.setObjectName("person.back")
+        named(
+            self.back_button,
+            tr("Back to caseload"),
+            tr("Return to the list of people, with your search kept. Escape does this too."),
+        )
+        self.back_button.clicked.connect(self.back_requested)
+        self.status_note = text("", self)
+        self.status_note.setObjectName("person.status")
+
+        self.record_view = QScrollArea(self)
+        self.record_view.setObjectName("person.scroll")
+        self.record_view.setWidgetResizable(True)
+        self.record_view.setFrameShape(QFrame.Shape.NoFrame)
+        self.record_view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        named(self.record_view, tr("Person's record"))
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.status_note, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 14, 24, 8)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.record_view, 1)
+        QWidget.setTabOrder(self.back_button, self.record_view)
+        self.setFocusProxy(self.back_button)
+
+    # -- the worker --------------------------------------------------------------------
+
+    def attach(self, worker: DbWorker) -> None:
+        """Read through ``worker`` from now on."""
+        self._worker = worker
+
+    def detach(self) -> None:
+        """Forget the worker and the record shown (the workspace is being locked)."""
+        self._worker = None
+        self.clear()
+
+    def clear(self) -> None:
+        """Show nothing; any answer still on its way is now stale."""
+        self._generation += 1
+        self.person_id = None
+        self.record = None
+        self.status_note.setText("")
+        self._replace_content(None)
+
+    def show_person(self, person_id: str) -> None:
+        """Read and show the person with ``person_id``."""
+        self.clear()
+        if self._worker is None:
+            return
+        self.person_id = person_id
+        self.status_note.setText(tr("Opening the record…"))
+        generation = self._generation
+
+        def read(workspace: Workspace) -> PersonFile:
+            return load_person_file(workspace, person_id)
+
+        self._worker.submit(
+            read,
+            lambda record: self._show(generation, record),
+            lambda exc: self._failed(generation, exc),
+        )
+
+    # -- results -----------------------------------------------------------------------
+
+    def _show(self, generation: int, record: PersonFile) -> None:
+        if generation != self._generation:
+            return  # the page moved on while this was read
+        self.record = record
+        self.status_note.setText("")
+        self._replace_content(self._build(record, date.today()))
+        named(self.record_view, tr("Record of {name}", name=record.person.name))
+        self.loaded.emit(record.person.id)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self.status_note.setText(error_sentence(exc))
+
+    def _replace_content(self, content: QWidget | None) -> None:
+        old = self.record_view.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        if content is not None:
+            self.record_view.setWidget(content)
+
+    def _build(self, record: PersonFile, today: date) -> QWidget:
+        content = QWidget(self)
+        outer = QHBoxLayout(content)
+        outer.setContentsMargins(8, 8, 16, 24)
+        page = QWidget(content)
+        page.setMaximumWidth(MAX_READING_WIDTH)
+        outer.addWidget(page, 1)
+        outer.addStretch(0)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(16)
+        column.addWidget(header(record.person, today, page))
+        concerns_title = text(tr("Concerns, newest first"), page, scale=1.3, bold=True)
+        concerns_title.setObjectName("person.concerns_title")
+        column.addWidget(concerns_title)
+        if not record.concerns:
+            column.addWidget(text(tr("No concerns recorded for this person."), page))
+        for story in record.concerns:
+            column.addWidget(concern_card(story, today, page, self.visit_requested.emit))
+        # Other people's details come last and small: they matter for safety on a
+        # visit, but a screen read over the worker's shoulder should lead with the person.
+        column.addWidget(household(record.person, page))
+        column.addStretch(1)
+        return content

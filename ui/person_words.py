@@ -1,0 +1,159 @@
+"""The person page's words: details, stages and outcome steps as plain sentences.
+
+No widgets here, so every wording can be tested on its own; every string goes
+through ``tr``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from msp_desktop.model import (
+    CommunicationNeed,
+    Concern,
+    ConcernStatus,
+    Language,
+    OutcomeStatus,
+    Person,
+    Stage,
+)
+from ui.caseload_model import show_date, show_visit_due
+from ui.i18n import tr
+from ui.person_data import OutcomeStep
+
+NONE_RECORDED = "None recorded"
+
+# Plain words for the support a person needs, as a worker would say them aloud.
+NEED_WORDS: dict[CommunicationNeed, str] = {
+    CommunicationNeed.INTERPRETER: "Needs an interpreter",
+    CommunicationNeed.BSL: "Uses British Sign Language (BSL)",
+    CommunicationNeed.EASY_READ: "Easy read documents",
+    CommunicationNeed.LARGE_PRINT: "Large print",
+    CommunicationNeed.HEARING: "Support with hearing",
+    CommunicationNeed.SIGHT: "Support with sight",
+}
+
+STAGE_WORDS: dict[Stage, str] = {
+    Stage.BEGINNING: "Beginning",
+    Stage.MIDDLE: "Middle",
+    Stage.END: "End",
+}
+
+# What each stage means in MSP, shown under its name on the timeline.
+STAGE_MEANING: dict[Stage, str] = {
+    Stage.BEGINNING: "Ask what the person wants",
+    Stage.MIDDLE: "Review each outcome",
+    Stage.END: "Rate outcomes and close",
+}
+
+STATUS_WORDS: dict[OutcomeStatus, str] = {
+    OutcomeStatus.STILL_WANTED: "Still wanted",
+    OutcomeStatus.CHANGED: "Changed",
+    OutcomeStatus.NO_LONGER_WANTED: "No longer wanted",
+    OutcomeStatus.ACHIEVED: "Achieved",
+}
+
+# Where each stage stands, in words: the marker beside it is only a second cue.
+DONE, NOW, TO_COME = "done", "now", "to come"
+MARKERS = {DONE: "✓", NOW: "●", TO_COME: "○"}
+
+
+def age_on(born: date, today: date) -> int:
+    """Age in whole years on ``today``."""
+    before_birthday = (today.month, today.day) < (born.month, born.day)
+    return today.year - born.year - before_birthday
+
+
+def show_birth(born: date | None, today: date) -> str:
+    """Date of birth with the age: 3 Feb 1941 (age 85)."""
+    if born is None:
+        return tr("Not recorded")
+    return tr("{date} (age {age})", date=show_date(born), age=age_on(born, today))
+
+
+def show_language(person: Person) -> str:
+    """The preferred language in words."""
+    if person.preferred_language is Language.CY:
+        return tr("Welsh (Cymraeg)")
+    if person.preferred_language is Language.OTHER:
+        return person.other_language or tr("Another language (not named)")
+    return tr("English")
+
+
+def show_needs(needs: Sequence[CommunicationNeed]) -> str:
+    """Communication needs as plain words, one after another."""
+    if not needs:
+        return tr(NONE_RECORDED)
+    return tr("; ").join(tr(NEED_WORDS[need]) for need in needs)
+
+
+def stage_states(concern: Concern) -> list[tuple[Stage, str]]:
+    """Each stage with where it stands: done, now or to come (all done once closed)."""
+    stages = list(Stage)
+    current = stages.index(concern.stage)
+    closed = concern.status is ConcernStatus.CLOSED
+    states = []
+    for position, stage in enumerate(stages):
+        if closed or position < current:
+            states.append((stage, DONE))
+        elif position == current:
+            states.append((stage, NOW))
+        else:
+            states.append((stage, TO_COME))
+    return states
+
+
+def show_stage_state(stage: Stage, state: str) -> str:
+    """One point of the timeline: "Middle: now"."""
+    return tr("{stage}: {state}", stage=tr(STAGE_WORDS[stage]), state=tr(state))
+
+
+def timeline_sentence(concern: Concern) -> str:
+    """The whole timeline as one sentence for a screen reader."""
+    if concern.status is ConcernStatus.CLOSED:
+        return tr("This concern is closed; every stage is done.")
+    points = ", ".join(show_stage_state(s, state) for s, state in stage_states(concern))
+    return tr(
+        "This concern is at the {stage} stage. {points}.",
+        stage=tr(STAGE_WORDS[concern.stage]).lower(),
+        points=points,
+    )
+
+
+def concern_title(concern: Concern) -> str:
+    """The heading of a concern: when it was raised and whether it is open."""
+    if concern.status is ConcernStatus.CLOSED:
+        return tr("Concern raised {date} (closed)", date=show_date(concern.raised_on))
+    return tr("Concern raised {date} (open)", date=show_date(concern.raised_on))
+
+
+def show_risks(concern: Concern) -> str:
+    """The types of risk, in the national wording."""
+    if not concern.risk_types:
+        return tr(NONE_RECORDED)
+    return ", ".join(risk.value for risk in concern.risk_types)
+
+
+def show_due(due: date | None, today: date) -> str:
+    """When the next conversation for one concern is due, or why none is."""
+    if due is None:
+        return tr("None: the concern is closed")
+    return show_visit_due(due, today)
+
+
+def show_visit(visit_date: date | None, draft: bool) -> str:
+    """One visit in the list: its date and whether it is final."""
+    when = show_date(visit_date) if visit_date else tr("Date not set")
+    return tr("{when} (draft)", when=when) if draft else tr("{when} (final)", when=when)
+
+
+def show_step(step: OutcomeStep) -> str:
+    """One outcome at one visit: "6 Oct 2026: Still wanted, rated Partially Achieved"."""
+    when = show_date(step.visit_date) if step.visit_date else tr("Date not set")
+    text = tr("{when}: {status}", when=when, status=tr(STATUS_WORDS[step.status]))
+    if step.achieved is not None:
+        text = tr("{text}, rated {achieved}", text=text, achieved=step.achieved.value)
+    if step.draft:
+        text = tr("{text} (draft)", text=text)
+    return text

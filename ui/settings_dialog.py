@@ -1,0 +1,155 @@
+"""The settings dialog: idle lock, clipboard time, text size and high contrast.
+
+Saving writes the settings file at once and emits ``applied`` with the new settings, so
+the session can retime the idle lock and the clipboard guard and apply the theme while
+the dialog closes. A save that fails (a full disk) says so and keeps the dialog open.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msp_desktop.errors import KnownError
+from msp_desktop.settings import Settings, save_settings
+from ui import messages
+from ui.a11y import buddy, name_buttons, named
+from ui.dialog_parts import heading
+from ui.i18n import tr
+
+SAVE_FAILED = (
+    "The settings could not be saved, so nothing was changed. "
+    "Try again, or ask IT to check that your profile folder can be written to."
+)
+
+
+def _spin_box(
+    settings_field: str, suffix: str, step: int, parent: QWidget, *, name: str
+) -> QSpinBox:
+    """A spin box limited to the range the ``Settings`` model allows for the field."""
+    box = QSpinBox(parent)
+    box.setObjectName(f"settings.{settings_field}")
+    low, high = _limits(settings_field)
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setSuffix(suffix)
+    box.setAccessibleName(name)
+    box.lineEdit().setAccessibleName(name)  # the text field inside, which readers reach
+    description = Settings.model_fields[settings_field].description or ""
+    box.setAccessibleDescription(tr(description))
+    box.setToolTip(tr(description))
+    return box
+
+
+def _limits(settings_field: str) -> tuple[int, int]:
+    low = high = None
+    for rule in Settings.model_fields[settings_field].metadata:
+        low = getattr(rule, "ge", low)
+        high = getattr(rule, "le", high)
+    assert isinstance(low, int)
+    assert isinstance(high, int)
+    return low, high
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of ``settings``; ``applied(Settings)`` once they are saved."""
+
+    applied = Signal(object)
+
+    def __init__(
+        self, settings: Settings, path: Path | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._path = path
+        self.saved: Settings | None = None
+        self.setObjectName("dialog.settings")
+        self.setWindowTitle(tr("Settings"))
+
+        self.idle_spin = _spin_box(
+            "idle_lock_minutes", tr(" minutes"), 1, self, name=tr("Lock after minutes idle")
+        )
+        self.clipboard_spin = _spin_box(
+            "clipboard_clear_seconds",
+            tr(" seconds"),
+            5,
+            self,
+            name=tr("Clear copied text after seconds"),
+        )
+        self.scale_spin = _spin_box(
+            "text_scale_percent", tr(" %"), 10, self, name=tr("Text size, percent")
+        )
+        self.contrast_check = named(
+            QCheckBox(tr("&High contrast (black on white, thick focus outline)"), self),
+            tr("High contrast"),
+            tr(Settings.model_fields["high_contrast"].description or ""),
+        )
+        self.contrast_check.setObjectName("settings.high_contrast")
+
+        form = QFormLayout()
+        form.addRow(buddy(tr("&Lock after"), self.idle_spin, self), self.idle_spin)
+        form.addRow(
+            buddy(tr("&Clear copied text after"), self.clipboard_spin, self), self.clipboard_spin
+        )
+        form.addRow(buddy(tr("&Text size"), self.scale_spin, self), self.scale_spin)
+        form.addRow(self.contrast_check)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("settings.save")
+        self.save_button.setDefault(True)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setObjectName("settings.cancel")
+        name_buttons(self.buttons)
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(tr("Settings"), self))
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.show_settings(settings)
+
+    def show_settings(self, settings: Settings) -> None:
+        """Fill the controls from ``settings``."""
+        self._original = settings
+        self.idle_spin.setValue(settings.idle_lock_minutes)
+        self.clipboard_spin.setValue(settings.clipboard_clear_seconds)
+        self.scale_spin.setValue(settings.text_scale_percent)
+        self.contrast_check.setChecked(settings.high_contrast)
+
+    def chosen(self) -> Settings:
+        """The settings as the controls show them now."""
+        return self._original.model_copy(
+            update={
+                "idle_lock_minutes": self.idle_spin.value(),
+                "clipboard_clear_seconds": self.clipboard_spin.value(),
+                "text_scale_percent": self.scale_spin.value(),
+                "high_contrast": self.contrast_check.isChecked(),
+            }
+        )
+
+    def _save(self) -> None:
+        settings = Settings.model_validate(self.chosen().model_dump())
+        try:
+            save_settings(settings, self._path)
+        except KnownError as exc:  # a full disk
+            messages.show_error(self, exc)
+            return
+        except OSError:
+            messages.show_error(self, KnownError(tr(SAVE_FAILED)))
+            return
+        self.saved = settings
+        self.applied.emit(settings)
+        self.accept()

@@ -1,0 +1,428 @@
+"""One editor per kind of answer a guide question can take.
+
+Every editor has the same small surface: ``value()``, ``set_value()`` (which never
+emits ``edited``), ``set_read_only()`` and an ``edited`` signal. The step page turns
+values into records with ``msp_desktop.guide.with_answer``, so editors know nothing
+about where their answer is stored. Choices always show the guide's words (for
+national lists, the published labels word for word).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msp_desktop.guide import AnswerKind, Question, options_for
+from msp_desktop.model import Note, Visibility
+from ui.i18n import tr
+
+OutcomeChoices = Callable[[], list[tuple[str, str]]]
+"""Gives the visit's current desired outcomes as (id, the person's words)."""
+
+VISIBILITY_WORDS = {
+    Visibility.PERSON: "The person can read this",
+    Visibility.THIRD_PARTY: "About someone else: left out of the person's copy",
+    Visibility.INTERNAL: "For workers only: never in the person's copy",
+}
+NOT_ANSWERED = "Not answered yet"
+
+
+class AnswerEditor(QWidget):
+    """Base of all answer editors."""
+
+    edited = Signal()
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.question = question
+        self.setObjectName(f"answer.{question.id}")
+
+    def value(self) -> Any:
+        """The answer as the record takes it (None when not answered)."""
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        """Show ``value`` without reporting an edit."""
+        raise NotImplementedError
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Lock the editor (finalised visits, read-only questions)."""
+        for child in self.findChildren(QWidget):
+            child.setEnabled(not read_only)
+
+    def focus_target(self) -> QWidget:
+        """The widget a label's buddy and the keyboard should land on."""
+        return self
+
+    def _quietly(self, apply: Callable[[], None]) -> None:
+        self.blockSignals(True)
+        try:
+            apply()
+        finally:
+            self.blockSignals(False)
+
+
+class TextEditor(AnswerEditor):
+    """Free text, kept exactly as typed, with who may read it."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self.text = QPlainTextEdit(self)
+        self.text.setTabChangesFocus(True)  # Tab moves on; the person's words stay as typed
+        self.text.setMinimumHeight(72)
+        self.text.setAccessibleName(str(question.prompt))
+        self.visibility = QComboBox(self)
+        # Qt turns str-based enums into plain strings as item data: keep our own list.
+        self._visibilities = list(VISIBILITY_WORDS)
+        for option in self._visibilities:
+            self.visibility.addItem(tr(VISIBILITY_WORDS[option]))
+        self.visibility.setAccessibleName(tr("Who may read this answer"))
+        self._default = question.visibility or Visibility.PERSON
+        self.visibility.setCurrentIndex(self._visibilities.index(self._default))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text)
+        layout.addWidget(self.visibility)
+        self.text.textChanged.connect(self.edited)
+        self.visibility.currentIndexChanged.connect(self.edited)
+
+    def value(self) -> Note | None:
+        text = self.text.toPlainText()
+        if not text.strip():
+            return None
+        return Note(text=text, visibility=self._visibilities[self.visibility.currentIndex()])
+
+    def set_value(self, value: Any) -> None:
+        def apply() -> None:
+            note = value if isinstance(value, Note) else None
+            if self.text.toPlainText() != (note.text if note else ""):
+                self.text.setPlainText(note.text if note else "")
+            shown = note.visibility if note else self._default
+            self.visibility.setCurrentIndex(self._visibilities.index(shown))
+
+        self._quietly(apply)
+
+    def set_read_only(self, read_only: bool) -> None:
+        # Read-only text stays selectable and readable by screen readers.
+        self.text.setReadOnly(read_only)
+        self.visibility.setEnabled(not read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.text
+
+
+class ShortTextEditor(AnswerEditor):
+    """A short plain value: a place, a name."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self.line = QLineEdit(self)
+        self.line.setAccessibleName(str(question.prompt))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.line)
+        self.line.textEdited.connect(self.edited)
+
+    def value(self) -> str | None:
+        return self.line.text().strip() or None
+
+    def set_value(self, value: Any) -> None:
+        self._quietly(lambda: self.line.setText(str(value) if value else ""))
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.line.setReadOnly(read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.line
+
+
+class LinesEditor(AnswerEditor):
+    """Several separate answers, one per line (strengths, names of people present)."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self.notes = question.kind is AnswerKind.TEXT_LIST
+        self.text = QPlainTextEdit(self)
+        self.text.setTabChangesFocus(True)
+        self.text.setMinimumHeight(72)
+        self.text.setPlaceholderText(tr("One on each line"))
+        self.text.setAccessibleName(str(question.prompt))
+        self.text.setAccessibleDescription(tr("One on each line"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.text)
+        self.text.textChanged.connect(self.edited)
+        self._visibility = question.visibility or Visibility.PERSON
+
+    def value(self) -> list[Any]:
+        lines = [line for line in self.text.toPlainText().splitlines() if line.strip()]
+        if self.notes:
+            return [Note(text=line, visibility=self._visibility) for line in lines]
+        return lines
+
+    def set_value(self, value: Any) -> None:
+        lines = [v.text if isinstance(v, Note) else str(v) for v in (value or [])]
+        if lines and isinstance(value[0], Note):
+            self._visibility = value[0].visibility
+        text = "\n".join(lines)
+
+        def apply() -> None:
+            current = [ln for ln in self.text.toPlainText().splitlines() if ln.strip()]
+            if current != lines:  # keep a half-typed empty line as it is
+                self.text.setPlainText(text)
+
+        self._quietly(apply)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.text.setReadOnly(read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.text
+
+
+class _ButtonsEditor(AnswerEditor):
+    """Radio buttons in a row; shared by yes/no and the picture scale."""
+
+    def __init__(
+        self, question: Question, options: list[tuple[Any, str]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(question, parent)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self._values: list[Any] = []
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for index, (value, words) in enumerate(options):
+            button = QRadioButton(words, self)
+            button.setAccessibleName(f"{question.prompt}: {words}")
+            self.group.addButton(button, index)
+            self._values.append(value)
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self.group.idClicked.connect(lambda _id: self.edited.emit())
+
+    def value(self) -> Any:
+        return self._values[self.group.checkedId()] if self.group.checkedId() >= 0 else None
+
+    def set_value(self, value: Any) -> None:
+        def apply() -> None:
+            index = self._values.index(value) if value in self._values else -1
+            button: QAbstractButton | None = self.group.button(index) if index >= 0 else None
+            if button is not None:
+                button.setChecked(True)
+            elif (checked := self.group.checkedButton()) is not None:
+                # An exclusive group cannot be emptied by unchecking: lift it briefly.
+                self.group.setExclusive(False)
+                checked.setChecked(False)
+                self.group.setExclusive(True)
+
+        self._quietly(apply)
+
+    def focus_target(self) -> QWidget:
+        return self.group.buttons()[0]
+
+
+class YesNoEditor(_ButtonsEditor):
+    """Yes, no, or not answered yet."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, [(True, tr("Yes")), (False, tr("No"))], parent)
+
+
+class ScaleEditor(_ButtonsEditor):
+    """One experience question on the answer scale, in the scale's own words."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        options = [(o.value, o.label) for o in options_for(question)]
+        super().__init__(question, options, parent)
+
+
+class ChoiceEditor(AnswerEditor):
+    """One value from a list, shown in the guide's (or the national) words."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self.combo = QComboBox(self)
+        self.combo.setAccessibleName(str(question.prompt))
+        self.combo.addItem(tr(NOT_ANSWERED))
+        self._values: list[enum.Enum | None] = [None]
+        for option in options_for(question):
+            self.combo.addItem(option.label)
+            self._values.append(option.value)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
+        self.combo.currentIndexChanged.connect(lambda _i: self.edited.emit())
+
+    def value(self) -> enum.Enum | None:
+        return self._values[max(0, self.combo.currentIndex())]
+
+    def set_value(self, value: Any) -> None:
+        index = self._values.index(value) if value in self._values else 0
+        self._quietly(lambda: self.combo.setCurrentIndex(index))
+
+    def focus_target(self) -> QWidget:
+        return self.combo
+
+
+class MultiChoiceEditor(AnswerEditor):
+    """Any number of values from a list, as tick boxes."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes: list[tuple[enum.Enum, QCheckBox]] = []
+        for option in options_for(question):
+            box = QCheckBox(option.label, self)
+            box.setAccessibleName(f"{question.prompt}: {option.label}")
+            box.toggled.connect(lambda _on: self.edited.emit())
+            layout.addWidget(box)
+            self.boxes.append((option.value, box))
+
+    def value(self) -> list[enum.Enum]:
+        return [value for value, box in self.boxes if box.isChecked()]
+
+    def set_value(self, value: Any) -> None:
+        chosen = set(value or [])
+
+        def apply() -> None:
+            for member, box in self.boxes:
+                box.setChecked(member in chosen)
+
+        self._quietly(apply)
+
+    def focus_target(self) -> QWidget:
+        return self.boxes[0][1] if self.boxes else self
+
+
+_DATE_FORMS = (
+    re.compile(r"^(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+)
+
+
+def parse_date(text: str) -> date | None:
+    """A date typed as 26/11/2026 or 2026-11-26; ``ValueError`` (in words) otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    for form in _DATE_FORMS:
+        match = form.match(text)
+        if match:
+            try:
+                return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                break
+    raise ValueError(tr("“{text}” is not a date like 26/11/2026", text=text))
+
+
+class DateEditor(AnswerEditor):
+    """A date typed the British way (26/11/2026), with a "Today" button."""
+
+    def __init__(self, question: Question, parent: QWidget | None = None) -> None:
+        super().__init__(question, parent)
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText(tr("For example 26/11/2026"))
+        self.line.setAccessibleName(str(question.prompt))
+        self.line.setAccessibleDescription(tr("Day, month and year, like 26/11/2026"))
+        self.line.setMaximumWidth(220)
+        self.today = QPushButton(tr("Today"), self)
+        self.today.setAccessibleName(tr("Today") + f": {question.prompt}")
+        self.today.clicked.connect(self._set_today)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.line)
+        layout.addWidget(self.today)
+        layout.addStretch(1)
+        self.line.textEdited.connect(self.edited)
+
+    def _set_today(self) -> None:
+        self.line.setText(date.today().strftime("%d/%m/%Y"))
+        self.edited.emit()
+
+    def value(self) -> date | None:
+        """The date, or None; ``ValueError`` while what is typed is not a date yet."""
+        return parse_date(self.line.text())
+
+    def set_value(self, value: Any) -> None:
+        def apply() -> None:
+            try:
+                if self.value() == value:
+                    return  # don't reformat what the worker is typing
+            except ValueError:
+                pass
+            self.line.setText(value.strftime("%d/%m/%Y") if isinstance(value, date) else "")
+
+        self._quietly(apply)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.line.setReadOnly(read_only)
+        self.today.setEnabled(not read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.line
+
+
+class OutcomeLinksEditor(AnswerEditor):
+    """Which of the person's desired outcomes an action serves, as tick boxes."""
+
+    def __init__(
+        self, question: Question, outcomes: OutcomeChoices, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(question, parent)
+        self._outcomes = outcomes
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes: list[tuple[str, QCheckBox]] = []
+        self._chosen: list[str] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the tick boxes from the visit's current outcomes."""
+        self._chosen = self.value() if self.boxes else self._chosen
+        for _id, box in self.boxes:
+            box.deleteLater()
+        self.boxes = []
+        for outcome_id, words in self._outcomes():
+            shown = words if len(words) <= 60 else words[:57] + "…"
+            box = QCheckBox(shown, self)
+            box.setAccessibleName(tr("Serves the outcome: {words}", words=shown))
+            box.setChecked(outcome_id in self._chosen)
+            box.toggled.connect(lambda _on: self.edited.emit())
+            self._layout.addWidget(box)
+            self.boxes.append((outcome_id, box))
+
+    def value(self) -> list[str]:
+        return [outcome_id for outcome_id, box in self.boxes if box.isChecked()]
+
+    def set_value(self, value: Any) -> None:
+        self._chosen = list(value or [])
+        chosen = set(self._chosen)
+
+        def apply() -> None:
+            for outcome_id, box in self.boxes:
+                box.setChecked(outcome_id in chosen)
+
+        self._quietly(apply)
+
+    def focus_target(self) -> QWidget:
+        return self.boxes[0][1] if self.boxes else self

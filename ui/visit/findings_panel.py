@@ -1,0 +1,53 @@
+"""Practice findings shown where they arise, in plain words: guidance, not errors.
+
+Each finding says in words how much it matters ("Needed before finalising",
+"Worth considering", "For your information"), so nothing depends on colour.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from msp_desktop.practice import Finding, Severity
+from ui.i18n import tr
+
+SEVERITY_WORDS = {
+    Severity.REQUIRED: "Needed before finalising",
+    Severity.WARNING: "Worth considering",
+    Severity.INFO: "For your information",
+}
+
+
+class FindingsPanel(QFrame):
+    """A calm box listing the findings for the current step (hidden when none)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findings")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._layout = QVBoxLayout(self)
+        self.heading = QLabel(tr("Things to think about"), self)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self._layout.addWidget(self.heading)
+        self.lines: list[QLabel] = []
+        self.setAccessibleName(tr("Things to think about"))
+        self.hide()
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        """Replace what is shown with ``findings``."""
+        for line in self.lines:
+            line.deleteLater()
+        self.lines = []
+        for finding in findings:
+            line = QLabel(f"{tr(SEVERITY_WORDS[finding.severity])}: {finding.message}", self)
+            line.setWordWrap(True)
+            line.setObjectName(f"finding.{finding.code}")
+            self._layout.addWidget(line)
+            self.lines.append(line)
+        self.setVisible(bool(findings))
+
+    def texts(self) -> list[str]:
+        """The lines shown (for tests and the screen reader summary)."""
+        return [line.text() for line in self.lines]

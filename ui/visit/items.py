@@ -1,0 +1,262 @@
+"""Answers made of several parts: repeating items (outcomes, risks, actions, advocates)
+and a single optional group (a positive risk decision).
+
+An item is saved only once it is a valid record (for example a risk needs its type).
+While it is incomplete the page says what is still needed, and the last complete
+version of an item that was already saved is kept, so clearing one part never throws
+away the rest of what was recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from msp_desktop.guide import AnswerKind, Question
+from msp_desktop.guide.fields import item_record, resolve
+from msp_desktop.model import Visit
+from ui.i18n import tr
+from ui.visit.editors import (
+    AnswerEditor,
+    ChoiceEditor,
+    DateEditor,
+    LinesEditor,
+    MultiChoiceEditor,
+    OutcomeChoices,
+    OutcomeLinksEditor,
+    ScaleEditor,
+    ShortTextEditor,
+    TextEditor,
+    YesNoEditor,
+)
+
+NOUNS = {"DesiredOutcome": "outcome", "Risk": "risk", "Action": "action", "Advocate": "advocate"}
+
+
+def make_editor(
+    question: Question,
+    outcomes: OutcomeChoices,
+    record: type[BaseModel] = Visit,
+    parent: QWidget | None = None,
+) -> AnswerEditor:
+    """The editor for ``question``; ``record`` is the model its field belongs to."""
+    simple: dict[AnswerKind, type[AnswerEditor]] = {
+        AnswerKind.TEXT: TextEditor,
+        AnswerKind.SHORT_TEXT: ShortTextEditor,
+        AnswerKind.TEXT_LIST: LinesEditor,
+        AnswerKind.SHORT_TEXT_LIST: LinesEditor,
+        AnswerKind.YES_NO: YesNoEditor,
+        AnswerKind.CHOICE: ChoiceEditor,
+        AnswerKind.MULTI_CHOICE: MultiChoiceEditor,
+        AnswerKind.DATE: DateEditor,
+        AnswerKind.SCALE: ScaleEditor,
+    }
+    if question.kind in simple:
+        editor = simple[question.kind](question, parent)
+    elif question.kind is AnswerKind.OUTCOME_LINKS:
+        editor = OutcomeLinksEditor(question, outcomes, parent)
+    else:
+        item = item_record(resolve(record, question.field))
+        assert item is not None, question.field
+        if question.kind is AnswerKind.REPEATING:
+            editor = RepeatingEditor(question, item, outcomes, parent)
+        else:
+            editor = GroupEditor(question, item, outcomes, parent)
+    if question.read_only:
+        editor.set_read_only(True)
+    return editor
+
+
+def _missing(question: Question, error: ValidationError) -> str:
+    """Which part of an item is still needed, in the guide's words."""
+    prompts = {q.field: str(q.prompt) for q in question.item_fields}
+    for problem in error.errors():
+        if problem["loc"] and str(problem["loc"][0]) in prompts:
+            return tr("Not saved yet: answer “{prompt}”.", prompt=prompts[str(problem["loc"][0])])
+    return tr("Not saved yet: this is not complete.")
+
+
+class ItemForm(QGroupBox):
+    """The questions of one item, building a record of ``item`` from the answers."""
+
+    def __init__(
+        self,
+        question: Question,
+        item: type[BaseModel],
+        outcomes: OutcomeChoices,
+        title: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(title, parent)
+        self.question = question
+        self.item = item
+        self.saved: BaseModel | None = None  # the last complete version
+        self.remove_button: QPushButton | None = None
+        self.editors: list[AnswerEditor] = []
+        layout = self.body = QVBoxLayout(self)
+        for sub in question.item_fields:
+            label = QLabel(str(sub.prompt), self)
+            label.setWordWrap(True)
+            editor = make_editor(sub, outcomes, item, self)
+            label.setBuddy(editor.focus_target())
+            layout.addWidget(label)
+            layout.addWidget(editor)
+            self.editors.append(editor)
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("item-hint")
+        self.hint.hide()
+        layout.addWidget(self.hint)
+
+    def current(self) -> BaseModel | None:
+        """The item as answered, or the last complete version while it is incomplete."""
+        data: dict[str, Any] = self.saved.model_dump() if self.saved is not None else {}
+        typed_anything = False
+        for sub, editor in zip(self.question.item_fields, self.editors, strict=True):
+            try:
+                value = editor.value()
+            except ValueError as error:
+                self._say(tr("Not saved yet: {reason}.", reason=str(error)))
+                return self.saved
+            typed_anything = typed_anything or value not in (None, [], False)
+            data[sub.field] = value
+        if self.saved is None and not typed_anything:
+            self._say("")
+            return None
+        try:
+            self.saved = self.item.model_validate(data)
+        except ValidationError as error:
+            self._say(_missing(self.question, error))
+            return self.saved
+        self._say("")
+        return self.saved
+
+    def show_item(self, value: BaseModel | None) -> None:
+        """Fill the questions from a stored item."""
+        self.saved = value
+        for sub, editor in zip(self.question.item_fields, self.editors, strict=True):
+            editor.set_value(getattr(value, sub.field, None) if value is not None else None)
+
+    def _say(self, text: str) -> None:
+        self.hint.setText(text)
+        self.hint.setVisible(bool(text))
+        self.setAccessibleDescription(text)
+
+
+class RepeatingEditor(AnswerEditor):
+    """A list of items with "Add another" and "Remove"."""
+
+    def __init__(
+        self,
+        question: Question,
+        item: type[BaseModel],
+        outcomes: OutcomeChoices,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(question, parent)
+        self.item = item
+        self.outcomes = outcomes
+        self.noun = tr(NOUNS.get(item.__name__, "item"))
+        self.forms: list[ItemForm] = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.add_button = QPushButton(tr("Add another {noun}", noun=self.noun), self)
+        self.add_button.setAccessibleName(tr("Add another {noun}", noun=self.noun))
+        self.add_button.clicked.connect(self._add_clicked)
+        self.add_button.setVisible(question.new_items)
+        self._layout.addWidget(self.add_button)
+
+    def _new_form(self) -> ItemForm:
+        number = len(self.forms) + 1
+        title = tr("{Noun} {number}", Noun=self.noun.capitalize(), number=number)
+        form = ItemForm(self.question, self.item, self.outcomes, title, self)
+        for editor in form.editors:
+            editor.edited.connect(self.edited)
+        if self.question.new_items:
+            remove = QPushButton(tr("Remove {title}", title=title.lower()), form)
+            remove.setAccessibleName(tr("Remove {title}", title=title.lower()))
+            remove.clicked.connect(lambda: self._remove(form))
+            form.body.addWidget(remove)
+            form.remove_button = remove
+        self._layout.insertWidget(self._layout.count() - 1, form)
+        self.forms.append(form)
+        return form
+
+    def _add_clicked(self) -> None:
+        form = self._new_form()
+        form.editors[0].focus_target().setFocus()
+
+    def _remove(self, form: ItemForm) -> None:
+        self.forms.remove(form)
+        form.deleteLater()
+        self.edited.emit()
+        self.add_button.setFocus()
+
+    def value(self) -> list[BaseModel]:
+        items = [form.current() for form in self.forms]
+        return [item for item in items if item is not None]
+
+    def set_value(self, value: Any) -> None:
+        items = list(value or [])
+        if [form.saved for form in self.forms] == items:
+            return  # the editor already shows exactly this: leave the cursor alone
+        self.blockSignals(True)
+        try:
+            for form in self.forms:
+                form.deleteLater()
+            self.forms = []
+            for stored in items:
+                self._new_form().show_item(stored)
+        finally:
+            self.blockSignals(False)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.add_button.setVisible(self.question.new_items and not read_only)
+        for form in self.forms:
+            for editor, sub in zip(form.editors, self.question.item_fields, strict=True):
+                editor.set_read_only(read_only or sub.read_only)
+            if form.remove_button is not None:
+                form.remove_button.setVisible(not read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.forms[0].editors[0].focus_target() if self.forms else self.add_button
+
+
+class GroupEditor(AnswerEditor):
+    """One optional record answered by several questions together."""
+
+    def __init__(
+        self,
+        question: Question,
+        item: type[BaseModel],
+        outcomes: OutcomeChoices,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(question, parent)
+        self.form = ItemForm(question, item, outcomes, str(question.prompt), self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        for editor in self.form.editors:
+            editor.edited.connect(self.edited)
+
+    def value(self) -> BaseModel | None:
+        return self.form.current()
+
+    def set_value(self, value: Any) -> None:
+        if self.form.saved == value:
+            return
+        self.blockSignals(True)
+        try:
+            self.form.show_item(value if isinstance(value, BaseModel) else None)
+        finally:
+            self.blockSignals(False)
+
+    def set_read_only(self, read_only: bool) -> None:
+        for editor in self.form.editors:
+            editor.set_read_only(read_only)
+
+    def focus_target(self) -> QWidget:
+        return self.form.editors[0].focus_target()

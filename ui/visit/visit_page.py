@@ -1,0 +1,300 @@
+"""The guided visit: a step list, one page per step, autosave, finalise and amend.
+
+Pages come from the guide for the concern's stage. Every change is applied to the
+visit (and, for closing answers, the concern) and handed to the autosaver; "Saved"
+shows only after the commit. Finalising runs the practice checks in the store and
+explains what is missing; a finalised visit is read-only until "Amend", with a
+reason, opens a new revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from msp_desktop.guide import Guide, findings_for
+from msp_desktop.model import Concern, Person, Visit
+from msp_desktop.store import CannotFinalise, VisitRecord, Workspace
+from ui import messages
+from ui.db_worker import DbWorker
+from ui.i18n import tr
+from ui.visit.amend_dialog import AmendDialog
+from ui.visit.autosave import Autosaver
+from ui.visit.step_page import StepPage
+
+
+@dataclass(frozen=True)
+class LoadedVisit:
+    """Everything the page needs, read in one go on the database thread."""
+
+    record: VisitRecord
+    concern: Concern
+    person: Person
+
+
+def load_visit(ws: Workspace, visit_id: str) -> LoadedVisit:
+    """Read a visit with its concern and person (runs on the database thread)."""
+    record = ws.visits.get(visit_id)
+    concern = ws.concerns.get(record.visit.concern_id)
+    return LoadedVisit(record, concern, ws.people.get(concern.person_id))
+
+
+class VisitPage(QWidget):
+    """Walks the worker through one visit."""
+
+    closed = Signal()
+    place_changed = Signal(str, str)  # visit id, step id
+
+    def __init__(self, guide: Guide, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("page.visit")
+        self.guide = guide
+        self.worker: DbWorker | None = None
+        self.autosaver: Autosaver | None = None
+        self.visit: Visit | None = None
+        self.concern: Concern | None = None
+        self.final = False
+        self.pages: list[StepPage] = []
+        self._build()
+
+    def attach(self, worker: DbWorker) -> None:
+        """Work through ``worker`` (one per unlocked session)."""
+        self.worker = worker
+        self.autosaver = Autosaver(worker, self)
+        self.autosaver.saving.connect(lambda: self.status.setText(tr("Saving…")))
+        self.autosaver.saved.connect(lambda at: self.status.setText(tr("Saved at {at}", at=at)))
+        self.autosaver.failed.connect(self.status.setText)
+
+    def detach(self) -> None:
+        """Locking: send what is typed to the database, then forget the visit."""
+        if self.autosaver is not None:
+            self.autosaver.flush()  # runs on the database thread before it closes
+            self.autosaver.deleteLater()
+        self.autosaver = None
+        self.worker = None
+        self.clear()
+
+    def clear(self) -> None:
+        """Remove the visit from the page (nothing of it stays in the widgets)."""
+        self.visit = self.concern = None
+        self._clear_pages()
+        self.heading.clear()
+        self.status.clear()
+
+    def _clear_pages(self) -> None:
+        for page in self.pages:
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.steps.blockSignals(True)
+        self.steps.clear()
+        self.steps.blockSignals(False)
+        self.pages = []
+
+    def _build(self) -> None:
+        self.heading = QLabel(self)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.status = QLabel(self)
+        self.status.setObjectName("visit.status")
+        self.status.setAccessibleName(tr("Save status"))
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.status)
+        self.steps = QListWidget(self)
+        self.steps.setObjectName("visit.steps")
+        self.steps.setAccessibleName(tr("Steps of the conversation"))
+        self.steps.setMaximumWidth(260)
+        self.stack = QStackedWidget(self)
+        self.steps.currentRowChanged.connect(self._go_to)
+        middle = QHBoxLayout()
+        middle.addWidget(self.steps)
+        middle.addWidget(self.stack, 1)
+        self.back_button = self._button("Back to the person", "visit.close", self.leave)
+        self.previous_button = self._button("Previous step", "visit.previous", self.previous)
+        self.next_button = self._button("Next step", "visit.next", self.next)
+        self.finalise_button = self._button("Finalise the visit", "visit.finalise", self.finalise)
+        self.amend_button = self._button("Amend…", "visit.amend", self.amend)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.back_button)
+        bottom.addStretch(1)
+        for button in (self.previous_button, self.next_button):
+            bottom.addWidget(button)
+        bottom.addWidget(self.finalise_button)
+        bottom.addWidget(self.amend_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addLayout(top)
+        layout.addLayout(middle, 1)
+        layout.addLayout(bottom)
+
+    def _button(self, text: str, name: str, slot: object) -> QPushButton:
+        button = QPushButton(tr(text), self)
+        button.setObjectName(name)
+        button.setAccessibleName(tr(text).rstrip("…"))
+        button.clicked.connect(slot)
+        return button
+
+    # -- loading -----------------------------------------------------------------------
+
+    def open_visit(self, visit_id: str, step_id: str | None = None) -> None:
+        """Load a visit (off the GUI thread) and show it at ``step_id`` or its first step."""
+        if self.worker is None:
+            return
+        self.worker.submit(
+            lambda ws: load_visit(ws, visit_id),
+            lambda loaded: self._show(loaded, step_id),
+            self._load_failed,
+        )
+
+    def _load_failed(self, error: BaseException) -> None:
+        messages.show_error(self, error)
+        self.closed.emit()
+
+    def _show(self, loaded: LoadedVisit, step_id: str | None) -> None:
+        if self.autosaver is None:
+            return  # locked while loading
+        self.visit, self.concern = loaded.record.visit, loaded.concern
+        self.final = loaded.record.is_final
+        self.autosaver.start_from(self.visit, self.concern)
+        person = loaded.person.display_name
+        self.heading.setText(tr("Conversation with {person}", person=person))
+        self.status.setText(tr("Finalised") if self.final else tr("Draft: saved as you type"))
+        self._clear_pages()
+        self.steps.blockSignals(True)
+        for number, step in enumerate(self.guide.steps_for(self.concern.stage), start=1):
+            page = StepPage(step, self._outcomes, self)
+            page.show_record(self.visit, self.concern)
+            page.set_read_only(self.final)
+            page.edited.connect(lambda page=page: self._edited(page))
+            self.stack.addWidget(page)
+            self.pages.append(page)
+            self.steps.addItem(f"{number}. {step.title}")
+        self.steps.blockSignals(False)
+        self.finalise_button.setVisible(not self.final)
+        self.amend_button.setVisible(self.final)
+        ids = [p.step.id for p in self.pages]
+        self._go_to(ids.index(step_id) if step_id in ids else 0)
+
+    def _outcomes(self) -> list[tuple[str, str]]:
+        if self.visit is None:
+            return []
+        return [(o.id, o.words.text) for o in self.visit.desired_outcomes]
+
+    # -- editing -----------------------------------------------------------------------
+
+    def _edited(self, page: StepPage) -> None:
+        if self.visit is None or self.final or self.autosaver is None:
+            return
+        visit, concern = page.apply(self.visit, self.concern)
+        outcomes_changed = visit.desired_outcomes != self.visit.desired_outcomes
+        self.visit, self.concern = visit, concern
+        self.autosaver.changed(visit, concern)
+        page.show_findings(findings_for(page.step, visit))
+        if outcomes_changed:  # the actions' "serves the outcome" boxes follow the words
+            for other in self.pages:
+                if other is not page:
+                    other.show_record(visit, concern)
+
+    # -- moving around -----------------------------------------------------------------
+
+    def current_step(self) -> StepPage | None:
+        """The step page on screen."""
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, StepPage) else None
+
+    def _go_to(self, row: int) -> None:
+        if not 0 <= row < len(self.pages) or self.visit is None:
+            return
+        page = self.pages[row]
+        page.show_record(self.visit, self.concern)
+        page.show_findings(findings_for(page.step, self.visit))
+        self.stack.setCurrentWidget(page)
+        if self.steps.currentRow() != row:
+            self.steps.blockSignals(True)
+            self.steps.setCurrentRow(row)
+            self.steps.blockSignals(False)
+        self.previous_button.setEnabled(row > 0)
+        self.next_button.setEnabled(row < len(self.pages) - 1)
+        self.place_changed.emit(self.visit.id, page.step.id)
+
+    def next(self) -> None:
+        """Go to the next step and put the keyboard on its first question."""
+        self._go_to(self.steps.currentRow() + 1)
+        self._focus_first()
+
+    def previous(self) -> None:
+        """Go back a step."""
+        self._go_to(self.steps.currentRow() - 1)
+        self._focus_first()
+
+    def _focus_first(self) -> None:
+        page = self.current_step()
+        target = page.first_field() if page else None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def leave(self) -> None:
+        """Save what is pending and go back to the person."""
+        if self.autosaver is not None:
+            self.autosaver.flush()
+        self.closed.emit()
+
+    # -- finalise and amend ------------------------------------------------------------
+
+    def finalise(self) -> None:
+        """Save, then ask the store to finalise; explain anything missing."""
+        if self.visit is None or self.worker is None or self.autosaver is None:
+            return
+        visit_id = self.visit.id
+        self.autosaver.flush()  # the save runs before the finalise on the same thread
+        self.worker.submit(
+            lambda ws: ws.visits.finalise(visit_id),
+            lambda _changes: self._finalised(visit_id),
+            self._not_finalised,
+        )
+
+    def _finalised(self, visit_id: str) -> None:
+        messages.inform(self, tr("The visit is finalised. It can be amended, with a reason."))
+        page = self.current_step()
+        self.open_visit(visit_id, page.step.id if page else None)
+
+    def _not_finalised(self, error: BaseException) -> None:
+        if not isinstance(error, CannotFinalise):
+            messages.show_error(self, error)
+            return
+        lines = "\n".join(f"• {finding.message}" for finding in error.findings)
+        messages.inform(self, tr("Some things are still needed:\n{lines}", lines=lines))
+        first = error.findings[0].where if error.findings else ""
+        for row, page in enumerate(self.pages):
+            if page.holds(first):
+                self._go_to(row)
+                self._focus_first()
+                break
+
+    def amend(self) -> None:
+        """Ask why, then open a new draft revision of the finalised visit."""
+        if self.visit is None:
+            return
+        visit_id = self.visit.id
+        dialog = AmendDialog(self)
+        dialog.reason_given.connect(lambda reason: self._amend(visit_id, reason))
+        dialog.open()
+
+    def _amend(self, visit_id: str, reason: str) -> None:
+        if self.worker is not None:
+            self.worker.submit(
+                lambda ws: ws.visits.amend(visit_id, reason),
+                lambda _changes: self.open_visit(visit_id),
+            )
