@@ -6,6 +6,9 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import Person
@@ -32,3 +35,19 @@ def file_hashes(folder: Path) -> dict[str, str]:
         for path in sorted(folder.iterdir())
         if path.is_file()
     }
+
+
+def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Type ``text`` as key presses, Welsh letters and dashes included.
+
+    QTest only maps ASCII to keys (it aborts on others), so other characters are
+    sent as the key events a keyboard layout or input method produces: text with an
+    unknown key code.
+    """
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(widget, event)

@@ -88,6 +88,7 @@ class TextEditor(AnswerEditor):
         self.text = QPlainTextEdit(self)
         self.text.setTabChangesFocus(True)  # Tab moves on; the person's words stay as typed
         self.text.setMinimumHeight(72)
+        self.text.setMaximumHeight(140)  # room for a few sentences; it scrolls beyond
         self.text.setAccessibleName(str(question.prompt))
         self.visibility = QComboBox(self)
         # Qt turns str-based enums into plain strings as item data: keep our own list.
@@ -163,6 +164,7 @@ class LinesEditor(AnswerEditor):
         self.text = QPlainTextEdit(self)
         self.text.setTabChangesFocus(True)
         self.text.setMinimumHeight(72)
+        self.text.setMaximumHeight(140)
         self.text.setPlaceholderText(tr("One on each line"))
         self.text.setAccessibleName(str(question.prompt))
         self.text.setAccessibleDescription(tr("One on each line"))
@@ -344,7 +346,8 @@ class DateEditor(AnswerEditor):
         self.line.setPlaceholderText(tr("For example 26/11/2026"))
         self.line.setAccessibleName(str(question.prompt))
         self.line.setAccessibleDescription(tr("Day, month and year, like 26/11/2026"))
-        self.line.setMaximumWidth(220)
+        self.line.setMinimumWidth(230)
+        self.line.setMaximumWidth(260)
         self.today = QPushButton(tr("Today"), self)
         self.today.setAccessibleName(tr("Today") + f": {question.prompt}")
         self.today.clicked.connect(self._set_today)

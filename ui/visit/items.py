@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from msp_desktop.guide import AnswerKind, Question
@@ -166,7 +167,7 @@ class RepeatingEditor(AnswerEditor):
         self.add_button.setAccessibleName(tr("Add another {noun}", noun=self.noun))
         self.add_button.clicked.connect(self._add_clicked)
         self.add_button.setVisible(question.new_items)
-        self._layout.addWidget(self.add_button)
+        self._layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
 
     def _new_form(self) -> ItemForm:
         number = len(self.forms) + 1
@@ -178,7 +179,7 @@ class RepeatingEditor(AnswerEditor):
             remove = QPushButton(tr("Remove {title}", title=title.lower()), form)
             remove.setAccessibleName(tr("Remove {title}", title=title.lower()))
             remove.clicked.connect(lambda: self._remove(form))
-            form.body.addWidget(remove)
+            form.body.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
             form.remove_button = remove
         self._layout.insertWidget(self._layout.count() - 1, form)
         self.forms.append(form)

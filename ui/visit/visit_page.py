@@ -116,6 +116,7 @@ class VisitPage(QWidget):
         self.steps.setObjectName("visit.steps")
         self.steps.setAccessibleName(tr("Steps of the conversation"))
         self.steps.setMaximumWidth(260)
+        self.steps.setSpacing(4)
         self.stack = QStackedWidget(self)
         self.steps.currentRowChanged.connect(self._go_to)
         middle = QHBoxLayout()
