@@ -159,8 +159,8 @@ class VisitsRepository:
         """Start the next visit of a concern, carrying the person's outcomes forward.
 
         At the middle and end stages the conversation reviews or rates the outcomes
-        already recorded, so the newest visit's outcomes (same ids, same words) start
-        the new one; nothing else is copied.
+        already recorded, so the newest visit's outcomes (same ids, same words) and
+        its SG4a answer start the new one; nothing else is copied.
         """
         with self._db.transaction():
             concern = self._concerns.get(concern_id)
@@ -169,14 +169,20 @@ class VisitsRepository:
                 " ORDER BY visit_date IS NULL, visit_date DESC, created_at DESC LIMIT 1",
                 (concern_id,),
             )
-            outcomes = self.get(str(latest)).visit.desired_outcomes if latest else []
+            carried = (
+                self.get(str(latest)).visit
+                if latest and concern.stage is not Stage.BEGINNING
+                else None
+            )
             visit = Visit(
                 concern_id=concern.id,
                 person_id=concern.person_id,
                 visit_date=on,
                 guide_id=guide_ref[0],
                 guide_version=guide_ref[1],
-                desired_outcomes=list(outcomes) if concern.stage is not Stage.BEGINNING else [],
+                # Whether the person was asked (SG4a) belongs with the outcomes they gave.
+                desired_outcomes=list(carried.desired_outcomes) if carried else [],
+                sg4a_asked=carried.sg4a_asked if carried else None,
             )
             self.start(visit)
         return visit

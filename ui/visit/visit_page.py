@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +27,7 @@ from msp_desktop.guide import Guide, findings_for
 from msp_desktop.model import Concern, Person, Visit
 from msp_desktop.store import CannotFinalise, VisitRecord, Workspace
 from ui import messages
+from ui.a11y import plain
 from ui.db_worker import DbWorker
 from ui.i18n import tr
 from ui.visit.amend_dialog import AmendDialog
@@ -122,11 +124,18 @@ class VisitPage(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.steps)
         middle.addWidget(self.stack, 1)
-        self.back_button = self._button("Back to the person", "visit.close", self.leave)
-        self.previous_button = self._button("Previous step", "visit.previous", self.previous)
-        self.next_button = self._button("Next step", "visit.next", self.next)
-        self.finalise_button = self._button("Finalise the visit", "visit.finalise", self.finalise)
-        self.amend_button = self._button("Amend…", "visit.amend", self.amend)
+        # Alt+letter on every button, so the visit can be walked without a mouse.
+        self.back_button = self._button("&Back to the person", "visit.close", self.leave)
+        self.previous_button = self._button("&Previous step", "visit.previous", self.previous)
+        self.next_button = self._button("&Next step", "visit.next", self.next)
+        self.finalise_button = self._button("&Finalise the visit", "visit.finalise", self.finalise)
+        self.amend_button = self._button("A&mend…", "visit.amend", self.amend)
+        self.shortcuts: list[QShortcut] = []
+        for keys, slot in (("Ctrl+PgDown", self.next), ("Ctrl+PgUp", self.previous)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self.shortcuts.append(shortcut)
         bottom = QHBoxLayout()
         bottom.addWidget(self.back_button)
         bottom.addStretch(1)
@@ -143,7 +152,7 @@ class VisitPage(QWidget):
     def _button(self, text: str, name: str, slot: object) -> QPushButton:
         button = QPushButton(tr(text), self)
         button.setObjectName(name)
-        button.setAccessibleName(tr(text).rstrip("…"))
+        button.setAccessibleName(plain(tr(text)).rstrip("…"))
         button.clicked.connect(slot)
         return button
 
@@ -187,6 +196,7 @@ class VisitPage(QWidget):
         self.amend_button.setVisible(self.final)
         ids = [p.step.id for p in self.pages]
         self._go_to(ids.index(step_id) if step_id in ids else 0)
+        self._focus_first()
 
     def _outcomes(self) -> list[tuple[str, str]]:
         if self.visit is None:

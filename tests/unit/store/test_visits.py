@@ -157,6 +157,7 @@ def test_begin_carries_outcomes_forward_after_the_beginning(
     workspace.visits.save_draft(same_stage.revised(visit_date=date(2026, 11, 1)))
     middle = workspace.visits.begin(concern_id, ref, date(2026, 11, 25))
     assert middle.desired_outcomes == first.desired_outcomes
+    assert middle.sg4a_asked == first.sg4a_asked
     assert workspace.visits.get(middle.id).info.status == "draft"
 
 

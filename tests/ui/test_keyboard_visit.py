@@ -1,0 +1,240 @@
+"""A whole visit with the keyboard alone: unlock, find the person, walk the steps, finalise.
+
+Every key goes to whichever widget has the keyboard focus, exactly as it would for a
+worker who cannot use a mouse; the test moves only with Tab, arrows, Space, Enter,
+Alt+letter and the app's shortcuts. Reaching a control by Tab proves the tab order
+gets there; the accessible names it looks for are what a screen reader announces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from msp_desktop.model import Concern, Person, Stage
+from msp_desktop.store import Workspace
+from tests import builders
+from tests.ui.helpers import PASSPHRASE, WORKER_NAME, type_text, wait_idle
+from ui import messages
+from ui.main_window import MainWindow
+from ui.session import Session
+
+Key = Qt.Key
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def press(
+    qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    qtbot.keyClick(focused(), key, modifier)
+
+
+def tab_to(qtbot: QtBot, wanted: Callable[[QWidget], bool], limit: int = 150) -> QWidget:
+    """Press Tab until the focused widget is the one wanted (as a keyboard user would)."""
+    for _ in range(limit):
+        if wanted(focused()):
+            return focused()
+        press(qtbot, Key.Key_Tab)
+    raise AssertionError(f"Tab never reached the control; stuck at {focused().accessibleName()!r}")
+
+
+def named(prefix: str) -> Callable[[QWidget], bool]:
+    return lambda w: w.accessibleName().startswith(prefix)
+
+
+def choose(qtbot: QtBot, combo: QWidget, text: str) -> None:
+    """Pick an entry of a focused drop-down with the arrow keys."""
+    assert isinstance(combo, QComboBox)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        press(qtbot, Key.Key_Down)
+    assert combo.currentText() == text
+
+
+def answer_yes(qtbot: QtBot, prompt: str) -> None:
+    tab_to(qtbot, named(f"{prompt}: Yes"))
+    press(qtbot, Key.Key_Space)
+
+
+def next_step(qtbot: QtBot, window: MainWindow, step_id: str) -> None:
+    page = window.visit_page
+    for _ in range(len(page.pages)):
+        current = page.current_step()
+        if current is not None and current.step.id == step_id:
+            break
+        press(qtbot, Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    current = page.current_step()
+    assert current is not None
+    assert current.step.id == step_id
+    qtbot.waitUntil(lambda: page.isAncestorOf(focused()), timeout=2000)
+
+
+def stored_status(window: MainWindow, qtbot: QtBot, visit_id: str) -> str:
+    worker = window.worker
+    assert worker is not None
+    found: list[str] = []
+    worker.submit(lambda ws: ws.visits.get(visit_id).info.status, found.append)
+    wait_idle(qtbot, worker)
+    return found[0]
+
+
+def open_session(qtbot: QtBot, folder: Path, person: Person, concern: Concern) -> Iterator[Session]:
+    running = Session(folder)
+    running.start()
+    yield running
+    running.end()
+
+
+def unlock_and_find(qtbot: QtBot, session: Session, search: str) -> MainWindow:
+    dialog = session.dialog
+    assert dialog is not None
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    type_text(qtbot, focused(), PASSPHRASE)
+    press(qtbot, Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: session.window is not None and session.window.isVisible(), timeout=10_000
+    )
+    window = session.window
+    assert window is not None
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.caseload.model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: focused() is window.caseload.search_edit, timeout=2000)
+    type_text(qtbot, focused(), search)
+    qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 1, timeout=5000)
+    press(qtbot, Key.Key_Down)
+    press(qtbot, Key.Key_Return)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.person, timeout=5000)
+    return window
+
+
+def start_visit(qtbot: QtBot, window: MainWindow, button_prefix: str) -> str:
+    qtbot.waitUntil(
+        lambda: window.person.isAncestorOf(focused()) or focused() is window.person, timeout=5000
+    )
+    qtbot.waitUntil(
+        lambda: any(named(button_prefix)(w) for w in window.person.findChildren(QWidget)),
+        timeout=5000,
+    )
+    tab_to(qtbot, named(button_prefix))
+    press(qtbot, Key.Key_Space)
+    page = window.visit_page
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is page and bool(page.pages), timeout=5000)
+    qtbot.waitUntil(lambda: page.isAncestorOf(focused()), timeout=2000)
+    assert page.visit is not None
+    return page.visit.id
+
+
+def finalise(qtbot: QtBot, window: MainWindow, visit_id: str) -> None:
+    messages.answer_next(messages.Button.Ok)
+    tab_to(qtbot, named("Finalise the visit"))
+    press(qtbot, Key.Key_Space)
+    qtbot.waitUntil(lambda: bool(messages.shown), timeout=10_000)
+    assert stored_status(window, qtbot, visit_id) == "finalised", messages.shown[-1].text
+    assert messages.shown[-1].text.startswith("The visit is finalised")
+
+
+@pytest.fixture
+def beginning_session(qtbot: QtBot, folder: Path) -> Iterator[Session]:
+    person = builders.person()
+    concern = builders.concern(person, stage=Stage.BEGINNING)
+    with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
+        ws.people.add(person)
+        ws.concerns.add(concern)
+    yield from open_session(qtbot, folder, person, concern)
+
+
+@pytest.fixture
+def ending_session(qtbot: QtBot, folder: Path) -> Iterator[Session]:
+    person = builders.person()
+    concern = builders.concern(person, stage=Stage.BEGINNING)
+    earlier = builders.complete_visit(concern, words="I want to keep my own money.")
+    with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
+        ws.people.add(person)
+        ws.concerns.add(concern)
+        ws.visits.start(earlier)
+        ws.visits.finalise(earlier.id)
+        concern = concern.revised(stage=Stage.END)  # the concern has come to its end
+        ws.concerns.update(concern)
+    yield from open_session(qtbot, folder, person, concern)
+
+
+def test_a_beginning_visit_by_keyboard_alone(qtbot: QtBot, beginning_session: Session) -> None:
+    window = unlock_and_find(qtbot, beginning_session, "ada")
+    visit_id = start_visit(qtbot, window, "Start a visit")
+
+    # Check in: the date is today already; say yes to notes.
+    answer_yes(qtbot, "Is it all right if I write some notes while we talk?")
+
+    # What matters: one outcome in the person's own words, and SG4a.
+    next_step(qtbot, window, "what-matters")
+    tab_to(qtbot, named("Add another outcome"))
+    press(qtbot, Key.Key_Space)
+    type_text(qtbot, focused(), "I want to stay in my own home.")
+    combo = tab_to(qtbot, named("Was the person (or someone for them) asked"))
+    choose(qtbot, combo, "Yes they were asked and outcomes were expressed")
+
+    finalise(qtbot, window, visit_id)
+    page = window.visit_page
+    assert page.final
+    assert page.visit is not None
+    assert [o.words.text for o in page.visit.desired_outcomes] == ["I want to stay in my own home."]
+    assert page.visit.visit_date == date.today()
+
+
+def test_a_closing_visit_by_keyboard_alone(qtbot: QtBot, ending_session: Session) -> None:
+    window = unlock_and_find(qtbot, ending_session, "ada")
+    visit_id = start_visit(qtbot, window, "Start a visit")
+
+    answer_yes(qtbot, "Is it all right if I write some notes while we talk?")
+    next_step(qtbot, window, "closing")
+
+    choose(qtbot, tab_to(qtbot, named("How far did it happen?")), "Partially Achieved")
+    choose(
+        qtbot,
+        tab_to(qtbot, named("Who is asking about the person's experience?")),
+        "Someone independent",
+    )
+    for prompt in (
+        "Did you understand why people did what they did",
+        "Do you feel listened to",
+        "How happy are you with the end result",
+        "Do you feel safer now",
+    ):
+        tab_to(qtbot, named(prompt))
+        press(qtbot, Key.Key_Right)  # from "Not at all" to "A little"
+        press(qtbot, Key.Key_Space)
+    choose(
+        qtbot,
+        tab_to(qtbot, named("Was a risk identified, and was action taken?")),
+        "Risk identified and action taken",
+    )
+    choose(qtbot, tab_to(qtbot, named("What happened to the risk?")), "Risk reduced")
+    tab_to(qtbot, named("How do you feel about us closing this now?"))
+    type_text(qtbot, focused(), "Glad it is sorted.")
+
+    # SG4a for this visit: the outcomes were carried forward from the first visit.
+    page = window.visit_page
+    assert page.visit is not None
+    assert [o.words.text for o in page.visit.desired_outcomes] == ["I want to keep my own money."]
+
+    finalise(qtbot, window, visit_id)
+    assert page.visit is not None
+    assert page.visit.desired_outcomes[0].achieved == "Partially Achieved"
+    assert page.visit.experience is not None
+    assert len(page.visit.experience.answers) == 4
+    assert page.concern is not None
+    assert page.concern.risk_outcome == "Risk reduced"
