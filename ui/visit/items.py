@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from msp_desktop.guide import AnswerKind, Question
@@ -149,6 +149,8 @@ class ItemForm(QGroupBox):
 class RepeatingEditor(AnswerEditor):
     """A list of items with "Add another" and "Remove"."""
 
+    structure_changed = Signal()  # items added or removed: the tab order must follow
+
     def __init__(
         self,
         question: Question,
@@ -187,11 +189,14 @@ class RepeatingEditor(AnswerEditor):
 
     def _add_clicked(self) -> None:
         form = self._new_form()
+        self.structure_changed.emit()
         form.editors[0].focus_target().setFocus()
 
     def _remove(self, form: ItemForm) -> None:
         self.forms.remove(form)
+        form.hide()  # out of the tab order at once; deleted when Qt is ready
         form.deleteLater()
+        self.structure_changed.emit()
         self.edited.emit()
         self.add_button.setFocus()
 
@@ -206,12 +211,14 @@ class RepeatingEditor(AnswerEditor):
         self.blockSignals(True)
         try:
             for form in self.forms:
+                form.hide()
                 form.deleteLater()
             self.forms = []
             for stored in items:
                 self._new_form().show_item(stored)
         finally:
             self.blockSignals(False)
+        self.structure_changed.emit()
 
     def set_read_only(self, read_only: bool) -> None:
         self.add_button.setVisible(self.question.new_items and not read_only)

@@ -77,6 +77,7 @@ class StepPage(QScrollArea):
     """A scrolling page for one step."""
 
     edited = Signal()
+    structure_changed = Signal()
 
     def __init__(self, step: Step, outcomes: OutcomeChoices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +101,8 @@ class StepPage(QScrollArea):
         self.blocks = [QuestionBlock(q, outcomes, body) for q in step.questions]
         for block in self.blocks:
             block.editor.edited.connect(self.edited)
+            if isinstance(block.editor, RepeatingEditor):
+                block.editor.structure_changed.connect(self.structure_changed)
             layout.addWidget(block)
         self.findings = FindingsPanel(body)
         layout.addWidget(self.findings)

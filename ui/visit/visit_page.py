@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -33,6 +33,7 @@ from ui.i18n import tr
 from ui.visit.amend_dialog import AmendDialog
 from ui.visit.autosave import Autosaver
 from ui.visit.step_page import StepPage
+from ui.visit.tab_order import chain, reading_order
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,10 @@ class VisitPage(QWidget):
         self.concern: Concern | None = None
         self.final = False
         self.pages: list[StepPage] = []
+        self._tab_timer = QTimer(self)
+        self._tab_timer.setSingleShot(True)
+        self._tab_timer.setInterval(0)
+        self._tab_timer.timeout.connect(self._order_tabs)
         self._build()
 
     def attach(self, worker: DbWorker) -> None:
@@ -188,6 +193,7 @@ class VisitPage(QWidget):
             page.show_record(self.visit, self.concern)
             page.set_read_only(self.final)
             page.edited.connect(lambda page=page: self._edited(page))
+            page.structure_changed.connect(self._order_tabs_soon)
             self.stack.addWidget(page)
             self.pages.append(page)
             self.steps.addItem(f"{number}. {step.title}")
@@ -238,7 +244,22 @@ class VisitPage(QWidget):
             self.steps.blockSignals(False)
         self.previous_button.setEnabled(row > 0)
         self.next_button.setEnabled(row < len(self.pages) - 1)
+        self._order_tabs_soon()
         self.place_changed.emit(self.visit.id, page.step.id)
+
+    def _order_tabs_soon(self) -> None:
+        # On the next turn of the event loop, when Qt has shown any new item.
+        self._tab_timer.start()
+
+    def _order_tabs(self) -> None:
+        """Steps list, then the step from top to bottom, then the buttons."""
+        page = self.current_step()
+        body = page.widget() if page is not None else None
+        if body is None:
+            return
+        buttons = [self.back_button, self.previous_button, self.next_button]
+        buttons += [self.amend_button] if self.final else [self.finalise_button]
+        chain([self.steps, *reading_order(body), *buttons])
 
     def next(self) -> None:
         """Go to the next step and put the keyboard on its first question."""

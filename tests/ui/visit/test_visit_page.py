@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QPlainTextEdit, QPushButton, QRadioButton
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QCheckBox, QPlainTextEdit, QPushButton, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import Stage
@@ -146,11 +147,19 @@ def test_moving_between_steps_reports_the_place(qtbot: QtBot, beginning: Setting
     assert beginning.page.previous_button.isEnabled()
 
 
-def test_every_control_on_every_step_has_an_accessible_name(qtbot: QtBot, ending: Setting) -> None:
+def _interactive(page: StepPage) -> list[QWidget]:
+    """Every control a keyboard can reach on the page, in the order Tab visits them."""
+    return [
+        w
+        for w in page.widget().findChildren(QWidget)
+        if w.isVisibleTo(page) and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ]
+
+
+def _open_every_kind_of_answer(qtbot: QtBot, ending: Setting) -> None:
     visit = builders.complete_visit(ending.concern)
     ending.run(qtbot, lambda ws: ws.visits.start(visit))
     ending.open(qtbot, visit.id)
-    unnamed: list[str] = []
     for row in range(len(ending.page.pages)):
         ending.page.steps.setCurrentRow(row)
         page = ending.page.current_step()
@@ -158,7 +167,45 @@ def test_every_control_on_every_step_has_an_accessible_name(qtbot: QtBot, ending
         for editor in page.findChildren(RepeatingEditor):
             if editor.question.new_items:
                 editor.add_button.click()
-        for widget in page.findChildren(QPushButton) + page.findChildren(QCheckBox):
-            if widget.isVisibleTo(page) and not widget.accessibleName():
-                unnamed.append(f"{page.step.id}: {type(widget).__name__} {widget.text()!r}")
+    qtbot.wait(20)  # Qt shows widgets added to a shown layout on the next event loop turn
+
+
+def test_every_control_on_every_step_has_an_accessible_name(qtbot: QtBot, ending: Setting) -> None:
+    """What a screen reader announces, read through QAccessible, for every control."""
+    _open_every_kind_of_answer(qtbot, ending)
+    unnamed: list[str] = []
+    checked = 0
+    for page in ending.page.pages:
+        ending.page.stack.setCurrentWidget(page)
+        for widget in _interactive(page):
+            interface = QAccessible.queryAccessibleInterface(widget)
+            assert interface is not None
+            checked += 1
+            if not interface.text(QAccessible.Text.Name).strip():
+                unnamed.append(f"{page.step.id}: {type(widget).__name__} {widget.objectName()}")
+    assert checked > 100  # every step, every kind of answer
     assert unnamed == []
+    for widget in ending.page.findChildren(QPushButton):
+        if widget.isVisibleTo(ending.page):
+            assert QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)
+
+
+def test_tab_order_follows_reading_order(qtbot: QtBot, ending: Setting) -> None:
+    _open_every_kind_of_answer(qtbot, ending)
+    for row, page in enumerate(ending.page.pages):
+        ending.page.steps.setCurrentRow(row)
+        qtbot.wait(20)  # the page re-chains its tab order on the next event loop turn
+        body = page.widget()
+        first = page.first_field()
+        assert first is not None
+        order: list[QWidget] = []
+        widget: QWidget = first
+        reachable = set(_interactive(page))
+        while widget in reachable and widget not in order:
+            order.append(widget)
+            widget = widget.nextInFocusChain()
+            while widget not in reachable and body.isAncestorOf(widget):
+                widget = widget.nextInFocusChain()
+        tops = [w.mapTo(body, w.rect().topLeft()).y() for w in order]
+        assert tops == sorted(tops), page.step.id
+        assert len(order) == len(reachable), page.step.id
