@@ -13,6 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import Person
 from ui.db_worker import DbWorker
+from ui.main_window import MainWindow
+from ui.session import Session
+from ui.unlock_dialog import UnlockDialog
 
 PASSPHRASE = "lantern otter copper"
 WORKER_NAME = "Jo Worker"
@@ -51,3 +54,22 @@ def type_text(qtbot: QtBot, widget: QWidget, text: str) -> None:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
             QApplication.sendEvent(widget, event)
+
+
+def unlock(qtbot: QtBot, session: Session, expect_people: int | None = None) -> MainWindow:
+    """Type the passphrase into the session's unlock dialog and wait for the window.
+
+    With ``expect_people``, also wait until the caseload shows that many people.
+    """
+    dialog = session.dialog
+    assert isinstance(dialog, UnlockDialog)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
+    window = session.window
+    assert window is not None
+    if expect_people is not None:
+        qtbot.waitUntil(lambda: window.caseload.model.rowCount() == expect_people, timeout=5_000)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    return window

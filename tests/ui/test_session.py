@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from tests.ui import helpers
 from tests.ui.helpers import PASSPHRASE, WORKER_NAME
 from ui.create_workspace_dialog import CreateWorkspaceDialog
 from ui.main_window import MainWindow
@@ -26,15 +27,7 @@ def session(qtbot: QtBot, existing: Path) -> Iterator[Session]:
 
 
 def unlock(qtbot: QtBot, session: Session) -> MainWindow:
-    dialog = session.dialog
-    assert isinstance(dialog, UnlockDialog)
-    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
-        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
-        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
-    window = session.window
-    assert window is not None
-    qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 3, timeout=5_000)
-    return window
+    return helpers.unlock(qtbot, session, expect_people=3)
 
 
 def names(window: MainWindow) -> list[str]:

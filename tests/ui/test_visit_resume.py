@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
@@ -23,10 +22,9 @@ from msp_desktop.guide import load_guide
 from msp_desktop.model import Stage
 from msp_desktop.store import Workspace
 from tests import builders
-from tests.ui.helpers import PASSPHRASE, WORKER_NAME, type_text
+from tests.ui.helpers import PASSPHRASE, WORKER_NAME, type_text, unlock
 from ui.main_window import MainWindow
 from ui.session import Session
-from ui.unlock_dialog import UnlockDialog
 
 TYPED = "Gets on well with Mrs Specimen next door — ŵ."
 
@@ -48,17 +46,6 @@ def session(qtbot: QtBot, folder: Path, draft_visit: str) -> Iterator[Session]:
     running.start()
     yield running
     running.end()
-
-
-def unlock(qtbot: QtBot, session: Session) -> MainWindow:
-    dialog = session.dialog
-    assert isinstance(dialog, UnlockDialog)
-    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
-        qtbot.keyClicks(dialog.passphrase_edit, PASSPHRASE)
-        qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
-    window = session.window
-    assert window is not None
-    return window
 
 
 def working_well_text(window: MainWindow) -> QPlainTextEdit:
