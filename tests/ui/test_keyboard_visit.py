@@ -181,7 +181,7 @@ def test_a_beginning_visit_by_keyboard_alone(qtbot: QtBot, beginning_session: Se
 
     # What matters: one outcome in the person's own words, and SG4a.
     next_step(qtbot, window, "what-matters")
-    tab_to(qtbot, named("Add another outcome"))
+    tab_to(qtbot, named("Add an outcome"))
     press(qtbot, Key.Key_Space)
     type_text(qtbot, focused(), "I want to stay in my own home.")
     combo = tab_to(qtbot, named("Was the person (or someone for them) asked"))

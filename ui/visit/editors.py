@@ -346,8 +346,9 @@ class DateEditor(AnswerEditor):
         self.line.setPlaceholderText(tr("For example 26/11/2026"))
         self.line.setAccessibleName(str(question.prompt))
         self.line.setAccessibleDescription(tr("Day, month and year, like 26/11/2026"))
-        self.line.setMinimumWidth(230)
-        self.line.setMaximumWidth(260)
+        # Wide enough for its hint at any text size, no wider.
+        hint_width = self.line.fontMetrics().horizontalAdvance(self.line.placeholderText())
+        self.line.setMinimumWidth(hint_width + 24)
         self.today = QPushButton(tr("Today"), self)
         self.today.setAccessibleName(tr("Today") + f": {question.prompt}")
         self.today.clicked.connect(self._set_today)

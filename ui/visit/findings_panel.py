@@ -6,6 +6,9 @@ Each finding says in words how much it matters ("Needed before finalising",
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from msp_desktop.practice import Finding, Severity
@@ -35,13 +38,22 @@ class FindingsPanel(QFrame):
         self.setAccessibleName(tr("Things to think about"))
         self.hide()
 
-    def show_findings(self, findings: list[Finding]) -> None:
-        """Replace what is shown with ``findings``."""
+    def show_findings(self, findings: list[Finding], step_title: str = "") -> None:
+        """Replace what is shown with ``findings`` (on the step called ``step_title``)."""
         for line in self.lines:
             line.deleteLater()
         self.lines = []
         for finding in findings:
-            line = QLabel(f"{tr(SEVERITY_WORDS[finding.severity])}: {finding.message}", self)
+            # "(Support to decide)" tells where to go; on that very step it is noise.
+            message = (
+                finding.message.replace(f" ({step_title}).", ".")
+                if step_title
+                else (finding.message)
+            )
+            severity = tr(SEVERITY_WORDS[finding.severity])
+            line = QLabel(f"<b>{escape(severity)}:</b> {escape(message)}", self)
+            line.setTextFormat(Qt.TextFormat.RichText)
+            line.setAccessibleName(f"{severity}: {message}")
             line.setWordWrap(True)
             line.setObjectName(f"finding.{finding.code}")
             self._layout.addWidget(line)
@@ -49,5 +61,5 @@ class FindingsPanel(QFrame):
         self.setVisible(bool(findings))
 
     def texts(self) -> list[str]:
-        """The lines shown (for tests and the screen reader summary)."""
-        return [line.text() for line in self.lines]
+        """The lines shown, as words (for tests and the screen reader summary)."""
+        return [line.accessibleName() for line in self.lines]

@@ -70,6 +70,10 @@ def make_editor(
     return editor
 
 
+def _article(noun: str) -> str:
+    return tr("an") if noun[:1].lower() in "aeiou" else tr("a")
+
+
 def _missing(question: Question, error: ValidationError) -> str:
     """Which part of an item is still needed, in the guide's words."""
     prompts = {q.field: str(q.prompt) for q in question.item_fields}
@@ -165,11 +169,21 @@ class RepeatingEditor(AnswerEditor):
         self.forms: list[ItemForm] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.add_button = QPushButton(tr("Add another {noun}", noun=self.noun), self)
-        self.add_button.setAccessibleName(tr("Add another {noun}", noun=self.noun))
+        self.add_button = QPushButton(self)
         self.add_button.clicked.connect(self._add_clicked)
         self.add_button.setVisible(question.new_items)
         self._layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._name_add_button()
+
+    def _name_add_button(self) -> None:
+        # "Add an outcome" for the first, "Add another outcome" after that.
+        text = (
+            tr("Add another {noun}", noun=self.noun)
+            if self.forms
+            else tr("Add {article} {noun}", article=_article(self.noun), noun=self.noun)
+        )
+        self.add_button.setText(text)
+        self.add_button.setAccessibleName(text)
 
     def _new_form(self) -> ItemForm:
         number = len(self.forms) + 1
@@ -189,6 +203,7 @@ class RepeatingEditor(AnswerEditor):
 
     def _add_clicked(self) -> None:
         form = self._new_form()
+        self._name_add_button()
         self.structure_changed.emit()
         form.editors[0].focus_target().setFocus()
 
@@ -196,6 +211,7 @@ class RepeatingEditor(AnswerEditor):
         self.forms.remove(form)
         form.hide()  # out of the tab order at once; deleted when Qt is ready
         form.deleteLater()
+        self._name_add_button()
         self.structure_changed.emit()
         self.edited.emit()
         self.add_button.setFocus()
@@ -218,6 +234,7 @@ class RepeatingEditor(AnswerEditor):
                 self._new_form().show_item(stored)
         finally:
             self.blockSignals(False)
+        self._name_add_button()
         self.structure_changed.emit()
 
     def set_read_only(self, read_only: bool) -> None:

@@ -98,14 +98,15 @@ class StepPage(QScrollArea):
         intro = QLabel(str(step.intro), body)
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        # Findings go at the top, where the worker sees them without scrolling.
+        self.findings = FindingsPanel(body)
+        layout.addWidget(self.findings)
         self.blocks = [QuestionBlock(q, outcomes, body) for q in step.questions]
         for block in self.blocks:
             block.editor.edited.connect(self.edited)
             if isinstance(block.editor, RepeatingEditor):
                 block.editor.structure_changed.connect(self.structure_changed)
             layout.addWidget(block)
-        self.findings = FindingsPanel(body)
-        layout.addWidget(self.findings)
         layout.addStretch(1)
         self.setWidget(body)
         self.setAccessibleName(str(step.title))
@@ -141,7 +142,7 @@ class StepPage(QScrollArea):
 
     def show_findings(self, findings: list[Finding]) -> None:
         """The practice findings for this step."""
-        self.findings.show_findings(findings)
+        self.findings.show_findings(findings, str(self.step.title))
 
     def set_read_only(self, read_only: bool) -> None:
         """Lock every answer (a finalised visit)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -74,6 +74,15 @@ class VisitPage(QWidget):
         self._tab_timer.timeout.connect(self._order_tabs)
         self._build()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._size_steps()
+        super().changeEvent(event)
+
+    def _size_steps(self) -> None:
+        # About 24 characters wide at any text size.
+        self.steps.setFixedWidth(self.steps.fontMetrics().horizontalAdvance("M" * 16))
+
     def attach(self, worker: DbWorker) -> None:
         """Work through ``worker`` (one per unlocked session)."""
         self.worker = worker
@@ -122,10 +131,12 @@ class VisitPage(QWidget):
         self.steps = QListWidget(self)
         self.steps.setObjectName("visit.steps")
         self.steps.setAccessibleName(tr("Steps of the conversation"))
-        self.steps.setMaximumWidth(260)
+        self.steps.setWordWrap(True)  # long step titles wrap rather than scroll sideways
+        self.steps.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.steps.setSpacing(4)
         self.stack = QStackedWidget(self)
         self.steps.currentRowChanged.connect(self._go_to)
+        self._size_steps()
         middle = QHBoxLayout()
         middle.addWidget(self.steps)
         middle.addWidget(self.stack, 1)
@@ -146,6 +157,7 @@ class VisitPage(QWidget):
         bottom.addStretch(1)
         for button in (self.previous_button, self.next_button):
             bottom.addWidget(button)
+        bottom.addSpacing(32)  # finalising is not a step: keep it apart from "Next step"
         bottom.addWidget(self.finalise_button)
         bottom.addWidget(self.amend_button)
         layout = QVBoxLayout(self)

@@ -59,7 +59,9 @@ def test_the_persons_words_are_saved_verbatim(qtbot: QtBot, beginning: Setting) 
     beginning.open(qtbot, visit_id)
     page = _step(beginning, "what-matters")
     outcomes = page.repeating_editors()[0]
+    assert outcomes.add_button.text() == "Add an outcome"
     qtbot.mouseClick(outcomes.add_button, Qt.MouseButton.LeftButton)
+    assert outcomes.add_button.text() == "Add another outcome"
     words = outcomes.forms[0].editors[0].focus_target()
     assert isinstance(words, QPlainTextEdit)
     type_text(qtbot, words, WORDS)
@@ -86,6 +88,7 @@ def test_findings_show_where_they_arise_in_plain_words(qtbot: QtBot, beginning: 
         t.startswith("Needed before finalising:") and "Care Act advocate must be arranged" in t
         for t in texts
     ), texts
+    assert not any("(Support to decide)" in t for t in texts)  # we are on that step
     assert page.findings.isVisibleTo(page)
 
 
