@@ -34,8 +34,11 @@ pytest: $(STAMP)
 
 test: lint typecheck contracts pytest
 
+# Each benchmark writes its own JSON in bench-results/ (app.json: the real app, offscreen Qt).
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_store --out bench-results
+	$(BIN)/python -m tests.bench.bench_app --out bench-results
+	$(BIN)/python -m tests.bench.bench_documents --out bench-results
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench-results
