@@ -47,6 +47,8 @@ def configure_logging(folder: Path | None = None) -> Path | None:
     except OSError:
         return None  # a read-only profile must not stop the app
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    for old in log.handlers:
+        old.close()  # configured again in one process: don't leave the old file open
     log.handlers[:] = [handler]
     log.setLevel(logging.INFO)
     log.propagate = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,18 @@ def isolated_folders(
     monkeypatch.setenv("MSP_CONFIG_DIR", str(base / "config"))
     monkeypatch.delenv("MSP_PASSPHRASE", raising=False)
     monkeypatch.delenv("MSP_NEW_PASSPHRASE", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def isolated_logging() -> Iterator[None]:
+    """A test that configures the app's log (an in-process ``msp`` run) leaves none behind."""
+    logger = logging.getLogger("msp")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    for handler in logger.handlers:
+        if handler not in saved[0]:
+            handler.close()
+    logger.handlers[:], logger.level, logger.propagate = saved
 
 
 @pytest.fixture

@@ -61,12 +61,12 @@ def show_stage(stage: str | None) -> str:
 
 
 class CaseloadModel(QAbstractTableModel):
-    """People on the caseload as table rows (Name, Preferred name, Local id, …)."""
+    """People on the caseload as table rows (Name, Preferred name, Local ID, …)."""
 
     HEADINGS = (
         "Name",
         "Preferred name",
-        "Local id",
+        "Local ID",
         "Date of birth",
         "Stage",
         "Last visit",

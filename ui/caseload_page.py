@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -31,6 +32,17 @@ SEARCH_LIMIT = 200
 SearchResult = tuple[list[PersonSummary], int]
 
 OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+# Each column's width in average characters while nobody is listed yet; then each
+# column is as wide as its widest entry. Both grow with the text size, and a heading's
+# own words are never cut (see ``CaseloadPage.fit_to_text``).
+COLUMN_CHARS = (22, 15, 11, 12, 9, 12, 16)
+# A row is this many lines of text high: room around the words, easy to aim at.
+ROW_LINES = 1.75
+# When not every column fits, the order they are given their full width in.
+FIT_FIRST = (0, 2, 6, 3, 5, 4, 1)
+# What makes the columns be fitted again (the table's or the header's).
+REFIT_EVENTS = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Resize)
 
 
 def people_summary(shown: int, total: int, searching: bool) -> str:
@@ -58,22 +70,23 @@ class CaseloadPage(QWidget):
         super().__init__(parent)
         self._worker: DbWorker | None = None
         self._generation = 0
+        self._choose_first = False
         self.setObjectName("page.caseload")
 
         self.search_edit = QLineEdit(self)
         self.search_edit.setObjectName("caseload.search")
-        self.search_edit.setPlaceholderText(tr("Search by name or local id"))
+        self.search_edit.setPlaceholderText(tr("Search by name or local ID"))
         self.search_edit.setClearButtonEnabled(True)
         for button in self.search_edit.findChildren(QToolButton):
             named(button, tr("Clear search"))
         self.search_edit.setAccessibleDescription(
-            tr("The list below shows only the people whose name or local id starts with this.")
+            tr("The list below shows only the people whose name or local ID starts with this.")
         )
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
-        self.search_edit.textChanged.connect(lambda _text: self._debounce.start())
+        self.search_edit.textChanged.connect(self._search_edited)
 
         self.model = CaseloadModel(self)
         self.table = QTableView(self)
@@ -88,7 +101,6 @@ class CaseloadPage(QWidget):
         self.table.setShowGrid(False)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(34)
         named(self.table.verticalHeader(), tr("Row numbers"))
         header = self.table.horizontalHeader()
         named(header, tr("Column headings"))
@@ -96,8 +108,14 @@ class CaseloadPage(QWidget):
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((200, 140, 110, 120, 100, 120)):
-            header.resizeSection(column, width)
+        # Widths and row height follow the text size: refitted whenever the font changes.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit_to_text)
+        header.installEventFilter(self)
+        self.model.modelReset.connect(self._refit.start)
+        self.fit_to_text()
         self.table.setCornerButtonEnabled(False)
         for corner in self.table.findChildren(QAbstractButton):
             named(corner, tr("Select all"))
@@ -128,6 +146,10 @@ class CaseloadPage(QWidget):
         self.table.setAccessibleDescription(
             tr("People on your caseload, one per row. Press Enter to open a person's page.")
         )
+
+    def _search_edited(self, _text: str) -> None:
+        self._choose_first = False
+        self._debounce.start()
 
     # -- the worker --------------------------------------------------------------------
 
@@ -166,6 +188,9 @@ class CaseloadPage(QWidget):
             return  # a newer search was started while this one ran
         people, total = result
         self.model.set_people(people)
+        if self._choose_first or self.table.hasFocus():
+            self._select_first_unless_chosen()
+        self._choose_first = False
         searching = bool(text.strip())
         self.summary_changed.emit(people_summary(len(people), total, searching))
         if people:
@@ -180,7 +205,60 @@ class CaseloadPage(QWidget):
 
     # -- choosing a person --------------------------------------------------------------
 
+    def fit_to_text(self) -> None:
+        """Size the columns and rows for the table's text size and width now.
+
+        Each column gets room for its usual contents; when the table is too narrow for
+        that, the room there is goes to the columns that matter most (``FIT_FIRST``),
+        but a heading is never cut.
+        """
+        header = self.table.horizontalHeader()
+        cells, titles = self.table.fontMetrics(), header.fontMetrics()
+        bold = QFont(self.table.font())
+        bold.setBold(True)  # overdue visits are shown in bold
+        strong = QFontMetrics(bold)
+        # Room for the cell's own margins, and for the header's padding and sort arrow.
+        gap = cells.averageCharWidth() + 10
+        header_gap = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) * 2 + gap
+        rows = min(self.model.rowCount(), SEARCH_LIMIT)
+        needs: list[tuple[int, int]] = []  # (the heading's width, the usual contents')
+        for column, chars in enumerate(COLUMN_CHARS):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            least = max(
+                titles.horizontalAdvance(title) + header_gap, header.sectionSizeHint(column)
+            )
+            metrics = strong if column == CaseloadModel.VISIT_DUE_COLUMN else cells
+            texts = (str(self.model.index(row, column).data() or "") for row in range(rows))
+            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
+            if not rows:  # nothing listed yet: room for a usual entry
+                widest = cells.averageCharWidth() * chars
+            needs.append((least, max(least, widest + gap)))
+        widths = [usual for _least, usual in needs]
+        room = self.table.viewport().width()
+        if self.table.isVisible() and sum(widths) > room:
+            # Every heading whole; then each column its full width in order of need,
+            # while there is room: the name, the local ID and when a visit is due first.
+            widths = [least for least, _usual in needs]
+            spare = room - sum(widths)
+            for column in FIT_FIRST:
+                more = min(max(spare, 0), needs[column][1] - widths[column])
+                widths[column] += more
+                spare -= more
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+        height = round(max(cells.height(), titles.height()) * ROW_LINES)
+        self.table.verticalHeader().setDefaultSectionSize(height)
+        header.setMinimumHeight(round(titles.height() * ROW_LINES))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in REFIT_EVENTS:
+            self._refit.start()
+        super().changeEvent(event)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in REFIT_EVENTS:
+            self._refit.start()
+            return super().eventFilter(watched, event)
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return super().eventFilter(watched, event)
         if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
@@ -195,9 +273,19 @@ class CaseloadPage(QWidget):
 
     def focus_list(self) -> None:
         """Move to the list, on the first person unless one is already chosen."""
-        if self.model.rowCount() and not self.table.currentIndex().isValid():
-            self.table.setCurrentIndex(self.model.index(0, 0))
+        if self._debounce.isActive():
+            # The list is about to change (the search was just edited): search now,
+            # and choose the first person of the new list when it comes.
+            self._choose_first = True
+            self.refresh()
+        self._select_first_unless_chosen()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _select_first_unless_chosen(self) -> None:
+        current = self.table.currentIndex()
+        chosen = current.isValid() and self.table.selectionModel().isRowSelected(current.row())
+        if self.model.rowCount() and not chosen:
+            self.table.selectRow(0)
 
     def _open(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if not index.isValid():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 from msp_desktop.errors import KnownError
 from ui.a11y import buddy, name_buttons
 from ui.db_worker import DbWorker
-from ui.dialog_parts import InlineError, heading, paragraph
+from ui.dialog_parts import InlineError, heading, is_plain_escape, paragraph, plain_buttons
 from ui.i18n import tr
 from ui.messages import error_sentence
 from ui.security.passphrase_edit import PassphraseEdit
@@ -60,6 +61,7 @@ class CreateWorkspaceDialog(QDialog):
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setText(tr("&Quit"))
         name_buttons(self.buttons)
+        plain_buttons(self.buttons)
         self.buttons.accepted.connect(self._create)
         self.buttons.rejected.connect(self.reject)
 
@@ -89,6 +91,14 @@ class CreateWorkspaceDialog(QDialog):
         QWidget.setTabOrder(self.again_edit, self.create_button)
         QWidget.setTabOrder(self.create_button, self.cancel_button)
         self.name_edit.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape would reject the dialog and end the app, losing what was typed: the
+        # Quit button is there for quitting.
+        if is_plain_escape(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _set_working(self, working: bool) -> None:
         for widget in (self.name_edit, self.passphrase_edit, self.again_edit, self.create_button):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
 
 ERROR_STYLE = "color: #8a1c1c; font-weight: 600;"
 
@@ -56,3 +57,20 @@ class InlineError(QLabel):
         self.say("")
         for field in fields:
             field.setAccessibleDescription("")
+
+
+def plain_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
+    """Take the style's icons off the buttons of ``box``: words only, the same everywhere.
+
+    Fusion puts a red cross on Cancel and a floppy disk on Save, but not on buttons
+    with our own words, so the icons looked random; the words say it all.
+    """
+    for button in box.buttons():
+        button.setIcon(QIcon())
+    return box
+
+
+def is_plain_escape(event: QKeyEvent) -> bool:
+    """Whether ``event`` is Escape with no modifier (keypad aside)."""
+    modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return event.key() == Qt.Key.Key_Escape and modifiers == Qt.KeyboardModifier.NoModifier

@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.people_label, 1)
         self.statusBar().setSizeGripEnabled(False)
         self.caseload.summary_changed.connect(self.people_label.setText)
+        # "N people" is about the list: shown only while the caseload is.
+        self.pages.currentChanged.connect(self._page_changed)
 
         self.actions_by_id: dict[str, QAction] = {
             spec.id: actions.make_action(spec, self) for spec in actions.ALL
@@ -110,6 +112,8 @@ class MainWindow(QMainWindow):
             button = toolbar.widgetForAction(action)
             if button is not None and action.text():
                 named(button, plain(action.text()))
+            if isinstance(button, QToolButton):
+                button.setAutoRaise(False)  # drawn as a button, not as plain words
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         # Qt's own overflow buttons, shown when the window is too narrow.
         extensions = {
@@ -119,6 +123,9 @@ class MainWindow(QMainWindow):
         for button in self.findChildren(QToolButton):
             if button.objectName() in extensions:
                 named(button, extensions[button.objectName()])
+
+    def _page_changed(self, _index: int) -> None:
+        self.people_label.setVisible(self.pages.currentWidget() is self.caseload)
 
     def _find(self) -> None:
         self.show_caseload()

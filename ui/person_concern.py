@@ -1,4 +1,4 @@
-"""One concern on the person page: its timeline, facts, outcomes and visit buttons.
+"""One concern on the person page: visit buttons, timeline, facts and outcomes.
 
 Built from a ``ConcernStory`` (``ui.person_data``), in reading order.
 """
@@ -76,12 +76,18 @@ def outcome_block(history: OutcomeHistory, parent: QWidget) -> QWidget:
 
 
 def concern_card(story: ConcernStory, today: date, parent: QWidget, ask: VisitRequest) -> QFrame:
-    """One concern: title, timeline, facts, what the person wants, and visit buttons."""
+    """One concern: title, visit buttons, timeline, facts and what the person wants.
+
+    The visit buttons come straight after the title, so they are in sight without
+    scrolling past every outcome (and first in the tab order after the title).
+    """
     concern = story.concern
     frame, layout = card(f"concern.{concern.id}", parent)
     title = text(concern_title(concern), frame, scale=1.3, bold=True)
     title.setObjectName("concern.title")
     layout.addWidget(title)
+    if story.is_open:
+        layout.addLayout(visit_buttons(story, frame, ask))
     layout.addWidget(timeline(story, frame))
 
     visits = " · ".join(show_visit(v.visit_date, v.draft) for v in story.visits)
@@ -105,16 +111,13 @@ def concern_card(story: ConcernStory, today: date, parent: QWidget, ask: VisitRe
         layout.addWidget(text(tr("No desired outcomes recorded yet."), frame))
     for history in story.outcomes:
         layout.addWidget(outcome_block(history, frame))
-
-    if story.is_open:
-        layout.addLayout(visit_buttons(story, frame, ask))
     return frame
 
 
 def visit_buttons(story: ConcernStory, parent: QWidget, ask: VisitRequest) -> QHBoxLayout:
     """ "Resume visit" when the newest visit is a draft, then "Start a visit"."""
     row = QHBoxLayout()
-    row.setContentsMargins(0, 8, 0, 0)
+    row.setContentsMargins(0, 4, 0, 8)
     row.setSpacing(12)
     concern = story.concern
     raised = show_date(concern.raised_on)

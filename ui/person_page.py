@@ -40,6 +40,7 @@ QLabel[stage="done"], QLabel[stage="to_come"] {
     border: 1px solid palette(mid); border-radius: 6px; padding: 6px 10px;
 }
 QPushButton { padding: 6px 18px; }
+QPushButton:focus { padding: 5px 17px; }
 """
 
 # Long lines are hard to read: the record stays this wide however wide the window.

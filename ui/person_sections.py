@@ -106,7 +106,7 @@ def header(person: Person, today: date, parent: QWidget) -> QWidget:
     address = person.address.text if person.address else tr("Not recorded")
     rows = [
         (tr("Date of birth"), show_birth(person.date_of_birth, today)),
-        (tr("Local id"), person.local_id or tr("Not recorded")),
+        (tr("Local ID"), person.local_id or tr("Not recorded")),
         (tr("Address"), address),
         (tr("Preferred language"), show_language(person)),
         (tr("Communication needs"), show_needs(person.communication_needs)),

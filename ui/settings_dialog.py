@@ -24,7 +24,7 @@ from msp_desktop.errors import KnownError
 from msp_desktop.settings import Settings, save_settings
 from ui import messages
 from ui.a11y import buddy, name_buttons, named
-from ui.dialog_parts import heading
+from ui.dialog_parts import heading, plain_buttons
 from ui.i18n import tr
 
 SAVE_FAILED = (
@@ -112,6 +112,7 @@ class SettingsDialog(QDialog):
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.setObjectName("settings.cancel")
         name_buttons(self.buttons)
+        plain_buttons(self.buttons)
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
 

@@ -1,45 +1,127 @@
-"""Text size and the high-contrast theme, applied to the whole application at once.
+"""Text size and the colour theme, applied to the whole application at once.
 
 Text scale multiplies the application font from the size it had when the app first
-applied a theme, so 150 % and back to 100 % returns exactly to the start. High contrast
-is black on white with dark blue selection and focus; the focused control also gets a
-thick outline, and selected rows are drawn white on dark blue, so focus and selection
-never depend on telling two colours apart.
+applied a theme, so 150 % and back to 100 % returns exactly to the start. Both themes
+give the control with keyboard focus a 2 px dark outline, make buttons look like
+buttons, and size radio and tick-box indicators from the text, so they grow with it.
+High contrast is black on white with dark blue selection and focus; the focused
+control gets a thick outline, and selected rows are drawn white on dark blue, so focus
+and selection never depend on telling two colours apart.
+
+Under an application style sheet ``QApplication.setFont`` no longer reaches child
+widgets, so the style sheet is taken off while the font changes and put back after.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 
 from msp_desktop.settings import Settings
 
 _BASE_POINTS = "msp_base_font_points"
 _HIGH_CONTRAST = "msp_high_contrast"
+_OUR_STYLE = "msp_theme_style"
 _SIZE_RESOLVED = 0x0002  # QFont::SizeResolved, which PySide6 does not expose
+# Where Qt's style sheet style keeps a widget's own font, and puts it back from each
+# time a style sheet is set: it must hear of the new size too.
+_STYLE_SHEET_FONT = "_q_styleSheetWidgetFont"
 
 BLACK = QColor("#000000")
 WHITE = QColor("#ffffff")
 DARK_BLUE = QColor("#00338d")  # 12.6:1 against white
 MID_GREY = QColor("#4d4d4d")  # disabled text: 8.5:1 against white, still clearly dimmer
+FOCUS_DARK = "#1a1a1a"  # the normal theme's focus outline: 17:1 against white
+EDGE_GREY = "#6b6b6b"  # control edges in the normal theme: 5.3:1 against white
+
+# Indicators are this many times the height of a line of text.
+INDICATOR_SCALE = 0.9
+
+# The normal theme: Fusion's look, with a focus outline no one can miss.
+NORMAL_STYLE = """
+QToolBar { spacing: 12px; padding: 4px 12px; }
+QDialogButtonBox { dialogbuttonbox-buttons-have-icons: 0; }
+QPushButton, QToolButton {
+    border: 1px solid %(edge)s;
+    border-radius: 4px;
+    padding: 3px 13px;
+    background: palette(button);
+    color: palette(button-text);
+}
+QPushButton:hover, QToolButton:hover { background: palette(light); }
+QPushButton:pressed, QToolButton:pressed, QToolButton:checked { background: palette(midlight); }
+QPushButton:focus, QToolButton:focus {
+    outline: none;
+    border: 2px solid %(focus)s;
+    padding: 2px 12px;
+}
+QPushButton:disabled, QToolButton:disabled { border-style: dashed; }
+QRadioButton, QCheckBox {
+    border: 2px solid transparent;
+    border-radius: 4px;
+    padding: 0px 4px;
+}
+QRadioButton:focus, QCheckBox:focus { outline: none; border-color: %(focus)s; }
+QRadioButton::indicator, QCheckBox::indicator {
+    width: %(box)dpx;
+    height: %(box)dpx;
+}
+QLineEdit:focus, QAbstractSpinBox:focus, QComboBox:focus, QPlainTextEdit:focus,
+QTextEdit:focus, QAbstractItemView:focus {
+    border: 2px solid %(focus)s;
+    border-radius: 3px;
+}
+QAbstractSpinBox QLineEdit:focus, QComboBox QLineEdit:focus { border: none; }
+"""
 
 HIGH_CONTRAST_STYLE = """
+QToolBar { spacing: 12px; padding: 4px 12px; }
+QDialogButtonBox { dialogbuttonbox-buttons-have-icons: 0; }
 QLineEdit:focus, QAbstractSpinBox:focus, QComboBox:focus, QAbstractItemView:focus,
 QPlainTextEdit:focus, QTextEdit:focus {
     border: 3px solid #00338d;
 }
+QAbstractSpinBox QLineEdit:focus, QComboBox QLineEdit:focus { border: none; }
 QPushButton:focus, QToolButton:focus, QCheckBox:focus, QRadioButton:focus {
     outline: none;
     border: 3px solid #00338d;
 }
 QPushButton, QToolButton {
     border: 2px solid #000000;
-    padding: 4px 10px;
+    padding: 2px 10px;
     background: #ffffff;
     color: #000000;
 }
+QPushButton:focus, QToolButton:focus { padding: 1px 9px; }
+QPushButton:pressed, QToolButton:pressed, QToolButton:checked { background: #d9d9d9; }
 QPushButton:disabled, QToolButton:disabled { border-style: dashed; color: #4d4d4d; }
+QRadioButton, QCheckBox {
+    border: 3px solid transparent;
+    padding: 0px 4px;
+}
+QRadioButton::indicator, QCheckBox::indicator {
+    width: %(box)dpx;
+    height: %(box)dpx;
+    border: 2px solid #000000;
+    background: #ffffff;
+}
+QRadioButton::indicator { border-radius: %(radius)dpx; }
+QCheckBox::indicator:checked {
+    background: #00338d;
+    padding: 3px;
+    background-clip: content;
+}
+QRadioButton::indicator:checked {
+    background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+        stop: 0 #00338d, stop: 0.55 #00338d, stop: 0.62 #ffffff, stop: 1 #ffffff);
+}
+QCheckBox::indicator:indeterminate {
+    background: qlineargradient(x1: 0, y1: 0, x2: 0, y2: 1, stop: 0 #ffffff,
+        stop: 0.4 #ffffff, stop: 0.41 #00338d, stop: 0.6 #00338d, stop: 0.61 #ffffff,
+        stop: 1 #ffffff);
+}
+QRadioButton::indicator:disabled, QCheckBox::indicator:disabled { border-style: dashed; }
 """
 
 
@@ -87,6 +169,18 @@ def base_point_size(app: QApplication) -> float:
     return points
 
 
+def indicator_size(font: QFont) -> int:
+    """Pixels across a radio or tick-box indicator for text in ``font``."""
+    return max(13, round(QFontMetrics(font).height() * INDICATOR_SCALE))
+
+
+def theme_style(high_contrast: bool, font: QFont) -> str:
+    """The application style sheet for the theme, sized for text in ``font``."""
+    box = indicator_size(font)
+    values = {"box": box, "radius": box // 2 + 1, "focus": FOCUS_DARK, "edge": EDGE_GREY}
+    return (HIGH_CONTRAST_STYLE if high_contrast else NORMAL_STYLE) % values
+
+
 def _scale_text(app: QApplication, points: float) -> None:
     font = app.font()
     old = font.pointSizeF()
@@ -102,18 +196,25 @@ def _scale_text(app: QApplication, points: float) -> None:
             if own.resolveMask() & _SIZE_RESOLVED:
                 own.setPointSizeF(own.pointSizeF() * points / old)
                 widget.setFont(own)
+                if widget.property(_STYLE_SHEET_FONT) is not None:
+                    widget.setProperty(_STYLE_SHEET_FONT, own)
 
 
 def apply_theme(app: QApplication, settings: Settings) -> None:
     """Apply the text scale and the colour theme of ``settings`` to ``app`` now."""
+    ours = app.property(_OUR_STYLE)
+    if app.styleSheet() and app.styleSheet() == ours:
+        # Off while the font changes, or the new size never reaches child widgets.
+        app.setStyleSheet("")
     _scale_text(app, base_point_size(app) * settings.text_scale_percent / 100)
     was_high = bool(app.property(_HIGH_CONTRAST))
     if settings.high_contrast:
         app.setPalette(high_contrast_palette())
-        app.setStyleSheet(HIGH_CONTRAST_STYLE)
-    elif was_high:  # only undo what this module did; otherwise leave the style alone
+    elif was_high:  # only undo what this module did
         app.setPalette(app.style().standardPalette())
-        app.setStyleSheet("")
+    style = theme_style(settings.high_contrast, app.font())
+    app.setStyleSheet(style)
+    app.setProperty(_OUR_STYLE, style)
     app.setProperty(_HIGH_CONTRAST, settings.high_contrast)
 
 

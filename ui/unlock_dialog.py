@@ -5,16 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLayout, QVBoxLayout, QWidget
 
 from msp_desktop.errors import KnownError, WorkspaceDamaged, WrongPassphrase
 from msp_desktop.store.throttle import unlock_delay
 from ui.a11y import buddy, name_buttons
 from ui.db_worker import DbWorker
-from ui.dialog_parts import InlineError, heading, paragraph
+from ui.dialog_parts import InlineError, heading, is_plain_escape, paragraph, plain_buttons
 from ui.i18n import tr, tr_count
 from ui.messages import error_sentence
 from ui.security.passphrase_edit import PassphraseEdit
+
+MIN_WIDTH = 520
 
 
 class UnlockDialog(QDialog):
@@ -53,6 +56,7 @@ class UnlockDialog(QDialog):
         self.quit_button.setText(tr("&Quit"))
         self.quit_button.setObjectName("unlock.quit")
         name_buttons(self.buttons)
+        plain_buttons(self.buttons)
         self.buttons.accepted.connect(self._unlock)
         self.buttons.rejected.connect(self.reject)
 
@@ -62,9 +66,14 @@ class UnlockDialog(QDialog):
         layout.setContentsMargins(28, 24, 28, 20)
         layout.setSpacing(14)
         layout.addWidget(heading(tr("Unlock your workspace"), self))
-        layout.addWidget(
-            paragraph(tr("Type your passphrase to open the records kept on this laptop."), self)
-        )
+        intro = paragraph(tr("Type your passphrase to open the records kept on this laptop."), self)
+        layout.addWidget(intro)
+        # Wide enough for the sentence on one line at any text size (never a lone word
+        # wrapped onto a line of its own), and never narrower than MIN_WIDTH.
+        margins = layout.contentsMargins()
+        sides = margins.left() + margins.right()
+        sentence = intro.fontMetrics().horizontalAdvance(intro.text()) + 4
+        intro.setMinimumWidth(max(MIN_WIDTH - sides, sentence))
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.status)
@@ -74,6 +83,14 @@ class UnlockDialog(QDialog):
         QWidget.setTabOrder(self.passphrase_edit, self.unlock_button)
         QWidget.setTabOrder(self.unlock_button, self.quit_button)
         self.passphrase_edit.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Escape would reject the dialog, which ends the whole app: a stray key must
+        # not do that. The Quit button (Alt+Q) is there for quitting.
+        if is_plain_escape(event):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     @property
     def waiting_seconds(self) -> int:

@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from msp_desktop import __version__
-from msp_desktop.cli import commands
+from msp_desktop.cli import commands, document_commands
 from msp_desktop.errors import KnownError
 from msp_desktop.logs import configure_logging, scrubbed_traceback
+from msp_desktop.model import SAFETY_QUESTION
 
 log = logging.getLogger("msp.cli")
 BUG_EXIT = 70
@@ -114,10 +115,88 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
 
+    _add_document_commands(sub, command)
+
     p = sub.add_parser("schema", help="Write the JSON Schemas of the records (for the office).")
     p.add_argument("--out", required=True, type=Path, metavar="DIR")
     p.set_defaults(run=commands.schema)
     return parser
+
+
+def _add_document_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    command: Callable[[str, str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser],
+) -> None:
+    docs = document_commands
+
+    def out_options(p: argparse.ArgumentParser, required: bool = True) -> None:
+        p.add_argument(
+            "--out", required=required, type=Path, metavar="FILE.pdf", help="the PDF to write"
+        )
+        p.add_argument("--force", action="store_true", help="replace FILE.pdf if it exists")
+
+    p = command(
+        "summary",
+        f"Write the person's summary of a finalised visit. --copy is required: it is the "
+        f'answer to "{SAFETY_QUESTION}" and is recorded; no-copy writes no file.',
+        docs.summary,
+    )
+    p.add_argument("id", metavar="VISIT_ID", help="the visit id")
+    p.add_argument(
+        "--copy",
+        required=True,
+        choices=docs.COPY_OPTIONS,
+        help="the person's answer: a copy to keep; no copy (told verbally); a copy held by "
+        "someone they trust; a copy to collect later",
+    )
+    p.add_argument("--style", choices=docs.STYLE_OPTIONS, help="the format of the copy")
+    p.add_argument(
+        "--lang",
+        choices=docs.LANG_OPTIONS,
+        help="English or Welsh (default: the person's preferred language)",
+    )
+    p.add_argument(
+        "--neutral-title",
+        action="store_true",
+        help='a title without the words "safeguarding" or "abuse"',
+    )
+    out_options(p, required=False)
+
+    p = command(
+        "record",
+        "Write the office record of a visit's concern: every visit and revision, drafts "
+        "marked, third-party and internal text marked.",
+        docs.record,
+    )
+    p.add_argument("id", metavar="VISIT_ID", help="a visit of the concern")
+    out_options(p)
+
+    p = command(
+        "feedback-form",
+        "Write the easy-read feedback form of a concern (no name on it).",
+        docs.feedback_form,
+    )
+    p.add_argument("id", metavar="CONCERN_ID", help="the concern id")
+    p.add_argument(
+        "--lang",
+        choices=docs.LANG_OPTIONS,
+        help="English or Welsh (default: the person's preferred language)",
+    )
+    out_options(p)
+
+    service = sub.add_parser("service", help="The team named on the person's copies.")
+    service_sub = service.add_subparsers(dest="service_command", required=True, metavar="ACTION")
+    p = service_sub.add_parser(
+        "set", help="Set the team's name, phone and email printed on the person's copies."
+    )
+    _add_common(p)
+    p.add_argument("--name", required=True, help='the team, e.g. "Adult Social Care"')
+    p.add_argument("--phone", required=True, help="the number the person can ring")
+    p.add_argument("--email", default=None, help="an email address (optional)")
+    p.set_defaults(run=docs.service_set)
+    p = service_sub.add_parser("show", help="Show the team printed on the person's copies.")
+    _add_common(p)
+    p.set_defaults(run=docs.service_show)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

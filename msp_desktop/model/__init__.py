@@ -25,6 +25,7 @@ from msp_desktop.model.choices import (
     Visibility,
 )
 from msp_desktop.model.concern import Concern
+from msp_desktop.model.copies import SAFETY_QUESTION, CopyChoice
 from msp_desktop.model.deciding import Advocate, SupportToDecide
 from msp_desktop.model.influence import UndueInfluence
 from msp_desktop.model.labels import (
@@ -54,6 +55,7 @@ from msp_desktop.model.walk import iter_notes
 
 __all__ = [
     "RECORD_MODELS",
+    "SAFETY_QUESTION",
     "Action",
     "Advocate",
     "AdvocateStatus",
@@ -63,6 +65,7 @@ __all__ = [
     "CommunicationNeed",
     "Concern",
     "ConcernStatus",
+    "CopyChoice",
     "DesiredOutcome",
     "ExperienceAnswer",
     "ExperienceFeedback",

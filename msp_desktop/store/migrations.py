@@ -129,7 +129,42 @@ def _to_v2(db: Database) -> None:
         db.execute(sql)
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_v1, 2: _to_v2}
+def _to_v3(db: Database) -> None:
+    """The safety question's answer for each copy of a finalised visit (``copies_given``).
+
+    A row belongs to one finalised revision but lives in its own table, so recording
+    a decision never touches the read-only revision. Rows are history: the database
+    refuses to change or delete them. ``style`` is empty only for "no copy" (nothing
+    was printed); ``document_sha256`` names the exact bytes given, when known.
+    """
+    statements = [
+        """CREATE TABLE copies_given (
+            id TEXT PRIMARY KEY,
+            visit_id TEXT NOT NULL REFERENCES visits(id),
+            revision INTEGER NOT NULL,
+            choice TEXT NOT NULL
+                CHECK (choice IN ('keep', 'no_copy', 'trusted_person', 'collect_later')),
+            style TEXT CHECK (style IN ('plain', 'large-print', 'easy-read')),
+            lang TEXT NOT NULL CHECK (lang IN ('en', 'cy')),
+            neutral_title INTEGER NOT NULL CHECK (neutral_title IN (0, 1)),
+            given_at TEXT NOT NULL,
+            given_by TEXT NOT NULL,
+            document_sha256 TEXT,
+            CHECK ((choice = 'no_copy') = (style IS NULL)),
+            CHECK (choice != 'no_copy' OR document_sha256 IS NULL),
+            FOREIGN KEY (visit_id, revision) REFERENCES visit_revisions(visit_id, revision)
+        )""",
+        "CREATE INDEX copies_by_visit ON copies_given(visit_id, given_at)",
+        """CREATE TRIGGER copies_given_are_kept_update BEFORE UPDATE ON copies_given
+           BEGIN SELECT RAISE(ABORT, 'copy decisions are kept as recorded'); END""",
+        """CREATE TRIGGER copies_given_are_kept_delete BEFORE DELETE ON copies_given
+           BEGIN SELECT RAISE(ABORT, 'copy decisions are kept as recorded'); END""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
 LATEST_VERSION = max(STEPS)
 
 

@@ -315,17 +315,25 @@ class VisitsRepository:
             raise RecordNotFound(f"No visit with id {visit_id} exists.")
         return [_info(r) for r in rows]
 
-    def list(self, person_id: str | None = None, limit: int = 1000) -> list[VisitSummary]:
-        """Visits, newest first, optionally for one person."""
+    def list(
+        self, person_id: str | None = None, limit: int = 1000, *, concern_id: str | None = None
+    ) -> list[VisitSummary]:
+        """Visits, newest first, optionally for one person and/or one concern."""
         sql = (
             "SELECT v.id, v.person_id, p.name, v.concern_id, v.visit_date, v.current_revision,"
             " r.status FROM visits v JOIN people p ON p.id = v.person_id"
             " JOIN visit_revisions r ON r.visit_id = v.id AND r.revision = v.current_revision"
         )
+        where: list[str] = []
         params: tuple[object, ...] = ()
         if person_id is not None:
-            sql += " WHERE v.person_id = ?"
-            params = (person_id,)
+            where.append("v.person_id = ?")
+            params += (person_id,)
+        if concern_id is not None:
+            where.append("v.concern_id = ?")
+            params += (concern_id,)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         rows = self._db.all(
             sql + " ORDER BY v.visit_date IS NULL, v.visit_date DESC, v.id LIMIT ?",
             (*params, limit),

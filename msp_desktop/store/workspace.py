@@ -21,11 +21,14 @@ from pathlib import Path
 
 from msp_desktop.errors import RecordNotFound, WorkspaceDamaged, WorkspaceExists, WorkspaceMissing
 from msp_desktop.model import new_id
+from msp_desktop.store import audit
 from msp_desktop.store import backup as backups
+from msp_desktop.store import service as services
 from msp_desktop.store.atomic import fsync_directory, write_atomic
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.connection import DatabaseErrors, cipher_integrity_problems, open_encrypted
+from msp_desktop.store.copies import CopiesRepository, audit_document
 from msp_desktop.store.database import Database
 from msp_desktop.store.health import HealthReport, check_workspace
 from msp_desktop.store.keyslots import (
@@ -70,6 +73,7 @@ class Workspace:
         self.people = PeopleRepository(db, self.worker)
         self.concerns = ConcernsRepository(db, self.worker)
         self.visits = VisitsRepository(db, self.worker, self.concerns)
+        self.copies = CopiesRepository(db, self.worker)
 
     # -- paths -------------------------------------------------------------------------
 
@@ -238,6 +242,35 @@ class Workspace:
         if not isinstance(place, dict):
             return None
         return {str(k): str(v) for k, v in place.items()}
+
+    # -- documents and the service printed on them ---------------------------------------
+
+    def audit_document(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str,
+        detail: dict[str, object] | None = None,
+        *,
+        revision: int | None = None,
+    ) -> audit.AuditEntry:
+        """Audit a document made from a visit or concern: "print", "save_pdf",
+        "office_record" or "feedback_form". ``detail``: plain values, no personal data."""
+        return audit_document(
+            self.db, self.worker, action, entity, entity_id, detail, revision=revision
+        )
+
+    def audit_entries(self, entity_id: str | None = None) -> list[audit.AuditEntry]:
+        """The audit log in order, optionally only the entries about one record."""
+        return audit.entries(self.db, entity_id)
+
+    def service(self) -> services.ServiceInfo:
+        """The team printed on the person's copy (defaults until set)."""
+        return services.load(self.db)
+
+    def set_service(self, name: str, phone: str, email: str | None = None) -> services.ServiceInfo:
+        """Keep the team's name, phone and email for the person's copies."""
+        return services.save(self.db, self.worker, name, phone, email)
 
     # -- health and backups ------------------------------------------------------------
 

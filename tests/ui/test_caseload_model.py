@@ -54,7 +54,7 @@ def test_columns_and_cells() -> None:
     assert headings == [
         "Name",
         "Preferred name",
-        "Local id",
+        "Local ID",
         "Date of birth",
         "Stage",
         "Last visit",

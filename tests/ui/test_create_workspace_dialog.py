@@ -104,3 +104,16 @@ def test_an_existing_workspace_is_never_replaced(
     wait_idle(qtbot, worker)
     assert "already exists" in dialog.error.text()
     assert worker.workspace is None
+
+
+def test_escape_keeps_what_was_typed(qtbot: QtBot, worker: DbWorker, folder: Path) -> None:
+    dialog = make_dialog(qtbot, worker, folder)
+    qtbot.keyClicks(dialog.name_edit, WORKER_NAME)
+    rejected: list[bool] = []
+    dialog.rejected.connect(lambda: rejected.append(True))
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+    assert rejected == []
+    assert dialog.isVisible()
+    assert dialog.name_edit.text() == WORKER_NAME
+    assert dialog.create_button.icon().isNull()
+    assert dialog.cancel_button.icon().isNull()

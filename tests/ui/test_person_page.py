@@ -205,6 +205,34 @@ def test_every_control_is_named_and_in_reading_order(qtbot: QtBot, window: MainW
     assert order == [person.back_button, person.record_view, resume, start]
 
 
+def test_visit_buttons_are_at_the_top_of_the_concern(qtbot: QtBot, window: MainWindow) -> None:
+    open_ada_by_keyboard(qtbot, window)
+    person = window.person
+    start = person.findChild(QPushButton, "concern.start_visit")
+    resume = person.findChild(QPushButton, "concern.resume_visit")
+    assert start is not None
+    assert resume is not None
+    card = start.parentWidget()
+    assert card is not None
+    title = card.findChild(QLabel, "concern.title")
+    timeline = card.findChild(QWidget, "concern.timeline")
+    words = card.findChildren(QLabel, "outcome.words")
+    assert title is not None
+    assert timeline is not None
+    assert words
+
+    def top(widget: QWidget) -> int:
+        return widget.mapTo(card, widget.rect().topLeft()).y()
+
+    # Title, then the buttons (in reading order), then the timeline and the outcomes.
+    assert top(title) < top(resume) == top(start) < top(timeline) < top(words[0])
+    assert resume.x() < start.x()
+    # In sight when the page opens, without scrolling past every outcome.
+    viewport = person.record_view.viewport()
+    assert start.mapTo(viewport, start.rect().bottomLeft()).y() < viewport.height()
+    assert "Local ID" in label_texts(person.record_view)
+
+
 def test_household_is_small_and_labelled_not_in_the_header(
     qtbot: QtBot, window: MainWindow
 ) -> None:

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStyle, QToolBar, QToolButton
 from pytestqt.qtbot import QtBot
 
+from msp_desktop.settings import Settings
 from tests.ui import helpers
 from tests.ui.helpers import PASSPHRASE, WORKER_NAME
 from ui.create_workspace_dialog import CreateWorkspaceDialog
 from ui.main_window import MainWindow
 from ui.session import Session
+from ui.theme import apply_theme, base_point_size, reset_theme
 from ui.unlock_dialog import UnlockDialog
 
 
@@ -39,7 +42,7 @@ def test_unlock_shows_the_caseload(qtbot: QtBot, session: Session) -> None:
     assert window.windowTitle() == "MSP Desktop"
     assert names(window) == ["Ada Example", "Bryn Sample", "Siân Prawf"]
     assert window.people_label.text() == "3 people"
-    assert window.caseload.search_edit.placeholderText() == "Search by name or local id"
+    assert window.caseload.search_edit.placeholderText() == "Search by name or local ID"
 
 
 def test_search_as_you_type(qtbot: QtBot, session: Session) -> None:
@@ -152,3 +155,90 @@ def test_first_run_asks_to_create(qtbot: QtBot, folder: Path) -> None:
         session.end()
     assert session.worker is not None
     assert session.worker.worker_thread.isFinished()
+
+
+def test_columns_and_rows_grow_with_the_text(qtbot: QtBot, session: Session) -> None:
+    window = unlock(qtbot, session)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    caseload = window.caseload
+    table, model = caseload.table, caseload.model
+    header = table.horizontalHeader()
+    padding = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) * 2
+    base = base_point_size(app)
+    first_row = table.rowHeight(0)
+
+    def headers_fit() -> bool:
+        metrics = header.fontMetrics()
+        return all(
+            metrics.horizontalAdvance(model.headerData(column, Qt.Orientation.Horizontal)) + padding
+            <= header.sectionSize(column)
+            for column in range(model.columnCount())
+        )
+
+    try:
+        for percent, high_contrast in ((100, False), (150, True), (200, False), (200, True)):
+            apply_theme(app, Settings(text_scale_percent=percent, high_contrast=high_contrast))
+            points = base * percent / 100
+            qtbot.waitUntil(lambda p=points: header.font().pointSizeF() == pytest.approx(p))
+            qtbot.waitUntil(headers_fit, timeout=2_000)
+            assert table.font().pointSizeF() == pytest.approx(points)
+            row = table.rowHeight(0)
+            assert row >= table.fontMetrics().height() * 1.5
+        assert table.rowHeight(0) >= first_row * 1.7
+    finally:
+        reset_theme(app)
+    qtbot.waitUntil(lambda: table.rowHeight(0) == first_row, timeout=2_000)
+
+
+def test_down_after_clearing_the_search_selects_the_first_row(
+    qtbot: QtBot, session: Session
+) -> None:
+    window = unlock(qtbot, session)
+    caseload = window.caseload
+    search, table = caseload.search_edit, caseload.table
+    search.setFocus()
+    qtbot.keyClicks(search, "bry")
+    qtbot.waitUntil(lambda: names(window) == ["Bryn Sample"], timeout=5_000)
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    assert table.selectionModel().isRowSelected(0)
+    search.setFocus()
+    search.clear()  # and Down at once, before the new list has come
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: len(names(window)) == 3, timeout=5_000)
+    qtbot.waitUntil(lambda: table.selectionModel().isRowSelected(0), timeout=2_000)
+    assert table.currentIndex().row() == 0
+    assert [i.row() for i in table.selectionModel().selectedRows()] == [0]
+    # And once the list has settled, Down from the search box selects too.
+    search.setFocus()
+    table.clearSelection()
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    assert table.hasFocus()
+    assert table.selectionModel().isRowSelected(0)
+
+
+def test_people_count_only_on_the_caseload(qtbot: QtBot, session: Session) -> None:
+    window = unlock(qtbot, session)
+    label = window.people_label
+    assert label.isVisibleTo(window)
+    person_id = window.caseload.shown_people()[0].id
+    window.open_person(person_id)
+    assert not label.isVisibleTo(window)
+    window.show_caseload()
+    assert label.isVisibleTo(window)
+    assert label.text() == "3 people"
+
+
+def test_toolbar_buttons_look_like_buttons(qtbot: QtBot, session: Session) -> None:
+    window = unlock(qtbot, session)
+    toolbar = window.findChild(QToolBar, "toolbar.workspace")
+    assert toolbar is not None
+    buttons = [
+        button
+        for button in toolbar.findChildren(QToolButton)
+        if button.accessibleName() in ("Privacy screen", "Lock")
+    ]
+    assert len(buttons) == 2
+    assert not any(button.autoRaise() for button in buttons)
+    first, second = sorted(buttons, key=lambda button: button.x())
+    assert second.x() - (first.x() + first.width()) >= 8  # a clear gap between them

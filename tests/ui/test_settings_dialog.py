@@ -149,3 +149,8 @@ def test_ctrl_comma_opens_it_and_saving_applies_at_once(
         assert load_settings(path) == CHOSEN
     finally:
         session.end()
+
+
+def test_buttons_have_no_icons(dialog: SettingsDialog) -> None:
+    assert dialog.save_button.icon().isNull()  # Fusion would show a floppy disk
+    assert dialog.cancel_button.icon().isNull()  # and a red cross

@@ -6,12 +6,29 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.settings import Settings
 from ui.dialog_parts import heading
-from ui.theme import HIGH_CONTRAST_STYLE, apply_theme, base_point_size, reset_theme
+from ui.theme import (
+    HIGH_CONTRAST_STYLE,
+    apply_theme,
+    base_point_size,
+    indicator_size,
+    reset_theme,
+    theme_style,
+)
 
 Role = QPalette.ColorRole
 
@@ -58,6 +75,7 @@ def test_new_and_existing_widgets_follow_the_scale(qtbot: QtBot, app: QApplicati
     title = heading("A heading")  # sets its own, larger size
     for label in (body, title):
         qtbot.addWidget(label)
+        label.show()  # polished under the theme's style sheet, as in the app
     title_points = title.font().pointSizeF()
     apply_theme(app, Settings(text_scale_percent=150))
     qtbot.waitUntil(lambda: body.font().pointSizeF() == pytest.approx(base * 1.5))
@@ -88,7 +106,7 @@ def test_high_contrast_palette(app: QApplication) -> None:
     disabled = QPalette.ColorGroup.Disabled
     assert contrast(palette.color(disabled, Role.Text), palette.color(Role.Base)) >= 4.5
     # Focus is a thick outline, not only a colour change.
-    assert app.styleSheet() == HIGH_CONTRAST_STYLE
+    assert app.styleSheet() == theme_style(True, app.font())
     assert "3px solid" in HIGH_CONTRAST_STYLE
 
 
@@ -96,15 +114,70 @@ def test_switching_high_contrast_off_restores_the_style(app: QApplication) -> No
     before = app.palette().color(Role.Window)
     apply_theme(app, Settings(high_contrast=True))
     apply_theme(app, Settings(high_contrast=False))
-    assert app.styleSheet() == ""
+    assert app.styleSheet() == theme_style(False, app.font())
     assert app.palette().color(Role.Window) == app.style().standardPalette().color(Role.Window)
     assert app.palette().color(Role.Window) == before
 
 
-def test_normal_settings_leave_a_stylesheet_alone(app: QApplication) -> None:
-    app.setStyleSheet("QLabel { margin: 1px; }")
-    try:
-        apply_theme(app, Settings())
-        assert app.styleSheet() == "QLabel { margin: 1px; }"
-    finally:
-        app.setStyleSheet("")
+def window_with_fields(qtbot: QtBot) -> tuple[QMainWindow, QLineEdit, QTableView]:
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    central = QWidget(window)
+    layout = QVBoxLayout(central)
+    edit, table = QLineEdit(central), QTableView(central)
+    layout.addWidget(edit)
+    layout.addWidget(table)
+    window.setCentralWidget(central)
+    window.show()
+    return window, edit, table
+
+
+@pytest.mark.parametrize("high_contrast", [True, False])
+def test_text_size_reaches_child_widgets_under_the_style_sheet(
+    qtbot: QtBot, app: QApplication, high_contrast: bool
+) -> None:
+    base = base_point_size(app)
+    app.setStyleSheet("")  # widgets polished before any style sheet, as at start-up
+    window, edit, table = window_with_fields(qtbot)
+    apply_theme(app, Settings(high_contrast=high_contrast))  # then a style sheet is set
+    assert app.styleSheet()
+    apply_theme(app, Settings(high_contrast=high_contrast, text_scale_percent=150))
+    for widget in (window, edit, table, table.horizontalHeader()):
+        qtbot.waitUntil(lambda w=widget: w.font().pointSizeF() == pytest.approx(base * 1.5))
+    apply_theme(app, Settings(high_contrast=not high_contrast, text_scale_percent=200))
+    for widget in (edit, table):
+        qtbot.waitUntil(lambda w=widget: w.font().pointSizeF() == pytest.approx(base * 2))
+    apply_theme(app, Settings())
+    for widget in (edit, table):
+        qtbot.waitUntil(lambda w=widget: w.font().pointSizeF() == pytest.approx(base))
+
+
+@pytest.mark.parametrize("high_contrast", [True, False])
+def test_indicators_grow_with_the_text(
+    qtbot: QtBot, app: QApplication, high_contrast: bool
+) -> None:
+    apply_theme(app, Settings(high_contrast=high_contrast))
+    small = indicator_size(app.font())
+    apply_theme(app, Settings(high_contrast=high_contrast, text_scale_percent=200))
+    large = indicator_size(app.font())
+    assert large >= small * 1.8
+    assert f"width: {large}px" in app.styleSheet()
+    for kind in (QRadioButton, QCheckBox):
+        box = kind("Yes")
+        qtbot.addWidget(box)
+        box.show()
+        # The control is at least as tall as its (larger) indicator.
+        assert box.sizeHint().height() >= large
+
+
+def test_both_themes_outline_keyboard_focus(app: QApplication) -> None:
+    for high_contrast in (False, True):
+        style = theme_style(high_contrast, app.font())
+        for selector in ("QPushButton:focus", "QRadioButton:focus", "QCheckBox:focus"):
+            assert selector in style
+        assert "QLineEdit:focus" in style
+        assert "QComboBox:focus" in style
+    assert "2px solid #1a1a1a" in theme_style(False, app.font())
+    high = theme_style(True, app.font())
+    assert "2px solid #000000" in high  # indicator and button edges
+    assert "QCheckBox::indicator:checked" in high

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
+from msp_desktop.settings import Settings
 from tests.ui.helpers import PASSPHRASE, file_hashes, wait_idle
 from ui.db_worker import DbWorker
-from ui.unlock_dialog import UnlockDialog
+from ui.theme import apply_theme, reset_theme
+from ui.unlock_dialog import MIN_WIDTH, UnlockDialog
 
 
 def make_dialog(qtbot: QtBot, worker: DbWorker, folder: Path) -> UnlockDialog:
@@ -89,3 +92,43 @@ def test_damaged_workspace_names_the_backup_and_stops(
     assert file_hashes(existing) == before
     with qtbot.waitSignal(dialog.rejected):
         qtbot.mouseClick(dialog.quit_button, Qt.MouseButton.LeftButton)
+
+
+def test_escape_does_not_quit(qtbot: QtBot, worker: DbWorker, existing: Path) -> None:
+    dialog = make_dialog(qtbot, worker, existing)
+    rejected: list[bool] = []
+    dialog.rejected.connect(lambda: rejected.append(True))
+    qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Escape)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert rejected == []
+    assert dialog.isVisible()
+    with qtbot.waitSignal(dialog.rejected):  # the Quit button still quits
+        qtbot.mouseClick(dialog.quit_button, Qt.MouseButton.LeftButton)
+
+
+def test_wide_enough_for_its_sentence(qtbot: QtBot, worker: DbWorker, existing: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    try:
+        for percent in (100, 150, 200):
+            apply_theme(app, Settings(text_scale_percent=percent, high_contrast=percent > 100))
+            dialog = make_dialog(qtbot, worker, existing)
+            assert dialog.width() >= dialog.minimumWidth() >= MIN_WIDTH
+            intro = next(
+                label
+                for label in dialog.findChildren(type(dialog.status))
+                if "laptop" in label.text()
+            )
+            qtbot.waitUntil(lambda i=intro: i.width() > 0)
+            # The sentence fits on one line: no word wraps onto a line of its own.
+            assert intro.fontMetrics().horizontalAdvance(intro.text()) <= intro.width()
+            dialog.close()
+    finally:
+        reset_theme(app)
+
+
+def test_buttons_have_words_and_no_icons(qtbot: QtBot, worker: DbWorker, existing: Path) -> None:
+    dialog = make_dialog(qtbot, worker, existing)
+    for button in dialog.buttons.findChildren(QPushButton):
+        assert button.icon().isNull(), button.text()
+        assert button.accessibleName()

@@ -82,3 +82,13 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file(
     monkeypatch.undo()
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["keys.json"]
+
+
+def test_configuring_the_log_again_closes_the_old_file(tmp_path: Path) -> None:
+    logs.configure_logging(tmp_path / "first")
+    (first,) = logging.getLogger("msp").handlers
+    assert isinstance(first, logging.FileHandler)
+    logs.configure_logging(tmp_path / "second")
+    assert first.stream is None or first.stream.closed
+    (second,) = logging.getLogger("msp").handlers
+    assert second is not first

@@ -10,6 +10,7 @@ import pytest
 from msp_desktop.errors import WorkspaceDamaged, WrongPassphrase
 from msp_desktop.store import Workspace
 from msp_desktop.store.backup import latest_backup, list_backups
+from msp_desktop.store.migrations import LATEST_VERSION
 from tests import builders
 from tests.conftest import PASSPHRASE, snapshot
 
@@ -23,7 +24,7 @@ def test_backup_is_verified_recorded_and_restorable(workspace: Workspace, tmp_pa
 
     assert info.path == str(target)
     assert info.row_counts["people"] == 1
-    assert info.user_version == 2
+    assert info.user_version == LATEST_VERSION
     assert target.stat().st_mode & 0o777 == 0o600
     assert not target.read_bytes().startswith(b"SQLite format 3")
     assert Path(f"{target}.keys.json").exists()

@@ -24,7 +24,7 @@ def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) ->
     shutil.copytree(FIXTURES / "workspace-v1", folder)
     ws = Workspace.open(folder, "fixture passphrase v1")
     try:
-        assert schema_version(ws.db) == LATEST_VERSION == 2
+        assert schema_version(ws.db) == LATEST_VERSION == 3
         # The search index (schema 2) was built from rows written under schema 1.
         assert [p.local_id for p in ws.people.search("fixture")] == ["FIX-001", "FIX-002"]
         assert [p.name for p in ws.people.search("bry")] == ["Bryn Fixture-Sample"]
@@ -36,6 +36,9 @@ def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) ->
         words = first.visit.desired_outcomes[0].words.text
         assert words == "Dw i eisiau teimlo'n ddiogel — ŵ ŷ â."
         assert ws.visits.revisions(amended.id)[1].reason == "Fixture amendment"
+        # Schema 3: copy decisions start empty and work on the upgraded records.
+        assert ws.db.scalar("SELECT count(*) FROM copies_given") == 0
+        assert ws.copies.for_visit(amended.id) == []
         report = ws.check()
         assert report.healthy, report.problems
     finally:
@@ -66,3 +69,27 @@ def test_a_newer_schema_is_refused_without_changes(workspace: Workspace) -> None
     with pytest.raises(WorkspaceDamaged, match="newer version of MSP Desktop"):
         Workspace.open(workspace.folder, PASSPHRASE)
     assert snapshot(workspace.folder) == before
+
+
+def test_step_3_adds_copy_decisions_to_a_schema_2_workspace(tmp_path: Path) -> None:
+    db = Database(open_encrypted(tmp_path / "v2.db", b"\x07" * 32))
+    try:
+        assert migrate(db, target=2) == [1, 2]
+        assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'copies_given'") == 0
+        assert migrate(db) == [3]
+        assert schema_version(db) == 3
+        columns = [r[1] for r in db.all("PRAGMA table_info(copies_given)")]
+        assert columns == [
+            "id",
+            "visit_id",
+            "revision",
+            "choice",
+            "style",
+            "lang",
+            "neutral_title",
+            "given_at",
+            "given_by",
+            "document_sha256",
+        ]
+    finally:
+        db.close()

@@ -1,0 +1,278 @@
+"""Screenshots of the real app, on a fictional caseload, for the README.
+
+Run from the repository root on a machine with an X display, or under a virtual one::
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots/make_screenshots.py
+
+It makes a demo workspace in a temporary folder (``msp_desktop.demo``: every name is
+made up), starts the app's own ``Session`` exactly as ``msp-desktop`` does, and walks
+it with timers: unlock, caseload, search, a person, three steps of visits, the privacy
+screen, the settings dialog, then high contrast at 150 %. Each screen is grabbed from
+its top-level window into ``docs/screenshots/NN-name.png``. Settings, logs and the
+workspace all live in the temporary folder, so nothing of the user's is read or changed.
+Use the xcb platform (not ``offscreen``), so the fonts and theme are the real ones.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+HERE = Path(__file__).resolve().parent
+PASSPHRASE = "correct horse battery staple demo"  # noqa: S105 - a throwaway demo workspace
+WINDOW_SIZE = (1200, 780)
+MAX_BYTES = 200_000
+POLL_MS = 40
+TIMEOUT_MS = 15_000
+
+# One demo person per screen (see msp_desktop.demo: the caseload is deterministic).
+PERSON_PAGE = "Ffion Madeup"  # end stage, several visits, a draft to resume
+WHAT_MATTERS = "Bryn Sample"  # middle stage, draft visit with the person's words
+SUPPORT = "Dilys Testcase"  # beginning stage, draft visit, nothing yet on deciding
+CLOSING = "Ffion Madeup"  # end stage: the closing step
+SEARCH = "sam"
+
+# A step of the walk yields one of these: wait for a condition, or pause (ms).
+Wait = Callable[[], bool] | int
+Walk = Iterator[Wait]
+
+
+def demo_workspace(root: Path) -> tuple[Path, dict[str, tuple[str, str]]]:
+    """A closed demo workspace; and, by name, each person's id and newest draft visit id."""
+    from msp_desktop.demo import fill_demo_caseload
+    from msp_desktop.store import Workspace
+
+    folder = root / "workspace"
+    workspace = Workspace.create(folder, PASSPHRASE, "Demo Worker")
+    try:
+        fill_demo_caseload(workspace)
+        found: dict[str, tuple[str, str]] = {}
+        for name in {PERSON_PAGE, WHAT_MATTERS, SUPPORT, CLOSING}:
+            (person,) = [p for p in workspace.people.search(name) if p.name == name]
+            drafts = [v for v in workspace.visits.list(person.id) if v.status != "finalised"]
+            found[name] = (person.id, drafts[0].id if drafts else "")
+    finally:
+        workspace.close()
+    return folder, found
+
+
+def save(widget: Any, name: str) -> Path:
+    """Grab ``widget`` (a top-level window) into ``NN-name.png``, kept under 200 KB."""
+    from PySide6.QtCore import Qt
+
+    pixmap = widget.grab()
+    path = HERE / f"{name}.png"
+    image = pixmap.toImage()
+    image.save(str(path), "PNG", 0)  # 0: smallest file
+    while path.stat().st_size > MAX_BYTES:
+        image = image.scaledToWidth(
+            int(image.width() * 0.9), Qt.TransformationMode.SmoothTransformation
+        )
+        image.save(str(path), "PNG", 0)
+    print(f"{path.name}: {image.width()}x{image.height()}, {path.stat().st_size // 1024} KB")
+    return path
+
+
+def walk(session: Any, ids: dict[str, tuple[str, str]]) -> Walk:
+    """The screens, in order; yields to let the app (and its database thread) run."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from ui import actions
+
+    # 1. Unlock, with the passphrase typed (shown masked).
+    yield lambda: session.dialog is not None and session.dialog.isVisible()
+    dialog = session.dialog
+    QTest.keyClicks(dialog.passphrase_edit, PASSPHRASE)
+    yield 300
+    save(dialog, "01-unlock")
+    dialog.unlock_button.click()
+    yield lambda: session.window is not None and session.window.isVisible()
+    window = session.window
+    window.resize(*WINDOW_SIZE)
+    caseload = window.caseload
+    yield lambda: caseload.model.rowCount() > 0
+    yield 300
+
+    # 2. The whole caseload; 3. filtered by typing a few letters.
+    save(window, "02-caseload")
+    QTest.keyClicks(caseload.search_edit, SEARCH)
+    yield lambda: 0 < caseload.model.rowCount() < 25
+    QTest.keyClick(caseload.search_edit, Qt.Key.Key_Down)  # to the list, first row chosen
+    yield 300
+    save(window, "03-caseload-search")
+
+    # 4. A person's page.
+    person_id, _ = ids[PERSON_PAGE]
+    window.open_person(person_id)
+    yield lambda: window.person.record is not None
+    yield 300
+    save(window, "04-person")
+    assert any(
+        b.accessibleName().startswith(("Start a visit", "Resume visit"))
+        for b in window.person.findChildren(QPushButton)
+    ), "the person page has no visit buttons"
+
+    page = window.visit_page
+
+    def open_step(name: str, step_id: str) -> Walk:
+        _person, visit_id = ids[name]
+        assert visit_id, f"{name} has no draft visit in the demo caseload"
+        page.visit = None
+        window.show_visit(visit_id, step_id)
+        yield lambda: page.visit is not None and page.current_step() is not None
+        current = page.current_step()
+        assert current is not None, step_id
+        assert current.step.id == step_id, step_id
+        yield 300
+
+    # 5. "What matters to you": the person's own words.
+    yield from open_step(WHAT_MATTERS, "what-matters")
+    save(window, "05-visit-what-matters")
+
+    # 6. "Support to decide": tick a substantial difficulty and answer "No" to the
+    # appropriate person, so the Care Act advocacy finding shows.
+    yield from open_step(SUPPORT, "support-to-decide")
+    step = page.current_step()
+    assert step is not None
+    editors = {block.question.id: block.editor for block in step.blocks}
+    editors["substantial_difficulty"].boxes[0][1].click()
+    no_button = editors["appropriate_person_available"].group.button(1)
+    no_button.click()
+    yield lambda: step.findings.isVisible()
+    yield lambda: page.status.text().startswith("Saved")
+    # Onto "No" with the keyboard, so the focus shows as a keyboard user would see it.
+    QTest.keyClick(no_button, Qt.Key.Key_Tab)
+    yield 100
+    after_no = QApplication.focusWidget()
+    assert after_no is not None
+    QTest.keyClick(after_no, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    yield 100
+    # From the ticked difficulties (or, if the page is too short, the "No") down to the finding.
+    blocks = {block.question.id: block for block in step.blocks}
+    bar, room = step.verticalScrollBar(), step.viewport().height()
+    findings_bottom = step.findings.geometry().bottom() + 12
+    for question_id in ("substantial_difficulty", "appropriate_person_available"):
+        top = blocks[question_id].geometry().top()
+        if findings_bottom - top <= room or question_id == "appropriate_person_available":
+            break
+    bar.setValue(top)
+    yield 300
+    save(window, "06-visit-support-to-decide")
+
+    # 7. The closing step of a concern at its end.
+    yield from open_step(CLOSING, "closing")
+    save(window, "07-visit-closing")
+
+    # 8. The privacy screen (F12) over the person's page.
+    page.leave()
+    yield lambda: window.person.record is not None
+    yield 300
+    window.activateWindow()
+    window.action(actions.PRIVACY.id).trigger()
+    yield 300
+    save(window, "08-privacy-screen")
+    window.action(actions.PRIVACY.id).trigger()
+    yield 200
+
+    # 9. Settings (Ctrl+,), then 10. high contrast at 150 % on the caseload.
+    window.show_caseload()
+    window.action(actions.SETTINGS.id).trigger()
+    yield lambda: session.settings_dialog is not None and session.settings_dialog.isVisible()
+    settings = session.settings_dialog
+    yield 300
+    save(settings, "09-settings")
+    settings.scale_spin.setValue(150)
+    settings.contrast_check.setChecked(True)
+    settings.save_button.click()
+    yield lambda: session.settings_dialog is None
+    caseload.search_edit.clear()
+    caseload.refresh()
+    yield lambda: caseload.model.rowCount() == 25
+    window.activateWindow()  # with no window manager, closing the dialog leaves none active
+    yield lambda: QApplication.activeWindow() is window
+    caseload.search_edit.setFocus()
+    QTest.keyClick(caseload.search_edit, Qt.Key.Key_Down)  # to the list, as in 03
+    yield 400
+    save(window, "10-high-contrast-150")
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="msp-screenshots-") as temp:
+        return run(Path(temp))
+
+
+def run(root: Path) -> int:
+    """Make every screenshot, with the workspace, settings and log under ``root``."""
+    os.environ["MSP_CONFIG_DIR"] = str(root / "config")
+    os.environ["MSP_LOG_DIR"] = str(root / "log")
+    os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    folder, ids = demo_workspace(root)
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from msp_desktop.logs import configure_logging
+    from ui.app import BASE_FONT_POINTS
+    from ui.session import Session
+
+    configure_logging()
+    # As ui.app.main sets the application up.
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("MSP Desktop")
+    app.setApplicationDisplayName("MSP Desktop")
+    app.setOrganizationName("MSP Desktop")
+    app.setStyle("Fusion")
+    font = app.font()
+    font.setPointSizeF(max(font.pointSizeF(), BASE_FONT_POINTS))
+    app.setFont(font)
+    app.setQuitOnLastWindowClosed(False)
+    session = Session(folder, settings_path=root / "config" / "settings.json")
+    session.finished.connect(app.quit)
+    app.aboutToQuit.connect(session.end)
+
+    steps = walk(session, ids)
+    state: dict[str, Any] = {"wait": None, "waited": 0, "error": None}
+    timer = QTimer()
+    timer.setInterval(POLL_MS)
+
+    def tick() -> None:
+        try:
+            wait = state["wait"]
+            if isinstance(wait, int):
+                state["waited"] += POLL_MS
+                if state["waited"] < wait:
+                    return
+            elif callable(wait):
+                state["waited"] += POLL_MS
+                if not wait():
+                    if state["waited"] > TIMEOUT_MS:
+                        raise TimeoutError("the app never reached the next screen")
+                    return
+            state["wait"], state["waited"] = next(steps), 0
+        except StopIteration:
+            timer.stop()
+            session.end()
+        except Exception as exc:  # noqa: BLE001 - report it after closing the app cleanly
+            state["error"] = exc
+            timer.stop()
+            session.end()
+
+    timer.timeout.connect(tick)
+    session.start()
+    timer.start()
+    code = app.exec()
+    if state["error"] is not None:
+        raise state["error"]
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

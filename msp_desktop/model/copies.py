@@ -1,0 +1,43 @@
+"""The safety question asked before the person is given a copy of what was agreed.
+
+PRACTICE.md, "Giving the person a copy": before printing, ask "Is it safe for you to
+keep a copy?". The stored value is a snake_case identifier; the words shown to the
+worker and the person come from ``label``, so the stored value never changes when
+the wording is improved or translated.
+"""
+
+from __future__ import annotations
+
+import enum
+
+__all__ = ["SAFETY_QUESTION", "CopyChoice"]
+
+SAFETY_QUESTION = "Is it safe for you to keep a copy?"
+"""Asked, in these words, before any copy of the person's summary is produced."""
+
+
+class CopyChoice(enum.StrEnum):
+    """The person's answer to the safety question."""
+
+    KEEP = "keep"
+    NO_COPY = "no_copy"
+    TRUSTED_PERSON = "trusted_person"
+    COLLECT_LATER = "collect_later"
+
+    @property
+    def label(self) -> str:
+        """The answer in plain words."""
+        return _COPY_CHOICE_LABEL[self]
+
+    @property
+    def makes_document(self) -> bool:
+        """False only for "no copy": the person is told verbally and nothing is printed."""
+        return self is not CopyChoice.NO_COPY
+
+
+_COPY_CHOICE_LABEL: dict[CopyChoice, str] = {
+    CopyChoice.KEEP: "A copy to keep",
+    CopyChoice.NO_COPY: "No copy (told verbally)",
+    CopyChoice.TRUSTED_PERSON: "A copy held by someone they trust (such as an advocate or GP)",
+    CopyChoice.COLLECT_LATER: "A copy to collect later",
+}
