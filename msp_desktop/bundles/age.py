@@ -1,0 +1,112 @@
+"""age encryption (X25519 recipients) through pyrage, interoperable with the ``age`` tool.
+
+A bundle is sealed to the office's inbox recipient (``age1...``); the office opens it
+with the matching identity file, the same file ``age -d -i inbox.key`` reads. The
+recipient key id named in a manifest is derived from the recipient text so a person
+can compute it by hand (``printf %s age1... | sha256sum``, first 16 hex digits).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pyrage
+
+from msp_desktop.bundles.errors import DecryptionRejected
+
+__all__ = ["AgeIdentity", "AgeRecipient", "decrypt", "encrypt", "recipient_key_id"]
+
+_SECRET_PREFIX = "AGE-SECRET-KEY-1"  # noqa: S105 - the format's prefix, not a secret
+
+
+def recipient_key_id(recipient: str) -> str:
+    """First 8 bytes of SHA-256 of the ``age1...`` text, as 16 upper-case hex digits."""
+    return hashlib.sha256(recipient.encode("ascii")).hexdigest()[:16].upper()
+
+
+@dataclass(frozen=True)
+class AgeRecipient:
+    """An X25519 age recipient (public): ``age1...``."""
+
+    text: str
+
+    @classmethod
+    def from_text(cls, text: str) -> AgeRecipient:
+        """Parse ``age1...``; ``DecryptionRejected`` if it is not an X25519 recipient."""
+        text = text.strip()
+        try:
+            pyrage.x25519.Recipient.from_str(text)
+        except pyrage.RecipientError:
+            raise DecryptionRejected("That is not an age recipient (age1...).") from None
+        return cls(text)
+
+    @property
+    def key_id(self) -> str:
+        """The recipient key id written into manifests."""
+        return recipient_key_id(self.text)
+
+    def _pyrage(self) -> pyrage.x25519.Recipient:
+        return pyrage.x25519.Recipient.from_str(self.text)
+
+
+class AgeIdentity:
+    """An X25519 age identity (secret): ``AGE-SECRET-KEY-1...``."""
+
+    def __init__(self, identity: pyrage.x25519.Identity) -> None:
+        self._identity = identity
+        self.recipient = AgeRecipient(str(identity.to_public()))
+
+    @classmethod
+    def generate(cls) -> AgeIdentity:
+        """A fresh identity."""
+        return cls(pyrage.x25519.Identity.generate())
+
+    @classmethod
+    def from_text(cls, text: str) -> AgeIdentity:
+        """Read an identity file as ``age-keygen`` writes it (``#`` comment lines allowed).
+
+        Exactly one ``AGE-SECRET-KEY-1`` line is expected; ``DecryptionRejected`` otherwise.
+        """
+        keys = [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
+        if len(keys) != 1 or not keys[0].upper().startswith(_SECRET_PREFIX):
+            raise DecryptionRejected("That is not an age identity file with one key.")
+        try:
+            return cls(pyrage.x25519.Identity.from_str(keys[0]))
+        except pyrage.IdentityError:
+            raise DecryptionRejected("That is not a valid age identity.") from None
+
+    def to_text(self, created: datetime | None = None) -> str:
+        """The identity file, in the layout ``age-keygen`` uses. Keep it owner-only."""
+        when = (created or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return f"# created: {when}\n# public key: {self.recipient.text}\n{self._identity}\n"
+
+    def _pyrage(self) -> pyrage.x25519.Identity:
+        return self._identity
+
+
+def encrypt(data: bytes, recipients: list[AgeRecipient]) -> bytes:
+    """Binary (not armored) age ciphertext of ``data`` for every recipient."""
+    if not recipients:
+        raise ValueError("age encryption needs at least one recipient")
+    return pyrage.encrypt(data, [recipient._pyrage() for recipient in recipients])
+
+
+def decrypt(data: bytes, identity: AgeIdentity) -> bytes:
+    """Open age ciphertext with ``identity``; ``DecryptionRejected`` for anything else."""
+    try:
+        return pyrage.decrypt(data, [identity._pyrage()])
+    except pyrage.DecryptError as exc:
+        raise DecryptionRejected(_why(str(exc))) from None
+
+
+def _why(detail: str) -> str:
+    # pyrage's messages come from the rage crate; map the one people will meet.
+    if "no matching keys" in detail.lower():
+        return "The bundle is not encrypted to this office's inbox key."
+    return "The bundle is not a readable age file (damaged, truncated or altered)."
