@@ -22,6 +22,7 @@ from ui import actions
 from ui.a11y import named, plain
 from ui.caseload_page import CaseloadPage
 from ui.db_worker import DbWorker
+from ui.documents.controller import DocumentsController
 from ui.i18n import tr
 from ui.person_page import PersonPage
 from ui.visit.visit_page import VisitPage
@@ -81,6 +82,10 @@ class MainWindow(QMainWindow):
         back.triggered.connect(self.show_caseload)
         back.setEnabled(False)
         self._build_menus()
+        shared = [self.action(actions.PRIVACY.id), self.action(actions.LOCK.id)]
+        self.documents = DocumentsController(self, shared)
+        self.visit_page.copy_requested.connect(self.documents.give_copy)
+        self.person.document_requested.connect(self.documents.open_document)
 
     def action(self, action_id: str) -> QAction:
         """The action declared with ``action_id`` (see ``ui.actions``)."""
@@ -200,12 +205,14 @@ class MainWindow(QMainWindow):
         self.caseload.attach(worker)
         self.person.attach(worker)
         self.visit_page.attach(worker)
+        self.documents.attach(worker)
         self.caseload.search_edit.setFocus()
         worker.submit(lambda ws: ws.remembered_place(), self._resume, lambda _e: None)
 
     def detach(self) -> None:
         """Empty every view: the workspace is being locked."""
         self.visit_page.detach()  # sends the last keystrokes before the database closes
+        self.documents.detach()
         self.show_caseload()
         self.person.detach()
         self.caseload.detach()

@@ -11,6 +11,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from msp_desktop.model import Stage
 from ui.a11y import named
 from ui.caseload_model import is_overdue, show_date
 from ui.i18n import tr
@@ -31,6 +32,7 @@ from ui.person_words import (
 )
 
 VisitRequest = Callable[[str, str | None], None]
+DocumentRequest = Callable[[str, str], None]  # "office_record" or "feedback_form", concern id
 
 
 def timeline(story: ConcernStory, parent: QWidget) -> QWidget:
@@ -75,7 +77,13 @@ def outcome_block(history: OutcomeHistory, parent: QWidget) -> QWidget:
     return box
 
 
-def concern_card(story: ConcernStory, today: date, parent: QWidget, ask: VisitRequest) -> QFrame:
+def concern_card(
+    story: ConcernStory,
+    today: date,
+    parent: QWidget,
+    ask: VisitRequest,
+    documents: DocumentRequest | None = None,
+) -> QFrame:
     """One concern: title, visit buttons, timeline, facts and what the person wants.
 
     The visit buttons come straight after the title, so they are in sight without
@@ -105,6 +113,8 @@ def concern_card(story: ConcernStory, today: date, parent: QWidget, ask: VisitRe
             font.setBold(True)
             due_label.setFont(font)
     layout.addWidget(details)
+    if documents is not None:
+        layout.addLayout(document_buttons(story, frame, documents))
 
     layout.addWidget(text(tr("What the person wants"), frame, scale=1.1, bold=True))
     if not story.outcomes:
@@ -141,5 +151,37 @@ def visit_buttons(story: ConcernStory, parent: QWidget, ask: VisitRequest) -> QH
     )
     start.clicked.connect(lambda: ask(concern.id, None))
     row.addWidget(start)
+    row.addStretch(1)
+    return row
+
+
+def document_buttons(story: ConcernStory, parent: QWidget, ask: DocumentRequest) -> QHBoxLayout:
+    """ "Office record…", and "Feedback form…" once the concern is at its end stage."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 4)
+    row.setSpacing(12)
+    concern = story.concern
+    raised = show_date(concern.raised_on)
+    wanted = [
+        (
+            "office_record",
+            tr("Office record…"),
+            tr("Office record of the concern raised {date}", date=raised),
+        )
+    ]
+    if concern.stage is Stage.END:  # the experience questions are asked at the end
+        wanted.append(
+            (
+                "feedback_form",
+                tr("Feedback form…"),
+                tr("Feedback form for the concern raised {date}", date=raised),
+            )
+        )
+    for kind, words, name in wanted:
+        push = button(words, parent)
+        push.setObjectName(f"concern.{kind}")
+        named(push, name, tr("Opens a preview; you can print it or save it from there."))
+        push.clicked.connect(lambda _checked=False, kind=kind: ask(kind, concern.id))
+        row.addWidget(push)
     row.addStretch(1)
     return row

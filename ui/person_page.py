@@ -52,6 +52,7 @@ class PersonPage(QWidget):
 
     visit_requested = Signal(str, object)  # concern id, draft visit id or None
     back_requested = Signal()
+    document_requested = Signal(str, str)  # "office_record" or "feedback_form", concern id
     loaded = Signal(str)  # the person id whose page is now shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -170,7 +171,11 @@ class PersonPage(QWidget):
         if not record.concerns:
             column.addWidget(text(tr("No concerns recorded for this person."), page))
         for story in record.concerns:
-            column.addWidget(concern_card(story, today, page, self.visit_requested.emit))
+            column.addWidget(
+                concern_card(
+                    story, today, page, self.visit_requested.emit, self.document_requested.emit
+                )
+            )
         # Other people's details come last and small: they matter for safety on a
         # visit, but a screen read over the worker's shoulder should lead with the person.
         column.addWidget(household(record.person, page))

@@ -5,28 +5,24 @@ without ``--copy``, the recorded answer to "Is it safe for you to keep a copy?",
 "no-copy" records that answer and writes nothing. Every file is checked before any
 work (an existing file is never replaced without ``--force``), written atomically and
 owner-only, and audited only once it is on disk; if it cannot be written, nothing is
-left behind and nothing is audited. The documents package (reportlab) is imported only
-by these commands, so the others start quickly.
+left behind and nothing is audited. The documents are made by
+``msp_desktop.store.documents_io`` (shared with the desktop app), which imports the
+documents package (reportlab) only when a document is made, so other commands start
+quickly.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import errno
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from msp_desktop.cli.commands import open_workspace
 from msp_desktop.errors import InvalidInput
 from msp_desktop.model import SAFETY_QUESTION, CopyChoice, Language, Person
-from msp_desktop.store import Workspace
-from msp_desktop.store.atomic import write_atomic
-
-if TYPE_CHECKING:
-    from msp_desktop.cli.gather import LangName, StyleName
+from msp_desktop.store import Workspace, documents_io
+from msp_desktop.store.documents_io import LangName, StyleName, write_then_audit
 
 COPY_OPTIONS = ("keep", "no-copy", "trusted-person", "collect-later")
 STYLE_OPTIONS = ("plain", "large-print", "easy-read")
@@ -49,7 +45,7 @@ def copy_choice(option: str) -> CopyChoice:
 def _lang(chosen: str | None, person: Person) -> LangName:
     """``--lang`` if given, else the person's preferred language (English for any other)."""
     if chosen is not None:
-        return cast("LangName", chosen)
+        return cast(LangName, chosen)
     return "cy" if person.preferred_language is Language.CY else "en"
 
 
@@ -68,26 +64,6 @@ def checked_out_path(out: Path | None, force: bool) -> Path:
             "or add --force to replace it."
         )
     return path
-
-
-def write_then_audit(path: Path, pdf: bytes, audit: Callable[[], object]) -> None:
-    """Write ``pdf`` atomically and owner-only, then audit it.
-
-    A full disk raises ``StorageFull`` from ``write_atomic`` with nothing on disk and
-    nothing audited. If the audit cannot be saved, the file is removed again, so no
-    document exists that the audit log does not know about.
-    """
-    try:
-        write_atomic(path, pdf)
-    except OSError as exc:  # StorageFull is not an OSError: it passes through
-        reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "error")
-        raise InvalidInput(f"Could not write {path}: {reason}. Nothing was written.") from None
-    try:
-        audit()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            path.unlink()
-        raise
 
 
 def _sha256(pdf: bytes) -> str:
@@ -123,12 +99,10 @@ def summary(args: argparse.Namespace) -> int:
             )
             return 0
 
-        from msp_desktop.cli import gather
-
-        made = gather.summary_pdf(
+        made = documents_io.summary_pdf(
             ws,
             args.id,
-            style=cast("StyleName", args.style),
+            style=cast(StyleName, args.style),
             lang=lang,
             neutral_title=args.neutral_title,
         )
@@ -168,9 +142,7 @@ def record(args: argparse.Namespace) -> int:
     """``msp record VISIT_ID --out FILE``: the office record of the visit's concern."""
     out = checked_out_path(args.out, args.force)
     with open_workspace(args) as ws:
-        from msp_desktop.cli import gather
-
-        made = gather.office_record_pdf(ws, args.id)
+        made = documents_io.office_record_pdf(ws, args.id)
         digest = _sha256(made.pdf)
         write_then_audit(
             out,
@@ -194,11 +166,9 @@ def feedback_form(args: argparse.Namespace) -> int:
     """``msp feedback-form CONCERN_ID [--lang ...] --out FILE``."""
     out = checked_out_path(args.out, args.force)
     with open_workspace(args) as ws:
-        from msp_desktop.cli import gather
-
         concern = ws.concerns.get(args.id)
         lang = _lang(args.lang, ws.people.get(concern.person_id))
-        made = gather.feedback_form_pdf(ws, args.id, lang=lang)
+        made = documents_io.feedback_form_pdf(ws, args.id, lang=lang)
         digest = _sha256(made.pdf)
         write_then_audit(
             out,

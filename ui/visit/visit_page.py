@@ -57,6 +57,7 @@ class VisitPage(QWidget):
 
     closed = Signal()
     place_changed = Signal(str, str)  # visit id, step id
+    copy_requested = Signal(str)  # a finalised visit id: ask the safety question
 
     def __init__(self, guide: Guide, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,6 +104,8 @@ class VisitPage(QWidget):
     def clear(self) -> None:
         """Remove the visit from the page (nothing of it stays in the widgets)."""
         self.visit = self.concern = None
+        self.final = False
+        self._follow_final()
         self._clear_pages()
         self.heading.clear()
         self.status.clear()
@@ -146,6 +149,8 @@ class VisitPage(QWidget):
         self.next_button = self._button("&Next step", "visit.next", self.next)
         self.finalise_button = self._button("&Finalise the visit", "visit.finalise", self.finalise)
         self.amend_button = self._button("A&mend…", "visit.amend", self.amend)
+        self.copy_button = self._button("&Give the person a copy…", "visit.copy", self._copy)
+        self._follow_final()
         self.shortcuts: list[QShortcut] = []
         for keys, slot in (("Ctrl+PgDown", self.next), ("Ctrl+PgUp", self.previous)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -160,6 +165,7 @@ class VisitPage(QWidget):
         bottom.addSpacing(32)  # finalising is not a step: keep it apart from "Next step"
         bottom.addWidget(self.finalise_button)
         bottom.addWidget(self.amend_button)
+        bottom.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(top)
@@ -212,6 +218,7 @@ class VisitPage(QWidget):
         self.steps.blockSignals(False)
         self.finalise_button.setVisible(not self.final)
         self.amend_button.setVisible(self.final)
+        self._follow_final()
         ids = [p.step.id for p in self.pages]
         self._go_to(ids.index(step_id) if step_id in ids else 0)
         self._focus_first()
@@ -270,7 +277,7 @@ class VisitPage(QWidget):
         if body is None:
             return
         buttons = [self.back_button, self.previous_button, self.next_button]
-        buttons += [self.amend_button] if self.final else [self.finalise_button]
+        buttons += [self.amend_button, self.copy_button] if self.final else [self.finalise_button]
         chain([self.steps, *reading_order(body), *buttons])
 
     def next(self) -> None:
@@ -326,6 +333,22 @@ class VisitPage(QWidget):
                 self._go_to(row)
                 self._focus_first()
                 break
+
+    def _follow_final(self) -> None:
+        # A draft is not what was agreed yet, so it is never given (PRACTICE.md).
+        ready = self.final and self.visit is not None
+        self.copy_button.setEnabled(ready)
+        why = (
+            tr("Ask the person whether it is safe to keep a copy, then preview it.")
+            if ready
+            else tr("Finalise the visit first: the person is given only what was agreed.")
+        )
+        self.copy_button.setToolTip(why)
+        self.copy_button.setAccessibleDescription(why)
+
+    def _copy(self) -> None:
+        if self.visit is not None and self.final:
+            self.copy_requested.emit(self.visit.id)
 
     def amend(self) -> None:
         """Ask why, then open a new draft revision of the finalised visit."""

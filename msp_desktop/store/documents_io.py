@@ -1,0 +1,215 @@
+"""Making the documents from an open workspace, as PDF bytes in memory, and saving them.
+
+Shared by the ``msp`` document commands, the desktop app (on its database thread) and
+the documents benchmark, so all three make exactly the same bytes. It lives in the
+store because it reads the ``Workspace``; ``msp_desktop.documents`` may not (it is made
+from plain records), so the dependency points from here to there and never back.
+The documents package (reportlab) is imported only when a document is made, so
+importing this module costs nothing at start-up.
+
+Nothing here writes a file except ``write_then_audit``, which the person asked for.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from msp_desktop.errors import InvalidInput
+from msp_desktop.model import CopyChoice
+from msp_desktop.store.atomic import write_atomic
+from msp_desktop.store.copies import VisitNotFinalised
+from msp_desktop.store.visits import VisitRecord
+
+if TYPE_CHECKING:
+    from msp_desktop.documents import ServiceDetails
+    from msp_desktop.store.workspace import Workspace
+
+StyleName = Literal["plain", "large-print", "easy-read"]
+LangName = Literal["en", "cy"]
+DocumentKind = Literal["summary", "office_record", "feedback_form"]
+Output = Literal["print", "save_pdf"]
+
+
+@dataclass(frozen=True)
+class Made:
+    """A document made from the workspace, with what it was made from.
+
+    ``detail`` holds the plain choices it was made with (style, language), never
+    personal data: it goes into the audit log with each print or save.
+    """
+
+    pdf: bytes
+    entity: str
+    entity_id: str
+    revision: int | None = None
+    visits: int = 0
+    document: DocumentKind = "summary"
+    detail: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        """The document's SHA-256 (hex), recorded with the copy and in the audit log."""
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def service_details(ws: Workspace) -> ServiceDetails:
+    """The team printed on the documents (defaults until ``msp service set``)."""
+    from msp_desktop.documents import ServiceDetails
+
+    info = ws.service()
+    return ServiceDetails(name=info.name, phone=info.phone, email=info.email)
+
+
+def finalised_record(ws: Workspace, visit_id: str) -> VisitRecord:
+    """The visit's current revision, refused while it is a draft."""
+    record = ws.visits.get(visit_id)
+    if not record.is_final:
+        raise VisitNotFinalised(
+            f"Visit {visit_id} (revision {record.info.revision}) is still a draft. The person "
+            "is given what was agreed: finalise the visit first."
+        )
+    return record
+
+
+def summary_pdf(
+    ws: Workspace,
+    visit_id: str,
+    *,
+    style: StyleName,
+    lang: LangName,
+    neutral_title: bool = False,
+) -> Made:
+    """The person's summary of a finalised visit."""
+    from msp_desktop.documents import person_summary
+
+    record = finalised_record(ws, visit_id)
+    visit = record.visit
+    pdf = person_summary(
+        ws.people.get(visit.person_id),
+        ws.concerns.get(visit.concern_id),
+        visit,
+        style=style,
+        lang=lang,
+        neutral_title=neutral_title,
+        worker_name=ws.worker,
+        service=service_details(ws),
+    )
+    detail = {"style": style, "lang": lang, "neutral_title": neutral_title}
+    return Made(pdf, "visit", visit_id, record.info.revision, 1, "summary", detail)
+
+
+def give_copy(
+    ws: Workspace,
+    visit_id: str,
+    choice: CopyChoice,
+    *,
+    style: StyleName,
+    lang: LangName,
+    neutral_title: bool = False,
+) -> Made | None:
+    """Record the answer to the safety question and make the copy it allows.
+
+    "No copy" records the answer and makes nothing (None). Otherwise the summary is
+    made first and recorded with its hash and the revision it was made from, so a
+    visit amended in between is refused rather than recorded against the wrong text.
+    """
+    if not choice.makes_document:
+        ws.copies.record(visit_id, choice, None, lang, False, None)
+        return None
+    made = summary_pdf(ws, visit_id, style=style, lang=lang, neutral_title=neutral_title)
+    ws.copies.record(
+        visit_id, choice, style, lang, neutral_title, made.sha256, revision=made.revision
+    )
+    return made
+
+
+def concern_record_pdf(ws: Workspace, concern_id: str) -> Made:
+    """The office record of a concern: every visit, every revision, drafts too.
+
+    Practice findings are left to ``office_record``, which runs ``check_visit`` on each
+    visit's latest revision and says that they were checked when the record was printed.
+    """
+    from msp_desktop.documents import VisitRevision, office_record
+
+    concern = ws.concerns.get(concern_id)
+    items: list[VisitRevision] = []
+    visits = ws.visits.list(concern_id=concern.id, limit=1_000_000)
+    # Oldest visit first, as the concern unfolded; visits without a date yet last.
+    visits.sort(key=lambda v: (v.visit_date is None, v.visit_date or date.min, v.id))
+    for summary in visits:
+        for info in ws.visits.revisions(summary.id):
+            visit = ws.visits.get(summary.id, info.revision).visit
+            items.append(
+                VisitRevision(
+                    visit=visit,
+                    revision=info.revision,
+                    status=info.status,
+                    author=info.author,
+                    created_at=info.created_at,
+                    saved_at=info.saved_at,
+                    reason=info.reason,
+                    finalised_at=info.finalised_at,
+                    finalised_by=info.finalised_by,
+                )
+            )
+    pdf = office_record(
+        ws.people.get(concern.person_id), concern, items, service=service_details(ws)
+    )
+    return Made(pdf, "concern", concern.id, None, len(visits), "office_record")
+
+
+def office_record_pdf(ws: Workspace, visit_id: str) -> Made:
+    """The office record of the concern the visit ``visit_id`` belongs to."""
+    return concern_record_pdf(ws, ws.visits.get(visit_id).visit.concern_id)
+
+
+def feedback_form_pdf(ws: Workspace, concern_id: str, *, lang: LangName) -> Made:
+    """The feedback form of a concern (no name, nothing about what happened)."""
+    from msp_desktop.documents import feedback_form
+
+    concern = ws.concerns.get(concern_id)
+    pdf = feedback_form(concern, lang=lang, service=service_details(ws))
+    return Made(pdf, "concern", concern.id, None, 0, "feedback_form", {"lang": lang})
+
+
+def audit_output(
+    ws: Workspace, made: Made, output: Output, extra: Mapping[str, object] | None = None
+) -> None:
+    """Audit that ``made`` was printed or saved as a file.
+
+    The person's summary is audited as "print" or "save_pdf"; the office record and the
+    feedback form under their own actions (as ``msp record`` and ``msp feedback-form``
+    do), with the output in the detail; ``extra`` adds plain values (say, pages
+    printed). Plain values only: no names, words or paths.
+    """
+    action = output if made.document == "summary" else made.document
+    detail = {"document": made.document, "output": output, **made.detail, **(extra or {})}
+    detail["sha256"] = made.sha256
+    ws.audit_document(action, made.entity, made.entity_id, detail, revision=made.revision)
+
+
+def write_then_audit(path: Path, pdf: bytes, audit: Callable[[], object]) -> None:
+    """Write ``pdf`` atomically and owner-only, then audit it.
+
+    A full disk raises ``StorageFull`` from ``write_atomic`` with nothing on disk and
+    nothing audited. If the audit cannot be saved, the file is removed again, so no
+    document exists that the audit log does not know about.
+    """
+    try:
+        write_atomic(path, pdf)
+    except OSError as exc:  # StorageFull is not an OSError: it passes through
+        reason = exc.strerror or errno.errorcode.get(exc.errno or 0, "error")
+        raise InvalidInput(f"Could not write {path}: {reason}. Nothing was written.") from None
+    try:
+        audit()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
