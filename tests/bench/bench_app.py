@@ -19,7 +19,6 @@ It writes ``<out>/app.json`` and prints a short summary.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import statistics
@@ -27,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ from tests.bench.bench_app_report import (
     summary_text,
 )
 from tests.bench.bench_config import SEED
+from tests.bench.bench_output import log, phase, write_result
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = "tests.bench.bench_app_probe"
@@ -66,18 +66,6 @@ QUICK = {
 
 class ProbeFailed(RuntimeError):
     """The app under the probe did not get as far as it should have."""
-
-
-def _log(message: str) -> None:
-    print(message, flush=True)
-
-
-@contextlib.contextmanager
-def _phase(name: str, into: dict[str, float]) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    into[name] = time.perf_counter() - start
-    _log(f"  {name}: {into[name]:.1f} s")
 
 
 def probe_env(tmp: Path, qpa: str) -> dict[str, str]:
@@ -155,26 +143,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Build the workspace, time the app, write ``<out>/app.json``."""
     args = parse_args(argv)
     phases: dict[str, float] = {}
-    _log("app benchmark")
+    log("app benchmark")
     with tempfile.TemporaryDirectory(prefix="msp-bench-app-", dir=args.tmp_dir) as name:
         tmp = Path(name)
         folder = tmp / "workspace"
-        with _phase("build", phases):
+        with phase("build", phases):
             people = build_workspace(folder, args.people, args.concerns, args.seed)
         queries = tmp / "queries.json"
         queries.write_text(json.dumps(filter_queries(people, args.filter_samples, args.seed + 2)))
         env = probe_env(tmp, args.qpa)
         workspace = ["--workspace", str(folder)]
 
-        with _phase("cold start", phases):
+        with phase("cold start", phases):
             cold_runs = [run_probe(["cold", *workspace], env)[:2] for _ in range(args.cold_runs)]
             floor_s = python_floor(env, 1 if args.quick else 5)
             _, _, stderr = run_probe(["cold", *workspace], env, flags=("-X", "importtime"))
-        with _phase("unlock", phases):
+        with phase("unlock", phases):
             # The filter run below unlocks too; these are the other unlock samples.
             extra = range(args.unlock_runs - 1)
             unlocks = [run_probe(["drive", *workspace], env)[1] for _ in extra]
-        with _phase("filter", phases):
+        with phase("filter", phases):
             _, full, _ = run_probe(
                 [
                     "drive",
@@ -207,11 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         qpa=args.qpa,
         phase_seconds=phases,
     )
-    args.out.mkdir(parents=True, exist_ok=True)
-    out_file = args.out / "app.json"
-    out_file.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    _log(summary_text(result))
-    _log(f"written {out_file}")
+    write_result(args.out, "app.json", result, summary_text(result))
     return 0
 
 

@@ -21,13 +21,11 @@ It writes ``<out>/documents.json`` and prints a short summary.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -35,15 +33,16 @@ from typing import Any, get_args
 
 import reportlab
 
-from msp_desktop.cli import gather
 from msp_desktop.demo import _visit as demo_visit  # the demo's realistic visit
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
 from msp_desktop.store import Workspace
+from msp_desktop.store import documents_io
 from tests.bench.bench_config import PASSPHRASE, SEED, WORKER
-from tests.bench.bench_measure import p50, p95
+from tests.bench.bench_measure import p50, p95, time_ms
+from tests.bench.bench_output import log, write_result
 
-STYLES: tuple[gather.StyleName, ...] = get_args(gather.StyleName)
-LANGS: tuple[gather.LangName, ...] = get_args(gather.LangName)
+STYLES: tuple[documents_io.StyleName, ...] = get_args(documents_io.StyleName)
+LANGS: tuple[documents_io.LangName, ...] = get_args(documents_io.LangName)
 
 # Make a person's copy while they wait; print a whole concern's record without a coffee.
 TARGETS: dict[str, float] = {"summary_p50_ms": 300, "office_record_50_visits_s": 2.0}
@@ -54,14 +53,8 @@ FULL = {"summary_samples": 40, "record_samples": 5}
 QUICK = {"summary_samples": 4, "record_samples": 1}
 
 
-def _log(message: str) -> None:
-    print(message, flush=True)
-
-
 def _ms(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return (time.perf_counter() - start) * 1000
+    return time_ms(fn)[0]
 
 
 def build_concern(ws: Workspace, visits: int, seed: int) -> list[str]:
@@ -123,8 +116,8 @@ def measure(ws: Workspace, ids: list[str], args: argparse.Namespace) -> dict[str
     """Time every style and the office record; returns the raw figures."""
     typical = ids[1]  # finalised, one revision, no undue-influence notes: a typical visit
 
-    def summary(style: gather.StyleName, lang: gather.LangName) -> Callable[[], object]:
-        return lambda: gather.summary_pdf(ws, typical, style=style, lang=lang)
+    def summary(style: documents_io.StyleName, lang: documents_io.LangName) -> Callable[[], object]:
+        return lambda: documents_io.summary_pdf(ws, typical, style=style, lang=lang)
 
     # The very first document registers the fonts and loads the pictures: reported apart.
     first_ms = _ms(summary("plain", "en"))
@@ -138,13 +131,13 @@ def measure(ws: Workspace, ids: list[str], args: argparse.Namespace) -> dict[str
         for style in order:
             by_style[style].append(_ms(summary(style, lang)))
     record_s = [
-        _ms(lambda: gather.office_record_pdf(ws, ids[0])) / 1000 for _ in range(args.record_samples)
+        _ms(lambda: documents_io.office_record_pdf(ws, ids[0])) / 1000 for _ in range(args.record_samples)
     ]
     sizes = {
         "summary_bytes": {
-            s: len(gather.summary_pdf(ws, typical, style=s, lang="en").pdf) for s in STYLES
+            s: len(documents_io.summary_pdf(ws, typical, style=s, lang="en").pdf) for s in STYLES
         },
-        "office_record_bytes": len(gather.office_record_pdf(ws, ids[0]).pdf),
+        "office_record_bytes": len(documents_io.office_record_pdf(ws, ids[0]).pdf),
     }
     return {"first_ms": first_ms, "by_style": by_style, "record_s": record_s, "sizes": sizes}
 
@@ -183,7 +176,7 @@ def report(raw: dict[str, Any], args: argparse.Namespace, revisions: int) -> dic
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "notes": {
             "method": (
-                "time.perf_counter around msp_desktop.cli.gather.summary_pdf and "
+                "time.perf_counter around msp_desktop.cli.documents_io.summary_pdf and "
                 "office_record_pdf, the code msp summary and msp record run: reading the "
                 "records from the encrypted workspace and building the PDF in memory. "
                 "Writing the file (write_atomic: one small write and fsync) is not "
@@ -222,7 +215,7 @@ def summary_text(result: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the workspace, time the documents, write ``<out>/documents.json``."""
     args = parse_args(argv)
-    _log("documents benchmark")
+    log("documents benchmark")
     with (
         tempfile.TemporaryDirectory(prefix="msp-bench-docs-", dir=args.tmp_dir) as tmp,
         Workspace.create(Path(tmp) / "workspace", PASSPHRASE, WORKER) as ws,
@@ -231,11 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         revisions = sum(len(ws.visits.revisions(i)) for i in ids)
         raw = measure(ws, ids, args)
     result = report(raw, args, revisions)
-    args.out.mkdir(parents=True, exist_ok=True)
-    out_file = args.out / "documents.json"
-    out_file.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    _log(summary_text(result))
-    _log(f"written {out_file}")
+    write_result(args.out, "documents.json", result, summary_text(result))
     return 0
 
 

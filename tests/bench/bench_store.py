@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import random
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from msp_desktop.store import Workspace
@@ -41,22 +39,11 @@ from tests.bench.bench_measure import (
     search_workload,
     time_ms,
 )
+from tests.bench.bench_output import log, phase, write_result
 from tests.bench.bench_report import db_file_bytes, machine_info, report, summary_text
 from tests.bench.bench_stores import load, open_plain, workspace_store
 
 # -- the run ------------------------------------------------------------------------------
-
-
-def _log(message: str) -> None:
-    print(message, flush=True)
-
-
-@contextlib.contextmanager
-def _phase(name: str, into: dict[str, float]) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    into[name] = time.perf_counter() - start
-    _log(f"  {name}: {into[name]:.1f} s")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -95,8 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Build both stores, time the workloads, write ``<out>/store.json``."""
     args = parse_args(argv)
     phases: dict[str, float] = {}
-    _log("store benchmark")
-    with _phase("generate", phases):
+    log("store benchmark")
+    with phase("generate", phases):
         caseload = build_caseload(args.people, args.concerns, args.visits, args.seed)
     with (
         tempfile.TemporaryDirectory(prefix="msp-bench-", dir=args.tmp_dir) as tmp,
@@ -104,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         folder = Path(tmp) / "encrypted"
         plain_path = Path(tmp) / "plain.db"
-        with _phase("load", phases):
+        with phase("load", phases):
             ws = Workspace.create(folder, PASSPHRASE, WORKER)
             try:
                 load(workspace_store(ws), caseload)
@@ -116,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             finally:
                 plain.close()
 
-        with _phase("unlock", phases):
+        with phase("unlock", phases):
             unlock = measure_unlock(folder, args.unlock_runs)
 
         # Both sides start from a freshly opened connection with an empty page cache.
@@ -137,11 +124,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "save": save_workload(caseload),
             "open_person": open_person_workload(caseload, rng),
         }
-        with _phase("warm-up", phases):
+        with phase("warm-up", phases):
             for prepare in prepares.values():
                 interleaved(stores, WARMUP_ROUNDS, prepare)
         workloads: dict[str, Timings] = {}
-        with _phase("measure", phases):
+        with phase("measure", phases):
             for name, prepare in prepares.items():
                 # Reads must agree between the stores; a save returns only its time stamp.
                 check = None if name == "save" else same_length
@@ -161,11 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         db_bytes=db_bytes,
         mean_search_hits=statistics.mean(hits),
     )
-    args.out.mkdir(parents=True, exist_ok=True)
-    out_file = args.out / "store.json"
-    out_file.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    _log(summary_text(result))
-    _log(f"written {out_file}")
+    write_result(args.out, "store.json", result, summary_text(result))
     return 0
 
 
