@@ -3,7 +3,7 @@
 A fresh encrypted workspace holds one fictional person with one concern of 50
 finalised visits (every fifth amended once, so it has two revisions), built from the
 demo's visit generator. Then, timed with ``time.perf_counter`` around the same code
-``msp summary`` and ``msp record`` run (``msp_desktop.cli.gather``: read the records
+``msp summary`` and ``msp record`` run (``msp_desktop.store.documents_io``: read the records
 from the workspace and build the PDF in memory; writing the file is not included):
 
 - the person's summary of a typical visit in each style, the samples of the three
@@ -35,8 +35,7 @@ import reportlab
 
 from msp_desktop.demo import _visit as demo_visit  # the demo's realistic visit
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
-from msp_desktop.store import Workspace
-from msp_desktop.store import documents_io
+from msp_desktop.store import Workspace, documents_io
 from tests.bench.bench_config import PASSPHRASE, SEED, WORKER
 from tests.bench.bench_measure import p50, p95, time_ms
 from tests.bench.bench_output import log, write_result
@@ -131,7 +130,8 @@ def measure(ws: Workspace, ids: list[str], args: argparse.Namespace) -> dict[str
         for style in order:
             by_style[style].append(_ms(summary(style, lang)))
     record_s = [
-        _ms(lambda: documents_io.office_record_pdf(ws, ids[0])) / 1000 for _ in range(args.record_samples)
+        _ms(lambda: documents_io.office_record_pdf(ws, ids[0])) / 1000
+        for _ in range(args.record_samples)
     ]
     sizes = {
         "summary_bytes": {
