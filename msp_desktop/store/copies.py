@@ -18,6 +18,7 @@ from msp_desktop.model import CopyChoice, new_id
 from msp_desktop.store import audit
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.database import Database
+from msp_desktop.store.visits import current_revision
 
 __all__ = [
     "COPY_LANGS",
@@ -161,14 +162,7 @@ class CopiesRepository:
             raise InvalidInput("The document's SHA-256 must be 64 lower-case hex digits.")
         now = utc_now()
         with self._db.transaction():
-            row = self._db.one(
-                "SELECT v.current_revision, r.status FROM visits v JOIN visit_revisions r"
-                " ON r.visit_id = v.id AND r.revision = v.current_revision WHERE v.id = ?",
-                (visit_id,),
-            )
-            if row is None:
-                raise RecordNotFound(f"No visit with id {visit_id} exists.")
-            current, status = int(row[0]), str(row[1])
+            current, status = current_revision(self._db, visit_id)
             if revision is not None and revision != current:
                 raise InvalidInput(
                     f"Visit {visit_id} changed while the copy was being made "

@@ -82,6 +82,18 @@ _REVISION_COLUMNS = (
 )
 
 
+def current_revision(db: Database, visit_id: str) -> tuple[int, str]:
+    """A visit's current revision number and its status ("draft" or "finalised")."""
+    row = db.one(
+        "SELECT v.current_revision, r.status FROM visits v JOIN visit_revisions r"
+        " ON r.visit_id = v.id AND r.revision = v.current_revision WHERE v.id = ?",
+        (visit_id,),
+    )
+    if row is None:
+        raise RecordNotFound(f"No visit with id {visit_id} exists.")
+    return int(row[0]), str(row[1])
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -146,14 +158,7 @@ class VisitsRepository:
         return self._changes(visit, now)
 
     def _current(self, visit_id: str) -> tuple[int, str]:
-        row = self._db.one(
-            "SELECT v.current_revision, r.status FROM visits v JOIN visit_revisions r"
-            " ON r.visit_id = v.id AND r.revision = v.current_revision WHERE v.id = ?",
-            (visit_id,),
-        )
-        if row is None:
-            raise RecordNotFound(f"No visit with id {visit_id} exists.")
-        return int(row[0]), str(row[1])
+        return current_revision(self._db, visit_id)
 
     def begin(self, concern_id: str, guide_ref: tuple[str, str], on: date) -> Visit:
         """Start the next visit of a concern, carrying the person's outcomes forward.
