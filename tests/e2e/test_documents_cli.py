@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import logging
 import os
 import shutil
 import stat
@@ -364,24 +363,9 @@ def in_process(msp_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None
         monkeypatch.setenv(name, msp_env[name])
 
 
-def _close_log_handlers() -> None:
-    logger = logging.getLogger("msp")
-    for handler in list(logger.handlers):
-        handler.close()
-        logger.removeHandler(handler)
-
-
 def _main(argv: list[str]) -> int:
-    """``msp ARGV`` in this process, its log file closed before and after.
-
-    ``configure_logging`` replaces the handlers of the "msp" logger without closing
-    them, so a handler left open by an earlier in-process run would leak as an open file.
-    """
-    _close_log_handlers()
-    try:
-        return cli_main.main(argv)
-    finally:
-        _close_log_handlers()
+    """``msp ARGV`` in this process (the autouse logging fixture restores the log after)."""
+    return cli_main.main(argv)
 
 
 @pytest.mark.usefixtures("in_process")
