@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
@@ -12,10 +14,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import Person
+from msp_desktop.store import Workspace
 from ui.db_worker import DbWorker
 from ui.main_window import MainWindow
 from ui.session import Session
 from ui.unlock_dialog import UnlockDialog
+
+T = TypeVar("T")
 
 PASSPHRASE = "lantern otter copper"
 WORKER_NAME = "Jo Worker"
@@ -29,6 +34,15 @@ PEOPLE = (
 def wait_idle(qtbot: QtBot, worker: DbWorker) -> None:
     """Wait until every operation sent to ``worker`` has come back."""
     qtbot.waitUntil(lambda: not worker.busy, timeout=10_000)
+
+
+def on_worker(qtbot: QtBot, worker: DbWorker, operation: Callable[[Workspace], T]) -> T:
+    """Run ``operation(workspace)`` on the database thread, wait, and return its result."""
+    results: list[T] = []
+    worker.submit(operation, results.append)
+    wait_idle(qtbot, worker)
+    assert results, "the operation failed on the database thread"
+    return results[0]
 
 
 def file_hashes(folder: Path) -> dict[str, str]:

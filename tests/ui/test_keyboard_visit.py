@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from msp_desktop.model import Concern, Person, Stage
 from msp_desktop.store import Workspace
 from tests import builders
-from tests.ui.helpers import PASSPHRASE, WORKER_NAME, type_text, wait_idle
+from tests.ui.helpers import PASSPHRASE, WORKER_NAME, on_worker, type_text
 from ui import messages
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -84,10 +84,7 @@ def next_step(qtbot: QtBot, window: MainWindow, step_id: str) -> None:
 def stored_status(window: MainWindow, qtbot: QtBot, visit_id: str) -> str:
     worker = window.worker
     assert worker is not None
-    found: list[str] = []
-    worker.submit(lambda ws: ws.visits.get(visit_id).info.status, found.append)
-    wait_idle(qtbot, worker)
-    return found[0]
+    return on_worker(qtbot, worker, lambda ws: ws.visits.get(visit_id).info.status)
 
 
 def open_session(qtbot: QtBot, folder: Path, person: Person, concern: Concern) -> Iterator[Session]:

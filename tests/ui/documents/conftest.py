@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from msp_desktop.model import Concern, CopyChoice, Language, Person, Stage
 from msp_desktop.store import Workspace
 from tests import builders
-from tests.ui.helpers import PASSPHRASE, WORKER_NAME, wait_idle
+from tests.ui.helpers import PASSPHRASE, WORKER_NAME, on_worker, wait_idle
 from ui import actions
 from ui.db_worker import DbWorker
 from ui.documents import saving
@@ -46,10 +46,7 @@ class Docs:
 
     def run(self, qtbot: QtBot, operation: Callable[[Workspace], T]) -> T:
         """Run ``operation(workspace)`` on the database thread and return its result."""
-        results: list[T] = []
-        self.worker.submit(operation, results.append)
-        wait_idle(qtbot, self.worker)
-        return results[0]
+        return on_worker(qtbot, self.worker, operation)
 
     def audit(self, qtbot: QtBot, entity_id: str) -> list[tuple[str, dict[str, object]]]:
         """The audit entries of ``entity_id`` as (action, detail), oldest first."""

@@ -14,7 +14,7 @@ from msp_desktop.guide import Guide, load_guide
 from msp_desktop.model import Concern, Person, Stage
 from msp_desktop.store import Workspace
 from tests import builders
-from tests.ui.helpers import PASSPHRASE, WORKER_NAME, wait_idle
+from tests.ui.helpers import PASSPHRASE, WORKER_NAME, on_worker, wait_idle
 from ui.db_worker import DbWorker
 from ui.visit.visit_page import VisitPage
 
@@ -34,10 +34,7 @@ class Setting:
 
     def run(self, qtbot: QtBot, operation: Callable[[Workspace], T]) -> T:
         """Run ``operation(workspace)`` on the database thread and return its result."""
-        results: list[T] = []
-        self.worker.submit(operation, results.append)
-        wait_idle(qtbot, self.worker)
-        return results[0]
+        return on_worker(qtbot, self.worker, operation)
 
     def open(self, qtbot: QtBot, visit_id: str, step: str | None = None) -> None:
         """Show a visit and wait until its steps are there."""

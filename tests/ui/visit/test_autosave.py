@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from msp_desktop.model import Visit
 from msp_desktop.store import Workspace
 from tests import builders
-from tests.ui.helpers import PASSPHRASE, WORKER_NAME, wait_idle
+from tests.ui.helpers import PASSPHRASE, WORKER_NAME, on_worker, wait_idle
 from ui.db_worker import DbWorker
 from ui.visit.autosave import Autosaver
 
@@ -33,10 +33,7 @@ def _open(qtbot: QtBot, worker: DbWorker, folder: Path) -> None:
 
 
 def _stored(qtbot: QtBot, worker: DbWorker, visit_id: str) -> Visit:
-    found: list[Visit] = []
-    worker.submit(lambda ws: ws.visits.get(visit_id).visit, found.append)
-    wait_idle(qtbot, worker)
-    return found[0]
+    return on_worker(qtbot, worker, lambda ws: ws.visits.get(visit_id).visit)
 
 
 def test_typing_is_committed_within_a_second(qtbot: QtBot, worker: DbWorker, folder: Path) -> None:
