@@ -13,16 +13,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from msp_desktop.bundles import minisign
-from msp_desktop.bundles.canonical import (
-    MAX_SAFE_INTEGER,
-    canonical_json,
-    is_canonical,
-    parse_json_strict,
-)
-from msp_desktop.bundles.errors import BundleRejected, ReceiptRejected
+from msp_desktop.bundles.canonical import MAX_SAFE_INTEGER
+from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.manifest import (
     DeviceId,
     KeyId,
@@ -32,11 +27,11 @@ from msp_desktop.bundles.manifest import (
     UtcTime,
     format_time,
 )
+from msp_desktop.bundles.signed import open_signed, seal_signed
 
 __all__ = ["Receipt", "ReceiptStatus", "make_receipt", "verify_receipt"]
 
 ReceiptStatus = Literal["imported", "already-imported"]
-_MAX_RECEIPT_BYTES = 64 * 1024
 
 
 class Receipt(StrictModel):
@@ -75,13 +70,13 @@ def make_receipt(
         received=format_time(received or datetime.now(UTC)),
         status=status,
     )
-    body = receipt.model_dump(mode="json")
-    signature = office_key.sign(
-        canonical_json(body),
+    return seal_signed(
+        "receipt",
+        receipt,
+        office_key,
         receipt.trusted_comment(),
-        untrusted_comment=f"MSP receipt for bundle {receipt.bundle_id}",
+        f"MSP receipt for bundle {receipt.bundle_id}",
     )
-    return canonical_json({"receipt": body, "signature": signature})
 
 
 def verify_receipt(
@@ -91,37 +86,15 @@ def verify_receipt(
 
     Raises ``ReceiptRejected`` with the reason for anything else.
     """
-    try:
-        return _verify(data, office_key, bundle_sha256)
-    except ReceiptRejected:
-        raise
-    except BundleRejected as exc:  # JSON or signature problems, restated as a receipt's
-        raise ReceiptRejected(f"The receipt was refused: {exc.message}") from None
-
-
-def _verify(data: bytes, office_key: minisign.PublicKey, bundle_sha256: str | None) -> Receipt:
-    if len(data) > _MAX_RECEIPT_BYTES:
-        raise ReceiptRejected("The receipt is larger than any receipt can be.")
-    document = parse_json_strict(data, what="The receipt")
-    if (
-        not isinstance(document, dict)
-        or set(document) != {"receipt", "signature"}
-        or not isinstance(document["receipt"], dict)
-        or not isinstance(document["signature"], str)
-    ):
-        raise ReceiptRejected("The file is not an MSP receipt.")
-    if not is_canonical(data, document):
-        raise ReceiptRejected("The receipt is not in canonical JSON (RFC 8785) form.")
-    body = document["receipt"]
-    trusted_comment = minisign.verify(canonical_json(body), document["signature"], office_key)
-    try:
-        receipt = Receipt.model_validate(body, strict=True)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "receipt"
-        raise ReceiptRejected(f"The receipt is not valid: {where}: {first['msg']}.") from None
-    if trusted_comment != receipt.trusted_comment():
-        raise ReceiptRejected("The receipt's trusted comment does not match the receipt.")
+    receipt = open_signed(
+        data,
+        kind="receipt",
+        model=Receipt,
+        what="The receipt",
+        error=ReceiptRejected,
+        public_key=lambda _body: office_key,
+        trusted_comment=Receipt.trusted_comment,
+    )
     if receipt.office_key_id != office_key.key_id:
         raise ReceiptRejected("The receipt names a different office key from its signer.")
     if bundle_sha256 is not None and receipt.bundle_sha256 != bundle_sha256:

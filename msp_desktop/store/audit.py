@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from msp_desktop.bundles.records import audit_entry_hash
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.database import Database
 
@@ -46,21 +47,8 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def entry_hash(
-    seq: int,
-    at: str,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    revision: int | None,
-    detail: dict[str, Any],
-    prev_hash: str,
-) -> str:
-    """The hash that chains one entry to the previous one."""
-    return sha256_text(
-        canonical([seq, at, actor, action, entity, entity_id, revision, detail, prev_hash])
-    )
+# The rule is published with the bundle format, so the office checks the same chain.
+entry_hash = audit_entry_hash
 
 
 def append(

@@ -93,7 +93,10 @@ names = st.from_regex(r"\A(records|audit)/[a-z0-9][a-z0-9._-]{0,20}\.json\Z")
 @given(
     st.lists(names, min_size=1, max_size=10, unique=True),
     st.integers(1, 2**53 - 1),
-    st.text(st.characters(min_codepoint=0xA0), min_size=1, max_size=50).map(str.strip),
+    # Lone surrogates are not text UTF-8 can carry; canonical JSON refuses them (test_canonical).
+    st.text(
+        st.characters(min_codepoint=0xA0, exclude_categories=("Cs",)), min_size=1, max_size=50
+    ).map(str.strip),
 )
 def test_manifests_round_trip(names: list[str], sequence: int, worker: str) -> None:
     files = [_file(name) for name in sorted(names)]

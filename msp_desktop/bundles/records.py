@@ -1,0 +1,228 @@
+"""What a bundle carries besides its manifest: record envelopes and audit batches.
+
+``records/<kind>.<id>.r<revision>.json`` holds one record revision in an envelope:
+
+- ``kind``: ``person``, ``concern`` or ``visit``; ``id`` and ``revision``: which one;
+- ``saved_at``/``saved_by``: when and by whom this revision was fixed (for a visit,
+  when it was finalised; for a person or concern, when the snapshot was taken);
+- ``reason``: why a visit was amended (``null`` for a first revision and for people
+  and concerns);
+- ``record_sha256``: SHA-256 of the canonical JSON of ``record``, so the office can
+  spot two different contents claiming the same revision;
+- ``record``: the record itself, valid against ``<kind>.schema.json`` (``msp schema``).
+
+Visits are revisioned by the device (each amendment is a new revision). People and
+concerns are kept as their current state on the device, so the device numbers the
+snapshots it sends: revision n+1 is sent only when the content differs from revision n.
+
+``audit/entries.<first seq>-<last seq>.json`` holds the device's audit entries added
+since the previous bundle, in order, so the office can check the hash chain continues.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Annotated, Any, Literal, Self, TypeVar
+
+from pydantic import Field, JsonValue, StringConstraints, ValidationError, model_validator
+
+from msp_desktop.bundles.canonical import MAX_SAFE_INTEGER, canonical_json, parse_json_strict
+from msp_desktop.bundles.errors import ContentRejected
+from msp_desktop.bundles.manifest import DeviceId, Sha256, StrictModel, UtcTime
+
+__all__ = [
+    "AuditBatch",
+    "AuditItem",
+    "RecordEnvelope",
+    "RecordKind",
+    "audit_entry_hash",
+    "audit_file_name",
+    "parse_audit_file",
+    "parse_record_file",
+    "record_file_name",
+]
+
+RecordKind = Literal["person", "concern", "visit"]
+_RECORD_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
+_RECORD_NAME = re.compile(
+    r"^records/(person|concern|visit)\.([a-z0-9][a-z0-9-]{0,63})\.r([1-9][0-9]{0,8})\.json$"
+)
+_AUDIT_NAME = re.compile(r"^audit/entries\.([1-9][0-9]{0,15})-([1-9][0-9]{0,15})\.json$")
+Revision = Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+M = TypeVar("M", bound=StrictModel)
+
+
+def record_file_name(kind: str, record_id: str, revision: int) -> str:
+    """``records/<kind>.<id>.r<revision>.json``."""
+    return f"records/{kind}.{record_id}.r{revision}.json"
+
+
+def audit_file_name(first_seq: int, last_seq: int) -> str:
+    """``audit/entries.<first>-<last>.json``."""
+    return f"audit/entries.{first_seq}-{last_seq}.json"
+
+
+def audit_entry_hash(
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    revision: int | None,
+    detail: dict[str, Any],
+    prev_hash: str,
+) -> str:
+    """The hash chaining one audit entry to the previous one.
+
+    SHA-256 (hex) of the UTF-8 of ``json.dumps([seq, at, actor, action, entity,
+    entity_id, revision, detail, prev_hash], sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)``. The device's first entry has ``prev_hash`` of 64 zeros.
+    """
+    text = json.dumps(
+        [seq, at, actor, action, entity, entity_id, revision, detail, prev_hash],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record_sha256(record: dict[str, Any]) -> str:
+    """SHA-256 of the record's canonical JSON."""
+    return hashlib.sha256(canonical_json(record)).hexdigest()
+
+
+class RecordEnvelope(StrictModel):
+    """One record revision as it travels."""
+
+    format_version: Literal[1]
+    kind: RecordKind
+    id: Annotated[str, StringConstraints(pattern=_RECORD_ID)]
+    revision: Revision
+    saved_at: UtcTime
+    saved_by: Text
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None
+    record_sha256: Sha256
+    record: dict[str, JsonValue]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.record.get("id") != self.id:
+            raise ValueError("the record's id is not the envelope's id")
+        if record_sha256(self.record) != self.record_sha256:
+            raise ValueError("record_sha256 is not the hash of the record")
+        return self
+
+    @classmethod
+    def wrap(
+        cls,
+        kind: RecordKind,
+        revision: int,
+        record: dict[str, Any],
+        *,
+        saved_at: str,
+        saved_by: str,
+        reason: str | None = None,
+    ) -> RecordEnvelope:
+        """The envelope for ``record`` (its id is taken from the record)."""
+        return cls(
+            format_version=1,
+            kind=kind,
+            id=str(record["id"]),
+            revision=revision,
+            saved_at=saved_at,
+            saved_by=saved_by,
+            reason=reason,
+            record_sha256=record_sha256(record),
+            record=record,
+        )
+
+    @property
+    def file_name(self) -> str:
+        """Where this envelope lives inside a bundle."""
+        return record_file_name(self.kind, self.id, self.revision)
+
+    def to_bytes(self) -> bytes:
+        """Canonical JSON of the envelope."""
+        return canonical_json(self.model_dump(mode="json"))
+
+
+class AuditItem(StrictModel):
+    """One device audit entry (see ``msp_desktop.store.audit`` for the hash rule)."""
+
+    seq: Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)]
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    revision: int | None
+    detail: dict[str, JsonValue]
+    prev_hash: str
+    hash: Sha256
+
+
+class AuditBatch(StrictModel):
+    """The audit entries of one bundle, consecutive by ``seq``."""
+
+    format_version: Literal[1]
+    device_id: DeviceId
+    entries: list[AuditItem] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consecutive(self) -> Self:
+        seqs = [entry.seq for entry in self.entries]
+        if seqs != list(range(seqs[0], seqs[0] + len(seqs))):
+            raise ValueError("audit entries must be consecutive")
+        for before, after in zip(self.entries, self.entries[1:], strict=False):
+            if after.prev_hash != before.hash:
+                raise ValueError(f"audit entry {after.seq} does not follow entry {before.seq}")
+        return self
+
+    @property
+    def file_name(self) -> str:
+        """Where this batch lives inside a bundle."""
+        return audit_file_name(self.entries[0].seq, self.entries[-1].seq)
+
+    def to_bytes(self) -> bytes:
+        """Canonical JSON of the batch."""
+        return canonical_json(self.model_dump(mode="json"))
+
+
+def parse_record_file(name: str, content: bytes) -> RecordEnvelope:
+    """A record file of a verified bundle; ``ContentRejected`` unless it matches its name."""
+    match = _RECORD_NAME.match(name)
+    if not match:
+        raise ContentRejected(f"{name!r} is not a record file name.")
+    envelope = _validate(RecordEnvelope, name, content)
+    if (envelope.kind, envelope.id, envelope.revision) != (
+        match[1],
+        match[2],
+        int(match[3]),
+    ):
+        raise ContentRejected(f"The record in {name!r} is not the one its name says.")
+    return envelope
+
+
+def parse_audit_file(name: str, content: bytes) -> AuditBatch:
+    """An audit file of a verified bundle; ``ContentRejected`` unless it matches its name."""
+    match = _AUDIT_NAME.match(name)
+    if not match:
+        raise ContentRejected(f"{name!r} is not an audit file name.")
+    batch = _validate(AuditBatch, name, content)
+    if (batch.entries[0].seq, batch.entries[-1].seq) != (int(match[1]), int(match[2])):
+        raise ContentRejected(f"The audit entries in {name!r} are not the ones its name says.")
+    return batch
+
+
+def _validate(model: type[M], name: str, content: bytes) -> M:
+    try:
+        return model.model_validate(parse_json_strict(content, what=name), strict=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "file"
+        raise ContentRejected(f"{name!r} is not valid: {where}: {first['msg']}.") from None
