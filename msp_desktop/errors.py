@@ -36,6 +36,12 @@ class WrongPassphrase(KnownError):
     exit_code = 4
 
 
+class WrongRecoveryKey(KnownError):
+    """The office recovery key does not open this workspace, or it has none (S14)."""
+
+    exit_code = 4
+
+
 class WorkspaceDamaged(KnownError):
     """The key is right but the files are damaged; nothing was changed."""
 

@@ -11,9 +11,16 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from msp_desktop.bundles.canonical import MAX_SAFE_INTEGER, canonical_json
 
@@ -41,7 +48,11 @@ _UUID4 = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 KeyId = Annotated[str, StringConstraints(pattern=r"^[0-9A-F]{16}$")]
 DeviceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-UtcTime = Annotated[str, StringConstraints(pattern=_TIME_PATTERN)]
+UtcTime = Annotated[
+    str, StringConstraints(pattern=_TIME_PATTERN), AfterValidator(lambda t: _check_time(t))
+]
+# Strict int: pydantic's Literal[1] would also take true (True == 1) and 1.0.
+FormatVersion = Annotated[int, Field(strict=True, ge=1, le=1)]
 Count = Annotated[int, Field(ge=0, le=MAX_SAFE_INTEGER)]
 
 
@@ -52,9 +63,10 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _check_time(text: str) -> None:
+def _check_time(text: str) -> str:
     # The pattern fixes the shape; this refuses impossible dates like 2025-02-30.
     datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    return text
 
 
 class StrictModel(BaseModel):
@@ -73,7 +85,7 @@ class FileEntry(StrictModel):
 class Manifest(StrictModel):
     """The signed description of one bundle."""
 
-    format_version: Literal[1]
+    format_version: FormatVersion
     bundle_id: Annotated[str, StringConstraints(pattern=_UUID4)]
     device_id: DeviceId
     key_id: KeyId
@@ -86,7 +98,6 @@ class Manifest(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        _check_time(self.created)
         if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in self.worker):
             raise ValueError("worker must not contain control characters")
         if self.worker != self.worker.strip():

@@ -16,14 +16,21 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Self
 
 from pydantic import StringConstraints, model_validator
 
 from msp_desktop.bundles import minisign
 from msp_desktop.bundles.age import AgeRecipient
-from msp_desktop.bundles.errors import SignatureRejected
-from msp_desktop.bundles.manifest import DeviceId, KeyId, StrictModel, UtcTime, format_time
+from msp_desktop.bundles.errors import DecryptionRejected, SignatureRejected
+from msp_desktop.bundles.manifest import (
+    DeviceId,
+    FormatVersion,
+    KeyId,
+    StrictModel,
+    UtcTime,
+    format_time,
+)
 from msp_desktop.bundles.signed import open_signed, seal_signed
 
 __all__ = [
@@ -58,7 +65,7 @@ def _plain_text(text: str, what: str) -> None:
 class Provisioning(StrictModel):
     """The public half of an office's keys, as devices store it."""
 
-    format_version: Literal[1]
+    format_version: FormatVersion
     office_id: Annotated[str, StringConstraints(pattern=_OFFICE_ID)]
     office_name: Name
     inbox_recipient: Annotated[str, StringConstraints(pattern=_AGE_RECIPIENT)]
@@ -72,6 +79,11 @@ class Provisioning(StrictModel):
         _plain_text(self.office_name, "office_name")
         if self.inbox_recipient == self.recovery_recipient:
             raise ValueError("the inbox and recovery keys must be different keys")
+        for recipient in (self.inbox_recipient, self.recovery_recipient):
+            try:
+                AgeRecipient.from_text(recipient)
+            except DecryptionRejected:  # a broken checksum: the pattern cannot see it
+                raise ValueError(f"{recipient} is not a valid age recipient") from None
         if minisign.PublicKey.from_text(self.office_public_key).key_id != self.office_key_id:
             raise ValueError("office_key_id is not the id of office_public_key")
         return self
@@ -99,7 +111,7 @@ class Provisioning(StrictModel):
 class Enrolment(StrictModel):
     """A device asking to be enrolled: who it is and the key its bundles are signed with."""
 
-    format_version: Literal[1]
+    format_version: FormatVersion
     device_id: DeviceId
     worker: Name
     key_id: KeyId

@@ -20,6 +20,7 @@ from msp_desktop.bundles.canonical import MAX_SAFE_INTEGER
 from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.manifest import (
     DeviceId,
+    FormatVersion,
     KeyId,
     Manifest,
     Sha256,
@@ -37,7 +38,7 @@ ReceiptStatus = Literal["imported", "already-imported"]
 class Receipt(StrictModel):
     """What the office signs for one bundle."""
 
-    format_version: Literal[1]
+    format_version: FormatVersion
     bundle_id: Annotated[str, Field(pattern=r"^[0-9a-f-]{36}$")]
     bundle_sha256: Sha256
     device_id: DeviceId

@@ -28,9 +28,14 @@ from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import Field, JsonValue, StringConstraints, ValidationError, model_validator
 
-from msp_desktop.bundles.canonical import MAX_SAFE_INTEGER, canonical_json, parse_json_strict
+from msp_desktop.bundles.canonical import (
+    MAX_SAFE_INTEGER,
+    canonical_json,
+    is_canonical,
+    parse_json_strict,
+)
 from msp_desktop.bundles.errors import ContentRejected
-from msp_desktop.bundles.manifest import DeviceId, Sha256, StrictModel, UtcTime
+from msp_desktop.bundles.manifest import DeviceId, FormatVersion, Sha256, StrictModel, UtcTime
 
 __all__ = [
     "AuditBatch",
@@ -50,7 +55,8 @@ _RECORD_NAME = re.compile(
     r"^records/(person|concern|visit)\.([a-z0-9][a-z0-9-]{0,63})\.r([1-9][0-9]{0,8})\.json$"
 )
 _AUDIT_NAME = re.compile(r"^audit/entries\.([1-9][0-9]{0,15})-([1-9][0-9]{0,15})\.json$")
-Revision = Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)]
+# Nine digits in the file name: far beyond any record's amendments.
+Revision = Annotated[int, Field(ge=1, le=999_999_999)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 M = TypeVar("M", bound=StrictModel)
 
@@ -99,13 +105,13 @@ def record_sha256(record: dict[str, Any]) -> str:
 class RecordEnvelope(StrictModel):
     """One record revision as it travels."""
 
-    format_version: Literal[1]
+    format_version: FormatVersion
     kind: RecordKind
     id: Annotated[str, StringConstraints(pattern=_RECORD_ID)]
     revision: Revision
     saved_at: UtcTime
     saved_by: Text
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=10_000)] | None
     record_sha256: Sha256
     record: dict[str, JsonValue]
 
@@ -169,7 +175,7 @@ class AuditItem(StrictModel):
 class AuditBatch(StrictModel):
     """The audit entries of one bundle, consecutive by ``seq``."""
 
-    format_version: Literal[1]
+    format_version: FormatVersion
     device_id: DeviceId
     entries: list[AuditItem] = Field(min_length=1)
 
@@ -194,8 +200,12 @@ class AuditBatch(StrictModel):
 
 
 def parse_record_file(name: str, content: bytes) -> RecordEnvelope:
-    """A record file of a verified bundle; ``ContentRejected`` unless it matches its name."""
-    match = _RECORD_NAME.match(name)
+    """A record file of a verified bundle.
+
+    ``JsonRejected`` if it is not strict JSON, ``ContentRejected`` if it is not a
+    canonical, valid envelope of the record its name says.
+    """
+    match = _RECORD_NAME.fullmatch(name)
     if not match:
         raise ContentRejected(f"{name!r} is not a record file name.")
     envelope = _validate(RecordEnvelope, name, content)
@@ -209,8 +219,8 @@ def parse_record_file(name: str, content: bytes) -> RecordEnvelope:
 
 
 def parse_audit_file(name: str, content: bytes) -> AuditBatch:
-    """An audit file of a verified bundle; ``ContentRejected`` unless it matches its name."""
-    match = _AUDIT_NAME.match(name)
+    """An audit file of a verified bundle (``JsonRejected`` or ``ContentRejected`` if not)."""
+    match = _AUDIT_NAME.fullmatch(name)
     if not match:
         raise ContentRejected(f"{name!r} is not an audit file name.")
     batch = _validate(AuditBatch, name, content)
@@ -220,8 +230,11 @@ def parse_audit_file(name: str, content: bytes) -> AuditBatch:
 
 
 def _validate(model: type[M], name: str, content: bytes) -> M:
+    value = parse_json_strict(content, what=f"The bundle file {name!r}")
+    if not is_canonical(content, value):
+        raise ContentRejected(f"{name!r} is not in canonical JSON (RFC 8785) form.")
     try:
-        return model.model_validate(parse_json_strict(content, what=name), strict=True)
+        return model.model_validate(value, strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "file"

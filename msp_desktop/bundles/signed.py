@@ -54,6 +54,8 @@ def open_signed(
     except error:
         raise
     except BundleRejected as exc:  # JSON or signature problems, restated for this document
+        if exc.message.startswith(what):
+            raise error(exc.message) from None
         raise error(f"{what} was refused: {exc.message}") from None
 
 

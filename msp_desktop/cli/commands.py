@@ -62,9 +62,19 @@ def _parse_date(text: str | None, what: str) -> date | None:
 def init(args: argparse.Namespace) -> int:
     """``msp init``: create a workspace."""
     folder = _folder(args)
+    keys_data: bytes | None = None
+    if getattr(args, "office_keys", None) is not None:
+        from msp_desktop.cli.sync_commands import read_office_keys
+
+        # Checked before anything is made, so a bad file leaves no half-set-up workspace.
+        keys_data = read_office_keys(args.office_keys, args.office_key_id)
     passphrase = new_passphrase(args.passphrase_file, label="Choose a passphrase")
-    Workspace.create(folder, passphrase, args.worker or default_worker()).close()
-    print(f"Created an encrypted workspace in {folder}")
+    with Workspace.create(folder, passphrase, args.worker or default_worker()) as ws:
+        print(f"Created an encrypted workspace in {folder}")
+        if keys_data is not None:
+            from msp_desktop.cli.sync_commands import trust_office
+
+            trust_office(ws, keys_data, args.office_key_id)
     return 0
 
 

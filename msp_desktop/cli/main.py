@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from msp_desktop import __version__
-from msp_desktop.cli import commands, document_commands
+from msp_desktop.cli import commands, document_commands, sync_commands
+from msp_desktop.cli.recovery_commands import add_recovery_parser
 from msp_desktop.errors import KnownError
 from msp_desktop.logs import configure_logging, scrubbed_traceback
 from msp_desktop.model import SAFETY_QUESTION
@@ -57,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("init", "Create a new encrypted workspace.", commands.init)
     p.add_argument("--worker", default=None, help="your name as it appears on records")
+    p.add_argument(
+        "--office-keys",
+        type=Path,
+        metavar="FILE",
+        help="also trust this office (its signed office-keys.json)",
+    )
+    p.add_argument("--office-key-id", metavar="ID", help="the key id the office read out")
 
     p = command(
         "demo",
@@ -114,8 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
         commands.restore,
     )
     p.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
+    add_recovery_parser(sub)
 
     _add_document_commands(sub, command)
+    sync_commands.add_sync_commands(sub, command, _add_common)
 
     p = sub.add_parser("schema", help="Write the JSON Schemas of the records (for the office).")
     p.add_argument("--out", required=True, type=Path, metavar="DIR")

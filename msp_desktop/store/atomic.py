@@ -53,6 +53,11 @@ def write_atomic(path: Path, data: bytes, *, mode: int = OWNER_ONLY) -> None:
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+        if exc.errno == errno.EFBIG:  # e.g. a FAT32 USB stick's 4 GiB file limit
+            raise StorageFull(
+                f"Could not save {path.name}: it is too large for that disk. "
+                "Nothing was changed; choose another disk."
+            ) from exc
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
             raise StorageFull(
                 f"Could not save {path.name}: the disk is full or failing. "

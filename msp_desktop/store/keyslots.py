@@ -1,11 +1,16 @@
 """The keyslot file: the random database key, wrapped by the passphrase (S4, S13).
 
 The database is encrypted with a random 256-bit raw key. That key never depends on
-the passphrase: ``workspace.keys.json`` holds it wrapped by AES-256-GCM under a key
-derived from the passphrase with Argon2id. Changing the passphrase rewrites only this
-file, atomically, and leaves the database untouched. The slot's authenticated data
-binds it to the workspace id and the slot's parameters, so a slot copied from another
-workspace or edited by hand fails to open rather than opening the wrong thing.
+the passphrase: ``workspace.keys.json`` holds it in slots.
+
+- ``"passphrase"`` (always one): the key wrapped by AES-256-GCM under a key derived
+  from the passphrase with Argon2id. Changing the passphrase rewrites only this file,
+  atomically, and leaves the database untouched. The slot's authenticated data binds
+  it to the workspace id and the slot's parameters, so a slot copied from another
+  workspace or edited by hand fails to open rather than opening the wrong thing.
+- ``"age-recovery"`` (at most one, once the office has provisioned a recovery key,
+  S14): the key sealed with age to the office's recovery recipient, bound to the
+  workspace id; see ``msp_desktop.store.recovery``. Changing the passphrase keeps it.
 """
 
 from __future__ import annotations
@@ -21,8 +26,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from msp_desktop.errors import InvalidInput, WorkspaceDamaged, WrongPassphrase
+from msp_desktop.bundles.age import AgeIdentity
+from msp_desktop.errors import InvalidInput, WorkspaceDamaged, WrongPassphrase, WrongRecoveryKey
 from msp_desktop.store.atomic import write_atomic
+from msp_desktop.store.recovery import RECOVERY_SLOT_TYPE, open_recovery_slot
 
 KEYSLOT_FORMAT = "msp-desktop-keyslots"
 KEYSLOT_VERSION = 1
@@ -194,6 +201,30 @@ class KeyFile:
         """A copy of this file with the passphrase slot replaced."""
         others = tuple(s for s in self.slots if s.get("type") != "passphrase")
         return KeyFile(self.path, self.workspace_id, (slot, *others))
+
+    def recovery_slot(self) -> dict[str, Any] | None:
+        """The office recovery slot (S14), or None when none was added."""
+        found = [s for s in self.slots if s.get("type") == RECOVERY_SLOT_TYPE]
+        if len(found) > 1:
+            raise _damaged(self.path, "it has more than one office recovery slot")
+        return found[0] if found else None
+
+    def with_recovery_slot(self, slot: dict[str, Any]) -> KeyFile:
+        """A copy of this file with ``slot`` as its only recovery slot; others are kept."""
+        if slot.get("type") != RECOVERY_SLOT_TYPE:
+            raise ValueError("not an office recovery slot")
+        others = tuple(s for s in self.slots if s.get("type") != RECOVERY_SLOT_TYPE)
+        return KeyFile(self.path, self.workspace_id, (*others, slot))
+
+    def unwrap_with_recovery(self, identity: AgeIdentity) -> bytes:
+        """The raw key, opened with the office recovery identity; never writes."""
+        slot = self.recovery_slot()
+        if slot is None:
+            raise WrongRecoveryKey(
+                f"This workspace ({self.path.parent}) has no office recovery key; only its "
+                "passphrase or a backup can open it. Nothing was changed."
+            )
+        return open_recovery_slot(slot, identity, self.workspace_id, self.path)
 
     def to_json(self) -> bytes:
         """Serialise for writing to disk."""

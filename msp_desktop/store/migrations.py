@@ -164,7 +164,60 @@ def _to_v3(db: Database) -> None:
         db.execute(sql)
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
+def _to_v4(db: Database) -> None:
+    """Bundles sent to the office and what each carried; purging acknowledged records.
+
+    ``bundles_sent`` keeps each sealed bundle's bytes (already encrypted to the office)
+    until its receipt arrives, so a lost USB stick or a full disk costs nothing: the
+    bundle is written again. ``records_sent`` names every record revision a bundle
+    carried; for people and concerns, which are kept as current state, it also numbers
+    the snapshots sent (the next is sent only when the content differs).
+
+    Finalised revisions and copy decisions stay undeletable, except for the records
+    the purge (S25) lists in ``purge_permits`` inside its own transaction.
+    """
+    statements = [
+        """CREATE TABLE bundles_sent (
+            sequence INTEGER PRIMARY KEY CHECK (sequence >= 1),
+            bundle_id TEXT NOT NULL UNIQUE,
+            sha256 TEXT NOT NULL UNIQUE,
+            file_name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            records INTEGER NOT NULL,
+            audit_from INTEGER,
+            audit_to INTEGER,
+            data BLOB,
+            written_to TEXT,
+            written_at TEXT,
+            acknowledged_at TEXT,
+            receipt TEXT,
+            CHECK ((acknowledged_at IS NULL) = (receipt IS NULL))
+        )""",
+        """CREATE TABLE records_sent (
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'concern', 'visit')),
+            record_id TEXT NOT NULL,
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            record_sha256 TEXT NOT NULL,
+            bundle_sequence INTEGER NOT NULL REFERENCES bundles_sent(sequence),
+            PRIMARY KEY (kind, record_id, revision)
+        )""",
+        "CREATE INDEX records_sent_by_bundle ON records_sent(bundle_sequence)",
+        "CREATE TABLE purge_permits (visit_id TEXT PRIMARY KEY)",
+        "DROP TRIGGER finalised_revisions_are_kept",
+        """CREATE TRIGGER finalised_revisions_are_kept
+           BEFORE DELETE ON visit_revisions WHEN OLD.status = 'finalised'
+             AND NOT EXISTS (SELECT 1 FROM purge_permits WHERE visit_id = OLD.visit_id)
+           BEGIN SELECT RAISE(ABORT, 'finalised revisions are read-only'); END""",
+        "DROP TRIGGER copies_given_are_kept_delete",
+        """CREATE TRIGGER copies_given_are_kept_delete BEFORE DELETE ON copies_given
+           WHEN NOT EXISTS (SELECT 1 FROM purge_permits WHERE visit_id = OLD.visit_id)
+           BEGIN SELECT RAISE(ABORT, 'copy decisions are kept as recorded'); END""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
+STEPS: dict[int, Callable[[Database], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
 LATEST_VERSION = max(STEPS)
 
 

@@ -19,9 +19,11 @@ import os
 import shutil
 from pathlib import Path
 
+from msp_desktop.bundles.age import AgeIdentity, AgeRecipient
+from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.errors import RecordNotFound, WorkspaceDamaged, WorkspaceExists, WorkspaceMissing
 from msp_desktop.model import new_id
-from msp_desktop.store import audit
+from msp_desktop.store import audit, sync_keys
 from msp_desktop.store import backup as backups
 from msp_desktop.store import service as services
 from msp_desktop.store.atomic import fsync_directory, write_atomic
@@ -40,6 +42,8 @@ from msp_desktop.store.keyslots import (
 )
 from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
 from msp_desktop.store.people import PeopleRepository
+from msp_desktop.store.recovery import seal_recovery_slot
+from msp_desktop.store.sync import SyncRepository
 from msp_desktop.store.visits import VisitsRepository
 
 DB_NAME = "workspace.db"
@@ -74,6 +78,7 @@ class Workspace:
         self.concerns = ConcernsRepository(db, self.worker)
         self.visits = VisitsRepository(db, self.worker, self.concerns)
         self.copies = CopiesRepository(db, self.worker)
+        self.sync = SyncRepository(db, self.worker)
 
     # -- paths -------------------------------------------------------------------------
 
@@ -214,6 +219,80 @@ class Workspace:
         key_file.with_passphrase_slot(
             seal_passphrase_slot(raw_key, new, key_file.workspace_id)
         ).save()
+
+    # -- office recovery ---------------------------------------------------------------
+
+    def add_recovery_slot(self, recipient: AgeRecipient) -> None:
+        """Seal the database key to the office recovery recipient too (S14).
+
+        Replaces an earlier recovery slot (the office rotated its key). The key file on
+        disk is re-read, so a passphrase changed since unlocking is kept as it is.
+        """
+        raw_key = self._key()
+        on_disk = load_key_file(self.keys_path(self.folder))
+        if on_disk.workspace_id != self.workspace_id:
+            raise WorkspaceDamaged(
+                _damaged_message(self.folder, "the key file belongs to another workspace")
+            )
+        key_file = on_disk.with_recovery_slot(
+            seal_recovery_slot(raw_key, recipient, self.workspace_id)
+        )
+        key_file.save()
+        self._key_file = key_file
+        with self.db.transaction():
+            audit.append(
+                self.db,
+                actor=self.worker,
+                action="recovery_key_added",
+                entity="workspace",
+                entity_id=self.workspace_id,
+                detail={"recipient_key_id": recipient.key_id},
+            )
+
+    @classmethod
+    def recover(cls, folder: Path, identity: AgeIdentity, new_passphrase: str) -> None:
+        """Open the workspace with the office recovery identity and set a new passphrase.
+
+        Every check (passphrase strength, the recovery slot, the database opening with
+        the key) comes before any write; a failure changes nothing. The recovery is
+        audited inside the database, then the key file is rewritten last, atomically.
+        """
+        folder = Path(folder).absolute()
+        check_passphrase_strength(new_passphrase)
+        db_path, keys_path = cls.db_path(folder), cls.keys_path(folder)
+        if not db_path.exists() and not keys_path.exists():
+            raise WorkspaceMissing(f"There is no workspace in {folder}.")
+        if not keys_path.exists():
+            raise WorkspaceDamaged(_damaged_message(folder, "its key file is missing"))
+        if not db_path.exists():
+            raise WorkspaceDamaged(_damaged_message(folder, "its database file is missing"))
+        key_file = load_key_file(keys_path)
+        raw_key = key_file.unwrap_with_recovery(identity)
+        new_slot = seal_passphrase_slot(raw_key, new_passphrase, key_file.workspace_id)
+        # Proves the key opens this database, and records the recovery in its audit log.
+        with cls._open_with_key(folder, raw_key, key_file) as ws, ws.db.transaction():
+            audit.append(
+                ws.db,
+                actor="office recovery",
+                action="recovered",
+                entity="workspace",
+                entity_id=ws.workspace_id,
+                detail={"recipient_key_id": identity.recipient.key_id, "passphrase": "replaced"},
+            )
+        key_file.with_passphrase_slot(new_slot).save()
+
+    # -- the office this workspace sends to --------------------------------------------
+
+    def import_office_keys(self, data: bytes, expected_key_id: str | None = None) -> Provisioning:
+        """Verify and keep the office's keys file, and seal the database key to the
+        office's recovery key as well (S14). Nothing changes if the file is refused."""
+        provisioning = sync_keys.check_office_keys(self.db, data, expected_key_id)
+        # The key file first: should the database write then fail, importing again
+        # simply replaces the recovery slot with an identical one.
+        self.add_recovery_slot(provisioning.recovery)
+        with self.db.transaction():
+            sync_keys.store_office_keys(self.db, self.worker, data, provisioning)
+        return provisioning
 
     # -- where the worker was ----------------------------------------------------------
 

@@ -10,7 +10,7 @@ import pytest
 from msp_desktop.errors import WorkspaceDamaged
 from msp_desktop.store import Workspace
 from msp_desktop.store.backup import latest_backup
-from msp_desktop.store.connection import open_encrypted
+from msp_desktop.store.connection import DatabaseErrors, open_encrypted
 from msp_desktop.store.database import Database
 from msp_desktop.store.keyslots import load_key_file
 from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
@@ -24,7 +24,7 @@ def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) ->
     shutil.copytree(FIXTURES / "workspace-v1", folder)
     ws = Workspace.open(folder, "fixture passphrase v1")
     try:
-        assert schema_version(ws.db) == LATEST_VERSION == 3
+        assert schema_version(ws.db) == LATEST_VERSION == 4
         # The search index (schema 2) was built from rows written under schema 1.
         assert [p.local_id for p in ws.people.search("fixture")] == ["FIX-001", "FIX-002"]
         assert [p.name for p in ws.people.search("bry")] == ["Bryn Fixture-Sample"]
@@ -76,7 +76,7 @@ def test_step_3_adds_copy_decisions_to_a_schema_2_workspace(tmp_path: Path) -> N
     try:
         assert migrate(db, target=2) == [1, 2]
         assert db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'copies_given'") == 0
-        assert migrate(db) == [3]
+        assert migrate(db, target=3) == [3]
         assert schema_version(db) == 3
         columns = [r[1] for r in db.all("PRAGMA table_info(copies_given)")]
         assert columns == [
@@ -93,3 +93,38 @@ def test_step_3_adds_copy_decisions_to_a_schema_2_workspace(tmp_path: Path) -> N
         ]
     finally:
         db.close()
+
+
+def test_step_4_keeps_finalised_revisions_undeletable_except_under_a_purge_permit(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "old"
+    shutil.copytree(FIXTURES / "workspace-v1", folder)
+    ws = Workspace.open(folder, "fixture passphrase v1")
+    try:
+        assert ws.db.scalar("SELECT count(*) FROM bundles_sent") == 0
+        visit_id, revision = ws.db.one(
+            "SELECT visit_id, revision FROM visit_revisions WHERE status = 'finalised'"
+        )
+        with (
+            pytest.raises(DatabaseErrors, match="finalised revisions are read-only"),
+            ws.db.transaction(),
+        ):
+            ws.db.execute("DELETE FROM visit_revisions WHERE visit_id = ?", (visit_id,))
+        assert (
+            ws.db.scalar(
+                "SELECT count(*) FROM visit_revisions WHERE visit_id = ? AND revision = ?",
+                (visit_id, revision),
+            )
+            == 1
+        )
+        with ws.db.transaction():
+            ws.db.execute("INSERT INTO purge_permits (visit_id) VALUES (?)", (visit_id,))
+            ws.db.execute("DELETE FROM visit_revisions WHERE visit_id = ?", (visit_id,))
+            ws.db.execute("DELETE FROM purge_permits")
+        assert (
+            ws.db.scalar("SELECT count(*) FROM visit_revisions WHERE visit_id = ?", (visit_id,))
+            == 0
+        )
+    finally:
+        ws.close()

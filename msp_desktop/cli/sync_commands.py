@@ -1,0 +1,243 @@
+"""The ``msp`` commands that move records to the office and take its receipts.
+
+``office-keys import``, ``enrol``, ``export``, ``receipts import``, ``sync status`` and
+``purge``; ``init --office-keys`` uses ``import_office_keys`` too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from msp_desktop.bundles.provisioning import read_provisioning
+from msp_desktop.cli import output
+from msp_desktop.cli.commands import open_workspace
+from msp_desktop.errors import InvalidInput, KnownError
+from msp_desktop.store import Workspace
+from msp_desktop.store.atomic import write_atomic
+from msp_desktop.store.outbox import NothingToExport
+
+__all__ = ["add_sync_commands", "read_office_keys", "trust_office"]
+
+# A keys file, receipt or enrolment is a few kilobytes; refuse anything far larger unread.
+_MAX_SMALL_FILE = 64 * 1024
+
+Command = Callable[[str, str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser]
+
+
+def _read_small(path: Path, what: str) -> bytes:
+    try:
+        if path.stat().st_size > _MAX_SMALL_FILE:
+            raise InvalidInput(f"{path} is far too large to be {what}; nothing was changed.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path} is a folder, not {what}.") from None
+    except OSError as exc:
+        raise InvalidInput(f"Could not read {path}: {exc.strerror}.") from None
+
+
+def read_office_keys(path: Path, expected_key_id: str | None) -> bytes:
+    """Read an office keys file and check its signature (before any workspace changes)."""
+    data = _read_small(path, "an office keys file")
+    read_provisioning(data, expected_key_id=expected_key_id)
+    return data
+
+
+def trust_office(ws: Workspace, data: bytes, expected_key_id: str | None) -> None:
+    """Import an office keys file into an open workspace and say what was trusted."""
+    provisioning = ws.import_office_keys(data, expected_key_id)
+    print(
+        f"This workspace now sends records to {provisioning.office_name} "
+        f"({provisioning.office_id}). Office key {provisioning.office_key_id}: check it "
+        "matches the key id the office gave you. The office recovery key was added."
+    )
+
+
+def office_keys_import(args: argparse.Namespace) -> int:
+    """``msp office-keys import FILE``."""
+    with open_workspace(args) as ws:
+        trust_office(ws, _read_small(args.file, "an office keys file"), args.office_key_id)
+    return 0
+
+
+def office_keys_show(args: argparse.Namespace) -> int:
+    """``msp office-keys show``."""
+    with open_workspace(args) as ws:
+        provisioning = ws.sync.office_keys()
+        if provisioning is None:
+            print("This workspace has no office keys yet (msp office-keys import FILE).")
+            return 0
+        print(f"Office: {provisioning.office_name} ({provisioning.office_id})")
+        print(f"Office key: {provisioning.office_key_id}")
+        print(f"Inbox key: {provisioning.inbox.key_id}")
+        print(f"Recovery key: {provisioning.recovery.key_id}")
+        print(f"Device: {ws.sync.device_id() or 'not enrolled yet (msp enrol --out FILE)'}")
+    return 0
+
+
+def enrol(args: argparse.Namespace) -> int:
+    """``msp enrol --out FILE``."""
+    out: Path = args.out
+    if out.exists() and not args.force:
+        raise InvalidInput(f"{out} already exists; choose another name or add --force.")
+    with open_workspace(args) as ws:
+        data = ws.sync.enrol(args.device_id, new_key=args.new_key)
+        device_id = ws.sync.device_id()
+    # Public data only (id, worker's name, public key): readable by the office admin.
+    write_atomic(out, data, mode=0o644)
+    print(f"Wrote {out} for device {device_id}. Give it to the office to enrol this device.")
+    return 0
+
+
+def export(args: argparse.Namespace) -> int:
+    """``msp export --to DIR``: prints each bundle path written."""
+    with open_workspace(args) as ws:
+        try:
+            result = ws.sync.export(args.to, again=args.again)
+        except NothingToExport as exc:
+            print(exc.message)
+            return 0
+    for bundle in result.written:
+        print(bundle.path)
+    if result.sealed is not None:
+        print(f"Bundle {result.sealed} sealed for the office.", file=sys.stderr)
+    return 0
+
+
+def receipts_import(args: argparse.Namespace) -> int:
+    """``msp receipts import FILE...``: each file separately; one failure spoils no other."""
+    failed: KnownError | None = None
+    with open_workspace(args) as ws:
+        for path in args.files:
+            try:
+                result = ws.sync.import_receipt(_read_small(path, "a receipt"))
+            except KnownError as exc:
+                print(f"msp: {path}: {exc.message}", file=sys.stderr)
+                failed = failed or exc
+                continue
+            if result.already:
+                print(f"{path}: bundle {result.sequence} was already acknowledged.")
+            else:
+                print(
+                    f"{path}: bundle {result.sequence} acknowledged by the office "
+                    f"({result.records} records)."
+                )
+    return 0 if failed is None else failed.exit_code
+
+
+def sync_status(args: argparse.Namespace) -> int:
+    """``msp sync status``."""
+    with open_workspace(args) as ws:
+        status = ws.sync.status()
+    if args.json:
+        print(output.as_json(status.to_json()))
+        return 0
+    print(f"Office: {status.office or 'none yet'}; device: {status.device_id or 'not enrolled'}")
+    for state, count in status.counts.items():
+        print(f"{state:>13}: {count}")
+    print(f"Bundles waiting for a receipt: {status.waiting_bundles}")
+    if args.records:
+        rows = [
+            [
+                r.kind,
+                r.record_id,
+                "" if r.revision is None else str(r.revision),
+                r.state,
+                "" if r.bundle is None else str(r.bundle),
+            ]
+            for r in status.records
+        ]
+        print(output.table(["kind", "id", "revision", "state", "bundle"], rows))
+    return 0
+
+
+def purge(args: argparse.Namespace) -> int:
+    """``msp purge --acknowledged --older-than DAYS``."""
+    with open_workspace(args) as ws:
+        result = ws.sync.purge(args.older_than)
+    print(
+        f"Removed {result.concerns} closed concerns, {result.visits} visits and "
+        f"{result.people} people the office acknowledged over {args.older_than} days ago."
+    )
+    return 0
+
+
+def add_sync_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    command: Command,
+    add_common: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Register the sync commands on the ``msp`` parser."""
+    keys = sub.add_parser("office-keys", help="The office this workspace sends records to.")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    p = keys_sub.add_parser(
+        "import",
+        help="Trust an office: check its signed keys file, keep it, add its recovery key.",
+    )
+    add_common(p)
+    p.add_argument("file", type=Path, metavar="FILE", help="office-keys.json from the office")
+    p.add_argument(
+        "--office-key-id", default=None, metavar="ID", help="the key id the office read out"
+    )
+    p.set_defaults(run=office_keys_import)
+    p = keys_sub.add_parser("show", help="Show the office keys and this device's id.")
+    add_common(p)
+    p.set_defaults(run=office_keys_show)
+
+    p = command(
+        "enrol",
+        "Write this device's signed enrolment file for the office (makes the device key "
+        "the first time).",
+        enrol,
+    )
+    p.add_argument("--out", required=True, type=Path, metavar="FILE")
+    p.add_argument("--device-id", default=None, metavar="ID", help="default: computer name")
+    p.add_argument("--new-key", action="store_true", help="replace the device key (re-enrol)")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    p = command(
+        "export",
+        "Seal every finalised record not yet sent into a signed, encrypted bundle and "
+        "write it (and any bundle not yet written) to DIR; prints each path.",
+        export,
+    )
+    p.add_argument("--to", required=True, type=Path, metavar="DIR", help="e.g. a USB stick")
+    p.add_argument(
+        "--again", action="store_true", help="also write every bundle not yet acknowledged"
+    )
+
+    receipts = sub.add_parser("receipts", help="The office's signed receipts for bundles.")
+    receipts_sub = receipts.add_subparsers(dest="receipts_command", required=True)
+    p = receipts_sub.add_parser(
+        "import", help="Check receipts and mark their bundles' records acknowledged."
+    )
+    add_common(p)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.set_defaults(run=receipts_import)
+
+    sync = sub.add_parser("sync", help="How far every record has got on its way to the office.")
+    sync_sub = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    p = sync_sub.add_parser(
+        "status", help="Counts by state: draft, finalised, in bundle, acknowledged."
+    )
+    add_common(p)
+    p.add_argument("--json", action="store_true", help="print JSON with every record")
+    p.add_argument("--records", action="store_true", help="list every record")
+    p.set_defaults(run=sync_status)
+
+    p = command(
+        "purge",
+        "Remove closed concerns whose records the office acknowledged at least DAYS ago.",
+        purge,
+    )
+    p.add_argument(
+        "--acknowledged",
+        action="store_true",
+        required=True,
+        help="required: only acknowledged records are ever removed",
+    )
+    p.add_argument("--older-than", required=True, type=int, metavar="DAYS")

@@ -1,0 +1,76 @@
+"""Sync with the office, as one object on the workspace: ``ws.sync``.
+
+Thin: each method runs one operation of ``sync_keys``, ``outbox``, ``sync_status``
+or ``purge`` on the workspace's one database connection. Export checks the workspace
+first (S7): a damaged workspace never seals a bundle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from msp_desktop.bundles.provisioning import Provisioning
+from msp_desktop.errors import WorkspaceDamaged
+from msp_desktop.store import outbox, purge, sync_keys, sync_status
+from msp_desktop.store.database import Database
+from msp_desktop.store.health import check_workspace
+from msp_desktop.store.outbox import ExportResult, NothingToExport, ReceiptResult
+
+__all__ = ["SyncRepository"]
+
+
+class SyncRepository:
+    """Office keys, enrolment, export, receipts, status and purge for one workspace."""
+
+    def __init__(self, db: Database, actor: str) -> None:
+        self._db = db
+        self._actor = actor
+
+    def office_keys(self) -> Provisioning | None:
+        """The office this workspace sends to, if provisioned."""
+        return sync_keys.office_keys(self._db)
+
+    def device_id(self) -> str | None:
+        """This device's id, once enrolled."""
+        identity = sync_keys.device_identity(self._db)
+        return identity.device_id if identity else None
+
+    def enrol(self, device_id: str | None = None, *, new_key: bool = False) -> bytes:
+        """The signed enrolment file for the office (makes the device key the first time)."""
+        return sync_keys.enrol(self._db, self._actor, device_id=device_id, new_key=new_key)
+
+    def export(self, folder: Path, *, again: bool = False) -> ExportResult:
+        """Check the workspace, seal what is waiting, write every unwritten bundle.
+
+        ``again`` writes every bundle the office has not acknowledged (say the stick
+        was lost). Raises ``NothingToExport`` when there was nothing to seal or write.
+        """
+        sync_keys.ready_to_sync(self._db)
+        report = check_workspace(self._db)
+        if not report.healthy:
+            raise WorkspaceDamaged(
+                "Nothing was exported: the workspace check found a problem "
+                f"({report.problems[0]}). Run msp check, and restore from a backup if needed."
+            )
+        try:
+            sealed: int | None = outbox.seal_bundle(self._db, self._actor)
+        except NothingToExport:
+            sealed = None
+        written = outbox.write_pending(self._db, Path(folder), again=again)
+        if sealed is None and not written:
+            raise NothingToExport(
+                "Nothing to export: every finalised record is already in a bundle."
+            )
+        return ExportResult(sealed=sealed, written=written)
+
+    def import_receipt(self, data: bytes) -> ReceiptResult:
+        """Mark a bundle's records acknowledged on the office's signed receipt (S25)."""
+        return outbox.acknowledge_receipt(self._db, self._actor, data)
+
+    def status(self) -> sync_status.SyncStatus:
+        """Every record's state and every bundle."""
+        return sync_status.sync_status(self._db)
+
+    def purge(self, older_than_days: int) -> purge.PurgeResult:
+        """Remove closed, acknowledged records after the grace period (S25)."""
+        return purge.purge_acknowledged(self._db, self._actor, older_than_days)

@@ -1,0 +1,186 @@
+"""The device's side of the key exchange: the office's keys and the device's own key.
+
+Both live inside the encrypted database (``meta``), never in plain files: the office
+keys file as received (re-verified on every read, so an edited row is caught), and
+the device's Ed25519 signing key, whose public half the office enrols. The office's
+recovery key is also added to the workspace's key file (S14); that part is
+``Workspace.import_office_keys``, which owns both files.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+import socket
+
+from msp_desktop.bundles import minisign
+from msp_desktop.bundles.provisioning import (
+    Provisioning,
+    make_enrolment,
+    read_provisioning,
+)
+from msp_desktop.errors import InvalidInput, KnownError, WorkspaceDamaged
+from msp_desktop.store import audit
+from msp_desktop.store.database import Database
+
+__all__ = [
+    "DeviceIdentity",
+    "NotReadyToSync",
+    "check_office_keys",
+    "device_identity",
+    "enrol",
+    "office_keys",
+    "store_office_keys",
+]
+
+_OFFICE_KEYS = "office_keys"
+_DEVICE_ID = "device_id"
+_DEVICE_KEY = "device_signing_key"
+_DEVICE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+class NotReadyToSync(KnownError):
+    """The device lacks the office's keys or has not been enrolled yet."""
+
+    exit_code = 12
+
+
+class DeviceIdentity:
+    """The enrolled device: its id and its bundle-signing key."""
+
+    def __init__(self, device_id: str, key: minisign.KeyPair) -> None:
+        self.device_id = device_id
+        self.key = key
+
+
+def _meta(db: Database, key: str) -> str | None:
+    value = db.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+    return None if value is None else str(value)
+
+
+def _set_meta(db: Database, key: str, value: str) -> None:
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+def office_keys(db: Database) -> Provisioning | None:
+    """The office keys this workspace was provisioned with, verified again; or None."""
+    text = _meta(db, _OFFICE_KEYS)
+    if text is None:
+        return None
+    try:
+        return read_provisioning(text.encode("utf-8"))
+    except KnownError:
+        raise WorkspaceDamaged(
+            "The office keys stored in this workspace no longer verify. "
+            "Import the office keys file again (msp office-keys import FILE)."
+        ) from None
+
+
+def check_office_keys(db: Database, data: bytes, expected_key_id: str | None) -> Provisioning:
+    """Verify an office keys file for this workspace, changing nothing.
+
+    A workspace trusts one office: a file from another office key is refused, so a
+    file swapped on the way cannot redirect bundles to someone else's inbox.
+    """
+    provisioning = read_provisioning(data, expected_key_id=expected_key_id)
+    current = office_keys(db)
+    if current is not None and current.office_key_id != provisioning.office_key_id:
+        raise InvalidInput(
+            f"This workspace already trusts {current.office_name} (office key "
+            f"{current.office_key_id}); the file is signed by key "
+            f"{provisioning.office_key_id}. Nothing was changed."
+        )
+    return provisioning
+
+
+def store_office_keys(db: Database, actor: str, data: bytes, provisioning: Provisioning) -> None:
+    """Keep the verified office keys file (inside the caller's transaction)."""
+    _set_meta(db, _OFFICE_KEYS, data.decode("utf-8"))
+    audit.append(
+        db,
+        actor=actor,
+        action="office_keys_imported",
+        entity="workspace",
+        entity_id=provisioning.office_id,
+        detail={
+            "office_key_id": provisioning.office_key_id,
+            "inbox_key_id": provisioning.inbox.key_id,
+            "recovery_key_id": provisioning.recovery.key_id,
+        },
+    )
+
+
+def device_identity(db: Database) -> DeviceIdentity | None:
+    """The device id and signing key, once ``enrol`` has made them."""
+    device_id, secret = _meta(db, _DEVICE_ID), _meta(db, _DEVICE_KEY)
+    if device_id is None or secret is None:
+        return None
+    try:
+        key = minisign.KeyPair.from_secret_bytes(base64.b64decode(secret, validate=True))
+    except ValueError:
+        raise WorkspaceDamaged("The device signing key in this workspace is damaged.") from None
+    return DeviceIdentity(device_id, key)
+
+
+def default_device_id() -> str:
+    """The computer's name, made safe, plus a random suffix (two laptops may share a name)."""
+    host = re.sub(r"[^A-Za-z0-9_-]+", "-", socket.gethostname()).strip("-_")[:40] or "device"
+    return f"{host}-{secrets.token_hex(3)}"
+
+
+def enrol(
+    db: Database, actor: str, *, device_id: str | None = None, new_key: bool = False
+) -> bytes:
+    """The signed enrolment file for this device, making its id and key the first time.
+
+    Asking again gives the same id and key (the office may have lost the file), unless
+    ``new_key``: then a fresh key replaces the old one, which the office must enrol
+    again (``msp-office devices add --replace``). The id never changes once made.
+    """
+    identity = device_identity(db)
+    # fullmatch: with match, '$' would also accept a trailing newline.
+    if device_id is not None and not _DEVICE_ID_PATTERN.fullmatch(device_id):
+        raise InvalidInput(
+            "A device id is 1 to 64 letters, digits, '-' or '_', starting with a letter or digit."
+        )
+    if identity is not None and device_id is not None and device_id != identity.device_id:
+        raise InvalidInput(
+            f"This device is already enrolled as {identity.device_id}; its id cannot change."
+        )
+    with db.transaction():
+        if identity is None or new_key:
+            chosen = identity.device_id if identity else device_id or default_device_id()
+            identity = DeviceIdentity(chosen, minisign.KeyPair.generate())
+            _set_meta(db, _DEVICE_ID, identity.device_id)
+            _set_meta(db, _DEVICE_KEY, base64.b64encode(identity.key.secret_bytes()).decode())
+            audit.append(
+                db,
+                actor=actor,
+                action="device_key_made",
+                entity="device",
+                entity_id=identity.device_id,
+                detail={"key_id": identity.key.key_id},
+            )
+    return make_enrolment(device_id=identity.device_id, worker=actor, device_key=identity.key)
+
+
+def ready_to_sync(db: Database) -> tuple[Provisioning, DeviceIdentity]:
+    """The office keys and device identity, or ``NotReadyToSync`` saying what to do."""
+    provisioning = office_keys(db)
+    if provisioning is None:
+        raise NotReadyToSync(
+            "This workspace has no office keys yet. Ask the office for its keys file "
+            "and import it: msp office-keys import FILE"
+        )
+    identity = device_identity(db)
+    if identity is None:
+        raise NotReadyToSync(
+            "This device is not enrolled yet. Make an enrolment file with "
+            "msp enrol --out FILE and give it to the office."
+        )
+    return provisioning, identity

@@ -1,0 +1,158 @@
+"""Where every record stands on its way to the office: draft, finalised, in a bundle,
+acknowledged.
+
+Visits are listed per revision. People and concerns are kept as their current state,
+so they are listed once: "finalised" when their current content has not been sent
+yet (it goes into the next bundle), otherwise the state of the bundle that carried it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from msp_desktop.bundles.records import record_sha256
+from msp_desktop.store.database import Database
+from msp_desktop.store.sync_keys import device_identity, office_keys
+
+__all__ = ["BundleState", "RecordState", "SyncState", "SyncStatus", "sync_status"]
+
+SyncState = Literal["draft", "finalised", "in-bundle", "acknowledged"]
+STATES: tuple[SyncState, ...] = ("draft", "finalised", "in-bundle", "acknowledged")
+
+
+@dataclass(frozen=True)
+class RecordState:
+    """One record (one revision, for visits) and how far it has got."""
+
+    kind: str
+    record_id: str
+    revision: int | None
+    state: SyncState
+    bundle: int | None
+
+
+@dataclass(frozen=True)
+class BundleState:
+    """One sealed bundle."""
+
+    sequence: int
+    bundle_id: str
+    sha256: str
+    file_name: str
+    created_at: str
+    records: int
+    written_to: str | None
+    written_at: str | None
+    acknowledged_at: str | None
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """Everything the sync page and ``msp sync status`` show."""
+
+    office: str | None
+    office_key_id: str | None
+    device_id: str | None
+    records: list[RecordState] = field(default_factory=list)
+    bundles: list[BundleState] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many records are in each state (every state present, zeros included)."""
+        counts: dict[str, int] = dict.fromkeys(STATES, 0)
+        for record in self.records:
+            counts[record.state] += 1
+        return counts
+
+    @property
+    def waiting_bundles(self) -> int:
+        """Bundles sealed but without a receipt yet."""
+        return sum(1 for b in self.bundles if b.acknowledged_at is None)
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict (for ``--json``)."""
+        return {
+            "office": self.office,
+            "office_key_id": self.office_key_id,
+            "device_id": self.device_id,
+            "counts": self.counts,
+            "records": [asdict(r) for r in self.records],
+            "bundles": [asdict(b) for b in self.bundles],
+        }
+
+
+def _bundle_states(db: Database) -> dict[int, bool]:
+    return {
+        int(seq): ack is not None
+        for seq, ack in db.all("SELECT sequence, acknowledged_at FROM bundles_sent")
+    }
+
+
+def _sent_state(acknowledged: dict[int, bool], bundle: int) -> SyncState:
+    return "acknowledged" if acknowledged[bundle] else "in-bundle"
+
+
+def sync_status(db: Database) -> SyncStatus:
+    """The state of every record and bundle (reads only)."""
+    acknowledged = _bundle_states(db)
+    sent = {
+        (kind, record_id, int(revision)): (sha, int(bundle))
+        for kind, record_id, revision, sha, bundle in db.all(
+            "SELECT kind, record_id, revision, record_sha256, bundle_sequence FROM records_sent"
+        )
+    }
+    latest: dict[tuple[str, str], tuple[int, str, int]] = {}
+    for (kind, record_id, revision), (sha, bundle) in sent.items():
+        if (kind, record_id) not in latest or latest[(kind, record_id)][0] < revision:
+            latest[(kind, record_id)] = (revision, sha, bundle)
+
+    records: list[RecordState] = []
+    for kind, table in (("person", "people"), ("concern", "concerns")):
+        for record_id, data in db.all(f"SELECT id, data FROM {table} ORDER BY created_at, id"):  # noqa: S608
+            last = latest.get((kind, record_id))
+            if last is None or last[1] != record_sha256(json.loads(data)):
+                records.append(RecordState(kind, record_id, None, "finalised", None))
+            else:
+                state = _sent_state(acknowledged, last[2])
+                records.append(RecordState(kind, record_id, last[0], state, last[2]))
+    for visit_id, revision, status in db.all(
+        "SELECT visit_id, revision, status FROM visit_revisions ORDER BY visit_id, revision"
+    ):
+        key = ("visit", visit_id, int(revision))
+        if status == "draft":
+            records.append(RecordState("visit", visit_id, int(revision), "draft", None))
+        elif key not in sent:
+            records.append(RecordState("visit", visit_id, int(revision), "finalised", None))
+        else:
+            bundle = sent[key][1]
+            state = _sent_state(acknowledged, bundle)
+            records.append(RecordState("visit", visit_id, int(revision), state, bundle))
+
+    bundles = [
+        BundleState(
+            sequence=int(r[0]),
+            bundle_id=r[1],
+            sha256=r[2],
+            file_name=r[3],
+            created_at=r[4],
+            records=int(r[5]),
+            written_to=r[6],
+            written_at=r[7],
+            acknowledged_at=r[8],
+        )
+        for r in db.all(
+            "SELECT sequence, bundle_id, sha256, file_name, created_at, records, written_to,"
+            " written_at, acknowledged_at FROM bundles_sent ORDER BY sequence"
+        )
+    ]
+    provisioning = office_keys(db)
+    identity = device_identity(db)
+    return SyncStatus(
+        office=provisioning.office_name if provisioning else None,
+        office_key_id=provisioning.office_key_id if provisioning else None,
+        device_id=identity.device_id if identity else None,
+        records=records,
+        bundles=bundles,
+    )
