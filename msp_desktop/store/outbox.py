@@ -204,7 +204,7 @@ def seal_bundle(db: Database, actor: str) -> int:
         sealed = write_bundle(
             files,
             device_id=identity.device_id,
-            worker=actor,
+            worker=" ".join(actor.split()) or "worker",
             sequence=sequence,
             previous_bundle_sha256=None if last is None else str(last[1]),
             signing_key=identity.key,
@@ -280,8 +280,7 @@ def acknowledge_receipt(db: Database, actor: str, data: bytes) -> ReceiptResult:
     provisioning, identity = ready_to_sync(db)
     receipt = verify_receipt(data, provisioning.office_key)
     row = db.one(
-        "SELECT sequence, acknowledged_at, records, bundle_id FROM bundles_sent"
-        " WHERE sha256 = ?",
+        "SELECT sequence, acknowledged_at, records, bundle_id FROM bundles_sent WHERE sha256 = ?",
         (receipt.bundle_sha256,),
     )
     if row is None:

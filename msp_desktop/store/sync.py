@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from msp_desktop.bundles.provisioning import Provisioning
-from msp_desktop.errors import WorkspaceDamaged
+from msp_desktop.errors import InvalidInput, WorkspaceDamaged
 from msp_desktop.store import outbox, purge, sync_keys, sync_status
 from msp_desktop.store.database import Database
 from msp_desktop.store.health import check_workspace
@@ -46,6 +46,13 @@ class SyncRepository:
         was lost). Raises ``NothingToExport`` when there was nothing to seal or write.
         """
         sync_keys.ready_to_sync(self._db)
+        if not Path(folder).is_dir():
+            # Before sealing: a bundle sealed for a folder that is not there would only
+            # wait in the database, showing as sent while it is nowhere.
+            raise InvalidInput(
+                f"The folder {folder} does not exist (is the USB stick plugged in?). "
+                "Nothing was exported."
+            )
         report = check_workspace(self._db)
         if not report.healthy:
             raise WorkspaceDamaged(

@@ -166,7 +166,9 @@ def enrol(
                 entity_id=identity.device_id,
                 detail={"key_id": identity.key.key_id},
             )
-    return make_enrolment(device_id=identity.device_id, worker=actor, device_key=identity.key)
+    # Workspaces made before names were trimmed may carry outer or double spaces.
+    worker = " ".join(actor.split()) or "worker"
+    return make_enrolment(device_id=identity.device_id, worker=worker, device_key=identity.key)
 
 
 def ready_to_sync(db: Database) -> tuple[Provisioning, DeviceIdentity]:

@@ -21,7 +21,13 @@ from pathlib import Path
 
 from msp_desktop.bundles.age import AgeIdentity, AgeRecipient
 from msp_desktop.bundles.provisioning import Provisioning
-from msp_desktop.errors import RecordNotFound, WorkspaceDamaged, WorkspaceExists, WorkspaceMissing
+from msp_desktop.errors import (
+    InvalidInput,
+    RecordNotFound,
+    WorkspaceDamaged,
+    WorkspaceExists,
+    WorkspaceMissing,
+)
 from msp_desktop.model import new_id
 from msp_desktop.store import audit, sync_keys
 from msp_desktop.store import backup as backups
@@ -64,6 +70,14 @@ def _damaged_message(folder: Path, why: str) -> str:
     )
 
 
+def _worker_name(text: str) -> str:
+    """The worker's name as records, bundles and enrolment carry it (trimmed, plain)."""
+    name = " ".join(text.split())
+    if not name or len(name) > 200 or not name.isprintable():
+        raise InvalidInput("Give the worker's name: 1 to 200 letters, without control characters.")
+    return name
+
+
 class Workspace:
     """An unlocked workspace: the one owner of its database connection."""
 
@@ -104,6 +118,7 @@ class Workspace:
         """Create a new workspace; refuses if any part of one is already there."""
         folder = Path(folder).absolute()
         check_passphrase_strength(passphrase)
+        worker = _worker_name(worker)
         if cls.exists(folder):
             raise WorkspaceExists(
                 f"A workspace already exists in {folder}; it was left as it is. "

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from msp_desktop.errors import WorkspaceDamaged, WorkspaceExists, WorkspaceMissing, WrongPassphrase
+from msp_desktop.errors import (
+    InvalidInput,
+    WorkspaceDamaged,
+    WorkspaceExists,
+    WorkspaceMissing,
+    WrongPassphrase,
+)
 from msp_desktop.store import Workspace
 from tests import builders
 from tests.conftest import PASSPHRASE, snapshot
@@ -138,3 +144,19 @@ def test_the_place_is_remembered_across_unlocks(workspace: Workspace) -> None:
         assert reopened.remembered_place() is None
     finally:
         reopened.close()
+
+
+def test_the_worker_name_is_trimmed_so_bundles_and_enrolment_accept_it(
+    workspace_dir: Path,
+) -> None:
+    with Workspace.create(workspace_dir, PASSPHRASE, "  Sam   Worker ") as ws:
+        assert ws.worker == "Sam Worker"
+
+
+@pytest.mark.parametrize("name", ["", "   ", "Sam\x00Worker", "Sam\nWorker\x1b", "x" * 201])
+def test_an_unusable_worker_name_is_refused_before_anything_is_made(
+    workspace_dir: Path, name: str
+) -> None:
+    with pytest.raises(InvalidInput, match="Give the worker's name"):
+        Workspace.create(workspace_dir, PASSPHRASE, name)
+    assert not Workspace.exists(workspace_dir)
