@@ -19,8 +19,8 @@ from typing import Literal
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from msp_desktop.atomic import write_atomic
 from msp_desktop.paths import APP_AUTHOR, APP_NAME
-from msp_desktop.store.atomic import write_atomic
 
 SETTINGS_FILE = "settings.json"
 SCHEMA_VERSION: Literal[1] = 1

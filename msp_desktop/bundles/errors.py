@@ -24,7 +24,7 @@ __all__ = [
 class BundleRejected(KnownError):
     """A bundle (or a signature, key or receipt) failed a check; nothing was imported."""
 
-    exit_code = 11
+    exit_code = 13
 
 
 class DecryptionRejected(BundleRejected):

@@ -11,12 +11,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from msp_desktop.atomic import write_atomic
 from msp_desktop.bundles.provisioning import read_provisioning
 from msp_desktop.cli import output
 from msp_desktop.cli.commands import open_workspace
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.store import Workspace
-from msp_desktop.store.atomic import write_atomic
 from msp_desktop.store.outbox import NothingToExport
 
 __all__ = ["add_sync_commands", "read_office_keys", "trust_office"]

@@ -18,8 +18,8 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from msp_desktop.atomic import OWNER_ONLY, fsync_directory, write_atomic
 from msp_desktop.errors import StorageFull, WorkspaceDamaged
-from msp_desktop.store.atomic import OWNER_ONLY, fsync_directory, write_atomic
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.connection import (
     DatabaseErrors,

@@ -21,9 +21,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from msp_desktop.atomic import write_atomic
 from msp_desktop.errors import InvalidInput
 from msp_desktop.model import CopyChoice
-from msp_desktop.store.atomic import write_atomic
 from msp_desktop.store.copies import VisitNotFinalised
 from msp_desktop.store.visits import VisitRecord
 

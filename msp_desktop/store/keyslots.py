@@ -26,9 +26,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from msp_desktop.atomic import write_atomic
 from msp_desktop.bundles.age import AgeIdentity
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged, WrongPassphrase, WrongRecoveryKey
-from msp_desktop.store.atomic import write_atomic
 from msp_desktop.store.recovery import RECOVERY_SLOT_TYPE, open_recovery_slot
 
 KEYSLOT_FORMAT = "msp-desktop-keyslots"

@@ -19,6 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
+from msp_desktop.atomic import fsync_directory, write_atomic
 from msp_desktop.bundles.age import AgeIdentity, AgeRecipient
 from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.errors import (
@@ -32,7 +33,6 @@ from msp_desktop.model import new_id
 from msp_desktop.store import audit, sync_keys
 from msp_desktop.store import backup as backups
 from msp_desktop.store import service as services
-from msp_desktop.store.atomic import fsync_directory, write_atomic
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.connection import DatabaseErrors, cipher_integrity_problems, open_encrypted

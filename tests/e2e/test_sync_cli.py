@@ -105,7 +105,7 @@ def test_init_with_a_bad_keys_file_creates_no_workspace(
     extra: list[str] = []
     if problem == "tampered":
         keys_file.write_bytes(keys_file.read_bytes().replace(b"North Office", b"Nerth Office"))
-        expected, code = "msp: The office keys file was refused:", 11
+        expected, code = "msp: The office keys file was refused:", 13
     elif problem == "missing":
         keys_file = tmp_path / "nowhere.json"
         expected, code = f"msp: There is no file {keys_file}.", 2
@@ -113,11 +113,11 @@ def test_init_with_a_bad_keys_file_creates_no_workspace(
         extra = ["--office-key-id", "0123456789ABCDEF"]
         expected, code = (
             f"msp: The office keys file is signed by office key {office.key.key_id}",
-            11,
+            13,
         )
     elif problem == "garbage":
         keys_file.write_bytes(b"\x00\x01 not a keys file")
-        expected, code = "msp: The office keys file", 11
+        expected, code = "msp: The office keys file", 13
     else:
         keys_file = tmp_path
         expected, code = f"msp: {tmp_path} is a folder, not an office keys file.", 2
@@ -249,7 +249,7 @@ def test_enrol_export_receipts_status_and_purge(
     bad = tmp_path / "forged.json"
     bad.write_bytes(office.receipt(data, enrolment, signer=KeyPair.generate()))
     imported = msp("receipts", "import", str(bad), str(good))
-    assert imported.returncode == 11
+    assert imported.returncode == 13
     assert _one_plain_line(imported.stderr).startswith(f"msp: {bad}: The receipt was refused:")
     assert imported.stdout.strip() == (f"{good}: bundle 1 acknowledged by the office (5 records).")
     status = _status(msp)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from msp_desktop import logs, paths, resources
+from msp_desktop.atomic import write_atomic
 from msp_desktop.errors import StorageFull
-from msp_desktop.store.atomic import write_atomic
 
 
 def test_workspace_folder_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

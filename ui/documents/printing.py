@@ -21,8 +21,8 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
+from msp_desktop.atomic import OWNER_ONLY, fsync_directory
 from msp_desktop.errors import KnownError
-from msp_desktop.store.atomic import OWNER_ONLY, fsync_directory
 from ui.i18n import tr
 
 MAX_DPI = 300

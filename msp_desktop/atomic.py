@@ -1,6 +1,6 @@
 """Atomic, owner-only file writes (S11).
 
-Files outside SQLite (keyslots, backups list, later bundles and exported PDFs) are
+Files outside SQLite (keyslots, backups list, bundles, receipts, office keys and PDFs) are
 written to a temporary file in the same folder, made owner-only before any byte is
 written, flushed to disk, then renamed over the target. A crash or a full disk leaves
 either the old file or the new one, never a mixture and never a partial file.

@@ -1,0 +1,363 @@
+"""The ``msp-office`` subcommands: each opens what it needs, calls the office core, prints."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from msp_desktop.bundles import AgeRecipient, ArchiveRejected
+from msp_desktop.bundles.archive import DEFAULT_LIMITS
+from msp_desktop.bundles.manifest import format_time
+from msp_desktop.bundles.provisioning import make_provisioning
+from msp_desktop.errors import InvalidInput, KnownError
+from msp_desktop.office import devices
+from msp_desktop.office.database import SqliteOfficeStore
+from msp_desktop.office.errors import BundleQuarantined
+from msp_desktop.office.files import write_atomic
+from msp_desktop.office.importer import Importer
+from msp_desktop.office.keys import (
+    OfficeLayout,
+    create_office_keys,
+    load_config,
+    load_keys,
+    recovery_recipient,
+)
+from msp_desktop.office.quarantine import list_quarantine
+
+__all__ = [
+    "conflicts",
+    "devices_add",
+    "devices_list",
+    "devices_revoke",
+    "import_bundles",
+    "init",
+    "provisioning",
+    "quarantine_list",
+    "status",
+    "verify",
+]
+
+PROG = "msp-office"
+
+
+def office_layout(args: argparse.Namespace) -> OfficeLayout:
+    """The office folder from ``--dir``, else ``$MSP_OFFICE_DIR``."""
+    explicit = getattr(args, "dir", None) or os.environ.get("MSP_OFFICE_DIR")
+    if not explicit:
+        raise InvalidInput("Say which office folder to use: --dir OFFICE or $MSP_OFFICE_DIR.")
+    return OfficeLayout(Path(explicit).expanduser())
+
+
+def _now() -> str:
+    return format_time(datetime.now(UTC))
+
+
+@contextmanager
+def _store(layout: OfficeLayout, *, read_only: bool) -> Iterator[SqliteOfficeStore]:
+    store = SqliteOfficeStore.open(layout.database, read_only=read_only)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _json(value: Any) -> str:
+    if isinstance(value, list):
+        value = [
+            dataclasses.asdict(v) if dataclasses.is_dataclass(v) and not isinstance(v, type) else v
+            for v in value
+        ]
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = dataclasses.asdict(value)
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain left-aligned text table (as ``msp`` prints them)."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def _fail(path: Path, exc: KnownError) -> int:
+    print(f"{PROG}: {path}: {exc.message}", file=sys.stderr)
+    return exc.exit_code
+
+
+def read_bundle(path: Path) -> bytes:
+    """The bytes of a bundle file, refusing one over the size cap without reading it all."""
+    limit = DEFAULT_LIMITS.max_bundle_bytes
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read the bundle: {exc.strerror or exc}.") from None
+    if len(data) > limit:
+        raise ArchiveRejected("The bundle is larger than allowed.")
+    return data
+
+
+def init(args: argparse.Namespace) -> int:
+    """``msp-office init``: keys, office.json and an empty database."""
+    layout = office_layout(args)
+    config = create_office_keys(
+        layout, office_id=args.office_id, name=args.name, now=datetime.now(UTC)
+    )
+    SqliteOfficeStore.create(layout.database)
+    print(f"Created the office {config.office_id} ({config.name}) in {layout.root}")
+    print(f"Office key id: {config.office_key_id}")
+    print("  Read this key id to each worker when they install office-keys.json.")
+    for label, path in (
+        ("Inbox key (secret)", layout.inbox_key),
+        ("Recovery key (secret)", layout.recovery_key),
+        ("Signing key (secret)", layout.office_key),
+        ("Public key", layout.office_pub),
+        ("Database", layout.database),
+    ):
+        print(f"{label + ':':<23}{path}")
+    print("  The recovery key is only needed to recover a worker's workspace: keep a copy")
+    print("  offline; it may be moved out of this folder.")
+    print(f"Next: {PROG} provisioning --out office-keys.json")
+    return 0
+
+
+def provisioning(args: argparse.Namespace) -> int:
+    """``msp-office provisioning --out FILE``: the signed office-keys.json."""
+    layout = office_layout(args)
+    config = load_config(layout)
+    keys = load_keys(layout, config)
+    out: Path = args.out
+    if out.exists() and not args.force:
+        raise InvalidInput(f"{out} already exists; add --force to replace it.")
+    data = make_provisioning(
+        office_id=config.office_id,
+        office_name=config.name,
+        inbox=AgeRecipient.from_text(config.inbox_recipient),
+        recovery=recovery_recipient(config),
+        office_key=keys.signing,
+    )
+    write_atomic(out, data, mode=0o644)  # public keys only
+    print(f"Wrote {out}")
+    print(f"Office key id: {config.office_key_id} (workers check this when they install it)")
+    return 0
+
+
+def devices_add(args: argparse.Namespace) -> int:
+    """``msp-office devices add ENROLMENT.json [--replace]``."""
+    layout = office_layout(args)
+    data = devices.read_small_file(args.enrolment, "enrolment file")
+    with _store(layout, read_only=False) as store:
+        result = devices.enrol(store, data, replace=args.replace, now=_now())
+    key = result.key
+    if result.already:
+        print(f"Device {key.device_id} is already enrolled with key {key.key_id}; nothing changed.")
+        return 0
+    if result.replaced:
+        print(f"Revoked the old key {result.replaced.key_id} of device {key.device_id}.")
+    print(f"Enrolled device {key.device_id} (worker {key.worker}) with key {key.key_id}.")
+    print("Check this key id with the worker, who reads it from the device.")
+    return 0
+
+
+def devices_list(args: argparse.Namespace) -> int:
+    """``msp-office devices list [--json]``."""
+    with _store(office_layout(args), read_only=True) as store:
+        keys = store.device_keys()
+    if args.json:
+        print(_json(keys))
+    elif not keys:
+        print("No devices are enrolled.")
+    else:
+        rows = [
+            [
+                k.device_id,
+                k.worker,
+                k.key_id,
+                k.enrolled_at,
+                f"{k.revoked_at} ({k.revoked_reason})" if k.revoked_at else "",
+            ]
+            for k in keys
+        ]
+        print(table(["DEVICE", "WORKER", "KEY ID", "ENROLLED", "REVOKED"], rows))
+    return 0
+
+
+def devices_revoke(args: argparse.Namespace) -> int:
+    """``msp-office devices revoke DEVICE_ID [--reason TEXT]``."""
+    with _store(office_layout(args), read_only=False) as store:
+        key = devices.revoke(store, args.device_id, reason=args.reason, now=_now())
+    print(f"Revoked key {key.key_id} of device {key.device_id}.")
+    print("Bundles signed with it from now on are not imported but kept in quarantine.")
+    return 0
+
+
+def verify(args: argparse.Namespace) -> int:
+    """``msp-office verify BUNDLE``: every check; imports and writes nothing."""
+    layout = office_layout(args)
+    config = load_config(layout)
+    keys = load_keys(layout, config)
+    path: Path = args.bundle
+    with _store(layout, read_only=True) as store:
+        try:
+            checked = Importer(store, keys, layout).check(read_bundle(path))
+        except BundleQuarantined as exc:
+            exc.message += (
+                " Importing it would keep it in quarantine; enrol the device first."
+                if not exc.revoked
+                else " Importing it would keep it in quarantine."
+            )
+            return _fail(path, exc)
+        except KnownError as exc:
+            return _fail(path, exc)
+    if checked.already:
+        print(
+            f"{path}: already imported on {checked.already.imported_at} "
+            f"({checked.summary()}); importing it again changes nothing"
+        )
+        return 0
+    print(f"{path}: would be accepted: {checked.summary()}")
+    for report in checked.reports:
+        print(f"{path}: note: {report}")
+    return 0
+
+
+def import_bundles(args: argparse.Namespace) -> int:
+    """``msp-office import BUNDLE... [--receipts DIR]``: one line (and notes) per bundle."""
+    layout = office_layout(args)
+    config = load_config(layout)
+    keys = load_keys(layout, config)
+    receipts: Path = args.receipts or layout.receipts
+    first_failure = 0
+    with _store(layout, read_only=False) as store:
+        importer = Importer(store, keys, layout)
+        for path in args.bundles:
+            try:
+                outcome = importer.import_bundle(
+                    read_bundle(path), source=path.name, receipts=receipts
+                )
+            except KnownError as exc:  # one line for this bundle; go on with the next
+                code = _fail(path, exc)
+                first_failure = first_failure or code
+                continue
+            checked = outcome.checked
+            if checked.already:
+                print(
+                    f"{path}: already imported on {checked.already.imported_at} "
+                    f"({checked.summary()}), nothing changed; receipt {outcome.receipt}"
+                )
+            else:
+                print(f"{path}: imported: {checked.summary()}; receipt {outcome.receipt}")
+            for report in checked.reports:
+                print(f"{path}: note: {report}")
+            if outcome.released:
+                print(f"{path}: note: taken out of quarantine")
+    return first_failure
+
+
+def conflicts(args: argparse.Namespace) -> int:
+    """``msp-office conflicts [--json]``."""
+    with _store(office_layout(args), read_only=True) as store:
+        found = store.conflicts()
+    if args.json:
+        print(_json(found))
+    elif not found:
+        print("No conflicts.")
+    else:
+        rows = [
+            [
+                str(c.id),
+                c.kind,
+                c.record_id,
+                str(c.revision),
+                str(c.office_revision) if c.office_revision is not None else "",
+                c.device_id,
+                c.bundle_sha256[:12],
+                c.found_at,
+                c.reason,
+            ]
+            for c in found
+        ]
+        headers = ["ID", "KIND", "RECORD", "REV", "OFFICE REV", "DEVICE", "BUNDLE", "FOUND", "WHY"]
+        print(table(headers, rows))
+    return 0
+
+
+def quarantine_list(args: argparse.Namespace) -> int:
+    """``msp-office quarantine list [--json]``."""
+    notes = list_quarantine(office_layout(args).quarantine)
+    if args.json:
+        print(_json(notes))
+    elif not notes:
+        print("No bundles are in quarantine.")
+    else:
+        rows = [
+            [
+                n.bundle_sha256[:12],
+                n.quarantined_at,
+                n.key_id or "",
+                n.claimed_device_id or "",
+                str(n.claimed_sequence or ""),
+                n.reason,
+            ]
+            for n in notes
+        ]
+        print(table(["BUNDLE", "SINCE", "KEY ID", "CLAIMS DEVICE", "SEQ", "WHY"], rows))
+        print(
+            f"To import one after enrolling its device: {PROG} import "
+            f"{office_layout(args).quarantine}/<BUNDLE>.mspbundle"
+        )
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    """``msp-office status [--json]``: what the office holds."""
+    layout = office_layout(args)
+    config = load_config(layout)
+    with _store(layout, read_only=True) as store:
+        counts = store.counts()
+    quarantined = len(list_quarantine(layout.quarantine))
+    alerts = _count_lines(layout.alerts)
+    if args.json:
+        print(
+            _json(
+                {
+                    "office_id": config.office_id,
+                    "name": config.name,
+                    "office_key_id": config.office_key_id,
+                    **dataclasses.asdict(counts),
+                    "quarantined": quarantined,
+                    "alerts": alerts,
+                }
+            )
+        )
+        return 0
+    print(f"Office {config.office_id} ({config.name}), office key {config.office_key_id}")
+    print(f"devices enrolled: {counts.devices} ({counts.revoked_keys} revoked keys)")
+    print(f"bundles imported: {counts.bundles}")
+    print(f"records: {counts.records} ({counts.revisions} revisions)")
+    print(f"audit entries: {counts.audit_entries}")
+    print(f"conflicts: {counts.conflicts}")
+    print(f"quarantined bundles: {quarantined}")
+    print(f"alerts: {alerts}" + (f" (see {layout.alerts})" if alerts else ""))
+    return 0
+
+
+def _count_lines(path: Path) -> int:
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for _ in handle)
+    except FileNotFoundError:
+        return 0

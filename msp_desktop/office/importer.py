@@ -1,0 +1,297 @@
+"""Verifying and importing bundles at the office (docs/bundle-format.md §6 steps 1-7).
+
+``Importer.check`` does every check and works out what importing would change, from
+reads only: ``msp-office verify`` stops there. ``Importer.import_bundle`` then writes
+the plan in one transaction and, only after the commit, a signed receipt.
+
+Trust (S24). ``open_bundle`` is given every key ever enrolled, revoked ones too, so
+that it does all of the format's checks (steps 1-5) for any bundle from a device we
+know; the office then refuses a revoked key itself, at once, before anything else
+is decided. A key never enrolled makes ``open_bundle`` refuse at the signature; only
+then, to word the refusal and the quarantine note, ``quarantine.signer_of`` reads the
+key id from the (still unverified) bundle. That way ``msp_desktop.bundles`` stays the
+one authority on the format and no check is duplicated or skipped here.
+
+What a refused bundle leaves behind (S19/S20): the office database is not touched.
+A bundle from an unknown or revoked key is copied to ``OFFICE/quarantine/``. A replay
+(same device and sequence, other bytes) and a key signing for another device's id are
+security alerts: one JSON line each in ``OFFICE/alerts.log`` (time, kind, device,
+sequence, both hashes, message), printed too. ``verify`` writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from msp_desktop.bundles import (
+    PublicKey,
+    SignatureRejected,
+    VerifiedBundle,
+    make_receipt,
+    open_bundle,
+)
+from msp_desktop.bundles.manifest import format_time
+from msp_desktop.office.database import DeviceKey, ImportPlan, LedgerEntry, OfficeStore
+from msp_desktop.office.errors import (
+    AlertingRejection,
+    BundleQuarantined,
+    DeviceMismatch,
+    OfficeBusy,
+    SequenceReplayed,
+)
+from msp_desktop.office.files import append_line, make_private_folder, write_atomic
+from msp_desktop.office.keys import OfficeKeys, OfficeLayout
+from msp_desktop.office.planning import (
+    ledger_entry,
+    parse_contents,
+    plan_changes,
+    sequence_report,
+)
+from msp_desktop.office.quarantine import Signer, put_in_quarantine, release, signer_of
+
+__all__ = ["Checked", "ImportOutcome", "Importer", "receipt_name"]
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A bundle that passed every check, and what importing it would do."""
+
+    verified: VerifiedBundle
+    device: DeviceKey
+    already: LedgerEntry | None
+    """The ledger row when these exact bytes were imported before (a no-op)."""
+    plan: ImportPlan | None
+    token: int
+    records: int
+    audit_entries: int
+    reports: list[str]
+
+    @property
+    def status(self) -> Literal["imported", "already-imported"]:
+        """What the receipt will say."""
+        return "already-imported" if self.already else "imported"
+
+    def summary(self) -> str:
+        """``device laptop-7 sequence 3, 12 records, 40 audit entries``."""
+        m = self.verified.manifest
+        return (
+            f"device {m.device_id} sequence {m.sequence}, {_count(self.records, 'record')}, "
+            f"{_count(self.audit_entries, 'audit entry', 'audit entries')}"
+        )
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """One bundle imported (or found already imported) and its receipt written."""
+
+    checked: Checked
+    receipt: Path
+    released: bool
+    """True when the bundle had been in quarantine and was taken out of it."""
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def receipt_name(device_id: str, sequence: int, sha256: str) -> str:
+    """``<device>-<sequence, 6 digits>-<first 12 of the bundle hash>.receipt.json``."""
+    return f"{device_id}-{sequence:06d}-{sha256[:12]}.receipt.json"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Importer:
+    """Checks and imports bundles for one office."""
+
+    def __init__(
+        self,
+        store: OfficeStore,
+        keys: OfficeKeys,
+        layout: OfficeLayout,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.store = store
+        self.keys = keys
+        self.layout = layout
+        self.clock = clock
+
+    def check(self, data: bytes) -> Checked:
+        """Every check, and the plan, from reads only; a ``BundleRejected`` says why not."""
+        token = self.store.change_token()  # first: any commit after it voids the plan
+        known = {key.key_id: key for key in self.store.device_keys()}
+        verified = self._open(data, known)
+        manifest = verified.manifest
+        device = known[manifest.key_id]
+        if device.device_id != manifest.device_id:
+            raise DeviceMismatch(
+                f"The bundle says it comes from device {manifest.device_id}, but it is signed "
+                f"by key {device.key_id}, enrolled for device {device.device_id}.",
+                alert=self._alert("device-mismatch", verified, key_id=device.key_id),
+            )
+        already = self.store.ledger_by_hash(verified.sha256)
+        if already is not None:
+            # These exact bytes were accepted when the key was trusted: a no-op, and a
+            # fresh receipt, even if the key has been revoked since.
+            return Checked(
+                verified, device, already, None, token, already.records,
+                already.audit_entries, [],
+            )  # fmt: skip
+        if not device.active:
+            raise BundleQuarantined(
+                f"The bundle is signed by key {device.key_id} of device {device.device_id}, "
+                f"which was revoked on {device.revoked_at} ({device.revoked_reason}).",
+                key_id=device.key_id,
+                claimed_device_id=manifest.device_id,
+                claimed_sequence=manifest.sequence,
+                revoked=True,
+            )
+        self._check_replay(verified)
+        contents = parse_contents(manifest, verified.files)
+        records = len(contents.records)
+        audit_entries = sum(len(batch.entries) for batch in contents.audit)
+        gap_before, reports = sequence_report(self.store, manifest, verified.sha256)
+        changes = plan_changes(self.store, manifest, contents)
+        reports += changes.reports
+        plan = ImportPlan(
+            ledger=ledger_entry(
+                manifest,
+                sha256=verified.sha256,
+                manifest_sha256=hashlib.sha256(manifest.to_bytes()).hexdigest(),
+                imported_at=format_time(self.clock()),
+                records=records,
+                audit_entries=audit_entries,
+                gap_before=gap_before,
+                reports=reports,
+            ),
+            revisions=changes.revisions,
+            conflicts=changes.conflicts,
+            audit=changes.audit,
+        )
+        return Checked(verified, device, None, plan, token, records, audit_entries, reports)
+
+    def _open(self, data: bytes, known: dict[str, DeviceKey]) -> VerifiedBundle:
+        trusted = {key_id: PublicKey.from_text(key.public_key) for key_id, key in known.items()}
+        try:
+            return open_bundle(data, identity=self.keys.inbox, trusted_keys=trusted)
+        except SignatureRejected:
+            signer = signer_of(data, self.keys.inbox)
+            if signer is None or signer.key_id in known:
+                raise  # a bad signature by a known key: refused as it is, not quarantined
+            raise BundleQuarantined(
+                f"The bundle is signed by key {signer.key_id}, which is not enrolled here"
+                + _claimed(signer)
+                + ".",
+                key_id=signer.key_id,
+                claimed_device_id=signer.claimed_device_id,
+                claimed_sequence=signer.claimed_sequence,
+            ) from None
+
+    def _check_replay(self, verified: VerifiedBundle) -> None:
+        manifest = verified.manifest
+        other = self.store.ledger_entry(manifest.device_id, manifest.sequence)
+        if other is None:
+            return
+        same_manifest = other.manifest_sha256 == hashlib.sha256(manifest.to_bytes()).hexdigest()
+        what = "the same manifest sealed again" if same_manifest else "different content"
+        raise SequenceReplayed(
+            f"Device {manifest.device_id} sequence {manifest.sequence} was already imported "
+            f"from another bundle ({other.sha256[:12]}, on {other.imported_at}); this one "
+            f"({verified.sha256[:12]}) has {what}. Ask the worker which file is genuine.",
+            alert=self._alert("replay", verified, imported_sha256=other.sha256),
+        )
+
+    def _alert(self, kind: str, verified: VerifiedBundle, **extra: str) -> dict[str, object]:
+        return {
+            "time": format_time(self.clock()),
+            "kind": kind,
+            "device": verified.manifest.device_id,
+            "sequence": verified.manifest.sequence,
+            "bundle_sha256": verified.sha256,
+            **extra,
+        }
+
+    def import_bundle(self, data: bytes, *, source: str, receipts: Path) -> ImportOutcome:
+        """Check, import in one transaction, then write the receipt into ``receipts``.
+
+        Refusals raise ``BundleRejected``; quarantine and alerts are written first.
+        """
+        for _ in range(MAX_ATTEMPTS):
+            checked = self._check_for_import(data, source)
+            if checked.plan is None or self.store.apply(checked.plan, checked.token):
+                break
+        else:
+            raise OfficeBusy(
+                "Other imports kept changing the office database; try this bundle again."
+            )
+        manifest = checked.verified.manifest
+        receipt = make_receipt(
+            bundle_sha256=checked.verified.sha256,
+            manifest=manifest,
+            office_key=self.keys.signing,
+            status=checked.status,
+            received=self.clock(),
+        )
+        make_private_folder(receipts)
+        path = receipts / receipt_name(
+            manifest.device_id, manifest.sequence, checked.verified.sha256
+        )
+        write_atomic(path, receipt, mode=0o644)
+        released = release(self.layout.quarantine, checked.verified.sha256)
+        return ImportOutcome(checked=checked, receipt=path, released=released)
+
+    def _check_for_import(self, data: bytes, source: str) -> Checked:
+        try:
+            return self.check(data)
+        except BundleQuarantined as exc:
+            sha256 = hashlib.sha256(data).hexdigest()
+            signer = (
+                Signer(exc.key_id, exc.claimed_device_id, exc.claimed_sequence)
+                if exc.key_id
+                else None
+            )
+            kept = put_in_quarantine(
+                self.layout.quarantine,
+                data,
+                sha256=sha256,
+                reason=exc.message,
+                signer=signer,
+                source=source,
+                now=format_time(self.clock()),
+            )
+            hint = (
+                "a revoked key is never trusted again."
+                if exc.revoked
+                else "enrol the device (msp-office devices add ENROLMENT.json), "
+                "then import that file again."
+            )
+            raise BundleQuarantined(
+                f"{exc.message} It was not imported and is kept in quarantine as {kept}; {hint}",
+                key_id=exc.key_id,
+                revoked=exc.revoked,
+            ) from None
+        except AlertingRejection as exc:
+            line = {**exc.alert, "source": source, "message": exc.message}
+            append_line(self.layout.alerts, json.dumps(line, ensure_ascii=False))
+            raise type(exc)(
+                f"ALERT: {exc.message} Not imported; the alert is in {self.layout.alerts}.",
+                alert=line,
+            ) from None
+
+
+def _claimed(signer: Signer) -> str:
+    if signer.claimed_device_id is None:
+        return ""
+    sequence = f" sequence {signer.claimed_sequence}" if signer.claimed_sequence else ""
+    return f" (it claims to be device {signer.claimed_device_id}{sequence})"
