@@ -55,7 +55,15 @@ BACK = ActionSpec(
     "Return to the caseload, with your search kept (Escape does this too).",
 )
 
-ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK)
+# O for office; Ctrl+Shift+O is no standard key on any platform Qt knows.
+SYNC = ActionSpec(
+    "action.sync",
+    "Send to the &office…",
+    "Ctrl+Shift+O",
+    "Export finalised records to a USB stick or folder for the office, and import its receipts.",
+)
+
+ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK, SYNC)
 
 
 def make_action(spec: ActionSpec, parent: QWidget) -> QAction:

@@ -1,4 +1,5 @@
-"""The main window: the caseload, a person's page and the guided visit in one stack."""
+"""The main window: the caseload, a person's page, the guided visit and the sync page in
+one stack."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ui.db_worker import DbWorker
 from ui.documents.controller import DocumentsController
 from ui.i18n import tr
 from ui.person_page import PersonPage
+from ui.sync.sync_page import SyncPage
 from ui.visit.visit_page import VisitPage
 
 
@@ -51,6 +53,8 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.person)
         self.visit_page = VisitPage(self.guide, self.pages)
         self.pages.addWidget(self.visit_page)
+        self.sync_page = SyncPage(self.pages)
+        self.pages.addWidget(self.sync_page)
         self.setCentralWidget(self.pages)
         self.caseload.person_chosen.connect(self.open_person)
         self.person.back_requested.connect(self.show_caseload)
@@ -58,6 +62,7 @@ class MainWindow(QMainWindow):
         self.person.visit_requested.connect(self.open_visit_for)
         self.visit_page.closed.connect(self._visit_closed)
         self.visit_page.place_changed.connect(self._remember_place)
+        self.sync_page.back_requested.connect(self.show_caseload)
 
         self.people_label = QLabel(self)
         self.people_label.setObjectName("status.people")
@@ -74,6 +79,7 @@ class MainWindow(QMainWindow):
         self.action(actions.LOCK.id).triggered.connect(self.lock_requested)
         self.action(actions.FIND.id).triggered.connect(self._find)
         self.action(actions.QUIT.id).triggered.connect(self.close)
+        self.action(actions.SYNC.id).triggered.connect(self.open_sync)
         back = self.action(actions.BACK.id)
         # Escape as well: the key people reach for to leave a page. Only while the
         # person page shows (the action is disabled otherwise), so Escape elsewhere
@@ -96,6 +102,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.action(actions.FIND.id))
         menu.addAction(self.action(actions.BACK.id))
         menu.addSeparator()
+        menu.addAction(self.action(actions.SYNC.id))
+        menu.addSeparator()
         menu.addAction(self.action(actions.PRIVACY.id))
         menu.addAction(self.action(actions.SETTINGS.id))
         menu.addSeparator()
@@ -108,6 +116,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         named(toolbar, tr("Workspace tools"))
+        toolbar.addAction(self.action(actions.SYNC.id))
         spacer = QWidget(toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -131,6 +140,8 @@ class MainWindow(QMainWindow):
 
     def _page_changed(self, _index: int) -> None:
         self.people_label.setVisible(self.pages.currentWidget() is self.caseload)
+        if self.pages.currentWidget() is not self.sync_page:
+            self.sync_page.leave()  # nothing of the records stays behind another page
 
     def _find(self) -> None:
         self.show_caseload()
@@ -155,6 +166,20 @@ class MainWindow(QMainWindow):
         self.visit_page.clear()
         self.pages.setCurrentWidget(self.caseload)
         self.caseload.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_sync(self) -> None:
+        """Show the sync page, with every record's state read again."""
+        if self.worker is None:
+            return
+        if self.pages.currentWidget() is self.visit_page:
+            if self.visit_page.autosaver is not None:
+                self.visit_page.autosaver.flush()  # what was typed is saved first
+            self._remember(None)
+        self.person.clear()
+        self.visit_page.clear()
+        self.pages.setCurrentWidget(self.sync_page)
+        self.action(actions.BACK.id).setEnabled(True)
+        self.sync_page.show_status()
 
     def open_visit_for(self, concern_id: str, visit_id: str | None) -> None:
         """Resume the draft ``visit_id``, or start the concern's next visit."""
@@ -201,11 +226,13 @@ class MainWindow(QMainWindow):
         self.caseload.setEnabled(True)
         self.action(actions.LOCK.id).setEnabled(True)
         self.action(actions.FIND.id).setEnabled(True)
+        self.action(actions.SYNC.id).setEnabled(True)
         self.worker = worker
         self.caseload.attach(worker)
         self.person.attach(worker)
         self.visit_page.attach(worker)
         self.documents.attach(worker)
+        self.sync_page.attach(worker)
         self.caseload.search_edit.setFocus()
         worker.submit(lambda ws: ws.remembered_place(), self._resume, lambda _e: None)
 
@@ -213,12 +240,14 @@ class MainWindow(QMainWindow):
         """Empty every view: the workspace is being locked."""
         self.visit_page.detach()  # sends the last keystrokes before the database closes
         self.documents.detach()
+        self.sync_page.detach()
         self.show_caseload()
         self.person.detach()
         self.caseload.detach()
         self.caseload.setEnabled(False)
         self.action(actions.LOCK.id).setEnabled(False)
         self.action(actions.FIND.id).setEnabled(False)
+        self.action(actions.SYNC.id).setEnabled(False)
         self.people_label.setText(tr("Locked"))
         self.worker = None
 

@@ -6,8 +6,8 @@ Run from the repository root on a machine with an X display, or under a virtual 
 
 It makes a demo workspace in a temporary folder (``msp_desktop.demo``: every name is
 made up), starts the app's own ``Session`` exactly as ``msp-desktop`` does, and walks
-it with timers: unlock, caseload, search, a person, three steps of visits, the privacy
-screen, the settings dialog, then high contrast at 150 %. Each screen is grabbed from
+it with timers: unlock, caseload, search, a person, the sync page, three steps of visits,
+the privacy screen, the settings dialog, then high contrast at 150 %. Each screen is grabbed from
 its top-level window into ``docs/screenshots/NN-name.png``. Settings, logs and the
 workspace all live in the temporary folder, so nothing of the user's is read or changed.
 Use the xcb platform (not ``offscreen``), so the fonts and theme are the real ones.
@@ -37,6 +37,10 @@ WHAT_MATTERS = "Bryn Sample"  # middle stage, draft visit with the person's word
 SUPPORT = "Dilys Testcase"  # beginning stage, draft visit, nothing yet on deciding
 CLOSING = "Ffion Madeup"  # end stage: the closing step
 SEARCH = "sam"
+# The sync page: records already confirmed by a made-up office, some on their way, and
+# some waiting. Only the addresses of people no other screenshot shows are changed.
+OFFICE = "Demo Borough Adult Social Care"
+MOVED_HOME = 5  # the first 3 are sent (no receipt yet), the last 2 wait for the next export
 
 # A step of the walk yields one of these: wait for a condition, or pause (ms).
 Wait = Callable[[], bool] | int
@@ -52,6 +56,7 @@ def demo_workspace(root: Path) -> tuple[Path, dict[str, tuple[str, str]]]:
     workspace = Workspace.create(folder, PASSPHRASE, "Demo Worker")
     try:
         fill_demo_caseload(workspace)
+        send_to_office(workspace, root / "stick")
         found: dict[str, tuple[str, str]] = {}
         for name in {PERSON_PAGE, WHAT_MATTERS, SUPPORT, CLOSING}:
             (person,) = [p for p in workspace.people.search(name) if p.name == name]
@@ -60,6 +65,43 @@ def demo_workspace(root: Path) -> tuple[Path, dict[str, tuple[str, str]]]:
     finally:
         workspace.close()
     return folder, found
+
+
+def send_to_office(workspace: Any, stick: Path) -> None:
+    """Set the workspace up for a made-up office, send everything, take its receipt,
+    then change a few addresses: some sent again, some still waiting."""
+    import hashlib
+
+    from msp_desktop.bundles import AgeIdentity, KeyPair, make_receipt, open_bundle
+    from msp_desktop.bundles.provisioning import make_provisioning, read_enrolment
+    from msp_desktop.model import Note
+
+    inbox, office = AgeIdentity.generate(), KeyPair.generate()
+    keys = make_provisioning(
+        office_id="demo-office",
+        office_name=OFFICE,
+        inbox=inbox.recipient,
+        recovery=AgeIdentity.generate().recipient,
+        office_key=office,
+    )
+    workspace.import_office_keys(keys)
+    device = read_enrolment(workspace.sync.enrol(device_id="demo-laptop"))
+    stick.mkdir()
+    (bundle,) = workspace.sync.export(stick).written
+    data = bundle.path.read_bytes()
+    opened = open_bundle(data, identity=inbox, trusted_keys={device.key_id: device.public_key})
+    receipt = make_receipt(
+        bundle_sha256=hashlib.sha256(data).hexdigest(), manifest=opened.manifest, office_key=office
+    )
+    workspace.sync.import_receipt(receipt)
+    shown = {PERSON_PAGE, WHAT_MATTERS, SUPPORT, CLOSING}
+    movers = [p for p in workspace.people.search("", limit=100) if p.name not in shown]
+    for number, summary in enumerate(movers[:MOVED_HOME], start=1):
+        person = workspace.people.get(summary.id)
+        address = Note(text=f"Flat {number}, Example Court, Sampletown")
+        workspace.people.update(person.model_copy(update={"address": address}))
+        if number == 3:
+            workspace.sync.export(stick)
 
 
 def save(widget: Any, name: str) -> Path:
@@ -119,6 +161,13 @@ def walk(session: Any, ids: dict[str, tuple[str, str]]) -> Walk:
         b.accessibleName().startswith(("Start a visit", "Resume visit"))
         for b in window.person.findChildren(QPushButton)
     ), "the person page has no visit buttons"
+
+    # 11. The sync page (Ctrl+Shift+O): where every record is on its way to the office.
+    sync = window.sync_page
+    window.action(actions.SYNC.id).trigger()
+    yield lambda: sync.view is not None and sync.model.rowCount() > 0
+    yield 300
+    save(window, "11-sync")
 
     page = window.visit_page
 

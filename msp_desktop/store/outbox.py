@@ -18,18 +18,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from msp_desktop.atomic import write_atomic
 from msp_desktop.bundles import verify_receipt, write_bundle
 from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.bundles.records import AuditBatch, AuditItem, RecordEnvelope, RecordKind
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.store import audit
-from msp_desktop.store.atomic import write_atomic
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.database import Database
 from msp_desktop.store.sync_keys import ready_to_sync
 
 __all__ = [
+    "BundleNotWritten",
     "BundleWritten",
     "ExportResult",
     "NothingToExport",
@@ -47,6 +48,21 @@ class NothingToExport(KnownError):
     """Everything finalised has already been put into a bundle (not a failure)."""
 
     exit_code = 0
+
+
+class BundleNotWritten(KnownError):
+    """The folder refused the file (read-only stick, no permission); the bundle waits."""
+
+    exit_code = 2
+
+    def __init__(self, folder: Path, cause: OSError) -> None:
+        why = (cause.strerror or "the write failed").lower()
+        super().__init__(
+            f"Could not write to {folder} ({why}). The bundle is kept on this device and "
+            "is written the next time you export to a folder that accepts it."
+        )
+        self.folder = folder
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -260,8 +276,11 @@ def write_pending(db: Database, folder: Path, *, again: bool = False) -> list[Bu
     written: list[BundleWritten] = []
     for sequence, file_name, data, records in rows:
         path = folder / str(file_name)
-        # Readable by the office admin who copies it off the stick: it is encrypted.
-        write_atomic(path, bytes(data), mode=0o644)
+        try:
+            # Readable by the office admin who copies it off the stick: it is encrypted.
+            write_atomic(path, bytes(data), mode=0o644)
+        except OSError as exc:  # read-only stick, no permission (StorageFull passes through)
+            raise BundleNotWritten(folder, exc) from exc
         with db.transaction():
             db.execute(
                 "UPDATE bundles_sent SET written_to = ?, written_at = ? WHERE sequence = ?",

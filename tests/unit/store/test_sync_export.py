@@ -3,6 +3,7 @@ SQLCipher). Every refusal is checked to change nothing."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import resource
@@ -20,7 +21,7 @@ from msp_desktop.model import Concern, Note, Person
 from msp_desktop.store import Workspace
 from msp_desktop.store import outbox as outbox_module
 from msp_desktop.store.keyslots import load_key_file
-from msp_desktop.store.outbox import NothingToExport
+from msp_desktop.store.outbox import BundleNotWritten, NothingToExport
 from msp_desktop.store.recovery import RECOVERY_SLOT_TYPE
 from msp_desktop.store.sync_keys import NotReadyToSync
 from tests import builders
@@ -708,3 +709,34 @@ def test_a_damaged_workspace_seals_nothing(
     assert _sent(workspace) == []
     assert workspace.db.scalar("SELECT count(*) FROM records_sent") == 0
     assert len(workspace.audit_entries()) == entries_before
+
+
+def test_a_read_only_stick_is_said_in_one_sentence_and_the_bundle_waits(
+    workspace: Workspace, office: Office, outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OS refusing the file (an edge we cannot own) loses nothing."""
+    enrolment = ready(workspace, office)
+    _, concern = person_with_concern(workspace)
+    finalised_visit(workspace, concern)
+    real_open = os.open
+
+    def read_only(path: str | Path, flags: int, mode: int = 0o777) -> int:
+        if str(path).startswith(str(outbox)):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(os, "open", read_only)
+    with pytest.raises(BundleNotWritten) as caught:
+        workspace.sync.export(outbox)
+    monkeypatch.setattr(os, "open", real_open)
+    assert caught.value.message == (
+        f"Could not write to {outbox} (read-only file system). The bundle is kept on this "
+        "device and is written the next time you export to a folder that accepts it."
+    )
+    assert list(outbox.iterdir()) == []
+    ((sequence, sha, written, kept),) = _sent(workspace)
+    assert (sequence, written, kept) == (1, 0, 1)
+
+    (bundle,) = workspace.sync.export(outbox).written
+    assert sha256(bundle.path.read_bytes()) == sha
+    office.open(bundle.path.read_bytes(), enrolment)

@@ -1,0 +1,146 @@
+"""What the sync page says, in words a social worker uses: no "bundles sealed" jargon
+where it can be avoided, and every failure as one sentence saying what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from msp_desktop.store.outbox import ExportResult, ReceiptResult
+from msp_desktop.store.sync_status import SyncState
+from ui.i18n import tr, tr_count
+
+KIND_WORDS = {"person": "Person's details", "concern": "Concern", "visit": "Visit"}
+
+STATE_WORDS: dict[str, str] = {
+    "draft": "Draft: stays on this device",
+    "finalised": "Waiting to be sent",
+    "in-bundle": "In a bundle, waiting for the office's receipt",
+    "acknowledged": "Confirmed by the office",
+}
+NOT_WRITTEN = "In a bundle, not yet written to a folder"
+
+BUSY_EXPORT = "Sealing and writing the bundle…"
+BUSY_RECEIPTS = "Checking the receipts…"
+BUSY_KEYS = "Checking the office keys file…"
+BUSY_ENROL = "Making the enrolment file…"
+
+KEPT = "The bundle is kept safely on this device and is written the next time you export."
+NOT_READY = (
+    "This device cannot send records yet: follow the two steps at the top of this page first."
+)
+
+
+def kind_words(kind: str) -> str:
+    """Person's details, Concern or Visit."""
+    return tr(KIND_WORDS.get(kind, kind))
+
+
+def state_words(state: SyncState | str, written: bool = True) -> str:
+    """Where a record is, in words (a bundle not yet written anywhere is said so)."""
+    if state == "in-bundle" and not written:
+        return tr(NOT_WRITTEN)
+    return tr(STATE_WORDS.get(state, state))
+
+
+def count_sentences(counts: dict[str, int]) -> dict[str, str]:
+    """One sentence per state, in the order the page shows them."""
+    waiting, sent = counts.get("finalised", 0), counts.get("in-bundle", 0)
+    confirmed, drafts = counts.get("acknowledged", 0), counts.get("draft", 0)
+    return {
+        "finalised": tr_count(
+            "1 finalised record is waiting to be sent.",
+            "{count} finalised records are waiting to be sent.",
+            waiting,
+        )
+        if waiting
+        else tr("Nothing new is waiting to be sent."),
+        "in-bundle": tr_count(
+            "1 record sent, waiting for the office's receipt.",
+            "{count} records sent, waiting for the office's receipt.",
+            sent,
+        )
+        if sent
+        else tr("No records are waiting for the office's receipt."),
+        "acknowledged": tr_count(
+            "1 record the office has confirmed.",
+            "{count} records the office has confirmed.",
+            confirmed,
+        )
+        if confirmed
+        else tr("The office has not confirmed any records yet."),
+        "draft": tr_count(
+            "1 draft stays on this device until it is finalised.",
+            "{count} drafts stay on this device until they are finalised.",
+            drafts,
+        )
+        if drafts
+        else tr("No drafts: every visit is finalised."),
+    }
+
+
+def and_list(numbers: Sequence[int]) -> str:
+    """1, 2 and 3."""
+    items = [str(n) for n in numbers]
+    if len(items) <= 1:
+        return "".join(items)
+    return tr("{first} and {last}", first=", ".join(items[:-1]), last=items[-1])
+
+
+def export_sentence(result: ExportResult, folder: Path) -> str:
+    """What an export did, and what to do next."""
+    written = result.written
+    records = sum(b.records for b in written)
+    numbers = and_list([b.sequence for b in written])
+    if len(written) == 1:
+        return tr_count(
+            "Bundle {numbers} written to {folder}: 1 record. Take it to the office.",
+            "Bundle {numbers} written to {folder}: {count} records. Take it to the office.",
+            records,
+            numbers=numbers,
+            folder=folder,
+        )
+    return tr_count(
+        "Bundles {numbers} written to {folder}: 1 record. Take them to the office.",
+        "Bundles {numbers} written to {folder}: {count} records. Take them to the office.",
+        records,
+        numbers=numbers,
+        folder=folder,
+    )
+
+
+def receipts_sentence(done: Sequence[ReceiptResult], failed: Sequence[tuple[str, str]]) -> str:
+    """What a batch of receipts did: acknowledged, already known, and each failure."""
+    lines: list[str] = []
+    new = [r.sequence for r in done if not r.already]
+    again = [r.sequence for r in done if r.already]
+    if new:
+        lines.append(
+            tr_count(
+                "1 receipt imported: bundle {numbers} acknowledged.",
+                "{count} receipts imported: bundles {numbers} acknowledged.",
+                len(new),
+                numbers=and_list(sorted(new)),
+            )
+        )
+    if again:
+        lines.append(
+            tr_count(
+                "Bundle {numbers} was already acknowledged.",
+                "Bundles {numbers} were already acknowledged.",
+                len(again),
+                numbers=and_list(sorted(again)),
+            )
+        )
+    if failed:
+        if done:
+            lines.append("")
+        lines.append(
+            tr_count(
+                "1 file was not imported; nothing was changed by it:",
+                "{count} files were not imported; nothing was changed by them:",
+                len(failed),
+            )
+        )
+        lines.extend(tr("{name}: {reason}", name=name, reason=reason) for name, reason in failed)
+    return "\n".join(lines)
