@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_store --out bench-results
 	$(BIN)/python -m tests.bench.bench_app --out bench-results
 	$(BIN)/python -m tests.bench.bench_documents --out bench-results
+	$(BIN)/python -m tests.bench.bench_bundles --out bench-results
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench-results
