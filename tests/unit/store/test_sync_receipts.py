@@ -124,7 +124,7 @@ def _refused(ws: Workspace, receipt: bytes, message: str) -> None:
     with pytest.raises(ReceiptRejected) as caught:
         ws.sync.import_receipt(receipt)
     assert caught.value.message == message or caught.value.message.startswith(message)
-    assert caught.value.exit_code == 11
+    assert caught.value.exit_code == 13
     assert stored(ws.folder) == before
     assert ws.sync.status().counts == counts
     assert _bundle_row(ws) == (0, 0, 1)
