@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from msp_desktop.atomic import write_atomic
-from msp_desktop.bundles.provisioning import read_provisioning
+from msp_desktop.bundles.provisioning import read_enrolment, read_provisioning
 from msp_desktop.cli import output
 from msp_desktop.cli.commands import open_workspace
 from msp_desktop.errors import InvalidInput, KnownError
@@ -89,7 +89,11 @@ def enrol(args: argparse.Namespace) -> int:
         device_id = ws.sync.device_id()
     # Public data only (id, worker's name, public key): readable by the office admin.
     write_atomic(out, data, mode=0o644)
-    print(f"Wrote {out} for device {device_id}. Give it to the office to enrol this device.")
+    key_id = read_enrolment(data).key_id
+    print(
+        f"Wrote {out} for device {device_id}, key id {key_id}. Give it to the office to "
+        "enrol this device, and read them the key id so they can check it."
+    )
     return 0
 
 

@@ -185,11 +185,12 @@ def test_enrol_export_receipts_status_and_purge(
     enrol_file = tmp_path / "enrolment.json"
     enrolled = msp("enrol", "--out", str(enrol_file), "--device-id", DEVICE_ID)
     assert enrolled.returncode == 0, enrolled.stderr
-    assert enrolled.stdout.strip() == (
-        f"Wrote {enrol_file} for device {DEVICE_ID}. Give it to the office to enrol this device."
-    )
     enrolment = enrol_file.read_bytes()
     key_id = read_enrolment(enrolment).key_id
+    assert " ".join(enrolled.stdout.split()) == (
+        f"Wrote {enrol_file} for device {DEVICE_ID}, key id {key_id}. Give it to the office "
+        "to enrol this device, and read them the key id so they can check it."
+    )
     exists = msp("enrol", "--out", str(enrol_file))
     assert exists.returncode == 2
     assert "already exists" in _one_plain_line(exists.stderr)
