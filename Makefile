@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck contracts pytest bench clean
+.PHONY: setup run test lint typecheck contracts pytest bench package install-test clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MSP Desktop needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -20,8 +20,8 @@ run: $(STAMP)
 	$(BIN)/msp-desktop
 
 lint: $(STAMP)
-	$(BIN)/ruff check msp_desktop ui tests
-	$(BIN)/ruff format --check msp_desktop ui tests
+	$(BIN)/ruff check msp_desktop ui tests packaging docs/samples
+	$(BIN)/ruff format --check msp_desktop ui tests packaging docs/samples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -41,5 +41,14 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_documents --out bench-results
 	$(BIN)/python -m tests.bench.bench_bundles --out bench-results
 
+# The frozen one-folder build in dist/msp-desktop/ (smoke-tested) and, on Debian or
+# Ubuntu, dist/msp-desktop_<version>_amd64.deb. Builds in its own .venv-build.
+package:
+	$(PYTHON) packaging/build.py
+
+# Installs the .deb on this machine, starts it under Xvfb, removes it (root; for CI).
+install-test:
+	bash packaging/linux/test_install.sh
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench-results
+	rm -rf $(VENV) .venv-build .mypy_cache .ruff_cache .pytest_cache bench-results build dist

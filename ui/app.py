@@ -28,6 +28,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=Path,
         help="the workspace folder (default: $MSP_WORKSPACE, else your local data folder)",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="check that this build works, in a temporary workspace, then exit"
+        " (0 when every step passed)",
+    )
     return parser.parse_args(argv)
 
 
@@ -38,6 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_NO_PLATFORM
+    if args.smoke:
+        # Before the log and the workspace folder: the smoke test makes its own, temporary.
+        from ui.smoke import run_smoke
+
+        return run_smoke()
     configure_logging()
     folder = workspace_folder(args.workspace)
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from msp_desktop.atomic import OWNER_ONLY, fsync_directory, write_atomic
-from msp_desktop.errors import StorageFull, WorkspaceDamaged
+from msp_desktop.errors import InvalidInput, StorageFull, WorkspaceDamaged
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.connection import (
     DatabaseErrors,
@@ -99,6 +99,11 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
     dest = Path(dest).absolute()
     if dest.exists():
         raise WorkspaceDamaged(f"{dest} already exists; choose a new name for the backup.")
+    if not dest.parent.is_dir():
+        raise InvalidInput(
+            f"The folder {dest.parent} does not exist (is the USB stick plugged in?). "
+            "No backup was made."
+        )
     tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.tmp")
     counts = row_counts(db)
     user_version = int(db.scalar("PRAGMA user_version"))

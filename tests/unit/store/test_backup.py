@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from msp_desktop.errors import WorkspaceDamaged, WrongPassphrase
+from msp_desktop.errors import InvalidInput, WorkspaceDamaged, WrongPassphrase
 from msp_desktop.store import Workspace
 from msp_desktop.store.backup import latest_backup, list_backups
 from msp_desktop.store.migrations import LATEST_VERSION
@@ -78,4 +78,20 @@ def test_damaged_backup_is_not_restored(workspace: Workspace, tmp_path: Path) ->
     before = snapshot(workspace.folder)
     with pytest.raises(WorkspaceDamaged):
         Workspace.restore(workspace.folder, target, PASSPHRASE)
+    assert snapshot(workspace.folder) == before
+
+
+def test_a_backup_to_a_missing_folder_is_refused_in_one_sentence(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    before = snapshot(workspace.folder)
+    missing = tmp_path / "no-stick" / "backup.db"
+    with pytest.raises(InvalidInput) as caught:
+        workspace.backup(missing)
+    assert caught.value.message == (
+        f"The folder {missing.parent} does not exist (is the USB stick plugged in?). "
+        "No backup was made."
+    )
+    assert not missing.parent.exists()
+    assert latest_backup(workspace.folder) is None
     assert snapshot(workspace.folder) == before
