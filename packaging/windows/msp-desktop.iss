@@ -29,7 +29,7 @@
   #define OutputDir "..\..\dist"
 #endif
 #ifndef IconFile
-  #define IconFile "..\icons\msp-desktop.ico"
+  #define IconFile "..\..\build\icons\msp-desktop.ico"
 #endif
 #ifndef AppPublisher
   #define AppPublisher "MSP Desktop team"
