@@ -95,7 +95,8 @@ class FakeDevice:
             detail: dict[str, Any] = {"note": f"entry {seq}"}
             fields = (seq, "2026-11-20T10:00:00Z", actor or self.worker, "finalise", "visit",
                       f"entity-{seq}", 1, detail, prev)  # fmt: skip
-            item = AuditItem(
+            # Not validated here, so tests can also build entries the office must refuse.
+            item = AuditItem.model_construct(
                 seq=seq, at=fields[1], actor=fields[2], action=fields[3], entity=fields[4],
                 entity_id=fields[5], revision=1, detail=detail, prev_hash=prev,
                 hash=audit_entry_hash(*fields),
@@ -110,7 +111,9 @@ class FakeDevice:
         """Bundle files for these envelopes and audit entries."""
         files = {e.file_name: e.to_bytes() for e in records}
         if audit:
-            batch = AuditBatch(format_version=1, device_id=self.device_id, entries=list(audit))
+            batch = AuditBatch.model_construct(  # unvalidated, as the entries above
+                format_version=1, device_id=self.device_id, entries=list(audit)
+            )
             files[batch.file_name] = batch.to_bytes()
         return files
 

@@ -166,10 +166,19 @@ class AuditItem(StrictModel):
     action: str
     entity: str
     entity_id: str
-    revision: int | None
+    revision: Annotated[int, Field(ge=0, le=MAX_SAFE_INTEGER)] | None
     detail: dict[str, JsonValue]
     prev_hash: str
     hash: Sha256
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> Self:
+        # No device writes U+0000, and databases differ on storing it (PostgreSQL
+        # text cannot): refused here, so every office behaves the same.
+        texts = [self.at, self.actor, self.action, self.entity, self.entity_id, self.prev_hash]
+        if any("\x00" in t for t in texts) or "\\u0000" in json.dumps(self.detail):
+            raise ValueError("audit entries must not contain the character U+0000")
+        return self
 
 
 class AuditBatch(StrictModel):

@@ -16,7 +16,7 @@ from pathlib import Path
 from msp_desktop import __version__
 from msp_desktop.errors import KnownError
 from msp_desktop.logs import configure_logging, scrubbed_traceback
-from msp_desktop.office import commands
+from msp_desktop.office import commands, report_command, service_commands
 
 log = logging.getLogger("msp.office")
 BUG_EXIT = 70
@@ -30,6 +30,12 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--dir",
         metavar="OFFICE",
         help="the office folder (default: $MSP_OFFICE_DIR)",
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the office database, if not OFFICE/office.db: postgresql://USER@HOST/DATABASE "
+        "or sqlite:///PATH (default: $MSP_OFFICE_DB); keys, quarantine and alerts stay in OFFICE",
     )
 
 
@@ -74,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.add_argument(
+        "--inbox-url",
+        metavar="URL",
+        help="where devices send bundles over the network (https://; msp sync)",
+    )
+    p.add_argument(
+        "--tls-cert",
+        type=Path,
+        metavar="PEMFILE",
+        help="the inbox's TLS certificate: devices pin its SHA-256 instead of trusting CAs",
+    )
 
     devices = sub.add_parser("devices", help="Enrol, list and revoke devices.")
     devices_sub = devices.add_subparsers(dest="devices_command", required=True, metavar="ACTION")
@@ -138,6 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("status", "Count devices, bundles, records, conflicts and more.", commands.status)
     _add_json(p)
+
+    p = command("report", report_command.HELP, report_command.run)
+    report_command.add_arguments(p)
+
+    p = command(
+        "serve",
+        "Take bundles over HTTPS (POST /v1/bundles) with the same checks and import as "
+        "'import', answering each with its signed receipt. Plain HTTP only on loopback, "
+        "or with --insecure-http behind a TLS proxy.",
+        service_commands.serve,
+    )
+    service_commands.add_serve_arguments(p)
+    p = command(
+        "openapi",
+        "Write the OpenAPI description of the 'serve' API (also served at /openapi.json).",
+        service_commands.openapi,
+    )
+    service_commands.add_openapi_arguments(p)
     return parser
 
 

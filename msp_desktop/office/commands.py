@@ -13,13 +13,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+
 from msp_desktop.bundles import AgeRecipient, ArchiveRejected
 from msp_desktop.bundles.archive import DEFAULT_LIMITS
 from msp_desktop.bundles.manifest import format_time
-from msp_desktop.bundles.provisioning import make_provisioning
+from msp_desktop.bundles.provisioning import check_inbox_url, make_provisioning
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.office import devices
-from msp_desktop.office.database import SqliteOfficeStore
+from msp_desktop.office.database import OfficeStore
 from msp_desktop.office.errors import BundleQuarantined
 from msp_desktop.office.files import write_atomic
 from msp_desktop.office.importer import Importer
@@ -31,6 +34,7 @@ from msp_desktop.office.keys import (
     recovery_recipient,
 )
 from msp_desktop.office.quarantine import list_quarantine
+from msp_desktop.office.stores import check_creatable, create_store, open_store
 
 __all__ = [
     "conflicts",
@@ -60,9 +64,14 @@ def _now() -> str:
     return format_time(datetime.now(UTC))
 
 
+def database_url(args: argparse.Namespace) -> str | None:
+    """The database from ``--db``, else ``$MSP_OFFICE_DB``; None: ``OFFICE/office.db``."""
+    return getattr(args, "db", None) or os.environ.get("MSP_OFFICE_DB") or None
+
+
 @contextmanager
-def _store(layout: OfficeLayout, *, read_only: bool) -> Iterator[SqliteOfficeStore]:
-    store = SqliteOfficeStore.open(layout.database, read_only=read_only)
+def _store(args: argparse.Namespace, *, read_only: bool) -> Iterator[OfficeStore]:
+    store = open_store(office_layout(args).root, database_url(args), read_only=read_only)
     try:
         yield store
     finally:
@@ -113,10 +122,12 @@ def read_bundle(path: Path) -> bytes:
 def init(args: argparse.Namespace) -> int:
     """``msp-office init``: keys, office.json and an empty database."""
     layout = office_layout(args)
+    url = database_url(args)
+    check_creatable(layout.root, url)  # a database it cannot use refuses before any key
     config = create_office_keys(
         layout, office_id=args.office_id, name=args.name, now=datetime.now(UTC)
     )
-    SqliteOfficeStore.create(layout.database)
+    database = create_store(layout.root, url)
     print(f"Created the office {config.office_id} ({config.name}) in {layout.root}")
     print(f"Office key id: {config.office_key_id}")
     print("  Read this key id to each worker when they install office-keys.json.")
@@ -125,7 +136,7 @@ def init(args: argparse.Namespace) -> int:
         ("Recovery key (secret)", layout.recovery_key),
         ("Signing key (secret)", layout.office_key),
         ("Public key", layout.office_pub),
-        ("Database", layout.database),
+        ("Database", database),
     ):
         print(f"{label + ':':<23}{path}")
     print("  The recovery key is only needed to recover a worker's workspace: keep a copy")
@@ -135,31 +146,78 @@ def init(args: argparse.Namespace) -> int:
 
 
 def provisioning(args: argparse.Namespace) -> int:
-    """``msp-office provisioning --out FILE``: the signed office-keys.json."""
+    """``msp-office provisioning --out FILE [--inbox-url URL [--tls-cert PEM]]``: the
+    signed office-keys.json."""
     layout = office_layout(args)
     config = load_config(layout)
     keys = load_keys(layout, config)
     out: Path = args.out
     if out.exists() and not args.force:
         raise InvalidInput(f"{out} already exists; add --force to replace it.")
+    inbox_url, pin = _network_inbox(args)
     data = make_provisioning(
         office_id=config.office_id,
         office_name=config.name,
         inbox=AgeRecipient.from_text(config.inbox_recipient),
         recovery=recovery_recipient(config),
         office_key=keys.signing,
+        inbox_url=inbox_url,
+        tls_sha256=pin[0] if pin else None,
     )
     write_atomic(out, data, mode=0o644)  # public keys only
     print(f"Wrote {out}")
     print(f"Office key id: {config.office_key_id} (workers check this when they install it)")
+    if inbox_url is not None:
+        print(f"Inbox address: {inbox_url} (devices send with: msp sync)")
+    if pin is not None:
+        print(f"Certificate pinned: SHA-256 {pin[0]} (valid until {pin[1]}).")
+        print("  When that certificate is replaced, write and hand out a new office-keys.json.")
+    elif inbox_url is not None and inbox_url.startswith("https://"):
+        print("  No certificate pinned: devices check it against the public authorities.")
     return 0
+
+
+MAX_CERTIFICATE_FILE = 1024 * 1024
+
+
+def _network_inbox(args: argparse.Namespace) -> tuple[str | None, tuple[str, str] | None]:
+    """``--inbox-url`` (checked) and, from ``--tls-cert``, the SHA-256 of the certificate's
+    DER and its expiry date; the first certificate of the PEM file is the server's."""
+    url: str | None = getattr(args, "inbox_url", None)
+    cert_path: Path | None = getattr(args, "tls_cert", None)
+    if url is None:
+        if cert_path is not None:
+            raise InvalidInput("--tls-cert pins the certificate of --inbox-url: give both.")
+        return None, None
+    url = url.rstrip("/") if url.count("/") > 2 else url
+    try:
+        check_inbox_url(url)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    if cert_path is None:
+        return url, None
+    if not url.startswith("https://"):
+        raise InvalidInput("--tls-cert pins an https:// certificate; the address is http://.")
+    try:
+        if cert_path.stat().st_size > MAX_CERTIFICATE_FILE:
+            raise InvalidInput(f"{cert_path} is far too large to be a certificate.")
+        pem = cert_path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Could not read {cert_path}: {exc.strerror or exc}.") from None
+    try:
+        certificate = x509.load_pem_x509_certificates(pem)[0]
+    except ValueError:
+        raise InvalidInput(
+            f"{cert_path} is not a PEM certificate (-----BEGIN CERTIFICATE-----)."
+        ) from None
+    fingerprint = certificate.fingerprint(hashes.SHA256()).hex()
+    return url, (fingerprint, certificate.not_valid_after_utc.date().isoformat())
 
 
 def devices_add(args: argparse.Namespace) -> int:
     """``msp-office devices add ENROLMENT.json [--replace]``."""
-    layout = office_layout(args)
     data = devices.read_small_file(args.enrolment, "enrolment file")
-    with _store(layout, read_only=False) as store:
+    with _store(args, read_only=False) as store:
         result = devices.enrol(store, data, replace=args.replace, now=_now())
     key = result.key
     if result.already:
@@ -174,7 +232,7 @@ def devices_add(args: argparse.Namespace) -> int:
 
 def devices_list(args: argparse.Namespace) -> int:
     """``msp-office devices list [--json]``."""
-    with _store(office_layout(args), read_only=True) as store:
+    with _store(args, read_only=True) as store:
         keys = store.device_keys()
     if args.json:
         print(_json(keys))
@@ -197,7 +255,7 @@ def devices_list(args: argparse.Namespace) -> int:
 
 def devices_revoke(args: argparse.Namespace) -> int:
     """``msp-office devices revoke DEVICE_ID [--reason TEXT]``."""
-    with _store(office_layout(args), read_only=False) as store:
+    with _store(args, read_only=False) as store:
         key = devices.revoke(store, args.device_id, reason=args.reason, now=_now())
     print(f"Revoked key {key.key_id} of device {key.device_id}.")
     print("Bundles signed with it from now on are not imported but kept in quarantine.")
@@ -210,7 +268,7 @@ def verify(args: argparse.Namespace) -> int:
     config = load_config(layout)
     keys = load_keys(layout, config)
     path: Path = args.bundle
-    with _store(layout, read_only=True) as store:
+    with _store(args, read_only=True) as store:
         try:
             checked = Importer(store, keys, layout).check(read_bundle(path))
         except BundleQuarantined as exc:
@@ -241,7 +299,7 @@ def import_bundles(args: argparse.Namespace) -> int:
     keys = load_keys(layout, config)
     receipts: Path = args.receipts or layout.receipts
     first_failure = 0
-    with _store(layout, read_only=False) as store:
+    with _store(args, read_only=False) as store:
         importer = Importer(store, keys, layout)
         for path in args.bundles:
             try:
@@ -269,7 +327,7 @@ def import_bundles(args: argparse.Namespace) -> int:
 
 def conflicts(args: argparse.Namespace) -> int:
     """``msp-office conflicts [--json]``."""
-    with _store(office_layout(args), read_only=True) as store:
+    with _store(args, read_only=True) as store:
         found = store.conflicts()
     if args.json:
         print(_json(found))
@@ -326,7 +384,7 @@ def status(args: argparse.Namespace) -> int:
     """``msp-office status [--json]``: what the office holds."""
     layout = office_layout(args)
     config = load_config(layout)
-    with _store(layout, read_only=True) as store:
+    with _store(args, read_only=True) as store:
         counts = store.counts()
     quarantined = len(list_quarantine(layout.quarantine))
     alerts = _count_lines(layout.alerts)

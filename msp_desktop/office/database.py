@@ -20,13 +20,14 @@ Two rules shape this module (S19-S21):
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeMissing
 from msp_desktop.office.files import fsync_directory
@@ -246,6 +247,9 @@ class OfficeStore(Protocol):
 
     def counts(self) -> OfficeCounts:
         """Totals for ``status``."""
+
+    def current_records(self, kind: str) -> list[dict[str, Any]]:
+        """The record of the current revision of every record of ``kind``, ordered by id."""
 
 
 def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
@@ -541,3 +545,13 @@ class SqliteOfficeStore:
             conflicts=count("SELECT count(*) FROM conflicts"),
             audit_entries=count("SELECT count(*) FROM audit_entries"),
         )
+
+    def current_records(self, kind: str) -> list[dict[str, Any]]:
+        """The record (the envelope's ``record``) of each current revision of ``kind``, by id."""
+        rows = self._conn.execute(
+            "SELECT r.envelope FROM current_records c "
+            "JOIN record_revisions r USING (kind, record_id, revision) "
+            "WHERE c.kind = ? ORDER BY c.record_id",
+            (kind,),
+        ).fetchall()
+        return [dict(json.loads(envelope)["record"]) for (envelope,) in rows]

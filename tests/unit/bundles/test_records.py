@@ -737,3 +737,20 @@ audit_names = (
 def test_audit_parser_only_ever_raises_typed_rejections(name: str, content: bytes) -> None:
     with contextlib.suppress(BundleRejected):
         parse_audit_file(name, content)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        pytest.param({"actor": "Test\u0000Worker"}, r"U\+0000", id="nul in a field"),
+        pytest.param({"detail": {"reason": "a\u0000b"}}, r"U\+0000", id="nul in the detail"),
+        pytest.param({"revision": 2**53}, "not in canonical JSON", id="revision out of range"),
+        pytest.param({"revision": -1}, "entries.0.revision", id="negative revision"),
+    ],
+)
+def test_audit_entries_no_database_could_store_the_same_way_are_refused(
+    change: dict[str, Any], reason: str
+) -> None:
+    document = _batch_document(entries=[BATCH.entries[0].model_dump() | change])
+    with pytest.raises(ContentRejected, match=reason):
+        parse_audit_file("audit/entries.5-5.json", _bytes(document))

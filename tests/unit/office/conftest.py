@@ -1,4 +1,12 @@
-"""A real office (keys on disk, a SQLite database) and a device enrolled in it."""
+"""A real office (keys on disk, a database) and a device enrolled in it.
+
+``office`` runs every test that uses it twice: on the SQLite database in the office
+folder and on an empty PostgreSQL database of its own (a fresh schema of
+``tests.office_pg``'s throwaway cluster or of ``$MSP_TEST_POSTGRES_DSN``; skipped
+without PostgreSQL outside CI, failed under ``CI=true``). ``db_hash``
+is the file's hash on SQLite and the hash of a dump of every table on PostgreSQL, so
+"a refusal leaves the database unchanged" is checked on both.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +21,7 @@ import pytest
 from msp_desktop.bundles import AgeRecipient, SealedBundle
 from msp_desktop.office import devices
 from msp_desktop.office.cli import main
-from msp_desktop.office.database import SqliteOfficeStore
+from msp_desktop.office.database import OfficeStore, SqliteOfficeStore
 from msp_desktop.office.importer import Importer, ImportOutcome
 from msp_desktop.office.keys import (
     OfficeConfig,
@@ -22,7 +30,9 @@ from msp_desktop.office.keys import (
     create_office_keys,
     load_keys,
 )
+from msp_desktop.office.stores import create_store, open_store
 from tests.office_helpers import FakeDevice
+from tests.office_pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
@@ -34,7 +44,9 @@ class Office:
     layout: OfficeLayout
     config: OfficeConfig
     keys: OfficeKeys
-    store: SqliteOfficeStore
+    store: OfficeStore
+    db_url: str | None = None
+    """The PostgreSQL database's URL (``--db``); None for OFFICE/office.db."""
 
     @property
     def inbox(self) -> AgeRecipient:
@@ -46,9 +58,45 @@ class Office:
         """The folder, for ``--dir``."""
         return str(self.layout.root)
 
+    def db_state(self) -> object:
+        """SQLite: the SHA-256 of office.db. PostgreSQL: every table's rows, sorted."""
+        if self.db_url is None:
+            return hashlib.sha256(self.layout.database.read_bytes()).hexdigest()
+        import psycopg
+
+        with psycopg.connect(self.db_url, autocommit=True) as conn:
+            tables = [
+                name
+                for (name,) in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                    "ORDER BY tablename"
+                )
+            ]
+            return {
+                table: sorted(repr(row) for row in conn.execute(f'SELECT * FROM "{table}"'))
+                for table in tables
+            }
+
     def db_hash(self) -> str:
-        """SHA-256 of office.db, to show a refusal left it byte for byte unchanged."""
-        return hashlib.sha256(self.layout.database.read_bytes()).hexdigest()
+        """A hash of ``db_state``, to show a refusal left the database unchanged."""
+        return hashlib.sha256(repr(self.db_state()).encode()).hexdigest()
+
+    def sql(self, query: str, *params: object) -> list[tuple[object, ...]]:
+        """Rows of a query on the database (``?`` placeholders, as SQLite writes them)."""
+        if self.db_url is None:
+            conn = SqliteOfficeStore.open(self.layout.database, read_only=True)
+            try:
+                return list(conn._conn.execute(query, params).fetchall())
+            finally:
+                conn.close()
+        import psycopg
+
+        with psycopg.connect(self.db_url, autocommit=True) as pg:
+            return list(pg.execute(query.replace("?", "%s"), params).fetchall())
+
+    def open_store(self) -> OfficeStore:
+        """Another connection to this office's database (another msp-office)."""
+        return open_store(self.layout.root, self.db_url, read_only=False)
 
     def importer(self) -> Importer:
         """An importer on this office's database, with a fixed clock."""
@@ -71,21 +119,28 @@ class Office:
         return path
 
     def run(self, *args: str) -> int:
-        """``msp-office ARGS --dir OFFICE`` in this process."""
-        return main([*args, "--dir", self.root])
+        """``msp-office ARGS --dir OFFICE [--db URL]`` in this process (ARGS' own --db wins)."""
+        db = ["--db", self.db_url] if self.db_url and "--db" not in args else []
+        return main([*args, "--dir", self.root, *db])
 
     def files(self) -> set[str]:
         """Every file in the office folder (to show nothing appeared, e.g. a journal)."""
         return {str(p.relative_to(self.layout.root)) for p in self.layout.root.rglob("*")}
 
 
-@pytest.fixture
-def office(tmp_path: Path) -> Iterator[Office]:
+@pytest.fixture(params=["sqlite", "postgres"])
+def office(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Office]:
+    monkeypatch.delenv("MSP_OFFICE_DB", raising=False)
     layout = OfficeLayout(tmp_path / "office")
     config = create_office_keys(layout, office_id="north-council", name="North Council", now=NOW)
-    SqliteOfficeStore.create(layout.database)
-    store = SqliteOfficeStore.open(layout.database)
-    yield Office(layout, config, load_keys(layout, config), store)
+    url: str | None = (
+        request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    )
+    create_store(layout.root, url)
+    store = open_store(layout.root, url, read_only=False)
+    yield Office(layout, config, load_keys(layout, config), store, url)
     store.close()
 
 

@@ -44,10 +44,8 @@ def test_the_envelope_is_kept_exactly_as_it_travelled(office: Office, device: Fa
     case = caseload()
     first = case.envelopes()[0]
     office.import_(device.bundle(office.inbox, [first]))
-    row = office.store._conn.execute(
-        "SELECT envelope FROM record_revisions WHERE record_id = ?", (first.id,)
-    ).fetchone()
-    assert row[0].encode() == first.to_bytes()
+    [row] = office.sql("SELECT envelope FROM record_revisions WHERE record_id = ?", first.id)
+    assert str(row[0]).encode() == first.to_bytes()
 
 
 def test_the_same_bundle_again_is_a_no_op_with_a_fresh_receipt(
@@ -195,8 +193,8 @@ def test_a_stale_revision_is_a_conflict_and_the_current_one_stays(
     assert (conflict.kind, conflict.record_id, conflict.revision) == ("visit", case.visit.id, 1)
     assert conflict.device_id == "laptop-9"
     assert conflict.office_revision == 2
-    stored = office.store._conn.execute("SELECT envelope FROM conflicts").fetchone()[0]
-    assert stored.encode() == stale.to_bytes()
+    [(stored,)] = office.sql("SELECT envelope FROM conflicts")
+    assert str(stored).encode() == stale.to_bytes()
 
 
 def test_an_older_revision_in_a_late_bundle_of_the_same_device_is_history(
@@ -269,10 +267,8 @@ def test_audit_entries_continue_the_chain_across_bundles(
     office.import_(device.bundle(office.inbox, caseload().envelopes(), audit=3))
     outcome = office.import_(device.bundle(office.inbox, caseload("Bryn").envelopes(), audit=2))
     assert outcome.checked.reports == []
-    rows = office.store._conn.execute(
-        "SELECT seq, hash_ok FROM audit_entries ORDER BY seq"
-    ).fetchall()
-    assert rows == [(1, 1), (2, 1), (3, 1), (4, 1), (5, 1)]
+    rows = office.sql("SELECT seq, hash_ok FROM audit_entries ORDER BY seq")
+    assert rows == [(1, True), (2, True), (3, True), (4, True), (5, True)]  # 1 on SQLite
 
 
 def test_an_audit_chain_break_is_reported_not_refused(office: Office, device: FakeDevice) -> None:
@@ -294,8 +290,7 @@ def test_an_audit_entry_whose_hash_is_wrong_is_reported_and_marked(
     files = device.files(caseload().envelopes(), [forged])
     outcome = office.import_(device.bundle(office.inbox, files=files, audit=0))
     assert "audit entry 1: its hash does not match its content" in outcome.checked.reports
-    row = office.store._conn.execute("SELECT hash_ok FROM audit_entries").fetchone()
-    assert row == (0,)
+    assert office.sql("SELECT hash_ok FROM audit_entries") == [(False,)]  # 0 on SQLite
 
 
 def test_a_late_audit_batch_must_lead_into_what_arrived_before(
@@ -319,9 +314,7 @@ def test_import_plans_again_when_another_import_commits_first(
     checked = importer.check(first.data)
     assert checked.plan is not None
     # Another msp-office imports the bundle in between (its own connection).
-    from msp_desktop.office.database import SqliteOfficeStore
-
-    other = SqliteOfficeStore.open(office.layout.database)
+    other = office.open_store()
     try:
         assert other.apply(checked.plan, other.change_token())
     finally:

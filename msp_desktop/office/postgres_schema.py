@@ -1,0 +1,149 @@
+"""The PostgreSQL schema of the office database: ``schema.py``'s tables, translated.
+
+The tables, keys and constraints are the SQLite schema's (see ``schema.py`` for what
+each table holds), so the same constraints stop the same mistakes on both backends:
+``bundles`` is keyed by the bundle's SHA-256 and (device, sequence) is unique, record
+revisions are keyed (kind, id, revision), audit entries (device, seq). Translations:
+
+- every integer is ``BIGINT`` (SQLite integers are 64-bit; sequences reach 2^53);
+- ``audit_entries.hash_ok`` is a ``BOOLEAN``;
+- ``conflicts.id`` is an identity column, and ``device_keys.enrolled_order`` one too,
+  standing in for SQLite's ``rowid`` so keys enrolled in the same second keep their
+  order.
+
+Two small tables have no SQLite counterpart:
+
+- ``schema_version``: one row, ``application_id`` (the same "MSPO" number SQLite keeps
+  in ``PRAGMA application_id``) and ``version`` (``PRAGMA user_version``).
+- ``office_lock``: one row, ``change_count``. Every write transaction locks this row
+  (``SELECT ... FOR UPDATE``) first and adds one to the count before it commits, so
+  writers take turns as under SQLite's ``BEGIN IMMEDIATE``, and the count is the
+  change token that ``PRAGMA data_version`` is on SQLite.
+"""
+
+from __future__ import annotations
+
+from msp_desktop.office.schema import APPLICATION_ID, SCHEMA_VERSION
+
+__all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSION"]
+
+SCHEMA_STATEMENTS: tuple[str, ...] = (
+    """
+    CREATE TABLE schema_version (
+        one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+        application_id BIGINT NOT NULL,
+        version BIGINT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE office_lock (
+        one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one),
+        change_count BIGINT NOT NULL DEFAULT 0
+    )
+    """,
+    """
+    CREATE TABLE device_keys (
+        key_id TEXT PRIMARY KEY,
+        device_id TEXT NOT NULL,
+        worker TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        enrolment TEXT NOT NULL,
+        enrolled_at TEXT NOT NULL,
+        revoked_at TEXT,
+        revoked_reason TEXT,
+        enrolled_order BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE
+    )
+    """,
+    """
+    CREATE UNIQUE INDEX device_keys_one_active ON device_keys (device_id)
+        WHERE revoked_at IS NULL
+    """,
+    """
+    CREATE TABLE bundles (
+        sha256 TEXT PRIMARY KEY,
+        bundle_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        sequence BIGINT NOT NULL CHECK (sequence >= 1),
+        previous_sha256 TEXT,
+        manifest_sha256 TEXT NOT NULL,
+        key_id TEXT NOT NULL REFERENCES device_keys (key_id),
+        worker TEXT NOT NULL,
+        created TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        records BIGINT NOT NULL,
+        audit_entries BIGINT NOT NULL,
+        gap_before BIGINT NOT NULL DEFAULT 0,
+        note TEXT NOT NULL DEFAULT '',
+        UNIQUE (device_id, sequence)
+    )
+    """,
+    """
+    CREATE TABLE record_revisions (
+        kind TEXT NOT NULL CHECK (kind IN ('person', 'concern', 'visit')),
+        record_id TEXT NOT NULL,
+        revision BIGINT NOT NULL CHECK (revision >= 1),
+        record_sha256 TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
+        imported_at TEXT NOT NULL,
+        PRIMARY KEY (kind, record_id, revision)
+    )
+    """,
+    """
+    CREATE TABLE current_records (
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        revision BIGINT NOT NULL,
+        PRIMARY KEY (kind, record_id),
+        FOREIGN KEY (kind, record_id, revision)
+            REFERENCES record_revisions (kind, record_id, revision)
+    )
+    """,
+    """
+    CREATE TABLE conflicts (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        revision BIGINT NOT NULL,
+        record_sha256 TEXT NOT NULL,
+        envelope TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        office_revision BIGINT,
+        office_record_sha256 TEXT,
+        device_id TEXT NOT NULL,
+        bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
+        found_at TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE audit_entries (
+        device_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        revision BIGINT,
+        detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        hash_ok BOOLEAN NOT NULL,
+        bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
+        PRIMARY KEY (device_id, seq)
+    )
+    """,
+)
+
+OFFICE_TABLES: tuple[str, ...] = (
+    "schema_version",
+    "office_lock",
+    "device_keys",
+    "bundles",
+    "record_revisions",
+    "current_records",
+    "conflicts",
+    "audit_entries",
+)
+"""Every table of the schema, in the order they are created."""

@@ -1,0 +1,511 @@
+"""The SAC figures as a PDF: a title page, one page per table with a bar chart, and notes.
+
+Laid out like the app's other documents (A4, DejaVu Sans embedded, left aligned, black
+on white, nothing justified), but made here: the office side does not import
+``msp_desktop.documents``. The PDF carries a title, author, subject and language.
+
+Numbers from 1 to 5, and any number that would let one of them be worked out, are
+printed as ``[c]`` and their bars are not drawn (``report_suppression``). No table
+prints a total row: the only total shown is the number of concerns concluded, itself
+hidden when it is small.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.textlabels import NA_Label
+from reportlab.graphics.shapes import Drawing, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from msp_desktop.office.report import (
+    CONCLUDED,
+    EXPERIENCE,
+    SG3A,
+    CellRef,
+    Report,
+    ReportTable,
+)
+from msp_desktop.office.report_suppression import HIDDEN, suppressed_cells
+from msp_desktop.resources import resource
+
+__all__ = ["SUPPRESSION_NOTE", "report_pdf"]
+
+REGULAR = "MSPOfficeSans"
+BOLD = "MSPOfficeSans-Bold"
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 2 * cm
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
+BODY = 12.5
+SMALL = 11
+CHART_TEXT = 10.5
+INK = colors.black
+RULE = colors.HexColor("#6B6B6B")
+SHADE = colors.HexColor("#EEF2F6")
+# Blue and orange: told apart with any colour vision, each over 4:1 against white.
+BAR = colors.HexColor("#1F5A8C")
+BAR_OTHER = colors.HexColor("#B35900")
+
+SUPPRESSION_NOTE = (
+    f"{HIDDEN} Numbers from 1 to 5 are not shown, to protect people's identity. Where "
+    "one could be worked out from the numbers shown, another number is not shown either."
+)
+
+
+@functools.cache
+def _register_fonts() -> None:
+    # Read through the resource loader, so it works from a wheel or a frozen app too.
+    for name, filename in ((REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(resource("fonts", filename).read_bytes())))
+    addMapping(REGULAR, 0, 0, REGULAR)
+    addMapping(REGULAR, 1, 0, BOLD)
+    addMapping(REGULAR, 0, 1, REGULAR)
+    addMapping(REGULAR, 1, 1, BOLD)
+
+
+def _style(name: str, size: float, font: str = REGULAR, **extra: Any) -> ParagraphStyle:
+    settings: dict[str, Any] = {
+        "fontName": font,
+        "fontSize": size,
+        "leading": round(size * 1.4, 1),
+        "alignment": TA_LEFT,
+        "textColor": INK,
+        "spaceAfter": size * 0.6,
+        "splitLongWords": 0,
+    }
+    return ParagraphStyle(name, **{**settings, **extra})
+
+
+class _Styles:
+    def __init__(self) -> None:
+        _register_fonts()
+        self.title = _style("Title", 26, BOLD, spaceAfter=10)
+        self.subtitle = _style("Subtitle", 18)
+        self.heading = _style("Heading", 19, BOLD, spaceAfter=6)
+        self.subheading = _style("Subheading", 13.5, BOLD, spaceBefore=6, spaceAfter=2)
+        self.body = _style("Body", BODY)
+        self.small = _style("Small", SMALL)
+        self.cell = _style("Cell", SMALL, spaceAfter=0)
+        self.cell_bold = _style("CellBold", SMALL, BOLD, spaceAfter=0)
+        self.big = _style("Big", 40, BOLD, spaceAfter=4, leading=46)
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def report_pdf(report: Report) -> bytes:
+    """The report as PDF bytes (nothing is written to disk)."""
+    styles = _Styles()
+    hidden = suppressed_cells(report)
+
+    def shown(ref: CellRef) -> str:
+        return HIDDEN if ref in hidden else str(report.value(ref))
+
+    story: list[Flowable] = _title_page(report, styles, shown)
+    for table in report.tables:
+        if table.key == CONCLUDED:
+            continue
+        story.append(PageBreak())
+        if table.key == EXPERIENCE:
+            story += _experience_pages(report, table, styles, hidden)
+        else:
+            story += _section(report, table, styles, hidden)
+    story.append(PageBreak())
+    story += _notes_page(report, styles)
+    return _build(story, report)
+
+
+def _title_page(report: Report, styles: _Styles, shown: Callable[[CellRef], str]) -> list[Flowable]:
+    year = report.year
+    total = shown((CONCLUDED, 0, 0))
+    story: list[Flowable] = [
+        _p("Making Safeguarding Personal", styles.title),
+        _p("Figures for the Safeguarding Adults Collection", styles.subtitle),
+        Spacer(1, 0.6 * cm),
+    ]
+    if report.office_name:
+        story.append(_p(report.office_name, styles.heading))
+    story += [
+        _p(f"Financial year {year.label}: {year.span}", styles.body),
+        Spacer(1, 0.8 * cm),
+        _p(total, styles.big),
+        _p(
+            f"concerns concluded in {year.label}, counted from the records imported into "
+            "this office.",
+            styles.body,
+        ),
+        Spacer(1, 0.6 * cm),
+    ]
+    for note in report.notes:
+        story.append(_boxed(note, styles))
+    story += [
+        _p("In this report", styles.subheading),
+        *[_p(f"{t.title}", styles.body) for t in report.tables if t.key != CONCLUDED],
+        _p("How these figures are counted (last page)", styles.body),
+        Spacer(1, 0.4 * cm),
+        _p(SUPPRESSION_NOTE, styles.small),
+        _p(f"Made on {_day(report.made_on)} by msp-office.", styles.small),
+    ]
+    return story
+
+
+def _boxed(text: str, styles: _Styles) -> Flowable:
+    box = Table([[_p(text, styles.body)]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
+    box.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+                ("BOX", (0, 0), (-1, -1), 1, INK),
+                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return KeepTogether([box, Spacer(1, 0.4 * cm)])
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _what_is_counted(
+    report: Report, table: ReportTable, row: int, hidden: frozenset[CellRef]
+) -> str:
+    ref = next(total for total, parts in report.sums if (table.key, row, 0) in parts)
+    if ref == (CONCLUDED, 0, 0):
+        what = f"concerns concluded in {report.year.label}"
+    else:
+        label = table.rows[row][0]
+        what = label[0].lower() + label[1:]
+    number = HIDDEN if ref in hidden else str(report.value(ref))
+    return f"Counted: {what} ({number})."
+
+
+def _section(
+    report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
+) -> list[Flowable]:
+    story: list[Flowable] = [
+        _p(table.title, styles.heading),
+        _p(table.question, styles.body),
+        _p(_what_is_counted(report, table, 0, hidden), styles.body),
+    ]
+    refs = [[(table.key, row, col) for col in range(len(table.columns))]
+            for row in range(len(table.rows))]  # fmt: skip
+    if table.key == SG3A:
+        # Each capacity answer split by support from an advocate, family or friend.
+        series = [refs[1], refs[2]]
+        names = [table.rows[1][0], table.rows[2][0]]
+    else:
+        series, names = [refs[0]], []
+    story.append(_chart(report, list(table.columns), series, names, hidden, FRAME_WIDTH))
+    story.append(Spacer(1, 0.5 * cm))
+    story.append(_table(report, table, styles, hidden))
+    story.append(Spacer(1, 0.3 * cm))
+    if any(not national for national in table.national):
+        ours = ", ".join(
+            f'"{c}"' for c, n in zip(table.columns, table.national, strict=True) if not n
+        )
+        story.append(
+            _p(f"{ours}: our own heading where the national return has no answer.", styles.small)
+        )
+    if any(cell in hidden for cell in table.cells()):
+        story.append(_p(SUPPRESSION_NOTE, styles.small))
+    return story
+
+
+def _table(
+    report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
+) -> Flowable:
+    """Categories down the side (the national labels, word for word), one column per row."""
+    heads = ["Answer", *(_short_row(label) for label, _ in table.rows)]
+    data: list[list[Flowable]] = [[_p(h, styles.cell_bold) for h in heads]]
+    for col, column in enumerate(table.columns):
+        cells = [_p(column, styles.cell)]
+        for row in range(len(table.rows)):
+            ref = (table.key, row, col)
+            cells.append(_p(HIDDEN if ref in hidden else str(report.value(ref)), styles.cell))
+        data.append(cells)
+    numbers = len(table.rows)
+    number_width = 3.0 * cm if numbers > 1 else 3.4 * cm
+    widths = [FRAME_WIDTH - numbers * number_width] + [number_width] * numbers
+    grid = Table(data, colWidths=widths, hAlign="LEFT", repeatRows=1)
+    grid.setStyle(_grid_style())
+    return grid
+
+
+def _grid_style() -> TableStyle:
+    """A heading row on a light shade, a thin rule under every row, our font throughout."""
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]
+    )
+
+
+def _short_row(label: str) -> str:
+    return {
+        "Support provided by an advocate, family or friend": "With support",
+        "No support by an advocate, family or friend recorded": "No support recorded",
+    }.get(label, "Concerns")
+
+
+def _experience_pages(
+    report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
+) -> list[Flowable]:
+    story: list[Flowable] = [
+        _p(table.title, styles.heading),
+        _p(
+            "At the end, the person (or their representative) is asked four questions. "
+            "Each concern counts once for each question.",
+            styles.body,
+        ),
+        _p(_what_is_counted(report, table, 0, hidden), styles.body),
+    ]
+    columns = list(table.columns)
+    # One scale for the four charts, so that bars of different questions compare.
+    scale = max([report.value(c) for c in table.cells() if c not in hidden] + [1])
+    for row, (question, _) in enumerate(table.rows):
+        refs = [(table.key, row, col) for col in range(len(columns))]
+        story.append(
+            KeepTogether(
+                [
+                    _p(f"Question {row + 1}: {question}", styles.subheading),
+                    _chart(report, columns, [refs], [], hidden, FRAME_WIDTH, bar=11, scale=scale),
+                ]
+            )
+        )
+    story.append(CondPageBreak(10 * cm))
+    story.append(_p("The answers in numbers", styles.subheading))
+    heads = ["Answer", *(f"Question {n + 1}" for n in range(len(table.rows)))]
+    data: list[list[Flowable]] = [[_p(h, styles.cell_bold) for h in heads]]
+    for col, column in enumerate(columns):
+        cells = [_p(column, styles.cell)]
+        for row in range(len(table.rows)):
+            ref = (table.key, row, col)
+            cells.append(_p(HIDDEN if ref in hidden else str(report.value(ref)), styles.cell))
+        data.append(cells)
+    width = 3.0 * cm
+    grid = Table(data, colWidths=[FRAME_WIDTH - 4 * width] + [width] * 4, hAlign="LEFT")
+    grid.setStyle(_grid_style())
+    story += [grid, Spacer(1, 0.3 * cm)]
+    story.append(
+        _p(
+            "These answer words are the app's own scale, not national labels; "
+            f'"{columns[-1]}" counts a question left out, or a concern closed without '
+            "the closing conversation.",
+            styles.small,
+        )
+    )
+    if any(cell in hidden for cell in table.cells()):
+        story.append(_p(SUPPRESSION_NOTE, styles.small))
+    return story
+
+
+def _chart(
+    report: Report,
+    categories: Sequence[str],
+    series: Sequence[Sequence[CellRef]],
+    names: Sequence[str],
+    hidden: frozenset[CellRef],
+    width: float,
+    *,
+    bar: float = 13,
+    scale: int = 0,
+) -> Drawing:
+    """A horizontal bar chart: a bar per category (and series), its number at its end.
+
+    A hidden number has no bar, only ``[c]`` where the bar would start.
+    """
+    label_width = 6.4 * cm
+    lines = [simpleSplit(c, REGULAR, CHART_TEXT, label_width - 10) for c in categories]
+    leading = CHART_TEXT * 1.25
+    per_category = max(max(len(block) for block in lines) * leading + 6, len(series) * bar + 8)
+    legend_height = len(names) * (leading + 4) + (6 if names else 0)
+    plot_height = per_category * len(categories)
+    drawing = Drawing(width, plot_height + legend_height + 6)
+    # Otherwise the drawing starts in reportlab's Helvetica, which is never embedded.
+    drawing.initialFontName = REGULAR
+    drawing.initialFontSize = CHART_TEXT
+    chart = HorizontalBarChart()
+    chart.x = label_width
+    chart.y = legend_height + 4
+    chart.width = width - label_width - 1.4 * cm
+    chart.height = plot_height
+    # Read top down, the first series first: reversed, as the axis runs top down.
+    colours = (BAR, BAR_OTHER)[: len(series)]
+    chart.data = [
+        [None if ref in hidden else report.value(ref) for ref in refs] for refs in series
+    ][::-1]
+    shown = [v for row in chart.data for v in row if v is not None]
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = max([*shown, scale, 1])
+    chart.valueAxis.visible = False
+    chart.categoryAxis.categoryNames = ["\n".join(block) for block in lines]
+    chart.categoryAxis.reverseDirection = True
+    chart.categoryAxis.strokeColor = RULE
+    chart.categoryAxis.tickLeft = 0
+    labels = chart.categoryAxis.labels
+    labels.fontName = REGULAR
+    labels.fontSize = CHART_TEXT
+    labels.leading = leading
+    labels.boxAnchor = "e"
+    labels.textAnchor = "end"
+    labels.dx = -8
+    chart.barWidth = bar
+    chart.barSpacing = 2
+    chart.groupSpacing = per_category - len(series) * bar - 2 * (len(series) - 1)
+    chart.bars.strokeColor = None
+    for index, colour in enumerate(colours[::-1]):
+        chart.bars[index].fillColor = colour
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = BOLD
+    chart.barLabels.fontSize = CHART_TEXT
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 4
+    na = NA_Label()
+    na.text = HIDDEN
+    na.fontName = REGULAR
+    na.fontSize = CHART_TEXT
+    na.boxAnchor = "w"
+    na.dx = 4
+    chart.naLabel = na
+    drawing.add(chart)
+    y = legend_height - leading
+    for name, colour in zip(names, colours, strict=False):
+        drawing.add(Rect(label_width, y, 10, 10, fillColor=colour, strokeColor=None))
+        drawing.add(String(label_width + 16, y + 1, name, fontName=REGULAR, fontSize=CHART_TEXT))
+        y -= leading + 4
+    return drawing
+
+
+def _notes_page(report: Report, styles: _Styles) -> list[Flowable]:
+    year = report.year
+    paragraphs = [
+        f"Which concerns count. Each concern that ended in {year.label} ({year.span}) counts "
+        "once, as the Safeguarding Adults Collection counts concluded enquiries. A concern "
+        "has ended when it is closed, or when it is at the end stage and its closing "
+        "conversation has been finalised (the person's experience answers are recorded, "
+        "which the app asks for before an end-stage visit can be finalised).",
+        "When it ended. The concern record has no closing date, so a concern is counted in "
+        "the year of its last visit held at the office. A concern that has ended but has "
+        "no dated visit cannot be placed in a year and is not counted.",
+        "Which version. Each record is read as the office's current revision. A revision "
+        "kept aside as a conflict is not used until it is resolved.",
+        "Outcomes achieved. A person may have several outcomes; the concern counts once. "
+        "All rated outcomes fully achieved gives Fully Achieved, all not achieved gives "
+        "Not Achieved, any mixture gives Partially Achieved.",
+        "Capacity. A concern counts as lacked capacity when any visit recorded that the "
+        "person lacked capacity for the decision; otherwise as did not lack capacity when "
+        "any visit recorded capacity; otherwise Don't know when a decision was recorded "
+        "without an assessment; otherwise Not recorded. Support counts when an advocate "
+        "of any type (Care Act advocate or IMCA, family, friend or other) was in place, or "
+        "a suitable family member or friend was available and named.",
+        "Experience. The answers given in the closing conversation.",
+        f"Small numbers. {SUPPRESSION_NOTE} Zeros are shown. The CSV version of this "
+        "report shows every number, for the council's own return: do not publish it.",
+        "Labels. Headings, answers and column names are the national labels of the "
+        "Safeguarding Adults Collection letter for letter, except where marked as our own.",
+    ]
+    story: list[Flowable] = [_p("How these figures are counted", styles.heading)]
+    for text in paragraphs:
+        head, _, rest = text.partition(". ")
+        story.append(Paragraph(f"<b>{escape(head)}.</b> {escape(rest)}", styles.body))
+    for note in report.notes:
+        story.append(_boxed(note, styles))
+    return story
+
+
+def _numbered_canvas(footer_left: str) -> type[Canvas]:
+    class NumberedCanvas(Canvas):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFillColor(INK)
+                self.setFont(REGULAR, SMALL)
+                y = MARGIN / 2
+                number = f"Page {self._pageNumber} of {total}"
+                room = FRAME_WIDTH - pdfmetrics.stringWidth(number, REGULAR, SMALL) - 0.8 * cm
+                self.drawString(MARGIN, y, _fit(footer_left, room))
+                self.drawRightString(PAGE_WIDTH - MARGIN, y, number)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _fit(text: str, room: float) -> str:
+    """``text`` cut short with an ellipsis so that it fits ``room`` points."""
+    if pdfmetrics.stringWidth(text, REGULAR, SMALL) <= room:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", REGULAR, SMALL) > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _build(story: list[Flowable], report: Report) -> bytes:
+    buffer = io.BytesIO()
+    office = report.office_name or "MSP office"
+    title = f"Making Safeguarding Personal figures {report.year.label}"
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + SMALL,
+        title=f"{title}: {office}",
+        author=office,
+        subject="Safeguarding Adults Collection figures from Making Safeguarding Personal "
+        f"records, {report.year.span}",
+        creator="MSP Desktop (msp-office report)",
+        lang="en-GB",
+        initialFontName=REGULAR,
+        initialFontSize=SMALL,
+    )
+    doc.build(story, canvasmaker=_numbered_canvas(f"MSP figures {report.year.label}: {office}"))
+    return buffer.getvalue()

@@ -1,0 +1,131 @@
+"""Running the inbox service on uvicorn: the listening socket, TLS and the server.
+
+``msp-office serve`` (``service_commands``) checks its flags, then calls ``run``. The
+socket is bound here rather than by uvicorn, so a port in use is one plain sentence
+(not a log line and exit 1) and port 0 (any free port) can be reported. Tests use
+``listen`` and ``make_server`` to run the real server on loopback in a thread.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from msp_desktop.errors import InvalidInput
+from msp_desktop.office.service import create_app
+from msp_desktop.office.service_inbox import Inbox
+from msp_desktop.office.service_logs import configure_service_logging, uvicorn_log_config
+
+__all__ = ["TlsFiles", "listen", "make_server", "run", "url_of"]
+
+# TLS 1.2 suites with forward secrecy and AEAD only (TLS 1.3 suites are not affected).
+TLS12_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20"
+KEEP_ALIVE_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    """A PEM certificate (chain) and its private key."""
+
+    cert: Path
+    key: Path
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host``:``port`` (``InvalidInput`` with the reason if not)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror:
+        raise InvalidInput(f"Cannot listen on {host}: no such address here.") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        if sys.platform != "win32":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise InvalidInput(
+            f"Cannot listen on {host} port {port}: {exc.strerror or 'refused'}."
+        ) from None
+    return sock
+
+
+def url_of(sock: socket.socket, *, tls: bool) -> str:
+    """``https://127.0.0.1:8443`` for a bound socket."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"{'https' if tls else 'http'}://{shown}:{port}"
+
+
+def make_server(app: ASGIApp, *, tls: TlsFiles | None, log_level: str = "info") -> uvicorn.Server:
+    """A uvicorn server for ``app``: JSON logs, no access log, no Server header.
+
+    Proxy headers (``X-Forwarded-For``) are believed from 127.0.0.1 only (uvicorn's
+    default; ``$FORWARDED_ALLOW_IPS`` changes it), so behind a local TLS proxy the
+    per-address rate limit sees the real client.
+    """
+    config = uvicorn.Config(
+        app,
+        lifespan="on",
+        http="h11",
+        log_config=uvicorn_log_config(log_level.upper()),
+        log_level=log_level,
+        access_log=False,
+        server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        ssl_certfile=str(tls.cert) if tls else None,
+        ssl_keyfile=str(tls.key) if tls else None,
+        ssl_ciphers=TLS12_CIPHERS,
+    )
+    return uvicorn.Server(config)
+
+
+def run(inbox: Inbox, *, host: str, port: int, tls: TlsFiles | None, prog: str) -> int:
+    """Serve ``inbox`` until stopped (Ctrl+C or SIGTERM); ``KnownError`` if it cannot start."""
+    logger = configure_service_logging()
+    settings = inbox.settings
+    app = create_app(inbox, logger=logger)
+    server = make_server(app, tls=tls)
+    sock = listen(host, port)
+    try:
+        url = url_of(sock, tls=tls is not None)
+        print(
+            f"{prog}: the inbox of office {inbox.config.office_id} takes bundles at "
+            f"{url}/v1/bundles (OpenAPI description at {url}/openapi.json); "
+            "stop with Ctrl+C.",
+            file=sys.stderr,
+        )
+        logger.info(
+            "serving",
+            extra={
+                "fields": {
+                    "event": "serving",
+                    "office_id": inbox.config.office_id,
+                    "tls": tls is not None,
+                    "max_bundle_bytes": settings.max_bundle_bytes,
+                }
+            },
+        )
+        _exit_cleanly_on_sigterm()
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (a service manager stopping us) ends with exit 0 once uvicorn has drained.
+
+    uvicorn handles the signal while it runs, then raises it again with the handler
+    that was there before: this one.
+    """
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -1,0 +1,123 @@
+"""Which office database to open: ``--db URL``, or ``OFFICE/office.db`` by default.
+
+``open_store`` is the one place a database URL becomes an ``OfficeStore``:
+
+- no URL: the SQLite database in the office folder, ``OFFICE/office.db``;
+- ``sqlite:///ABSOLUTE/PATH``: a SQLite office database elsewhere (a ``file:`` URL's
+  shape: three slashes, then the absolute path; ``%20`` and the like are decoded);
+- ``postgresql://USER@HOST:PORT/DATABASE`` (or ``postgres://``, or libpq's
+  ``?host=/run/postgresql`` for a Unix socket): ``PostgresOfficeStore``, imported only
+  then, so the SQLite office needs no PostgreSQL driver;
+- anything else is refused in one sentence.
+
+Either way the office folder still holds the keys, ``quarantine/`` and ``alerts.log``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from msp_desktop.errors import InvalidInput
+from msp_desktop.office.database import OfficeStore, SqliteOfficeStore
+from msp_desktop.office.keys import OfficeLayout
+
+if TYPE_CHECKING:
+    from msp_desktop.office.postgres import PostgresOfficeStore
+
+__all__ = ["check_creatable", "create_store", "open_store", "sqlite_path"]
+
+_POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def sqlite_path(url: str) -> Path:
+    """The file a ``sqlite:///ABSOLUTE/PATH`` URL names; ``InvalidInput`` otherwise."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    if parts.scheme.lower() != "sqlite" or parts.netloc or parts.query or parts.fragment:
+        raise InvalidInput(
+            "A SQLite database URL is sqlite:/// followed by the absolute path of the file, "
+            "e.g. sqlite:///srv/office/office.db."
+        )
+    if not path.startswith("/") or path.endswith("/"):
+        raise InvalidInput(
+            "A SQLite database URL names a file by its absolute path, "
+            "e.g. sqlite:///srv/office/office.db."
+        )
+    return Path(path)
+
+
+def _postgres() -> type[PostgresOfficeStore]:
+    """The PostgreSQL backend, imported only when a ``postgresql://`` URL is given."""
+    try:
+        from msp_desktop.office.postgres import PostgresOfficeStore
+    except ImportError:  # psycopg is an optional dependency (the ``office`` extra)
+        raise InvalidInput(
+            "PostgreSQL support needs psycopg, which is not installed with this msp-office: "
+            "pip install 'msp-desktop[office]'."
+        ) from None
+    return PostgresOfficeStore
+
+
+def _where(office_dir: Path, url: str | None) -> Path | str:
+    """The SQLite file, or the PostgreSQL URL, that ``url`` names; refuses any other."""
+    if url is None or not url.strip():
+        return OfficeLayout(office_dir).database
+    url = url.strip()
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "sqlite":
+        return sqlite_path(url)
+    if scheme in _POSTGRES_SCHEMES:
+        return url
+    if scheme.startswith("postgresql+"):
+        raise InvalidInput(
+            f"Give the PostgreSQL database as postgresql://USER@HOST:PORT/DATABASE, not {scheme}:."
+        )
+    raise InvalidInput(
+        f"The database URL must start with sqlite:/// or postgresql://, not {scheme or 'nothing'}:."
+    )
+
+
+def check_creatable(office_dir: Path, url: str | None) -> None:
+    """Refuse, before ``init`` makes any key, a database it could not create.
+
+    A PostgreSQL database must exist, be reachable and hold no office tables yet; a
+    SQLite file is checked by ``SqliteOfficeStore.create`` itself.
+    """
+    where = _where(office_dir, url)
+    if isinstance(where, str):
+        _postgres().check_creatable(where)
+
+
+def create_store(office_dir: Path, url: str | None) -> str:
+    """Make an empty office database where ``url`` says; says where, for ``init``."""
+    where = _where(office_dir, url)
+    if isinstance(where, Path):
+        SqliteOfficeStore.create(where)
+        return str(where)
+    backend = _postgres()
+    backend.create(where)
+    return backend.describe(where)
+
+
+def open_store(office_dir: Path, url: str | None, *, read_only: bool) -> OfficeStore:
+    """Open the office database ``url`` names (default ``office_dir/office.db``).
+
+    Opening never writes to the database. Raises ``OfficeMissing`` or ``OfficeDamaged``
+    as the backend does, and ``InvalidInput`` for a URL it cannot use.
+    """
+    if url is None or not url.strip():
+        return SqliteOfficeStore.open(OfficeLayout(office_dir).database, read_only=read_only)
+    scheme = urlsplit(url.strip()).scheme.lower()
+    if scheme == "sqlite":
+        return SqliteOfficeStore.open(sqlite_path(url.strip()), read_only=read_only)
+    if scheme in _POSTGRES_SCHEMES:
+        return _postgres().open(url.strip(), read_only=read_only)
+    if scheme.startswith("postgresql+"):
+        raise InvalidInput(
+            f"Give the PostgreSQL database as postgresql://USER@HOST:PORT/DATABASE, not {scheme}:."
+        )
+    raise InvalidInput(
+        f"The database URL must start with sqlite:/// or postgresql://, not {scheme or 'nothing'}:."
+    )
