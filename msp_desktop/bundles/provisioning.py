@@ -10,15 +10,26 @@ id with the one the office admin reads out, that it is the right office's.
 public key, signed by the device key itself (proof the device holds the secret half).
 The office admin adds it with ``msp-office devices add``; from then on bundles signed
 by that key id are accepted from that device id only (S24).
+
+An office that takes bundles over the network also names its inbox address
+(``inbox_url``) and, for a certificate no public authority signed, the SHA-256 of that
+certificate (``tls_sha256``), which the device pins. Both are optional and left out of
+the file when absent, so files made before them keep their exact shape and signature.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
 
-from pydantic import StringConstraints, model_validator
+from pydantic import (
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
 
 from msp_desktop.bundles import minisign
 from msp_desktop.bundles.age import AgeRecipient
@@ -27,6 +38,7 @@ from msp_desktop.bundles.manifest import (
     DeviceId,
     FormatVersion,
     KeyId,
+    Sha256,
     StrictModel,
     UtcTime,
     format_time,
@@ -38,6 +50,7 @@ __all__ = [
     "EnrolmentRejected",
     "Provisioning",
     "ProvisioningRejected",
+    "check_inbox_url",
     "make_enrolment",
     "make_provisioning",
     "read_enrolment",
@@ -47,6 +60,14 @@ __all__ = [
 _AGE_RECIPIENT = r"^age1[02-9ac-hj-np-z]{58}$"
 _OFFICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+MAX_URL = 500
+# Plain http only to this computer (a test office); anything else is https.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_HOST = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+_PATH = re.compile(r"^(?:/[A-Za-z0-9._~-]*)*$")
+_OPTIONAL = ("inbox_url", "tls_sha256")
 
 
 class ProvisioningRejected(SignatureRejected):
@@ -55,6 +76,49 @@ class ProvisioningRejected(SignatureRejected):
 
 class EnrolmentRejected(SignatureRejected):
     """An enrolment file is malformed or not signed by the key it carries."""
+
+
+def check_inbox_url(url: str) -> str:
+    """``url`` if it is an inbox address a device may send bundles to, else ``ValueError``.
+
+    ``https://host[:port][/path]``, ASCII, with no user name, query or fragment;
+    ``http://`` only for this computer (127.0.0.1, localhost, ::1), as a test office.
+    """
+
+    def refuse(why: str) -> ValueError:
+        return ValueError(f"The inbox address {url!r} {why}")
+
+    if not 0 < len(url) <= MAX_URL:
+        raise refuse(f"must be 1 to {MAX_URL} characters long.")
+    if not url.isascii() or not url.isprintable() or any(c.isspace() for c in url):
+        raise refuse("must be plain ASCII without spaces or control characters.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not url.startswith(parts.scheme + "://"):
+        raise refuse("must start with https://.")
+    if parts.username is not None or parts.password is not None:
+        raise refuse("must not carry a user name or password.")
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        raise refuse("must not have a query (?) or a fragment (#).")
+    host = parts.hostname or ""
+    bracketed = parts.netloc.split("@")[-1].startswith("[")
+    if bracketed:
+        if host != "::1":  # IPv6 only for this computer; an office has a name or IPv4
+            raise refuse("may use an IPv6 address only for this computer ([::1]).")
+    elif not _HOST.fullmatch(host) or host != parts.netloc.rsplit(":", 1)[0].lower():
+        raise refuse("has no valid host name.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise refuse("has an invalid port.") from None
+    if port == 0 or parts.netloc.endswith(":"):
+        raise refuse("has an invalid port.")
+    if not _PATH.fullmatch(parts.path) or "/../" in parts.path + "/" or "/./" in parts.path + "/":
+        raise refuse("has a path that is not plain /segments of letters, digits and . _ ~ -.")
+    if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+        raise refuse(
+            "must start with https:// (plain http:// is only for an office on this computer)."
+        )
+    return url
 
 
 def _plain_text(text: str, what: str) -> None:
@@ -73,10 +137,36 @@ class Provisioning(StrictModel):
     office_public_key: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     office_key_id: KeyId
     created: UtcTime
+    inbox_url: str | None = None
+    """Where the office takes bundles over the network (``POST {inbox_url}/v1/bundles``)."""
+    tls_sha256: Sha256 | None = None
+    """SHA-256 of the office's TLS certificate (DER), pinned instead of a public CA."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _absent_not_null(cls, data: Any) -> Any:
+        # One shape per content: an optional field is left out, never written as null.
+        if isinstance(data, dict):
+            for name in _OPTIONAL:
+                if name in data and data[name] is None:
+                    raise ValueError(f"{name} is null: leave it out instead")
+        return data
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name in _OPTIONAL:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         _plain_text(self.office_name, "office_name")
+        if self.inbox_url is not None:
+            check_inbox_url(self.inbox_url)
+        if self.tls_sha256 is not None and not (self.inbox_url or "").startswith("https://"):
+            raise ValueError("tls_sha256 pins the certificate of an https:// inbox_url")
         if self.inbox_recipient == self.recovery_recipient:
             raise ValueError("the inbox and recovery keys must be different keys")
         for recipient in (self.inbox_recipient, self.recovery_recipient):
@@ -143,8 +233,19 @@ def make_provisioning(
     recovery: AgeRecipient,
     office_key: minisign.KeyPair,
     created: datetime | None = None,
+    inbox_url: str | None = None,
+    tls_sha256: str | None = None,
 ) -> bytes:
-    """The signed ``office-keys.json`` for the devices of this office."""
+    """The signed ``office-keys.json`` for the devices of this office.
+
+    ``inbox_url`` (and ``tls_sha256``, the pinned certificate's SHA-256) only for an
+    office that takes bundles over the network; left out of the file otherwise.
+    """
+    optional = {
+        name: value
+        for name, value in (("inbox_url", inbox_url), ("tls_sha256", tls_sha256))
+        if value is not None
+    }
     body = Provisioning(
         format_version=1,
         office_id=office_id,
@@ -154,6 +255,7 @@ def make_provisioning(
         office_public_key=office_key.public_key.to_text(),
         office_key_id=office_key.key_id,
         created=format_time(created or datetime.now(UTC)),
+        **optional,
     )
     return seal_signed(
         "office_keys",

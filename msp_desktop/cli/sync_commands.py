@@ -1,7 +1,8 @@
 """The ``msp`` commands that move records to the office and take its receipts.
 
-``office-keys import``, ``enrol``, ``export``, ``receipts import``, ``sync status`` and
-``purge``; ``init --office-keys`` uses ``import_office_keys`` too.
+``office-keys import``, ``enrol``, ``export``, ``receipts import``, ``sync`` (over the
+network), ``sync status`` and ``purge``; ``init --office-keys`` uses
+``import_office_keys`` too.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from msp_desktop.cli.commands import open_workspace
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import NothingToExport
+from msp_desktop.store.uploader import OutgoingBundle, sync_now
 
 __all__ = ["add_sync_commands", "read_office_keys", "trust_office"]
 
@@ -75,6 +77,10 @@ def office_keys_show(args: argparse.Namespace) -> int:
         print(f"Office key: {provisioning.office_key_id}")
         print(f"Inbox key: {provisioning.inbox.key_id}")
         print(f"Recovery key: {provisioning.recovery.key_id}")
+        if provisioning.inbox_url is not None:
+            print(f"Inbox address: {provisioning.inbox_url}")
+        if provisioning.tls_sha256 is not None:
+            print(f"Office certificate (SHA-256, pinned): {provisioning.tls_sha256}")
         print(f"Device: {ws.sync.device_id() or 'not enrolled yet (msp enrol --out FILE)'}")
     return 0
 
@@ -131,6 +137,31 @@ def receipts_import(args: argparse.Namespace) -> int:
                     f"({result.records} records)."
                 )
     return 0 if failed is None else failed.exit_code
+
+
+def _seconds(delay: float) -> str:
+    whole = max(1, round(delay))
+    return "1 second" if whole == 1 else f"{whole} seconds"
+
+
+def sync_network(args: argparse.Namespace) -> int:
+    """``msp sync [--url URL]``: seal what is waiting, send every bundle the office has not
+    acknowledged, and take its receipts; exit 0 only when the office confirmed them all."""
+
+    def progress(index: int, total: int, bundle: OutgoingBundle) -> None:
+        records = "1 record" if bundle.records == 1 else f"{bundle.records} records"
+        print(f"Sending bundle {bundle.sequence} ({index} of {total}, {records})…", file=sys.stderr)
+
+    def retry(why: str, delay: float) -> None:
+        print(f"{why}; trying again in {_seconds(delay)}…", file=sys.stderr)
+
+    with open_workspace(args) as ws:
+        report = sync_now(ws.sync, args.url, progress=progress, on_retry=retry)
+    for line in report.done_lines():
+        print(line)
+    for line in report.failure_lines():
+        print(f"msp: {line}", file=sys.stderr)
+    return report.exit_code
 
 
 def sync_status(args: argparse.Namespace) -> int:
@@ -223,8 +254,22 @@ def add_sync_commands(
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.set_defaults(run=receipts_import)
 
-    sync = sub.add_parser("sync", help="How far every record has got on its way to the office.")
-    sync_sub = sync.add_subparsers(dest="sync_command", required=True, metavar="ACTION")
+    sync_help = (
+        "Send records to the office over the network: seal what is waiting, send every "
+        "bundle the office has not confirmed, and take its receipts. Exit 0 only when the "
+        "office confirmed everything; 14 when it could not be reached (everything stays "
+        "queued). 'msp sync status' shows how far every record has got."
+    )
+    sync = sub.add_parser("sync", help=sync_help, description=sync_help)
+    add_common(sync)
+    sync.add_argument(
+        "--url",
+        default=None,
+        metavar="URL",
+        help="the office's inbox address (default: the one in the office keys)",
+    )
+    sync.set_defaults(run=sync_network)
+    sync_sub = sync.add_subparsers(dest="sync_command", required=False, metavar="ACTION")
     p = sync_sub.add_parser(
         "status", help="Counts by state: draft, finalised, in bundle, acknowledged."
     )
@@ -232,6 +277,11 @@ def add_sync_commands(
     p.add_argument("--json", action="store_true", help="print JSON with every record")
     p.add_argument("--records", action="store_true", help="list every record")
     p.set_defaults(run=sync_status)
+    # Given before the action (msp sync --workspace DIR status) they belong to 'sync':
+    # left unset here, so that the subcommand's defaults do not overwrite them.
+    for action in p._actions:
+        if action.dest in ("workspace", "passphrase_file"):
+            action.default = argparse.SUPPRESS
 
     p = command(
         "purge",

@@ -1,8 +1,9 @@
 """Sync with the office, as one object on the workspace: ``ws.sync``.
 
-Thin: each method runs one operation of ``sync_keys``, ``outbox``, ``sync_status``
-or ``purge`` on the workspace's one database connection. Export checks the workspace
-first (S7): a damaged workspace never seals a bundle.
+Thin: each method runs one operation of ``sync_keys``, ``outbox``, ``uploader``,
+``sync_status`` or ``purge`` on the workspace's one database connection. Export and
+sending over the network check the workspace first (S7): a damaged workspace never
+seals a bundle.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged
-from msp_desktop.store import outbox, purge, sync_keys, sync_status
+from msp_desktop.store import outbox, purge, sync_keys, sync_status, uploader
 from msp_desktop.store.database import Database
 from msp_desktop.store.health import check_workspace
 from msp_desktop.store.outbox import ExportResult, NothingToExport, ReceiptResult
@@ -69,6 +70,11 @@ class SyncRepository:
                 "Nothing to export: every finalised record is already in a bundle."
             )
         return ExportResult(sealed=sealed, written=written)
+
+    def prepare_upload(self) -> uploader.Outgoing:
+        """Check the workspace, seal what is waiting (as ``export`` does, writing no
+        file), and list every bundle the office has not acknowledged, to send it."""
+        return uploader.prepare_upload(self._db, self._actor)
 
     def import_receipt(self, data: bytes) -> ReceiptResult:
         """Mark a bundle's records acknowledged on the office's signed receipt (S25)."""

@@ -19,6 +19,13 @@ from msp_desktop.errors import InvalidInput, KnownError, StorageFull
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import BundleNotWritten, ExportResult, ReceiptResult
 from msp_desktop.store.sync_status import SyncState, SyncStatus
+from msp_desktop.store.uploader import (
+    Endpoint,
+    Outgoing,
+    OutgoingBundle,
+    accept_receipt,
+    endpoint_for,
+)
 from ui.i18n import tr
 from ui.sync.sync_words import KEPT
 
@@ -51,6 +58,8 @@ class SyncView:
 
     status: SyncStatus
     rows: list[SyncRow]
+    inbox_url: str | None = None
+    """Where the office takes bundles over the network; None: on a stick or in a folder."""
 
     @property
     def ready(self) -> bool:
@@ -79,6 +88,8 @@ class ReceiptOutcome:
 def load_view(ws: Workspace) -> SyncView:
     """The status, with each record named by its person and dated (a few queries)."""
     status = ws.sync.status()
+    provisioning = ws.sync.office_keys()
+    inbox_url = provisioning.inbox_url if provisioning is not None else None
     names = {p.id: p.name for p in ws.people.search("", limit=max(ws.people.count(), 1))}
     visits = {v.id: v for v in ws.visits.list(limit=max(ws.visits.count(), 1))}
     concerns: dict[str, tuple[str, date | None]] = {}
@@ -104,7 +115,8 @@ def load_view(ws: Workspace) -> SyncView:
                 revision=record.revision,
                 state=record.state,
                 bundle=record.bundle,
-                written=record.bundle not in unwritten,
+                # Over the network there is no folder: a bundle waits for its receipt.
+                written=inbox_url is not None or record.bundle not in unwritten,
             )
         )
     # Grouped by person, so a worker finds someone's records together.
@@ -117,7 +129,7 @@ def load_view(ws: Workspace) -> SyncView:
             r.revision or 0,
         )
     )
-    return SyncView(status, rows)
+    return SyncView(status, rows, inbox_url)
 
 
 def _could_not_write(folder: Path, exc: OSError) -> WriteFailed:
@@ -209,3 +221,24 @@ def write_enrolment(ws: Workspace, path: Path) -> str:
     except OSError as exc:
         raise _could_not_write(path.parent, exc) from exc
     return ws.sync.device_id() or ""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What "Sync now" sends, and where: read and sealed on the database thread."""
+
+    endpoint: Endpoint
+    outgoing: Outgoing
+
+
+def prepare_sync(ws: Workspace) -> Prepared:
+    """The office's address first (without one nothing is sealed), then check the
+    workspace, seal what is waiting and read every bundle not yet acknowledged."""
+    endpoint = endpoint_for(ws.sync.office_keys())
+    return Prepared(endpoint, ws.sync.prepare_upload())
+
+
+def take_receipt(ws: Workspace, bundle: OutgoingBundle, answer: bytes) -> ReceiptResult:
+    """The office's answer for ``bundle``: acknowledged only if it is the office's
+    signed receipt for exactly that bundle."""
+    return accept_receipt(ws.sync, bundle, answer)

@@ -1,4 +1,5 @@
-"""The sync page: where every record stands, export to a folder, and the office's receipts.
+"""The sync page: where every record stands, "Sync now" over the network, export to a
+folder, and the office's receipts.
 
 Everything the workspace does runs on the database thread (``ui.sync.sync_data``); the
 page only shows plain results. While an export or an import runs, a busy bar and one
@@ -6,6 +7,10 @@ line say so and the buttons wait. Each outcome is said twice: in a message box (
 app's convention, see ``ui.messages``) and on the status line, where it stays. Records
 are read whenever the page is shown and after each operation, and forgotten when the
 worker leaves the page or the workspace locks.
+
+"Sync now" (shown when the office keys carry an inbox address) runs through
+``ui.sync.sync_now``: the network on a thread of its own, the database on its thread;
+the busy bar counts the bundles ("Sending bundle 2 of 3…").
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from msp_desktop.errors import KnownError
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import ExportResult, NothingToExport
 from msp_desktop.store.sync_keys import NotReadyToSync
+from msp_desktop.store.uploader import NoInboxAddress, SyncReport
 from ui import messages
 from ui.a11y import name_button, named
 from ui.db_worker import DbWorker
@@ -38,14 +44,21 @@ from ui.dialog_parts import heading, paragraph
 from ui.i18n import tr
 from ui.sync.sync_data import ReceiptOutcome, SyncView, export_to, import_receipts, load_view
 from ui.sync.sync_model import SyncModel
+from ui.sync.sync_now import SyncNow
 from ui.sync.sync_parts import PAGE_STYLE, CountsBox, SyncTable
 from ui.sync.sync_setup import SetupPanel
 from ui.sync.sync_words import (
     BUSY_EXPORT,
+    BUSY_PREPARE,
     BUSY_RECEIPTS,
+    BY_HAND,
+    NO_ADDRESS,
     NOT_READY,
     export_sentence,
     receipts_sentence,
+    retry_words,
+    sending_words,
+    sync_sentence,
 )
 
 RECEIPTS_FILTER = "Receipts (*.receipt.json);;All files (*)"
@@ -53,6 +66,8 @@ RECEIPTS_FILTER = "Receipts (*.receipt.json);;All files (*)"
 
 def failure_sentence(exc: BaseException) -> str:
     """One sentence for any failure (the app's wording where the store's names a command)."""
+    if isinstance(exc, NoInboxAddress):
+        return tr(NO_ADDRESS)
     if isinstance(exc, NotReadyToSync):
         return tr(NOT_READY)
     return messages.error_sentence(exc)
@@ -77,6 +92,8 @@ class SyncPage(QWidget):
         self._busy = False
         self._last_folder: Path | None = None
         self.view: SyncView | None = None
+        self.sync_run: SyncNow | None = None  # the "Sync now" under way (or last)
+        self.sync_sleep: Callable[[float], object] | None = None  # tests: no real waits
 
         self.back_button = QPushButton(tr("Back to caseload"), self)
         self.back_button.setObjectName("sync.back")
@@ -94,6 +111,20 @@ class SyncPage(QWidget):
         self.setup.hide()  # until the status says whether anything is left to set up
 
         self.counts = CountsBox(self)
+
+        self.sync_button = name_button(QPushButton(tr("&Sync now"), self))
+        self.sync_button.setObjectName("sync.now")
+        self.sync_button.setAccessibleDescription(
+            tr(
+                "Send what is waiting to the office over the network and take its "
+                "receipts; nothing is confirmed until the office's receipt is checked."
+            )
+        )
+        self.sync_button.clicked.connect(self.sync_now)
+        self.sync_button.hide()  # until the office keys say the office takes bundles so
+        self.by_hand_note = paragraph(tr(BY_HAND), self)
+        self.by_hand_note.setObjectName("sync.by_hand")
+        self.by_hand_note.hide()
 
         self.export_button = name_button(QPushButton(tr("&Export to folder…"), self))
         self.export_button.setObjectName("sync.export")
@@ -136,6 +167,7 @@ class SyncPage(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setSpacing(12)
+        buttons.addWidget(self.sync_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.again_check)
         buttons.addStretch(1)
@@ -155,6 +187,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.office_line)
         layout.addWidget(self.setup)
         layout.addWidget(self.counts)
+        layout.addWidget(self.by_hand_note)
         layout.addLayout(buttons)
         layout.addLayout(working)
         layout.addWidget(self.table_title)
@@ -163,6 +196,7 @@ class SyncPage(QWidget):
             self.back_button,
             self.setup.import_button,
             self.setup.enrol_button,
+            self.sync_button,
             self.export_button,
             self.again_check,
             self.receipts_button,
@@ -181,6 +215,9 @@ class SyncPage(QWidget):
     def detach(self) -> None:
         """The workspace is locking: forget the worker and everything shown."""
         self._worker = None
+        if self.sync_run is not None:
+            self.sync_run.cancel()  # wakes its waits; it says nothing more
+            self.sync_run = None
         self._set_busy("")
         self.leave()
         self.status_line.clear()
@@ -231,6 +268,8 @@ class SyncPage(QWidget):
                 tr("This laptop is not set up to send records to the office yet.")
             )
         self.setup.show_for(status)
+        self.sync_button.setVisible(view.ready and view.inbox_url is not None)
+        self.by_hand_note.setVisible(view.ready and view.inbox_url is None)
         self.counts.show_view(view)
         self.model.set_rows(view.rows)
         self._set_ready(view.ready)
@@ -280,6 +319,7 @@ class SyncPage(QWidget):
     def _set_busy(self, text: str) -> None:
         self._busy = bool(text)
         self.progress.setVisible(self._busy)
+        self.progress.setRange(0, 0)  # busy, until "Sync now" counts the bundles
         if self._busy:
             self.status_line.setText(text)
         self.setup.set_busy(self._busy)
@@ -289,7 +329,8 @@ class SyncPage(QWidget):
         enabled = ready and not self._busy
         # Said, not only greyed out: why the buttons cannot be used yet.
         why = "" if ready or self.view is None else tr(NOT_READY)
-        for control in (self.export_button, self.again_check, self.receipts_button):
+        controls = (self.sync_button, self.export_button, self.again_check, self.receipts_button)
+        for control in controls:
             control.setEnabled(enabled)
             control.setToolTip(why or control.accessibleDescription())
 
@@ -376,11 +417,63 @@ class SyncPage(QWidget):
         self.reported.emit(text)
         messages.show_error(self, KnownError(text))
 
+    # -- sync now ----------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        """Seal what is waiting, send every bundle not yet confirmed, take the receipts."""
+        if self._worker is None or self._busy:
+            return
+        focus = self.focusWidget()
+        self._focus_after = focus if focus is not None and self.isAncestorOf(focus) else None
+        self._set_busy(tr(BUSY_PREPARE))
+        run = SyncNow(self._worker, sleep=self.sync_sleep)
+        run.sending.connect(self._sending)
+        run.retrying.connect(self._retrying)
+        run.finished.connect(lambda report: self._synced(run, report))
+        run.failed.connect(lambda exc: self._sync_failed(run, exc))
+        self.sync_run = run
+        run.start()
+
+    def _sending(self, index: int, total: int) -> None:
+        if not self._busy:
+            return
+        self.progress.setRange(0, total)
+        self.progress.setValue(index - 1)
+        self.status_line.setText(sending_words(index, total))
+
+    def _retrying(self, why: str, seconds: float) -> None:
+        if self._busy:
+            self.status_line.setText(retry_words(why, seconds))
+
+    def _sync_ended(self) -> None:
+        self._set_busy("")
+        self._focus_pending = self._focus_after is not None
+        self.refresh()
+
+    def _synced(self, run: SyncNow, report: SyncReport) -> None:
+        if run is not self.sync_run:
+            return
+        self._sync_ended()
+        failures = [failure_sentence(error) for error in report.errors]
+        text = sync_sentence(report, failures)
+        if report.ok:
+            self.report(text)
+            return
+        self.status_line.setText(text)
+        self.reported.emit(text)
+        messages.show_error(self, KnownError(text))
+
+    def _sync_failed(self, run: SyncNow, exc: BaseException) -> None:
+        if run is not self.sync_run:
+            return
+        self._sync_ended()
+        self.fail(exc)
+
     def focus_first(self, rather: QWidget | None = None) -> None:
         """Keyboard focus on ``rather`` if it can take it, else on the first thing to
-        do: set up, or export."""
+        do: set up, sync now, or export."""
         candidates = (rather, self.setup.import_button, self.setup.enrol_button)
-        for control in (*candidates, self.export_button):
+        for control in (*candidates, self.sync_button, self.export_button):
             if control is not None and control.isVisibleTo(self) and control.isEnabled():
                 control.setFocus(Qt.FocusReason.OtherFocusReason)
                 return

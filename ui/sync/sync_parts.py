@@ -63,6 +63,20 @@ class CountsBox(QFrame):
         for state, sentence in count_sentences(view.status.counts).items():
             self.labels[state].setText(sentence)
         unwritten = view.unwritten
+        if view.inbox_url is not None:  # sent over the network: no folder to write to
+            waiting = [b.sequence for b in view.status.bundles if b.acknowledged_at is None]
+            self.unwritten_note.setText(
+                tr_count(
+                    "Bundle {numbers} is not confirmed by the office yet: choose Sync now "
+                    "to send it.",
+                    "Bundles {numbers} are not confirmed by the office yet: choose Sync now "
+                    "to send them.",
+                    len(waiting),
+                    numbers=and_list(waiting),
+                )
+            )
+            self.unwritten_note.setVisible(bool(waiting))
+            return
         self.unwritten_note.setText(
             tr_count(
                 "Bundle {numbers} is sealed but not yet written to a folder: "

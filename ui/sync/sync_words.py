@@ -8,6 +8,7 @@ from pathlib import Path
 
 from msp_desktop.store.outbox import ExportResult, ReceiptResult
 from msp_desktop.store.sync_status import SyncState
+from msp_desktop.store.uploader import SyncReport
 from ui.i18n import tr, tr_count
 
 KIND_WORDS = {"person": "Person's details", "concern": "Concern", "visit": "Visit"}
@@ -24,8 +25,21 @@ BUSY_EXPORT = "Sealing and writing the bundle…"
 BUSY_RECEIPTS = "Checking the receipts…"
 BUSY_KEYS = "Checking the office keys file…"
 BUSY_ENROL = "Making the enrolment file…"
+BUSY_PREPARE = "Checking the workspace and sealing what is waiting…"
 
 KEPT = "The bundle is kept safely on this device and is written the next time you export."
+BY_HAND = (
+    "This office takes records on a USB stick or in a folder: choose Export to folder… "
+    "and take it to the office, then import the receipts it gives you."
+)
+NO_ADDRESS = (
+    "This office takes records on a USB stick or in a folder, not over the network: "
+    "choose Export to folder… instead."
+)
+STAYS_QUEUED = (
+    "Everything not confirmed stays safely on this device and is sent the next time you "
+    "choose Sync now."
+)
 NOT_READY = (
     "This device cannot send records yet: follow the two steps at the top of this page first."
 )
@@ -143,4 +157,51 @@ def receipts_sentence(done: Sequence[ReceiptResult], failed: Sequence[tuple[str,
             )
         )
         lines.extend(tr("{name}: {reason}", name=name, reason=reason) for name, reason in failed)
+    return "\n".join(lines)
+
+
+def sending_words(index: int, total: int) -> str:
+    """Sending bundle 2 of 3…"""
+    return tr("Sending bundle {index} of {total}…", index=index, total=total)
+
+
+def retry_words(why: str, seconds: float) -> str:
+    """Why a try failed, and when the next one is."""
+    return tr_count(
+        "{why}. Trying again in 1 second…",
+        "{why}. Trying again in {count} seconds…",
+        max(1, round(seconds)),
+        why=why,
+    )
+
+
+def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
+    """What "Sync now" did: what the office confirmed, each failure (``failures``, one
+    sentence each) and what was left for next time."""
+    lines: list[str] = []
+    if not report.outcomes:
+        return tr("Nothing to send: every finalised record is confirmed by the office.")
+    records = report.records_confirmed
+    if records:
+        lines.append(
+            tr_count(
+                "1 record sent and confirmed by the office.",
+                "{count} records sent and confirmed by the office.",
+                records,
+            )
+        )
+    elif report.confirmed:
+        lines.append(tr("The office had already confirmed what was sent."))
+    lines.extend(failures)
+    if report.not_tried:
+        lines.append(
+            tr_count(
+                "Bundle {numbers} was not sent this time.",
+                "Bundles {numbers} were not sent this time.",
+                len(report.not_tried),
+                numbers=and_list(report.not_tried),
+            )
+        )
+    if failures or report.not_tried:
+        lines.append(tr(STAYS_QUEUED))
     return "\n".join(lines)

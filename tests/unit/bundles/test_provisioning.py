@@ -27,6 +27,7 @@ from msp_desktop.bundles.minisign import verify
 from msp_desktop.bundles.provisioning import (
     EnrolmentRejected,
     ProvisioningRejected,
+    check_inbox_url,
     make_enrolment,
     make_provisioning,
     read_enrolment,
@@ -745,3 +746,195 @@ def test_stock_minisign_verifies_the_office_keys_file(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert f"msp-office-keys:1 office:{OFFICE_ID} key:{OFFICE.key_id}" in done.stdout
+
+
+# --- provisioning: the network inbox (inbox_url, tls_sha256) ----------------------------
+
+INBOX_URL = "https://msp.north.example:8443/inbox"
+PIN = "3f" * 32
+OLD_FIELDS = {
+    "format_version", "office_id", "office_name", "inbox_recipient", "recovery_recipient",
+    "office_public_key", "office_key_id", "created",
+}  # fmt: skip
+
+
+def _old_file() -> bytes:
+    """An office keys file as written before the network fields existed, by hand."""
+    body = {
+        "created": "2025-03-14T09:26:53Z",
+        "format_version": 1,
+        "inbox_recipient": INBOX.recipient.text,
+        "office_id": OFFICE_ID,
+        "office_key_id": OFFICE.key_id,
+        "office_name": OFFICE_NAME,
+        "office_public_key": OFFICE.public_key.to_text(),
+        "recovery_recipient": RECOVERY.recipient.text,
+    }
+    signature = OFFICE.sign(
+        canonical_json(body),
+        _office_comment(body),
+        untrusted_comment=f"MSP office keys of {OFFICE_ID}",
+    )
+    return canonical_json({"office_keys": body, "signature": signature})
+
+
+def test_an_old_file_without_the_network_fields_still_verifies() -> None:
+    body = read_provisioning(_old_file(), expected_key_id=OFFICE.key_id)
+    assert body.inbox_url is None
+    assert body.tls_sha256 is None
+    assert body.office_id == OFFICE_ID
+
+
+def test_without_the_network_fields_the_file_keeps_its_old_shape_and_bytes() -> None:
+    assert set(json.loads(PROVISIONING)["office_keys"]) == OLD_FIELDS
+    assert _old_file() == PROVISIONING  # byte for byte what was made before
+
+
+def test_provisioning_with_the_inbox_address_and_pin_round_trips() -> None:
+    data = _provisioning(inbox_url=INBOX_URL, tls_sha256=PIN)
+    inner = json.loads(data)["office_keys"]
+    assert set(inner) == OLD_FIELDS | {"inbox_url", "tls_sha256"}
+    assert (inner["inbox_url"], inner["tls_sha256"]) == (INBOX_URL, PIN)
+    body = read_provisioning(data, expected_key_id=OFFICE.key_id)
+    assert (body.inbox_url, body.tls_sha256) == (INBOX_URL, PIN)
+    assert canonical_json(json.loads(data)) == data
+
+
+def test_an_address_without_a_pin_is_left_to_the_public_authorities() -> None:
+    data = _provisioning(inbox_url=INBOX_URL)
+    assert "tls_sha256" not in json.loads(data)["office_keys"]
+    assert read_provisioning(data).tls_sha256 is None
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        pytest.param(
+            lambda d: _edit(d, inbox_url="https://evil.example"),
+            "does not match the signed data",
+            id="address changed after signing",
+        ),
+        pytest.param(
+            lambda d: _edit(d, tls_sha256="00" * 32),
+            "does not match the signed data",
+            id="pin changed after signing",
+        ),
+        pytest.param(
+            lambda d: _edit(d, drop=("tls_sha256",)),
+            "does not match the signed data",
+            id="pin removed after signing",
+        ),
+        pytest.param(
+            lambda d: _edit(d, drop=("inbox_url", "tls_sha256")),
+            "does not match the signed data",
+            id="both removed after signing",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, inbox_url=None),
+            "inbox_url is null: leave it out instead",
+            id="address written as null",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, tls_sha256=None),
+            "tls_sha256 is null: leave it out instead",
+            id="pin written as null",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, drop=("inbox_url",)),
+            "tls_sha256 pins the certificate of an https:// inbox_url",
+            id="pin without an address",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, inbox_url="http://127.0.0.1:8080"),
+            "tls_sha256 pins the certificate of an https:// inbox_url",
+            id="pin for plain http",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, tls_sha256=PIN.upper()),
+            "tls_sha256",
+            id="pin in upper case",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, tls_sha256=PIN[:-1]),
+            "tls_sha256",
+            id="pin too short",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, tls_sha256=PIN + "\n"),
+            "tls_sha256",
+            id="pin with a newline",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, inbox_url="http://office.example"),
+            "must start with https://",
+            id="plain http to another computer",
+        ),
+        pytest.param(
+            lambda d: _resign(d, OFFICE, inbox_url=5),
+            "inbox_url",
+            id="address not a string",
+        ),
+    ],
+)
+def test_tampered_or_bad_network_fields_are_rejected(tamper: Tamper, reason: str) -> None:
+    data = _provisioning(inbox_url=INBOX_URL, tls_sha256=PIN)
+    with pytest.raises(ProvisioningRejected, match=reason):
+        read_provisioning(tamper(data))
+
+
+def test_adding_an_address_to_an_old_file_breaks_its_signature() -> None:
+    # Someone who can edit the file cannot send a device's bundles elsewhere.
+    with pytest.raises(ProvisioningRejected, match="does not match the signed data"):
+        read_provisioning(_edit(_old_file(), inbox_url="https://evil.example"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://office.example",
+        "https://office.example/",
+        "https://msp.north.example:8443/inbox",
+        "https://10.1.2.3",
+        "http://127.0.0.1:8080",
+        "http://localhost:8080/msp",
+        "http://[::1]:8080",
+    ],
+)
+def test_inbox_addresses_accepted(url: str) -> None:
+    assert check_inbox_url(url) == url
+    assert read_provisioning(_provisioning(inbox_url=url)).inbox_url == url
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("", "1 to 500 characters"),
+        ("https://" + "a" * 500, "1 to 500 characters"),
+        ("http://office.example", "must start with https://"),
+        ("http://192.168.1.10", "must start with https://"),
+        ("HTTPS://office.example", "must start with https://"),
+        ("ftp://office.example", "must start with https://"),
+        ("office.example", "must start with https://"),
+        ("https:office.example", "must start with https://"),
+        ("https://user:secret@office.example", "user name or password"),
+        ("https://office.example/?device=1", "query"),
+        ("https://office.example/#inbox", "fragment"),
+        ("https://", "no valid host name"),
+        ("https://exa_mple.example", "no valid host name"),
+        ("https://office..example", "no valid host name"),
+        ("https://office.example:0", "invalid port"),
+        ("https://office.example:65536", "invalid port"),
+        ("https://office.example:", "invalid port"),
+        ("https://[fe80::1]", "IPv6 address only for this computer"),
+        ("https://office.example/a b", "without spaces"),
+        ("https://office.example/\n", "without spaces or control characters"),
+        ("https://swyddfa.example/ŵ", "plain ASCII"),
+        ("https://office.example/../admin", "path"),
+        ("https://office.example/%2e%2e", "path"),
+    ],
+)
+def test_inbox_addresses_refused(url: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
+        check_inbox_url(url)
+    with pytest.raises(ValueError, match=reason):
+        _provisioning(inbox_url=url)
