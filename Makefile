@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_app --out bench-results
 	$(BIN)/python -m tests.bench.bench_documents --out bench-results
 	$(BIN)/python -m tests.bench.bench_bundles --out bench-results
+	$(BIN)/python -m tests.bench.bench_sync --out bench-results
 
 # The frozen one-folder build in dist/msp-desktop/ (smoke-tested) and, on Debian or
 # Ubuntu, dist/msp-desktop_<version>_amd64.deb. Builds in its own .venv-build.
