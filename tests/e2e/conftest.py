@@ -55,3 +55,37 @@ def msp(msp_env: dict[str, str]) -> MspRunner:
         )
 
     return run
+
+
+OfficeRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def office_command() -> list[str]:
+    """The installed ``msp-office`` console script beside this Python, else the module."""
+    script = Path(sys.executable).parent / "msp-office"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.office.cli"]
+
+
+@pytest.fixture
+def office_dir(tmp_path: Path) -> Path:
+    """Where the test's office lives (made by ``msp-office init``)."""
+    return tmp_path / "office"
+
+
+@pytest.fixture
+def msp_office(msp_env: dict[str, str], office_dir: Path) -> OfficeRunner:
+    """Run ``msp-office ARGS`` with the office in $MSP_OFFICE_DIR; never raises."""
+    env = {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*office_command(), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+            check=False,
+        )
+
+    return run

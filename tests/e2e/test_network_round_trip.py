@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.bundles.provisioning import read_provisioning
-from tests.e2e.conftest import MspRunner
-from tests.e2e.test_office_cli import office_command
+from tests.e2e.conftest import MspRunner, office_command
 from tests.office_pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 from tests.office_service_helpers import self_signed
 

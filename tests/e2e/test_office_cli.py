@@ -11,48 +11,13 @@ import hashlib
 import json
 import re
 import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from msp_desktop.bundles import canonical_json, verify_receipt
 from msp_desktop.bundles.provisioning import Provisioning, read_provisioning
+from tests.e2e.conftest import OfficeRunner
 from tests.office_helpers import FakeDevice, caseload
 from tests.tools import require_tools
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def office_command() -> list[str]:
-    """The installed ``msp-office`` console script beside this Python, else the module."""
-    script = Path(sys.executable).parent / "msp-office"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.office.cli"]
-
-
-@pytest.fixture
-def office_dir(tmp_path: Path) -> Path:
-    return tmp_path / "office"
-
-
-@pytest.fixture
-def run(msp_env: dict[str, str], office_dir: Path) -> Run:
-    """Run ``msp-office ARGS`` with the office in $MSP_OFFICE_DIR; never raises."""
-    env = {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}
-
-    def run_(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*office_command(), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
-
-    return run_
 
 
 def _db_hash(office_dir: Path) -> str:
@@ -67,40 +32,40 @@ def _one_line(stderr: str) -> str:
     return lines[0]
 
 
-def _set_up(run: Run, tmp_path: Path) -> tuple[Provisioning, FakeDevice]:
-    created = run("init", "--office-id", "north-council",
+def _set_up(msp_office: OfficeRunner, tmp_path: Path) -> tuple[Provisioning, FakeDevice]:
+    created = msp_office("init", "--office-id", "north-council",
                   "--name", "North Council Adult Safeguarding")  # fmt: skip
     assert created.returncode == 0, created.stderr
     match = re.search(r"^Office key id: ([0-9A-F]{16})$", created.stdout, re.MULTILINE)
     assert match, created.stdout
     keys_file = tmp_path / "office-keys.json"
-    provisioned = run("provisioning", "--out", str(keys_file))
+    provisioned = msp_office("provisioning", "--out", str(keys_file))
     assert provisioned.returncode == 0, provisioned.stderr
     provisioning = read_provisioning(keys_file.read_bytes(), expected_key_id=match[1])
 
     laptop = FakeDevice(device_id="laptop-7", worker="Siân Evans")
     enrolment = tmp_path / "enrolment.json"
     enrolment.write_bytes(laptop.enrolment())
-    added = run("devices", "add", str(enrolment))
+    added = msp_office("devices", "add", str(enrolment))
     assert added.returncode == 0, added.stderr
     assert laptop.key.key_id in added.stdout
     return provisioning, laptop
 
 
 def test_init_provision_enrol_import_and_receipt(
-    run: Run, tmp_path: Path, office_dir: Path
+    msp_office: OfficeRunner, tmp_path: Path, office_dir: Path
 ) -> None:
-    provisioning, laptop = _set_up(run, tmp_path)
+    provisioning, laptop = _set_up(msp_office, tmp_path)
     bundle = tmp_path / "laptop-7-000001.mspbundle"
     sealed = laptop.bundle(provisioning.inbox, caseload().envelopes())
     bundle.write_bytes(sealed.data)
 
-    checked = run("verify", str(bundle))
+    checked = msp_office("verify", str(bundle))
     assert checked.returncode == 0, checked.stderr
     assert "would be accepted: device laptop-7 sequence 1, 3 records" in checked.stdout
 
     receipts = tmp_path / "receipts"
-    imported = run("import", str(bundle), "--receipts", str(receipts))
+    imported = msp_office("import", str(bundle), "--receipts", str(receipts))
     assert imported.returncode == 0, imported.stderr
     receipt_path = receipts / f"laptop-7-000001-{sealed.sha256[:12]}.receipt.json"
     assert f"receipt {receipt_path}" in imported.stdout
@@ -110,7 +75,7 @@ def test_init_provision_enrol_import_and_receipt(
     assert receipt.status == "imported"
 
     before = _db_hash(office_dir)
-    again = run("import", str(bundle), "--receipts", str(receipts))
+    again = msp_office("import", str(bundle), "--receipts", str(receipts))
     assert again.returncode == 0, again.stderr
     assert "already imported" in again.stdout
     assert _db_hash(office_dir) == before
@@ -122,35 +87,35 @@ def test_init_provision_enrol_import_and_receipt(
     data = bytearray(sealed.data)
     data[-20] ^= 1
     tampered.write_bytes(bytes(data))
-    refused = run("import", str(tampered), "--receipts", str(receipts))
+    refused = msp_office("import", str(tampered), "--receipts", str(receipts))
     assert refused.returncode == 13
     assert "not a readable age file" in _one_line(refused.stderr)
     assert _db_hash(office_dir) == before
 
-    status = run("status", "--json")
+    status = msp_office("status", "--json")
     assert status.returncode == 0, status.stderr
     counts = json.loads(status.stdout)
     assert (counts["devices"], counts["bundles"], counts["records"]) == (1, 1, 3)
 
-    listed = run("devices", "list", "--json")
+    listed = msp_office("devices", "list", "--json")
     assert [d["device_id"] for d in json.loads(listed.stdout)] == ["laptop-7"]
 
 
-def test_errors_are_one_line_and_help_works(run: Run, tmp_path: Path) -> None:
-    helped = run("--help")
+def test_errors_are_one_line_and_help_works(msp_office: OfficeRunner, tmp_path: Path) -> None:
+    helped = msp_office("--help")
     assert helped.returncode == 0
     assert helped.stdout.startswith("usage: msp-office")
-    missing = run("status")
+    missing = msp_office("status")
     assert missing.returncode == 3
     assert "msp-office init" in _one_line(missing.stderr)
 
 
 def test_stock_age_opens_a_bundle_and_minisign_checks_a_receipt(
-    run: Run, tmp_path: Path, office_dir: Path
+    msp_office: OfficeRunner, tmp_path: Path, office_dir: Path
 ) -> None:
     require_tools("age", package="age")
     require_tools("minisign", package="minisign")
-    provisioning, laptop = _set_up(run, tmp_path)
+    provisioning, laptop = _set_up(msp_office, tmp_path)
     bundle = tmp_path / "laptop-7-000001.mspbundle"
     sealed = laptop.bundle(provisioning.inbox, caseload().envelopes())
     bundle.write_bytes(sealed.data)
@@ -164,7 +129,7 @@ def test_stock_age_opens_a_bundle_and_minisign_checks_a_receipt(
     assert inner.read_bytes()[:13] == b"manifest.json"
 
     receipts = tmp_path / "receipts"
-    assert run("import", str(bundle), "--receipts", str(receipts)).returncode == 0
+    assert msp_office("import", str(bundle), "--receipts", str(receipts)).returncode == 0
     [receipt] = receipts.iterdir()
     document = json.loads(receipt.read_text())
     body = tmp_path / "receipt-body.json"

@@ -13,47 +13,11 @@ import csv
 import io
 import re
 import subprocess
-import sys
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.conftest import MspRunner
+from tests.e2e.conftest import MspRunner, OfficeRunner
 from tests.tools import require_tools
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def office_command() -> list[str]:
-    """The installed ``msp-office`` console script beside this Python, else the module."""
-    script = Path(sys.executable).parent / "msp-office"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.office.cli"]
-
-
-@pytest.fixture
-def office_dir(tmp_path: Path) -> Path:
-    return tmp_path / "office"
-
-
-@pytest.fixture
-def run(msp_env: dict[str, str], office_dir: Path) -> Run:
-    """Run ``msp-office ARGS`` with the office in $MSP_OFFICE_DIR; never raises."""
-    env = {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}
-
-    def run_(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*office_command(), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
-
-    return run_
 
 
 def _ok(result: subprocess.CompletedProcess[str]) -> str:
@@ -74,23 +38,23 @@ def _year_of(day: date) -> str:
     return f"{first}-{str(first + 1)[2:]}"
 
 
-def _demo_at_the_office(msp: MspRunner, run: Run, tmp_path: Path) -> None:
-    created = _ok(run("init", "--office-id", "north-council", "--name", "North Council"))
+def _demo_at_the_office(msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path) -> None:
+    created = _ok(msp_office("init", "--office-id", "north-council", "--name", "North Council"))
     key_id = re.search(r"^Office key id: ([0-9A-F]{16})$", created, re.MULTILINE)
     assert key_id, created
     keys = tmp_path / "office-keys.json"
-    _ok(run("provisioning", "--out", str(keys)))
+    _ok(msp_office("provisioning", "--out", str(keys)))
     _ok(msp("demo"))
     _ok(msp("office-keys", "import", str(keys), "--office-key-id", key_id[1]))
     enrolment = tmp_path / "enrolment.json"
     _ok(msp("enrol", "--out", str(enrolment), "--device-id", "laptop-demo"))
-    _ok(run("devices", "add", str(enrolment)))
+    _ok(msp_office("devices", "add", str(enrolment)))
     stick = tmp_path / "stick"
     stick.mkdir()
     _ok(msp("export", "--to", str(stick)))
     bundles = sorted(str(p) for p in stick.glob("*.mspbundle"))
     assert bundles
-    _ok(run("import", *bundles))
+    _ok(msp_office("import", *bundles))
 
 
 def _csv_rows(path: Path) -> dict[str, dict[str, int]]:
@@ -110,15 +74,17 @@ def _csv_rows(path: Path) -> dict[str, dict[str, int]]:
     return rows
 
 
-def test_report_of_the_demo_caseload(msp: MspRunner, run: Run, tmp_path: Path) -> None:
-    _demo_at_the_office(msp, run, tmp_path)
+def test_report_of_the_demo_caseload(
+    msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
+) -> None:
+    _demo_at_the_office(msp, msp_office, tmp_path)
     today = date.today()
     # The demo's end-stage concerns last met 57 (even people) or 67 days ago.
     years = sorted({_year_of(today - timedelta(days=days)) for days in (57, 67)})
     totals: dict[str, dict[str, int]] = {}
     for year in years:
         out = tmp_path / f"sac-{year}.csv"
-        said = _ok(run("report", "--year", year, "--out", str(out)))
+        said = _ok(msp_office("report", "--year", year, "--out", str(out)))
         assert said.startswith(f"Wrote {out}: ")
         assert "The CSV shows every number" in said
         for measure, counts in _csv_rows(out).items():
@@ -150,7 +116,7 @@ def test_report_of_the_demo_caseload(msp: MspRunner, run: Run, tmp_path: Path) -
     # The PDF of the same year: made by the console script, small numbers hidden.
     require_tools("pdftotext", package="poppler-utils")
     pdf = tmp_path / "sac.pdf"
-    said = _ok(run("report", "--year", years[-1], "--out", str(pdf)))
+    said = _ok(msp_office("report", "--year", years[-1], "--out", str(pdf)))
     assert "Numbers from 1 to 5 are hidden in the PDF" in said
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -161,24 +127,24 @@ def test_report_of_the_demo_caseload(msp: MspRunner, run: Run, tmp_path: Path) -
     assert "[c]" in text  # the demo's 5s and 2s are small numbers
 
 
-def test_report_refusals_are_one_line(run: Run, tmp_path: Path) -> None:
-    _ok(run("init", "--office-id", "north-council", "--name", "North Council"))
+def test_report_refusals_are_one_line(msp_office: OfficeRunner, tmp_path: Path) -> None:
+    _ok(msp_office("init", "--office-id", "north-council", "--name", "North Council"))
     out = tmp_path / "sac.csv"
-    said = _ok(run("report", "--year", "2025-26", "--out", str(out)))
+    said = _ok(msp_office("report", "--year", "2025-26", "--out", str(out)))
     assert "0 concerns concluded in 2025-26 (1 April 2025 to 31 March 2026)" in said
     assert "Note: No concern held at this office concluded in 2025-26" in said
 
-    again = run("report", "--year", "2025-26", "--out", str(out))
+    again = msp_office("report", "--year", "2025-26", "--out", str(out))
     assert again.returncode == 2
     assert _one_line(again) == f"msp-office: {out} already exists; add --force to replace it."
-    _ok(run("report", "--year", "2025-26", "--out", str(out), "--force"))
+    _ok(msp_office("report", "--year", "2025-26", "--out", str(out), "--force"))
 
-    wrong = run("report", "--year", "2025-2026", "--out", str(tmp_path / "x.csv"))
+    wrong = msp_office("report", "--year", "2025-2026", "--out", str(tmp_path / "x.csv"))
     assert wrong.returncode == 2
     assert "write it like 2025-26" in _one_line(wrong)
-    skipped = run("report", "--year", "2025-27", "--out", str(tmp_path / "x.csv"))
+    skipped = msp_office("report", "--year", "2025-27", "--out", str(tmp_path / "x.csv"))
     assert "the second part must be the year after 2025" in _one_line(skipped)
-    unknown = run("report", "--year", "2025-26", "--out", str(tmp_path / "x.xlsx"))
+    unknown = msp_office("report", "--year", "2025-26", "--out", str(tmp_path / "x.xlsx"))
     assert "--format pdf or --format csv" in _one_line(unknown)
     assert not (tmp_path / "x.csv").exists()
     assert not (tmp_path / "x.xlsx").exists()

@@ -29,7 +29,7 @@ from openapi_spec_validator import validate
 from msp_desktop.bundles import PublicKey, verify_receipt
 from msp_desktop.office.database import SqliteOfficeStore
 from msp_desktop.office.keys import OfficeKeys, OfficeLayout, load_config, load_keys
-from tests.e2e.test_office_cli import Run, office_command
+from tests.e2e.conftest import OfficeRunner, office_command
 from tests.office_helpers import FakeDevice, caseload
 from tests.office_service_helpers import OCTET, raw_request, self_signed
 from tests.unit.bundles.conftest import seal
@@ -91,37 +91,15 @@ class Served:
 
 
 @pytest.fixture
-def office_dir(tmp_path: Path) -> Path:
-    return tmp_path / "office"
-
-
-@pytest.fixture
-def run(msp_env: dict[str, str], office_dir: Path) -> Run:
-    """Run ``msp-office ARGS`` with the office in $MSP_OFFICE_DIR; never raises."""
-    env = {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}
-
-    def run_(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*office_command(), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
-
-    return run_
-
-
-@pytest.fixture
-def served(run: Run, msp_env: dict[str, str], office_dir: Path, tmp_path: Path) -> Iterator[Served]:
-    created = run("init", "--office-id", "north-council", "--name", "North Council")
+def served(
+    msp_office: OfficeRunner, msp_env: dict[str, str], office_dir: Path, tmp_path: Path
+) -> Iterator[Served]:
+    created = msp_office("init", "--office-id", "north-council", "--name", "North Council")
     assert created.returncode == 0, created.stderr
     device = FakeDevice()
     enrolment = tmp_path / "enrolment.json"
     enrolment.write_bytes(device.enrolment())
-    assert run("devices", "add", str(enrolment)).returncode == 0
+    assert msp_office("devices", "add", str(enrolment)).returncode == 0
     layout = OfficeLayout(office_dir)
     keys = load_keys(layout, load_config(layout))
     tls = self_signed(tmp_path)
@@ -265,16 +243,21 @@ def test_a_sample_of_the_hostile_corpus_is_refused_over_http(served: Served) -> 
         assert served.db_hash() == before, name
 
 
-def test_plain_http_off_loopback_is_refused_and_openapi_written(run: Run, tmp_path: Path) -> None:
-    assert run("init", "--office-id", "north-council", "--name", "North Council").returncode == 0
+def test_plain_http_off_loopback_is_refused_and_openapi_written(
+    msp_office: OfficeRunner, tmp_path: Path
+) -> None:
+    assert (
+        msp_office("init", "--office-id", "north-council", "--name", "North Council").returncode
+        == 0
+    )
     anywhere = "0.0.0.0"  # noqa: S104 - refused before anything is bound
-    refused = run("serve", "--host", anywhere, "--port", "0")
+    refused = msp_office("serve", "--host", anywhere, "--port", "0")
     assert refused.returncode == 2
     assert refused.stderr.startswith("msp-office: Without --tls-cert and --tls-key")
     assert len(refused.stderr.strip().splitlines()) == 1
 
     out = tmp_path / "openapi.json"
-    written = run("openapi", "--out", str(out))
+    written = msp_office("openapi", "--out", str(out))
     assert written.returncode == 0, written.stderr
     validate(json.loads(out.read_text()))
     assert os.stat(out).st_mode & 0o777 == 0o644

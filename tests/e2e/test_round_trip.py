@@ -10,19 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from msp_desktop.bundles.provisioning import read_enrolment, read_provisioning
-from tests.e2e.conftest import MspRunner
+from tests.e2e.conftest import MspRunner, office_command
 from tests.tools import require_tools
 
 
 def _office(env: dict[str, str], office: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    script = Path(sys.executable).parent / "msp-office"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.office.cli"]
     return subprocess.run(
-        [*command, *args, "--dir", str(office)],
+        [*office_command(), *args, "--dir", str(office)],
         env=env,
         capture_output=True,
         text=True,
