@@ -8,9 +8,11 @@ Bundles carry real record envelopes (a person, a concern, a visit, from
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from msp_desktop.bundles import AgeRecipient, KeyPair, SealedBundle, write_bundle
@@ -154,3 +156,9 @@ class FakeDevice:
             self.last_sha256 = sealed.sha256
             self.audit.extend(entries)
         return sealed
+
+
+def office_command() -> list[str]:
+    """The installed ``msp-office`` console script beside this Python, else the module."""
+    script = Path(sys.executable).parent / "msp-office"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.office.cli"]

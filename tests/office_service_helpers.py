@@ -12,13 +12,17 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
+import signal
 import socket
 import ssl
+import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -156,3 +160,63 @@ def self_signed(folder: Path, host: str = "127.0.0.1") -> TlsFiles:
     )
     key_path.chmod(0o600)
     return TlsFiles(cert_path, key_path)
+
+
+@dataclass
+class ServeProcess:
+    """A running ``msp-office serve`` process, its address and its stderr lines so far."""
+
+    process: subprocess.Popen[str]
+    url: str
+    lines: list[str]
+
+    def stop(self) -> int:
+        """SIGTERM, as a service manager stops it; the exit code."""
+        if self.process.poll() is not None:
+            return self.process.returncode
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait(10)
+
+
+@contextmanager
+def serve_process(command: Sequence[str], env: dict[str, str] | None) -> Iterator[ServeProcess]:
+    """Start ``command`` (an ``msp-office serve``) and wait for the address it announces;
+    stopped, and its stderr closed, when the block ends."""
+    process = subprocess.Popen(
+        list(command),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stderr is not None
+        for line in process.stderr:
+            lines.append(line.rstrip("\n"))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    url = None
+    deadline = time.monotonic() + 30
+    while url is None and time.monotonic() < deadline and process.poll() is None:
+        found = [re.search(r"takes bundles at (https://[^/\s]+)/v1/bundles", li) for li in lines]
+        url = next((m[1] for m in found if m), None)
+        time.sleep(0.05)
+    served = ServeProcess(process, url or "", lines)
+    try:
+        if not url:
+            raise AssertionError("msp-office serve did not start:\n" + "\n".join(lines))
+        yield served
+    finally:
+        served.stop()
+        reader.join(10)
+        assert process.stderr is not None
+        process.stderr.close()

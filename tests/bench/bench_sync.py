@@ -31,16 +31,13 @@ import contextlib
 import io
 import os
 import platform
-import re
-import signal
 import ssl
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,8 +52,8 @@ from msp_desktop.office.stores import open_store
 from tests import builders
 from tests.bench.bench_measure import p50, p95
 from tests.bench.bench_output import log, phase, write_result
-from tests.office_helpers import FakeDevice, envelope
-from tests.office_service_helpers import OCTET, self_signed
+from tests.office_helpers import FakeDevice, envelope, office_command
+from tests.office_service_helpers import OCTET, ServeProcess, self_signed, serve_process
 
 OFFICE_ID = "bench-office"
 MAX_RETRY_AFTER_S = 2.0
@@ -69,12 +66,6 @@ SERVE_FLAGS = {
     "--rate-per-ip": "100000",
     "--burst-per-ip": "10000",
 }
-
-
-def office_command() -> list[str]:
-    """The installed ``msp-office`` console script beside this Python, else the module."""
-    script = Path(sys.executable).parent / "msp-office"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.office.cli"]
 
 
 @dataclass
@@ -97,8 +88,12 @@ class Office:
     url: str
     layout: OfficeLayout
     context: ssl.SSLContext
-    process: subprocess.Popen[str]
-    stderr: list[str] = field(default_factory=list)
+    service: ServeProcess
+
+    @property
+    def stderr(self) -> list[str]:
+        """The service's stderr lines so far."""
+        return self.service.lines
 
     def office_key(self) -> PublicKey:
         """The office's public key, as provisioned to devices."""
@@ -114,15 +109,7 @@ class Office:
 
     def stop(self) -> int:
         """SIGTERM, as a service manager stops it; the exit code."""
-        if self.process.poll() is not None:
-            return self.process.returncode
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
-                self.process.wait(10)
+        return self.service.stop()
 
 
 def make_office(root: Path, fleet: Sequence[FakeDevice]) -> OfficeLayout:
@@ -172,42 +159,12 @@ def serving(
     """Run ``msp-office serve`` over TLS on a free loopback port until the block ends."""
     tls = self_signed(tmp)
     flags = [item for pair in SERVE_FLAGS.items() for item in pair]
-    process = subprocess.Popen(
-        [*office_command(), "serve", "--dir", str(layout.root), "--port", "0",
-         "--tls-cert", str(tls.cert), "--tls-key", str(tls.key), *flags,
-         "--max-pending", str(max_pending)],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    lines: list[str] = []
-
-    def read() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.append(line.rstrip("\n"))
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    url = None
-    deadline = time.monotonic() + 30
-    while url is None and time.monotonic() < deadline and process.poll() is None:
-        found = [re.search(r"takes bundles at (https://[^/\s]+)/v1/bundles", li) for li in lines]
-        url = next((m[1] for m in found if m), None)
-        time.sleep(0.05)
-    context = ssl.create_default_context(cafile=str(tls.cert))
-    office = Office(url or "", layout, context, process, lines)
-    try:
-        if not url:
-            raise AssertionError("msp-office serve did not start:\n" + "\n".join(lines))
-        yield office
-    finally:
-        office.stop()
-        reader.join(10)
-        if process.stderr is not None:
-            process.stderr.close()
+    command = [*office_command(), "serve", "--dir", str(layout.root), "--port", "0",
+               "--tls-cert", str(tls.cert), "--tls-key", str(tls.key), *flags,
+               "--max-pending", str(max_pending)]  # fmt: skip
+    with serve_process(command, env) as service:
+        context = ssl.create_default_context(cafile=str(tls.cert))
+        yield Office(service.url, layout, context, service)
 
 
 def _retry_after(response: httpx.Response) -> float:

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSPHRASE
+from tests.office_helpers import office_command
+
+__all__ = ["MspRunner", "OfficeRunner", "office_command"]
 
 MspRunner = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -58,12 +61,6 @@ def msp(msp_env: dict[str, str]) -> MspRunner:
 
 
 OfficeRunner = Callable[..., subprocess.CompletedProcess[str]]
-
-
-def office_command() -> list[str]:
-    """The installed ``msp-office`` console script beside this Python, else the module."""
-    script = Path(sys.executable).parent / "msp-office"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.office.cli"]
 
 
 @pytest.fixture

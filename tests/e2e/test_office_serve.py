@@ -12,14 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import signal
 import ssl
-import subprocess
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -31,7 +27,13 @@ from msp_desktop.office.database import SqliteOfficeStore
 from msp_desktop.office.keys import OfficeKeys, OfficeLayout, load_config, load_keys
 from tests.e2e.conftest import OfficeRunner, office_command
 from tests.office_helpers import FakeDevice, caseload
-from tests.office_service_helpers import OCTET, raw_request, self_signed
+from tests.office_service_helpers import (
+    OCTET,
+    ServeProcess,
+    raw_request,
+    self_signed,
+    serve_process,
+)
 from tests.unit.bundles.conftest import seal
 from tests.unit.bundles.test_bundle import CORPUS
 
@@ -56,8 +58,12 @@ class Served:
     keys: OfficeKeys
     device: FakeDevice
     context: ssl.SSLContext
-    process: subprocess.Popen[str]
-    stderr: list[str] = field(default_factory=list)
+    service: ServeProcess
+
+    @property
+    def stderr(self) -> list[str]:
+        """The service's stderr lines so far."""
+        return self.service.lines
 
     def post(self, data: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
         """Upload ``data`` as a device would."""
@@ -78,12 +84,7 @@ class Served:
 
     def stop(self) -> int:
         """SIGTERM, as a service manager stops it; the exit code."""
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=30)
-        finally:
-            if self.process.poll() is None:
-                self.process.kill()
+        return self.service.stop()
 
     def json_lines(self) -> list[dict[str, object]]:
         """Every stderr line but the one sentence saying where it listens, parsed."""
@@ -103,41 +104,14 @@ def served(
     layout = OfficeLayout(office_dir)
     keys = load_keys(layout, load_config(layout))
     tls = self_signed(tmp_path)
-    process = subprocess.Popen(
-        [*office_command(), "serve", "--port", "0", "--tls-cert", str(tls.cert),
-         "--tls-key", str(tls.key), "--rate-per-ip", "6000", "--burst-per-ip", "1000"],
-        env={**msp_env, "MSP_OFFICE_DIR": str(office_dir)},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
-    lines: list[str] = []
-
-    def read() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            lines.append(line.rstrip("\n"))
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    url = None
-    deadline = time.monotonic() + 30
-    while url is None and time.monotonic() < deadline and process.poll() is None:
-        found = [re.search(r"takes bundles at (https://[^/\s]+)/v1/bundles", li) for li in lines]
-        url = next((m[1] for m in found if m), None)
-        time.sleep(0.05)
-    context = ssl.create_default_context(cafile=str(tls.cert))
-    served = Served(url or "", layout, keys, device, context, process, lines)
-    try:
-        assert url, "\n".join(lines)
-        yield served
-    finally:
-        if process.poll() is None:
-            served.stop()
-        reader.join(10)
-        assert process.stderr is not None
-        process.stderr.close()
+    command = [
+        *office_command(), "serve", "--port", "0", "--tls-cert", str(tls.cert),
+        "--tls-key", str(tls.key), "--rate-per-ip", "6000", "--burst-per-ip", "1000",
+    ]  # fmt: skip
+    env = {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}
+    with serve_process(command, env) as service:
+        context = ssl.create_default_context(cafile=str(tls.cert))
+        yield Served(service.url, layout, keys, device, context, service)
 
 
 def test_a_device_uploads_over_tls_and_retries_get_the_same_receipt(served: Served) -> None:
