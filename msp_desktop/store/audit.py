@@ -82,16 +82,16 @@ def append(
     )
 
 
-def entries(db: Database, entity_id: str | None = None) -> list[AuditEntry]:
-    """Audit entries in order, optionally only those about one record."""
+def entries(db: Database, entity_id: str | None = None, *, after_seq: int = 0) -> list[AuditEntry]:
+    """Audit entries in order, optionally only those about one record, or after a seq."""
     sql = (
         "SELECT seq, at, actor, action, entity, entity_id, revision, detail, prev_hash, hash"
-        " FROM audit"
+        " FROM audit WHERE seq > ?"
     )
-    params: tuple[Any, ...] = ()
+    params: tuple[Any, ...] = (after_seq,)
     if entity_id is not None:
-        sql += " WHERE entity_id = ?"
-        params = (entity_id,)
+        sql += " AND entity_id = ?"
+        params += (entity_id,)
     rows = db.all(sql + " ORDER BY seq", params)
     return [
         AuditEntry(int(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), r[8], r[9])

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -180,23 +180,9 @@ def pending_records(db: Database) -> list[PendingRecord]:
 
 
 def _pending_audit(db: Database) -> list[AuditItem]:
-    last = db.scalar("SELECT max(audit_to) FROM bundles_sent") or 0
-    return [
-        AuditItem(
-            seq=e.seq,
-            at=e.at,
-            actor=e.actor,
-            action=e.action,
-            entity=e.entity,
-            entity_id=e.entity_id,
-            revision=e.revision,
-            detail=e.detail,
-            prev_hash=e.prev_hash,
-            hash=e.hash,
-        )
-        for e in audit.entries(db)
-        if e.seq > int(last)
-    ]
+    last = int(db.scalar("SELECT max(audit_to) FROM bundles_sent") or 0)
+    # The store's entry and the bundle's item have the same fields, by design.
+    return [AuditItem(**asdict(e)) for e in audit.entries(db, after_seq=last)]
 
 
 def seal_bundle(db: Database, actor: str) -> int:
