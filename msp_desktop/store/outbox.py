@@ -23,10 +23,11 @@ from msp_desktop.bundles import verify_receipt, write_bundle
 from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.bundles.records import AuditBatch, AuditItem, RecordEnvelope, RecordKind
-from msp_desktop.errors import InvalidInput, KnownError
+from msp_desktop.errors import InvalidInput, KnownError, WorkspaceDamaged
 from msp_desktop.store import audit
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.database import Database
+from msp_desktop.store.health import check_workspace
 from msp_desktop.store.sync_keys import ready_to_sync
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "NothingToExport",
     "ReceiptResult",
     "acknowledge_receipt",
+    "check_and_seal",
     "pending_records",
     "seal_bundle",
     "write_pending",
@@ -243,6 +245,22 @@ def seal_bundle(db: Database, actor: str) -> int:
             detail={"sequence": sequence, "records": len(records), "sha256": sealed.sha256},
         )
     return sequence
+
+
+def check_and_seal(db: Database, actor: str, *, nothing_was: str) -> int | None:
+    """Run the workspace check (S7), then seal what is waiting: the new bundle's
+    sequence, or None when nothing was waiting. A damaged workspace seals nothing;
+    ``nothing_was`` starts its sentence ("Nothing was exported", "Nothing was sent")."""
+    report = check_workspace(db)
+    if not report.healthy:
+        raise WorkspaceDamaged(
+            f"{nothing_was}: the workspace check found a problem "
+            f"({report.problems[0]}). Run msp check, and restore from a backup if needed."
+        )
+    try:
+        return seal_bundle(db, actor)
+    except NothingToExport:
+        return None
 
 
 def write_pending(db: Database, folder: Path, *, again: bool = False) -> list[BundleWritten]:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from msp_desktop.bundles.provisioning import Provisioning
-from msp_desktop.errors import InvalidInput, WorkspaceDamaged
+from msp_desktop.errors import InvalidInput
 from msp_desktop.store import outbox, purge, sync_keys, sync_status, uploader
 from msp_desktop.store.database import Database
-from msp_desktop.store.health import check_workspace
 from msp_desktop.store.outbox import ExportResult, NothingToExport, ReceiptResult
 
 __all__ = ["SyncRepository"]
@@ -54,16 +53,7 @@ class SyncRepository:
                 f"The folder {folder} does not exist (is the USB stick plugged in?). "
                 "Nothing was exported."
             )
-        report = check_workspace(self._db)
-        if not report.healthy:
-            raise WorkspaceDamaged(
-                "Nothing was exported: the workspace check found a problem "
-                f"({report.problems[0]}). Run msp check, and restore from a backup if needed."
-            )
-        try:
-            sealed: int | None = outbox.seal_bundle(self._db, self._actor)
-        except NothingToExport:
-            sealed = None
+        sealed = outbox.check_and_seal(self._db, self._actor, nothing_was="Nothing was exported")
         written = outbox.write_pending(self._db, Path(folder), again=again)
         if sealed is None and not written:
             raise NothingToExport(

@@ -37,6 +37,10 @@ __all__ = [
 _OFFICE_KEYS = "office_keys"
 _DEVICE_ID = "device_id"
 _DEVICE_KEY = "device_signing_key"
+NO_OFFICE_KEYS = (
+    "This workspace has no office keys yet. Ask the office for its keys file "
+    "and import it: msp office-keys import FILE"
+)
 _DEVICE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
@@ -175,10 +179,7 @@ def ready_to_sync(db: Database) -> tuple[Provisioning, DeviceIdentity]:
     """The office keys and device identity, or ``NotReadyToSync`` saying what to do."""
     provisioning = office_keys(db)
     if provisioning is None:
-        raise NotReadyToSync(
-            "This workspace has no office keys yet. Ask the office for its keys file "
-            "and import it: msp office-keys import FILE"
-        )
+        raise NotReadyToSync(NO_OFFICE_KEYS)
     identity = device_identity(db)
     if identity is None:
         raise NotReadyToSync(

@@ -48,12 +48,11 @@ from msp_desktop import __version__
 from msp_desktop.bundles import verify_receipt
 from msp_desktop.bundles.errors import BundleRejected, ReceiptRejected
 from msp_desktop.bundles.provisioning import Provisioning, check_inbox_url
-from msp_desktop.errors import InvalidInput, KnownError, WorkspaceDamaged
+from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.store import outbox
 from msp_desktop.store.database import Database
-from msp_desktop.store.health import check_workspace
-from msp_desktop.store.outbox import NothingToExport, ReceiptResult
-from msp_desktop.store.sync_keys import NotReadyToSync, ready_to_sync
+from msp_desktop.store.outbox import ReceiptResult
+from msp_desktop.store.sync_keys import NO_OFFICE_KEYS, NotReadyToSync, ready_to_sync
 
 __all__ = [
     "BundleOutcome",
@@ -207,10 +206,7 @@ def endpoint_for(provisioning: Provisioning | None, url: str | None = None) -> E
     certificate pin applies to either (an office's certificate is its own, whatever
     address reaches it)."""
     if provisioning is None:
-        raise NotReadyToSync(
-            "This workspace has no office keys yet. Ask the office for its keys file "
-            "and import it: msp office-keys import FILE"
-        )
+        raise NotReadyToSync(NO_OFFICE_KEYS)
     if url is None:
         if provisioning.inbox_url is None:
             raise NoInboxAddress(
@@ -237,16 +233,7 @@ def prepare_upload(db: Database, actor: str) -> Outgoing:
     The same checks as an export (S7): a damaged workspace seals and sends nothing.
     """
     ready_to_sync(db)
-    report = check_workspace(db)
-    if not report.healthy:
-        raise WorkspaceDamaged(
-            "Nothing was sent: the workspace check found a problem "
-            f"({report.problems[0]}). Run msp check, and restore from a backup if needed."
-        )
-    try:
-        sealed: int | None = outbox.seal_bundle(db, actor)
-    except NothingToExport:
-        sealed = None
+    sealed = outbox.check_and_seal(db, actor, nothing_was="Nothing was sent")
     rows = db.all(
         "SELECT sequence, sha256, records, data FROM bundles_sent"
         " WHERE acknowledged_at IS NULL AND data IS NOT NULL ORDER BY sequence"
