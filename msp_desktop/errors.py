@@ -7,11 +7,13 @@ command line logs its traceback and says so, without showing personal data.
 
 from __future__ import annotations
 
+from msp_desktop.exit_codes import ExitCode
+
 
 class KnownError(Exception):
     """An error with a plain-English sentence the person can act on."""
 
-    exit_code = 1
+    exit_code: int = ExitCode.PROBLEM_FOUND
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -21,64 +23,64 @@ class KnownError(Exception):
 class WorkspaceMissing(KnownError):
     """There is no workspace where one was expected."""
 
-    exit_code = 3
+    exit_code = ExitCode.MISSING_OR_EXISTS
 
 
 class WorkspaceExists(KnownError):
     """A workspace is already there; creating another would destroy records."""
 
-    exit_code = 3
+    exit_code = ExitCode.MISSING_OR_EXISTS
 
 
 class WrongPassphrase(KnownError):
     """The passphrase does not unlock this workspace."""
 
-    exit_code = 4
+    exit_code = ExitCode.WRONG_KEY
 
 
 class WrongRecoveryKey(KnownError):
     """The office recovery key does not open this workspace, or it has none (S14)."""
 
-    exit_code = 4
+    exit_code = ExitCode.WRONG_KEY
 
 
 class WorkspaceDamaged(KnownError):
     """The key is right but the files are damaged; nothing was changed."""
 
-    exit_code = 5
+    exit_code = ExitCode.DAMAGED
 
 
 class UnsupportedBuild(KnownError):
     """The SQLCipher library is not the build the app was checked against."""
 
-    exit_code = 6
+    exit_code = ExitCode.UNSUPPORTED_BUILD
 
 
 class WorkspaceBusy(KnownError):
     """Another program has the workspace open for writing."""
 
-    exit_code = 7
+    exit_code = ExitCode.BUSY
 
 
 class RecordNotFound(KnownError):
     """No record has the id that was asked for."""
 
-    exit_code = 8
+    exit_code = ExitCode.NOT_FOUND
 
 
 class RecordReadOnly(KnownError):
     """A finalised record cannot be changed in place."""
 
-    exit_code = 9
+    exit_code = ExitCode.NOT_IN_THIS_STATE
 
 
 class InvalidInput(KnownError):
     """What was typed or passed is not acceptable, with the reason."""
 
-    exit_code = 2
+    exit_code = ExitCode.INVALID_INPUT
 
 
 class StorageFull(KnownError):
     """The disk is full or failing; the last saved state is intact."""
 
-    exit_code = 10
+    exit_code = ExitCode.STORAGE_FULL

@@ -23,6 +23,7 @@ from msp_desktop.bundles.receipt import ReceiptStatus
 from msp_desktop.bundles.records import AuditBatch, RecordEnvelope, parse_audit_file
 from msp_desktop.bundles.records import parse_record_file as _parse_record_file
 from msp_desktop.model import Concern, ConcernStatus, Person, Visit
+from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from tests import builders
 from tests.conftest import snapshot
@@ -187,7 +188,7 @@ def send_and_acknowledge(ws: Workspace, office: Office, enrolment: bytes, folder
     """Export what is waiting to ``folder`` and import the office's receipt for every
     bundle written; returns the sequence sealed."""
     folder.mkdir(exist_ok=True)
-    result = ws.sync.export(folder)
+    result = export_bundles(ws, folder)
     for written in result.written:
         ws.sync.import_receipt(office.receipt(written.path.read_bytes(), enrolment))
     assert result.sealed is not None

@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 from msp_desktop.guide import Guide, load_guide
 from ui import actions
 from ui.a11y import named, plain
-from ui.caseload_page import CaseloadPage
+from ui.caseload.caseload_page import CaseloadPage
 from ui.db_worker import DbWorker
 from ui.documents.controller import DocumentsController
 from ui.i18n import tr
-from ui.person_page import PersonPage
+from ui.person.person_page import PersonPage
 from ui.sync.sync_page import SyncPage
 from ui.visit.visit_page import VisitPage
 

@@ -167,7 +167,7 @@ def _pdf(smoke: Smoke) -> str:
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
     from PySide6.QtPdf import QPdfDocument
 
-    from msp_desktop.store.documents_io import summary_pdf
+    from msp_desktop.services.documents import summary_pdf
 
     visit_id = smoke.visit_id
     made = smoke.on_worker(lambda ws: summary_pdf(ws, visit_id, style="plain", lang="en"), "PDF")
@@ -196,7 +196,7 @@ def _bundle(smoke: Smoke) -> str:
     from msp_desktop.bundles import AgeIdentity, KeyPair, open_bundle
     from msp_desktop.bundles.provisioning import make_provisioning, read_enrolment
     from msp_desktop.bundles.records import parse_audit_file, parse_record_file
-    from msp_desktop.store.outbox import ExportResult
+    from msp_desktop.services.export import ExportResult, export_bundles
 
     inbox, recovery, office_key = AgeIdentity.generate(), AgeIdentity.generate(), KeyPair.generate()
     keys_file = make_provisioning(
@@ -211,7 +211,7 @@ def _bundle(smoke: Smoke) -> str:
 
     def export(ws: Workspace) -> tuple[bytes, ExportResult]:
         ws.import_office_keys(keys_file, office_key.key_id)
-        return ws.sync.enrol(), ws.sync.export(stick)
+        return ws.sync.enrol(), export_bundles(ws, stick)
 
     enrolment, result = smoke.on_worker(export, "the export")
     device = read_enrolment(enrolment)

@@ -8,6 +8,7 @@ it is, and the fuzz tests can assert that nothing else ever escapes (S23).
 from __future__ import annotations
 
 from msp_desktop.errors import KnownError
+from msp_desktop.exit_codes import ExitCode
 
 __all__ = [
     "ArchiveRejected",
@@ -24,7 +25,7 @@ __all__ = [
 class BundleRejected(KnownError):
     """A bundle (or a signature, key or receipt) failed a check; nothing was imported."""
 
-    exit_code = 13
+    exit_code = ExitCode.REFUSED
 
 
 class DecryptionRejected(BundleRejected):

@@ -3,51 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
-import time
 from datetime import date
-from pathlib import Path
 
 from msp_desktop.cli import output
-from msp_desktop.cli.passphrase import can_prompt_again, current_passphrase, new_passphrase
-from msp_desktop.errors import InvalidInput, WrongPassphrase
+from msp_desktop.cli.passphrase import current_passphrase, new_passphrase
+from msp_desktop.cli.unlock import default_worker, folder_of, open_workspace
+from msp_desktop.errors import InvalidInput
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.model import Person
 from msp_desktop.model.schema import write_json_schemas
-from msp_desktop.paths import workspace_folder
+from msp_desktop.services.office_keys import read_office_keys, trust_office
 from msp_desktop.store import Workspace
-from msp_desktop.store.throttle import unlock_delay
-
-PROMPT_TRIES = 3
-
-
-def default_worker() -> str:
-    """The signed-in user's name, as the worker name when none is given."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "worker"
-
-
-def _folder(args: argparse.Namespace) -> Path:
-    return workspace_folder(getattr(args, "workspace", None))
-
-
-def open_workspace(args: argparse.Namespace) -> Workspace:
-    """Unlock the workspace; at a terminal prompt, allow three tries (S5 wait between)."""
-    folder = _folder(args)
-    passphrase_file = getattr(args, "passphrase_file", None)
-    failures = 0
-    while True:
-        passphrase = current_passphrase(passphrase_file)
-        try:
-            return Workspace.open(folder, passphrase)
-        except WrongPassphrase as exc:
-            failures += 1
-            if failures >= PROMPT_TRIES or not can_prompt_again(passphrase_file):
-                raise
-            print(f"msp: {exc.message}", file=sys.stderr)
-            time.sleep(unlock_delay(failures))
 
 
 def _parse_date(text: str | None, what: str) -> date | None:
@@ -61,20 +28,16 @@ def _parse_date(text: str | None, what: str) -> date | None:
 
 def init(args: argparse.Namespace) -> int:
     """``msp init``: create a workspace."""
-    folder = _folder(args)
+    folder = folder_of(args)
     keys_data: bytes | None = None
     if getattr(args, "office_keys", None) is not None:
-        from msp_desktop.cli.sync_commands import read_office_keys
-
         # Checked before anything is made, so a bad file leaves no half-set-up workspace.
-        keys_data = read_office_keys(args.office_keys, args.office_key_id)
+        keys_data, _checked = read_office_keys(args.office_keys, args.office_key_id)
     passphrase = new_passphrase(args.passphrase_file, label="Choose a passphrase")
     with Workspace.create(folder, passphrase, args.worker or default_worker()) as ws:
         print(f"Created an encrypted workspace in {folder}")
         if keys_data is not None:
-            from msp_desktop.cli.sync_commands import trust_office
-
-            trust_office(ws, keys_data, args.office_key_id)
+            print(output.trusted_sentence(trust_office(ws, keys_data, args.office_key_id)))
     return 0
 
 
@@ -82,7 +45,7 @@ def demo(args: argparse.Namespace) -> int:
     """``msp demo``: create a workspace with a fictional caseload."""
     from msp_desktop.demo import fill_demo_caseload
 
-    folder = _folder(args)
+    folder = folder_of(args)
     passphrase = new_passphrase(args.passphrase_file, label="Choose a passphrase")
     with Workspace.create(folder, passphrase, args.worker) as ws:
         people = fill_demo_caseload(ws)
@@ -168,12 +131,12 @@ def check(args: argparse.Namespace) -> int:
         "msp: the workspace failed its checks; do not export from it and contact support.",
         file=sys.stderr,
     )
-    return 1
+    return ExitCode.PROBLEM_FOUND
 
 
 def passwd(args: argparse.Namespace) -> int:
     """``msp passwd``: rewrap the key under a new passphrase."""
-    folder = _folder(args)
+    folder = folder_of(args)
     old = current_passphrase(args.passphrase_file, prompt="Current passphrase")
     new = new_passphrase(None, env_name="MSP_NEW_PASSPHRASE")
     Workspace.change_passphrase(folder, old, new)
@@ -191,7 +154,7 @@ def backup(args: argparse.Namespace) -> int:
 
 def restore(args: argparse.Namespace) -> int:
     """``msp restore --from FILE``."""
-    folder = _folder(args)
+    folder = folder_of(args)
     passphrase = current_passphrase(args.passphrase_file, prompt="Passphrase of the backup")
     aside = Workspace.restore(folder, args.source, passphrase)
     print(f"Restored the backup into {folder}. The previous files were kept in {aside}.")

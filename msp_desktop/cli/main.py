@@ -17,11 +17,11 @@ from msp_desktop import __version__
 from msp_desktop.cli import commands, document_commands, sync_commands
 from msp_desktop.cli.recovery_commands import add_recovery_parser
 from msp_desktop.errors import KnownError
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.logs import configure_logging, scrubbed_traceback
 from msp_desktop.model import SAFETY_QUESTION
 
 log = logging.getLogger("msp.cli")
-BUG_EXIT = 70
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -221,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("msp: stopped; anything already saved is kept.", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last guard: a bug, logged without data
@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"msp: an unexpected error stopped the command; saved records are safe.{where}",
             file=sys.stderr,
         )
-        return BUG_EXIT
+        return ExitCode.BUG
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
+from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.store import PersonSummary, RevisionInfo, VisitRecord, VisitSummary
 
 
@@ -84,3 +85,12 @@ def visit_document(record: VisitRecord, revisions: list[RevisionInfo]) -> dict[s
         "visit": record.visit.model_dump(mode="json"),
         "revisions": [dataclasses.asdict(r) for r in revisions],
     }
+
+
+def trusted_sentence(provisioning: Provisioning) -> str:
+    """What ``msp`` says once an office's keys are imported."""
+    return (
+        f"This workspace now sends records to {provisioning.office_name} "
+        f"({provisioning.office_id}). Office key {provisioning.office_key_id}: check it "
+        "matches the key id the office gave you. The office recovery key was added."
+    )

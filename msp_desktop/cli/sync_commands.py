@@ -12,57 +12,25 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from msp_desktop.atomic import write_atomic
-from msp_desktop.bundles.provisioning import read_enrolment, read_provisioning
 from msp_desktop.cli import output
-from msp_desktop.cli.commands import open_workspace
-from msp_desktop.errors import InvalidInput, KnownError
-from msp_desktop.store import Workspace
-from msp_desktop.store.outbox import NothingToExport
-from msp_desktop.store.uploader import OutgoingBundle, sync_now
+from msp_desktop.cli.unlock import open_workspace
+from msp_desktop.errors import InvalidInput
+from msp_desktop.services import export as exports
+from msp_desktop.services.files import read_small
+from msp_desktop.services.network_sync import sync_now
+from msp_desktop.services.office_keys import trust_office, write_enrolment
+from msp_desktop.store.outbox import NothingToExport, OutgoingBundle
 
-__all__ = ["add_sync_commands", "read_office_keys", "trust_office"]
-
-# A keys file, receipt or enrolment is a few kilobytes; refuse anything far larger unread.
-_MAX_SMALL_FILE = 64 * 1024
+__all__ = ["add_sync_commands"]
 
 Command = Callable[[str, str, Callable[[argparse.Namespace], int]], argparse.ArgumentParser]
 
 
-def _read_small(path: Path, what: str) -> bytes:
-    try:
-        if path.stat().st_size > _MAX_SMALL_FILE:
-            raise InvalidInput(f"{path} is far too large to be {what}; nothing was changed.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path} is a folder, not {what}.") from None
-    except OSError as exc:
-        raise InvalidInput(f"Could not read {path}: {exc.strerror}.") from None
-
-
-def read_office_keys(path: Path, expected_key_id: str | None) -> bytes:
-    """Read an office keys file and check its signature (before any workspace changes)."""
-    data = _read_small(path, "an office keys file")
-    read_provisioning(data, expected_key_id=expected_key_id)
-    return data
-
-
-def trust_office(ws: Workspace, data: bytes, expected_key_id: str | None) -> None:
-    """Import an office keys file into an open workspace and say what was trusted."""
-    provisioning = ws.import_office_keys(data, expected_key_id)
-    print(
-        f"This workspace now sends records to {provisioning.office_name} "
-        f"({provisioning.office_id}). Office key {provisioning.office_key_id}: check it "
-        "matches the key id the office gave you. The office recovery key was added."
-    )
-
-
 def office_keys_import(args: argparse.Namespace) -> int:
     """``msp office-keys import FILE``."""
+    data = read_small(args.file, "an office keys file")
     with open_workspace(args) as ws:
-        trust_office(ws, _read_small(args.file, "an office keys file"), args.office_key_id)
+        print(output.trusted_sentence(trust_office(ws, data, args.office_key_id)))
     return 0
 
 
@@ -91,14 +59,10 @@ def enrol(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise InvalidInput(f"{out} already exists; choose another name or add --force.")
     with open_workspace(args) as ws:
-        data = ws.sync.enrol(args.device_id, new_key=args.new_key)
-        device_id = ws.sync.device_id()
-    # Public data only (id, worker's name, public key): readable by the office admin.
-    write_atomic(out, data, mode=0o644)
-    key_id = read_enrolment(data).key_id
+        enrolled = write_enrolment(ws, out, args.device_id, new_key=args.new_key)
     print(
-        f"Wrote {out} for device {device_id}, key id {key_id}. Give it to the office to "
-        "enrol this device, and read them the key id so they can check it."
+        f"Wrote {out} for device {enrolled.device_id}, key id {enrolled.key_id}. Give it to "
+        "the office to enrol this device, and read them the key id so they can check it."
     )
     return 0
 
@@ -107,7 +71,7 @@ def export(args: argparse.Namespace) -> int:
     """``msp export --to DIR``: prints each bundle path written."""
     with open_workspace(args) as ws:
         try:
-            result = ws.sync.export(args.to, again=args.again)
+            result = exports.export_bundles(ws, args.to, again=args.again)
         except NothingToExport as exc:
             print(exc.message)
             return 0
@@ -120,23 +84,20 @@ def export(args: argparse.Namespace) -> int:
 
 def receipts_import(args: argparse.Namespace) -> int:
     """``msp receipts import FILE...``: each file separately; one failure spoils no other."""
-    failed: KnownError | None = None
     with open_workspace(args) as ws:
-        for path in args.files:
-            try:
-                result = ws.sync.import_receipt(_read_small(path, "a receipt"))
-            except KnownError as exc:
-                print(f"msp: {path}: {exc.message}", file=sys.stderr)
-                failed = failed or exc
-                continue
-            if result.already:
-                print(f"{path}: bundle {result.sequence} was already acknowledged.")
-            else:
-                print(
-                    f"{path}: bundle {result.sequence} acknowledged by the office "
-                    f"({result.records} records)."
-                )
-    return 0 if failed is None else failed.exit_code
+        outcomes = exports.import_receipts(ws, args.files)
+    for outcome in outcomes:
+        if outcome.error is not None:
+            print(f"msp: {outcome.path}: {outcome.error.message}", file=sys.stderr)
+        elif outcome.result is not None and outcome.result.already:
+            print(f"{outcome.path}: bundle {outcome.result.sequence} was already acknowledged.")
+        elif outcome.result is not None:
+            print(
+                f"{outcome.path}: bundle {outcome.result.sequence} acknowledged by the office "
+                f"({outcome.result.records} records)."
+            )
+    failed = [o.error for o in outcomes if o.error is not None]
+    return failed[0].exit_code if failed else 0
 
 
 def _seconds(delay: float) -> str:
@@ -156,7 +117,7 @@ def sync_network(args: argparse.Namespace) -> int:
         print(f"{why}; trying again in {_seconds(delay)}…", file=sys.stderr)
 
     with open_workspace(args) as ws:
-        report = sync_now(ws.sync, args.url, progress=progress, on_retry=retry)
+        report = sync_now(ws, args.url, progress=progress, on_retry=retry)
     for line in report.done_lines():
         print(line)
     for line in report.failure_lines():

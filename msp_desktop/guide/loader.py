@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from msp_desktop.errors import KnownError
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.guide.check import check_guide
 from msp_desktop.guide.locate import Location, line_of, map_lines
 from msp_desktop.guide.schema import Guide
@@ -49,7 +50,7 @@ class GuideProblem:
 class GuideError(KnownError):
     """A guide file cannot be used; ``problems`` lists what is wrong, first one first."""
 
-    exit_code = 11
+    exit_code = ExitCode.GUIDE_INVALID
 
     def __init__(self, problems: list[GuideProblem]) -> None:
         super().__init__(problems[0].sentence())

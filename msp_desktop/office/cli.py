@@ -15,11 +15,11 @@ from pathlib import Path
 
 from msp_desktop import __version__
 from msp_desktop.errors import KnownError
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.logs import configure_logging, scrubbed_traceback
 from msp_desktop.office import commands, report_command, service_commands
 
 log = logging.getLogger("msp.office")
-BUG_EXIT = 70
 PROG = commands.PROG
 
 Run = Callable[[argparse.Namespace], int]
@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"{PROG}: stopped; bundles already imported are kept.", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last guard: a bug, logged without data
@@ -199,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"unchanged by it.{where}",
             file=sys.stderr,
         )
-        return BUG_EXIT
+        return ExitCode.BUG
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from msp_desktop.bundles import BundleRejected
 from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound
+from msp_desktop.exit_codes import ExitCode
 
 __all__ = [
     "AlertingRejection",
@@ -27,25 +28,25 @@ __all__ = [
 class OfficeMissing(KnownError):
     """There is no office (keys or database) where one was expected."""
 
-    exit_code = 3
+    exit_code = ExitCode.MISSING_OR_EXISTS
 
 
 class OfficeExists(KnownError):
     """The folder already holds an office; making another would lose its keys."""
 
-    exit_code = 3
+    exit_code = ExitCode.MISSING_OR_EXISTS
 
 
 class OfficeDamaged(KnownError):
     """A key file or the database is unreadable, unsafe or of an unknown version."""
 
-    exit_code = 5
+    exit_code = ExitCode.DAMAGED
 
 
 class OfficeBusy(KnownError):
     """Another ``msp-office`` is writing to the database right now."""
 
-    exit_code = 7
+    exit_code = ExitCode.BUSY
 
 
 class DeviceRefused(InvalidInput):

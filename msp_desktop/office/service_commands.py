@@ -18,6 +18,7 @@ import ssl
 from pathlib import Path
 
 from msp_desktop.errors import InvalidInput, KnownError
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.office.commands import PROG, database_url, office_layout
 from msp_desktop.office.files import write_atomic
 from msp_desktop.office.service_inbox import MIB, Inbox, InboxSettings
@@ -32,7 +33,7 @@ MAX_BUNDLE_MB = 320  # the format's own cap (DEFAULT_LIMITS.max_bundle_bytes)
 class ServiceNotInstalled(KnownError):
     """The web stack (the ``office`` extra) is not installed."""
 
-    exit_code = 3
+    exit_code = ExitCode.NOT_INSTALLED
 
 
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:

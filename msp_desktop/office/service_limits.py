@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from msp_desktop.errors import KnownError
+from msp_desktop.exit_codes import ExitCode
 
 __all__ = ["Rate", "RateLimited", "TokenBuckets"]
 
@@ -46,7 +47,7 @@ class Rate:
 class RateLimited(KnownError):
     """Too many requests from one address or device; try again in ``retry_after`` seconds."""
 
-    exit_code = 7
+    exit_code = ExitCode.BUSY
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message)

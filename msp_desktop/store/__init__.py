@@ -5,7 +5,7 @@ from msp_desktop.store.changes import Changes
 from msp_desktop.store.copies import CopyGiven, VisitNotFinalised
 from msp_desktop.store.health import HealthReport
 from msp_desktop.store.people import PersonSummary
-from msp_desktop.store.service import ServiceInfo
+from msp_desktop.store.service_details import ServiceInfo
 from msp_desktop.store.visits import CannotFinalise, RevisionInfo, VisitRecord, VisitSummary
 from msp_desktop.store.workspace import Workspace
 

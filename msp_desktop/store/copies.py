@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.model import CopyChoice, new_id
 from msp_desktop.store import audit
 from msp_desktop.store.clock import utc_now
@@ -46,7 +47,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 class VisitNotFinalised(KnownError):
     """The person is only given what was agreed and finalised, never a draft."""
 
-    exit_code = 9
+    exit_code = ExitCode.NOT_IN_THIS_STATE
 
 
 @dataclass(frozen=True)

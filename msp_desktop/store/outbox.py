@@ -1,29 +1,29 @@
-"""Sealing bundles for the office, writing them out, and taking the office's receipts.
+"""The bundles this device seals for the office, kept until the office's receipt.
 
 A bundle carries every finalised visit revision, every changed person and concern,
 and every audit entry not yet sent (drafts never leave the device). Sealing and
 recording happen in one transaction; the sealed bytes (already encrypted to the
 office) stay in the database until the office's signed receipt names them, so a
-failed write, a full or lost USB stick costs nothing: the next export writes the
-bundle again. The office treats a bundle it already has as a no-op, so writing one
-twice is always safe.
+failed write, a full or lost USB stick or a dropped connection costs nothing: the
+bundle is written or sent again. The office treats a bundle it already has as a
+no-op, so delivering one twice is always safe. Writing files and sending over the
+network are ``msp_desktop.services``' part; this module only keeps the records.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from msp_desktop.atomic import write_atomic
 from msp_desktop.bundles import verify_receipt, write_bundle
 from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.bundles.records import AuditBatch, AuditItem, RecordEnvelope, RecordKind
 from msp_desktop.errors import InvalidInput, KnownError, WorkspaceDamaged
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.store import audit
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.database import Database
@@ -31,16 +31,16 @@ from msp_desktop.store.health import check_workspace
 from msp_desktop.store.sync_keys import ready_to_sync
 
 __all__ = [
-    "BundleNotWritten",
-    "BundleWritten",
-    "ExportResult",
     "NothingToExport",
+    "OutgoingBundle",
     "ReceiptResult",
     "acknowledge_receipt",
+    "bundles_to_write",
     "check_and_seal",
+    "mark_written",
     "pending_records",
     "seal_bundle",
-    "write_pending",
+    "unacknowledged_bundles",
 ]
 
 _RECORD_NAME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -49,22 +49,7 @@ _RECORD_NAME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 class NothingToExport(KnownError):
     """Everything finalised has already been put into a bundle (not a failure)."""
 
-    exit_code = 0
-
-
-class BundleNotWritten(KnownError):
-    """The folder refused the file (read-only stick, no permission); the bundle waits."""
-
-    exit_code = 2
-
-    def __init__(self, folder: Path, cause: OSError) -> None:
-        why = (cause.strerror or "the write failed").lower()
-        super().__init__(
-            f"Could not write to {folder} ({why}). The bundle is kept on this device and "
-            "is written the next time you export to a folder that accepts it."
-        )
-        self.folder = folder
-        self.cause = cause
+    exit_code = ExitCode.OK
 
 
 @dataclass(frozen=True)
@@ -78,21 +63,14 @@ class PendingRecord:
 
 
 @dataclass(frozen=True)
-class BundleWritten:
-    """A bundle file written to the chosen folder."""
+class OutgoingBundle:
+    """A sealed bundle the office has not acknowledged yet, with its bytes."""
 
     sequence: int
-    path: Path
+    sha256: str
     records: int
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    """What one export sealed (if anything new) and wrote."""
-
-    sealed: int | None
-    """The sequence number of the new bundle, or None if nothing new was waiting."""
-    written: list[BundleWritten]
+    file_name: str
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -263,35 +241,34 @@ def check_and_seal(db: Database, actor: str, *, nothing_was: str) -> int | None:
         return None
 
 
-def write_pending(db: Database, folder: Path, *, again: bool = False) -> list[BundleWritten]:
-    """Write every sealed bundle not yet written (``again``: every one not acknowledged).
-
-    A bundle whose write fails stays waiting, and the error (for example
-    ``StorageFull``) is raised after the ones before it were written and recorded.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InvalidInput(f"The folder {folder} does not exist (is the USB stick plugged in?).")
-    condition = "acknowledged_at IS NULL" + ("" if again else " AND written_at IS NULL")
+def _outgoing(db: Database, condition: str) -> list[OutgoingBundle]:
     rows = db.all(
-        f"SELECT sequence, file_name, data, records FROM bundles_sent WHERE {condition}"  # noqa: S608
-        " AND data IS NOT NULL ORDER BY sequence"
+        "SELECT sequence, sha256, records, file_name, data FROM bundles_sent"  # noqa: S608
+        f" WHERE {condition} AND data IS NOT NULL ORDER BY sequence"
     )
-    written: list[BundleWritten] = []
-    for sequence, file_name, data, records in rows:
-        path = folder / str(file_name)
-        try:
-            # Readable by the office admin who copies it off the stick: it is encrypted.
-            write_atomic(path, bytes(data), mode=0o644)
-        except OSError as exc:  # read-only stick, no permission (StorageFull passes through)
-            raise BundleNotWritten(folder, exc) from exc
-        with db.transaction():
-            db.execute(
-                "UPDATE bundles_sent SET written_to = ?, written_at = ? WHERE sequence = ?",
-                (str(path), utc_now(), sequence),
-            )
-        written.append(BundleWritten(int(sequence), path, int(records)))
-    return written
+    return [
+        OutgoingBundle(int(sequence), str(sha256), int(records), str(file_name), bytes(data))
+        for sequence, sha256, records, file_name, data in rows
+    ]
+
+
+def unacknowledged_bundles(db: Database) -> list[OutgoingBundle]:
+    """Every sealed bundle the office has not acknowledged, in sequence order."""
+    return _outgoing(db, "acknowledged_at IS NULL")
+
+
+def bundles_to_write(db: Database, *, again: bool = False) -> list[OutgoingBundle]:
+    """Sealed bundles not yet written to any folder (``again``: every one not acknowledged)."""
+    return _outgoing(db, "acknowledged_at IS NULL" + ("" if again else " AND written_at IS NULL"))
+
+
+def mark_written(db: Database, sequence: int, path: str) -> None:
+    """Record that bundle ``sequence`` was written to ``path`` (one transaction)."""
+    with db.transaction():
+        db.execute(
+            "UPDATE bundles_sent SET written_to = ?, written_at = ? WHERE sequence = ?",
+            (path, utc_now(), sequence),
+        )
 
 
 def acknowledge_receipt(db: Database, actor: str, data: bytes) -> ReceiptResult:

@@ -1,26 +1,22 @@
-"""Sync with the office, as one object on the workspace: ``ws.sync``.
+"""What the workspace keeps about sending records to the office: ``ws.sync``.
 
-Thin: each method runs one operation of ``sync_keys``, ``outbox``, ``uploader``,
-``sync_status`` or ``purge`` on the workspace's one database connection. Export and
-sending over the network check the workspace first (S7): a damaged workspace never
-seals a bundle.
+Thin: each method runs one operation of ``sync_keys``, ``outbox``, ``sync_status`` or
+``purge`` on the workspace's one database connection. Writing bundle files and sending
+them over the network are operations of ``msp_desktop.services``, built on these.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from msp_desktop.bundles.provisioning import Provisioning
-from msp_desktop.errors import InvalidInput
-from msp_desktop.store import outbox, purge, sync_keys, sync_status, uploader
+from msp_desktop.store import outbox, purge, sync_keys, sync_status
 from msp_desktop.store.database import Database
-from msp_desktop.store.outbox import ExportResult, NothingToExport, ReceiptResult
+from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 
 __all__ = ["SyncRepository"]
 
 
 class SyncRepository:
-    """Office keys, enrolment, export, receipts, status and purge for one workspace."""
+    """Office keys, enrolment, sealed bundles, receipts, status and purge for one workspace."""
 
     def __init__(self, db: Database, actor: str) -> None:
         self._db = db
@@ -39,32 +35,27 @@ class SyncRepository:
         """The signed enrolment file for the office (makes the device key the first time)."""
         return sync_keys.enrol(self._db, self._actor, device_id=device_id, new_key=new_key)
 
-    def export(self, folder: Path, *, again: bool = False) -> ExportResult:
-        """Check the workspace, seal what is waiting, write every unwritten bundle.
-
-        ``again`` writes every bundle the office has not acknowledged (say the stick
-        was lost). Raises ``NothingToExport`` when there was nothing to seal or write.
-        """
+    def require_ready(self) -> None:
+        """Raise ``NotReadyToSync`` unless the office keys are in and this device enrolled."""
         sync_keys.ready_to_sync(self._db)
-        if not Path(folder).is_dir():
-            # Before sealing: a bundle sealed for a folder that is not there would only
-            # wait in the database, showing as sent while it is nowhere.
-            raise InvalidInput(
-                f"The folder {folder} does not exist (is the USB stick plugged in?). "
-                "Nothing was exported."
-            )
-        sealed = outbox.check_and_seal(self._db, self._actor, nothing_was="Nothing was exported")
-        written = outbox.write_pending(self._db, Path(folder), again=again)
-        if sealed is None and not written:
-            raise NothingToExport(
-                "Nothing to export: every finalised record is already in a bundle."
-            )
-        return ExportResult(sealed=sealed, written=written)
 
-    def prepare_upload(self) -> uploader.Outgoing:
-        """Check the workspace, seal what is waiting (as ``export`` does, writing no
-        file), and list every bundle the office has not acknowledged, to send it."""
-        return uploader.prepare_upload(self._db, self._actor)
+    def check_and_seal(self, *, nothing_was: str) -> int | None:
+        """Check the workspace (S7), then seal what is waiting into the next bundle: its
+        sequence, or None when nothing was waiting. ``nothing_was`` starts the sentence
+        should the check fail ("Nothing was exported")."""
+        return outbox.check_and_seal(self._db, self._actor, nothing_was=nothing_was)
+
+    def bundles_to_write(self, *, again: bool = False) -> list[OutgoingBundle]:
+        """Sealed bundles not yet written to a folder (``again``: all not acknowledged)."""
+        return outbox.bundles_to_write(self._db, again=again)
+
+    def mark_written(self, sequence: int, path: str) -> None:
+        """Record where bundle ``sequence`` was written."""
+        outbox.mark_written(self._db, sequence, path)
+
+    def unacknowledged(self) -> list[OutgoingBundle]:
+        """Every sealed bundle the office has not acknowledged, in sequence order."""
+        return outbox.unacknowledged_bundles(self._db)
 
     def import_receipt(self, data: bytes) -> ReceiptResult:
         """Mark a bundle's records acknowledged on the office's signed receipt (S25)."""

@@ -21,6 +21,7 @@ from msp_desktop.bundles.provisioning import (
     read_provisioning,
 )
 from msp_desktop.errors import InvalidInput, KnownError, WorkspaceDamaged
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.store import audit
 from msp_desktop.store.database import Database
 
@@ -47,7 +48,7 @@ _DEVICE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 class NotReadyToSync(KnownError):
     """The device lacks the office's keys or has not been enrolled yet."""
 
-    exit_code = 12
+    exit_code = ExitCode.NOT_READY_TO_SYNC
 
 
 class DeviceIdentity:

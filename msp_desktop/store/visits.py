@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound, RecordReadOnly
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.model import Concern, Stage, Visit
 from msp_desktop.practice import Finding, finalise_blockers
 from msp_desktop.store import audit
@@ -27,7 +28,7 @@ FINALISED = "finalised"
 class CannotFinalise(KnownError):
     """The visit is not complete enough to finalise; ``findings`` say what is missing."""
 
-    exit_code = 11
+    exit_code = ExitCode.NOT_READY_TO_FINALISE
 
     def __init__(self, findings: list[Finding]) -> None:
         lines = " ".join(f.message for f in findings)

@@ -30,9 +30,8 @@ from msp_desktop.errors import (
     WorkspaceMissing,
 )
 from msp_desktop.model import new_id
-from msp_desktop.store import audit, sync_keys
+from msp_desktop.store import audit, service_details, sync_keys
 from msp_desktop.store import backup as backups
-from msp_desktop.store import service as services
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.connection import DatabaseErrors, cipher_integrity_problems, open_encrypted
@@ -358,13 +357,15 @@ class Workspace:
         """The audit log in order, optionally only the entries about one record."""
         return audit.entries(self.db, entity_id)
 
-    def service(self) -> services.ServiceInfo:
+    def service(self) -> service_details.ServiceInfo:
         """The team printed on the person's copy (defaults until set)."""
-        return services.load(self.db)
+        return service_details.load(self.db)
 
-    def set_service(self, name: str, phone: str, email: str | None = None) -> services.ServiceInfo:
+    def set_service(
+        self, name: str, phone: str, email: str | None = None
+    ) -> service_details.ServiceInfo:
         """Keep the team's name, phone and email for the person's copies."""
-        return services.save(self.db, self.worker, name, phone, email)
+        return service_details.save(self.db, self.worker, name, phone, email)
 
     # -- health and backups ------------------------------------------------------------
 

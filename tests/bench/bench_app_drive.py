@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from ui import caseload_page
+from ui.caseload import caseload_page
 from ui.main_window import MainWindow
 
 GAP_MS = 20  # between one answer and the next query, as between a person's pauses

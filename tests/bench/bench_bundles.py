@@ -6,7 +6,7 @@ office is made by the office code (``msp-office init``, ``provisioning`` and
 ``devices add``, run in process); the workspace installs its keys file and enrols.
 That set-up is not timed. Then, timed with ``time.perf_counter``:
 
-- ``export_1000_s``: ``ws.sync.export(folder)``, what ``msp export`` runs: the workspace
+- ``export_1000_s``: ``export_bundles(ws, folder)``, what ``msp export`` runs: the workspace
   health check, sealing the bundle (records, audit batch, manifest, signature, ustar,
   age) and writing the file;
 - ``import_1000_s``: what ``msp-office import`` runs for that file: read it, load the
@@ -55,8 +55,8 @@ from msp_desktop.office import commands
 from msp_desktop.office.database import SqliteOfficeStore
 from msp_desktop.office.importer import Importer, ImportOutcome
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
+from msp_desktop.services.export import ExportResult, export_bundles
 from msp_desktop.store import Workspace
-from msp_desktop.store.outbox import ExportResult
 from tests.bench.bench_config import PASSPHRASE, SEED, WORKER
 from tests.bench.bench_measure import p50
 from tests.bench.bench_output import log, phase, write_result
@@ -179,7 +179,7 @@ def round_trip(base: Path, run: int, records: int) -> RoundTrip:
     layout = OfficeLayout(office_root)
     with Workspace.open(folder, PASSPHRASE) as ws:
         start = time.perf_counter()
-        exported: ExportResult = ws.sync.export(stick)
+        exported: ExportResult = export_bundles(ws, stick)
         export_s = time.perf_counter() - start
         (written,) = exported.written
         if exported.sealed != 1 or written.records != records:
@@ -315,7 +315,7 @@ def report(
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "notes": {
             "method": (
-                "time.perf_counter around ws.sync.export(folder) (health check of the "
+                "time.perf_counter around export_bundles(ws, folder) (health check of the "
                 "workspace, sealing, writing the file) and around what msp-office import "
                 "runs (read the file, load office.json and the keys, open office.db, "
                 "Importer.import_bundle: verify, plan, one transaction, signed receipt "

@@ -3,7 +3,7 @@
 A fresh encrypted workspace holds one fictional person with one concern of 50
 finalised visits (every fifth amended once, so it has two revisions), built from the
 demo's visit generator. Then, timed with ``time.perf_counter`` around the same code
-``msp summary`` and ``msp record`` run (``msp_desktop.store.documents_io``: read the records
+``msp summary`` and ``msp record`` run (``msp_desktop.services.documents``: read the records
 from the workspace and build the PDF in memory; writing the file is not included):
 
 - the person's summary of a typical visit in each style, the samples of the three
@@ -35,7 +35,8 @@ import reportlab
 
 from msp_desktop.demo import _visit as demo_visit  # the demo's realistic visit
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
-from msp_desktop.store import Workspace, documents_io
+from msp_desktop.services import documents as documents_io
+from msp_desktop.store import Workspace
 from tests.bench.bench_config import PASSPHRASE, SEED, WORKER
 from tests.bench.bench_measure import p50, p95, time_ms
 from tests.bench.bench_output import log, write_result
@@ -176,7 +177,7 @@ def report(raw: dict[str, Any], args: argparse.Namespace, revisions: int) -> dic
         "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "notes": {
             "method": (
-                "time.perf_counter around msp_desktop.cli.documents_io.summary_pdf and "
+                "time.perf_counter around msp_desktop.services.documents.summary_pdf and "
                 "office_record_pdf, the code msp summary and msp record run: reading the "
                 "records from the encrypted workspace and building the PDF in memory. "
                 "Writing the file (write_atomic: one small write and fsync) is not "

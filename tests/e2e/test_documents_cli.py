@@ -239,7 +239,12 @@ def test_feedback_form_in_each_language_names_nobody(
         assert person["name"] not in text
     assert _audit(demo, visit["concern_id"])[-1] == (
         "feedback_form",
-        {"lang": lang, "sha256": hashlib.sha256(pdf).hexdigest()},
+        {
+            "document": "feedback_form",
+            "output": "save_pdf",
+            "lang": lang,
+            "sha256": hashlib.sha256(pdf).hexdigest(),
+        },
     )
 
 

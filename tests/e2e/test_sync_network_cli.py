@@ -14,8 +14,9 @@ import pytest
 from msp_desktop.bundles.provisioning import read_provisioning
 from msp_desktop.cli.main import build_parser
 from msp_desktop.cli.main import main as msp_main
+from msp_desktop.network import uploader
 from msp_desktop.office.cli import main as office_main
-from msp_desktop.store import Workspace, uploader
+from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE
 from tests.e2e.conftest import MspRunner
 from tests.inbox_server import Canned, InboxServer, NetOffice, TlsFiles, closed_port, make_tls

@@ -1,7 +1,7 @@
 """Documents in the app: the safe-copy check, the preview, printing and saving.
 
 The main window owns one ``DocumentsController``. Every document is made on the
-database thread (``msp_desktop.store.documents_io``, the code ``msp summary`` runs)
+database thread (``msp_desktop.services.documents``, the code ``msp summary`` runs)
 and arrives as bytes in memory; the GUI thread only shows and prints them. At most
 one preview is open; locking closes it and the copy dialog.
 """
@@ -15,15 +15,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
-from msp_desktop.model import Language
-from msp_desktop.store import Workspace
-from msp_desktop.store.documents_io import (
+from msp_desktop.services.documents import (
     LangName,
     Made,
     audit_output,
-    concern_record_pdf,
-    feedback_form_pdf,
-    finalised_record,
+    concern_document,
+    copy_language,
     give_copy,
 )
 from ui import messages
@@ -35,31 +32,11 @@ from ui.documents.saving import SaveFlow, confirm_unencrypted
 from ui.i18n import tr, tr_count
 from ui.security.privacy_screen import PrivacyScreen
 
-ConcernDocument = Literal["office_record", "feedback_form"]
 TITLES = {
     "summary": "Preview: the person's copy",
     "office_record": "Preview: office record",
     "feedback_form": "Preview: feedback form",
 }
-
-
-def _lang(language: Language) -> LangName:
-    """The person's preferred language when a copy can be in it, else English."""
-    return "cy" if language is Language.CY else "en"
-
-
-def copy_language(ws: Workspace, visit_id: str) -> LangName:
-    """Check the visit can be given (finalised) and read the person's language."""
-    record = finalised_record(ws, visit_id)
-    return _lang(ws.people.get(record.visit.person_id).preferred_language)
-
-
-def concern_document(ws: Workspace, kind: ConcernDocument, concern_id: str) -> Made:
-    """The office record, or the feedback form in the person's language."""
-    if kind == "office_record":
-        return concern_record_pdf(ws, concern_id)
-    person = ws.people.get(ws.concerns.get(concern_id).person_id)
-    return feedback_form_pdf(ws, concern_id, lang=_lang(person.preferred_language))
 
 
 class DocumentsController(QObject):
@@ -152,7 +129,9 @@ class DocumentsController(QObject):
         """Make and preview the office record or the feedback form of a concern."""
         if self.worker is None or kind not in ("office_record", "feedback_form"):
             return
-        chosen: ConcernDocument = "office_record" if kind == "office_record" else "feedback_form"
+        chosen: Literal["office_record", "feedback_form"] = (
+            "office_record" if kind == "office_record" else "feedback_form"
+        )
         self.worker.submit(
             lambda ws: concern_document(ws, chosen, concern_id),
             self.show_preview,

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.model import SAFETY_QUESTION, CopyChoice
-from msp_desktop.store.documents_io import LangName, StyleName
+from msp_desktop.services.documents import LangName, StyleName
 from ui.a11y import name_buttons, named, plain
 from ui.dialog_parts import heading, paragraph, plain_buttons
 from ui.i18n import tr

@@ -3,7 +3,7 @@
 First a warning in plain words that the file is not encrypted (pre-answerable through
 ``ui.messages``), then the file dialog (opened with ``open()``, never blocking), then a
 question before any existing file is replaced. The file is written on the database
-thread with ``write_then_audit``: atomically and owner-only (S11), audited once it is
+thread by ``save_document``: atomically and owner-only (S11), audited once it is
 on disk, and on a full disk nothing is left behind and the person is told (S10).
 
 Tests answer the file dialog with ``answer_next_path`` instead of driving it.
@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from msp_desktop.store.documents_io import Made, audit_output, write_then_audit
+from msp_desktop.services.documents import Made, save_document
 from ui import messages
 from ui.db_worker import DbWorker
 from ui.i18n import tr
@@ -113,7 +113,7 @@ class SaveFlow:
             return
         made = self.made
         self.worker.submit(
-            lambda ws: write_then_audit(path, made.pdf, lambda: audit_output(ws, made, "save_pdf")),
+            lambda ws: save_document(ws, made, path),
             lambda _none: messages.inform(
                 self.parent,
                 tr(

@@ -7,10 +7,10 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from ui.caseload_model import NOT_RECORDED, show_date
+from ui.date_text import NOT_RECORDED, date_text
 from ui.i18n import tr
-from ui.sync.sync_data import SyncRow
-from ui.sync.sync_words import kind_words, state_words
+from ui.sync.sync_rows import SyncRow
+from ui.sync.sync_text import kind_words, state_words
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -63,7 +63,7 @@ class SyncModel(QAbstractTableModel):
         if column == 1:
             return kind_words(row.kind)
         if column == 2:
-            return show_date(row.on) if row.kind != "person" else ""
+            return date_text(row.on) if row.kind != "person" else ""
         if column == 3:
             return state_words(row.state, row.written)
         if column == 4:

@@ -4,8 +4,8 @@ inbox, and take each receipt, with progress along the way.
 Three threads, each doing only its own part:
 
 - the **database thread** (``DbWorker``) checks the workspace, seals what is waiting and
-  reads the bundles (``prepare_sync``), and later takes each receipt
-  (``take_receipt``): short operations, so the rest of the app is never held up;
+  reads the bundles (``network_sync.prepare``), and later takes each receipt
+  (``network_sync.take_receipt``): short operations, so the rest of the app is never held up;
 - a **network thread** of its own sends the bundles (``Uploader``), waits between
   tries, and hands each answer to the database thread, waiting for it to be taken
   before sending the next bundle. A slow or unreachable office (up to a minute per
@@ -26,17 +26,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-from msp_desktop.store import Workspace
-from msp_desktop.store.outbox import ReceiptResult
-from msp_desktop.store.uploader import (
-    OutgoingBundle,
-    SyncCancelled,
+from msp_desktop.network.uploader import SyncCancelled, Uploader
+from msp_desktop.services.network_sync import (
+    Prepared,
     SyncReport,
-    Uploader,
+    prepare,
+    take_receipt,
     upload_all,
 )
+from msp_desktop.store import Workspace
+from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 from ui.db_worker import DbWorker
-from ui.sync.sync_data import Prepared, prepare_sync, take_receipt
 
 STOPPED = "The sync was stopped when the workspace locked; everything not confirmed stays queued."
 POLL = 0.1  # how often a wait for the database thread looks whether the run was stopped
@@ -66,7 +66,7 @@ class SyncNow(QObject):
 
     def start(self) -> None:
         """Seal and read on the database thread, then send on the network thread."""
-        self._worker.submit(prepare_sync, self._prepared, self._failed_early)
+        self._worker.submit(lambda ws: prepare(ws), self._prepared, self._failed_early)
 
     def cancel(self) -> None:
         """Stop as soon as possible and say nothing more (the workspace is locking)."""
@@ -120,7 +120,7 @@ class SyncNow(QObject):
                 cancelled=self._stop.is_set,
             )
             report = upload_all(
-                prepared.outgoing,
+                prepared,
                 uploader,
                 self._take_receipt,
                 progress=lambda index, total, _bundle: self.sending.emit(index, total),

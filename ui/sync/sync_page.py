@@ -1,7 +1,8 @@
 """The sync page: where every record stands, "Sync now" over the network, export to a
 folder, and the office's receipts.
 
-Everything the workspace does runs on the database thread (``ui.sync.sync_data``); the
+Everything the workspace does runs on the database thread (the operations of
+``msp_desktop.services``, the rows of ``ui.sync.sync_rows``); the
 page only shows plain results. While an export or an import runs, a busy bar and one
 line say so and the buttons wait. Each outcome is said twice: in a message box (the
 app's convention, see ``ui.messages``) and on the status line, where it stays. Records
@@ -33,21 +34,27 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.errors import KnownError
+from msp_desktop.services.export import (
+    ExportResult,
+    NothingToExport,
+    ReceiptOutcome,
+    export_bundles,
+    import_receipts,
+)
+from msp_desktop.services.network_sync import NoInboxAddress, SyncReport
 from msp_desktop.store import Workspace
-from msp_desktop.store.outbox import ExportResult, NothingToExport
 from msp_desktop.store.sync_keys import NotReadyToSync
-from msp_desktop.store.uploader import NoInboxAddress, SyncReport
 from ui import messages
 from ui.a11y import name_button, named
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import tr
-from ui.sync.sync_data import ReceiptOutcome, SyncView, export_to, import_receipts, load_view
 from ui.sync.sync_model import SyncModel
 from ui.sync.sync_now import SyncNow
 from ui.sync.sync_parts import PAGE_STYLE, CountsBox, SyncTable
+from ui.sync.sync_rows import SyncView, load_view
 from ui.sync.sync_setup import SetupPanel
-from ui.sync.sync_words import (
+from ui.sync.sync_text import (
     BUSY_EXPORT,
     BUSY_PREPARE,
     BUSY_RECEIPTS,
@@ -373,7 +380,7 @@ class SyncPage(QWidget):
         again = self.again_check.isChecked()
         self.run(
             tr(BUSY_EXPORT),
-            lambda ws: export_to(ws, folder, again),
+            lambda ws: export_bundles(ws, folder, again=again),
             lambda result: self._exported(folder, result),
             self._export_failed,
         )
@@ -408,7 +415,7 @@ class SyncPage(QWidget):
 
     def _receipts_done(self, outcomes: list[ReceiptOutcome]) -> None:
         done = [o.result for o in outcomes if o.result is not None]
-        failed = [(o.name, failure_sentence(o.error)) for o in outcomes if o.error is not None]
+        failed = [(o.path.name, failure_sentence(o.error)) for o in outcomes if o.error is not None]
         text = receipts_sentence(done, failed)
         if not failed:
             self.report(text)

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from ui.a11y import named
 from ui.dialog_parts import paragraph
 from ui.i18n import tr, tr_count
-from ui.sync.sync_data import SyncView
 from ui.sync.sync_model import SyncModel
-from ui.sync.sync_words import and_list, count_sentences
+from ui.sync.sync_rows import SyncView
+from ui.sync.sync_text import and_list, count_sentences
 
 # Cards on the window colour; colours from the palette, so high contrast applies too.
 PAGE_STYLE = """

@@ -16,14 +16,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from msp_desktop.bundles.provisioning import Provisioning
+from msp_desktop.services.office_keys import read_office_keys, trust_office, write_enrolment
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_status import SyncStatus
 from ui import messages
 from ui.a11y import name_button, named
 from ui.dialog_parts import paragraph
 from ui.i18n import tr
-from ui.sync.sync_data import check_keys_file, trust_office, write_enrolment
-from ui.sync.sync_words import BUSY_ENROL, BUSY_KEYS
+from ui.sync.sync_text import BUSY_ENROL, BUSY_KEYS
 
 KEYS_FILTER = "Office keys (*.json);;All files (*)"
 ENROLMENT_FILTER = "Enrolment files (*.json);;All files (*)"
@@ -165,7 +165,7 @@ class SetupPanel(QFrame):
             return
         path = Path(name)
         self.runner.remember_folder(path.parent)
-        self.runner.run(tr(BUSY_KEYS), lambda _ws: check_keys_file(path), self._checked)
+        self.runner.run(tr(BUSY_KEYS), lambda _ws: read_office_keys(path), self._checked)
 
     def _checked(self, checked: tuple[bytes, Provisioning]) -> None:
         data, provisioning = checked
@@ -206,12 +206,12 @@ class SetupPanel(QFrame):
         self.runner.run(
             tr(BUSY_ENROL),
             lambda ws: write_enrolment(ws, path),
-            lambda device: self.runner.report(
+            lambda enrolled: self.runner.report(
                 tr(
                     "Saved {name} for the device {device}. Give it to the office, so that it "
                     "accepts records from this device.",
                     name=path.name,
-                    device=device,
+                    device=enrolled.device_id,
                 )
             ),
         )

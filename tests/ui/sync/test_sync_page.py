@@ -26,7 +26,7 @@ from tests.ui.sync.conftest import (
 )
 from tests.ui.test_accessibility import unnamed
 from ui import actions, messages
-from ui.sync.sync_words import count_sentences
+from ui.sync.sync_text import count_sentences
 
 # -- what the page shows ----------------------------------------------------------------
 
@@ -168,7 +168,10 @@ def test_a_missing_folder_changes_nothing_and_says_so(
     choose_folder(monkeypatch, tmp_path / "unplugged")
     text = sync.click(qtbot, sync.page.export_button)
     unplugged = tmp_path / "unplugged"
-    assert text == f"The folder {unplugged} does not exist (is the USB stick plugged in?)."
+    assert text == (
+        f"The folder {unplugged} does not exist (is the USB stick plugged in?). "
+        "Nothing was exported."
+    )
     assert messages.shown[-1].kind == "error"
     assert sync.status(qtbot) == before  # nothing sealed
 

@@ -56,6 +56,7 @@ from msp_desktop.office.report import (
 )
 from msp_desktop.office.report_pdf import report_pdf
 from msp_desktop.office.report_suppression import suppressed_cells
+from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from tests.office_helpers import FakeDevice, envelope
 from tests.tools import require_tools
@@ -116,7 +117,7 @@ def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
     devices.enrol(office.store, enrolment, replace=False, now="2026-11-20T09:00:00Z")
     stick = tmp_path / "stick"
     stick.mkdir()
-    for written in workspace.sync.export(stick).written:
+    for written in export_bundles(workspace, stick).written:
         office.importer().import_bundle(
             written.path.read_bytes(), source=written.path.name, receipts=office.layout.receipts
         )

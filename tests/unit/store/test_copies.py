@@ -11,7 +11,7 @@ from msp_desktop.model import CopyChoice
 from msp_desktop.store import VisitNotFinalised, Workspace
 from msp_desktop.store import audit as audit_log
 from msp_desktop.store.connection import DatabaseErrors
-from msp_desktop.store.service import DEFAULT_SERVICE_NAME, DEFAULT_SERVICE_PHONE
+from msp_desktop.store.service_details import DEFAULT_SERVICE_NAME, DEFAULT_SERVICE_PHONE
 from tests import builders
 
 SHA = "ab" * 32

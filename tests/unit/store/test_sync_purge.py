@@ -11,6 +11,7 @@ import pytest
 
 from msp_desktop.errors import InvalidInput
 from msp_desktop.model import CopyChoice, Person
+from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import NothingToExport
 from msp_desktop.store.purge import PurgeResult
@@ -101,7 +102,7 @@ def test_a_closed_acknowledged_concern_goes_with_its_visits_and_person(
     assert workspace.check().healthy
     assert workspace.sync.status().records == []
     with pytest.raises(NothingToExport):
-        workspace.sync.export(stick)
+        export_bundles(workspace, stick)
     assert workspace.people.search("") == []
     assert person.id not in {p.id for p in workspace.people.search("")}
 
@@ -175,7 +176,7 @@ def test_only_the_fully_acknowledged_closed_concern_goes(
     # After the receipt: a new revision sent but not acknowledged; an amendment still
     # a draft; a concern changed (closed) after the office acknowledged it.
     amend_and_finalise(workspace, unacked_visit.id, "Time was wrong", "Garden")
-    (bundle_2,) = workspace.sync.export(stick).written
+    (bundle_2,) = export_bundles(workspace, stick).written
     assert bundle_2.records == 1
     workspace.visits.amend(amended_visit.id, "Spelling")
     close(workspace, changed_concern.id)
@@ -243,7 +244,7 @@ def test_the_person_stays_when_changed_since_the_office_acknowledged_them(
     assert workspace.sync.purge(0) == PurgeResult(concerns=1, visits=1, people=0)
     assert workspace.people.get(person.id).preferred_name == "Ada"
     # The change still goes to the office.
-    (written,) = workspace.sync.export(stick).written
+    (written,) = export_bundles(workspace, stick).written
     assert written.records == 1
 
 
@@ -253,7 +254,7 @@ def _changed_and_back(ws: Workspace, stick: Path, person: Person, concern_id: st
     acknowledged_concern = ws.concerns.get(concern_id)
     ws.people.update(person.model_copy(update={"preferred_name": "Ada"}))
     ws.concerns.update(acknowledged_concern.model_copy(update={"lead_worker": "Someone Else"}))
-    ws.sync.export(stick)
+    export_bundles(ws, stick)
     ws.people.update(person)
     ws.concerns.update(acknowledged_concern)
 
@@ -311,7 +312,7 @@ def test_purge_needs_an_acknowledgement_not_just_a_bundle(
     finalised_visit(workspace, concern)
     close(workspace, concern.id)
     stick.mkdir()
-    workspace.sync.export(stick)
+    export_bundles(workspace, stick)
     _tick()
     assert enrolment
     assert workspace.sync.purge(0) == PurgeResult(0, 0, 0)

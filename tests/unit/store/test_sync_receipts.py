@@ -14,6 +14,7 @@ import pytest
 from msp_desktop.bundles import KeyPair, ReceiptRejected
 from msp_desktop.bundles.signed import MAX_SIGNED_BYTES
 from msp_desktop.model import Concern, Person, Visit
+from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_keys import NotReadyToSync
 from msp_desktop.store.sync_status import RecordState
@@ -42,7 +43,7 @@ class Sent:
         self.person, self.concern = person_with_concern(ws)
         self.visit = finalised_visit(ws, self.concern)
         folder.mkdir()
-        (written,) = ws.sync.export(folder).written
+        (written,) = export_bundles(ws, folder).written
         self.path = written.path
         self.data = written.path.read_bytes()
 
@@ -220,7 +221,7 @@ def test_a_receipt_for_the_second_bundle_leaves_the_first_waiting(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
     finalised_visit(workspace, sent.concern, "Another visit.")
-    (second,) = workspace.sync.export(sent.path.parent).written
+    (second,) = export_bundles(workspace, sent.path.parent).written
     result = workspace.sync.import_receipt(office.receipt(second.path.read_bytes(), sent.enrolment))
     assert (result.sequence, result.records) == (2, 1)
     assert _bundle_row(workspace, 1) == (0, 0, 1)
@@ -280,7 +281,7 @@ def test_status_follows_every_record_from_draft_to_acknowledged(
 
     stick = tmp_path / "stick"
     stick.mkdir()
-    (written,) = workspace.sync.export(stick).written
+    (written,) = export_bundles(workspace, stick).written
     status = workspace.sync.status()
     assert set(status.records) == {
         _person(person, "in-bundle", 1, 1),
@@ -320,7 +321,7 @@ def test_status_follows_every_record_from_draft_to_acknowledged(
     assert len(as_json["records"]) == 4  # type: ignore[arg-type]
 
     workspace.visits.finalise(visit.id)
-    workspace.sync.export(stick)
+    export_bundles(workspace, stick)
     assert _rows(workspace) == {
         _person(person, "in-bundle", 2, 2),
         _concern(concern, "acknowledged", 1, 1),

@@ -18,10 +18,12 @@ from msp_desktop.bundles.provisioning import ProvisioningRejected, read_enrolmen
 from msp_desktop.bundles.records import audit_entry_hash
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged
 from msp_desktop.model import Concern, Note, Person
+from msp_desktop.services.export import export_bundles
+from msp_desktop.services.files import WriteFailed
 from msp_desktop.store import Workspace
 from msp_desktop.store import outbox as outbox_module
 from msp_desktop.store.keyslots import load_key_file
-from msp_desktop.store.outbox import BundleNotWritten, NothingToExport
+from msp_desktop.store.outbox import NothingToExport
 from msp_desktop.store.recovery import RECOVERY_SLOT_TYPE
 from msp_desktop.store.sync_keys import NotReadyToSync
 from tests import builders
@@ -83,7 +85,7 @@ def test_export_without_office_keys_says_to_import_them_and_changes_nothing(
     person_with_concern(workspace)
     before = stored(workspace.folder)
     with pytest.raises(NotReadyToSync) as caught:
-        workspace.sync.export(outbox)
+        export_bundles(workspace, outbox)
     assert caught.value.message == (
         "This workspace has no office keys yet. Ask the office for its keys file "
         "and import it: msp office-keys import FILE"
@@ -101,7 +103,7 @@ def test_export_without_enrolment_says_to_enrol_and_changes_nothing(
     finalised_visit(workspace, concern)
     before = stored(workspace.folder)
     with pytest.raises(NotReadyToSync) as caught:
-        workspace.sync.export(outbox)
+        export_bundles(workspace, outbox)
     assert caught.value.message == (
         "This device is not enrolled yet. Make an enrolment file with "
         "msp enrol --out FILE and give it to the office."
@@ -275,7 +277,7 @@ def test_enrol_with_new_key_replaces_the_key_and_keeps_the_id(
 
     _, concern = person_with_concern(workspace)
     finalised_visit(workspace, concern)
-    (written,) = workspace.sync.export(outbox).written
+    (written,) = export_bundles(workspace, outbox).written
     data = written.path.read_bytes()
     assert office.open(data, new_enrolment).manifest.key_id == new.key_id
     with pytest.raises(SignatureRejected, match="not enrolled"):
@@ -346,7 +348,7 @@ def test_export_seals_exactly_the_finalised_records_and_the_audit_chain(
     case = Caseload(workspace)
     last_seq_before = workspace.audit_entries()[-1].seq
 
-    result = workspace.sync.export(outbox)
+    result = export_bundles(workspace, outbox)
 
     assert result.sealed == 1
     (written,) = result.written
@@ -439,13 +441,13 @@ def test_nothing_new_is_nothing_to_export_and_writes_nothing(
     ready(workspace, office)
     _, concern = person_with_concern(workspace)
     finalised_visit(workspace, concern)
-    workspace.sync.export(outbox)
+    export_bundles(workspace, outbox)
     files = bundle_files(outbox)
     stick_before = snapshot(outbox)
     before = stored(workspace.folder)
 
     with pytest.raises(NothingToExport) as caught:
-        workspace.sync.export(outbox)
+        export_bundles(workspace, outbox)
 
     assert caught.value.message == (
         "Nothing to export: every finalised record is already in a bundle."
@@ -458,7 +460,7 @@ def test_nothing_new_is_nothing_to_export_and_writes_nothing(
     # A new draft, or a new audit entry alone, does not make a bundle either.
     draft_visit(workspace, concern)
     with pytest.raises(NothingToExport):
-        workspace.sync.export(outbox)
+        export_bundles(workspace, outbox)
     assert bundle_files(outbox) == files
     assert len(_sent(workspace)) == 1
 
@@ -468,7 +470,7 @@ def test_a_second_bundle_carries_only_what_changed_and_chains_to_the_first(
 ) -> None:
     enrolment = ready(workspace, office)
     case = Caseload(workspace)
-    (first,) = workspace.sync.export(outbox).written
+    (first,) = export_bundles(workspace, outbox).written
     first_data = first.path.read_bytes()
     first_audit = audit_of(office.open(first_data, enrolment))
 
@@ -478,7 +480,7 @@ def test_a_second_bundle_carries_only_what_changed_and_chains_to_the_first(
     second_stick = tmp_path / "stick-2"
     second_stick.mkdir()
 
-    result = workspace.sync.export(second_stick)
+    result = export_bundles(workspace, second_stick)
 
     assert result.sealed == 2
     (second,) = result.written
@@ -504,11 +506,11 @@ def test_a_person_changed_back_is_sent_as_a_new_snapshot(
 ) -> None:
     enrolment = ready(workspace, office)
     person, _ = person_with_concern(workspace)
-    workspace.sync.export(outbox)
+    export_bundles(workspace, outbox)
     workspace.people.update(person.model_copy(update={"preferred_name": "Ada"}))
-    (second,) = workspace.sync.export(outbox).written
+    (second,) = export_bundles(workspace, outbox).written
     workspace.people.update(person)
-    (third,) = workspace.sync.export(outbox).written
+    (third,) = export_bundles(workspace, outbox).written
     bundle = office.open(third.path.read_bytes(), enrolment)
     assert record_keys(bundle) == {("person", person.id, 3)}
     assert records_of(bundle)[f"records/person.{person.id}.r3.json"].record == person.model_dump(
@@ -567,7 +569,8 @@ def test_a_failed_write_loses_nothing_and_the_next_export_writes_the_same_bundle
     bundle_name = line.removeprefix("msp: Could not save ").split(":")[0]
     assert line == (
         f"msp: Could not save {bundle_name}: it is too large for that disk. "
-        "Nothing was changed; choose another disk."
+        "Nothing was changed; choose another disk. The bundle is kept safely on this device "
+        "and is written the next time you export."
     )
     assert bundle_name.startswith(f"{DEVICE_ID}-000001-")
     assert failed.stdout == ""
@@ -575,7 +578,7 @@ def test_a_failed_write_loses_nothing_and_the_next_export_writes_the_same_bundle
 
     with Workspace.open(folder, PASSPHRASE) as ws:
         assert _sent(ws) == [(1, recorded_sha, 0, 1)]
-        result = ws.sync.export(outbox)
+        result = export_bundles(ws, outbox)
         assert result.sealed is None
         (written_now,) = result.written
         assert written_now.sequence == 1
@@ -598,7 +601,7 @@ def test_a_missing_folder_is_refused_before_anything_is_sealed(
     missing = tmp_path / "no-stick"
 
     with pytest.raises(InvalidInput) as caught:
-        workspace.sync.export(missing)
+        export_bundles(workspace, missing)
 
     assert caught.value.message == (
         f"The folder {missing} does not exist (is the USB stick plugged in?). Nothing was exported."
@@ -607,7 +610,7 @@ def test_a_missing_folder_is_refused_before_anything_is_sealed(
     assert _sent(workspace) == []
     assert workspace.sync.status().counts["in-bundle"] == 0
 
-    result = workspace.sync.export(outbox)
+    result = export_bundles(workspace, outbox)
     assert result.sealed == 1
     (bundle,) = result.written
     assert ("visit", visit.id, 1) in record_keys(office.open(bundle.path.read_bytes(), enrolment))
@@ -621,7 +624,7 @@ def test_a_file_in_place_of_the_folder_is_refused(
     not_a_folder = tmp_path / "stick.txt"
     not_a_folder.write_text("hello")
     with pytest.raises(InvalidInput, match="does not exist"):
-        workspace.sync.export(not_a_folder)
+        export_bundles(workspace, not_a_folder)
     assert not_a_folder.read_text() == "hello"
 
 
@@ -630,17 +633,17 @@ def test_again_rewrites_every_unacknowledged_bundle(
 ) -> None:
     enrolment = ready(workspace, office)
     person, concern = person_with_concern(workspace)
-    workspace.sync.export(outbox)
+    export_bundles(workspace, outbox)
     finalised_visit(workspace, concern)
-    workspace.sync.export(outbox)
+    export_bundles(workspace, outbox)
     originals = {p.name: p.read_bytes() for p in bundle_files(outbox)}
     assert len(originals) == 2
 
     lost = tmp_path / "second-stick"
     lost.mkdir()
     with pytest.raises(NothingToExport):
-        workspace.sync.export(lost)
-    result = workspace.sync.export(lost, again=True)
+        export_bundles(workspace, lost)
+    result = export_bundles(workspace, lost, again=True)
     assert result.sealed is None
     assert [b.sequence for b in result.written] == [1, 2]
     assert {p.name: p.read_bytes() for p in bundle_files(lost)} == originals
@@ -650,7 +653,7 @@ def test_again_rewrites_every_unacknowledged_bundle(
     workspace.sync.import_receipt(office.receipt(first.read_bytes(), enrolment))
     third = tmp_path / "third-stick"
     third.mkdir()
-    again = workspace.sync.export(third, again=True)
+    again = export_bundles(workspace, third, again=True)
     assert [b.sequence for b in again.written] == [2]
     assert [p.name for p in bundle_files(third)] == [
         n for n in sorted(originals) if "-000002-" in n
@@ -659,7 +662,7 @@ def test_again_rewrites_every_unacknowledged_bundle(
     workspace.people.update(person.model_copy(update={"preferred_name": "Ada"}))
     fourth = tmp_path / "fourth-stick"
     fourth.mkdir()
-    both = workspace.sync.export(fourth, again=True)
+    both = export_bundles(workspace, fourth, again=True)
     assert both.sealed == 3
     assert [b.sequence for b in both.written] == [2, 3]
 
@@ -698,7 +701,7 @@ def test_a_damaged_workspace_seals_nothing(
     before = stored(workspace.folder)
 
     with pytest.raises(WorkspaceDamaged) as caught:
-        workspace.sync.export(outbox)
+        export_bundles(workspace, outbox)
 
     assert caught.value.message == (
         f"Nothing was exported: the workspace check found a problem ({why}). "
@@ -726,17 +729,18 @@ def test_a_read_only_stick_is_said_in_one_sentence_and_the_bundle_waits(
         return real_open(path, flags, mode)
 
     monkeypatch.setattr(os, "open", read_only)
-    with pytest.raises(BundleNotWritten) as caught:
-        workspace.sync.export(outbox)
+    with pytest.raises(WriteFailed) as caught:
+        export_bundles(workspace, outbox)
     monkeypatch.setattr(os, "open", real_open)
     assert caught.value.message == (
-        f"Could not write to {outbox} (read-only file system). The bundle is kept on this "
-        "device and is written the next time you export to a folder that accepts it."
+        f"Could not write to {outbox}: it cannot be written to (is the USB stick locked or "
+        "read-only?). The bundle is kept safely on this device and is written the next time "
+        "you export."
     )
     assert list(outbox.iterdir()) == []
     ((sequence, sha, written, kept),) = _sent(workspace)
     assert (sequence, written, kept) == (1, 0, 1)
 
-    (bundle,) = workspace.sync.export(outbox).written
+    (bundle,) = export_bundles(workspace, outbox).written
     assert sha256(bundle.path.read_bytes()) == sha
     office.open(bundle.path.read_bytes(), enrolment)

@@ -18,9 +18,9 @@ from msp_desktop.model import (
     Person,
     Stage,
 )
-from ui.caseload_model import show_date, show_visit_due
+from ui.date_text import date_text, visit_due_text
 from ui.i18n import tr
-from ui.person_data import OutcomeStep
+from ui.person.person_file import OutcomeStep
 
 NONE_RECORDED = "None recorded"
 
@@ -65,14 +65,14 @@ def age_on(born: date, today: date) -> int:
     return today.year - born.year - before_birthday
 
 
-def show_birth(born: date | None, today: date) -> str:
+def birth_text(born: date | None, today: date) -> str:
     """Date of birth with the age: 3 Feb 1941 (age 85)."""
     if born is None:
         return tr("Not recorded")
-    return tr("{date} (age {age})", date=show_date(born), age=age_on(born, today))
+    return tr("{date} (age {age})", date=date_text(born), age=age_on(born, today))
 
 
-def show_language(person: Person) -> str:
+def language_text(person: Person) -> str:
     """The preferred language in words."""
     if person.preferred_language is Language.CY:
         return tr("Welsh (Cymraeg)")
@@ -81,7 +81,7 @@ def show_language(person: Person) -> str:
     return tr("English")
 
 
-def show_needs(needs: Sequence[CommunicationNeed]) -> str:
+def needs_text(needs: Sequence[CommunicationNeed]) -> str:
     """Communication needs as plain words, one after another."""
     if not needs:
         return tr(NONE_RECORDED)
@@ -104,7 +104,7 @@ def stage_states(concern: Concern) -> list[tuple[Stage, str]]:
     return states
 
 
-def show_stage_state(stage: Stage, state: str) -> str:
+def stage_state_text(stage: Stage, state: str) -> str:
     """One point of the timeline: "Middle: now"."""
     return tr("{stage}: {state}", stage=tr(STAGE_WORDS[stage]), state=tr(state))
 
@@ -113,7 +113,7 @@ def timeline_sentence(concern: Concern) -> str:
     """The whole timeline as one sentence for a screen reader."""
     if concern.status is ConcernStatus.CLOSED:
         return tr("This concern is closed; every stage is done.")
-    points = ", ".join(show_stage_state(s, state) for s, state in stage_states(concern))
+    points = ", ".join(stage_state_text(s, state) for s, state in stage_states(concern))
     return tr(
         "This concern is at the {stage} stage. {points}.",
         stage=tr(STAGE_WORDS[concern.stage]).lower(),
@@ -124,33 +124,33 @@ def timeline_sentence(concern: Concern) -> str:
 def concern_title(concern: Concern) -> str:
     """The heading of a concern: when it was raised and whether it is open."""
     if concern.status is ConcernStatus.CLOSED:
-        return tr("Concern raised {date} (closed)", date=show_date(concern.raised_on))
-    return tr("Concern raised {date} (open)", date=show_date(concern.raised_on))
+        return tr("Concern raised {date} (closed)", date=date_text(concern.raised_on))
+    return tr("Concern raised {date} (open)", date=date_text(concern.raised_on))
 
 
-def show_risks(concern: Concern) -> str:
+def risks_text(concern: Concern) -> str:
     """The types of risk, in the national wording."""
     if not concern.risk_types:
         return tr(NONE_RECORDED)
     return ", ".join(risk.value for risk in concern.risk_types)
 
 
-def show_due(due: date | None, today: date) -> str:
+def due_text(due: date | None, today: date) -> str:
     """When the next conversation for one concern is due, or why none is."""
     if due is None:
         return tr("None: the concern is closed")
-    return show_visit_due(due, today)
+    return visit_due_text(due, today)
 
 
-def show_visit(visit_date: date | None, draft: bool) -> str:
+def visit_text(visit_date: date | None, draft: bool) -> str:
     """One visit in the list: its date and whether it is final."""
-    when = show_date(visit_date) if visit_date else tr("Date not set")
+    when = date_text(visit_date) if visit_date else tr("Date not set")
     return tr("{when} (draft)", when=when) if draft else tr("{when} (final)", when=when)
 
 
-def show_step(step: OutcomeStep) -> str:
+def step_text(step: OutcomeStep) -> str:
     """One outcome at one visit: "6 Oct 2026: Still wanted, rated Partially Achieved"."""
-    when = show_date(step.visit_date) if step.visit_date else tr("Date not set")
+    when = date_text(step.visit_date) if step.visit_date else tr("Date not set")
     text = tr("{when}: {status}", when=when, status=tr(STATUS_WORDS[step.status]))
     if step.achieved is not None:
         text = tr("{text}, rated {achieved}", text=text, achieved=step.achieved.value)

@@ -10,49 +10,15 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QFont
 
 from msp_desktop.store import PersonSummary
+from ui.date_text import NOT_RECORDED, date_text, is_overdue, visit_due_text
 from ui.i18n import tr
 
 Index = QModelIndex | QPersistentModelIndex
 
-NOT_RECORDED = "—"
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-
-def show_date(value: date | None) -> str:
-    """A date as people in England write it on records: 3 Feb 1941."""
-    if value is None:
-        return NOT_RECORDED
-    return tr(
-        "{day} {month} {year}", day=value.day, month=tr(MONTHS[value.month - 1]), year=value.year
-    )
-
-
-def show_short_date(value: date, today: date) -> str:
-    """A date without its year when it falls in the current year: 3 Nov."""
-    if value.year != today.year:
-        return show_date(value)
-    return tr("{day} {month}", day=value.day, month=tr(MONTHS[value.month - 1]))
-
-
-def is_overdue(due: date | None, today: date) -> bool:
-    """Whether the next conversation should already have happened."""
-    return due is not None and due < today
-
-
-def show_visit_due(due: date | None, today: date) -> str:
-    """When the next conversation is due, in words (overdue is said, not only coloured)."""
-    if due is None:
-        return NOT_RECORDED
-    if is_overdue(due, today):
-        return tr("Overdue since {day}", day=show_short_date(due, today))
-    if due == today:
-        return tr("Due today")
-    return show_date(due)
-
-
-def show_stage(stage: str | None) -> str:
+def stage_text(stage: str | None) -> str:
     """The stage of the person's open concern, in words, or a dash when none is open."""
     if stage is None:
         return NOT_RECORDED
@@ -106,10 +72,10 @@ class CaseloadModel(QAbstractTableModel):
             person.name,
             person.preferred_name or "",
             person.local_id or "",
-            show_date(person.date_of_birth),
-            show_stage(person.open_stage),
-            show_date(person.last_visit),
-            show_visit_due(person.visit_due, self._today),
+            date_text(person.date_of_birth),
+            stage_text(person.open_stage),
+            date_text(person.last_visit),
+            visit_due_text(person.visit_due, self._today),
         )
         return values[column]
 

@@ -1,4 +1,4 @@
-"""Sending sealed bundles to the office over the network, and taking its receipts back.
+"""Sending one sealed bundle to the office's inbox over HTTPS, and reading its answer.
 
 The office's inbox takes ``POST {inbox_url}/v1/bundles`` with the bundle's bytes and
 answers ``200`` with its signed receipt (the same receipt for the same bundle again),
@@ -7,13 +7,9 @@ trying again can help (429, 503 and other 5xx) or not (400, 403, 409, 411, 413, 
 
 What this promises:
 
-- **Nothing is acknowledged without a verified receipt** (S25). The answer must be a
-  receipt signed by the provisioned office key, for the exact bundle sent; only then
-  does ``SyncRepository.import_receipt`` (which checks it again against the bundle,
-  device and sequence) mark its records acknowledged.
-- **Failures cost nothing.** A bundle stays in the database, queued, until its receipt
-  is taken; network failures are tried again with exponential backoff and jitter (and
-  the office's ``Retry-After``, capped), then left queued for the next sync.
+- **Failures cost nothing here.** Network failures are tried again with exponential
+  backoff and jitter (and the office's ``Retry-After``, capped); the caller keeps the
+  bundle queued until a receipt it has verified acknowledges it (S25).
 - **The certificate.** With ``tls_sha256`` in the office keys, the SHA-256 of the
   server certificate (DER) must equal it, checked after the TLS handshake and before
   any byte of the request is sent: the pin replaces the public CAs (an office may use
@@ -21,10 +17,7 @@ What this promises:
   Plain ``http://`` is allowed only to this computer (a test office).
 
 Only the standard library talks to the network (``http.client``, ``ssl``), so the
-frozen app gains no dependency. The network part (``Uploader``) never touches the
-database, and the database part (``prepare_upload``, ``accept_receipt``) never touches
-the network: the command line runs them one after the other; the desktop app sends
-on a thread of its own and takes each receipt on its database thread.
+frozen app gains no dependency. Nothing here touches the workspace.
 """
 
 from __future__ import annotations
@@ -39,39 +32,22 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from msp_desktop import __version__
-from msp_desktop.bundles import verify_receipt
 from msp_desktop.bundles.errors import BundleRejected, ReceiptRejected
-from msp_desktop.bundles.provisioning import Provisioning, check_inbox_url
-from msp_desktop.errors import InvalidInput, KnownError
-from msp_desktop.store import outbox
-from msp_desktop.store.database import Database
-from msp_desktop.store.outbox import ReceiptResult
-from msp_desktop.store.sync_keys import NO_OFFICE_KEYS, NotReadyToSync, ready_to_sync
+from msp_desktop.errors import KnownError
+from msp_desktop.exit_codes import ExitCode
 
 __all__ = [
-    "BundleOutcome",
     "Endpoint",
-    "NoInboxAddress",
     "OfficeNotTrusted",
     "OfficeRefused",
     "OfficeUnreachable",
-    "Outgoing",
-    "OutgoingBundle",
     "SyncCancelled",
-    "SyncReport",
-    "SyncTarget",
     "Uploader",
-    "accept_receipt",
-    "endpoint_for",
-    "prepare_upload",
-    "sync_now",
-    "upload_all",
     "wait",
 ]
 
@@ -99,17 +75,13 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 # -- errors -------------------------------------------------------------------------------
 
 
-class NoInboxAddress(NotReadyToSync):
-    """The office keys name no inbox address and none was given (exit 12)."""
-
-
 class OfficeUnreachable(KnownError):
     """The office could not be reached, or stayed busy, after every try (exit 14).
 
     Nothing was acknowledged; everything stays queued for the next sync.
     """
 
-    exit_code = 14
+    exit_code = ExitCode.OFFICE_UNREACHABLE
 
 
 class OfficeNotTrusted(OfficeUnreachable):
@@ -138,7 +110,7 @@ class OfficeRefused(BundleRejected):
 class SyncCancelled(KnownError):
     """The sync was stopped on this device (the workspace locked); everything stays queued."""
 
-    exit_code = 14
+    exit_code = ExitCode.OFFICE_UNREACHABLE
 
 
 class _Temporary(Exception):
@@ -148,28 +120,6 @@ class _Temporary(Exception):
         super().__init__(why)
         self.why = why
         self.retry_after = retry_after
-
-
-# -- what is sent -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutgoingBundle:
-    """A sealed bundle waiting for the office's receipt."""
-
-    sequence: int
-    sha256: str
-    records: int
-    data: bytes = field(repr=False)
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """What one sync sends: the bundle sealed now (if anything was waiting), and every
-    bundle not yet acknowledged, in sequence order."""
-
-    sealed: int | None
-    bundles: list[OutgoingBundle]
 
 
 @dataclass(frozen=True)
@@ -183,82 +133,6 @@ class Endpoint:
     def bundles_url(self) -> str:
         """``{url}/v1/bundles``."""
         return self.url.rstrip("/") + BUNDLES_PATH
-
-
-class SyncTarget(Protocol):
-    """What a sync needs of a workspace (``ws.sync``)."""
-
-    def office_keys(self) -> Provisioning | None:
-        """The office keys, verified."""
-        ...
-
-    def prepare_upload(self) -> Outgoing:
-        """Check, seal what is waiting, and list every bundle not yet acknowledged."""
-        ...
-
-    def import_receipt(self, data: bytes) -> ReceiptResult:
-        """Take a receipt (verified again) and acknowledge its bundle."""
-        ...
-
-
-def endpoint_for(provisioning: Provisioning | None, url: str | None = None) -> Endpoint:
-    """The office's inbox: ``url`` if given, else the provisioned address; the provisioned
-    certificate pin applies to either (an office's certificate is its own, whatever
-    address reaches it)."""
-    if provisioning is None:
-        raise NotReadyToSync(NO_OFFICE_KEYS)
-    if url is None:
-        if provisioning.inbox_url is None:
-            raise NoInboxAddress(
-                f"{provisioning.office_name} takes records on a USB stick or in a folder, "
-                "not over the network: use msp export --to DIR (or msp sync --url URL if "
-                "the office gave you an address)."
-            )
-        url = provisioning.inbox_url
-    else:
-        try:
-            check_inbox_url(url)
-        except ValueError as exc:
-            raise InvalidInput(str(exc)) from None
-    pin = provisioning.tls_sha256 if url.startswith("https://") else None
-    return Endpoint(url, pin)
-
-
-# -- the database side --------------------------------------------------------------------
-
-
-def prepare_upload(db: Database, actor: str) -> Outgoing:
-    """Check the workspace, seal what is waiting, and list every unacknowledged bundle.
-
-    The same checks as an export (S7): a damaged workspace seals and sends nothing.
-    """
-    ready_to_sync(db)
-    sealed = outbox.check_and_seal(db, actor, nothing_was="Nothing was sent")
-    rows = db.all(
-        "SELECT sequence, sha256, records, data FROM bundles_sent"
-        " WHERE acknowledged_at IS NULL AND data IS NOT NULL ORDER BY sequence"
-    )
-    bundles = [
-        OutgoingBundle(int(sequence), str(sha256), int(records), bytes(data))
-        for sequence, sha256, records, data in rows
-    ]
-    return Outgoing(sealed, bundles)
-
-
-def accept_receipt(target: SyncTarget, bundle: OutgoingBundle, data: bytes) -> ReceiptResult:
-    """The office's answer for ``bundle``: only a receipt signed by the provisioned office
-    key for exactly this bundle acknowledges it; ``ReceiptRejected`` otherwise."""
-    provisioning = target.office_keys()
-    if provisioning is None:
-        raise NotReadyToSync("This workspace has no office keys any more; nothing was changed.")
-    try:
-        verify_receipt(data, provisioning.office_key, bundle_sha256=bundle.sha256)
-        return target.import_receipt(data)
-    except ReceiptRejected as exc:
-        raise ReceiptRejected(
-            f"The office's answer for bundle {bundle.sequence} is not a receipt this device "
-            f"can trust ({exc.message.rstrip('.')}); it stays queued. Tell the office."
-        ) from None
 
 
 # -- the network side ---------------------------------------------------------------------
@@ -343,8 +217,9 @@ class Uploader:
 
     # -- one bundle, with retries -----------------------------------------------------
 
-    def send(self, bundle: OutgoingBundle) -> bytes:
-        """POST ``bundle``; the body of the office's ``200`` answer (its receipt).
+    def send(self, sequence: int, data: bytes) -> bytes:
+        """POST bundle ``sequence`` (its sealed bytes ``data``); the body of the office's
+        ``200`` answer (its receipt).
 
         Raises ``OfficeRefused`` (the office said no), ``OfficeNotTrusted`` (not the
         office's certificate) or, after every try, ``OfficeUnreachable``.
@@ -353,13 +228,13 @@ class Uploader:
             if self._cancelled():
                 raise SyncCancelled("The sync was stopped; everything stays queued.")
             try:
-                return self._post(bundle.sequence, bundle.data)
+                return self._post(sequence, data)
             except _Temporary as exc:
-                log.info("bundle %s: try %s failed", bundle.sequence, attempt)
+                log.info("bundle %s: try %s failed", sequence, attempt)
                 if attempt == self._attempts:
                     tries = "once" if attempt == 1 else f"{attempt} times"
                     raise OfficeUnreachable(
-                        f"Could not send bundle {bundle.sequence} to the office at "
+                        f"Could not send bundle {sequence} to the office at "
                         f"{self.endpoint.url}: {exc.why}. Tried {tries}; everything stays "
                         "queued on this device and is sent the next time you sync."
                     ) from None
@@ -507,149 +382,3 @@ class Uploader:
             status=status,
             reason=reason,
         )
-
-
-# -- a whole sync -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BundleOutcome:
-    """What happened to one bundle: confirmed (``result``) or the ``error`` that stopped it."""
-
-    sequence: int
-    records: int
-    result: ReceiptResult | None = None
-    error: KnownError | None = None
-
-    @property
-    def confirmed(self) -> bool:
-        """The office's receipt was verified and the records are acknowledged."""
-        return self.result is not None
-
-
-def _bundles(numbers: Sequence[int]) -> str:
-    items = [str(n) for n in numbers]
-    joined = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-    return f"bundle {joined}" if len(items) == 1 else f"bundles {joined}"
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """A whole sync: what was sealed, each bundle's outcome, and the bundles not tried."""
-
-    sealed: int | None
-    outcomes: list[BundleOutcome]
-    not_tried: list[int] = field(default_factory=list)
-
-    @property
-    def confirmed(self) -> list[BundleOutcome]:
-        """Bundles the office confirmed in this sync."""
-        return [o for o in self.outcomes if o.confirmed]
-
-    @property
-    def records_confirmed(self) -> int:
-        """Records acknowledged by this sync (not those acknowledged before)."""
-        return sum(o.records for o in self.confirmed if o.result and not o.result.already)
-
-    @property
-    def errors(self) -> list[KnownError]:
-        """Each failure, in the order met."""
-        return [o.error for o in self.outcomes if o.error is not None]
-
-    @property
-    def ok(self) -> bool:
-        """Every bundle confirmed (or there was nothing to send)."""
-        return not self.errors and not self.not_tried
-
-    @property
-    def exit_code(self) -> int:
-        """0 when everything is confirmed, else the first failure's exit code."""
-        errors = self.errors
-        return 0 if not errors else errors[0].exit_code
-
-    def done_lines(self) -> list[str]:
-        """What went well, in plain sentences (the ``msp sync`` summary)."""
-        if not self.outcomes:
-            return ["Nothing to send: every finalised record is confirmed by the office."]
-        lines: list[str] = []
-        new = [o for o in self.confirmed if o.result and not o.result.already]
-        if new:
-            count = self.records_confirmed
-            lines.append(
-                f"{count} {'record' if count == 1 else 'records'} sent and confirmed by the "
-                f"office ({_bundles([o.sequence for o in new])})."
-            )
-        again = [o.sequence for o in self.confirmed if o.result and o.result.already]
-        if again:
-            were = "was" if len(again) == 1 else "were"
-            lines.append(f"{_bundles(again).capitalize()} {were} already confirmed.")
-        return lines
-
-    def failure_lines(self) -> list[str]:
-        """What failed, one sentence each, and that everything else stays queued."""
-        lines = [error.message for error in self.errors]
-        if self.not_tried:
-            lines.append(f"{_bundles(self.not_tried).capitalize()} not sent this time.")
-        if lines:
-            lines.append(
-                "Everything not confirmed stays queued on this device and is sent the next "
-                "time you sync."
-            )
-        return lines
-
-
-def upload_all(
-    outgoing: Outgoing,
-    uploader: Uploader,
-    accept: Callable[[OutgoingBundle, bytes], ReceiptResult],
-    *,
-    progress: Callable[[int, int, OutgoingBundle], None] | None = None,
-) -> SyncReport:
-    """Send each bundle in turn and ``accept`` each answer; a report of what happened.
-
-    A refusal of one bundle moves on to the next; a failure that would fail for every
-    bundle (unreachable, not the office's certificate, a receipt that does not verify,
-    this device not enrolled) stops the sync, leaving the rest untried and queued.
-    """
-    outcomes: list[BundleOutcome] = []
-    total = len(outgoing.bundles)
-    for index, bundle in enumerate(outgoing.bundles, start=1):
-        if progress is not None:
-            progress(index, total, bundle)
-        try:
-            answer = uploader.send(bundle)
-            result = accept(bundle, answer)
-        except OfficeRefused as exc:
-            outcomes.append(BundleOutcome(bundle.sequence, bundle.records, error=exc))
-            if exc.stops_all:
-                break
-            continue
-        except KnownError as exc:
-            outcomes.append(BundleOutcome(bundle.sequence, bundle.records, error=exc))
-            break
-        outcomes.append(BundleOutcome(bundle.sequence, bundle.records, result=result))
-    not_tried = [b.sequence for b in outgoing.bundles[len(outcomes) :]]
-    return SyncReport(outgoing.sealed, outcomes, not_tried)
-
-
-def sync_now(
-    target: SyncTarget,
-    url: str | None = None,
-    *,
-    sleep: Callable[[float], object] | None = None,
-    progress: Callable[[int, int, OutgoingBundle], None] | None = None,
-    on_retry: Callable[[str, float], None] | None = None,
-) -> SyncReport:
-    """Seal what is waiting and send every unacknowledged bundle (``msp sync``).
-
-    The address is settled before anything is sealed: without one, nothing changes.
-    """
-    endpoint = endpoint_for(target.office_keys(), url)
-    outgoing = target.prepare_upload()
-    uploader = Uploader(endpoint, sleep=sleep, on_retry=on_retry)
-    return upload_all(
-        outgoing,
-        uploader,
-        lambda bundle, data: accept_receipt(target, bundle, data),
-        progress=progress,
-    )

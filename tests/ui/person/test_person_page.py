@@ -27,8 +27,8 @@ from tests.ui.helpers import PASSPHRASE, PEOPLE, WORKER_NAME, wait_idle
 from tests.ui.test_accessibility import unnamed
 from ui.db_worker import DbWorker
 from ui.main_window import MainWindow
-from ui.person_data import OutcomeStep
-from ui.person_words import DONE, NOW, age_on, show_step, stage_states
+from ui.person.person_file import OutcomeStep
+from ui.person.person_text import DONE, NOW, age_on, stage_states, step_text
 
 TODAY = date.today()
 FIRST_WORDS = "I want to feel safe at home."
@@ -274,9 +274,9 @@ def test_words_for_steps_and_stages() -> None:
     rated = OutcomeStep(
         date(2026, 11, 2), OutcomeStatus.ACHIEVED, OutcomeAchieved.FULLY_ACHIEVED, "x", False
     )
-    assert show_step(rated) == "2 Nov 2026: Achieved, rated Fully Achieved"
+    assert step_text(rated) == "2 Nov 2026: Achieved, rated Fully Achieved"
     undated = OutcomeStep(None, OutcomeStatus.NO_LONGER_WANTED, None, "x", True)
-    assert show_step(undated) == "Date not set: No longer wanted (draft)"
+    assert step_text(undated) == "Date not set: No longer wanted (draft)"
     concern = builders.concern(PEOPLE[0], stage=Stage.END)
     assert stage_states(concern) == [
         (Stage.BEGINNING, DONE),

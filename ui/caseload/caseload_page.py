@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.store import PersonSummary, Workspace
 from ui.a11y import buddy, named
-from ui.caseload_model import PERSON_ID_ROLE, CaseloadModel
+from ui.caseload.caseload_model import PERSON_ID_ROLE, CaseloadModel
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import tr, tr_count

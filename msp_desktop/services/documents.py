@@ -1,13 +1,16 @@
-"""Making the documents from an open workspace, as PDF bytes in memory, and saving them.
+"""The person's copy, the office record and the feedback form: made, given and saved.
 
 Shared by the ``msp`` document commands, the desktop app (on its database thread) and
-the documents benchmark, so all three make exactly the same bytes. It lives in the
-store because it reads the ``Workspace``; ``msp_desktop.documents`` may not (it is made
-from plain records), so the dependency points from here to there and never back.
-The documents package (reportlab) is imported only when a document is made, so
-importing this module costs nothing at start-up.
+the documents benchmark, so all three make exactly the same bytes. Documents are made
+from plain records (``msp_desktop.documents`` never reads the store); this module reads
+them from the workspace and records what was given, printed or saved. The documents
+package (reportlab) is imported only when a document is made, so importing this
+module costs nothing at start-up.
 
-Nothing here writes a file except ``write_then_audit``, which the person asked for.
+Safety first (docs/practice.md, "Giving the person a copy"): the person's copy is made
+only with the recorded answer to the safety question, and only from a finalised visit.
+Nothing here writes a file except ``save_document`` and ``save_copy``, which the worker
+asked for: atomically, owner-only (S11), audited once on disk.
 """
 
 from __future__ import annotations
@@ -23,17 +26,18 @@ from typing import TYPE_CHECKING, Literal
 
 from msp_desktop.atomic import write_atomic
 from msp_desktop.errors import InvalidInput
-from msp_desktop.model import CopyChoice
+from msp_desktop.model import CopyChoice, Language, Person
 from msp_desktop.store.copies import VisitNotFinalised
 from msp_desktop.store.visits import VisitRecord
+from msp_desktop.store.workspace import Workspace
 
 if TYPE_CHECKING:
     from msp_desktop.documents import ServiceDetails
-    from msp_desktop.store.workspace import Workspace
 
 StyleName = Literal["plain", "large-print", "easy-read"]
 LangName = Literal["en", "cy"]
 DocumentKind = Literal["summary", "office_record", "feedback_form"]
+ConcernDocument = Literal["office_record", "feedback_form"]
 Output = Literal["print", "save_pdf"]
 
 
@@ -65,6 +69,21 @@ def service_details(ws: Workspace) -> ServiceDetails:
 
     info = ws.service()
     return ServiceDetails(name=info.name, phone=info.phone, email=info.email)
+
+
+def language_of(person: Person) -> LangName:
+    """The person's preferred language when a document can be in it, else English."""
+    return "cy" if person.preferred_language is Language.CY else "en"
+
+
+def team_details_note(ws: Workspace) -> str | None:
+    """A reminder while the team's details on the copies are still the defaults."""
+    if ws.service().is_set:
+        return None
+    return (
+        "Note: the team's details on the copy are the defaults; set them with "
+        "msp service set --name NAME --phone PHONE"
+    )
 
 
 def finalised_record(ws: Workspace, visit_id: str) -> VisitRecord:
@@ -130,6 +149,12 @@ def give_copy(
     return made
 
 
+def copy_language(ws: Workspace, visit_id: str) -> LangName:
+    """Check the visit can be given (finalised) and read the person's language."""
+    record = finalised_record(ws, visit_id)
+    return language_of(ws.people.get(record.visit.person_id))
+
+
 def concern_record_pdf(ws: Workspace, concern_id: str) -> Made:
     """The office record of a concern: every visit, every revision, drafts too.
 
@@ -162,7 +187,8 @@ def concern_record_pdf(ws: Workspace, concern_id: str) -> Made:
     pdf = office_record(
         ws.people.get(concern.person_id), concern, items, service=service_details(ws)
     )
-    return Made(pdf, "concern", concern.id, None, len(visits), "office_record")
+    detail = {"visits": len(visits)}
+    return Made(pdf, "concern", concern.id, None, len(visits), "office_record", detail)
 
 
 def office_record_pdf(ws: Workspace, visit_id: str) -> Made:
@@ -177,6 +203,17 @@ def feedback_form_pdf(ws: Workspace, concern_id: str, *, lang: LangName) -> Made
     concern = ws.concerns.get(concern_id)
     pdf = feedback_form(concern, lang=lang, service=service_details(ws))
     return Made(pdf, "concern", concern.id, None, 0, "feedback_form", {"lang": lang})
+
+
+def concern_document(
+    ws: Workspace, kind: ConcernDocument, concern_id: str, *, lang: LangName | None = None
+) -> Made:
+    """The office record, or the feedback form (in ``lang``, else the person's language)."""
+    if kind == "office_record":
+        return concern_record_pdf(ws, concern_id)
+    if lang is None:
+        lang = language_of(ws.people.get(ws.concerns.get(concern_id).person_id))
+    return feedback_form_pdf(ws, concern_id, lang=lang)
 
 
 def audit_output(
@@ -213,3 +250,42 @@ def write_then_audit(path: Path, pdf: bytes, audit: Callable[[], object]) -> Non
         with contextlib.suppress(OSError):
             path.unlink()
         raise
+
+
+def save_document(
+    ws: Workspace, made: Made, path: Path, extra: Mapping[str, object] | None = None
+) -> None:
+    """Save ``made`` as the PDF file ``path`` (not encrypted: the worker was told) and
+    audit it as saved; on any failure no file is left and nothing is audited."""
+    write_then_audit(path, made.pdf, lambda: audit_output(ws, made, "save_pdf", extra))
+
+
+def save_copy(
+    ws: Workspace,
+    visit_id: str,
+    choice: CopyChoice,
+    path: Path,
+    *,
+    style: StyleName,
+    lang: LangName,
+    neutral_title: bool = False,
+) -> Made:
+    """Make the person's copy allowed by ``choice`` and save it to ``path``.
+
+    The answer to the safety question is recorded, in one transaction with the save's
+    audit entry, only once the file is on disk: a file that cannot be written records
+    nothing. (``give_copy`` records first, then shows the copy to print.)
+    """
+    if not choice.makes_document:
+        raise InvalidInput("With no copy there is no document to save.")
+    made = summary_pdf(ws, visit_id, style=style, lang=lang, neutral_title=neutral_title)
+
+    def record_and_audit() -> None:
+        with ws.db.transaction():
+            ws.copies.record(
+                visit_id, choice, style, lang, neutral_title, made.sha256, revision=made.revision
+            )
+            audit_output(ws, made, "save_pdf")
+
+    write_then_audit(path, made.pdf, record_and_audit)
+    return made

@@ -9,13 +9,8 @@ from PySide6.QtGui import QFont
 from pytestqt.modeltest import ModelTester
 
 from msp_desktop.store import PersonSummary
-from ui.caseload_model import (
-    PERSON_ID_ROLE,
-    CaseloadModel,
-    show_date,
-    show_stage,
-    show_visit_due,
-)
+from ui.caseload.caseload_model import PERSON_ID_ROLE, CaseloadModel, stage_text
+from ui.date_text import date_text, visit_due_text
 
 TODAY = date(2026, 11, 26)
 
@@ -96,15 +91,15 @@ def test_overdue_is_said_in_words_and_bold() -> None:
 
 
 def test_words_for_visit_due() -> None:
-    assert show_visit_due(None, TODAY) == "—"
-    assert show_visit_due(date(2026, 12, 12), TODAY) == "12 Dec 2026"
-    assert show_visit_due(TODAY, TODAY) == "Due today"
-    assert show_visit_due(date(2026, 11, 25), TODAY) == "Overdue since 25 Nov"
-    assert show_visit_due(date(2025, 12, 30), TODAY) == "Overdue since 30 Dec 2025"
+    assert visit_due_text(None, TODAY) == "—"
+    assert visit_due_text(date(2026, 12, 12), TODAY) == "12 Dec 2026"
+    assert visit_due_text(TODAY, TODAY) == "Due today"
+    assert visit_due_text(date(2026, 11, 25), TODAY) == "Overdue since 25 Nov"
+    assert visit_due_text(date(2025, 12, 30), TODAY) == "Overdue since 30 Dec 2025"
 
 
 def test_words_for_dates_and_stages() -> None:
-    assert show_date(date(2024, 12, 1)) == "1 Dec 2024"
-    assert show_date(None) == "—"
-    assert show_stage("end") == "End"
-    assert show_stage(None) == "—"
+    assert date_text(date(2024, 12, 1)) == "1 Dec 2024"
+    assert date_text(None) == "—"
+    assert stage_text("end") == "End"
+    assert stage_text(None) == "—"

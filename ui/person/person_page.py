@@ -23,9 +23,9 @@ from ui.a11y import named
 from ui.db_worker import DbWorker
 from ui.i18n import tr
 from ui.messages import error_sentence
-from ui.person_concern import concern_card
-from ui.person_data import PersonFile, load_person_file
-from ui.person_sections import button, header, household, text
+from ui.person.concern_card import concern_card
+from ui.person.person_file import PersonFile, load_person_file
+from ui.person.sections import button, header, household, text
 
 # Calm and readable: white cards on the window colour, one accent for "now". Colours
 # come from the palette, so the high-contrast theme (ui.theme) applies here too.

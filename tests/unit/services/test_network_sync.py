@@ -1,6 +1,7 @@
-"""Sending bundles to the office over the network (``msp_desktop.store.uploader``), against
-a real office inbox on this computer (``tests.inbox_server``: the real importer behind
-http.server, over http or https with a certificate made here).
+"""Sending bundles to the office over the network (``msp_desktop.services.network_sync``
+on ``msp_desktop.network.uploader``), against a real office inbox on this computer
+(``tests.inbox_server``: the real importer behind http.server, over http or https with a
+certificate made here).
 
 What must hold: nothing is acknowledged without a receipt signed by the office key for
 exactly the bundle sent; a server that is not the office (pin, CA) gets no byte of the
@@ -19,23 +20,20 @@ import pytest
 
 from msp_desktop.bundles import KeyPair, ReceiptRejected
 from msp_desktop.errors import InvalidInput
-from msp_desktop.store import Workspace
-from msp_desktop.store.sync_keys import NotReadyToSync
-from msp_desktop.store.uploader import (
+from msp_desktop.network.uploader import (
     ATTEMPTS,
     MAX_ANSWER,
     MAX_RETRY_AFTER,
     Endpoint,
-    NoInboxAddress,
     OfficeNotTrusted,
     OfficeRefused,
     OfficeUnreachable,
-    OutgoingBundle,
-    SyncReport,
     Uploader,
-    endpoint_for,
-    sync_now,
 )
+from msp_desktop.services.export import export_bundles
+from msp_desktop.services.network_sync import NoInboxAddress, SyncReport, endpoint_for, sync_now
+from msp_desktop.store import Workspace
+from msp_desktop.store.sync_keys import NotReadyToSync
 from tests.inbox_server import Canned, InboxServer, NetOffice, TlsFiles, closed_port, make_tls
 from tests.sync_helpers import (
     DEVICE_ID,
@@ -137,7 +135,7 @@ def test_sync_sends_seals_and_acknowledges_on_the_office_receipt(
     caseload(workspace)
     assert counts(workspace)["finalised"] == 3
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
     assert report.exit_code == 0
@@ -161,10 +159,10 @@ def test_nothing_to_send_is_said_and_nothing_is_posted(
 ) -> None:
     provision(workspace, office, server.url)
     caseload(workspace)
-    sync_now(workspace.sync, sleep=sleeps)
+    sync_now(workspace, sleep=sleeps)
     posts = len(server.posts)
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
     assert report.sealed is None
@@ -182,12 +180,12 @@ def test_every_unacknowledged_bundle_is_sent_in_order(
     finalised_visit(workspace, concern)
     stick = tmp_path / "stick"
     stick.mkdir()
-    workspace.sync.export(stick)  # bundle 1 went on a stick that never reached the office
+    export_bundles(workspace, stick)  # bundle 1 went on a stick that never reached the office
     finalised_visit(workspace, concern_for(workspace, person))  # a concern and a visit
     seen: list[tuple[int, int, int]] = []
 
     report = sync_now(
-        workspace.sync, sleep=sleeps, progress=lambda i, n, b: seen.append((i, n, b.sequence))
+        workspace, sleep=sleeps, progress=lambda i, n, b: seen.append((i, n, b.sequence))
     )
 
     assert report.ok
@@ -206,13 +204,13 @@ def test_a_bundle_the_office_already_has_is_confirmed_by_its_receipt_again(
     provision(workspace, office, server.url)
     caseload(workspace)
     server.receipt_signer = KeyPair.generate()  # the first answer cannot be trusted
-    first = sync_now(workspace.sync, sleep=sleeps)
+    first = sync_now(workspace, sleep=sleeps)
     assert isinstance(first.errors[0], ReceiptRejected)
     assert office.imported() == [1]
     assert queued(workspace) == [1]
 
     server.receipt_signer = None
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
     assert report.done_lines() == ["3 records sent and confirmed by the office (bundle 1)."]
@@ -229,7 +227,7 @@ def test_https_with_the_pinned_certificate(
     provision(workspace, office, tls_server.url, tls.sha256)
     caseload(workspace)
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
     assert report.records_confirmed == 3
@@ -247,7 +245,7 @@ def test_another_certificate_than_the_pinned_one_gets_nothing(
     provision(workspace, office, tls_server.url, other.sha256)
     caseload(workspace)
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     no_receipt(report)
     (error,) = report.errors
@@ -268,7 +266,7 @@ def test_without_a_pin_a_certificate_no_trusted_authority_signed_is_refused(
     provision(workspace, office, tls_server.url)  # https, no pin: the system's CAs
     caseload(workspace)
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     no_receipt(report)
     (error,) = report.errors
@@ -292,7 +290,7 @@ def test_without_a_pin_a_certificate_from_a_trusted_authority_is_accepted(
     provision(workspace, office, tls_server.url)
     caseload(workspace)
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
     assert report.records_confirmed == 3
@@ -307,7 +305,7 @@ def test_the_host_name_is_checked_without_a_pin(
     with InboxServer(office, elsewhere) as server:
         uploader = Uploader(Endpoint(server.url), sleep=sleeps)
         with pytest.raises(OfficeNotTrusted, match="could not show it is the office"):
-            uploader.send(OutgoingBundle(1, "0" * 64, 1, b"bundle"))
+            uploader.send(1, b"bundle")
         assert server.requests == []
     assert sleeps.waits == []
 
@@ -323,7 +321,7 @@ def test_a_busy_office_is_tried_again_after_its_retry_after(
     server.script.append(Canned.error(503, "The office is busy.", "Busy", **{"Retry-After": "3"}))
     said: list[tuple[str, float]] = []
 
-    report = sync_now(workspace.sync, sleep=sleeps, on_retry=lambda w, s: said.append((w, s)))
+    report = sync_now(workspace, sleep=sleeps, on_retry=lambda w, s: said.append((w, s)))
 
     assert report.ok
     assert report.records_confirmed == 3
@@ -335,7 +333,7 @@ def test_a_busy_office_is_tried_again_after_its_retry_after(
 def test_retry_after_is_capped(office: NetOffice, server: InboxServer, sleeps: Sleeps) -> None:
     server.script.extend([Canned.error(429, "Slow down.", "TooMany", **{"Retry-After": "86400"})])
     server.script.append(Canned(200, b"receipt"))
-    answer = Uploader(Endpoint(server.url), sleep=sleeps).send(OutgoingBundle(1, "0" * 64, 1, b"x"))
+    answer = Uploader(Endpoint(server.url), sleep=sleeps).send(1, b"x")
     assert answer == b"receipt"
     assert sleeps.waits == [MAX_RETRY_AFTER]
 
@@ -348,7 +346,7 @@ def test_server_errors_back_off_exponentially_then_everything_stays_queued(
     server.script.extend([Canned.error(500, "Oops.", "Internal")] * ATTEMPTS)
     before = stored_counts = counts(workspace)
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     no_receipt(report)
     (error,) = report.errors
@@ -377,7 +375,7 @@ def test_jitter_spreads_the_waits(office: NetOffice, server: InboxServer, sleeps
     server.script.extend([Canned(502)] * 3)
     uploader = Uploader(Endpoint(server.url), sleep=sleeps, attempts=3, jitter=lambda: 1.0)
     with pytest.raises(OfficeUnreachable):
-        uploader.send(OutgoingBundle(1, "0" * 64, 1, b"x"))
+        uploader.send(1, b"x")
     assert sleeps.waits == [1.25, 2.5]
 
 
@@ -389,7 +387,7 @@ def test_an_office_that_cannot_be_reached_leaves_everything_queued(
     caseload(workspace)
     said: list[str] = []
 
-    report = sync_now(workspace.sync, sleep=sleeps, on_retry=lambda why, _s: said.append(why))
+    report = sync_now(workspace, sleep=sleeps, on_retry=lambda why, _s: said.append(why))
 
     no_receipt(report)
     (error,) = report.errors
@@ -409,9 +407,9 @@ def test_the_next_sync_sends_what_an_unreachable_office_left_queued(
 ) -> None:
     provision(workspace, office, f"http://127.0.0.1:{closed_port()}")
     caseload(workspace)
-    assert not sync_now(workspace.sync, sleep=sleeps).ok
+    assert not sync_now(workspace, sleep=sleeps).ok
     with InboxServer(office) as server:
-        report = sync_now(workspace.sync, server.url, sleep=sleeps)
+        report = sync_now(workspace, server.url, sleep=sleeps)
     assert report.ok
     assert report.sealed is None
     assert report.done_lines() == ["3 records sent and confirmed by the office (bundle 1)."]
@@ -425,7 +423,7 @@ def test_an_office_that_does_not_answer_in_time(sleeps: Sleeps) -> None:
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
         uploader = Uploader(Endpoint(url), sleep=sleeps, attempts=2, read_timeout=0.2)
         with pytest.raises(OfficeUnreachable, match="the office did not answer in time"):
-            uploader.send(OutgoingBundle(1, "0" * 64, 1, b"x"))
+            uploader.send(1, b"x")
     assert len(sleeps.waits) == 1
 
 
@@ -438,7 +436,7 @@ def test_a_cancelled_sync_stops_before_the_next_try(server: InboxServer) -> None
 
     uploader = Uploader(Endpoint(server.url), sleep=sleep, cancelled=stop.is_set)
     with pytest.raises(Exception, match="stopped; everything stays queued") as caught:
-        uploader.send(OutgoingBundle(1, "0" * 64, 1, b"x"))
+        uploader.send(1, b"x")
     assert getattr(caught.value, "exit_code", None) == 14
     assert len(server.posts) == 1
 
@@ -454,10 +452,10 @@ def test_a_device_the_office_has_not_enrolled_is_told_to_ask_the_office(
     finalised_visit(workspace, concern)
     stick = tmp_path / "stick"
     stick.mkdir()
-    workspace.sync.export(stick)
+    export_bundles(workspace, stick)
     finalised_visit(workspace, concern_for(workspace, person))
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     no_receipt(report)
     (error,) = report.errors
@@ -484,11 +482,11 @@ def test_a_refused_bundle_is_said_and_the_next_one_still_goes(
     finalised_visit(workspace, concern)
     stick = tmp_path / "stick"
     stick.mkdir()
-    workspace.sync.export(stick)
+    export_bundles(workspace, stick)
     finalised_visit(workspace, concern_for(workspace, person))
     server.script.append(Canned.error(400, "The bundle is damaged", "ContentRejected"))
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     assert not report.ok
     assert report.exit_code == 13
@@ -512,7 +510,7 @@ def test_a_replayed_sequence_is_said_as_an_alert(
         Canned.error(409, "Device laptop-7 sequence 1 was already imported.", "SequenceReplayed")
     )
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     (error,) = report.errors
     assert isinstance(error, OfficeRefused)
@@ -531,11 +529,11 @@ def test_the_real_office_refuses_a_replay_with_409(
 ) -> None:
     provision(workspace, office, server.url)
     caseload(workspace)
-    assert sync_now(workspace.sync, sleep=sleeps).ok
+    assert sync_now(workspace, sleep=sleeps).ok
     # The same device id and sequence, other content: what a restored old backup sends.
     workspace.db.execute("DELETE FROM records_sent")
     workspace.db.execute("DELETE FROM bundles_sent")
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
     (error,) = report.errors
     assert isinstance(error, OfficeRefused)
     assert error.status == 409
@@ -548,7 +546,7 @@ def test_other_client_errors_are_not_retried(
 ) -> None:
     server.script.append(Canned.error(status, "No.", "Refused"))
     with pytest.raises(OfficeRefused, match=f"HTTP {status}") as caught:
-        Uploader(Endpoint(server.url), sleep=sleeps).send(OutgoingBundle(7, "0" * 64, 1, b"x"))
+        Uploader(Endpoint(server.url), sleep=sleeps).send(7, b"x")
     assert not caught.value.stops_all
     assert sleeps.waits == []
     assert len(server.posts) == 1
@@ -559,7 +557,7 @@ def test_a_wrong_address_stops_the_sync(
 ) -> None:
     provision(workspace, office, server.url + "/not-the-inbox")
     caseload(workspace)
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
     (error,) = report.errors
     assert isinstance(error, OfficeRefused)
     assert error.stops_all
@@ -573,7 +571,7 @@ def test_a_wrong_address_stops_the_sync(
 def test_the_offices_sentence_is_made_safe_to_print(server: InboxServer, sleeps: Sleeps) -> None:
     server.script.append(Canned.error(400, "Bad\x1b[31m\nthing " + "x" * 1000, "R"))
     with pytest.raises(OfficeRefused) as caught:
-        Uploader(Endpoint(server.url), sleep=sleeps).send(OutgoingBundle(1, "0" * 64, 1, b"x"))
+        Uploader(Endpoint(server.url), sleep=sleeps).send(1, b"x")
     message = caught.value.message
     assert "\x1b" not in message
     assert "\n" not in message
@@ -591,7 +589,7 @@ def test_a_receipt_signed_by_another_key_acknowledges_nothing(
     caseload(workspace)
     server.receipt_signer = KeyPair.generate()
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     no_receipt(report)
     (error,) = report.errors
@@ -611,12 +609,12 @@ def test_a_genuine_receipt_for_another_bundle_acknowledges_nothing(
     provision(workspace, office, server.url)
     person, concern = person_with_concern(workspace)
     finalised_visit(workspace, concern)
-    assert sync_now(workspace.sync, sleep=sleeps).ok
+    assert sync_now(workspace, sleep=sleeps).ok
     first_receipt = str(workspace.db.scalar("SELECT receipt FROM bundles_sent")).encode()
     finalised_visit(workspace, concern_for(workspace, person))
     server.script.append(Canned(200, first_receipt))  # bundle 1's receipt, for bundle 2
 
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
 
     (error,) = report.errors
     assert isinstance(error, ReceiptRejected)
@@ -633,7 +631,7 @@ def test_an_answer_that_is_not_a_receipt_acknowledges_nothing(
     provision(workspace, office, server.url)
     caseload(workspace)
     server.script.append(Canned(200, answer))
-    report = sync_now(workspace.sync, sleep=sleeps)
+    report = sync_now(workspace, sleep=sleeps)
     (error,) = report.errors
     assert isinstance(error, ReceiptRejected)
     assert queued(workspace) == [1]
@@ -651,7 +649,7 @@ def test_no_address_anywhere_says_to_use_a_folder_and_changes_nothing(
     workspace.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = stored(workspace_dir)
     with pytest.raises(NoInboxAddress) as caught:
-        sync_now(workspace.sync)
+        sync_now(workspace)
     assert caught.value.exit_code == 12
     assert caught.value.message == (
         "North Office takes records on a USB stick or in a folder, not over the network: "
@@ -663,7 +661,7 @@ def test_no_address_anywhere_says_to_use_a_folder_and_changes_nothing(
 
 def test_no_office_keys_at_all(workspace: Workspace) -> None:
     with pytest.raises(NotReadyToSync, match="no office keys yet"):
-        sync_now(workspace.sync, "https://office.example")
+        sync_now(workspace, "https://office.example")
 
 
 def test_url_overrides_the_provisioned_address(
@@ -671,7 +669,7 @@ def test_url_overrides_the_provisioned_address(
 ) -> None:
     provision(workspace, office, "https://office.example/never-used")
     caseload(workspace)
-    report = sync_now(workspace.sync, server.url, sleep=sleeps)
+    report = sync_now(workspace, server.url, sleep=sleeps)
     assert report.ok
     assert len(server.posts) == 1
 
@@ -687,7 +685,7 @@ def test_a_bad_url_is_refused_before_anything_is_sealed(
     provision(workspace, office, None)
     caseload(workspace)
     with pytest.raises(InvalidInput, match="The inbox address"):
-        sync_now(workspace.sync, url)
+        sync_now(workspace, url)
     assert counts(workspace)["finalised"] == 3
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from msp_desktop.store.outbox import ExportResult, ReceiptResult
+from msp_desktop.services.export import ExportResult
+from msp_desktop.services.network_sync import SyncReport
+from msp_desktop.store.outbox import ReceiptResult
 from msp_desktop.store.sync_status import SyncState
-from msp_desktop.store.uploader import SyncReport
 from ui.i18n import tr, tr_count
 
 KIND_WORDS = {"person": "Person's details", "concern": "Concern", "visit": "Visit"}
@@ -27,7 +28,6 @@ BUSY_KEYS = "Checking the office keys file…"
 BUSY_ENROL = "Making the enrolment file…"
 BUSY_PREPARE = "Checking the workspace and sealing what is waiting…"
 
-KEPT = "The bundle is kept safely on this device and is written the next time you export."
 BY_HAND = (
     "This office takes records on a USB stick or in a folder: choose Export to folder… "
     "and take it to the office, then import the receipts it gives you."

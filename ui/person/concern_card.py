@@ -1,6 +1,6 @@
 """One concern on the person page: visit buttons, timeline, facts and outcomes.
 
-Built from a ``ConcernStory`` (``ui.person_data``), in reading order.
+Built from a ``ConcernStory`` (``ui.person.person_file``), in reading order.
 """
 
 from __future__ import annotations
@@ -13,23 +13,23 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from msp_desktop.model import Stage
 from ui.a11y import named
-from ui.caseload_model import is_overdue, show_date
+from ui.date_text import date_text, is_overdue
 from ui.i18n import tr
-from ui.person_data import ConcernStory, OutcomeHistory
-from ui.person_sections import button, card, facts, page_font, text
-from ui.person_words import (
+from ui.person.person_file import ConcernStory, OutcomeHistory
+from ui.person.person_text import (
     MARKERS,
     NOW,
     STAGE_MEANING,
     concern_title,
-    show_due,
-    show_risks,
-    show_stage_state,
-    show_step,
-    show_visit,
+    due_text,
+    risks_text,
+    stage_state_text,
     stage_states,
+    step_text,
     timeline_sentence,
+    visit_text,
 )
+from ui.person.sections import button, card, facts, page_font, text
 
 VisitRequest = Callable[[str, str | None], None]
 DocumentRequest = Callable[[str, str], None]  # "office_record" or "feedback_form", concern id
@@ -47,7 +47,7 @@ def timeline(story: ConcernStory, parent: QWidget) -> QWidget:
     for position, (stage, state) in enumerate(stage_states(story.concern)):
         if position:
             row.addWidget(text("→", box, scale=1.2))
-        words = f"{MARKERS[state]} {show_stage_state(stage, state)}\n{tr(STAGE_MEANING[stage])}"
+        words = f"{MARKERS[state]} {stage_state_text(stage, state)}\n{tr(STAGE_MEANING[stage])}"
         point = text(words, box)
         point.setObjectName(f"stage.{stage.value}")
         point.setProperty("stage", "current" if state == NOW else state.replace(" ", "_"))
@@ -70,7 +70,7 @@ def outcome_block(history: OutcomeHistory, parent: QWidget) -> QWidget:
     for earlier in history.earlier_words:
         layout.addWidget(text(tr("Earlier words: “{words}”", words=earlier), box, scale=0.9))
     for step in history.steps:
-        step_label = text(show_step(step), box)
+        step_label = text(step_text(step), box)
         step_label.setObjectName("outcome.step")
         step_label.setContentsMargins(18, 0, 0, 0)
         layout.addWidget(step_label)
@@ -98,10 +98,10 @@ def concern_card(
         layout.addLayout(visit_buttons(story, frame, ask))
     layout.addWidget(timeline(story, frame))
 
-    visits = " · ".join(show_visit(v.visit_date, v.draft) for v in story.visits)
+    visits = " · ".join(visit_text(v.visit_date, v.draft) for v in story.visits)
     rows = [
-        (tr("Visit due"), show_due(story.visit_due, today)),
-        (tr("Types of risk"), show_risks(concern)),
+        (tr("Visit due"), due_text(story.visit_due, today)),
+        (tr("Types of risk"), risks_text(concern)),
         (tr("Lead worker"), concern.lead_worker or tr("Not recorded")),
         (tr("Visits"), visits or tr("No visits yet")),
     ]
@@ -130,7 +130,7 @@ def visit_buttons(story: ConcernStory, parent: QWidget, ask: VisitRequest) -> QH
     row.setContentsMargins(0, 4, 0, 8)
     row.setSpacing(12)
     concern = story.concern
-    raised = show_date(concern.raised_on)
+    raised = date_text(concern.raised_on)
     draft_id = story.draft_visit_id
     if draft_id is not None:
         resume = button(tr("Resume visit"), parent)
@@ -161,7 +161,7 @@ def document_buttons(story: ConcernStory, parent: QWidget, ask: DocumentRequest)
     row.setContentsMargins(0, 0, 0, 4)
     row.setSpacing(12)
     concern = story.concern
-    raised = show_date(concern.raised_on)
+    raised = date_text(concern.raised_on)
     wanted = [
         (
             "office_record",

@@ -1,7 +1,7 @@
 """The parts of the person page: its type, the header and the household.
 
 Built from plain values; none of them reads the database. Widgets are created in
-reading order, so the tab order follows it too. Concerns are in ``ui.person_concern``.
+reading order, so the tab order follows it too. Concerns are in ``ui.person.concern_card``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.model import Person
 from ui.i18n import tr
-from ui.person_words import show_birth, show_language, show_needs
+from ui.person.person_text import birth_text, language_text, needs_text
 
 TYPE_SCALE = 1.25
 MIN_POINT_SIZE = 12.0
@@ -105,11 +105,11 @@ def header(person: Person, today: date, parent: QWidget) -> QWidget:
         layout.addWidget(known)
     address = person.address.text if person.address else tr("Not recorded")
     rows = [
-        (tr("Date of birth"), show_birth(person.date_of_birth, today)),
+        (tr("Date of birth"), birth_text(person.date_of_birth, today)),
         (tr("Local ID"), person.local_id or tr("Not recorded")),
         (tr("Address"), address),
-        (tr("Preferred language"), show_language(person)),
-        (tr("Communication needs"), show_needs(person.communication_needs)),
+        (tr("Preferred language"), language_text(person)),
+        (tr("Communication needs"), needs_text(person.communication_needs)),
     ]
     layout.addWidget(facts(rows, box, "person.detail"))
     return box
