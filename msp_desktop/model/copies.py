@@ -1,6 +1,6 @@
 """The safety question asked before the person is given a copy of what was agreed.
 
-PRACTICE.md, "Giving the person a copy": before printing, ask "Is it safe for you to
+docs/practice.md, "Giving the person a copy": before printing, ask "Is it safe for you to
 keep a copy?". The stored value is a snake_case identifier; the words shown to the
 worker and the person come from ``label``, so the stored value never changes when
 the wording is improved or translated.

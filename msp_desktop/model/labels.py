@@ -1,8 +1,9 @@
 """The national labels of the Safeguarding Adults Collection (SAC), letter for letter.
 
 The office system and the national return match these strings exactly, so each enum's
-*value* is the label as published (see ``docs/PRACTICE.md``). Never reword, re-case or
-"fix" a value here: a changed letter is a record the national return cannot count.
+*value* is the label as published (see ``docs/practice.md``, "National labels"). Never
+reword, re-case or "fix" a value here: a changed letter is a record the national return
+cannot count.
 Member names are ours and may be read in code; values are theirs.
 """
 

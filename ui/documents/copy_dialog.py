@@ -1,6 +1,6 @@
 """The safe-copy check: "Is it safe for you to keep a copy?", asked before any summary.
 
-PRACTICE.md, "Giving the person a copy": the worker asks the person, in private, and
+docs/practice.md, "Giving the person a copy": the worker asks the person, in private, and
 records the answer whatever it is. No answer is chosen in advance, so the check cannot
 be clicked through; "No copy" switches the format choices off, because nothing will be
 made. The dialog holds no personal data (no name, no words from the record), so it need

@@ -5,7 +5,7 @@ what is printed is exactly what the preview showed, on any printer driver. 300 d
 plenty for 12 pt and larger type and keeps an A4 page image to about 35 MB.
 
 A printer that writes a file (the print dialog's "Print to file") follows the same
-rule as "Save as PDF" (SECURITY.md S11): it is written owner-only under a temporary
+rule as "Save as PDF" (S11, docs/security.md): it is written owner-only under a temporary
 name in the same folder and renamed into place only when complete.
 """
 

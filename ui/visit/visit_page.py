@@ -335,7 +335,7 @@ class VisitPage(QWidget):
                 break
 
     def _follow_final(self) -> None:
-        # A draft is not what was agreed yet, so it is never given (PRACTICE.md).
+        # A draft is not what was agreed yet, so it is never given (docs/practice.md).
         ready = self.final and self.visit is not None
         self.copy_button.setEnabled(ready)
         why = (

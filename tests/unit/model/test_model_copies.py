@@ -1,4 +1,4 @@
-"""The safety question's answers, in PRACTICE.md's words ("Giving the person a copy")."""
+"""The safety question's answers, in docs/practice.md's words ("Giving the person a copy")."""
 
 from __future__ import annotations
 

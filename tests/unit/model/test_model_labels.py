@@ -1,7 +1,7 @@
 """The national labels, letter for letter.
 
-The expected strings below are copied by hand from docs/PRACTICE.md, not derived from
-the enums: a change to either side shows up here as a failure.
+The expected strings below are copied by hand from docs/practice.md ("National labels"),
+not derived from the enums: a change to either side shows up here as a failure.
 """
 
 from __future__ import annotations
