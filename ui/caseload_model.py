@@ -10,14 +10,27 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QFont
 
 from msp_desktop.store import PersonSummary
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 
 Index = QModelIndex | QPersistentModelIndex
 
 NOT_RECORDED = "—"
 PERSON_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 
 def show_date(value: date | None) -> str:
@@ -25,7 +38,10 @@ def show_date(value: date | None) -> str:
     if value is None:
         return NOT_RECORDED
     return tr(
-        "{day} {month} {year}", day=value.day, month=tr(MONTHS[value.month - 1]), year=value.year
+        "{day} {month} {year}",
+        day=value.day,
+        month=tr_marked(MONTHS[value.month - 1]),
+        year=value.year,
     )
 
 
@@ -33,7 +49,7 @@ def show_short_date(value: date, today: date) -> str:
     """A date without its year when it falls in the current year: 3 Nov."""
     if value.year != today.year:
         return show_date(value)
-    return tr("{day} {month}", day=value.day, month=tr(MONTHS[value.month - 1]))
+    return tr("{day} {month}", day=value.day, month=tr_marked(MONTHS[value.month - 1]))
 
 
 def is_overdue(due: date | None, today: date) -> bool:
@@ -64,13 +80,13 @@ class CaseloadModel(QAbstractTableModel):
     """People on the caseload as table rows (Name, Preferred name, Local ID, …)."""
 
     HEADINGS = (
-        "Name",
-        "Preferred name",
-        "Local ID",
-        "Date of birth",
-        "Stage",
-        "Last visit",
-        "Visit due",
+        N_("Name"),
+        N_("Preferred name"),
+        N_("Local ID"),
+        N_("Date of birth"),
+        N_("Stage"),
+        N_("Last visit"),
+        N_("Visit due"),
     )
 
     VISIT_DUE_COLUMN = 6
@@ -143,7 +159,7 @@ class CaseloadModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADINGS):
-            return tr(self.HEADINGS[section])
+            return tr_marked(self.HEADINGS[section])
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._people):
             return str(section + 1)
         return None

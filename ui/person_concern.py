@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from msp_desktop.model import Stage
 from ui.a11y import named
 from ui.caseload_model import is_overdue, show_date
-from ui.i18n import tr
+from ui.i18n import tr, tr_marked
 from ui.person_data import ConcernStory, OutcomeHistory
 from ui.person_sections import button, card, facts, page_font, text
 from ui.person_words import (
@@ -47,7 +47,9 @@ def timeline(story: ConcernStory, parent: QWidget) -> QWidget:
     for position, (stage, state) in enumerate(stage_states(story.concern)):
         if position:
             row.addWidget(text("→", box, scale=1.2))
-        words = f"{MARKERS[state]} {show_stage_state(stage, state)}\n{tr(STAGE_MEANING[stage])}"
+        words = (
+            f"{MARKERS[state]} {show_stage_state(stage, state)}\n{tr_marked(STAGE_MEANING[stage])}"
+        )
         point = text(words, box)
         point.setObjectName(f"stage.{stage.value}")
         point.setProperty("stage", "current" if state == NOW else state.replace(" ", "_"))

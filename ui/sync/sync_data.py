@@ -26,7 +26,7 @@ from msp_desktop.store.uploader import (
     accept_receipt,
     endpoint_for,
 )
-from ui.i18n import tr
+from ui.i18n import tr, tr_marked
 from ui.sync.sync_words import KEPT
 
 # A keys file or a receipt is a few kilobytes; anything far larger is not one.
@@ -164,11 +164,11 @@ def export_to(ws: Workspace, folder: Path, again: bool) -> ExportResult:
     except StorageFull as exc:
         if not _kept(ws):
             raise
-        raise StorageFull(f"{exc.message} {tr(KEPT)}") from exc
+        raise StorageFull(f"{exc.message} {tr_marked(KEPT)}") from exc
     except BundleNotWritten as exc:  # said again in the page's words (translatable)
         failed = _could_not_write(folder, exc.cause)
         if _kept(ws):
-            failed = WriteFailed(f"{failed.message} {tr(KEPT)}")
+            failed = WriteFailed(f"{failed.message} {tr_marked(KEPT)}")
         raise failed from exc
 
 
