@@ -108,6 +108,16 @@ def _is_literal(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value != ""
 
 
+def _makes_message(call: ast.Call, name: str | None) -> bool:
+    """``Message(text)`` or ``cast(Message, text)``: a Message that N_ did not mark."""
+    if name == "Message":
+        return True
+    first = call.args[0] if call.args else None
+    named = isinstance(first, ast.Name) and first.id == "Message"
+    quoted = isinstance(first, ast.Constant) and first.value == "Message"
+    return name == "cast" and (named or quoted)
+
+
 def call_problems(source: str, path: str) -> Iterator[str]:
     """Translation calls in ``source`` whose messages the extraction cannot read.
 
@@ -132,7 +142,7 @@ def call_problems(source: str, path: str) -> Iterator[str]:
                         "cannot be extracted; pass a string literal (a table's values: N_(...) "
                         "where written, tr_marked(value) where shown)"
                     )
-        elif name == "Message" and not path.startswith("msp_desktop/i18n/"):
+        elif _makes_message(node, name) and not path.startswith("msp_desktop/i18n/"):
             yield f"{path}:{node.lineno}: only N_() makes a Message (it marks the text)"
 
 

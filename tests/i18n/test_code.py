@@ -80,10 +80,14 @@ def test_literals_and_marked_messages_pass(line: str) -> None:
     assert list(checks.call_problems(line + "\n", "ui/example.py")) == []
 
 
-def test_only_n_makes_a_message() -> None:
-    problems = list(checks.call_problems('Message("x")\n', "ui/example.py"))
+@pytest.mark.parametrize(
+    "line", ['Message("x")', "Message(text)", "cast(Message, text)", 'cast("Message", text)']
+)
+def test_only_n_makes_a_message(line: str) -> None:
+    problems = list(checks.call_problems(line + "\n", "ui/example.py"))
     assert problems == ["ui/example.py:1: only N_() makes a Message (it marks the text)"]
-    assert list(checks.call_problems('Message("x")\n', "msp_desktop/i18n/translator.py")) == []
+    assert list(checks.call_problems(line + "\n", "msp_desktop/i18n/translator.py")) == []
+    assert list(checks.call_problems("cast(QWidget, parent)\n", "ui/example.py")) == []
 
 
 @pytest.mark.parametrize(
