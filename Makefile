@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck contracts pytest bench package install-test clean
+.PHONY: setup run test lint typecheck contracts pytest bench translations package install-test clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MSP Desktop needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -41,6 +41,12 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_documents --out bench-results
 	$(BIN)/python -m tests.bench.bench_bundles --out bench-results
 	$(BIN)/python -m tests.bench.bench_sync --out bench-results
+
+# Extracts the messages into build/locale/msp.pot, updates the Welsh catalogue
+# (resources/locale/cy/LC_MESSAGES/msp.po) and the table in docs/translation-review.md,
+# and lists what has no Welsh yet. The app reads the .po itself: nothing to compile.
+translations: $(STAMP)
+	$(BIN)/python -m tests.i18n.update
 
 # The frozen one-folder build in dist/msp-desktop/ (smoke-tested) and, on Debian or
 # Ubuntu, dist/msp-desktop_<version>_amd64.deb. Builds in its own .venv-build.

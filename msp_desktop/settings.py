@@ -20,12 +20,25 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from msp_desktop.atomic import write_atomic
+from msp_desktop.i18n import N_, Message
 from msp_desktop.paths import APP_AUTHOR, APP_NAME
 
 SETTINGS_FILE = "settings.json"
 SCHEMA_VERSION: Literal[1] = 1
 
 log = logging.getLogger("msp.settings")
+
+# The settings dialog shows these too (as tooltips), so they are marked for translation.
+DESCRIPTIONS: dict[str, Message] = {
+    "idle_lock_minutes": N_(
+        "Lock the workspace after this many minutes without keyboard or mouse use."
+    ),
+    "clipboard_clear_seconds": N_(
+        "Clear text copied from the app off the clipboard after this many seconds."
+    ),
+    "text_scale_percent": N_("Size of all text, as a percentage of the normal size."),
+    "high_contrast": N_("Use strong black-on-white colours and a thick focus outline."),
+}
 
 
 class Settings(BaseModel):
@@ -41,23 +54,23 @@ class Settings(BaseModel):
         default=5,
         ge=1,
         le=60,
-        description="Lock the workspace after this many minutes without keyboard or mouse use.",
+        description=DESCRIPTIONS["idle_lock_minutes"],
     )
     clipboard_clear_seconds: int = Field(
         default=30,
         ge=5,
         le=300,
-        description="Clear text copied from the app off the clipboard after this many seconds.",
+        description=DESCRIPTIONS["clipboard_clear_seconds"],
     )
     text_scale_percent: int = Field(
         default=100,
         ge=100,
         le=200,
-        description="Size of all text, as a percentage of the normal size.",
+        description=DESCRIPTIONS["text_scale_percent"],
     )
     high_contrast: bool = Field(
         default=False,
-        description="Use strong black-on-white colours and a thick focus outline.",
+        description=DESCRIPTIONS["high_contrast"],
     )
 
 

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 
 NOT_RECORDED = "—"
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS = (
+    N_("Jan"),
+    N_("Feb"),
+    N_("Mar"),
+    N_("Apr"),
+    N_("May"),
+    N_("Jun"),
+    N_("Jul"),
+    N_("Aug"),
+    N_("Sep"),
+    N_("Oct"),
+    N_("Nov"),
+    N_("Dec"),
+)
 
 
 def date_text(value: date | None) -> str:
@@ -16,7 +29,10 @@ def date_text(value: date | None) -> str:
     if value is None:
         return NOT_RECORDED
     return tr(
-        "{day} {month} {year}", day=value.day, month=tr(MONTHS[value.month - 1]), year=value.year
+        "{day} {month} {year}",
+        day=value.day,
+        month=tr_marked(MONTHS[value.month - 1]),
+        year=value.year,
     )
 
 
@@ -24,7 +40,7 @@ def short_date_text(value: date, today: date) -> str:
     """A date without its year when it falls in the current year: 3 Nov."""
     if value.year != today.year:
         return date_text(value)
-    return tr("{day} {month}", day=value.day, month=tr(MONTHS[value.month - 1]))
+    return tr("{day} {month}", day=value.day, month=tr_marked(MONTHS[value.month - 1]))
 
 
 def is_overdue(due: date | None, today: date) -> bool:

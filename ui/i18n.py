@@ -1,19 +1,12 @@
-"""The one translation function every user-facing string goes through.
+"""The UI's translation functions: the core's one mechanism, ``msp_desktop.i18n``.
 
-For now it only fills in placeholders; Welsh translations plug in here later, so no
-widget ever builds a sentence by concatenation.
+``tr("literal", name=...)`` for a message, ``tr_n(singular, plural, count)`` for one
+with plural forms, ``N_`` to mark a message kept in a table and ``tr_marked(value)``
+where it is shown. Widgets never build a sentence by concatenation.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from msp_desktop.i18n import N_, Message, tr, tr_marked, tr_n
 
-
-def tr(text: str, /, **kwargs: Any) -> str:
-    """Translate ``text`` and fill its ``{placeholders}`` from ``kwargs``."""
-    return text.format(**kwargs)
-
-
-def tr_count(one: str, many: str, count: int, /, **kwargs: Any) -> str:
-    """Translate a phrase whose wording depends on a number (``{count}`` is filled in)."""
-    return tr(one if count == 1 else many, count=count, **kwargs)
+__all__ = ["N_", "Message", "tr", "tr_marked", "tr_n"]

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.errors import KnownError
-from msp_desktop.settings import Settings, save_settings
+from msp_desktop.settings import DESCRIPTIONS, Settings, save_settings
 from ui import messages
 from ui.a11y import buddy, name_buttons, named
 from ui.dialog_parts import heading, plain_buttons
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 
-SAVE_FAILED = (
+SAVE_FAILED = N_(
     "The settings could not be saved, so nothing was changed. "
     "Try again, or ask IT to check that your profile folder can be written to."
 )
@@ -45,9 +45,9 @@ def _spin_box(
     box.setSuffix(suffix)
     box.setAccessibleName(name)
     box.lineEdit().setAccessibleName(name)  # the text field inside, which readers reach
-    description = Settings.model_fields[settings_field].description or ""
-    box.setAccessibleDescription(tr(description))
-    box.setToolTip(tr(description))
+    description = tr_marked(DESCRIPTIONS[settings_field])
+    box.setAccessibleDescription(description)
+    box.setToolTip(description)
     return box
 
 
@@ -91,7 +91,7 @@ class SettingsDialog(QDialog):
         self.contrast_check = named(
             QCheckBox(tr("&High contrast (black on white, thick focus outline)"), self),
             tr("High contrast"),
-            tr(Settings.model_fields["high_contrast"].description or ""),
+            tr_marked(DESCRIPTIONS["high_contrast"]),
         )
         self.contrast_check.setObjectName("settings.high_contrast")
 
@@ -149,7 +149,7 @@ class SettingsDialog(QDialog):
             messages.show_error(self, exc)
             return
         except OSError:
-            messages.show_error(self, KnownError(tr(SAVE_FAILED)))
+            messages.show_error(self, KnownError(tr_marked(SAVE_FAILED)))
             return
         self.saved = settings
         self.applied.emit(settings)

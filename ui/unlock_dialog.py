@@ -13,7 +13,7 @@ from msp_desktop.store.throttle import unlock_delay
 from ui.a11y import buddy, name_buttons
 from ui.db_worker import DbWorker
 from ui.dialog_parts import InlineError, heading, is_plain_escape, paragraph, plain_buttons
-from ui.i18n import tr, tr_count
+from ui.i18n import tr, tr_n
 from ui.messages import error_sentence
 from ui.security.passphrase_edit import PassphraseEdit
 
@@ -138,7 +138,7 @@ class UnlockDialog(QDialog):
 
     def _show_wait(self) -> None:
         self.status.setText(
-            tr_count(
+            tr_n(
                 "Wait {count} second before trying again.",
                 "Wait {count} seconds before trying again.",
                 self._wait_left,

@@ -2,7 +2,8 @@
 
 Each answer is a row the person can point at or tick: picture, words, box. The
 questions are printed word for word (``ExperienceQuestion.text``); in Welsh only
-attested wording is used, otherwise the exact English (see ``wording.question_text``).
+attested wording is used, otherwise the exact English: the Welsh catalogue holds the
+unattested proposals as fuzzy entries, which are never used (see ``i18n.review``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from msp_desktop.documents.layout import (
 )
 from msp_desktop.documents.pictures import picture
 from msp_desktop.documents.summary import PDF_LANG, ServiceDetails
-from msp_desktop.documents.wording import Lang, answer_label, question_text, words
+from msp_desktop.i18n import Lang, Translator, translator
 from msp_desktop.model import Concern, ExperienceAnswer, ExperienceQuestion
 
 __all__ = ["feedback_form"]
@@ -47,32 +48,38 @@ def feedback_form(
     author.
     """
     styles = styles_for(Format.EASY_READ)
-    title = words("fb_title", lang)
+    t = translator(lang)
+    title = t.tr("Your feedback")
     story: list[Flowable] = [para(title, styles.title)]
-    intro = [para(words(f"fb_intro_{n}", lang), styles.body) for n in (1, 2, 3, 4)]
+    intro = [
+        para(t.tr("Please tell us what you think about the help you got."), styles.body),
+        para(t.tr("There are 4 questions."), styles.body),
+        para(t.tr("Tick 1 box for each question."), styles.body),
+        para(t.tr("You do not have to answer."), styles.body),
+    ]
     story.append(picture_row("question", intro, styles))
     for number, question in enumerate(ExperienceQuestion, start=1):
-        story += _question(number, question, lang, styles)
+        story += _question(number, question, t, styles)
     story.append(CondPageBreak(8 * cm))
-    story.append(para(words("fb_comments", lang), styles.heading))
-    story.append(para(words("fb_comments_hint", lang), styles.body))
+    story.append(para(t.tr("Comments"), styles.heading))
+    story.append(para(t.tr("Write anything else you want to tell us."), styles.body))
     box = Table([[""]], colWidths=[FRAME_WIDTH], rowHeights=[6 * cm])
     box.setStyle(table_style([("BOX", (0, 0), (-1, -1), 2, colors.black)]))
     story.append(box)
     story.append(Spacer(1, styles.body.fontSize))
-    back = [para(words("fb_return_1", lang), styles.body)]
-    back.append(para(words("fb_return_2", lang), styles.body))
+    back = [para(t.tr("Give this form to the person who gave it to you."), styles.body)]
+    back.append(para(t.tr("Or phone us and tell us your answers."), styles.body))
     if service is not None:
         back.append(para(service.name, styles.body, bold=True))
         phone = service.phone.replace(" ", "\u00a0")
-        back.append(para(words("contact_phone", lang, phone=phone), styles.body))
+        back.append(para(t.tr("Phone number: {phone}", phone=phone), styles.body))
     story.append(
         KeepTogether(
             [
-                para(words("fb_return_h", lang), styles.heading),
+                para(t.tr("How to give this back"), styles.heading),
                 picture_row("phone", back, styles),
-                para(words("fb_thanks", lang), styles.heading),
-                para(words("fb_reference", lang, ref=concern.id[:8]), styles.body),
+                para(t.tr("Thank you"), styles.heading),
+                para(t.tr("Our reference: {ref}", ref=concern.id[:8]), styles.body),
             ]
         )
     )
@@ -81,20 +88,20 @@ def feedback_form(
         author=service.name if service else "MSP Desktop",
         subject=title,
         lang=PDF_LANG[lang],
-        footer=lambda page, pages: words("page", lang, page=str(page), pages=str(pages)),
+        footer=lambda page, pages: t.tr("Page {page} of {pages}", page=page, pages=pages),
         footer_size=styles.footer_size,
     )
     return build_pdf(story, info)
 
 
 def _question(
-    number: int, question: ExperienceQuestion, lang: Lang, styles: Styles
+    number: int, question: ExperienceQuestion, t: Translator, styles: Styles
 ) -> list[Flowable]:
-    heading = para(words("fb_question", lang, number=str(number)), styles.heading)
-    asked = picture_row("question", [para(question_text(question, lang), styles.body)], styles)
+    heading = para(t.tr("Question {number}", number=number), styles.heading)
+    asked = picture_row("question", [para(t.tr_marked(question.text), styles.body)], styles)
     size = 1.8 * cm
     rows = [
-        [picture(answer.value, size), para(answer_label(answer, lang), styles.body), _box(size)]
+        [picture(answer.value, size), para(t.tr_marked(answer.label), styles.body), _box(size)]
         for answer in ExperienceAnswer
     ]
     scale = Table(

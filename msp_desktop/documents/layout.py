@@ -1,6 +1,6 @@
 """Page set-up shared by every document: A4, styles per format, footers, metadata.
 
-Three formats follow ``EASY_READ.md``: plain (clear print, 14 pt), large print (18 pt
+Three formats follow ``docs/easy-read.md``: plain (clear print, 14 pt), large print (18 pt
 everywhere, page numbers included) and easy read (16 pt body, a picture beside every
 point). Text is always left aligned, black on white, never justified, never split
 inside a word, and set in the embedded DejaVu Sans.

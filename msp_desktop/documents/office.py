@@ -20,6 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table
 
+from msp_desktop.documents.dates import format_date
 from msp_desktop.documents.layout import (
     FRAME_WIDTH,
     Format,
@@ -30,7 +31,6 @@ from msp_desktop.documents.layout import (
     table_style,
 )
 from msp_desktop.documents.summary import PDF_LANG, ServiceDetails
-from msp_desktop.documents.wording import format_date
 from msp_desktop.model import Concern, Note, Person, Visibility, Visit
 from msp_desktop.practice import Finding, check_visit
 

@@ -1,6 +1,6 @@
 """The person's own copy of a conversation: plain, large print or easy read; English or Welsh.
 
-Safety first (PRACTICE.md, "Giving the person a copy"): a copy may be read by the
+Safety first (docs/practice.md, "Giving the person a copy"): a copy may be read by the
 person causing harm, so only text the worker left visible to the person goes in.
 Third-party and internal notes, household members, who was present, where the visit
 took place (free text that may name others) and anything about undue influence are
@@ -16,6 +16,7 @@ from typing import Literal
 
 from reportlab.platypus import Flowable, KeepTogether
 
+from msp_desktop.documents.dates import format_date
 from msp_desktop.documents.layout import (
     Format,
     PdfInfo,
@@ -25,7 +26,7 @@ from msp_desktop.documents.layout import (
     picture_row,
     styles_for,
 )
-from msp_desktop.documents.wording import Lang, format_date, words
+from msp_desktop.i18n import Lang, Translator, translator
 from msp_desktop.model import (
     Concern,
     ConcernStatus,
@@ -93,16 +94,19 @@ def person_summary(
     """
     fmt = Format(style)
     styles = styles_for(fmt)
-    title = words("title_neutral" if neutral_title else "title", lang)
+    t = translator(lang)
+    neutral = t.tr("A summary of our conversation")
+    # The only words of the documents that name safeguarding, and only in this title.
+    title = neutral if neutral_title else t.tr("Your safeguarding conversation")
     story: list[Flowable] = [para(title, styles.title)]
-    for section in _sections(person, concern, visit, lang, worker_name, service):
+    for section in _sections(person, concern, visit, t, worker_name, service):
         story += _render(section, fmt, styles)
     info = PdfInfo(
         title=title,
         author=service.name,
-        subject=words("title_neutral", lang),
+        subject=neutral,
         lang=PDF_LANG[lang],
-        footer=lambda page, pages: words("page", lang, page=str(page), pages=str(pages)),
+        footer=lambda page, pages: t.tr("Page {page} of {pages}", page=page, pages=pages),
         footer_size=styles.footer_size,
     )
     return build_pdf(story, info)
@@ -121,16 +125,18 @@ def _sections(
     person: Person,
     concern: Concern,
     visit: Visit,
-    lang: Lang,
+    t: Translator,
     worker_name: str,
     service: ServiceDetails,
 ) -> list[_Section]:
-    intro = [_Point("person", (words("intro_name", lang, name=person.display_name),))]
+    intro = [_Point("person", (t.tr("Your name: {name}", name=person.display_name),))]
     if visit.visit_date is not None:
-        day = format_date(visit.visit_date, lang)
-        intro.append(_Point("calendar", (words("intro_date", lang, date=day),)))
-    intro.append(_Point("person", (words("intro_worker", lang, name=worker_name),)))
-    intro.append(_Point("speech", (words("intro_paper", lang),)))
+        day = format_date(visit.visit_date, t.lang)
+        intro.append(_Point("calendar", (t.tr("Date of our conversation: {date}", date=day),)))
+    intro.append(_Point("person", (t.tr("Your social worker: {name}", name=worker_name),)))
+    intro.append(
+        _Point("speech", (t.tr("This paper says what we talked about and what we agreed."),))
+    )
     sections = [_Section("", tuple(intro))]
 
     wanted = [
@@ -139,46 +145,49 @@ def _sections(
         if outcome.status is not OutcomeStatus.NO_LONGER_WANTED
     ]
     outcome_words = [_quoted(text) for text in _visible(wanted)]
-    matters = [_Point("speech", (words("matters_intro", lang),))]
+    matters = [_Point("speech", (t.tr("You told us what you want to happen."),))]
     matters += [_Point("speech", (text,)) for text in outcome_words]
     if not outcome_words:
-        matters = [_Point("speech", (words("matters_none", lang),))]
-    sections.append(_Section(words("h_matters", lang), tuple(matters)))
-    for heading, notes in (("h_working", visit.working_well), ("h_not_working", visit.not_working)):
+        matters = [_Point("speech", (t.tr("We will ask you about this next time."),))]
+    sections.append(_Section(t.tr("What matters to you"), tuple(matters)))
+    for heading, notes in (
+        (t.tr("What is working well"), visit.working_well),
+        (t.tr("What is not working"), visit.not_working),
+    ):
         said = _visible(notes)
         if said:
             points = tuple(_Point("speech", (_quoted(text),)) for text in said)
-            sections.append(_Section(words(heading, lang), points))
+            sections.append(_Section(heading, points))
 
-    agreed = [_Point("tick", (words("agreed_intro", lang),))]
+    agreed = [_Point("tick", (t.tr("Who will do what, and by when."),))]
     for action in visit.actions:
         if action.what is None or not action.what.visible_to_person:
             continue
         lines = [action.what.text]
         if action.who:
             # Usually a professional or a service: professionals' names stay in.
-            lines.append(words("action_who", lang, who=action.who))
+            lines.append(t.tr("Who will do it: {who}", who=action.who))
         if action.by_when is not None:
-            lines.append(words("action_by", lang, date=format_date(action.by_when, lang)))
+            lines.append(t.tr("By when: {date}", date=format_date(action.by_when, t.lang)))
         if action.done:
-            lines.append(words("action_done", lang))
+            lines.append(t.tr("This is done."))
         agreed.append(_Point("tick", tuple(lines), bold_first=True))
     if len(agreed) == 1:
-        agreed = [_Point("tick", (words("agreed_none", lang),))]
-    sections.append(_Section(words("h_agreed", lang), tuple(agreed)))
+        agreed = [_Point("tick", (t.tr("We have not agreed any actions yet."),))]
+    sections.append(_Section(t.tr("What we agreed"), tuple(agreed)))
 
-    sections.append(_Section(words("h_next", lang), (_Point("next", _next_steps(concern, lang)),)))
+    sections.append(_Section(t.tr("What happens next"), (_Point("next", _next_steps(concern, t)),)))
 
     contact = [
-        _Point("person", (words("contact_worker", lang), worker_name), bold_first=True),
+        _Point("person", (t.tr("Contact your social worker"), worker_name), bold_first=True),
     ]
-    service_lines = [service.name, words("contact_phone", lang, phone=_one_line(service.phone))]
+    service_lines = [service.name, t.tr("Phone number: {phone}", phone=_one_line(service.phone))]
     if service.email:
-        service_lines.append(words("contact_email", lang, email=service.email))
+        service_lines.append(t.tr("Email: {email}", email=service.email))
     contact.append(_Point("phone", tuple(service_lines), bold_first=True))
-    contact.append(_Point("phone", (words("contact_help", lang),)))
-    contact.append(_Point("phone", (words("contact_emergency", lang),)))
-    sections.append(_Section(words("h_contact", lang), tuple(contact)))
+    contact.append(_Point("phone", (t.tr("Do you want help to read this? Phone us."),)))
+    contact.append(_Point("phone", (t.tr("In an emergency, phone 999."),)))
+    sections.append(_Section(t.tr("How to contact us"), tuple(contact)))
     return sections
 
 
@@ -187,15 +196,25 @@ def _one_line(phone: str) -> str:
     return phone.replace(" ", "\u00a0")
 
 
-def _next_steps(concern: Concern, lang: Lang) -> tuple[str, ...]:
+def _next_steps(concern: Concern, t: Translator) -> tuple[str, ...]:
     """Plain next steps for where the concern has got to."""
     if concern.status is ConcernStatus.CLOSED or concern.stage is Stage.END:
-        keys = ("next_end_1", "next_end_2", "next_end_3")
-    elif concern.stage is Stage.MIDDLE:
-        keys = ("next_middle_1", "next_middle_2", "next_beginning_2")
-    else:
-        keys = ("next_beginning_1", "next_beginning_2", "next_beginning_3")
-    return tuple(words(key, lang) for key in keys)
+        return (
+            t.tr("We have finished looking into your worry."),
+            t.tr("We will ask you how it went for you."),
+            t.tr("You can contact us again at any time."),
+        )
+    if concern.stage is Stage.MIDDLE:
+        return (
+            t.tr("We will check how things are going."),
+            t.tr("We will ask if you still want the same things."),
+            t.tr("We will do the things we agreed."),
+        )
+    return (
+        t.tr("We will look into your worry."),
+        t.tr("We will do the things we agreed."),
+        t.tr("We will talk with you again soon."),
+    )
 
 
 def _render(section: _Section, fmt: Format, styles: Styles) -> list[Flowable]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 
+from msp_desktop.i18n import N_, Message
+
 
 class Stage(enum.StrEnum):
     """Where a concern is in the MSP conversation: asked, reviewed, closed."""
@@ -113,23 +115,23 @@ class ExperienceQuestion(enum.StrEnum):
     FEEL_SAFER = "feel_safer"
 
     @property
-    def text(self) -> str:
-        """The question as the person is asked it, word for word."""
+    def text(self) -> Message:
+        """The question as the person is asked it, word for word (``tr_marked`` translates)."""
         return _EXPERIENCE_QUESTION_TEXT[self]
 
 
-_EXPERIENCE_QUESTION_TEXT: dict[ExperienceQuestion, str] = {
-    ExperienceQuestion.UNDERSTOOD_WHY: (
+_EXPERIENCE_QUESTION_TEXT: dict[ExperienceQuestion, Message] = {
+    ExperienceQuestion.UNDERSTOOD_WHY: N_(
         "Did you understand why people did what they did to try and keep you safe?"
     ),
-    ExperienceQuestion.LISTENED_TO: (
+    ExperienceQuestion.LISTENED_TO: N_(
         "Do you feel listened to during conversations and meetings with people about "
         "helping you feel safe?"
     ),
-    ExperienceQuestion.HAPPY_WITH_RESULT: (
+    ExperienceQuestion.HAPPY_WITH_RESULT: N_(
         "How happy are you with the end result of what people did to keep you safe?"
     ),
-    ExperienceQuestion.FEEL_SAFER: (
+    ExperienceQuestion.FEEL_SAFER: N_(
         "Do you feel safer now because of the help from people dealing with your concern?"
     ),
 }
@@ -145,17 +147,17 @@ class ExperienceAnswer(enum.StrEnum):
     PREFER_NOT_TO_SAY = "prefer_not_to_say"
 
     @property
-    def label(self) -> str:
-        """The words shown beside the picture."""
+    def label(self) -> Message:
+        """The words shown beside the picture (``tr_marked`` translates them)."""
         return _EXPERIENCE_ANSWER_LABEL[self]
 
 
-_EXPERIENCE_ANSWER_LABEL: dict[ExperienceAnswer, str] = {
-    ExperienceAnswer.NOT_AT_ALL: "Not at all",
-    ExperienceAnswer.A_LITTLE: "A little",
-    ExperienceAnswer.QUITE_A_BIT: "Quite a bit",
-    ExperienceAnswer.A_LOT: "A lot",
-    ExperienceAnswer.PREFER_NOT_TO_SAY: "Prefer not to say",
+_EXPERIENCE_ANSWER_LABEL: dict[ExperienceAnswer, Message] = {
+    ExperienceAnswer.NOT_AT_ALL: N_("Not at all"),
+    ExperienceAnswer.A_LITTLE: N_("A little"),
+    ExperienceAnswer.QUITE_A_BIT: N_("Quite a bit"),
+    ExperienceAnswer.A_LOT: N_("A lot"),
+    ExperienceAnswer.PREFER_NOT_TO_SAY: N_("Prefer not to say"),
 }
 
 

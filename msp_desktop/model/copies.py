@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import enum
 
+from msp_desktop.i18n import N_, Message
+
 __all__ = ["SAFETY_QUESTION", "CopyChoice"]
 
-SAFETY_QUESTION = "Is it safe for you to keep a copy?"
+SAFETY_QUESTION = N_("Is it safe for you to keep a copy?")
 """Asked, in these words, before any copy of the person's summary is produced."""
 
 
@@ -25,8 +27,8 @@ class CopyChoice(enum.StrEnum):
     COLLECT_LATER = "collect_later"
 
     @property
-    def label(self) -> str:
-        """The answer in plain words."""
+    def label(self) -> Message:
+        """The answer in plain words (``tr_marked`` translates them)."""
         return _COPY_CHOICE_LABEL[self]
 
     @property
@@ -35,9 +37,9 @@ class CopyChoice(enum.StrEnum):
         return self is not CopyChoice.NO_COPY
 
 
-_COPY_CHOICE_LABEL: dict[CopyChoice, str] = {
-    CopyChoice.KEEP: "A copy to keep",
-    CopyChoice.NO_COPY: "No copy (told verbally)",
-    CopyChoice.TRUSTED_PERSON: "A copy held by someone they trust (such as an advocate or GP)",
-    CopyChoice.COLLECT_LATER: "A copy to collect later",
+_COPY_CHOICE_LABEL: dict[CopyChoice, Message] = {
+    CopyChoice.KEEP: N_("A copy to keep"),
+    CopyChoice.NO_COPY: N_("No copy (told verbally)"),
+    CopyChoice.TRUSTED_PERSON: N_("A copy held by someone they trust (such as an advocate or GP)"),
+    CopyChoice.COLLECT_LATER: N_("A copy to collect later"),
 }

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 from msp_desktop.atomic import write_atomic
 from msp_desktop.errors import InvalidInput
+from msp_desktop.i18n import Lang
 from msp_desktop.model import CopyChoice, Language, Person
 from msp_desktop.store.copies import VisitNotFinalised
 from msp_desktop.store.visits import VisitRecord
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from msp_desktop.documents import ServiceDetails
 
 StyleName = Literal["plain", "large-print", "easy-read"]
-LangName = Literal["en", "cy"]
+LangName = Lang
 DocumentKind = Literal["summary", "office_record", "feedback_form"]
 ConcernDocument = Literal["office_record", "feedback_form"]
 Output = Literal["print", "save_pdf"]

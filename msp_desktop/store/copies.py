@@ -1,9 +1,10 @@
 """The person's copy: the safety decision, and the audit of every document made.
 
 Before any copy of a summary is produced the worker asks "Is it safe for you to keep
-a copy?" (docs/practice.md, "Giving the person a copy"). The answer, the format and the language are kept for the
-finalised revision the copy was made from, in ``copies_given`` (never in the
-revision itself, which is read-only), with an audit entry in the same transaction.
+a copy?" (docs/practice.md, "Giving the person a copy"). The answer, the format and the
+language are kept for the finalised revision the copy was made from, in
+``copies_given`` (never in the revision itself, which is read-only), with an audit
+entry in the same transaction.
 Audit details hold choices and formats only: no names, no words, no file paths.
 """
 

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 
 from msp_desktop.store import PersonSummary
 from ui.date_text import NOT_RECORDED, date_text, is_overdue, visit_due_text
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -30,13 +30,13 @@ class CaseloadModel(QAbstractTableModel):
     """People on the caseload as table rows (Name, Preferred name, Local ID, …)."""
 
     HEADINGS = (
-        "Name",
-        "Preferred name",
-        "Local ID",
-        "Date of birth",
-        "Stage",
-        "Last visit",
-        "Visit due",
+        N_("Name"),
+        N_("Preferred name"),
+        N_("Local ID"),
+        N_("Date of birth"),
+        N_("Stage"),
+        N_("Last visit"),
+        N_("Visit due"),
     )
 
     VISIT_DUE_COLUMN = 6
@@ -109,7 +109,7 @@ class CaseloadModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADINGS):
-            return tr(self.HEADINGS[section])
+            return tr_marked(self.HEADINGS[section])
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._people):
             return str(section + 1)
         return None

@@ -24,7 +24,7 @@ from ui.a11y import buddy, named
 from ui.caseload.caseload_model import PERSON_ID_ROLE, CaseloadModel
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
-from ui.i18n import tr, tr_count
+from ui.i18n import tr, tr_n
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 200
@@ -48,16 +48,14 @@ REFIT_EVENTS = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Res
 def people_summary(shown: int, total: int, searching: bool) -> str:
     """The status line under the caseload: how many people are listed."""
     if searching:
-        return tr_count(
-            "{shown} of {count} person", "{shown} of {count} people", total, shown=shown
-        )
+        return tr_n("{shown} of {count} person", "{shown} of {count} people", total, shown=shown)
     if shown < total:
         return tr(
             "Showing the first {shown} of {count} people; search to find others.",
             shown=shown,
             count=total,
         )
-    return tr_count("{count} person", "{count} people", total)
+    return tr_n("{count} person", "{count} people", total)
 
 
 class CaseloadPage(QWidget):

@@ -29,13 +29,13 @@ from ui.documents.copy_dialog import CopyDialog, CopyRequest
 from ui.documents.preview_window import PreviewWindow
 from ui.documents.printing import PrintFailed, new_printer, print_pdf
 from ui.documents.saving import SaveFlow, confirm_unencrypted
-from ui.i18n import tr, tr_count
+from ui.i18n import N_, tr, tr_marked, tr_n
 from ui.security.privacy_screen import PrivacyScreen
 
 TITLES = {
-    "summary": "Preview: the person's copy",
-    "office_record": "Preview: office record",
-    "feedback_form": "Preview: feedback form",
+    "summary": N_("Preview: the person's copy"),
+    "office_record": N_("Preview: office record"),
+    "feedback_form": N_("Preview: feedback form"),
 }
 
 
@@ -117,7 +117,7 @@ class DocumentsController(QObject):
                 self._window,
                 tr(
                     "Recorded: {answer}. No copy was made; tell the person what was agreed.",
-                    answer=tr(request.choice.label),
+                    answer=tr_marked(request.choice.label),
                 ),
             )
             return
@@ -143,7 +143,7 @@ class DocumentsController(QObject):
     def show_preview(self, made: Made) -> None:
         """Show ``made`` in the preview (hidden at once if the privacy screen is on)."""
         self.close_preview()
-        preview = PreviewWindow(made.pdf, tr(TITLES[made.document]), self._window)
+        preview = PreviewWindow(made.pdf, tr_marked(TITLES[made.document]), self._window)
         preview.addActions(self._shared_actions)
         preview.print_requested.connect(lambda: self.print_document(preview, made))
         preview.save_requested.connect(lambda: self.save_document(preview, made))
@@ -204,7 +204,7 @@ class DocumentsController(QObject):
         self.worker.submit(
             lambda ws: audit_output(ws, made, "print", extra),
             lambda _none: messages.inform(
-                preview, tr_count("Printed {count} page.", "Printed {count} pages.", pages)
+                preview, tr_n("Printed {count} page.", "Printed {count} pages.", pages)
             ),
             lambda error: messages.show_error(preview, error),
         )

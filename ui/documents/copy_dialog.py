@@ -29,7 +29,7 @@ from msp_desktop.model import SAFETY_QUESTION, CopyChoice
 from msp_desktop.services.documents import LangName, StyleName
 from ui.a11y import name_buttons, named, plain
 from ui.dialog_parts import heading, paragraph, plain_buttons
-from ui.i18n import tr
+from ui.i18n import N_, Message, tr, tr_marked
 
 # The order the choices are read out in: the safe default of "no copy" second, after
 # the usual answer, so the person hears both before the other ways of holding a copy.
@@ -39,14 +39,17 @@ CHOICES = (
     CopyChoice.TRUSTED_PERSON,
     CopyChoice.COLLECT_LATER,
 )
-STYLES: tuple[tuple[StyleName, str], ...] = (
-    ("plain", "&Plain English"),
-    ("large-print", "&Large print"),
-    ("easy-read", "&Easy read"),
+STYLES: tuple[tuple[StyleName, Message], ...] = (
+    ("plain", N_("&Plain English")),
+    ("large-print", N_("&Large print")),
+    ("easy-read", N_("&Easy read")),
 )
-LANGS: tuple[tuple[LangName, str], ...] = (("en", "En&glish"), ("cy", "C&ymraeg (Welsh)"))
+LANGS: tuple[tuple[LangName, Message], ...] = (
+    ("en", N_("En&glish")),
+    ("cy", N_("C&ymraeg (Welsh)")),
+)
 K = TypeVar("K", bound=str)
-NEUTRAL_TITLE = "&Neutral title (no “safeguarding” or “abuse” on the page)"
+NEUTRAL_TITLE = N_("&Neutral title (no “safeguarding” or “abuse” on the page)")
 
 
 @dataclass(frozen=True)
@@ -75,13 +78,15 @@ class CopyDialog(QDialog):
             paragraph(tr("Ask the person, where no one else can hear, and record their answer."))
         )
 
-        self.question = QGroupBox(tr(SAFETY_QUESTION), self)
-        named(self.question, tr(SAFETY_QUESTION))
+        self.question = QGroupBox(tr_marked(SAFETY_QUESTION), self)
+        named(self.question, tr_marked(SAFETY_QUESTION))
         self.answers = QButtonGroup(self)
         answer_box = QVBoxLayout(self.question)
         self.choice_buttons: dict[CopyChoice, QRadioButton] = {}
         for number, choice in enumerate(CHOICES, start=1):
-            radio = self._radio(f"&{number}  {tr(choice.label)}", self.question)
+            # Alt+1 to Alt+4 pick an answer, in the order they are read out.
+            label = tr("&{number}  {answer}", number=number, answer=tr_marked(choice.label))
+            radio = self._radio(label, self.question)
             radio.setObjectName(f"copy.choice.{choice.value}")
             self.answers.addButton(radio, number)
             answer_box.addWidget(radio)
@@ -92,11 +97,11 @@ class CopyDialog(QDialog):
         named(self.format_box, tr("How the copy should look"))
         format_layout = QVBoxLayout(self.format_box)
         self.style_buttons = self._group(STYLES, "copy.style", format_layout, "plain")
-        self.neutral_title = QCheckBox(tr(NEUTRAL_TITLE), self.format_box)
+        self.neutral_title = QCheckBox(tr_marked(NEUTRAL_TITLE), self.format_box)
         self.neutral_title.setObjectName("copy.neutral_title")
         named(
             self.neutral_title,
-            plain(tr(NEUTRAL_TITLE)),
+            plain(tr_marked(NEUTRAL_TITLE)),
             tr("The title at the top of the page will not say what the conversation was about."),
         )
         format_layout.addWidget(self.neutral_title)
@@ -131,12 +136,12 @@ class CopyDialog(QDialog):
         return radio
 
     def _group(
-        self, options: tuple[tuple[K, str], ...], prefix: str, layout: QVBoxLayout, chosen: str
+        self, options: tuple[tuple[K, Message], ...], prefix: str, layout: QVBoxLayout, chosen: str
     ) -> dict[K, QRadioButton]:
         group = QButtonGroup(self)
         buttons: dict[K, QRadioButton] = {}
         for key, text in options:
-            radio = self._radio(tr(text), cast(QWidget, layout.parentWidget()))
+            radio = self._radio(tr_marked(text), cast(QWidget, layout.parentWidget()))
             radio.setObjectName(f"{prefix}.{key}")
             radio.setChecked(key == chosen)
             group.addButton(radio)

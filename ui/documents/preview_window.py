@@ -61,12 +61,13 @@ class PreviewWindow(QDialog):
         self._page_changed(0)
 
     def _button(self, text: str, name: str, slot: object, keys: str = "") -> QPushButton:
-        button = QPushButton(tr(text), self)
+        """A button showing ``text`` (already translated); ``keys`` is its shortcut."""
+        button = QPushButton(text, self)
         button.setObjectName(name)
-        spoken = plain(tr(text)).rstrip("…")
+        spoken = plain(text).rstrip("…")
         named(button, spoken, tr("Shortcut: {keys}", keys=keys) if keys else "")
         if keys:
-            button.setToolTip(f"{spoken} ({keys})")
+            button.setToolTip(tr("{action} ({keys})", action=spoken, keys=keys))
         button.clicked.connect(slot)
         return button
 
@@ -79,17 +80,23 @@ class PreviewWindow(QDialog):
         self.page_label = QLabel(self)
         self.page_label.setObjectName("preview.page")
         self.zoom_out_button = self._button(
-            "Zoom &out", "preview.zoom_out", self.zoom_out, "Ctrl+-"
+            tr("Zoom &out"), "preview.zoom_out", self.zoom_out, "Ctrl+-"
         )
-        self.zoom_in_button = self._button("Zoom &in", "preview.zoom_in", self.zoom_in, "Ctrl++")
-        self.fit_button = self._button("&Fit page", "preview.fit", self.fit, "Ctrl+0")
+        self.zoom_in_button = self._button(
+            tr("Zoom &in"), "preview.zoom_in", self.zoom_in, "Ctrl++"
+        )
+        self.fit_button = self._button(tr("&Fit page"), "preview.fit", self.fit, "Ctrl+0")
         self.previous_button = self._button(
-            "&Previous page", "preview.previous", self.previous_page, "Page Up"
+            tr("&Previous page"), "preview.previous", self.previous_page, "Page Up"
         )
-        self.next_button = self._button("&Next page", "preview.next", self.next_page, "Page Down")
-        self.print_button = self._button("P&rint…", "preview.print", self.print_requested.emit)
-        self.save_button = self._button("&Save as PDF…", "preview.save", self.save_requested.emit)
-        self.close_button = self._button("&Close", "preview.close", self.close)
+        self.next_button = self._button(
+            tr("&Next page"), "preview.next", self.next_page, "Page Down"
+        )
+        self.print_button = self._button(tr("P&rint…"), "preview.print", self.print_requested.emit)
+        self.save_button = self._button(
+            tr("&Save as PDF…"), "preview.save", self.save_requested.emit
+        )
+        self.close_button = self._button(tr("&Close"), "preview.close", self.close)
         for keys, slot in (
             (QKeySequence.StandardKey.ZoomIn, self.zoom_in),
             ("Ctrl+=", self.zoom_in),  # "+" needs Shift on most keyboards

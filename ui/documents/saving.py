@@ -21,9 +21,9 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from msp_desktop.services.documents import Made, save_document
 from ui import messages
 from ui.db_worker import DbWorker
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 
-UNENCRYPTED_WARNING = (
+UNENCRYPTED_WARNING = N_(
     "The PDF file will not be encrypted: anyone who can open the folder can read it.\n\n"
     "Keep it only as long as it is needed, then delete it."
 )
@@ -48,7 +48,7 @@ def reset() -> None:
 
 def confirm_unencrypted(parent: QWidget | None) -> bool:
     """Warn that the file will not be encrypted; True when the worker goes on."""
-    return messages.confirm(parent, tr(UNENCRYPTED_WARNING), messages.Button.Save)
+    return messages.confirm(parent, tr_marked(UNENCRYPTED_WARNING), messages.Button.Save)
 
 
 def choose_path(

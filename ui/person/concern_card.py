@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from msp_desktop.model import Stage
 from ui.a11y import named
 from ui.date_text import date_text, is_overdue
-from ui.i18n import tr
+from ui.i18n import tr, tr_marked
 from ui.person.person_file import ConcernStory, OutcomeHistory
 from ui.person.person_text import (
     MARKERS,
@@ -47,7 +47,9 @@ def timeline(story: ConcernStory, parent: QWidget) -> QWidget:
     for position, (stage, state) in enumerate(stage_states(story.concern)):
         if position:
             row.addWidget(text("→", box, scale=1.2))
-        words = f"{MARKERS[state]} {stage_state_text(stage, state)}\n{tr(STAGE_MEANING[stage])}"
+        words = (
+            f"{MARKERS[state]} {stage_state_text(stage, state)}\n{tr_marked(STAGE_MEANING[stage])}"
+        )
         point = text(words, box)
         point.setObjectName(f"stage.{stage.value}")
         point.setProperty("stage", "current" if state == NOW else state.replace(" ", "_"))

@@ -19,43 +19,43 @@ from msp_desktop.model import (
     Stage,
 )
 from ui.date_text import date_text, visit_due_text
-from ui.i18n import tr
+from ui.i18n import N_, Message, tr, tr_marked
 from ui.person.person_file import OutcomeStep
 
-NONE_RECORDED = "None recorded"
+NONE_RECORDED = N_("None recorded")
 
 # Plain words for the support a person needs, as a worker would say them aloud.
-NEED_WORDS: dict[CommunicationNeed, str] = {
-    CommunicationNeed.INTERPRETER: "Needs an interpreter",
-    CommunicationNeed.BSL: "Uses British Sign Language (BSL)",
-    CommunicationNeed.EASY_READ: "Easy read documents",
-    CommunicationNeed.LARGE_PRINT: "Large print",
-    CommunicationNeed.HEARING: "Support with hearing",
-    CommunicationNeed.SIGHT: "Support with sight",
+NEED_WORDS: dict[CommunicationNeed, Message] = {
+    CommunicationNeed.INTERPRETER: N_("Needs an interpreter"),
+    CommunicationNeed.BSL: N_("Uses British Sign Language (BSL)"),
+    CommunicationNeed.EASY_READ: N_("Easy read documents"),
+    CommunicationNeed.LARGE_PRINT: N_("Large print"),
+    CommunicationNeed.HEARING: N_("Support with hearing"),
+    CommunicationNeed.SIGHT: N_("Support with sight"),
 }
 
-STAGE_WORDS: dict[Stage, str] = {
-    Stage.BEGINNING: "Beginning",
-    Stage.MIDDLE: "Middle",
-    Stage.END: "End",
+STAGE_WORDS: dict[Stage, Message] = {
+    Stage.BEGINNING: N_("Beginning"),
+    Stage.MIDDLE: N_("Middle"),
+    Stage.END: N_("End"),
 }
 
 # What each stage means in MSP, shown under its name on the timeline.
-STAGE_MEANING: dict[Stage, str] = {
-    Stage.BEGINNING: "Ask what the person wants",
-    Stage.MIDDLE: "Review each outcome",
-    Stage.END: "Rate outcomes and close",
+STAGE_MEANING: dict[Stage, Message] = {
+    Stage.BEGINNING: N_("Ask what the person wants"),
+    Stage.MIDDLE: N_("Review each outcome"),
+    Stage.END: N_("Rate outcomes and close"),
 }
 
-STATUS_WORDS: dict[OutcomeStatus, str] = {
-    OutcomeStatus.STILL_WANTED: "Still wanted",
-    OutcomeStatus.CHANGED: "Changed",
-    OutcomeStatus.NO_LONGER_WANTED: "No longer wanted",
-    OutcomeStatus.ACHIEVED: "Achieved",
+STATUS_WORDS: dict[OutcomeStatus, Message] = {
+    OutcomeStatus.STILL_WANTED: N_("Still wanted"),
+    OutcomeStatus.CHANGED: N_("Changed"),
+    OutcomeStatus.NO_LONGER_WANTED: N_("No longer wanted"),
+    OutcomeStatus.ACHIEVED: N_("Achieved"),
 }
 
 # Where each stage stands, in words: the marker beside it is only a second cue.
-DONE, NOW, TO_COME = "done", "now", "to come"
+DONE, NOW, TO_COME = N_("done"), N_("now"), N_("to come")
 MARKERS = {DONE: "✓", NOW: "●", TO_COME: "○"}
 
 
@@ -84,11 +84,11 @@ def language_text(person: Person) -> str:
 def needs_text(needs: Sequence[CommunicationNeed]) -> str:
     """Communication needs as plain words, one after another."""
     if not needs:
-        return tr(NONE_RECORDED)
-    return tr("; ").join(tr(NEED_WORDS[need]) for need in needs)
+        return tr_marked(NONE_RECORDED)
+    return tr("; ").join(tr_marked(NEED_WORDS[need]) for need in needs)
 
 
-def stage_states(concern: Concern) -> list[tuple[Stage, str]]:
+def stage_states(concern: Concern) -> list[tuple[Stage, Message]]:
     """Each stage with where it stands: done, now or to come (all done once closed)."""
     stages = list(Stage)
     current = stages.index(concern.stage)
@@ -104,9 +104,9 @@ def stage_states(concern: Concern) -> list[tuple[Stage, str]]:
     return states
 
 
-def stage_state_text(stage: Stage, state: str) -> str:
+def stage_state_text(stage: Stage, state: Message) -> str:
     """One point of the timeline: "Middle: now"."""
-    return tr("{stage}: {state}", stage=tr(STAGE_WORDS[stage]), state=tr(state))
+    return tr("{stage}: {state}", stage=tr_marked(STAGE_WORDS[stage]), state=tr_marked(state))
 
 
 def timeline_sentence(concern: Concern) -> str:
@@ -116,7 +116,7 @@ def timeline_sentence(concern: Concern) -> str:
     points = ", ".join(stage_state_text(s, state) for s, state in stage_states(concern))
     return tr(
         "This concern is at the {stage} stage. {points}.",
-        stage=tr(STAGE_WORDS[concern.stage]).lower(),
+        stage=tr_marked(STAGE_WORDS[concern.stage]).lower(),
         points=points,
     )
 
@@ -131,7 +131,7 @@ def concern_title(concern: Concern) -> str:
 def risks_text(concern: Concern) -> str:
     """The types of risk, in the national wording."""
     if not concern.risk_types:
-        return tr(NONE_RECORDED)
+        return tr_marked(NONE_RECORDED)
     return ", ".join(risk.value for risk in concern.risk_types)
 
 
@@ -151,7 +151,7 @@ def visit_text(visit_date: date | None, draft: bool) -> str:
 def step_text(step: OutcomeStep) -> str:
     """One outcome at one visit: "6 Oct 2026: Still wanted, rated Partially Achieved"."""
     when = date_text(step.visit_date) if step.visit_date else tr("Date not set")
-    text = tr("{when}: {status}", when=when, status=tr(STATUS_WORDS[step.status]))
+    text = tr("{when}: {status}", when=when, status=tr_marked(STATUS_WORDS[step.status]))
     if step.achieved is not None:
         text = tr("{text}, rated {achieved}", text=text, achieved=step.achieved.value)
     if step.draft:

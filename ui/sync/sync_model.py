@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from ui.date_text import NOT_RECORDED, date_text
-from ui.i18n import tr
+from ui.i18n import N_, tr_marked
 from ui.sync.sync_rows import SyncRow
 from ui.sync.sync_text import kind_words, state_words
 
@@ -22,7 +22,14 @@ class SyncModel(QAbstractTableModel):
     """Person, Record, Date, Where it is, Revision, Bundle: what matters first, so a
     narrow window or large text never cuts it."""
 
-    HEADINGS = ("Person", "Record", "Date", "Where it is", "Revision", "Bundle")
+    HEADINGS = (
+        N_("Person"),
+        N_("Record"),
+        N_("Date"),
+        N_("Where it is"),
+        N_("Revision"),
+        N_("Bundle"),
+    )
     STATE_COLUMN = 3
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -54,7 +61,7 @@ class SyncModel(QAbstractTableModel):
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
-        return tr(self.HEADINGS[section]) if 0 <= section < len(self.HEADINGS) else None
+        return tr_marked(self.HEADINGS[section]) if 0 <= section < len(self.HEADINGS) else None
 
     def text(self, row: SyncRow, column: int) -> str:
         """What the cell at ``column`` of ``row`` says."""

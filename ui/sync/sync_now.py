@@ -37,8 +37,11 @@ from msp_desktop.services.network_sync import (
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 from ui.db_worker import DbWorker
+from ui.i18n import N_, tr_marked
 
-STOPPED = "The sync was stopped when the workspace locked; everything not confirmed stays queued."
+STOPPED = N_(
+    "The sync was stopped when the workspace locked; everything not confirmed stays queued."
+)
 POLL = 0.1  # how often a wait for the database thread looks whether the run was stopped
 
 
@@ -93,7 +96,7 @@ class SyncNow(QObject):
     def _on_database(self, request: tuple[Callable[[Workspace], Any], Future[Any]]) -> None:
         operation, future = request
         if self._stop.is_set():
-            future.set_exception(SyncCancelled(STOPPED))
+            future.set_exception(SyncCancelled(tr_marked(STOPPED)))
             return
         try:
             self._worker.submit(operation, future.set_result, future.set_exception)
@@ -139,4 +142,4 @@ class SyncNow(QObject):
                 return future.result(timeout=POLL)
             except TimeoutError:
                 if self._stop.is_set():
-                    raise SyncCancelled(STOPPED) from None
+                    raise SyncCancelled(tr_marked(STOPPED)) from None

@@ -48,7 +48,7 @@ from ui import messages
 from ui.a11y import name_button, named
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 from ui.sync.sync_model import SyncModel
 from ui.sync.sync_now import SyncNow
 from ui.sync.sync_parts import PAGE_STYLE, CountsBox, SyncTable
@@ -68,15 +68,15 @@ from ui.sync.sync_text import (
     sync_sentence,
 )
 
-RECEIPTS_FILTER = "Receipts (*.receipt.json);;All files (*)"
+RECEIPTS_FILTER = N_("Receipts (*.receipt.json);;All files (*)")
 
 
 def failure_sentence(exc: BaseException) -> str:
     """One sentence for any failure (the app's wording where the store's names a command)."""
     if isinstance(exc, NoInboxAddress):
-        return tr(NO_ADDRESS)
+        return tr_marked(NO_ADDRESS)
     if isinstance(exc, NotReadyToSync):
-        return tr(NOT_READY)
+        return tr_marked(NOT_READY)
     return messages.error_sentence(exc)
 
 
@@ -129,7 +129,7 @@ class SyncPage(QWidget):
         )
         self.sync_button.clicked.connect(self.sync_now)
         self.sync_button.hide()  # until the office keys say the office takes bundles so
-        self.by_hand_note = paragraph(tr(BY_HAND), self)
+        self.by_hand_note = paragraph(tr_marked(BY_HAND), self)
         self.by_hand_note.setObjectName("sync.by_hand")
         self.by_hand_note.hide()
 
@@ -335,7 +335,7 @@ class SyncPage(QWidget):
     def _set_ready(self, ready: bool) -> None:
         enabled = ready and not self._busy
         # Said, not only greyed out: why the buttons cannot be used yet.
-        why = "" if ready or self.view is None else tr(NOT_READY)
+        why = "" if ready or self.view is None else tr_marked(NOT_READY)
         controls = (self.sync_button, self.export_button, self.again_check, self.receipts_button)
         for control in controls:
             control.setEnabled(enabled)
@@ -379,7 +379,7 @@ class SyncPage(QWidget):
         self.remember_folder(folder)
         again = self.again_check.isChecked()
         self.run(
-            tr(BUSY_EXPORT),
+            tr_marked(BUSY_EXPORT),
             lambda ws: export_bundles(ws, folder, again=again),
             lambda result: self._exported(folder, result),
             self._export_failed,
@@ -405,13 +405,18 @@ class SyncPage(QWidget):
     def import_receipts(self) -> None:
         """Choose receipt files and import each one."""
         names, _filter = QFileDialog.getOpenFileNames(
-            self, tr("Choose the office's receipts"), str(self.start_folder()), tr(RECEIPTS_FILTER)
+            self,
+            tr("Choose the office's receipts"),
+            str(self.start_folder()),
+            tr_marked(RECEIPTS_FILTER),
         )
         if not names:
             return
         paths = [Path(name) for name in names]
         self.remember_folder(paths[0].parent)
-        self.run(tr(BUSY_RECEIPTS), lambda ws: import_receipts(ws, paths), self._receipts_done)
+        self.run(
+            tr_marked(BUSY_RECEIPTS), lambda ws: import_receipts(ws, paths), self._receipts_done
+        )
 
     def _receipts_done(self, outcomes: list[ReceiptOutcome]) -> None:
         done = [o.result for o in outcomes if o.result is not None]
@@ -432,7 +437,7 @@ class SyncPage(QWidget):
             return
         focus = self.focusWidget()
         self._focus_after = focus if focus is not None and self.isAncestorOf(focus) else None
-        self._set_busy(tr(BUSY_PREPARE))
+        self._set_busy(tr_marked(BUSY_PREPARE))
         run = SyncNow(self._worker, sleep=self.sync_sleep)
         run.sending.connect(self._sending)
         run.retrying.connect(self._retrying)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ui.a11y import named
 from ui.dialog_parts import paragraph
-from ui.i18n import tr, tr_count
+from ui.i18n import tr, tr_n
 from ui.sync.sync_model import SyncModel
 from ui.sync.sync_rows import SyncView
 from ui.sync.sync_text import and_list, count_sentences
@@ -66,7 +66,7 @@ class CountsBox(QFrame):
         if view.inbox_url is not None:  # sent over the network: no folder to write to
             waiting = [b.sequence for b in view.status.bundles if b.acknowledged_at is None]
             self.unwritten_note.setText(
-                tr_count(
+                tr_n(
                     "Bundle {numbers} is not confirmed by the office yet: choose Sync now "
                     "to send it.",
                     "Bundles {numbers} are not confirmed by the office yet: choose Sync now "
@@ -78,7 +78,7 @@ class CountsBox(QFrame):
             self.unwritten_note.setVisible(bool(waiting))
             return
         self.unwritten_note.setText(
-            tr_count(
+            tr_n(
                 "Bundle {numbers} is sealed but not yet written to a folder: "
                 "choose Export to folder… to write it.",
                 "Bundles {numbers} are sealed but not yet written to a folder: "

@@ -22,11 +22,11 @@ from msp_desktop.store.sync_status import SyncStatus
 from ui import messages
 from ui.a11y import name_button, named
 from ui.dialog_parts import paragraph
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 from ui.sync.sync_text import BUSY_ENROL, BUSY_KEYS
 
-KEYS_FILTER = "Office keys (*.json);;All files (*)"
-ENROLMENT_FILTER = "Enrolment files (*.json);;All files (*)"
+KEYS_FILTER = N_("Office keys (*.json);;All files (*)")
+ENROLMENT_FILTER = N_("Enrolment files (*.json);;All files (*)")
 
 
 class Runner(Protocol):
@@ -159,13 +159,13 @@ class SetupPanel(QFrame):
             self,
             tr("Choose the office keys file"),
             str(self.runner.start_folder()),
-            tr(KEYS_FILTER),
+            tr_marked(KEYS_FILTER),
         )
         if not name:
             return
         path = Path(name)
         self.runner.remember_folder(path.parent)
-        self.runner.run(tr(BUSY_KEYS), lambda _ws: read_office_keys(path), self._checked)
+        self.runner.run(tr_marked(BUSY_KEYS), lambda _ws: read_office_keys(path), self._checked)
 
     def _checked(self, checked: tuple[bytes, Provisioning]) -> None:
         data, provisioning = checked
@@ -178,7 +178,9 @@ class SetupPanel(QFrame):
             )
             return
         key_id = provisioning.office_key_id
-        self.runner.run(tr(BUSY_KEYS), lambda ws: trust_office(ws, data, key_id), self._trusted)
+        self.runner.run(
+            tr_marked(BUSY_KEYS), lambda ws: trust_office(ws, data, key_id), self._trusted
+        )
 
     def _trusted(self, provisioning: Provisioning) -> None:
         self.runner.report(
@@ -197,14 +199,14 @@ class SetupPanel(QFrame):
             self,
             tr("Save the enrolment file"),
             str(self.runner.start_folder() / "enrolment.json"),
-            tr(ENROLMENT_FILTER),
+            tr_marked(ENROLMENT_FILTER),
         )
         if not name:
             return
         path = Path(name)
         self.runner.remember_folder(path.parent)
         self.runner.run(
-            tr(BUSY_ENROL),
+            tr_marked(BUSY_ENROL),
             lambda ws: write_enrolment(ws, path),
             lambda enrolled: self.runner.report(
                 tr(

@@ -10,51 +10,57 @@ from msp_desktop.services.export import ExportResult
 from msp_desktop.services.network_sync import SyncReport
 from msp_desktop.store.outbox import ReceiptResult
 from msp_desktop.store.sync_status import SyncState
-from ui.i18n import tr, tr_count
+from ui.i18n import N_, Message, tr, tr_marked, tr_n
 
-KIND_WORDS = {"person": "Person's details", "concern": "Concern", "visit": "Visit"}
-
-STATE_WORDS: dict[str, str] = {
-    "draft": "Draft: stays on this device",
-    "finalised": "Waiting to be sent",
-    "in-bundle": "In a bundle, waiting for the office's receipt",
-    "acknowledged": "Confirmed by the office",
+KIND_WORDS: dict[str, Message] = {
+    "person": N_("Person's details"),
+    "concern": N_("Concern"),
+    "visit": N_("Visit"),
 }
-NOT_WRITTEN = "In a bundle, not yet written to a folder"
 
-BUSY_EXPORT = "Sealing and writing the bundle…"
-BUSY_RECEIPTS = "Checking the receipts…"
-BUSY_KEYS = "Checking the office keys file…"
-BUSY_ENROL = "Making the enrolment file…"
-BUSY_PREPARE = "Checking the workspace and sealing what is waiting…"
+STATE_WORDS: dict[str, Message] = {
+    "draft": N_("Draft: stays on this device"),
+    "finalised": N_("Waiting to be sent"),
+    "in-bundle": N_("In a bundle, waiting for the office's receipt"),
+    "acknowledged": N_("Confirmed by the office"),
+}
+NOT_WRITTEN = N_("In a bundle, not yet written to a folder")
 
-BY_HAND = (
+BUSY_EXPORT = N_("Sealing and writing the bundle…")
+BUSY_RECEIPTS = N_("Checking the receipts…")
+BUSY_KEYS = N_("Checking the office keys file…")
+BUSY_ENROL = N_("Making the enrolment file…")
+BUSY_PREPARE = N_("Checking the workspace and sealing what is waiting…")
+
+BY_HAND = N_(
     "This office takes records on a USB stick or in a folder: choose Export to folder… "
     "and take it to the office, then import the receipts it gives you."
 )
-NO_ADDRESS = (
+NO_ADDRESS = N_(
     "This office takes records on a USB stick or in a folder, not over the network: "
     "choose Export to folder… instead."
 )
-STAYS_QUEUED = (
+STAYS_QUEUED = N_(
     "Everything not confirmed stays safely on this device and is sent the next time you "
     "choose Sync now."
 )
-NOT_READY = (
+NOT_READY = N_(
     "This device cannot send records yet: follow the two steps at the top of this page first."
 )
 
 
 def kind_words(kind: str) -> str:
     """Person's details, Concern or Visit."""
-    return tr(KIND_WORDS.get(kind, kind))
+    words = KIND_WORDS.get(kind)
+    return tr_marked(words) if words is not None else kind
 
 
 def state_words(state: SyncState | str, written: bool = True) -> str:
     """Where a record is, in words (a bundle not yet written anywhere is said so)."""
     if state == "in-bundle" and not written:
-        return tr(NOT_WRITTEN)
-    return tr(STATE_WORDS.get(state, state))
+        return tr_marked(NOT_WRITTEN)
+    words = STATE_WORDS.get(state)
+    return tr_marked(words) if words is not None else state
 
 
 def count_sentences(counts: dict[str, int]) -> dict[str, str]:
@@ -62,28 +68,28 @@ def count_sentences(counts: dict[str, int]) -> dict[str, str]:
     waiting, sent = counts.get("finalised", 0), counts.get("in-bundle", 0)
     confirmed, drafts = counts.get("acknowledged", 0), counts.get("draft", 0)
     return {
-        "finalised": tr_count(
+        "finalised": tr_n(
             "1 finalised record is waiting to be sent.",
             "{count} finalised records are waiting to be sent.",
             waiting,
         )
         if waiting
         else tr("Nothing new is waiting to be sent."),
-        "in-bundle": tr_count(
+        "in-bundle": tr_n(
             "1 record sent, waiting for the office's receipt.",
             "{count} records sent, waiting for the office's receipt.",
             sent,
         )
         if sent
         else tr("No records are waiting for the office's receipt."),
-        "acknowledged": tr_count(
+        "acknowledged": tr_n(
             "1 record the office has confirmed.",
             "{count} records the office has confirmed.",
             confirmed,
         )
         if confirmed
         else tr("The office has not confirmed any records yet."),
-        "draft": tr_count(
+        "draft": tr_n(
             "1 draft stays on this device until it is finalised.",
             "{count} drafts stay on this device until they are finalised.",
             drafts,
@@ -107,14 +113,14 @@ def export_sentence(result: ExportResult, folder: Path) -> str:
     records = sum(b.records for b in written)
     numbers = and_list([b.sequence for b in written])
     if len(written) == 1:
-        return tr_count(
+        return tr_n(
             "Bundle {numbers} written to {folder}: 1 record. Take it to the office.",
             "Bundle {numbers} written to {folder}: {count} records. Take it to the office.",
             records,
             numbers=numbers,
             folder=folder,
         )
-    return tr_count(
+    return tr_n(
         "Bundles {numbers} written to {folder}: 1 record. Take them to the office.",
         "Bundles {numbers} written to {folder}: {count} records. Take them to the office.",
         records,
@@ -130,7 +136,7 @@ def receipts_sentence(done: Sequence[ReceiptResult], failed: Sequence[tuple[str,
     again = [r.sequence for r in done if r.already]
     if new:
         lines.append(
-            tr_count(
+            tr_n(
                 "1 receipt imported: bundle {numbers} acknowledged.",
                 "{count} receipts imported: bundles {numbers} acknowledged.",
                 len(new),
@@ -139,7 +145,7 @@ def receipts_sentence(done: Sequence[ReceiptResult], failed: Sequence[tuple[str,
         )
     if again:
         lines.append(
-            tr_count(
+            tr_n(
                 "Bundle {numbers} was already acknowledged.",
                 "Bundles {numbers} were already acknowledged.",
                 len(again),
@@ -150,7 +156,7 @@ def receipts_sentence(done: Sequence[ReceiptResult], failed: Sequence[tuple[str,
         if done:
             lines.append("")
         lines.append(
-            tr_count(
+            tr_n(
                 "1 file was not imported; nothing was changed by it:",
                 "{count} files were not imported; nothing was changed by them:",
                 len(failed),
@@ -167,7 +173,7 @@ def sending_words(index: int, total: int) -> str:
 
 def retry_words(why: str, seconds: float) -> str:
     """Why a try failed, and when the next one is."""
-    return tr_count(
+    return tr_n(
         "{why}. Trying again in 1 second…",
         "{why}. Trying again in {count} seconds…",
         max(1, round(seconds)),
@@ -184,7 +190,7 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
     records = report.records_confirmed
     if records:
         lines.append(
-            tr_count(
+            tr_n(
                 "1 record sent and confirmed by the office.",
                 "{count} records sent and confirmed by the office.",
                 records,
@@ -195,7 +201,7 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
     lines.extend(failures)
     if report.not_tried:
         lines.append(
-            tr_count(
+            tr_n(
                 "Bundle {numbers} was not sent this time.",
                 "Bundles {numbers} were not sent this time.",
                 len(report.not_tried),
@@ -203,5 +209,5 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
             )
         )
     if failures or report.not_tried:
-        lines.append(tr(STAYS_QUEUED))
+        lines.append(tr_marked(STAYS_QUEUED))
     return "\n".join(lines)

@@ -32,17 +32,17 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.guide import AnswerKind, Question, options_for
 from msp_desktop.model import Note, Visibility
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 
 OutcomeChoices = Callable[[], list[tuple[str, str]]]
 """Gives the visit's current desired outcomes as (id, the person's words)."""
 
 VISIBILITY_WORDS = {
-    Visibility.PERSON: "The person can read this",
-    Visibility.THIRD_PARTY: "About someone else: left out of the person's copy",
-    Visibility.INTERNAL: "For workers only: never in the person's copy",
+    Visibility.PERSON: N_("The person can read this"),
+    Visibility.THIRD_PARTY: N_("About someone else: left out of the person's copy"),
+    Visibility.INTERNAL: N_("For workers only: never in the person's copy"),
 }
-NOT_ANSWERED = "Not answered yet"
+NOT_ANSWERED = N_("Not answered yet")
 
 
 class AnswerEditor(QWidget):
@@ -94,7 +94,7 @@ class TextEditor(AnswerEditor):
         # Qt turns str-based enums into plain strings as item data: keep our own list.
         self._visibilities = list(VISIBILITY_WORDS)
         for option in self._visibilities:
-            self.visibility.addItem(tr(VISIBILITY_WORDS[option]))
+            self.visibility.addItem(tr_marked(VISIBILITY_WORDS[option]))
         self.visibility.setAccessibleName(tr("Who may read this answer"))
         self._default = question.visibility or Visibility.PERSON
         self.visibility.setCurrentIndex(self._visibilities.index(self._default))
@@ -214,7 +214,7 @@ class _ButtonsEditor(AnswerEditor):
         layout.setContentsMargins(0, 0, 0, 0)
         for index, (value, words) in enumerate(options):
             button = QRadioButton(words, self)
-            button.setAccessibleName(f"{question.prompt}: {words}")
+            button.setAccessibleName(tr("{prompt}: {answer}", prompt=question.prompt, answer=words))
             self.group.addButton(button, index)
             self._values.append(value)
             layout.addWidget(button)
@@ -264,7 +264,7 @@ class ChoiceEditor(AnswerEditor):
         super().__init__(question, parent)
         self.combo = QComboBox(self)
         self.combo.setAccessibleName(str(question.prompt))
-        self.combo.addItem(tr(NOT_ANSWERED))
+        self.combo.addItem(tr_marked(NOT_ANSWERED))
         self._values: list[enum.Enum | None] = [None]
         for option in options_for(question):
             self.combo.addItem(option.label)
@@ -295,7 +295,9 @@ class MultiChoiceEditor(AnswerEditor):
         self.boxes: list[tuple[enum.Enum, QCheckBox]] = []
         for option in options_for(question):
             box = QCheckBox(option.label, self)
-            box.setAccessibleName(f"{question.prompt}: {option.label}")
+            box.setAccessibleName(
+                tr("{prompt}: {answer}", prompt=question.prompt, answer=option.label)
+            )
             box.toggled.connect(lambda _on: self.edited.emit())
             layout.addWidget(box)
             self.boxes.append((option.value, box))
@@ -350,7 +352,7 @@ class DateEditor(AnswerEditor):
         hint_width = self.line.fontMetrics().horizontalAdvance(self.line.placeholderText())
         self.line.setMinimumWidth(hint_width + 24)
         self.today = QPushButton(tr("Today"), self)
-        self.today.setAccessibleName(tr("Today") + f": {question.prompt}")
+        self.today.setAccessibleName(tr("Today: {prompt}", prompt=question.prompt))
         self.today.clicked.connect(self._set_today)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

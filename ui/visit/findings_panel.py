@@ -12,12 +12,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from msp_desktop.practice import Finding, Severity
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 
 SEVERITY_WORDS = {
-    Severity.REQUIRED: "Needed before finalising",
-    Severity.WARNING: "Worth considering",
-    Severity.INFO: "For your information",
+    Severity.REQUIRED: N_("Needed before finalising"),
+    Severity.WARNING: N_("Worth considering"),
+    Severity.INFO: N_("For your information"),
 }
 
 
@@ -50,10 +50,13 @@ class FindingsPanel(QFrame):
                 if step_title
                 else (finding.message)
             )
-            severity = tr(SEVERITY_WORDS[finding.severity])
-            line = QLabel(f"<b>{escape(severity)}:</b> {escape(message)}", self)
+            severity = tr_marked(SEVERITY_WORDS[finding.severity])
+            shown = tr(
+                "<b>{severity}:</b> {message}", severity=escape(severity), message=escape(message)
+            )
+            line = QLabel(shown, self)
             line.setTextFormat(Qt.TextFormat.RichText)
-            line.setAccessibleName(f"{severity}: {message}")
+            line.setAccessibleName(tr("{severity}: {message}", severity=severity, message=message))
             line.setWordWrap(True)
             line.setObjectName(f"finding.{finding.code}")
             self._layout.addWidget(line)

@@ -9,7 +9,7 @@ away the rest of what was recorded.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import Qt, Signal
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidg
 from msp_desktop.guide import AnswerKind, Question
 from msp_desktop.guide.fields import item_record, resolve
 from msp_desktop.model import Visit
-from ui.i18n import tr
+from ui.i18n import N_, Message, tr, tr_marked
 from ui.visit.editors import (
     AnswerEditor,
     ChoiceEditor,
@@ -33,7 +33,45 @@ from ui.visit.editors import (
     YesNoEditor,
 )
 
-NOUNS = {"DesiredOutcome": "outcome", "Risk": "risk", "Action": "action", "Advocate": "advocate"}
+
+class ItemWords(NamedTuple):
+    """The words for one kind of item, each in full: articles (and in Welsh, mutations)
+    depend on the noun, so no sentence is built from a noun."""
+
+    add_first: Message
+    add_another: Message
+    title: Message
+    """The heading of one item, with its ``{number}``."""
+    remove: Message
+    """The button that removes one item, with its ``{number}``."""
+
+
+ITEM_WORDS = {
+    "DesiredOutcome": ItemWords(
+        N_("Add an outcome"),
+        N_("Add another outcome"),
+        N_("Outcome {number}"),
+        N_("Remove outcome {number}"),
+    ),
+    "Risk": ItemWords(
+        N_("Add a risk"), N_("Add another risk"), N_("Risk {number}"), N_("Remove risk {number}")
+    ),
+    "Action": ItemWords(
+        N_("Add an action"),
+        N_("Add another action"),
+        N_("Action {number}"),
+        N_("Remove action {number}"),
+    ),
+    "Advocate": ItemWords(
+        N_("Add an advocate"),
+        N_("Add another advocate"),
+        N_("Advocate {number}"),
+        N_("Remove advocate {number}"),
+    ),
+}
+ANY_ITEM = ItemWords(
+    N_("Add an item"), N_("Add another item"), N_("Item {number}"), N_("Remove item {number}")
+)
 
 
 def make_editor(
@@ -68,10 +106,6 @@ def make_editor(
     if question.read_only:
         editor.set_read_only(True)
     return editor
-
-
-def _article(noun: str) -> str:
-    return tr("an") if noun[:1].lower() in "aeiou" else tr("a")
 
 
 def _missing(question: Question, error: ValidationError) -> str:
@@ -165,7 +199,7 @@ class RepeatingEditor(AnswerEditor):
         super().__init__(question, parent)
         self.item = item
         self.outcomes = outcomes
-        self.noun = tr(NOUNS.get(item.__name__, "item"))
+        self.words = ITEM_WORDS.get(item.__name__, ANY_ITEM)
         self.forms: list[ItemForm] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
@@ -177,23 +211,20 @@ class RepeatingEditor(AnswerEditor):
 
     def _name_add_button(self) -> None:
         # "Add an outcome" for the first, "Add another outcome" after that.
-        text = (
-            tr("Add another {noun}", noun=self.noun)
-            if self.forms
-            else tr("Add {article} {noun}", article=_article(self.noun), noun=self.noun)
-        )
+        text = tr_marked(self.words.add_another if self.forms else self.words.add_first)
         self.add_button.setText(text)
         self.add_button.setAccessibleName(text)
 
     def _new_form(self) -> ItemForm:
         number = len(self.forms) + 1
-        title = tr("{Noun} {number}", Noun=self.noun.capitalize(), number=number)
+        title = tr_marked(self.words.title, number=number)
         form = ItemForm(self.question, self.item, self.outcomes, title, self)
         for editor in form.editors:
             editor.edited.connect(self.edited)
         if self.question.new_items:
-            remove = QPushButton(tr("Remove {title}", title=title.lower()), form)
-            remove.setAccessibleName(tr("Remove {title}", title=title.lower()))
+            removal = tr_marked(self.words.remove, number=number)
+            remove = QPushButton(removal, form)
+            remove.setAccessibleName(removal)
             remove.clicked.connect(lambda: self._remove(form))
             form.body.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
             form.remove_button = remove

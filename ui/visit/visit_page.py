@@ -144,12 +144,14 @@ class VisitPage(QWidget):
         middle.addWidget(self.steps)
         middle.addWidget(self.stack, 1)
         # Alt+letter on every button, so the visit can be walked without a mouse.
-        self.back_button = self._button("&Back to the person", "visit.close", self.leave)
-        self.previous_button = self._button("&Previous step", "visit.previous", self.previous)
-        self.next_button = self._button("&Next step", "visit.next", self.next)
-        self.finalise_button = self._button("&Finalise the visit", "visit.finalise", self.finalise)
-        self.amend_button = self._button("A&mend…", "visit.amend", self.amend)
-        self.copy_button = self._button("&Give the person a copy…", "visit.copy", self._copy)
+        self.back_button = self._button(tr("&Back to the person"), "visit.close", self.leave)
+        self.previous_button = self._button(tr("&Previous step"), "visit.previous", self.previous)
+        self.next_button = self._button(tr("&Next step"), "visit.next", self.next)
+        self.finalise_button = self._button(
+            tr("&Finalise the visit"), "visit.finalise", self.finalise
+        )
+        self.amend_button = self._button(tr("A&mend…"), "visit.amend", self.amend)
+        self.copy_button = self._button(tr("&Give the person a copy…"), "visit.copy", self._copy)
         self._follow_final()
         self.shortcuts: list[QShortcut] = []
         for keys, slot in (("Ctrl+PgDown", self.next), ("Ctrl+PgUp", self.previous)):
@@ -173,9 +175,10 @@ class VisitPage(QWidget):
         layout.addLayout(bottom)
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:
-        button = QPushButton(tr(text), self)
+        """A button showing ``text`` (already translated), with ``name`` as its object name."""
+        button = QPushButton(text, self)
         button.setObjectName(name)
-        button.setAccessibleName(plain(tr(text)).rstrip("…"))
+        button.setAccessibleName(plain(text).rstrip("…"))
         button.clicked.connect(slot)
         return button
 
@@ -214,7 +217,7 @@ class VisitPage(QWidget):
             page.structure_changed.connect(self._order_tabs_soon)
             self.stack.addWidget(page)
             self.pages.append(page)
-            self.steps.addItem(f"{number}. {step.title}")
+            self.steps.addItem(tr("{number}. {title}", number=number, title=step.title))
         self.steps.blockSignals(False)
         self.finalise_button.setVisible(not self.final)
         self.amend_button.setVisible(self.final)

@@ -1,0 +1,91 @@
+"""How sure we are of each Welsh string, and the list a Welsh translator checks.
+
+Every Welsh translation carries a translator comment with its confidence grade and
+basis, e.g. ``# grade C: row 33``. Grades follow ``docs/welsh.md``: **A/B** wording is
+attested (found in use in an authoritative or bilingual public source), **C** was
+composed from attested parts, **D** is unverified; "row n" cites its glossary table.
+
+A C/D string of the documents' prose is printed (every person-facing string must be in
+Welsh). The four experience questions and the answer scale are a measure: a Welsh
+wording that is not attested could change what is measured, so their C/D proposals
+are flagged ``fuzzy`` in the catalogue, and the English is printed until a translator
+signs one off (grade A/B, flag removed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from msp_desktop.i18n.po import PoCatalogue, PoEntry
+
+__all__ = ["Grade", "ReviewItem", "grade", "review_items", "review_table"]
+
+_GRADE = re.compile(r"^grade ([ABCD])(?::\s*(.*))?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A translation's confidence grade (A-D) and what it rests on."""
+
+    letter: str
+    basis: str
+
+    @property
+    def attested(self) -> bool:
+        """A and B are attested wording; C and D wait for a Welsh translator."""
+        return self.letter in {"A", "B"}
+
+    def __str__(self) -> str:
+        return f"{self.letter}: {self.basis}" if self.basis else self.letter
+
+
+def grade(entry: PoEntry) -> Grade | None:
+    """The grade in ``entry``'s translator comments, or None if it has none."""
+    for comment in entry.comments:
+        if match := _GRADE.match(comment.strip()):
+            return Grade(match[1], (match[2] or "").strip())
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewItem:
+    """A Welsh string a translator must check: C or D."""
+
+    english: str
+    welsh: str
+    grade: Grade
+    printed: bool
+    """False for a fuzzy proposal: the English is printed until it is signed off."""
+
+
+def review_items(catalogue: PoCatalogue) -> list[ReviewItem]:
+    """Every translated C/D string of ``catalogue``, in catalogue order."""
+    items = []
+    for entry in catalogue.entries:
+        found = grade(entry)
+        if entry.translated and found is not None and not found.attested:
+            # Plural messages show their "other" form, the one most numbers take.
+            english = entry.msgid_plural or entry.msgid
+            items.append(ReviewItem(english, entry.msgstr[-1], found, printed=not entry.fuzzy))
+    return items
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def review_table(items: list[ReviewItem]) -> str:
+    """The review list as a Markdown table (``docs/translation-review.md`` holds it)."""
+    lines = [
+        "| English | proposed Welsh | grade and basis (docs/welsh.md glossary rows) | use |",
+        "|---|---|---|---|",
+    ]
+    for item in items:
+        use = (
+            "printed in Welsh documents"
+            if item.printed
+            else "not printed: the English is printed until this is signed off"
+        )
+        lines.append(f"| {_cell(item.english)} | {_cell(item.welsh)} | {item.grade} | {use} |")
+    return "\n".join(lines) + "\n"
