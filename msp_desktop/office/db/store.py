@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeMissing
 from msp_desktop.office.files import fsync_directory
-from msp_desktop.office.schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
 
 __all__ = [
     "AuditRow",

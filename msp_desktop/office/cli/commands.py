@@ -22,7 +22,8 @@ from msp_desktop.bundles.manifest import format_time
 from msp_desktop.bundles.provisioning import check_inbox_url, make_provisioning
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.office import devices
-from msp_desktop.office.database import OfficeStore
+from msp_desktop.office.db.backends import check_creatable, create_store, open_store
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.errors import BundleQuarantined
 from msp_desktop.office.files import write_atomic
 from msp_desktop.office.importer import Importer
@@ -34,7 +35,6 @@ from msp_desktop.office.keys import (
     recovery_recipient,
 )
 from msp_desktop.office.quarantine import list_quarantine
-from msp_desktop.office.stores import check_creatable, create_store, open_store
 
 __all__ = [
     "conflicts",

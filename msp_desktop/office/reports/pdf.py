@@ -5,7 +5,7 @@ on white, nothing justified), but made here: the office side does not import
 ``msp_desktop.documents``. The PDF carries a title, author, subject and language.
 
 Numbers from 1 to 5, and any number that would let one of them be worked out, are
-printed as ``[c]`` and their bars are not drawn (``report_suppression``). No table
+printed as ``[c]`` and their bars are not drawn (``suppression``). No table
 prints a total row: the only total shown is the number of concerns concluded, itself
 hidden when it is small.
 """
@@ -44,7 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from msp_desktop.office.report import (
+from msp_desktop.office.reports.figures import (
     CONCLUDED,
     EXPERIENCE,
     SG3A,
@@ -52,7 +52,7 @@ from msp_desktop.office.report import (
     Report,
     ReportTable,
 )
-from msp_desktop.office.report_suppression import HIDDEN, suppressed_cells
+from msp_desktop.office.reports.suppression import HIDDEN, suppressed_cells
 from msp_desktop.resources import resource
 
 __all__ = ["SUPPRESSION_NOTE", "report_pdf"]

@@ -1,7 +1,7 @@
 """The office database on PostgreSQL: ``OfficeStore`` on psycopg 3.
 
 The same tables and constraints as the SQLite backend (``postgres_schema``), the
-same rules (``database``'s docstring), and these choices for a server that many
+same rules (``store``'s docstring), and these choices for a server that many
 ``msp-office`` processes may use at once:
 
 - **Reads are single statements in autocommit**, as on SQLite: ``Importer.check``
@@ -42,14 +42,14 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office.database import ImportPlan, SqlOfficeQueries
-from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeExists, OfficeMissing
-from msp_desktop.office.postgres_schema import (
+from msp_desktop.office.db.postgres_schema import (
     APPLICATION_ID,
     OFFICE_TABLES,
     SCHEMA_STATEMENTS,
     SCHEMA_VERSION,
 )
+from msp_desktop.office.db.store import ImportPlan, SqlOfficeQueries
+from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeExists, OfficeMissing
 
 __all__ = ["PostgresOfficeStore", "describe_url"]
 
