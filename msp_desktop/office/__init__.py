@@ -16,7 +16,8 @@ imports the device's store, command line or UI, and nothing but ``cli`` imports
 
 from __future__ import annotations
 
-from msp_desktop.office.db.store import OfficeStore, SqliteOfficeStore
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.importer import Checked, Importer, ImportOutcome
 from msp_desktop.office.keys import OfficeKeys, OfficeLayout
 

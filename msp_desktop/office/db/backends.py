@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office.db.store import OfficeStore, SqliteOfficeStore
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.keys import OfficeLayout
 
 if TYPE_CHECKING:

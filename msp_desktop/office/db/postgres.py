@@ -26,7 +26,7 @@ same rules (``store``'s docstring), and these choices for a server that many
 - Text is sorted ``COLLATE "C"`` (by code point), as SQLite sorts it, whatever the
   server's locale.
 
-The queries themselves are ``database.SqlOfficeQueries``, shared with SQLite.
+The queries themselves are ``queries.SqlOfficeQueries``, shared with SQLite.
 PostgreSQL text cannot hold the NUL character: the bundle format refuses it in
 audit entries (``bundles.records.AuditItem``), so it never reaches a transaction.
 """
@@ -48,7 +48,8 @@ from msp_desktop.office.db.postgres_schema import (
     SCHEMA_STATEMENTS,
     SCHEMA_VERSION,
 )
-from msp_desktop.office.db.store import ImportPlan, SqlOfficeQueries
+from msp_desktop.office.db.queries import SqlOfficeQueries
+from msp_desktop.office.db.store import ImportPlan
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeExists, OfficeMissing
 
 __all__ = ["PostgresOfficeStore", "describe_url"]

@@ -22,7 +22,8 @@ from msp_desktop.bundles import AgeRecipient, SealedBundle
 from msp_desktop.office import devices
 from msp_desktop.office.cli.main import main
 from msp_desktop.office.db.backends import create_store, open_store
-from msp_desktop.office.db.store import OfficeStore, SqliteOfficeStore
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.importer import Importer, ImportOutcome
 from msp_desktop.office.keys import (
     OfficeConfig,

@@ -30,7 +30,7 @@ from msp_desktop.office import devices
 from msp_desktop.office.cli.main import main
 from msp_desktop.office.cli.serve import is_loopback
 from msp_desktop.office.db.backends import open_store
-from msp_desktop.office.db.store import SqliteOfficeStore
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
 from msp_desktop.office.errors import OfficeBusy
 from msp_desktop.office.inbox import app as service_module
 from msp_desktop.office.inbox import server as inbox_server
