@@ -16,15 +16,7 @@ from typing import Literal
 
 from reportlab.platypus import Flowable, KeepTogether
 
-from msp_desktop.documents.layout import (
-    Format,
-    PdfInfo,
-    Styles,
-    build_pdf,
-    para,
-    picture_row,
-    styles_for,
-)
+from msp_desktop.documents.layout import Format, Styles, picture_row, styles_for
 from msp_desktop.documents.wording import Lang, format_date, words
 from msp_desktop.model import (
     Concern,
@@ -35,6 +27,7 @@ from msp_desktop.model import (
     Stage,
     Visit,
 )
+from msp_desktop.pdf import PdfInfo, build_pdf, para
 
 __all__ = ["PDF_LANG", "ServiceDetails", "person_summary"]
 
