@@ -19,6 +19,10 @@ Two small tables have no SQLite counterpart:
   (``SELECT ... FOR UPDATE``) first and adds one to the count before it commits, so
   writers take turns as under SQLite's ``BEGIN IMMEDIATE``, and the count is the
   change token that ``PRAGMA data_version`` is on SQLite.
+
+``tests/unit/office/test_schema_agreement.py`` makes both schemas and compares what
+each database reports (columns, types, NOT NULL, defaults, keys, constraints, indexes,
+version), allowing only the differences above: change one, and change the other.
 """
 
 from __future__ import annotations
