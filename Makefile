@@ -5,13 +5,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck contracts pytest bench translations package install-test clean
+.PHONY: setup run test lint typecheck contracts pytest bench translations \
+	office-install-test package install-test clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MSP Desktop needs Python 3.11 or newer; found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[desktop,dev]'
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -47,6 +48,11 @@ bench: $(STAMP)
 # and lists what has no Welsh yet. The app reads the .po itself: nothing to compile.
 translations: $(STAMP)
 	$(BIN)/python -m tests.i18n.update
+
+# The office side installed as an office server would, without Qt: a fresh virtual
+# environment, pip install '.[office]', then msp-office checked (packaging/office).
+office-install-test:
+	PYTHON=$(PYTHON) bash packaging/office/check_install.sh
 
 # The frozen one-folder build in dist/msp-desktop/ (smoke-tested) and, on Debian or
 # Ubuntu, dist/msp-desktop_<version>_amd64.deb. Builds in its own .venv-build.

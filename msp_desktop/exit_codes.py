@@ -51,7 +51,8 @@ class ExitCode(enum.IntEnum):
     GUIDE_INVALID = 15
     """The conversation guide file is not valid (the sentence names the line and field)."""
     NOT_INSTALLED = 16
-    """A part of the program this command needs is not installed (e.g. the office server)."""
+    """Something the command needs is not installed or not available here: the office
+    server's packages, Qt, a display or Qt's system libraries (the sentence names it)."""
     BUG = 70
     """An unexpected error: a bug. Saved records are safe; details (without personal
     data) are in the log."""

@@ -35,7 +35,7 @@ from cryptography.x509.oid import NameOID
 from msp_desktop.bundles import AgeRecipient, BundleRejected, KeyPair, make_receipt
 from msp_desktop.bundles.provisioning import make_provisioning
 from msp_desktop.office import devices
-from msp_desktop.office.database import SqliteOfficeStore
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
 from msp_desktop.office.errors import BundleQuarantined, OfficeBusy, SequenceReplayed
 from msp_desktop.office.importer import Importer
 from msp_desktop.office.keys import (

@@ -161,4 +161,6 @@ class FakeDevice:
 def office_command() -> list[str]:
     """The installed ``msp-office`` console script beside this Python, else the module."""
     script = Path(sys.executable).parent / "msp-office"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.office.cli"]
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "msp_desktop.office.cli.main"]

@@ -33,8 +33,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from starlette.types import ASGIApp
 
-from msp_desktop.office.service_logs import JsonLines
-from msp_desktop.office.service_server import TlsFiles, listen, make_server, url_of
+from msp_desktop.office.inbox.logs import JsonLines
+from msp_desktop.office.inbox.server import TlsFiles, listen, make_server, url_of
 
 OCTET = {"Content-Type": "application/octet-stream"}
 

@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.logs import configure_logging
 from msp_desktop.paths import workspace_folder
 from ui.platform_check import platform_problem
 
-EXIT_NO_PLATFORM = 2
+EXIT_NO_PLATFORM = ExitCode.NOT_INSTALLED
 BASE_FONT_POINTS = 11
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.store import PersonSummary, RevisionInfo, VisitRecord, VisitSummary
+from msp_desktop.text_table import table as table  # re-exported: commands print output.table
 
 
 def _plain(value: Any) -> Any:
@@ -31,18 +32,6 @@ def as_json(value: Any) -> str:
             for v in value
         ]
     return json.dumps(_plain(value), indent=2, ensure_ascii=False)
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain left-aligned text table."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return "\n".join(lines)
 
 
 def people_table(people: list[PersonSummary]) -> str:

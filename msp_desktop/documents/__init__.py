@@ -6,7 +6,10 @@
   practice findings and the guide used.
 - ``feedback_form``: the four experience questions in easy read.
 
-Imports ``model`` and ``practice`` only (never ``store``, ``cli`` or Qt).
+Built on the PDF base ``msp_desktop.pdf`` (fonts, the numbered A4 page, style
+helpers, shared with the office report); this package keeps what is only about the
+person's documents: formats, pictures and wording. Imports ``model``, ``practice``
+and ``pdf`` only (never ``store``, ``cli`` or Qt).
 """
 
 from msp_desktop.documents.feedback import feedback_form

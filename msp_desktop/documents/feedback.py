@@ -18,21 +18,12 @@ from reportlab.platypus import (
     Table,
 )
 
-from msp_desktop.documents.layout import (
-    FRAME_WIDTH,
-    Format,
-    PdfInfo,
-    Styles,
-    build_pdf,
-    para,
-    picture_row,
-    styles_for,
-    table_style,
-)
+from msp_desktop.documents.layout import Format, Styles, picture_row, styles_for
 from msp_desktop.documents.pictures import picture
 from msp_desktop.documents.summary import PDF_LANG, ServiceDetails
 from msp_desktop.i18n import Lang, Translator, translator
 from msp_desktop.model import Concern, ExperienceAnswer, ExperienceQuestion
+from msp_desktop.pdf import FRAME_WIDTH, PdfInfo, build_pdf, para, table_style
 
 __all__ = ["feedback_form"]
 

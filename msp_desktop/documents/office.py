@@ -21,17 +21,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Table
 
 from msp_desktop.documents.dates import format_date
-from msp_desktop.documents.layout import (
-    FRAME_WIDTH,
-    Format,
-    PdfInfo,
-    build_pdf,
-    para,
-    styles_for,
-    table_style,
-)
+from msp_desktop.documents.layout import Format, styles_for
 from msp_desktop.documents.summary import PDF_LANG, ServiceDetails
 from msp_desktop.model import Concern, Note, Person, Visibility, Visit
+from msp_desktop.pdf import FRAME_WIDTH, PdfInfo, build_pdf, page_numbers, para, table_style
 from msp_desktop.practice import Finding, check_visit
 
 __all__ = ["VisitRevision", "office_record"]
@@ -122,7 +115,7 @@ def office_record(
         author=service.name if service else "MSP Desktop",
         subject="Office record of a safeguarding concern",
         lang=PDF_LANG["en"],
-        footer=lambda page, pages: f"Page {page} of {pages}",
+        footer=page_numbers,
         footer_size=10,
         footer_note="Office record: contains third-party and internal information",
     )

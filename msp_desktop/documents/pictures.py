@@ -25,7 +25,7 @@ from reportlab.graphics.shapes import (
 )
 from reportlab.lib import colors
 
-from msp_desktop.documents.fonts import register_fonts
+from msp_desktop.pdf import register_fonts
 
 __all__ = ["PICTURES", "picture"]
 

@@ -17,15 +17,7 @@ from typing import Literal
 from reportlab.platypus import Flowable, KeepTogether
 
 from msp_desktop.documents.dates import format_date
-from msp_desktop.documents.layout import (
-    Format,
-    PdfInfo,
-    Styles,
-    build_pdf,
-    para,
-    picture_row,
-    styles_for,
-)
+from msp_desktop.documents.layout import Format, Styles, picture_row, styles_for
 from msp_desktop.i18n import Lang, Translator, translator
 from msp_desktop.model import (
     Concern,
@@ -36,6 +28,7 @@ from msp_desktop.model import (
     Stage,
     Visit,
 )
+from msp_desktop.pdf import PdfInfo, build_pdf, para
 
 __all__ = ["PDF_LANG", "ServiceDetails", "person_summary"]
 

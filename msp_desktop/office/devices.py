@@ -22,7 +22,7 @@ from pathlib import Path
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.signed import MAX_SIGNED_BYTES
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office.database import DeviceKey, OfficeStore
+from msp_desktop.office.db.store import DeviceKey, OfficeStore
 from msp_desktop.office.errors import DeviceNotFound, DeviceRefused
 
 __all__ = ["Enrolled", "enrol", "read_small_file", "revoke"]

@@ -37,7 +37,7 @@ from msp_desktop.bundles import (
     open_bundle,
 )
 from msp_desktop.bundles.manifest import format_time
-from msp_desktop.office.database import DeviceKey, ImportPlan, LedgerEntry, OfficeStore
+from msp_desktop.office.db.store import DeviceKey, ImportPlan, LedgerEntry, OfficeStore
 from msp_desktop.office.errors import (
     AlertingRejection,
     BundleQuarantined,

@@ -10,7 +10,7 @@
   in our own small text format (one base64 line of ``KeyPair.secret_bytes``);
 - ``keys/office.pub``: its minisign public key file (``minisign -p office.pub``);
 - ``office.json``: the office id and name and the public keys;
-- ``office.db``: the office database (``database.py``);
+- ``office.db``: the office database (``db``);
 - ``alerts.log``, ``quarantine/``: see ``importer.py`` and ``quarantine.py``.
 
 Secret files are written owner-only, and refused when they are readable by others.

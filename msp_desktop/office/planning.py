@@ -52,7 +52,7 @@ from msp_desktop.bundles.records import (
     parse_record_file,
 )
 from msp_desktop.model import RECORD_MODELS
-from msp_desktop.office.database import (
+from msp_desktop.office.db.store import (
     AuditRow,
     LedgerEntry,
     NewConflict,

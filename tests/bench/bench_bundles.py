@@ -51,8 +51,8 @@ from typing import Any
 from msp_desktop.bundles import age
 from msp_desktop.demo import _visit as demo_visit  # the demo's realistic visit
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
-from msp_desktop.office import commands
-from msp_desktop.office.database import SqliteOfficeStore
+from msp_desktop.office.cli import commands
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
 from msp_desktop.office.importer import Importer, ImportOutcome
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
 from msp_desktop.services.export import ExportResult, export_bundles

@@ -45,10 +45,11 @@ from typing import Any
 import httpx
 
 from msp_desktop.bundles import PublicKey, SealedBundle, verify_receipt
-from msp_desktop.office import commands, devices
-from msp_desktop.office.database import LedgerEntry
+from msp_desktop.office import devices
+from msp_desktop.office.cli import commands
+from msp_desktop.office.db.backends import open_store
+from msp_desktop.office.db.store import LedgerEntry
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
-from msp_desktop.office.stores import open_store
 from tests import builders
 from tests.bench.bench_measure import p50, p95
 from tests.bench.bench_output import log, phase, write_result

@@ -23,7 +23,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from msp_desktop.bundles import PublicKey, verify_receipt
-from msp_desktop.office.database import SqliteOfficeStore
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
 from msp_desktop.office.keys import OfficeKeys, OfficeLayout, load_config, load_keys
 from tests.e2e.conftest import OfficeRunner, office_command
 from tests.office_helpers import FakeDevice, caseload

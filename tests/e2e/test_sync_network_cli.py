@@ -15,7 +15,7 @@ from msp_desktop.bundles.provisioning import read_provisioning
 from msp_desktop.cli.main import build_parser
 from msp_desktop.cli.main import main as msp_main
 from msp_desktop.network import uploader
-from msp_desktop.office.cli import main as office_main
+from msp_desktop.office.cli.main import main as office_main
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE
 from tests.e2e.conftest import MspRunner

@@ -20,8 +20,10 @@ import pytest
 
 from msp_desktop.bundles import AgeRecipient, SealedBundle
 from msp_desktop.office import devices
-from msp_desktop.office.cli import main
-from msp_desktop.office.database import OfficeStore, SqliteOfficeStore
+from msp_desktop.office.cli.main import main
+from msp_desktop.office.db.backends import create_store, open_store
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.importer import Importer, ImportOutcome
 from msp_desktop.office.keys import (
     OfficeConfig,
@@ -30,7 +32,6 @@ from msp_desktop.office.keys import (
     create_office_keys,
     load_keys,
 )
-from msp_desktop.office.stores import create_store, open_store
 from tests.office_helpers import FakeDevice
 from tests.office_pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 

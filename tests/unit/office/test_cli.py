@@ -7,7 +7,7 @@ import json
 import pytest
 
 from msp_desktop.bundles import verify_receipt
-from msp_desktop.office.cli import build_parser
+from msp_desktop.office.cli.main import build_parser
 from tests.office_helpers import FakeDevice, caseload, envelope
 from tests.unit.office.conftest import Office
 

@@ -11,8 +11,8 @@ import pytest
 
 from msp_desktop.bundles import AgeIdentity, KeyPair, PublicKey
 from msp_desktop.bundles.provisioning import read_provisioning
-from msp_desktop.office.cli import main
-from msp_desktop.office.database import SqliteOfficeStore
+from msp_desktop.office.cli.main import main
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
 from msp_desktop.office.errors import OfficeDamaged, OfficeMissing
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
 

@@ -21,14 +21,14 @@ import pytest
 
 from msp_desktop.bundles import ContentRejected, SealedBundle
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office import postgres
-from msp_desktop.office.cli import main
-from msp_desktop.office.database import OfficeStore
+from msp_desktop.office.cli.main import main
+from msp_desktop.office.db import postgres
+from msp_desktop.office.db.backends import open_store
+from msp_desktop.office.db.postgres import PostgresOfficeStore
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeExists, OfficeMissing
 from msp_desktop.office.importer import Importer
 from msp_desktop.office.keys import OfficeLayout
-from msp_desktop.office.postgres import PostgresOfficeStore
-from msp_desktop.office.stores import open_store
 from tests.office_helpers import FakeDevice, caseload
 from tests.office_pg import PostgresServer, with_options
 from tests.unit.office.conftest import NOW, Office

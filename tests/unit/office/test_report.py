@@ -47,15 +47,15 @@ from msp_desktop.model import (
 )
 from msp_desktop.office import devices
 from msp_desktop.office.keys import recovery_recipient
-from msp_desktop.office.report import (
+from msp_desktop.office.reports.figures import (
     FinancialYear,
     Report,
     ReportTable,
     build_report,
     report_csv,
 )
-from msp_desktop.office.report_pdf import report_pdf
-from msp_desktop.office.report_suppression import suppressed_cells
+from msp_desktop.office.reports.pdf import report_pdf
+from msp_desktop.office.reports.suppression import suppressed_cells
 from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from tests.office_helpers import FakeDevice, envelope

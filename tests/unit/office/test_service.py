@@ -26,17 +26,18 @@ from starlette.applications import Starlette
 from msp_desktop import __version__
 from msp_desktop.bundles import AgeIdentity, BundleRejected, KeyPair, verify_receipt
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office import devices, service_server
-from msp_desktop.office import service as service_module
-from msp_desktop.office.cli import main
-from msp_desktop.office.database import SqliteOfficeStore
+from msp_desktop.office import devices
+from msp_desktop.office.cli.main import main
+from msp_desktop.office.cli.serve import is_loopback
+from msp_desktop.office.db.backends import open_store
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
 from msp_desktop.office.errors import OfficeBusy
-from msp_desktop.office.service import INTERNAL_ERROR, create_app
-from msp_desktop.office.service_commands import is_loopback
-from msp_desktop.office.service_inbox import MIB, Inbox, InboxSettings
-from msp_desktop.office.service_limits import Rate, TokenBuckets
-from msp_desktop.office.service_openapi import openapi_bytes, openapi_document
-from msp_desktop.office.stores import open_store
+from msp_desktop.office.inbox import app as service_module
+from msp_desktop.office.inbox import server as inbox_server
+from msp_desktop.office.inbox.app import INTERNAL_ERROR, create_app
+from msp_desktop.office.inbox.limits import Rate, TokenBuckets
+from msp_desktop.office.inbox.openapi import openapi_bytes, openapi_document
+from msp_desktop.office.inbox.receive import MIB, Inbox, InboxSettings
 from tests.office_helpers import FakeDevice, caseload
 from tests.office_service_helpers import OCTET, LogLines, raw_request, self_signed, serving
 from tests.unit.bundles.conftest import seal
@@ -591,7 +592,7 @@ def serve_command(
         started.update(inbox=inbox, **kwargs)
         return 0
 
-    monkeypatch.setattr(service_server, "run", run)
+    monkeypatch.setattr(inbox_server, "run", run)
 
     def command(*flags: str) -> tuple[int, dict[str, Any]]:
         db = ["--db", office.db_url] if office.db_url and "--db" not in flags else []

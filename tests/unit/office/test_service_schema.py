@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from msp_desktop.office.service_openapi import openapi_document
+from msp_desktop.office.inbox.openapi import openapi_document
 from tests.unit.office.test_service import Service, serve, service  # noqa: F401 - fixtures
 
 schema = schemathesis.openapi.from_dict(openapi_document())

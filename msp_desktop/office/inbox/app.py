@@ -1,11 +1,11 @@
 """The office inbox over HTTP(S): ``msp-office serve`` (Starlette, run by uvicorn).
 
-Routes (described in ``service_openapi``, served at ``/openapi.json``):
+Routes (described in ``inbox.openapi``, served at ``/openapi.json``):
 
 - ``POST /v1/bundles``, body the bundle file (``application/octet-stream``): the same
   checks and import as ``msp-office import``, and the signed receipt file's bytes in
   the response (``200``, ``application/json``). The same bundle again gets the same
-  receipt, byte for byte (``service_inbox``). Refusals are JSON
+  receipt, byte for byte (``inbox.receive``). Refusals are JSON
   ``{"error": "<sentence>", "reason": "<class>"}``: 400 the format refused it, 403
   unknown or revoked key (quarantined), 409 a replay or a key signing for another
   device (alerted), 411 no Content-Length, 413 too large, 415 not
@@ -44,11 +44,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from msp_desktop import __version__
 from msp_desktop.errors import KnownError
 from msp_desktop.office.errors import AlertingRejection, BundleQuarantined
-from msp_desktop.office.service_inbox import Accepted, Inbox, InboxSettings
-from msp_desktop.office.service_limits import TokenBuckets
-from msp_desktop.office.service_logs import LOGGER_NAME
-from msp_desktop.office.service_openapi import openapi_document
-from msp_desktop.office.service_refusals import BUSY_RETRY_SECONDS, Refusal, refusal_for
+from msp_desktop.office.inbox.limits import TokenBuckets
+from msp_desktop.office.inbox.logs import LOGGER_NAME
+from msp_desktop.office.inbox.openapi import openapi_document
+from msp_desktop.office.inbox.receive import Accepted, Inbox, InboxSettings
+from msp_desktop.office.inbox.refusals import BUSY_RETRY_SECONDS, Refusal, refusal_for
 
 __all__ = ["BUNDLES", "HEALTH", "INTERNAL_ERROR", "OPENAPI", "create_app"]
 

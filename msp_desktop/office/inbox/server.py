@@ -1,6 +1,6 @@
 """Running the inbox service on uvicorn: the listening socket, TLS and the server.
 
-``msp-office serve`` (``service_commands``) checks its flags, then calls ``run``. The
+``msp-office serve`` (``cli.serve``) checks its flags, then calls ``run``. The
 socket is bound here rather than by uvicorn, so a port in use is one plain sentence
 (not a log line and exit 1) and port 0 (any free port) can be reported. Tests use
 ``listen`` and ``make_server`` to run the real server on loopback in a thread.
@@ -19,9 +19,9 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office.service import create_app
-from msp_desktop.office.service_inbox import Inbox
-from msp_desktop.office.service_logs import configure_service_logging, uvicorn_log_config
+from msp_desktop.office.inbox.app import create_app
+from msp_desktop.office.inbox.logs import configure_service_logging, uvicorn_log_config
+from msp_desktop.office.inbox.receive import Inbox
 
 __all__ = ["TlsFiles", "listen", "make_server", "run", "url_of"]
 

@@ -17,7 +17,7 @@ from msp_desktop import __version__
 from msp_desktop.errors import KnownError
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.logs import configure_logging, scrubbed_traceback
-from msp_desktop.office import commands, report_command, service_commands
+from msp_desktop.office.cli import commands, report, serve
 
 log = logging.getLogger("msp.office")
 PROG = commands.PROG
@@ -156,23 +156,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("status", "Count devices, bundles, records, conflicts and more.", commands.status)
     _add_json(p)
 
-    p = command("report", report_command.HELP, report_command.run)
-    report_command.add_arguments(p)
+    p = command("report", report.HELP, report.run)
+    report.add_arguments(p)
 
     p = command(
         "serve",
         "Take bundles over HTTPS (POST /v1/bundles) with the same checks and import as "
         "'import', answering each with its signed receipt. Plain HTTP only on loopback, "
         "or with --insecure-http behind a TLS proxy.",
-        service_commands.serve,
+        serve.serve,
     )
-    service_commands.add_serve_arguments(p)
+    serve.add_serve_arguments(p)
     p = command(
         "openapi",
         "Write the OpenAPI description of the 'serve' API (also served at /openapi.json).",
-        service_commands.openapi,
+        serve.openapi,
     )
-    service_commands.add_openapi_arguments(p)
+    serve.add_openapi_arguments(p)
     return parser
 
 

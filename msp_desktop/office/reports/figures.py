@@ -1,7 +1,7 @@
 """The Safeguarding Adults Collection (SAC) figures of one financial year, from office records.
 
 ``build_report(store, year)`` counts; ``report_csv`` writes the counts for the council's
-own return; ``report_pdf.report_pdf`` draws them, with small numbers hidden.
+own return; ``reports.pdf.report_pdf`` draws them, with small numbers hidden.
 
 **The year** is the English financial year: ``2025-26`` runs from 1 April 2025 to
 31 March 2026.
@@ -48,7 +48,7 @@ notes say how many there were.
 and whose other cells are the exact SAC labels (our own columns, such as "Not
 recorded" where SAC has no such label, come last), then the counts; a blank row
 separates blocks. Its numbers are *not* suppressed: it is for the council's own
-return. The PDF hides small numbers (``report_suppression``).
+return. The PDF hides small numbers (``reports.suppression``).
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ from msp_desktop.model import (
     Stage,
     Visit,
 )
-from msp_desktop.office.database import OfficeStore
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.errors import OfficeDamaged
 
 __all__ = [

@@ -22,7 +22,8 @@ from msp_desktop.bundles.manifest import format_time
 from msp_desktop.bundles.provisioning import check_inbox_url, make_provisioning
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.office import devices
-from msp_desktop.office.database import OfficeStore
+from msp_desktop.office.db.backends import check_creatable, create_store, open_store
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.errors import BundleQuarantined
 from msp_desktop.office.files import write_atomic
 from msp_desktop.office.importer import Importer
@@ -34,7 +35,7 @@ from msp_desktop.office.keys import (
     recovery_recipient,
 )
 from msp_desktop.office.quarantine import list_quarantine
-from msp_desktop.office.stores import check_creatable, create_store, open_store
+from msp_desktop.text_table import table
 
 __all__ = [
     "conflicts",
@@ -87,18 +88,6 @@ def _json(value: Any) -> str:
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
     return json.dumps(value, indent=2, ensure_ascii=False)
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain left-aligned text table (as ``msp`` prints them)."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return "\n".join(lines)
 
 
 def _fail(path: Path, exc: KnownError) -> int:

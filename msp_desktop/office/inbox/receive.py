@@ -14,7 +14,7 @@ released once imported. What differs:
   retry safely. Nothing new is stored for it, and no receipt file is written.
 - **Each device has a rate limit**, taken after the signature has verified (the
   device is known only then) and before anything is written.
-- The database is opened per bundle (``stores.open_store``), so a device enrolled
+- The database is opened per bundle (``db.backends.open_store``), so a device enrolled
   with ``msp-office devices add`` while the service runs is trusted at once.
 
 Concurrent uploads of the same bundle, here or by ``msp-office import``: the store
@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Literal
 
 from msp_desktop.bundles import make_receipt
+from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.errors import OfficeBusy
 from msp_desktop.office.importer import MAX_ATTEMPTS, Checked, Importer
+from msp_desktop.office.inbox.limits import Rate, RateLimited, TokenBuckets
 from msp_desktop.office.keys import OfficeConfig, OfficeLayout, load_config, load_keys
 from msp_desktop.office.quarantine import release
-from msp_desktop.office.service_limits import Rate, RateLimited, TokenBuckets
-from msp_desktop.office.stores import open_store
 
 __all__ = ["MIB", "SOURCE", "Accepted", "Inbox", "InboxSettings", "first_receipt"]
 

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.exit_codes import ExitCode
-from msp_desktop.office.commands import PROG, database_url, office_layout
+from msp_desktop.office.cli.commands import PROG, database_url, office_layout
 from msp_desktop.office.files import write_atomic
-from msp_desktop.office.service_inbox import MIB, Inbox, InboxSettings
-from msp_desktop.office.service_limits import Rate
-from msp_desktop.office.service_openapi import openapi_bytes
+from msp_desktop.office.inbox.limits import Rate
+from msp_desktop.office.inbox.openapi import openapi_bytes
+from msp_desktop.office.inbox.receive import MIB, Inbox, InboxSettings
 
 __all__ = ["add_openapi_arguments", "add_serve_arguments", "check_bind", "openapi", "serve"]
 
@@ -146,7 +146,7 @@ def serve(args: argparse.Namespace) -> int:
     check_bind(args.host, tls=tls_files is not None, insecure_http=args.insecure_http)
     inbox = Inbox(settings)  # the office's keys and database, checked before listening
     try:
-        from msp_desktop.office import service_server  # the optional web stack
+        from msp_desktop.office.inbox import server  # the optional web stack
     except ImportError as exc:
         if exc.name and exc.name.split(".")[0] in ("starlette", "uvicorn", "anyio", "h11"):
             raise ServiceNotInstalled(
@@ -154,8 +154,8 @@ def serve(args: argparse.Namespace) -> int:
                 "pip install 'msp-desktop[office]'"
             ) from None
         raise
-    tls = service_server.TlsFiles(*tls_files) if tls_files else None
-    return service_server.run(inbox, host=args.host, port=args.port, tls=tls, prog=PROG)
+    tls = server.TlsFiles(*tls_files) if tls_files else None
+    return server.run(inbox, host=args.host, port=args.port, tls=tls, prog=PROG)
 
 
 def openapi(args: argparse.Namespace) -> int:

@@ -1,50 +1,39 @@
 """The SAC figures as a PDF: a title page, one page per table with a bar chart, and notes.
 
-Laid out like the app's other documents (A4, DejaVu Sans embedded, left aligned, black
-on white, nothing justified), but made here: the office side does not import
-``msp_desktop.documents``. The PDF carries a title, author, subject and language.
+Laid out like the app's other documents, on the same PDF base (``msp_desktop.pdf``: A4,
+DejaVu Sans embedded, left aligned, black on white, nothing justified, "Page N of M").
+The PDF carries a title, author, subject and language.
 
 Numbers from 1 to 5, and any number that would let one of them be worked out, are
-printed as ``[c]`` and their bars are not drawn (``report_suppression``). No table
+printed as ``[c]`` and their bars are not drawn (``suppression``). No table
 prints a total row: the only total shown is the number of concerns concluded, itself
 hidden when it is small.
 """
 
 from __future__ import annotations
 
-import functools
-import io
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.textlabels import NA_Label
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.fonts import addMapping
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
-from msp_desktop.office.report import (
+from msp_desktop.office.reports.figures import (
     CONCLUDED,
     EXPERIENCE,
     SG3A,
@@ -52,16 +41,21 @@ from msp_desktop.office.report import (
     Report,
     ReportTable,
 )
-from msp_desktop.office.report_suppression import HIDDEN, suppressed_cells
-from msp_desktop.resources import resource
+from msp_desktop.office.reports.suppression import HIDDEN, suppressed_cells
+from msp_desktop.pdf import (
+    BOLD,
+    FRAME_WIDTH,
+    REGULAR,
+    PdfInfo,
+    build_pdf,
+    page_numbers,
+    para,
+    paragraph_style,
+    table_style,
+)
 
 __all__ = ["SUPPRESSION_NOTE", "report_pdf"]
 
-REGULAR = "MSPOfficeSans"
-BOLD = "MSPOfficeSans-Bold"
-PAGE_WIDTH, PAGE_HEIGHT = A4
-MARGIN = 2 * cm
-FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 BODY = 12.5
 SMALL = 11
 CHART_TEXT = 10.5
@@ -78,33 +72,12 @@ SUPPRESSION_NOTE = (
 )
 
 
-@functools.cache
-def _register_fonts() -> None:
-    # Read through the resource loader, so it works from a wheel or a frozen app too.
-    for name, filename in ((REGULAR, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(resource("fonts", filename).read_bytes())))
-    addMapping(REGULAR, 0, 0, REGULAR)
-    addMapping(REGULAR, 1, 0, BOLD)
-    addMapping(REGULAR, 0, 1, REGULAR)
-    addMapping(REGULAR, 1, 1, BOLD)
-
-
 def _style(name: str, size: float, font: str = REGULAR, **extra: Any) -> ParagraphStyle:
-    settings: dict[str, Any] = {
-        "fontName": font,
-        "fontSize": size,
-        "leading": round(size * 1.4, 1),
-        "alignment": TA_LEFT,
-        "textColor": INK,
-        "spaceAfter": size * 0.6,
-        "splitLongWords": 0,
-    }
-    return ParagraphStyle(name, **{**settings, **extra})
+    return paragraph_style(name, size, font, **{"spaceAfter": size * 0.6, **extra})
 
 
 class _Styles:
     def __init__(self) -> None:
-        _register_fonts()
         self.title = _style("Title", 26, BOLD, spaceAfter=10)
         self.subtitle = _style("Subtitle", 18)
         self.heading = _style("Heading", 19, BOLD, spaceAfter=6)
@@ -114,10 +87,6 @@ class _Styles:
         self.cell = _style("Cell", SMALL, spaceAfter=0)
         self.cell_bold = _style("CellBold", SMALL, BOLD, spaceAfter=0)
         self.big = _style("Big", 40, BOLD, spaceAfter=4, leading=46)
-
-
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text), style)
 
 
 def report_pdf(report: Report) -> bytes:
@@ -146,17 +115,17 @@ def _title_page(report: Report, styles: _Styles, shown: Callable[[CellRef], str]
     year = report.year
     total = shown((CONCLUDED, 0, 0))
     story: list[Flowable] = [
-        _p("Making Safeguarding Personal", styles.title),
-        _p("Figures for the Safeguarding Adults Collection", styles.subtitle),
+        para("Making Safeguarding Personal", styles.title),
+        para("Figures for the Safeguarding Adults Collection", styles.subtitle),
         Spacer(1, 0.6 * cm),
     ]
     if report.office_name:
-        story.append(_p(report.office_name, styles.heading))
+        story.append(para(report.office_name, styles.heading))
     story += [
-        _p(f"Financial year {year.label}: {year.span}", styles.body),
+        para(f"Financial year {year.label}: {year.span}", styles.body),
         Spacer(1, 0.8 * cm),
-        _p(total, styles.big),
-        _p(
+        para(total, styles.big),
+        para(
             f"concerns concluded in {year.label}, counted from the records imported into "
             "this office.",
             styles.body,
@@ -166,22 +135,21 @@ def _title_page(report: Report, styles: _Styles, shown: Callable[[CellRef], str]
     for note in report.notes:
         story.append(_boxed(note, styles))
     story += [
-        _p("In this report", styles.subheading),
-        *[_p(f"{t.title}", styles.body) for t in report.tables if t.key != CONCLUDED],
-        _p("How these figures are counted (last page)", styles.body),
+        para("In this report", styles.subheading),
+        *[para(f"{t.title}", styles.body) for t in report.tables if t.key != CONCLUDED],
+        para("How these figures are counted (last page)", styles.body),
         Spacer(1, 0.4 * cm),
-        _p(SUPPRESSION_NOTE, styles.small),
-        _p(f"Made on {_day(report.made_on)} by msp-office.", styles.small),
+        para(SUPPRESSION_NOTE, styles.small),
+        para(f"Made on {_day(report.made_on)} by msp-office.", styles.small),
     ]
     return story
 
 
 def _boxed(text: str, styles: _Styles) -> Flowable:
-    box = Table([[_p(text, styles.body)]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
+    box = Table([[para(text, styles.body)]], colWidths=[FRAME_WIDTH], hAlign="LEFT")
     box.setStyle(
-        TableStyle(
+        table_style(
             [
-                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                 ("BOX", (0, 0), (-1, -1), 1, INK),
                 ("BACKGROUND", (0, 0), (-1, -1), SHADE),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
@@ -215,9 +183,9 @@ def _section(
     report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
 ) -> list[Flowable]:
     story: list[Flowable] = [
-        _p(table.title, styles.heading),
-        _p(table.question, styles.body),
-        _p(_what_is_counted(report, table, 0, hidden), styles.body),
+        para(table.title, styles.heading),
+        para(table.question, styles.body),
+        para(_what_is_counted(report, table, 0, hidden), styles.body),
     ]
     refs = [[(table.key, row, col) for col in range(len(table.columns))]
             for row in range(len(table.rows))]  # fmt: skip
@@ -236,10 +204,10 @@ def _section(
             f'"{c}"' for c, n in zip(table.columns, table.national, strict=True) if not n
         )
         story.append(
-            _p(f"{ours}: our own heading where the national return has no answer.", styles.small)
+            para(f"{ours}: our own heading where the national return has no answer.", styles.small)
         )
     if any(cell in hidden for cell in table.cells()):
-        story.append(_p(SUPPRESSION_NOTE, styles.small))
+        story.append(para(SUPPRESSION_NOTE, styles.small))
     return story
 
 
@@ -248,12 +216,12 @@ def _table(
 ) -> Flowable:
     """Categories down the side (the national labels, word for word), one column per row."""
     heads = ["Answer", *(_short_row(label) for label, _ in table.rows)]
-    data: list[list[Flowable]] = [[_p(h, styles.cell_bold) for h in heads]]
+    data: list[list[Flowable]] = [[para(h, styles.cell_bold) for h in heads]]
     for col, column in enumerate(table.columns):
-        cells = [_p(column, styles.cell)]
+        cells = [para(column, styles.cell)]
         for row in range(len(table.rows)):
             ref = (table.key, row, col)
-            cells.append(_p(HIDDEN if ref in hidden else str(report.value(ref)), styles.cell))
+            cells.append(para(HIDDEN if ref in hidden else str(report.value(ref)), styles.cell))
         data.append(cells)
     numbers = len(table.rows)
     number_width = 3.0 * cm if numbers > 1 else 3.4 * cm
@@ -265,9 +233,8 @@ def _table(
 
 def _grid_style() -> TableStyle:
     """A heading row on a light shade, a thin rule under every row, our font throughout."""
-    return TableStyle(
+    return table_style(
         [
-            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, 0), 1, INK),
             ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
@@ -289,13 +256,13 @@ def _experience_pages(
     report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
 ) -> list[Flowable]:
     story: list[Flowable] = [
-        _p(table.title, styles.heading),
-        _p(
+        para(table.title, styles.heading),
+        para(
             "At the end, the person (or their representative) is asked four questions. "
             "Each concern counts once for each question.",
             styles.body,
         ),
-        _p(_what_is_counted(report, table, 0, hidden), styles.body),
+        para(_what_is_counted(report, table, 0, hidden), styles.body),
     ]
     columns = list(table.columns)
     # One scale for the four charts, so that bars of different questions compare.
@@ -305,27 +272,27 @@ def _experience_pages(
         story.append(
             KeepTogether(
                 [
-                    _p(f"Question {row + 1}: {question}", styles.subheading),
+                    para(f"Question {row + 1}: {question}", styles.subheading),
                     _chart(report, columns, [refs], [], hidden, FRAME_WIDTH, bar=11, scale=scale),
                 ]
             )
         )
     story.append(CondPageBreak(10 * cm))
-    story.append(_p("The answers in numbers", styles.subheading))
+    story.append(para("The answers in numbers", styles.subheading))
     heads = ["Answer", *(f"Question {n + 1}" for n in range(len(table.rows)))]
-    data: list[list[Flowable]] = [[_p(h, styles.cell_bold) for h in heads]]
+    data: list[list[Flowable]] = [[para(h, styles.cell_bold) for h in heads]]
     for col, column in enumerate(columns):
-        cells = [_p(column, styles.cell)]
+        cells = [para(column, styles.cell)]
         for row in range(len(table.rows)):
             ref = (table.key, row, col)
-            cells.append(_p(HIDDEN if ref in hidden else str(report.value(ref)), styles.cell))
+            cells.append(para(HIDDEN if ref in hidden else str(report.value(ref)), styles.cell))
         data.append(cells)
     width = 3.0 * cm
     grid = Table(data, colWidths=[FRAME_WIDTH - 4 * width] + [width] * 4, hAlign="LEFT")
     grid.setStyle(_grid_style())
     story += [grid, Spacer(1, 0.3 * cm)]
     story.append(
-        _p(
+        para(
             "These answer words are the app's own scale, not national labels; "
             f'"{columns[-1]}" counts a question left out, or a concern closed without '
             "the closing conversation.",
@@ -333,7 +300,7 @@ def _experience_pages(
         )
     )
     if any(cell in hidden for cell in table.cells()):
-        story.append(_p(SUPPRESSION_NOTE, styles.small))
+        story.append(para(SUPPRESSION_NOTE, styles.small))
     return story
 
 
@@ -442,70 +409,27 @@ def _notes_page(report: Report, styles: _Styles) -> list[Flowable]:
         "Labels. Headings, answers and column names are the national labels of the "
         "Safeguarding Adults Collection letter for letter, except where marked as our own.",
     ]
-    story: list[Flowable] = [_p("How these figures are counted", styles.heading)]
+    story: list[Flowable] = [para("How these figures are counted", styles.heading)]
     for text in paragraphs:
         head, _, rest = text.partition(". ")
-        story.append(Paragraph(f"<b>{escape(head)}.</b> {escape(rest)}", styles.body))
+        story.append(para(rest, styles.body, label=f"{head}."))
     for note in report.notes:
         story.append(_boxed(note, styles))
     return story
 
 
-def _numbered_canvas(footer_left: str) -> type[Canvas]:
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFillColor(INK)
-                self.setFont(REGULAR, SMALL)
-                y = MARGIN / 2
-                number = f"Page {self._pageNumber} of {total}"
-                room = FRAME_WIDTH - pdfmetrics.stringWidth(number, REGULAR, SMALL) - 0.8 * cm
-                self.drawString(MARGIN, y, _fit(footer_left, room))
-                self.drawRightString(PAGE_WIDTH - MARGIN, y, number)
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
-def _fit(text: str, room: float) -> str:
-    """``text`` cut short with an ellipsis so that it fits ``room`` points."""
-    if pdfmetrics.stringWidth(text, REGULAR, SMALL) <= room:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", REGULAR, SMALL) > room:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
 def _build(story: list[Flowable], report: Report) -> bytes:
-    buffer = io.BytesIO()
     office = report.office_name or "MSP office"
     title = f"Making Safeguarding Personal figures {report.year.label}"
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=MARGIN + SMALL,
+    info = PdfInfo(
         title=f"{title}: {office}",
         author=office,
         subject="Safeguarding Adults Collection figures from Making Safeguarding Personal "
         f"records, {report.year.span}",
-        creator="MSP Desktop (msp-office report)",
         lang="en-GB",
-        initialFontName=REGULAR,
-        initialFontSize=SMALL,
+        footer=page_numbers,
+        footer_size=SMALL,
+        footer_note=f"MSP figures {report.year.label}: {office}",
+        creator="MSP Desktop (msp-office report)",
     )
-    doc.build(story, canvasmaker=_numbered_canvas(f"MSP figures {report.year.label}: {office}"))
-    return buffer.getvalue()
+    return build_pdf(story, info)

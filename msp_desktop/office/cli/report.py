@@ -12,11 +12,11 @@ import argparse
 from pathlib import Path
 
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office.commands import database_url, office_layout
+from msp_desktop.office.cli.commands import database_url, office_layout
+from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.files import write_atomic
 from msp_desktop.office.keys import load_config
-from msp_desktop.office.report import FinancialYear, build_report, report_csv
-from msp_desktop.office.stores import open_store
+from msp_desktop.office.reports.figures import FinancialYear, build_report, report_csv
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if fmt == "pdf":
-        from msp_desktop.office.report_pdf import report_pdf  # reportlab only when needed
+        from msp_desktop.office.reports.pdf import report_pdf  # reportlab only when needed
 
         data = report_pdf(report)
     else:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
-from msp_desktop.office.report import CellRef, Report
+from msp_desktop.office.reports.figures import CellRef, Report
 
 __all__ = ["HIDDEN", "SMALL", "suppressed_cells"]
 

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office.database import OfficeStore, SqliteOfficeStore
+from msp_desktop.office.db.sqlite import SqliteOfficeStore
+from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.keys import OfficeLayout
 
 if TYPE_CHECKING:
-    from msp_desktop.office.postgres import PostgresOfficeStore
+    from msp_desktop.office.db.postgres import PostgresOfficeStore
 
 __all__ = ["check_creatable", "create_store", "open_store", "sqlite_path"]
 
@@ -51,7 +52,7 @@ def sqlite_path(url: str) -> Path:
 def _postgres() -> type[PostgresOfficeStore]:
     """The PostgreSQL backend, imported only when a ``postgresql://`` URL is given."""
     try:
-        from msp_desktop.office.postgres import PostgresOfficeStore
+        from msp_desktop.office.db.postgres import PostgresOfficeStore
     except ImportError:  # psycopg is an optional dependency (the ``office`` extra)
         raise InvalidInput(
             "PostgreSQL support needs psycopg, which is not installed with this msp-office: "

@@ -1,6 +1,6 @@
-"""The PostgreSQL schema of the office database: ``schema.py``'s tables, translated.
+"""The PostgreSQL schema of the office database: ``sqlite_schema``'s tables, translated.
 
-The tables, keys and constraints are the SQLite schema's (see ``schema.py`` for what
+The tables, keys and constraints are the SQLite schema's (see ``sqlite_schema`` for what
 each table holds), so the same constraints stop the same mistakes on both backends:
 ``bundles`` is keyed by the bundle's SHA-256 and (device, sequence) is unique, record
 revisions are keyed (kind, id, revision), audit entries (device, seq). Translations:
@@ -19,11 +19,15 @@ Two small tables have no SQLite counterpart:
   (``SELECT ... FOR UPDATE``) first and adds one to the count before it commits, so
   writers take turns as under SQLite's ``BEGIN IMMEDIATE``, and the count is the
   change token that ``PRAGMA data_version`` is on SQLite.
+
+``tests/unit/office/test_schema_agreement.py`` makes both schemas and compares what
+each database reports (columns, types, NOT NULL, defaults, keys, constraints, indexes,
+version), allowing only the differences above: change one, and change the other.
 """
 
 from __future__ import annotations
 
-from msp_desktop.office.schema import APPLICATION_ID, SCHEMA_VERSION
+from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSION"]
 

@@ -16,6 +16,9 @@ Tables:
   data, kept whole for a person to resolve.
 - ``audit_entries``: each device's audit chain, ``hash_ok`` being the office's own
   recomputation of the entry's hash.
+
+The PostgreSQL schema (``postgres_schema``) is this one translated; a test compares
+the two as their databases report them, so a change here needs one there too.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The one typeface of every document: DejaVu Sans, embedded, registered once.
+"""The one typeface of every PDF (the person's documents, the office report): DejaVu
+Sans, embedded, registered once.
 
 reportlab's built-in Helvetica is never embedded and has no glyphs for Welsh letters
 such as ŵ and ŷ; DejaVu Sans (shipped in ``resources/fonts``) covers them and is a

@@ -28,7 +28,7 @@ from msp_desktop.office.errors import (
     DeviceMismatch,
     OfficeBusy,
 )
-from msp_desktop.office.service_limits import RateLimited
+from msp_desktop.office.inbox.limits import RateLimited
 
 __all__ = ["BUSY_RETRY_SECONDS", "UNAVAILABLE_RETRY_SECONDS", "Refusal", "refusal_for"]
 

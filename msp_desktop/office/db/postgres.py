@@ -1,7 +1,7 @@
 """The office database on PostgreSQL: ``OfficeStore`` on psycopg 3.
 
 The same tables and constraints as the SQLite backend (``postgres_schema``), the
-same rules (``database``'s docstring), and these choices for a server that many
+same rules (``store``'s docstring), and these choices for a server that many
 ``msp-office`` processes may use at once:
 
 - **Reads are single statements in autocommit**, as on SQLite: ``Importer.check``
@@ -26,7 +26,7 @@ same rules (``database``'s docstring), and these choices for a server that many
 - Text is sorted ``COLLATE "C"`` (by code point), as SQLite sorts it, whatever the
   server's locale.
 
-The queries themselves are ``database.SqlOfficeQueries``, shared with SQLite.
+The queries themselves are ``queries.SqlOfficeQueries``, shared with SQLite.
 PostgreSQL text cannot hold the NUL character: the bundle format refuses it in
 audit entries (``bundles.records.AuditItem``), so it never reaches a transaction.
 """
@@ -42,14 +42,15 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 
 from msp_desktop.errors import InvalidInput
-from msp_desktop.office.database import ImportPlan, SqlOfficeQueries
-from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeExists, OfficeMissing
-from msp_desktop.office.postgres_schema import (
+from msp_desktop.office.db.postgres_schema import (
     APPLICATION_ID,
     OFFICE_TABLES,
     SCHEMA_STATEMENTS,
     SCHEMA_VERSION,
 )
+from msp_desktop.office.db.queries import SqlOfficeQueries
+from msp_desktop.office.db.store import ImportPlan
+from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeExists, OfficeMissing
 
 __all__ = ["PostgresOfficeStore", "describe_url"]
 

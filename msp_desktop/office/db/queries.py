@@ -1,0 +1,244 @@
+"""The office database's SQL: one copy for the SQLite and PostgreSQL stores."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from msp_desktop.office.db.store import (
+    ConflictRow,
+    CurrentRecord,
+    DeviceKey,
+    ImportPlan,
+    LedgerEntry,
+    OfficeCounts,
+    StoredRevision,
+)
+
+__all__ = ["SqlOfficeQueries"]
+
+
+class SqlOfficeQueries:
+    """The queries and the import's inserts, shared by the SQLite and PostgreSQL stores.
+
+    One copy of the SQL, so the two backends cannot drift apart. Written with ``?``
+    placeholders (PostgreSQL's store turns them into ``%s``); a backend provides
+    ``_rows``, ``_run`` and ``_run_many`` on its connection, ``_write`` (one write
+    transaction) and the two ordering details below.
+    """
+
+    # Text sorts in byte order on both: SQLite's default, PostgreSQL's "C" collation.
+    _COLLATE = ""
+    _ENROLLED_ORDER = ""
+
+    def _rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _run(self, sql: str, *params: object) -> None:
+        raise NotImplementedError
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        raise NotImplementedError
+
+    def _write(self) -> AbstractContextManager[object]:
+        raise NotImplementedError
+
+    def _one(self, sql: str, *params: object) -> tuple[Any, ...] | None:
+        rows = self._rows(sql, *params)
+        return rows[0] if rows else None
+
+    def device_keys(self) -> list[DeviceKey]:
+        """Every key ever enrolled, oldest first."""
+        order = f"enrolled_at{self._COLLATE}, {self._ENROLLED_ORDER}"
+        rows = self._rows(
+            "SELECT key_id, device_id, worker, public_key, enrolled_at, revoked_at, "  # noqa: S608 - order is made of class constants
+            "revoked_reason FROM device_keys ORDER BY " + order
+        )
+        return [DeviceKey(*row) for row in rows]
+
+    def add_device_key(self, key: DeviceKey, enrolment: bytes, *, revoke: str | None) -> None:
+        """Enrol ``key``; with ``revoke``, revoke that key id in the same transaction."""
+        with self._write():
+            if revoke is not None:
+                self._revoke(revoke, key.enrolled_at, f"replaced by key {key.key_id}")
+            self._run(
+                "INSERT INTO device_keys (key_id, device_id, worker, public_key, enrolment, "
+                "enrolled_at) VALUES (?, ?, ?, ?, ?, ?)",
+                key.key_id,
+                key.device_id,
+                key.worker,
+                key.public_key,
+                enrolment.decode("utf-8"),
+                key.enrolled_at,
+            )
+
+    def revoke_key(self, key_id: str, *, at: str, reason: str) -> None:
+        """Mark ``key_id`` revoked at ``at`` for ``reason``."""
+        with self._write():
+            self._revoke(key_id, at, reason)
+
+    def _revoke(self, key_id: str, at: str, reason: str) -> None:
+        self._run(
+            "UPDATE device_keys SET revoked_at = ?, revoked_reason = ? "
+            "WHERE key_id = ? AND revoked_at IS NULL",
+            at,
+            reason,
+            key_id,
+        )
+
+    _LEDGER = (
+        "SELECT sha256, bundle_id, device_id, sequence, previous_sha256, manifest_sha256, "
+        "key_id, worker, created, imported_at, records, audit_entries, gap_before, note "
+        "FROM bundles "
+    )
+
+    def _ledger(self, where: str, *params: object) -> LedgerEntry | None:
+        row = self._one(self._LEDGER + where, *params)
+        return LedgerEntry(*row) if row else None
+
+    def ledger_by_hash(self, sha256: str) -> LedgerEntry | None:
+        """The imported bundle with these bytes."""
+        return self._ledger("WHERE sha256 = ?", sha256)
+
+    def ledger_entry(self, device_id: str, sequence: int) -> LedgerEntry | None:
+        """The imported bundle with this device and sequence."""
+        return self._ledger("WHERE device_id = ? AND sequence = ?", device_id, sequence)
+
+    def nearest_before(self, device_id: str, sequence: int) -> LedgerEntry | None:
+        """The highest imported sequence below ``sequence`` for the device."""
+        return self._ledger(
+            "WHERE device_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT 1",
+            device_id,
+            sequence,
+        )
+
+    def last_sequence(self, device_id: str) -> int:
+        """The device's highest imported sequence, 0 if none."""
+        row = self._one("SELECT max(sequence) FROM bundles WHERE device_id = ?", device_id)
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def ledger(self) -> list[LedgerEntry]:
+        """Every imported bundle."""
+        rows = self._rows(self._LEDGER + f"ORDER BY device_id{self._COLLATE}, sequence")
+        return [LedgerEntry(*row) for row in rows]
+
+    def revision(self, kind: str, record_id: str, revision: int) -> StoredRevision | None:
+        """One stored record revision."""
+        row = self._one(
+            "SELECT kind, record_id, revision, record_sha256 FROM record_revisions "
+            "WHERE kind = ? AND record_id = ? AND revision = ?",
+            kind,
+            record_id,
+            revision,
+        )
+        return StoredRevision(*row) if row else None
+
+    def current(self, kind: str, record_id: str) -> CurrentRecord | None:
+        """The current revision of a record and the bundle it came in."""
+        row = self._one(
+            "SELECT c.kind, c.record_id, c.revision, r.record_sha256, b.device_id, b.sequence "
+            "FROM current_records c JOIN record_revisions r USING (kind, record_id, revision) "
+            "JOIN bundles b ON b.sha256 = r.bundle_sha256 "
+            "WHERE c.kind = ? AND c.record_id = ?",
+            kind,
+            record_id,
+        )
+        return CurrentRecord(*row) if row else None
+
+    def audit_hashes(self, device_id: str, first: int, last: int) -> dict[int, tuple[str, str]]:
+        """``seq -> (prev_hash, hash)`` of stored entries in ``first..last``."""
+        rows = self._rows(
+            "SELECT seq, prev_hash, hash FROM audit_entries "
+            "WHERE device_id = ? AND seq BETWEEN ? AND ?",
+            device_id,
+            first,
+            last,
+        )
+        return {int(seq): (prev, hash_) for seq, prev, hash_ in rows}
+
+    def _insert(self, plan: ImportPlan) -> None:
+        """Write ``plan``, inside the caller's write transaction."""
+        b = plan.ledger
+        self._run(
+            "INSERT INTO bundles (sha256, bundle_id, device_id, sequence, previous_sha256, "
+            "manifest_sha256, key_id, worker, created, imported_at, records, audit_entries, "
+            "gap_before, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            b.sha256, b.bundle_id, b.device_id, b.sequence, b.previous_sha256,
+            b.manifest_sha256, b.key_id, b.worker, b.created, b.imported_at, b.records,
+            b.audit_entries, b.gap_before, b.note,
+        )  # fmt: skip
+        self._run_many(
+            "INSERT INTO record_revisions (kind, record_id, revision, record_sha256, "
+            "envelope, device_id, bundle_sha256, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (r.kind, r.record_id, r.revision, r.record_sha256, r.envelope, b.device_id,
+                 b.sha256, b.imported_at)
+                for r in plan.revisions
+            ],
+        )  # fmt: skip
+        # In plan order, so the last revision made current wins.
+        for r in plan.revisions:
+            if r.make_current:
+                self._run(
+                    "INSERT INTO current_records (kind, record_id, revision) VALUES (?, ?, ?) "
+                    "ON CONFLICT (kind, record_id) DO UPDATE SET revision = excluded.revision",
+                    r.kind,
+                    r.record_id,
+                    r.revision,
+                )
+        self._run_many(
+            "INSERT INTO conflicts (kind, record_id, revision, record_sha256, envelope, "
+            "reason, office_revision, office_record_sha256, device_id, bundle_sha256, "
+            "found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (c.kind, c.record_id, c.revision, c.record_sha256, c.envelope, c.reason,
+                 c.office_revision, c.office_record_sha256, b.device_id, b.sha256,
+                 b.imported_at)
+                for c in plan.conflicts
+            ],
+        )  # fmt: skip
+        self._run_many(
+            "INSERT INTO audit_entries (device_id, seq, at, actor, action, entity, entity_id, "
+            "revision, detail, prev_hash, hash, hash_ok, bundle_sha256) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (b.device_id, a.seq, a.at, a.actor, a.action, a.entity, a.entity_id,
+                 a.revision, a.detail, a.prev_hash, a.hash, a.hash_ok, b.sha256)
+                for a in plan.audit
+            ],
+        )  # fmt: skip
+
+    def conflicts(self) -> list[ConflictRow]:
+        """Every conflict, oldest first."""
+        rows = self._rows(
+            "SELECT id, kind, record_id, revision, record_sha256, reason, office_revision, "
+            "device_id, bundle_sha256, found_at FROM conflicts ORDER BY id"
+        )
+        return [ConflictRow(*row) for row in rows]
+
+    def counts(self) -> OfficeCounts:
+        """Totals for ``status``, from one snapshot."""
+        row = self._one(
+            "SELECT "
+            "(SELECT count(DISTINCT device_id) FROM device_keys WHERE revoked_at IS NULL), "
+            "(SELECT count(*) FROM device_keys WHERE revoked_at IS NOT NULL), "
+            "(SELECT count(*) FROM bundles), "
+            "(SELECT count(*) FROM current_records), "
+            "(SELECT count(*) FROM record_revisions), "
+            "(SELECT count(*) FROM conflicts), "
+            "(SELECT count(*) FROM audit_entries)"
+        )
+        assert row is not None
+        return OfficeCounts(*(int(value) for value in row))
+
+    def current_records(self, kind: str) -> list[dict[str, Any]]:
+        """The record (the envelope's ``record``) of each current revision of ``kind``, by id."""
+        rows = self._rows(
+            "SELECT r.envelope FROM current_records c "  # noqa: S608 - _COLLATE is a constant
+            "JOIN record_revisions r USING (kind, record_id, revision) "
+            "WHERE c.kind = ? ORDER BY c.record_id" + self._COLLATE,
+            kind,
+        )
+        return [dict(json.loads(envelope)["record"]) for (envelope,) in rows]

@@ -1,0 +1,164 @@
+"""The office database on SQLite: ``SqliteOfficeStore``, one file, on the standard library.
+
+Two rules shape this module (S19-S21):
+
+- **A refused bundle leaves the database file byte for byte unchanged.** Opening an
+  existing database never writes: no schema creation, no journal-mode switch, no
+  persistent PRAGMA (``foreign_keys``, ``synchronous`` and ``busy_timeout`` are per
+  connection). The rollback journal (SQLite's default, ``DELETE``) is kept, so reads
+  create no ``-wal``/``-shm`` files either. Everything the importer decides is worked
+  out from reads; only an accepted bundle opens a write transaction.
+- **One bundle, one transaction.** ``apply`` writes the ledger row, the record
+  revisions, conflicts and audit entries between ``BEGIN IMMEDIATE`` and ``COMMIT``.
+  Because the plan was made outside the write lock, ``apply`` first checks
+  ``PRAGMA data_version`` (which changes when another connection commits): if another
+  import got in between, it rolls back untouched and the importer plans again.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from msp_desktop.office.db.queries import SqlOfficeQueries
+from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
+from msp_desktop.office.db.store import ImportPlan
+from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeMissing
+from msp_desktop.office.files import fsync_directory
+
+__all__ = ["SqliteOfficeStore"]
+
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+class _StalePlan(Exception):
+    """Another connection committed after the plan was made."""
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "?mode=rw")
+    try:
+        # isolation_level=None: no implicit BEGIN; every transaction below is explicit.
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.OperationalError:
+        raise OfficeMissing(
+            f"There is no office database at {path}; create an office with: msp-office init"
+        ) from None
+    return conn
+
+
+class SqliteOfficeStore(SqlOfficeQueries):
+    """``OfficeStore`` on one SQLite file (rollback journal, synchronous FULL)."""
+
+    _ENROLLED_ORDER = "rowid"  # the order keys were enrolled in, within one second
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def create(cls, path: Path) -> None:
+        """Create a new, empty database at ``path`` (which must not exist).
+
+        Made under a temporary name and renamed into place, so an interrupted ``init``
+        never leaves a half-made database where the office expects one.
+        """
+        tmp = path.with_name(f".{path.name}.creating")
+        tmp.unlink(missing_ok=True)
+        # Owner-only from the first byte; SQLite gives its journal the same mode.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        conn = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            conn.executescript(
+                f"BEGIN;\n{SCHEMA}\nPRAGMA application_id = {APPLICATION_ID};\n"
+                f"PRAGMA user_version = {SCHEMA_VERSION};\nCOMMIT;"
+            )
+        finally:
+            conn.close()
+        tmp.replace(path)
+        fsync_directory(path.parent)
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> SqliteOfficeStore:
+        """Open an existing database; reads only, so the file is not changed by opening."""
+        if not path.is_file():
+            raise OfficeMissing(
+                f"There is no office database at {path}; create an office with: msp-office init"
+            )
+        conn = _connect(path, read_only=read_only)
+        try:
+            # Per-connection settings only: neither is stored in the file.
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = FULL")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise OfficeDamaged(f"{path} is not an office database.") from None
+        if app_id != APPLICATION_ID:
+            conn.close()
+            raise OfficeDamaged(f"{path} is not an office database.")
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise OfficeDamaged(
+                f"{path} has database version {version}; this msp-office reads version "
+                f"{SCHEMA_VERSION}. Use the msp-office that made it."
+            )
+        return cls(conn, path)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    def __enter__(self) -> SqliteOfficeStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise OfficeBusy(
+                    "Another msp-office is writing to the office database; try again shortly."
+                ) from None
+            raise
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def _run(self, sql: str, *params: object) -> None:
+        self._conn.execute(sql, params)
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        self._conn.executemany(sql, rows)
+
+    def change_token(self) -> int:
+        """``PRAGMA data_version``: changes when another connection commits."""
+        row = self._one("PRAGMA data_version")
+        assert row is not None
+        return int(row[0])
+
+    def apply(self, plan: ImportPlan, token: int) -> bool:
+        """Import ``plan`` in one transaction, unless another import committed since ``token``."""
+        try:
+            with self._write():
+                if self.change_token() != token:
+                    raise _StalePlan  # nothing written yet: the rollback changes nothing
+                self._insert(plan)
+        except _StalePlan:
+            return False
+        return True

@@ -1,0 +1,228 @@
+"""The office database's interface: the ``OfficeStore`` protocol and the rows it deals in.
+
+The importer and the commands talk to an ``OfficeStore``; there are two, on SQLite
+(``sqlite``, the default, on the standard library's sqlite3) and on PostgreSQL
+(``postgres``), sharing one copy of their SQL (``queries``). Both keep two rules
+(S19-S21): a refused bundle leaves the database unchanged, and opening one never
+writes (everything the importer decides is worked out from reads); and one bundle is
+one transaction, in which ``apply`` first checks the change token the plan was made
+at, so that if another import committed in between it rolls back untouched and the
+importer plans again. How each backend keeps them is in its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+__all__ = [
+    "AuditRow",
+    "ConflictRow",
+    "CurrentRecord",
+    "DeviceKey",
+    "ImportPlan",
+    "LedgerEntry",
+    "NewConflict",
+    "NewRevision",
+    "OfficeCounts",
+    "OfficeStore",
+    "StoredRevision",
+]
+
+
+@dataclass(frozen=True)
+class DeviceKey:
+    """One enrolled device key; a device has at most one active key at a time."""
+
+    key_id: str
+    device_id: str
+    worker: str
+    public_key: str
+    enrolled_at: str
+    revoked_at: str | None = None
+    revoked_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Not revoked."""
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One imported bundle (the replay ledger, S21)."""
+
+    sha256: str
+    bundle_id: str
+    device_id: str
+    sequence: int
+    previous_sha256: str | None
+    manifest_sha256: str
+    key_id: str
+    worker: str
+    created: str
+    imported_at: str
+    records: int
+    audit_entries: int
+    gap_before: int
+    note: str
+
+
+@dataclass(frozen=True)
+class StoredRevision:
+    """A record revision the office holds."""
+
+    kind: str
+    record_id: str
+    revision: int
+    record_sha256: str
+
+
+@dataclass(frozen=True)
+class CurrentRecord:
+    """The office's current revision of a record, and the bundle that brought it."""
+
+    kind: str
+    record_id: str
+    revision: int
+    record_sha256: str
+    device_id: str
+    bundle_sequence: int
+
+
+@dataclass(frozen=True)
+class NewRevision:
+    """A record revision to store; ``make_current`` unless it is older history."""
+
+    kind: str
+    record_id: str
+    revision: int
+    record_sha256: str
+    envelope: str
+    make_current: bool
+
+
+@dataclass(frozen=True)
+class NewConflict:
+    """An incoming revision that must not overwrite what the office has."""
+
+    kind: str
+    record_id: str
+    revision: int
+    record_sha256: str
+    envelope: str
+    reason: str
+    office_revision: int | None
+    office_record_sha256: str | None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One device audit entry as stored; ``hash_ok`` is the office's recomputation."""
+
+    seq: int
+    at: str
+    actor: str
+    action: str
+    entity: str
+    entity_id: str
+    revision: int | None
+    detail: str
+    prev_hash: str
+    hash: str
+    hash_ok: bool
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Everything one accepted bundle changes, decided before any write."""
+
+    ledger: LedgerEntry
+    revisions: Sequence[NewRevision] = field(default_factory=list)
+    conflicts: Sequence[NewConflict] = field(default_factory=list)
+    audit: Sequence[AuditRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """A stored conflict, for ``msp-office conflicts``."""
+
+    id: int
+    kind: str
+    record_id: str
+    revision: int
+    record_sha256: str
+    reason: str
+    office_revision: int | None
+    device_id: str
+    bundle_sha256: str
+    found_at: str
+
+
+@dataclass(frozen=True)
+class OfficeCounts:
+    """What ``msp-office status`` counts."""
+
+    devices: int
+    revoked_keys: int
+    bundles: int
+    records: int
+    revisions: int
+    conflicts: int
+    audit_entries: int
+
+
+class OfficeStore(Protocol):
+    """What the importer and the commands need from an office database."""
+
+    def close(self) -> None:
+        """Release the database."""
+
+    def change_token(self) -> int:
+        """A value that changes whenever another connection commits."""
+
+    def device_keys(self) -> list[DeviceKey]:
+        """Every key ever enrolled, revoked ones included, oldest first."""
+
+    def add_device_key(self, key: DeviceKey, enrolment: bytes, *, revoke: str | None) -> None:
+        """Enrol ``key`` (revoking the key id ``revoke`` in the same transaction)."""
+
+    def revoke_key(self, key_id: str, *, at: str, reason: str) -> None:
+        """Mark a key revoked."""
+
+    def ledger_by_hash(self, sha256: str) -> LedgerEntry | None:
+        """The imported bundle with these bytes."""
+
+    def ledger_entry(self, device_id: str, sequence: int) -> LedgerEntry | None:
+        """The imported bundle with this device and sequence."""
+
+    def nearest_before(self, device_id: str, sequence: int) -> LedgerEntry | None:
+        """The device's imported bundle with the highest sequence below ``sequence``."""
+
+    def last_sequence(self, device_id: str) -> int:
+        """The device's highest imported sequence, 0 if none."""
+
+    def ledger(self) -> list[LedgerEntry]:
+        """Every imported bundle, by device and sequence."""
+
+    def revision(self, kind: str, record_id: str, revision: int) -> StoredRevision | None:
+        """One stored record revision."""
+
+    def current(self, kind: str, record_id: str) -> CurrentRecord | None:
+        """The current revision of a record."""
+
+    def audit_hashes(self, device_id: str, first: int, last: int) -> dict[int, tuple[str, str]]:
+        """``seq -> (prev_hash, hash)`` of the device's stored entries in ``first..last``."""
+
+    def apply(self, plan: ImportPlan, token: int) -> bool:
+        """Import ``plan`` in one transaction; False (nothing written) if ``token`` is stale."""
+
+    def conflicts(self) -> list[ConflictRow]:
+        """Every conflict, oldest first."""
+
+    def counts(self) -> OfficeCounts:
+        """Totals for ``status``."""
+
+    def current_records(self, kind: str) -> list[dict[str, Any]]:
+        """The record of the current revision of every record of ``kind``, ordered by id."""
