@@ -7,13 +7,13 @@ import pytest
 from ui import app
 
 
-def test_no_display_exits_2_with_one_line(
+def test_no_display_exits_16_with_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(app.sys, "platform", "linux")
-    assert app.main(["--workspace", "/nonexistent"]) == 2
+    assert app.main(["--workspace", "/nonexistent"]) == 16  # something needed is not there
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("msp-desktop: no display found;")
