@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from msp_desktop.model import (
     Action,
+    ActionOwner,
     Advocate,
     AdvocateStatus,
     AdvocateType,
@@ -29,8 +30,11 @@ from msp_desktop.model import (
     Language,
     Note,
     OutcomeAchieved,
+    OutcomeStatus,
     Person,
     PositiveRiskDecision,
+    PresentPerson,
+    PresentRole,
     Principle,
     PrinciplesReflection,
     Risk,
@@ -106,7 +110,8 @@ def _risk(rng: random.Random) -> Risk:
 
 def _visit(rng: random.Random, concern: Concern, on: date, index: int) -> Visit:
     outcomes = [
-        DesiredOutcome(words=Note(text=w)) for w in rng.sample(OUTCOME_WORDS, rng.randint(1, 3))
+        DesiredOutcome(words=Note(text=w), status=OutcomeStatus.STILL_WANTED)
+        for w in rng.sample(OUTCOME_WORDS, rng.randint(1, 3))
     ]
     if concern.stage is Stage.END:
         outcomes = [o.revised(achieved=rng.choice(list(OutcomeAchieved))) for o in outcomes]
@@ -115,8 +120,12 @@ def _visit(rng: random.Random, concern: Concern, on: date, index: int) -> Visit:
         concern_id=concern.id,
         person_id=concern.person_id,
         visit_date=on,
+        stage=concern.stage,
         place="At home",
-        present=["The person", "Demo Worker"],
+        present=[PresentPerson(name="Relative Example", role=PresentRole.FAMILY)]
+        if index % 3 == 0
+        else [],
+        spoken_to_alone=index % 3 != 0,
         could_speak_privately=index % 3 != 0,
         consent_to_record=True,
         consent_to_share=True,
@@ -167,6 +176,7 @@ def _visit(rng: random.Random, concern: Concern, on: date, index: int) -> Visit:
         actions=[
             Action(
                 what=Note(text="Ring the bank together about a safer way to get money."),
+                owner=ActionOwner.WORKER,
                 who="Demo Worker",
                 by_when=on + timedelta(days=14),
                 outcome_ids=[outcomes[0].id],

@@ -9,10 +9,12 @@ from msp_desktop.model import (
     Concern,
     DesiredOutcome,
     Note,
+    OutcomeStatus,
     Person,
     RiskType,
     SG4aAsked,
     Stage,
+    UndueInfluence,
     Visit,
 )
 
@@ -42,7 +44,7 @@ def draft_visit(of: Concern, **fields: object) -> Visit:
 
 def complete_visit(of: Concern, words: str = "I want to feel safe at home.") -> Visit:
     """A beginning-stage visit complete enough to finalise."""
-    outcome = DesiredOutcome(words=Note(text=words))
+    outcome = DesiredOutcome(words=Note(text=words), status=OutcomeStatus.STILL_WANTED)
     return draft_visit(
         of,
         visit_date=date(2026, 11, 2),
@@ -51,6 +53,7 @@ def complete_visit(of: Concern, words: str = "I want to feel safe at home.") -> 
         could_speak_privately=True,
         sg4a_asked=SG4aAsked.EXPRESSED,
         desired_outcomes=[outcome],
+        undue_influence=UndueInfluence(person_declined_help=False),
         actions=[
             Action(
                 what=Note(text="Ask the bank about a second signatory."),

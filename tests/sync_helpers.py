@@ -7,7 +7,7 @@ Plus small builders for a caseload on its way to the office.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from msp_desktop.bundles.provisioning import make_provisioning, read_enrolment
 from msp_desktop.bundles.receipt import ReceiptStatus
 from msp_desktop.bundles.records import AuditBatch, RecordEnvelope, parse_audit_file
 from msp_desktop.bundles.records import parse_record_file as _parse_record_file
-from msp_desktop.model import Concern, ConcernStatus, Person, Visit
+from msp_desktop.model import Concern, ConcernStatus, Person, SG2cActionResult, Visit
 from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from tests import builders
@@ -152,10 +152,16 @@ def amend_and_finalise(ws: Workspace, visit_id: str, reason: str, place: str) ->
 
 
 def close(ws: Workspace, concern_id: str, **changes: Any) -> Concern:
-    """Close a concern (and apply ``changes``), saved."""
+    """Close a concern today with "No risk identified and no action taken" (or as
+    ``changes`` say), saved."""
     concern = ws.concerns.get(concern_id)
-    closed = concern.model_copy(update={"status": ConcernStatus.CLOSED, **changes})
-    ws.concerns.update(closed)
+    closed = concern.revised(
+        status=ConcernStatus.CLOSED,
+        closed_on=date.today(),
+        action_result=SG2cActionResult.NO_RISK_NO_ACTION,
+        **changes,
+    )
+    ws.concerns.close(closed)
     return closed
 
 

@@ -11,7 +11,6 @@ from msp_desktop.cli.passphrase import current_passphrase, new_passphrase
 from msp_desktop.cli.unlock import default_worker, folder_of, open_workspace
 from msp_desktop.errors import InvalidInput
 from msp_desktop.exit_codes import ExitCode
-from msp_desktop.model import Person
 from msp_desktop.model.schema import write_json_schemas
 from msp_desktop.services.office_keys import read_office_keys, trust_office
 from msp_desktop.store import Workspace
@@ -50,38 +49,6 @@ def demo(args: argparse.Namespace) -> int:
     with Workspace.create(folder, passphrase, args.worker) as ws:
         people = fill_demo_caseload(ws)
     print(f"Created a demo workspace with {people} fictional people in {folder}")
-    return 0
-
-
-def people_add(args: argparse.Namespace) -> int:
-    """``msp people add``: prints the new person's id."""
-    person = Person(
-        name=args.name,
-        preferred_name=args.preferred_name,
-        date_of_birth=_parse_date(args.dob, "date of birth"),
-        local_id=args.local_id,
-    )
-    with open_workspace(args) as ws:
-        ws.people.add(person)
-    print(person.id)
-    return 0
-
-
-def people_list(args: argparse.Namespace) -> int:
-    """``msp people list``."""
-    if args.limit < 1:
-        raise InvalidInput("--limit must be at least 1.")
-    with open_workspace(args) as ws:
-        people = ws.people.search(args.search, limit=args.limit)
-        total = ws.people.count() if not args.search else None
-    if args.json:
-        print(output.as_json(people))
-    elif people:
-        print(output.people_table(people))
-        if total is not None and total > len(people):
-            print(f"(the first {len(people)} of {total}; use --search or --limit to see more)")
-    else:
-        print("No people match." if args.search else "The caseload is empty.")
     return 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from msp_desktop import __version__
 from msp_desktop.cli import commands, document_commands, sync_commands
+from msp_desktop.cli.journey_commands import add_journey_commands
 from msp_desktop.cli.recovery_commands import add_recovery_parser
 from msp_desktop.errors import KnownError
 from msp_desktop.exit_codes import ExitCode
@@ -73,21 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--worker", default="Demo Worker", help="the demo worker's name")
 
-    people = sub.add_parser("people", help="Add and find people on the caseload.")
-    people_sub = people.add_subparsers(dest="people_command", required=True, metavar="ACTION")
-    p = people_sub.add_parser("add", help="Add a person; prints the new id.")
-    _add_common(p)
-    p.add_argument("--name", required=True, help="full name")
-    p.add_argument("--preferred-name", default=None, help="the name they like to be called")
-    p.add_argument("--dob", default=None, metavar="YYYY-MM-DD", help="date of birth")
-    p.add_argument("--local-id", default=None, metavar="ID", help="the council's case id")
-    p.set_defaults(run=commands.people_add)
-    p = people_sub.add_parser("list", help="List people, optionally searching.")
-    _add_common(p)
-    p.add_argument("--search", default="", metavar="TEXT", help="name, preferred name or id")
-    p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N people")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(run=commands.people_list)
+    add_journey_commands(sub, _add_common)
 
     visits = sub.add_parser("visits", help="List and show visits.")
     visits_sub = visits.add_subparsers(dest="visits_command", required=True, metavar="ACTION")

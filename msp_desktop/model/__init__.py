@@ -6,25 +6,38 @@ the app's own choices are snake_case identifiers (``choices``). Every free-text 
 is a ``Note`` with a visibility, so a person's copy can leave out what is not theirs.
 """
 
+from msp_desktop.model.actions import ActionChange, AgreedAction
+from msp_desktop.model.attendance import PresentPerson, VisitNotHeld
 from msp_desktop.model.base import RecordModel, new_id
 from msp_desktop.model.choices import (
+    ActionOwner,
+    ActionStatus,
     AdvocateStatus,
     AdvocateType,
     AskedBy,
     CapacityStatus,
     CommunicationNeed,
     ConcernStatus,
+    ConsentDecision,
+    ContactKind,
+    CopyFormat,
     ExperienceAnswer,
     ExperienceQuestion,
     Language,
+    NotHeldReason,
     OutcomeStatus,
+    PlanReview,
+    PresentRole,
     Principle,
+    ShareBasis,
     Stage,
     SubstantialDifficultyArea,
     UndueInfluenceIndicator,
     Visibility,
 )
-from msp_desktop.model.concern import Concern
+from msp_desktop.model.concern import Concern, Reopening
+from msp_desktop.model.consent import ConsentToShare
+from msp_desktop.model.contacts import ContactNote
 from msp_desktop.model.copies import SAFETY_QUESTION, CopyChoice
 from msp_desktop.model.deciding import Advocate, SupportToDecide
 from msp_desktop.model.influence import UndueInfluence
@@ -40,6 +53,7 @@ from msp_desktop.model.labels import (
 )
 from msp_desktop.model.outcomes import Action, DesiredOutcome, OutcomeReview
 from msp_desktop.model.person import HouseholdMember, Person
+from msp_desktop.model.plan import PLAN_PARTS, PlanReviews
 from msp_desktop.model.reflection import ExperienceFeedback, PrinciplesReflection
 from msp_desktop.model.risks import PositiveRiskDecision, Risk
 from msp_desktop.model.schema import RECORD_MODELS, json_schemas, write_json_schemas
@@ -54,18 +68,28 @@ from msp_desktop.model.visit import Visit
 from msp_desktop.model.walk import iter_notes
 
 __all__ = [
+    "PLAN_PARTS",
     "RECORD_MODELS",
     "SAFETY_QUESTION",
     "Action",
+    "ActionChange",
+    "ActionOwner",
+    "ActionStatus",
     "Advocate",
     "AdvocateStatus",
     "AdvocateType",
+    "AgreedAction",
     "AskedBy",
     "CapacityStatus",
     "CommunicationNeed",
     "Concern",
     "ConcernStatus",
+    "ConsentDecision",
+    "ConsentToShare",
+    "ContactKind",
+    "ContactNote",
     "CopyChoice",
+    "CopyFormat",
     "DesiredOutcome",
     "ExperienceAnswer",
     "ExperienceFeedback",
@@ -73,16 +97,22 @@ __all__ = [
     "HouseholdMember",
     "InternalNote",
     "Language",
+    "NotHeldReason",
     "Note",
     "OutcomeAchieved",
     "OutcomeReview",
     "OutcomeStatus",
     "Person",
     "PersonNote",
+    "PlanReview",
+    "PlanReviews",
     "PositiveRiskDecision",
+    "PresentPerson",
+    "PresentRole",
     "Principle",
     "PrinciplesReflection",
     "RecordModel",
+    "Reopening",
     "Risk",
     "RiskLocation",
     "RiskOutcome",
@@ -91,6 +121,7 @@ __all__ = [
     "SG2cActionResult",
     "SG3aCapacity",
     "SG4aAsked",
+    "ShareBasis",
     "Stage",
     "SubstantialDifficultyArea",
     "SupportToDecide",
@@ -99,6 +130,7 @@ __all__ = [
     "UndueInfluenceIndicator",
     "Visibility",
     "Visit",
+    "VisitNotHeld",
     "iter_notes",
     "json_schemas",
     "new_id",

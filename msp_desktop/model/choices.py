@@ -94,7 +94,8 @@ class UndueInfluenceIndicator(enum.StrEnum):
 class OutcomeStatus(enum.StrEnum):
     """Where one desired outcome stands when it is reviewed over the concern.
 
-    ``STILL_WANTED`` is the state of a newly expressed outcome too. ``CHANGED`` means
+    A newly expressed outcome has no status yet (``None``): nobody has reviewed it, and
+    a review is never answered for the worker. ``CHANGED`` means
     the person now wants something different (the new words are the outcome's words;
     the review history keeps the change). ``ACHIEVED`` may be noted at any review; the
     national rating (``OutcomeAchieved``) is still given at the end, on the outcome.
@@ -216,3 +217,85 @@ class Language(enum.StrEnum):
     EN = "en"
     CY = "cy"
     OTHER = "other"
+
+
+class CopyFormat(enum.StrEnum):
+    """How the person prefers their written copies laid out."""
+
+    PLAIN = "plain"
+    LARGE_PRINT = "large-print"
+    EASY_READ = "easy-read"
+
+
+class ActionStatus(enum.StrEnum):
+    """Where an agreed action stands. New actions are open; a review moves them on."""
+
+    OPEN = "open"
+    DONE = "done"
+    NOT_DONE = "not_done"
+    NO_LONGER_NEEDED = "no_longer_needed"
+
+
+class ActionOwner(enum.StrEnum):
+    """Who an agreed action belongs to: the worker, the person, or someone named."""
+
+    WORKER = "worker"
+    PERSON = "person"
+    SOMEONE_ELSE = "someone_else"
+
+
+class ContactKind(enum.StrEnum):
+    """How a contact between visits happened."""
+
+    PHONE = "phone"
+    LETTER = "letter"
+    EMAIL = "email"
+    MEETING = "meeting"
+
+
+class PresentRole(enum.StrEnum):
+    """Why someone other than the worker was in the room."""
+
+    FAMILY = "family"
+    FRIEND = "friend"
+    CARER = "carer"
+    ADVOCATE = "advocate"
+    INTERPRETER = "interpreter"
+    PROFESSIONAL = "professional"
+    OTHER = "other"
+
+
+class NotHeldReason(enum.StrEnum):
+    """Why a planned visit did not happen."""
+
+    NO_ACCESS = "no_access"
+    DECLINED = "declined"
+    NOT_SAFE = "not_safe"
+    NOT_THERE = "not_there"
+
+
+class ConsentDecision(enum.StrEnum):
+    """The person's decision about information about them being shared."""
+
+    YES = "yes"
+    NO = "no"
+    PARTLY = "partly"
+
+
+class ShareBasis(enum.StrEnum):
+    """The usual grounds for sharing without consent (information-sharing advice)."""
+
+    RISK_TO_PERSON = "risk_to_person"
+    RISK_TO_OTHERS = "risk_to_others"
+    CRIME = "crime"
+    LEGAL_DUTY = "legal_duty"
+    VITAL_INTERESTS = "vital_interests"
+    OTHER = "other"
+
+
+class PlanReview(enum.StrEnum):
+    """The answer when part of the plan is shown again at the next visit."""
+
+    SAME = "same"
+    CHANGED = "changed"
+    NO_LONGER_APPLIES = "no_longer_applies"

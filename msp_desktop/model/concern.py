@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field, model_validator
 
 from msp_desktop.model.base import (
@@ -21,9 +23,19 @@ from msp_desktop.model.labels import (
     SG2cActionResult,
     SG4aAsked,
 )
-from msp_desktop.model.text import PersonNote, ThirdPartyNote
+from msp_desktop.model.text import InternalNote, PersonNote, ThirdPartyNote
 
-__all__ = ["Concern"]
+__all__ = ["Concern", "Reopening"]
+
+
+class Reopening(RecordModel):
+    """A closed concern opened again: when, why, and what the closure had said."""
+
+    on: NotFutureDate
+    reason: InternalNote
+    was_closed_on: date
+    was_result: SG2cActionResult | None = None
+    was_risk_outcome: RiskOutcome | None = None
 
 
 class Concern(RecordModel):
@@ -48,6 +60,12 @@ class Concern(RecordModel):
     action_result: SG2cActionResult | None = None
     risk_outcome: RiskOutcome | None = None
     closing_view: PersonNote | None = None
+    # What the concern is about, as raised: often names others, so internal by default.
+    summary: InternalNote | None = None
+    # The national figures count a concern by the day it closed.
+    closed_on: NotFutureDate | None = None
+    close_reason: InternalNote | None = None
+    reopenings: list[Reopening] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _risk_outcome_needs_action_taken(self) -> Concern:
@@ -62,3 +80,18 @@ class Concern(RecordModel):
                 f"{SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN.value!r}"
             )
         return self
+
+    @model_validator(mode="after")
+    def _closed_has_a_date(self) -> Concern:
+        # Records from devices before closing existed may be "closed" without a date;
+        # a new closure always has one, and an open concern never does.
+        if self.status is ConcernStatus.OPEN and self.closed_on is not None:
+            raise ValueError("an open concern has no closed_on date")
+        if self.closed_on is not None and self.closed_on < self.raised_on:
+            raise ValueError("a concern cannot close before it was raised")
+        return self
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the concern is closed (and so read-only until reopened)."""
+        return self.status is ConcernStatus.CLOSED

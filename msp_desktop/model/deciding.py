@@ -45,7 +45,8 @@ class SupportToDecide(RecordModel):
     """
 
     decision: PersonNote | None = None
-    capacity: CapacityStatus = CapacityStatus.NOT_ASSESSED
+    # None: the question has not been answered (not the same as "not assessed").
+    capacity: CapacityStatus | None = None
     capacity_assessed_by: OptionalShortText = None
     capacity_assessed_on: NotFutureDate | None = None
     substantial_difficulty: UniqueList[SubstantialDifficultyArea] = Field(default_factory=list)

@@ -14,11 +14,12 @@ __all__ = ["UndueInfluence"]
 class UndueInfluence(RecordModel):
     """Indicators of undue influence, whether the person declined help, and the plan.
 
-    The default (no indicators, help not declined) means nothing was noticed.
+    The default means nothing was recorded: no indicators ticked, and whether the person
+    declined help not yet answered (``None``), never assumed.
     """
 
     indicators: UniqueList[UndueInfluenceIndicator] = Field(default_factory=list)
-    person_declined_help: bool = False
+    person_declined_help: bool | None = None
     # Internal by default: a copy saying "we will come back to speak to you alone"
     # could warn the person who is exerting the influence.
     planned_support: InternalNote | None = None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from msp_desktop.model.base import (
     NotFutureDate,
@@ -13,7 +14,7 @@ from msp_desktop.model.base import (
     RecordModel,
     new_id,
 )
-from msp_desktop.model.choices import OutcomeStatus
+from msp_desktop.model.choices import ActionOwner, ActionStatus, OutcomeStatus
 from msp_desktop.model.labels import OutcomeAchieved
 from msp_desktop.model.text import PersonNote
 
@@ -32,28 +33,51 @@ class DesiredOutcome(RecordModel):
     """One thing the person wants to happen, in their own words.
 
     ``words`` is verbatim: the model trims outer whitespace and nothing else.
-    ``achieved`` is the national rating, given at the end of the concern.
+    ``status`` is the answer of a review (``None`` until someone reviews it, never
+    assumed); ``achieved`` is the national rating, given at the end of the concern.
     """
 
     id: RecordId = Field(default_factory=new_id)
     words: PersonNote
-    status: OutcomeStatus = OutcomeStatus.STILL_WANTED
+    status: OutcomeStatus | None = None
     achieved: OutcomeAchieved | None = None
     history: list[OutcomeReview] = Field(default_factory=list)
 
 
 class Action(RecordModel):
-    """An agreed action: who does what, by when, for which of the person's outcomes.
+    """An agreed action as a visit holds it: who does what, by when, for which outcomes.
 
-    ``what`` and ``who`` may be empty while the visit is a draft; finalising requires
-    both (see ``msp_desktop.practice.finalise_blockers``).
+    Nothing here is required to save: an action with any text is kept as typed, open
+    by default, while the visit is a draft; finalising asks for what is missing (see
+    ``msp_desktop.practice.finalise_blockers``) and then keeps the action as a record of
+    its own (``AgreedAction``). An action brought forward from an earlier visit arrives
+    with ``carried`` set and ``status`` unanswered (``None``): the worker reviews it.
     """
 
     id: RecordId = Field(default_factory=new_id)
     what: PersonNote | None = None
-    # Usually a professional or a service; professionals' names stay in the person's copy.
+    owner: ActionOwner | None = None
+    # The name of whoever does it (a professional or service, a relative); professionals'
+    # names stay in the person's copy.
     who: OptionalShortText = None
     # A target date is usually in the future, unlike most dates in a record.
     by_when: date | None = None
     outcome_ids: list[RecordId] = Field(default_factory=list)
-    done: bool = False
+    status: ActionStatus | None = ActionStatus.OPEN
+    status_note: PersonNote | None = None
+    carried: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_done(cls, data: Any) -> Any:
+        # Visits finalised before actions had a status said only done: yes or no.
+        if isinstance(data, dict) and "done" in data:
+            data = dict(data)
+            done = data.pop("done")
+            data.setdefault("status", ActionStatus.DONE if done else ActionStatus.OPEN)
+        return data
+
+    @property
+    def done(self) -> bool:
+        """Whether the action is done."""
+        return self.status is ActionStatus.DONE

@@ -86,10 +86,12 @@ def check_nhs_number(text: str) -> str:
     """
     digits = normalise_nhs_number(text)
     if not _NHS_SHAPE.fullmatch(digits):
-        raise ValueError("an NHS number is 10 digits, for example 943 476 5919")
-    total = sum(int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1)))
+        raise ValueError("it should be 10 digits, for example 943 476 5919")
+    total = sum(
+        int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True)
+    )
     check = 11 - total % 11
     check = 0 if check == 11 else check
     if check == 10 or check != int(digits[9]):
-        raise ValueError("the NHS number's last digit does not match: check it was copied right")
+        raise ValueError("its last digit does not match the others; check it was copied right")
     return digits

@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from msp_desktop.model.actions import AgreedAction
 from msp_desktop.model.base import RecordModel
 from msp_desktop.model.concern import Concern
+from msp_desktop.model.contacts import ContactNote
 from msp_desktop.model.person import Person
 from msp_desktop.model.visit import Visit
 
@@ -21,6 +23,8 @@ RECORD_MODELS: dict[str, type[RecordModel]] = {
     "person": Person,
     "concern": Concern,
     "visit": Visit,
+    "action": AgreedAction,
+    "contact": ContactNote,
 }
 """The top-level records, by the name used in schema file names and bundles."""
 

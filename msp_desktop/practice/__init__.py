@@ -13,6 +13,7 @@ from msp_desktop.practice.visit_due import (
     FIRST_CONVERSATION_DAYS,
     REVIEW_INTERVAL_DAYS,
     next_visit_due,
+    suggested_next_visit,
 )
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "finalise_blockers",
     "next_visit_due",
     "positive_risk_findings",
+    "suggested_next_visit",
     "undue_influence_warning",
 ]

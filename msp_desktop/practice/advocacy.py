@@ -173,6 +173,19 @@ def _imca(support: SupportToDecide) -> list[Finding]:
 
 
 def _capacity_details(support: SupportToDecide) -> list[Finding]:
+    if support.capacity is None:
+        if support.decision is None:
+            return []
+        # A decision is named, so the question arose: it is answered, never assumed.
+        return [
+            Finding(
+                "capacity_not_answered",
+                Severity.REQUIRED,
+                "Record whether the person's capacity for this decision was assessed, "
+                f"and if so the outcome {_STEP}.",
+                f"{_WHERE}.capacity",
+            )
+        ]
     if support.capacity is CapacityStatus.NOT_ASSESSED:
         return []
     findings: list[Finding] = []

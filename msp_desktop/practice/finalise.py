@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from msp_desktop.model import AskedBy, Concern, SG2cActionResult, SG4aAsked, Stage, Visit
+from msp_desktop.model import (
+    ActionOwner,
+    ActionStatus,
+    AskedBy,
+    Concern,
+    ConsentDecision,
+    SG4aAsked,
+    Stage,
+    Visit,
+)
 from msp_desktop.practice.advocacy import advocacy_duty
 from msp_desktop.practice.findings import Finding, Severity, by_severity
 from msp_desktop.practice.positive_risk import positive_risk_findings
@@ -21,6 +30,16 @@ _CHECK_IN = "(Check in)"
 _WHAT_MATTERS = "(What matters to you)"
 _ACTIONS = "(Agreed actions)"
 _CLOSING = "(Closing)"
+_PLAN = "(Looking back)"
+
+_PLAN_WORDS = {
+    "risks": "the risks",
+    "safety_plan": "the safety plan",
+    "advocacy": "the support to take part (advocacy)",
+    "capacity": "the capacity decision",
+    "undue_influence": "the plan about undue influence",
+    "consent": "the decision about sharing information",
+}
 
 
 def finalise_blockers(
@@ -45,13 +64,19 @@ def check_visit(
 ) -> list[Finding]:
     """Every finding about ``visit``: blockers first, then warnings, then info.
 
-    Takes the same arguments as ``finalise_blockers``.
+    Takes the same arguments as ``finalise_blockers``. A visit that did not happen
+    needs only its date and why (``_not_held``).
     """
+    if visit.not_held is not None:
+        return by_severity(_visit_date(visit, today or date.today()))
     findings = [
         *_check_in(visit, today or date.today()),
         *_what_matters(visit),
+        *_outcome_reviews(visit, stage),
+        *_plan_reviews(visit),
         *positive_risk_findings(visit),
         *advocacy_duty(visit.support_to_decide),
+        *_declined_help(visit),
         *undue_influence_warning(visit.undue_influence),
         *_actions(visit),
     ]
@@ -60,19 +85,18 @@ def check_visit(
     return by_severity(findings)
 
 
-def _check_in(visit: Visit, today: date) -> list[Finding]:
-    findings: list[Finding] = []
+def _visit_date(visit: Visit, today: date) -> list[Finding]:
     if visit.visit_date is None:
-        findings.append(
+        return [
             Finding(
                 "visit_date_missing",
                 Severity.REQUIRED,
                 f"Record the date of the visit {_CHECK_IN}.",
                 "visit_date",
             )
-        )
-    elif visit.visit_date > today:
-        findings.append(
+        ]
+    if visit.visit_date > today:
+        return [
             Finding(
                 "visit_date_in_future",
                 Severity.REQUIRED,
@@ -80,7 +104,56 @@ def _check_in(visit: Visit, today: date) -> list[Finding]:
                 f"has happened {_CHECK_IN}.",
                 "visit_date",
             )
+        ]
+    return []
+
+
+def _outcome_reviews(visit: Visit, stage: Stage) -> list[Finding]:
+    if stage is not Stage.MIDDLE:
+        return []
+    return [
+        Finding(
+            "outcome_not_reviewed",
+            Severity.REQUIRED,
+            f"Ask about outcome {index + 1}: still wanted, changed, no longer wanted or "
+            f"achieved {_PLAN}.",
+            f"desired_outcomes.{index}.status",
         )
+        for index, outcome in enumerate(visit.desired_outcomes)
+        if outcome.status is None
+    ]
+
+
+def _plan_reviews(visit: Visit) -> list[Finding]:
+    return [
+        Finding(
+            "plan_not_reviewed",
+            Severity.REQUIRED,
+            f"Check {_PLAN_WORDS[part]} from last time with the person: still the same, "
+            f"changed or no longer applies {_PLAN}.",
+            f"plan_review.{part}",
+        )
+        for part in visit.plan_carried
+        if getattr(visit.plan_review, part) is None
+    ]
+
+
+def _declined_help(visit: Visit) -> list[Finding]:
+    if visit.undue_influence.person_declined_help is not None:
+        return []
+    return [
+        Finding(
+            "declined_help_not_answered",
+            Severity.REQUIRED,
+            "Record whether the person has said they do not want help "
+            "(Freedom from undue influence).",
+            "undue_influence.person_declined_help",
+        )
+    ]
+
+
+def _check_in(visit: Visit, today: date) -> list[Finding]:
+    findings = _visit_date(visit, today)
     if visit.consent_to_record is None:
         findings.append(
             Finding(
@@ -100,15 +173,51 @@ def _check_in(visit: Visit, today: date) -> list[Finding]:
                 "consent_to_record",
             )
         )
-    if visit.consent_to_share is None:
-        findings.append(
+    return findings + _consent_to_share(visit)
+
+
+def _consent_to_share(visit: Visit) -> list[Finding]:
+    consent = visit.consent_to_share
+    if consent is None or consent.decision is None:
+        return [
             Finding(
                 "consent_to_share_missing",
                 Severity.WARNING,
                 f"Record whether the person agreed to information being shared {_CHECK_IN}.",
-                "consent_to_share",
+                "consent_to_share.decision",
+            )
+        ]
+    findings: list[Finding] = []
+    if consent.decision is ConsentDecision.PARTLY and consent.with_whom is None:
+        findings.append(
+            Finding(
+                "consent_partly_unclear",
+                Severity.WARNING,
+                f"Say what the person agreed may be shared, and with whom {_CHECK_IN}.",
+                "consent_to_share.with_whom",
             )
         )
+    if consent.shared_without_consent:
+        if not consent.basis:
+            findings.append(
+                Finding(
+                    "share_basis_missing",
+                    Severity.REQUIRED,
+                    "Information was shared without the person's consent: record the basis "
+                    f"for sharing {_CHECK_IN}.",
+                    "consent_to_share.basis",
+                )
+            )
+        if consent.person_told is None:
+            findings.append(
+                Finding(
+                    "share_told_missing",
+                    Severity.WARNING,
+                    "Record whether the person was told that information was shared "
+                    f"without their consent {_CHECK_IN}.",
+                    "consent_to_share.person_told",
+                )
+            )
     return findings
 
 
@@ -152,6 +261,16 @@ def _actions(visit: Visit) -> list[Finding]:
     for index, action in enumerate(visit.actions):
         number = index + 1
         where = f"actions.{index}"
+        if action.carried and action.status is None:
+            findings.append(
+                Finding(
+                    "action_not_reviewed",
+                    Severity.REQUIRED,
+                    f"Say what happened with action {number} agreed before: done, not done, "
+                    f"no longer needed, or still open {_ACTIONS}.",
+                    f"{where}.status",
+                )
+            )
         if action.what is None:
             findings.append(
                 Finding(
@@ -161,16 +280,26 @@ def _actions(visit: Visit) -> list[Finding]:
                     f"{where}.what",
                 )
             )
-        if action.who is None:
+        if action.owner is None and action.who is None:
             findings.append(
                 Finding(
                     "action_who_missing",
                     Severity.REQUIRED,
-                    f"Say who will do agreed action {number} {_ACTIONS}.",
+                    f"Say who will do agreed action {number}: you, the person, or someone "
+                    f"named {_ACTIONS}.",
+                    f"{where}.owner",
+                )
+            )
+        elif action.owner is ActionOwner.SOMEONE_ELSE and action.who is None:
+            findings.append(
+                Finding(
+                    "action_who_missing",
+                    Severity.REQUIRED,
+                    f"Name who will do agreed action {number} {_ACTIONS}.",
                     f"{where}.who",
                 )
             )
-        if action.by_when is None and not action.done:
+        if action.by_when is None and action.status is ActionStatus.OPEN:
             findings.append(
                 Finding(
                     "action_by_when_missing",
@@ -223,35 +352,7 @@ def _closing(visit: Visit, concern: Concern | None) -> list[Finding]:
                 "experience.asked_by",
             )
         )
-    if concern is not None:
-        findings += _concern_closing(concern)
-    return findings
-
-
-def _concern_closing(concern: Concern) -> list[Finding]:
-    findings: list[Finding] = []
-    if concern.action_result is None:
-        findings.append(
-            Finding(
-                "action_result_missing",
-                Severity.REQUIRED,
-                f"Record whether a risk was identified and whether action was taken {_CLOSING}.",
-                "concern.action_result",
-            )
-        )
-    elif (
-        concern.action_result is SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN
-        and concern.risk_outcome is None
-    ):
-        findings.append(
-            Finding(
-                "risk_outcome_missing",
-                Severity.REQUIRED,
-                f"Record whether the risk remained, was reduced or was removed {_CLOSING}.",
-                "concern.risk_outcome",
-            )
-        )
-    if concern.closing_view is None:
+    if concern is not None and concern.closing_view is None:
         findings.append(
             Finding(
                 "closing_view_missing",

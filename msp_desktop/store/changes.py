@@ -12,7 +12,9 @@ class Changes:
     people: frozenset[str] = field(default_factory=frozenset)
     concerns: frozenset[str] = field(default_factory=frozenset)
     visits: frozenset[str] = field(default_factory=frozenset)
+    actions: frozenset[str] = field(default_factory=frozenset)
+    contacts: frozenset[str] = field(default_factory=frozenset)
     saved_at: str | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.people or self.concerns or self.visits)
+        return bool(self.people or self.concerns or self.visits or self.actions or self.contacts)

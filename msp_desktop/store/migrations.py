@@ -217,7 +217,118 @@ def _to_v4(db: Database) -> None:
         db.execute(sql)
 
 
-STEPS: dict[int, Callable[[Database], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3, 4: _to_v4}
+def _to_v5(db: Database) -> None:
+    """The journey: agreed actions and contacts as records of their own, closing dates.
+
+    ``actions`` keeps each agreed action from the visit that agreed it until it is done;
+    the actions of visits already finalised are copied in, from each visit's newest
+    finalised revision (a draft's actions arrive when it is finalised). ``contacts``
+    holds calls, letters, emails and meetings between visits. Concerns gain the day they
+    closed (the national figures count by it). ``records_sent`` may name the new kinds.
+    """
+    statements = [
+        """CREATE TABLE actions (
+            id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL REFERENCES people(id),
+            concern_id TEXT NOT NULL REFERENCES concerns(id),
+            status TEXT NOT NULL,
+            by_when TEXT,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX actions_by_person ON actions(person_id, status)",
+        "CREATE INDEX actions_by_concern ON actions(concern_id)",
+        """CREATE TABLE contacts (
+            id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL REFERENCES people(id),
+            concern_id TEXT REFERENCES concerns(id),
+            on_date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX contacts_by_person ON contacts(person_id, on_date)",
+        "ALTER TABLE concerns ADD COLUMN closed_on TEXT",
+        # The next visit agreed (or the rearranged date of one that did not happen), and
+        # whether the visit was held: "visit due" is worked out from them in one query.
+        "ALTER TABLE visits ADD COLUMN next_visit_on TEXT",
+        "ALTER TABLE visits ADD COLUMN held INTEGER NOT NULL DEFAULT 1",
+        """CREATE TABLE records_sent_v5 (
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'concern', 'visit', 'action', 'contact')),
+            record_id TEXT NOT NULL,
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            record_sha256 TEXT NOT NULL,
+            bundle_sequence INTEGER NOT NULL REFERENCES bundles_sent(sequence),
+            PRIMARY KEY (kind, record_id, revision)
+        )""",
+        "INSERT INTO records_sent_v5 SELECT * FROM records_sent",
+        "DROP TABLE records_sent",
+        "ALTER TABLE records_sent_v5 RENAME TO records_sent",
+        "CREATE INDEX records_sent_by_bundle ON records_sent(bundle_sequence)",
+    ]
+    for sql in statements:
+        db.execute(sql)
+    _copy_finalised_actions(db)
+
+
+def _copy_finalised_actions(db: Database) -> None:
+    # Imported here: the schema steps above stay readable as plain SQL, and only this
+    # one-off copy needs the records.
+    from msp_desktop.model.actions import AgreedAction
+    from msp_desktop.model.visit import Visit
+    from msp_desktop.store.clock import utc_now
+
+    now = utc_now()
+    rows = db.all(
+        "SELECT r.data FROM visit_revisions r WHERE r.status = 'finalised' AND r.revision = ("
+        "  SELECT max(f.revision) FROM visit_revisions f"
+        "  WHERE f.visit_id = r.visit_id AND f.status = 'finalised')"
+        " ORDER BY r.finalised_at"
+    )
+    for (data,) in rows:
+        visit = Visit.model_validate_json(data)
+        for action in visit.actions:
+            if action.what is None:
+                continue
+            record = AgreedAction(
+                id=action.id,
+                person_id=visit.person_id,
+                concern_id=visit.concern_id,
+                what=action.what,
+                owner=action.owner,
+                who=action.who,
+                by_when=action.by_when,
+                outcome_ids=list(action.outcome_ids),
+                status=action.status or "open",
+                status_note=action.status_note,
+                agreed_on=visit.visit_date,
+                agreed_in_visit=visit.id,
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO actions (id, person_id, concern_id, status, by_when,"
+                " data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id,
+                    record.person_id,
+                    record.concern_id,
+                    str(record.status),
+                    record.by_when.isoformat() if record.by_when else None,
+                    record.model_dump_json(),
+                    now,
+                    now,
+                ),
+            )
+
+
+STEPS: dict[int, Callable[[Database], None]] = {
+    1: _to_v1,
+    2: _to_v2,
+    3: _to_v3,
+    4: _to_v4,
+    5: _to_v5,
+}
 LATEST_VERSION = max(STEPS)
 
 

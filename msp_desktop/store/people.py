@@ -32,6 +32,8 @@ class PersonSummary:
     # The earliest day a conversation is due across the person's open concerns (see
     # ``msp_desktop.practice.next_visit_due``); None when no concern is open.
     visit_due: date | None = None
+    # Agreed actions still open whose target date has passed.
+    overdue_actions: int = 0
 
 
 def search_query(text: str) -> str | None:
@@ -46,10 +48,12 @@ def search_query(text: str) -> str | None:
     return " ".join(f'"{token}"*' for token in tokens)
 
 
-# One entry per open concern, "raised_on|last held visit" (the visit part may be
-# empty), so the visit-due rule stays in ``msp_desktop.practice`` and the caseload row
-# still comes from a single query. A visit dated after today is a planned one, not a
-# conversation held, so it does not count; the date is bound as the first parameter.
+# One entry per open concern, "raised_on|last held visit|next visit agreed" (the later
+# parts may be empty), so the visit-due rule stays in ``msp_desktop.practice`` and the
+# caseload row still comes from a single query. A visit dated after today is a planned
+# one, not a conversation held, so it does not count; nor does one that did not happen
+# (its rearranged date is the next visit agreed). The date is bound as the first
+# parameter.
 _SUMMARY_COLUMNS = """
     p.id, p.name, p.preferred_name, p.local_id, p.date_of_birth,
     (SELECT c.stage FROM concerns c WHERE c.person_id = p.id AND c.status = 'open'
@@ -57,9 +61,17 @@ _SUMMARY_COLUMNS = """
     (SELECT max(v.visit_date) FROM visits v WHERE v.person_id = p.id),
     (SELECT group_concat(c.raised_on || '|' || coalesce(
          (SELECT max(v.visit_date) FROM visits v
-           WHERE v.concern_id = c.id AND v.visit_date <= ?1), ''), ',')
+           WHERE v.concern_id = c.id AND v.visit_date <= ?1 AND v.held = 1), '')
+         || '|' || coalesce(
+         (SELECT v.next_visit_on FROM visits v
+           WHERE v.concern_id = c.id AND v.visit_date <= ?1 AND EXISTS (
+             SELECT 1 FROM visit_revisions r WHERE r.visit_id = v.id
+               AND r.status = 'finalised')
+           ORDER BY v.visit_date DESC, v.created_at DESC LIMIT 1), ''), ',')
        FROM concerns c
-      WHERE c.person_id = p.id AND c.status = 'open' AND c.raised_on IS NOT NULL)
+      WHERE c.person_id = p.id AND c.status = 'open' AND c.raised_on IS NOT NULL),
+    (SELECT count(*) FROM actions a
+      WHERE a.person_id = p.id AND a.status = 'open' AND a.by_when < ?1)
 """
 
 
@@ -73,8 +85,13 @@ def _visit_due(open_concerns: object) -> date | None:
         return None
     dues = []
     for entry in open_concerns.split(","):
-        raised, _, last = entry.partition("|")
-        due = next_visit_due(ConcernStatus.OPEN, date.fromisoformat(raised), _optional_date(last))
+        raised, last, agreed = [*entry.split("|"), "", ""][:3]
+        due = next_visit_due(
+            ConcernStatus.OPEN,
+            date.fromisoformat(raised),
+            _optional_date(last),
+            _optional_date(agreed),
+        )
         if due is not None:
             dues.append(due)
     return min(dues, default=None)
@@ -90,6 +107,7 @@ def _summary(row: tuple[object, ...]) -> PersonSummary:
         open_stage=row[5] if isinstance(row[5], str) else None,
         last_visit=_optional_date(row[6]),
         visit_due=_visit_due(row[7]),
+        overdue_actions=int(str(row[8] or 0)),
     )
 
 

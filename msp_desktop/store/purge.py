@@ -68,6 +68,8 @@ def _concern_can_go(db: Database, concern_id: str, cutoff: str) -> list[str] | N
         db, "concern", concern_id, None, _current_sha(db, "concerns", concern_id), cutoff
     ):
         return None
+    if db.scalar("SELECT 1 FROM contacts WHERE concern_id = ?", (concern_id,)):
+        return None  # contact notes travel in no bundle yet: nothing proves the office has them
     visit_ids: list[str] = []
     for visit_id, revision, status in db.all(
         "SELECT r.visit_id, r.revision, r.status FROM visit_revisions r"
@@ -102,6 +104,9 @@ def purge_acknowledged(db: Database, actor: str, older_than_days: int) -> PurgeR
                 db.execute("DELETE FROM copies_given WHERE visit_id = ?", (visit_id,))
                 db.execute("DELETE FROM visit_revisions WHERE visit_id = ?", (visit_id,))
                 db.execute("DELETE FROM visits WHERE id = ?", (visit_id,))
+            # The actions were kept from the concern's finalised visits, which the office
+            # acknowledged: they go with the concern.
+            db.execute("DELETE FROM actions WHERE concern_id = ?", (concern_id,))
             db.execute("DELETE FROM concerns WHERE id = ?", (concern_id,))
             person_gone = _purge_person_if_done(db, person_id, cutoff)
             audit.append(
@@ -126,6 +131,8 @@ def _purge_person_if_done(db: Database, person_id: str, cutoff: str) -> bool:
     if db.scalar("SELECT 1 FROM concerns WHERE person_id = ?", (person_id,)):
         return False
     if db.scalar("SELECT 1 FROM visits WHERE person_id = ?", (person_id,)):
+        return False
+    if db.scalar("SELECT 1 FROM contacts WHERE person_id = ?", (person_id,)):
         return False
     if not _acknowledged_before(
         db, "person", person_id, None, _current_sha(db, "people", person_id), cutoff

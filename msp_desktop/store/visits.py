@@ -13,12 +13,13 @@ from datetime import date
 
 from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound, RecordReadOnly
 from msp_desktop.exit_codes import ExitCode
-from msp_desktop.model import Concern, Stage, Visit
+from msp_desktop.model import Concern, Stage, SupportToDecide, UndueInfluence, Visit
 from msp_desktop.practice import Finding, finalise_blockers
 from msp_desktop.store import audit
+from msp_desktop.store.actions import ActionsRepository
 from msp_desktop.store.changes import Changes
 from msp_desktop.store.clock import utc_now
-from msp_desktop.store.concerns import ConcernsRepository
+from msp_desktop.store.concerns import ConcernsRepository, closed_concern
 from msp_desktop.store.database import Database
 
 DRAFT = "draft"
@@ -116,10 +117,17 @@ def _info(row: tuple[object, ...]) -> RevisionInfo:
 class VisitsRepository:
     """Reads and writes visits; one transaction per operation, audited."""
 
-    def __init__(self, db: Database, actor: str, concerns: ConcernsRepository) -> None:
+    def __init__(
+        self,
+        db: Database,
+        actor: str,
+        concerns: ConcernsRepository,
+        actions: ActionsRepository,
+    ) -> None:
         self._db = db
         self._actor = actor
         self._concerns = concerns
+        self._actions = actions
 
     def _changes(self, visit: Visit, now: str) -> Changes:
         return Changes(
@@ -134,6 +142,8 @@ class VisitsRepository:
         now = utc_now()
         with self._db.transaction():
             concern = self._concerns.get(visit.concern_id)
+            if concern.is_closed:
+                raise closed_concern(concern)
             if concern.person_id != visit.person_id:
                 raise InvalidInput("The visit's concern belongs to another person.")
             if self._db.scalar("SELECT 1 FROM visits WHERE id = ?", (visit.id,)):
@@ -162,36 +172,51 @@ class VisitsRepository:
         return current_revision(self._db, visit_id)
 
     def begin(self, concern_id: str, guide_ref: tuple[str, str], on: date) -> Visit:
-        """Start the next visit of a concern, carrying the person's outcomes forward.
+        """Start the next visit of a concern, with what was agreed brought forward.
 
-        At the middle and end stages the conversation reviews or rates the outcomes
-        already recorded, so the newest visit's outcomes (same ids, same words) and
-        its SG4a answer start the new one; nothing else is copied.
+        The last finalised visit held for the concern gives the person's outcomes (same
+        ids and words; their review status and rating start unanswered), the SG4a answer
+        that goes with them, and the plan: risks, the safety plan, advocacy and the
+        capacity decision, the undue-influence plan and consent to share, each part
+        listed in ``plan_carried`` for review. Every open action of the concern is
+        listed for review too, its status unanswered. Nothing is answered for the worker.
         """
         with self._db.transaction():
             concern = self._concerns.get(concern_id)
-            latest = self._db.scalar(
-                "SELECT id FROM visits WHERE concern_id = ?"
-                " ORDER BY visit_date IS NULL, visit_date DESC, created_at DESC LIMIT 1",
-                (concern_id,),
-            )
-            carried = (
-                self.get(str(latest)).visit
-                if latest and concern.stage is not Stage.BEGINNING
-                else None
-            )
+            if concern.is_closed:
+                raise closed_concern(concern)
+            previous = self._last_held(concern_id)
+            carried = [action.as_carried() for action in self._actions.open_for_concern(concern_id)]
             visit = Visit(
                 concern_id=concern.id,
                 person_id=concern.person_id,
                 visit_date=on,
+                stage=concern.stage,
                 guide_id=guide_ref[0],
                 guide_version=guide_ref[1],
-                # Whether the person was asked (SG4a) belongs with the outcomes they gave.
-                desired_outcomes=list(carried.desired_outcomes) if carried else [],
-                sg4a_asked=carried.sg4a_asked if carried else None,
+                actions=carried,
+                **(_brought_forward(previous) if previous else {}),
             )
             self.start(visit)
         return visit
+
+    def _last_held(self, concern_id: str) -> Visit | None:
+        """The newest finalised visit of the concern that took place."""
+        rows = self._db.all(
+            "SELECT v.id FROM visits v WHERE v.concern_id = ? AND v.held = 1 AND EXISTS ("
+            "  SELECT 1 FROM visit_revisions r WHERE r.visit_id = v.id"
+            "  AND r.status = 'finalised')"
+            " ORDER BY v.visit_date IS NULL, v.visit_date DESC, v.created_at DESC",
+            (concern_id,),
+        )
+        for (visit_id,) in rows:
+            revision = self._db.scalar(
+                "SELECT max(revision) FROM visit_revisions WHERE visit_id = ?"
+                " AND status = 'finalised'",
+                (visit_id,),
+            )
+            return self.get(str(visit_id), int(revision)).visit
+        return None
 
     def save_draft(self, visit: Visit, concern: Concern | None = None) -> Changes:
         """Save the current draft in place, with the concern's closing answers if given.
@@ -200,6 +225,9 @@ class VisitsRepository:
         """
         now = utc_now()
         with self._db.transaction():
+            stored_concern = self._concerns.get(visit.concern_id)
+            if stored_concern.is_closed:
+                raise closed_concern(stored_concern)
             if concern is not None and concern != self._concerns.get(concern.id):
                 if concern.id != visit.concern_id:
                     raise InvalidInput("A visit can only change its own concern.")
@@ -227,14 +255,22 @@ class VisitsRepository:
         return self._changes(visit, now)
 
     def finalise(self, visit_id: str) -> Changes:
-        """Run the practice checks and, if none block, freeze the current revision."""
+        """Run the practice checks and, if none block, freeze the current revision.
+
+        In the same transaction the visit's agreed actions are kept as records of their
+        own, and a beginning visit held moves its concern on to the middle stage.
+        """
         now = utc_now()
         with self._db.transaction():
             record = self.get(visit_id)
             if record.is_final:
                 raise RecordReadOnly("This visit revision is already finalised.")
-            concern = self._concerns.get(record.visit.concern_id)
-            blockers = finalise_blockers(record.visit, concern.stage, concern=concern)
+            visit = record.visit
+            concern = self._concerns.get(visit.concern_id)
+            if concern.is_closed:
+                raise closed_concern(concern)
+            stage = visit.stage or concern.stage
+            blockers = finalise_blockers(visit, stage, concern=concern)
             if blockers:
                 raise CannotFinalise(blockers)
             data = self._db.scalar(
@@ -247,6 +283,13 @@ class VisitsRepository:
                 " finalised_by = ?, content_sha256 = ? WHERE visit_id = ? AND revision = ?",
                 (now, self._actor, digest, visit_id, record.info.revision),
             )
+            next_visit = visit.next_visit_on or (
+                visit.not_held.rearranged_for if visit.not_held else None
+            )
+            self._db.execute(
+                "UPDATE visits SET next_visit_on = ?, held = ? WHERE id = ?",
+                (_iso(next_visit), 0 if visit.not_held else 1, visit_id),
+            )
             audit.append(
                 self._db,
                 actor=self._actor,
@@ -256,7 +299,21 @@ class VisitsRepository:
                 revision=record.info.revision,
                 detail={"content_sha256": digest},
             )
-        return self._changes(record.visit, now)
+            actions = self._actions.keep_from_visit(visit)
+            if (
+                visit.not_held is None
+                and stage is Stage.BEGINNING
+                and concern.stage is Stage.BEGINNING
+            ):
+                self._concerns.set_stage(concern.id, Stage.MIDDLE, because="visit_finalised")
+        changes = self._changes(visit, now)
+        return Changes(
+            people=changes.people,
+            concerns=changes.concerns,
+            visits=changes.visits,
+            actions=actions,
+            saved_at=now,
+        )
 
     def amend(self, visit_id: str, reason: str) -> Changes:
         """Open a new draft revision of a finalised visit, giving the reason."""
@@ -360,3 +417,39 @@ class VisitsRepository:
     def count(self) -> int:
         """How many visits the workspace holds."""
         return int(self._db.scalar("SELECT count(*) FROM visits"))
+
+
+def _brought_forward(previous: Visit) -> dict[str, object]:
+    """What a new visit takes from the last one held: the outcomes (unreviewed, unrated),
+    the SG4a answer given with them, and each part of the plan that had content."""
+    carried: dict[str, object] = {
+        "desired_outcomes": [
+            outcome.revised(status=None, achieved=None) for outcome in previous.desired_outcomes
+        ],
+        "sg4a_asked": previous.sg4a_asked,
+    }
+    parts: list[str] = []
+    if previous.risks:
+        carried["risks"] = list(previous.risks)
+        parts.append("risks")
+    if previous.safety_plan is not None:
+        carried["safety_plan"] = previous.safety_plan
+        parts.append("safety_plan")
+    deciding = previous.support_to_decide
+    if deciding.advocates:
+        parts.append("advocacy")
+    if deciding.decision is not None or deciding.capacity is not None:
+        parts.append("capacity")
+    if deciding != SupportToDecide():
+        carried["support_to_decide"] = deciding
+    if previous.undue_influence.planned_support is not None:
+        # The plan goes forward; this visit's own observations start unanswered.
+        carried["undue_influence"] = UndueInfluence(
+            planned_support=previous.undue_influence.planned_support
+        )
+        parts.append("undue_influence")
+    if previous.consent_to_share is not None:
+        carried["consent_to_share"] = previous.consent_to_share
+        parts.append("consent")
+    carried["plan_carried"] = parts
+    return carried

@@ -32,9 +32,11 @@ from msp_desktop.errors import (
 from msp_desktop.model import new_id
 from msp_desktop.store import audit, service_details, sync_keys
 from msp_desktop.store import backup as backups
+from msp_desktop.store.actions import ActionsRepository
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.connection import DatabaseErrors, cipher_integrity_problems, open_encrypted
+from msp_desktop.store.contacts import ContactsRepository
 from msp_desktop.store.copies import CopiesRepository, audit_document
 from msp_desktop.store.database import Database
 from msp_desktop.store.health import HealthReport, check_workspace
@@ -89,7 +91,9 @@ class Workspace:
         self.workspace_id = key_file.workspace_id
         self.people = PeopleRepository(db, self.worker)
         self.concerns = ConcernsRepository(db, self.worker)
-        self.visits = VisitsRepository(db, self.worker, self.concerns)
+        self.actions = ActionsRepository(db, self.worker)
+        self.contacts = ContactsRepository(db, self.worker)
+        self.visits = VisitsRepository(db, self.worker, self.concerns, self.actions)
         self.copies = CopiesRepository(db, self.worker)
         self.sync = SyncRepository(db, self.worker)
 

@@ -19,6 +19,7 @@ from msp_desktop.model import (
     RiskLocation,
     RiskSource,
     RiskType,
+    SG2cActionResult,
     SG4aAsked,
     Stage,
     Visit,
@@ -173,6 +174,8 @@ def build_caseload(n_people: int, n_concerns: int, n_visits: int, seed: int = SE
             raised_on=today - timedelta(days=rng.randint(30, 3 * 365)),
             risk_types=[risk_type],
             status=ConcernStatus.CLOSED if closed else ConcernStatus.OPEN,
+            closed_on=today if closed else None,
+            action_result=SG2cActionResult.NO_RISK_NO_ACTION if closed else None,
             stage=rng.choice([Stage.BEGINNING, Stage.MIDDLE, Stage.END]),
             lead_worker=WORKER,
         )

@@ -11,7 +11,9 @@ from typing import Any
 
 import sqlcipher3
 
+from msp_desktop.model import Concern, ConcernStatus
 from msp_desktop.store import Workspace
+from msp_desktop.store.actions import ActionsRepository
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.connection import apply_pragmas
@@ -104,9 +106,17 @@ def open_plain(path: Path, *, driver: str = "sqlite3", create: bool = False) -> 
         db,
         PeopleRepository(db, WORKER),
         concerns,
-        VisitsRepository(db, WORKER, concerns),
+        VisitsRepository(db, WORKER, concerns, ActionsRepository(db, WORKER)),
         conn.close,
         path,
+    )
+
+
+def _opened(concern: Concern) -> Concern:
+    if not concern.is_closed:
+        return concern
+    return concern.revised(
+        status=ConcernStatus.OPEN, closed_on=None, action_result=None, risk_outcome=None
     )
 
 
@@ -117,12 +127,16 @@ def load(store: Store, caseload: Caseload) -> None:
     makes them join it (``Database.transaction`` nests), so the audit chain and every
     check run as in the app, without one fsync per record.
     """
+    # Closed concerns are added open and closed once their visits are in, as a worker
+    # would: a closed concern takes no new visits.
+    closed = [c for c in caseload.concerns if c.is_closed]
     records: list[Callable[[], object]] = [
         *(lambda p=p: store.people.add(p) for p in caseload.people),
-        *(lambda c=c: store.concerns.add(c) for c in caseload.concerns),
+        *(lambda c=c: store.concerns.add(_opened(c)) for c in caseload.concerns),
         *(lambda v=v: store.visits.start(v) for v in caseload.visits),
         *(lambda v=v: store.visits.finalise(v.id) for v in caseload.visits
           if v.id in caseload.finalise),
+        *(lambda c=c: store.concerns.close(c) for c in closed),
     ]  # fmt: skip
     for start in range(0, len(records), LOAD_BATCH):
         with store.db.transaction():

@@ -196,7 +196,13 @@ def test_schema_writes_the_record_schemas(msp: MspRunner, tmp_path: Path) -> Non
     result = msp("schema", "--out", str(tmp_path / "schemas"))
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == ["concern.schema.json", "person.schema.json", "visit.schema.json"]
+    assert written == [
+        "action.schema.json",
+        "concern.schema.json",
+        "contact.schema.json",
+        "person.schema.json",
+        "visit.schema.json",
+    ]
     visit = json.loads((tmp_path / "schemas" / "visit.schema.json").read_text())
     assert "Yes they were asked and outcomes were expressed" in json.dumps(visit)
 

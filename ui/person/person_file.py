@@ -21,7 +21,7 @@ class OutcomeStep:
     """One desired outcome as it stood at one visit."""
 
     visit_date: date | None
-    status: OutcomeStatus
+    status: OutcomeStatus | None  # None: not reviewed at that visit (a new outcome)
     achieved: OutcomeAchieved | None
     words: str
     draft: bool

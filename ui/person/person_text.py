@@ -151,7 +151,10 @@ def visit_text(visit_date: date | None, draft: bool) -> str:
 def step_text(step: OutcomeStep) -> str:
     """One outcome at one visit: "6 Oct 2026: Still wanted, rated Partially Achieved"."""
     when = date_text(step.visit_date) if step.visit_date else tr("Date not set")
-    text = tr("{when}: {status}", when=when, status=tr_marked(STATUS_WORDS[step.status]))
+    if step.status is None:
+        text = tr("{when}: said", when=when)
+    else:
+        text = tr("{when}: {status}", when=when, status=tr_marked(STATUS_WORDS[step.status]))
     if step.achieved is not None:
         text = tr("{text}, rated {achieved}", text=text, achieved=step.achieved.value)
     if step.draft:

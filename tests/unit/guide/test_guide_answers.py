@@ -30,9 +30,7 @@ from msp_desktop.model import (
     PositiveRiskDecision,
     Principle,
     Risk,
-    RiskOutcome,
     RiskType,
-    SG2cActionResult,
     SubstantialDifficultyArea,
     Visibility,
     Visit,
@@ -66,7 +64,7 @@ def test_a_nested_answer_changes_only_its_field() -> None:
     visit = with_answer(before, question, CapacityStatus.LACKS_CAPACITY)
     assert visit.support_to_decide.capacity is CapacityStatus.LACKS_CAPACITY
     assert visit.support_to_decide.decision == before.support_to_decide.decision
-    assert before.support_to_decide.capacity is CapacityStatus.NOT_ASSESSED  # unchanged
+    assert before.support_to_decide.capacity is None  # unchanged: still unanswered
     assert read_answer(visit, None, question) is CapacityStatus.LACKS_CAPACITY
     still_valid(visit)
 
@@ -140,21 +138,14 @@ def test_experience_answers_need_who_asked_first() -> None:
 
 
 def test_closing_answers_go_on_the_concern() -> None:
-    action_result = GUIDE.question("action_result")
-    risk_outcome = GUIDE.question("risk_outcome")
+    closing_view = GUIDE.question("closing_view")
     with pytest.raises(ValueError, match="concern"):
-        with_answer(blank_visit(), risk_outcome, RiskOutcome.REDUCED)
+        with_answer(blank_visit(), closing_view, Note(text="Happy for it to close."))
     with pytest.raises(ValueError, match="visit"):
         with_concern_answer(CONCERN, GUIDE.question("consent_to_record"), True)
-    concern = with_concern_answer(
-        CONCERN, action_result, SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN
-    )
-    concern = with_concern_answer(concern, risk_outcome, RiskOutcome.REDUCED)
-    assert read_answer(blank_visit(), concern, risk_outcome) is RiskOutcome.REDUCED
-    assert read_answer(blank_visit(), None, risk_outcome) is None
-    # The concern's own rule still applies: no risk outcome without action taken.
-    with pytest.raises(ValueError, match="risk_outcome"):
-        with_concern_answer(CONCERN, risk_outcome, RiskOutcome.REDUCED)
+    concern = with_concern_answer(CONCERN, closing_view, Note(text="Happy for it to close."))
+    assert read_answer(blank_visit(), concern, closing_view) == Note(text="Happy for it to close.")
+    assert read_answer(blank_visit(), None, closing_view) is None
 
 
 def test_a_date_and_short_text_round_trip() -> None:

@@ -19,9 +19,7 @@ from msp_desktop.model import (
     ExperienceQuestion,
     OutcomeAchieved,
     Principle,
-    RiskOutcome,
     RiskType,
-    SG2cActionResult,
     SG4aAsked,
     Stage,
 )
@@ -59,7 +57,7 @@ def all_questions(guide: Guide) -> list[Question]:
 
 
 def test_the_default_guide_is_the_msp_visit(guide: Guide) -> None:
-    assert guide.ref == ("msp-visit", "1.0.0")
+    assert guide.ref == ("msp-visit", "2.0.0")
     assert guide.languages == ("en",)
 
 
@@ -80,10 +78,13 @@ def test_a_middle_visit_starts_with_the_review(guide: Guide) -> None:
     assert "closing" not in steps
 
 
-def test_an_end_visit_closes_and_does_not_review(guide: Guide) -> None:
+def test_an_end_visit_looks_back_first_and_closes_last(guide: Guide) -> None:
     steps = [step.id for step in guide.steps_for(Stage.END)]
+    assert steps[0] == "review"  # the plan brought forward is checked at every later visit
     assert steps[-1] == "closing"
-    assert "review" not in steps
+    # The national result and the risk outcome are given when the concern is closed.
+    closing_fields = {q.field for q in guide.step("closing").questions}
+    assert not closing_fields & {"concern.action_result", "concern.risk_outcome"}
 
 
 def test_the_guide_passes_every_check(guide: Guide) -> None:
@@ -125,8 +126,6 @@ def test_the_plain_prompts_are_used(guide: Guide) -> None:
                 "Not Recorded",
             ],
         ),
-        ("risk_outcome", ["Risk remained", "Risk reduced", "Risk removed"]),
-        ("action_result", [member.value for member in SG2cActionResult]),
     ],
 )
 def test_national_choices_show_the_national_labels(
@@ -176,10 +175,7 @@ def test_the_principles_are_the_i_statements(guide: Guide) -> None:
 
 def test_closing_fields_live_on_the_concern(guide: Guide) -> None:
     closing = {q.id: q.field for q in guide.step("closing").questions}
-    assert closing["risk_outcome"] == "concern.risk_outcome"
     assert closing["closing_view"] == "concern.closing_view"
-    assert closing["action_result"] == "concern.action_result"
-    assert RiskOutcome.REDUCED in [o.value for o in options_for(guide.question("risk_outcome"))]
 
 
 def test_the_steps_name_the_practice_rules(guide: Guide) -> None:

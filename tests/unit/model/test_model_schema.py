@@ -22,7 +22,7 @@ from msp_desktop.model import (
 
 def test_each_record_has_an_id_and_title() -> None:
     schemas = json_schemas()
-    assert sorted(schemas) == ["concern", "person", "visit"]
+    assert sorted(schemas) == ["action", "concern", "contact", "person", "visit"]
     for name, schema in schemas.items():
         assert schema["$id"] == f"https://msp-desktop.example/schemas/v1/{name}.json"
         assert schema["title"] == RECORD_MODELS[name].__name__
@@ -51,6 +51,8 @@ def test_written_schemas_are_sorted_json_with_a_trailing_newline(tmp_path: Path)
         "person.schema.json",
         "concern.schema.json",
         "visit.schema.json",
+        "action.schema.json",
+        "contact.schema.json",
     ]
     for path in paths:
         text = path.read_text(encoding="utf-8")

@@ -42,9 +42,13 @@ def _complete_visit() -> Visit:
         sg4a_asked=SG4aAsked.EXPRESSED,
         desired_outcomes=[
             DesiredOutcome(
-                id="o1", words="I want him to stop taking my pension", achieved="Fully Achieved"
+                id="o1",
+                words="I want him to stop taking my pension",
+                status="still_wanted",
+                achieved="Fully Achieved",
             )
         ],
+        undue_influence=UndueInfluence(person_declined_help=False),
         actions=[
             Action(
                 what="Change where the pension is paid",
@@ -77,7 +81,8 @@ def _concern(**changes: Any) -> Concern:
 
 
 NO_OUTCOMES: dict[str, Any] = {"desired_outcomes": [], "actions": []}
-UNRATED = [DesiredOutcome(id="o1", words="I want to stay at home")]
+UNRATED = [DesiredOutcome(id="o1", words="I want to stay at home", status="still_wanted")]
+UNREVIEWED = [DesiredOutcome(id="o1", words="I want to stay at home")]
 
 BLOCKER_CASES = [
     pytest.param(Stage.BEGINNING, _visit(), None, set(), id="complete-beginning"),
@@ -88,7 +93,12 @@ BLOCKER_CASES = [
         Stage.BEGINNING,
         Visit(concern_id="c1", person_id="p1"),
         None,
-        {"visit_date_missing", "consent_to_record_missing", "outcomes_asked_missing"},
+        {
+            "visit_date_missing",
+            "consent_to_record_missing",
+            "outcomes_asked_missing",
+            "declined_help_not_answered",
+        },
         id="empty-draft",
     ),
     pytest.param(
@@ -221,19 +231,91 @@ BLOCKER_CASES = [
     pytest.param(
         Stage.END, _visit(experience=None), None, {"experience_missing"}, id="end-no-experience"
     ),
+    # The national result (SG2c) and the risk outcome are given when the concern is
+    # closed (msp_desktop.services.concerns), not by the end visit.
     pytest.param(
         Stage.END,
         _visit(),
         _concern(action_result=None, risk_outcome=None),
-        {"action_result_missing"},
-        id="end-no-action-result",
+        set(),
+        id="end-visit-needs-no-result",
     ),
     pytest.param(
-        Stage.END,
-        _visit(),
-        _concern(risk_outcome=None),
-        {"risk_outcome_missing"},
-        id="end-no-risk-outcome",
+        Stage.MIDDLE,
+        _visit(desired_outcomes=UNREVIEWED),
+        None,
+        {"outcome_not_reviewed"},
+        id="middle-outcome-not-reviewed",
+    ),
+    pytest.param(
+        Stage.BEGINNING,
+        _visit(desired_outcomes=UNREVIEWED),
+        None,
+        set(),
+        id="a-new-outcome-needs-no-review",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(undue_influence=UndueInfluence()),
+        None,
+        {"declined_help_not_answered"},
+        id="declined-help-unanswered",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(plan_carried=["risks", "consent"], plan_review={"risks": "same"}),
+        None,
+        {"plan_not_reviewed"},
+        id="carried-plan-not-reviewed",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(actions=[Action(what="Call the bank", who="Sam", carried=True, status=None)]),
+        None,
+        {"action_not_reviewed"},
+        id="carried-action-not-reviewed",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(actions=[Action(what="Call the bank")]),
+        None,
+        {"action_who_missing"},
+        id="action-without-anyone",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(actions=[Action(what="Call the bank", owner="someone_else")]),
+        None,
+        {"action_who_missing"},
+        id="action-for-someone-unnamed",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(
+            consent_to_share={"decision": "no", "shared_without_consent": True, "person_told": True}
+        ),
+        None,
+        {"share_basis_missing"},
+        id="shared-without-consent-needs-a-basis",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        Visit(
+            concern_id="c1",
+            person_id="p1",
+            visit_date=date(2024, 6, 1),
+            not_held={"reason": "no_access", "rearranged_for": date(2024, 6, 15)},
+        ),
+        None,
+        set(),
+        id="not-held-needs-only-date-and-reason",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        Visit(concern_id="c1", person_id="p1", not_held={"reason": "declined"}),
+        None,
+        {"visit_date_missing"},
+        id="not-held-needs-its-date",
     ),
     pytest.param(
         Stage.END,

@@ -38,6 +38,8 @@ def test_every_change_is_recorded_in_order(busy: Workspace) -> None:
         ("concern", "create"),
         ("visit", "create"),
         ("visit", "finalise"),
+        ("action", "create"),  # the agreed action, kept as a record of its own
+        ("concern", "stage"),  # the beginning visit moved the concern on
         ("visit", "amend"),
     ]
     amend = audit.entries(busy.db)[-1]
@@ -59,7 +61,7 @@ def test_the_log_is_append_only(busy: Workspace) -> None:
         ("DELETE FROM audit WHERE seq = 2", "missing"),
         ("UPDATE audit SET actor = 'Someone Else' WHERE seq = 3", "altered"),
         ("UPDATE audit SET detail = '{}' WHERE seq = 5", "altered"),
-        ("DELETE FROM audit WHERE seq = 5", "removed"),
+        ("DELETE FROM audit WHERE seq = 7", "removed"),
         (
             "UPDATE visit_revisions SET data = replace(data, 'safe', 'unsafe') WHERE revision = 1",
             "changed after it was finalised",

@@ -24,7 +24,7 @@ def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) ->
     shutil.copytree(FIXTURES / "workspace-v1", folder)
     ws = Workspace.open(folder, "fixture passphrase v1")
     try:
-        assert schema_version(ws.db) == LATEST_VERSION == 4
+        assert schema_version(ws.db) == LATEST_VERSION == 5
         # The search index (schema 2) was built from rows written under schema 1.
         assert [p.local_id for p in ws.people.search("fixture")] == ["FIX-001", "FIX-002"]
         assert [p.name for p in ws.people.search("bry")] == ["Bryn Fixture-Sample"]
@@ -53,6 +53,47 @@ def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) ->
     try:
         assert schema_version(old) == 1
         assert old.scalar("SELECT count(*) FROM people") == 2
+    finally:
+        old.close()
+
+
+def test_fixture_workspace_v4_upgrades_to_the_journey(tmp_path: Path) -> None:
+    folder = tmp_path / "v4"
+    shutil.copytree(FIXTURES / "workspace-v4", folder)
+    ws = Workspace.open(folder, "fixture passphrase v4")
+    try:
+        assert schema_version(ws.db) == 5
+        cara = next(p for p in ws.people.search("cara"))
+        (held,) = [v for v in ws.visits.list(person_id=cara.id) if v.status == "finalised"]
+        visit = ws.visits.get(held.id).visit
+        # Old answers read in their new shape, unchanged in meaning.
+        assert [(p.name, p.role) for p in visit.present] == [("Sam Fixture-Neighbour", None)]
+        assert visit.consent_to_share is not None
+        assert visit.consent_to_share.decision == "yes"
+        assert [a.status for a in visit.actions] == ["open", "done"]
+        # The finalised visit's agreed actions became records of their own.
+        actions = ws.actions.for_person(cara.id)
+        assert sorted((a.what.text if a.what else "", a.status) for a in actions) == [
+            ("Ask the bank about a second signatory.", "open"),
+            ("Change the door lock.", "done"),
+        ]
+        assert {a.agreed_in_visit for a in actions} == {held.id}
+        assert ws.people.summary(cara.id).overdue_actions == 1  # due 20 Nov 2026
+        # A concern closed before closing dates existed still reads as closed.
+        dai = next(p for p in ws.people.search("dai"))
+        (closed,) = ws.concerns.for_person(dai.id)
+        assert closed.is_closed
+        assert closed.closed_on is None
+        assert ws.contacts.for_person(cara.id) == []
+        report = ws.check()
+        assert report.healthy, report.problems
+    finally:
+        ws.close()
+    (kept,) = (folder / "backups").glob("before-upgrade-from-v4-*.db")
+    key_file = load_key_file(Path(f"{kept}.keys.json"))
+    old = Database(open_encrypted(kept, key_file.unwrap("fixture passphrase v4")))
+    try:
+        assert schema_version(old) == 4
     finally:
         old.close()
 

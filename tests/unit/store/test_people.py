@@ -7,10 +7,11 @@ from datetime import date, timedelta
 import pytest
 
 from msp_desktop.errors import InvalidInput, RecordNotFound
-from msp_desktop.model import ConcernStatus, Stage
+from msp_desktop.model import Stage
 from msp_desktop.store import Workspace
 from msp_desktop.store.people import search_query
 from tests import builders
+from tests.sync_helpers import close
 
 
 @pytest.fixture
@@ -88,9 +89,8 @@ def test_concern_stage_shows_on_the_caseload(
     assert workspace.people.summary(ada.id).open_stage == "beginning"
     workspace.concerns.update(concern.model_copy(update={"stage": Stage.MIDDLE}))
     assert workspace.people.summary(ada.id).open_stage == "middle"
-    workspace.concerns.update(
-        concern.model_copy(update={"stage": Stage.END, "status": ConcernStatus.CLOSED})
-    )
+    workspace.concerns.update(concern.revised(stage=Stage.END))
+    close(workspace, concern.id)
     assert workspace.people.summary(ada.id).open_stage is None
     assert [c.id for c in workspace.concerns.for_person(ada.id)] == [concern.id]
 
@@ -136,7 +136,7 @@ def test_visit_due_is_the_earliest_across_open_concerns(
     assert everyone[ada.id].visit_due == today + timedelta(days=5)
     assert everyone[caseload["bryn"]].visit_due is None
 
-    workspace.concerns.update(newer.revised(status=ConcernStatus.CLOSED, stage=Stage.END))
+    close(workspace, newer.id)
     assert workspace.people.summary(ada.id).visit_due == today + timedelta(days=18)
-    workspace.concerns.update(older.revised(status=ConcernStatus.CLOSED, stage=Stage.END))
+    close(workspace, older.id)
     assert workspace.people.summary(ada.id).visit_due is None

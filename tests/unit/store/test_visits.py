@@ -142,22 +142,41 @@ def test_visits_list_is_newest_first(workspace: Workspace, concern_id: str) -> N
     assert listed[0].person_name == "Ada Example"
 
 
-def test_begin_carries_outcomes_forward_after_the_beginning(
+def test_finalising_a_beginning_visit_moves_the_concern_to_the_middle(
     workspace: Workspace, concern_id: str
 ) -> None:
     first = _started(workspace, concern_id)
     workspace.visits.finalise(first.id)
-    ref = ("msp-visit", "1.0.0")
-    same_stage = workspace.visits.begin(concern_id, ref, date(2026, 11, 20))
-    assert same_stage.desired_outcomes == []  # a beginning visit starts afresh
-    assert (same_stage.guide_id, same_stage.guide_version) == ref
+    assert workspace.concerns.get(concern_id).stage is Stage.MIDDLE
+    stage_entry = [e for e in workspace.audit_entries(concern_id) if e.action == "stage"][-1]
+    assert stage_entry.detail == {
+        "stage": "middle",
+        "status": "open",
+        "from_stage": "beginning",
+        "because": "visit_finalised",
+    }
 
-    concern = workspace.concerns.get(concern_id)
-    workspace.concerns.update(concern.revised(stage=Stage.MIDDLE))
-    workspace.visits.save_draft(same_stage.revised(visit_date=date(2026, 11, 1)))
-    middle = workspace.visits.begin(concern_id, ref, date(2026, 11, 25))
-    assert middle.desired_outcomes == first.desired_outcomes
+
+def test_begin_brings_forward_outcomes_unanswered_and_every_open_action(
+    workspace: Workspace, concern_id: str
+) -> None:
+    first = _started(workspace, concern_id)
+    workspace.visits.finalise(first.id)
+    ref = ("msp-visit", "2.0.0")
+
+    middle = workspace.visits.begin(concern_id, ref, date(2026, 11, 20))
+
+    assert middle.stage is Stage.MIDDLE
+    assert (middle.guide_id, middle.guide_version) == ref
+    assert [o.id for o in middle.desired_outcomes] == [o.id for o in first.desired_outcomes]
+    assert [o.words for o in middle.desired_outcomes] == [o.words for o in first.desired_outcomes]
+    # The review and the rating are this visit's questions: nothing is answered for them.
+    assert all(o.status is None and o.achieved is None for o in middle.desired_outcomes)
     assert middle.sg4a_asked == first.sg4a_asked
+    (carried,) = middle.actions
+    assert carried.id == first.actions[0].id
+    assert carried.what == first.actions[0].what
+    assert (carried.carried, carried.status) == (True, None)
     assert workspace.visits.get(middle.id).info.status == "draft"
 
 
