@@ -1,4 +1,5 @@
-"""Shared test fixtures: isolated folders for every test, and a real workspace."""
+"""Shared test fixtures: isolated folders and logs, the test-only Argon2id cost, and a
+real workspace."""
 
 from __future__ import annotations
 
@@ -9,9 +10,44 @@ from pathlib import Path
 
 import pytest
 
-from msp_desktop.store import Workspace
+from msp_desktop.store import Workspace, keyslots
 
 PASSPHRASE = "correct horse battery staple"
+
+# Argon2id at 64 MiB and 3 passes takes some 0.15 s (more on a busy machine) for every
+# workspace made, opened or re-keyed: about 40 % of the suite's time. In this process
+# the suite seals and accepts slots at a token cost instead. Only this in-process patch
+# sets it; the app reads no file or variable that could, and another process (``msp``,
+# ``msp-office``, a test's child) always has the shipped cost and refuses such a slot.
+TEST_KDF_COST = {
+    "ARGON2_MEMORY_KIB": 8,
+    "ARGON2_ITERATIONS": 1,
+    "ARGON2_LANES": 1,
+    "ARGON2_MIN_MEMORY_KIB": 8,
+    "ARGON2_MIN_ITERATIONS": 1,
+}
+SHIPPED_KDF_COST = {name: getattr(keyslots, name) for name in TEST_KDF_COST}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def token_kdf_cost() -> Iterator[None]:
+    """Every test seals and opens passphrase slots at the token ``TEST_KDF_COST``."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in TEST_KDF_COST.items():
+            patch.setattr(keyslots, name, value)
+        yield
+
+
+@pytest.fixture
+def real_kdf_cost(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped Argon2id cost for one test (``usefixtures("real_kdf_cost")``).
+
+    For the tests of S4's cost itself, and for every test whose workspace (or backup)
+    another process opens: the real ``msp`` program or a child cannot open a workspace
+    sealed at the test cost, by design. Such a test makes its workspace after this.
+    """
+    for name, value in SHIPPED_KDF_COST.items():
+        monkeypatch.setattr(keyslots, name, value)
 
 
 @pytest.fixture(autouse=True)

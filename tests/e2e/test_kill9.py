@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE
 from tests.e2e.conftest import msp_command
@@ -47,6 +49,7 @@ def _one_round(folder: Path, rng: random.Random, env: dict[str, str]) -> list[st
     return [line for line in out.split("\n")[:-1] if line and line != "ready"]
 
 
+@pytest.mark.usefixtures("real_kdf_cost")  # the children open it at the shipped cost
 def test_kill_minus_9_loses_no_acknowledged_record(workspace_dir: Path) -> None:
     Workspace.create(workspace_dir, PASSPHRASE, "Test Worker").close()
     env = {**os.environ, "MSP_PASSPHRASE": PASSPHRASE}
