@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck contracts pytest bench package install-test clean
+.PHONY: setup run test test-slow lint typecheck contracts pytest bench package install-test clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MSP Desktop needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -29,10 +29,19 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
+# Two workers (this is a 2-core machine; more only adds contention). --dist loadgroup
+# keeps the tests marked xdist_group(name) on one worker, one after another. The slow
+# harnesses are left to `make test-slow`.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not slow" -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck contracts pytest
+
+# The long harnesses (marked slow): kill -9 at random moments, 500 rounds by default
+# (MSP_KILL_ROUNDS=N for more). One process: they time their own kills.
+test-slow: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m slow
 
 # Each benchmark writes its own JSON in bench-results/ (app.json: the real app, offscreen Qt).
 bench: $(STAMP)
