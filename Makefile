@@ -29,10 +29,12 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
-# Two workers (this is a 2-core machine; more only adds contention). --dist loadgroup
-# keeps the tests marked xdist_group(name) on one worker, one after another. The slow
-# harnesses are left to `make test-slow`.
-PYTEST_WORKERS ?= 2
+# One xdist worker per core, at most 4 (each is a Python with Qt, its own PostgreSQL
+# and the subprocesses of the e2e tests; more adds contention, not speed). --dist
+# loadgroup runs the tests of one xdist_group ("load": those that load the machine and
+# time themselves) on one worker, one after another. The slow harnesses are left to
+# `make test-slow`.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(max(1, min(4, os.cpu_count() or 1)))')
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not slow" -n $(PYTEST_WORKERS) --dist loadgroup
 

@@ -12,6 +12,10 @@ from tests.bench.bench_app_data import filter_queries
 from tests.bench.bench_app_report import TARGETS, import_times
 from tests.bench.bench_data import PREFERRED, build_caseload
 
+# Puts load on the machine and times itself: on one worker, one at a time with the
+# other tests of the "load" group, so no two of them share the machine (make test).
+pytestmark = pytest.mark.xdist_group("load")
+
 REQUIRED_NUMBERS = (
     "cold_start_s",
     "cold_start_first_s",
