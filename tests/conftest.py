@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +16,11 @@ from msp_desktop.store import Workspace, keyslots
 PASSPHRASE = "correct horse battery staple"
 
 # Argon2id at 64 MiB and 3 passes takes some 0.15 s (more on a busy machine) for every
-# workspace made, opened or re-keyed: about 40 % of the suite's time. In this process
-# the suite seals and accepts slots at a token cost instead. Only this in-process patch
-# sets it; the app reads no file or variable that could, and another process (``msp``,
-# ``msp-office``, a test's child) always has the shipped cost and refuses such a slot.
+# workspace made, opened or re-keyed: about 40 % of the unit and UI tests' time. In
+# this process the suite seals and accepts slots at a token cost instead. Only this
+# in-process patch sets it; the app reads no file or variable that could, and another
+# process (``msp``, ``msp-office``, a test's child) always has the shipped cost and
+# refuses such a slot.
 TEST_KDF_COST = {
     "ARGON2_MEMORY_KIB": 8,
     "ARGON2_ITERATIONS": 1,
@@ -124,7 +125,7 @@ def fail_on_logged_error(
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """Fail the test itself (not its teardown) when its body logged an undeclared error."""
     seen = item.stash.get(LOGGED_ERRORS, None)
     try:
