@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck contracts pytest bench translations \
+.PHONY: setup run test test-slow lint typecheck contracts pytest bench translations \
 	office-install-test package install-test clean
 
 $(STAMP): pyproject.toml
@@ -30,10 +30,21 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports --no-cache
 
+# One xdist worker per core, at most 4 (each is a Python with Qt, its own PostgreSQL
+# and the subprocesses of the e2e tests; more adds contention, not speed). --dist
+# loadgroup runs the tests of one xdist_group ("load": those that load the machine and
+# time themselves) on one worker, one after another. The slow harnesses are left to
+# `make test-slow`.
+PYTEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(max(1, min(4, os.cpu_count() or 1)))')
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m "not slow" -n $(PYTEST_WORKERS) --dist loadgroup
 
 test: lint typecheck contracts pytest
+
+# The long harnesses (marked slow): kill -9 at random moments, 500 rounds by default
+# (MSP_KILL_ROUNDS=N for more). One process: they time their own kills.
+test-slow: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -m slow
 
 # Each benchmark writes its own JSON in bench-results/ (app.json: the real app, offscreen Qt).
 bench: $(STAMP)

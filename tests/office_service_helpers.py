@@ -183,6 +183,16 @@ class ServeProcess:
                 self.process.wait(10)
 
 
+def _accepts(url: str) -> bool:
+    """Whether something listens at ``url``'s host and port (a TCP connection, then closed)."""
+    host, port = url.rsplit("//", 1)[1].rsplit(":", 1)
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except ConnectionRefusedError:
+        return False
+    return True
+
+
 @contextmanager
 def serve_process(command: Sequence[str], env: dict[str, str] | None) -> Iterator[ServeProcess]:
     """Start ``command`` (an ``msp-office serve``) and wait for the address it announces;
@@ -209,6 +219,10 @@ def serve_process(command: Sequence[str], env: dict[str, str] | None) -> Iterato
     while url is None and time.monotonic() < deadline and process.poll() is None:
         found = [re.search(r"takes bundles at (https://[^/\s]+)/v1/bundles", li) for li in lines]
         url = next((m[1] for m in found if m), None)
+        time.sleep(0.05)
+    # The sentence is printed once the port is bound, but uvicorn listens on it only
+    # after its start-up: on a busy machine a connection in between is refused.
+    while url and not _accepts(url) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     served = ServeProcess(process, url or "", lines)
     try:

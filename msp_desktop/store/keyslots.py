@@ -40,6 +40,12 @@ RAW_KEY_BYTES = 32
 ARGON2_MEMORY_KIB = 64 * 1024
 ARGON2_ITERATIONS = 3
 ARGON2_LANES = 4
+# The least cost a slot may record and still be used (S4). A key file is data anyone
+# with the laptop can edit, so it may raise the cost but never lower it: a cheaper
+# slot would make guessing the passphrase cheaper. Only these constants set the floor;
+# no file or environment variable is read for it.
+ARGON2_MIN_MEMORY_KIB = 64 * 1024
+ARGON2_MIN_ITERATIONS = 3
 MIN_PASSPHRASE_CHARS = 8
 
 
@@ -81,6 +87,21 @@ def _damaged(path: Path, why: str) -> WorkspaceDamaged:
     return WorkspaceDamaged(
         f"The key file {path} is damaged ({why}). Nothing was changed; "
         "restore it from a backup or ask the office to recover the workspace."
+    )
+
+
+def _passes(count: int) -> str:
+    return "1 pass" if count == 1 else f"{count} passes"
+
+
+def _weakened(path: Path, params: Argon2Params) -> WorkspaceDamaged:
+    # Someone lowered the cost to speed up guessing, or the file is not ours: never used.
+    return WorkspaceDamaged(
+        f"The key file {path} guards the passphrase more weakly than MSP Desktop allows "
+        f"(Argon2id with {params.memory_kib} KiB and {_passes(params.iterations)}; it needs at "
+        f"least {ARGON2_MIN_MEMORY_KIB} KiB and {_passes(ARGON2_MIN_ITERATIONS)}), so it was "
+        "not used and nothing was changed; restore it from a backup or ask the office to "
+        "recover the workspace."
     )
 
 
@@ -163,11 +184,10 @@ class KeyFile:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise _damaged(self.path, "the key derivation settings are unreadable") from exc
-        # A weakened slot (someone lowered the cost to speed up guessing) is refused.
+        if params.memory_kib < ARGON2_MIN_MEMORY_KIB or params.iterations < ARGON2_MIN_ITERATIONS:
+            raise _weakened(self.path, params)
         if (
-            params.memory_kib < ARGON2_MEMORY_KIB
-            or params.iterations < ARGON2_ITERATIONS
-            or params.lanes < 1
+            params.lanes < 1
             or params.memory_kib > 4 * 1024 * 1024
             or params.iterations > 64
             or params.lanes > 64

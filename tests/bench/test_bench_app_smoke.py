@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.bench import bench_app
 from tests.bench.bench_app_data import filter_queries
 from tests.bench.bench_app_report import TARGETS, import_times
 from tests.bench.bench_data import PREFERRED, build_caseload
+
+# Puts load on the machine and times itself: on one worker, one at a time with the
+# other tests of the "load" group, so no two of them share the machine (make test).
+pytestmark = pytest.mark.xdist_group("load")
 
 REQUIRED_NUMBERS = (
     "cold_start_s",
@@ -31,6 +37,8 @@ def _positive_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
+# The probe is the real app unlocking in its own process, at the shipped Argon2id cost.
+@pytest.mark.usefixtures("real_kdf_cost")
 def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "results" / "nested"  # missing parents: the bench must create them
 

@@ -6,7 +6,13 @@ import json
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.bench import bench_documents
+
+# Puts load on the machine and times itself: on one worker, one at a time with the
+# other tests of the "load" group, so no two of them share the machine (make test).
+pytestmark = pytest.mark.xdist_group("load")
 
 STYLES = {"plain", "large-print", "easy-read"}
 

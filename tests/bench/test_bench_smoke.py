@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.bench import bench_store
 from tests.bench.bench_config import QUICK, TARGETS
 from tests.bench.bench_data import build_caseload
 from tests.bench.bench_stores import load, open_plain
+
+# Puts load on the machine and times itself: on one worker, one at a time with the
+# other tests of the "load" group, so no two of them share the machine (make test).
+pytestmark = pytest.mark.xdist_group("load")
 
 REQUIRED_NUMBERS = (
     "unlock_s",
@@ -19,6 +25,7 @@ REQUIRED_NUMBERS = (
     "open_person_p95_ms",
     "encrypted_vs_plain_ratio",
 )
+
 PLAIN_NUMBERS = ("search_p50_ms", "search_p95_ms", "save_p50_ms", "save_p95_ms")
 
 

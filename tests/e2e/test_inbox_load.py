@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.bench.bench_sync import (
     Upload,
@@ -30,6 +31,10 @@ from tests.bench.bench_sync import (
     upload,
     upload_all,
 )
+
+# Puts load on the machine and times itself: on one worker, one at a time with the
+# other tests of the "load" group, so no two of them share the machine (make test).
+pytestmark = pytest.mark.xdist_group("load")
 
 DEVICES = 50
 BUNDLES = 2

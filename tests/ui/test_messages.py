@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 
@@ -14,7 +15,10 @@ def test_known_error_is_its_own_sentence() -> None:
     assert messages.error_sentence(WrongPassphrase("Wrong passphrase.")) == "Wrong passphrase."
 
 
-def test_bug_is_logged_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
+def test_bug_is_logged_scrubbed(
+    caplog: pytest.LogCaptureFixture, expect_logged_error: Callable[..., None]
+) -> None:
+    expect_logged_error("msp.ui", "Unexpected error in the desktop app")
     # The app's "msp" logger may not propagate (it writes its own file), so listen on it.
     logger = logging.getLogger("msp.ui")
     logger.addHandler(caplog.handler)

@@ -87,6 +87,8 @@ def test_lock_and_unlock_return_to_the_same_step(
     qtbot.waitUntil(lambda: working_well_text(window).toPlainText() == TYPED, timeout=5000)
 
 
+# The child is the real app in its own process, at the shipped Argon2id cost.
+@pytest.mark.usefixtures("real_kdf_cost")
 def test_killed_mid_visit_reopens_with_every_saved_word(
     qtbot: QtBot, folder: Path, draft_visit: str
 ) -> None:

@@ -194,12 +194,17 @@ def test_office_key_verifies_receipts_from_that_office(sealed: SealedBundle) -> 
         f"  {OFFICE.key_id.lower()}\n",
         f"\t{OFFICE.key_id} ",
     ],
+    ids=["upper", "lower", "padded-lower", "padded-upper"],  # the key is new each run
 )
 def test_expected_key_id_matches_ignoring_case_and_surrounding_space(expected: str) -> None:
     assert read_provisioning(PROVISIONING, expected_key_id=expected).office_key_id == OFFICE.key_id
 
 
-@pytest.mark.parametrize("expected", [OTHER.key_id, OTHER.key_id.lower(), "0" * 16, ""])
+@pytest.mark.parametrize(
+    "expected",
+    [OTHER.key_id, OTHER.key_id.lower(), "0" * 16, ""],
+    ids=["other-upper", "other-lower", "zeros", "empty"],  # the key is new each run
+)
 def test_expected_key_id_mismatch_is_refused_with_both_ids(expected: str) -> None:
     message = (
         f"The office keys file is signed by office key {OFFICE.key_id}, "

@@ -416,8 +416,13 @@ def test_one_device_is_rate_limited_after_its_signature_verifies(
 
 
 def test_a_busy_office_is_503_with_retry_after(
-    office: Office, service: Service, monkeypatch: pytest.MonkeyPatch
+    office: Office,
+    service: Service,
+    monkeypatch: pytest.MonkeyPatch,
+    expect_logged_error: Callable[..., None],
 ) -> None:
+    expect_logged_error("test.msp.office.service", "request")  # the service logs 5xx as errors
+
     def busy(data: bytes) -> None:
         raise OfficeBusy("Another msp-office is writing to the office database.")
 
@@ -432,8 +437,14 @@ def test_a_busy_office_is_503_with_retry_after(
 
 
 def test_a_bug_is_a_plain_500_and_a_scrubbed_log_line(
-    office: Office, service: Service, monkeypatch: pytest.MonkeyPatch
+    office: Office,
+    service: Service,
+    monkeypatch: pytest.MonkeyPatch,
+    expect_logged_error: Callable[..., None],
 ) -> None:
+    expect_logged_error("test.msp.office.service", "bug")  # the bug guard's scrubbed line
+    expect_logged_error("test.msp.office.service", "request")
+
     def bug(data: bytes) -> None:
         raise RuntimeError("Ada Example, 1 High Street")
 

@@ -533,6 +533,8 @@ def _limit_file_size(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
+# The real `msp` exports this workspace in its own process, at the shipped Argon2id cost.
+@pytest.mark.usefixtures("real_kdf_cost")
 def test_a_failed_write_loses_nothing_and_the_next_export_writes_the_same_bundle(
     workspace: Workspace, office: Office, outbox: Path, tmp_path: Path
 ) -> None:

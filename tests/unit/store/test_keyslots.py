@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged, WrongPassphrase
-from msp_desktop.store import Workspace
+from msp_desktop.store import Workspace, keyslots
 from msp_desktop.store.keyslots import load_key_file
 from tests import builders
-from tests.conftest import PASSPHRASE, snapshot
+from tests.conftest import PASSPHRASE, SHIPPED_KDF_COST, TEST_KDF_COST, snapshot
+from tests.e2e.conftest import msp_command
 
 
-def test_passphrase_slot_uses_argon2id_and_aes_gcm_at_required_cost(workspace: Workspace) -> None:
+def test_the_shipped_cost_meets_s4_and_the_suite_lowers_it_only_in_this_process() -> None:
+    # The constants as the module defines them, read before the suite's in-process patch.
+    assert SHIPPED_KDF_COST == {
+        "ARGON2_MEMORY_KIB": 64 * 1024,
+        "ARGON2_ITERATIONS": 3,
+        "ARGON2_LANES": 4,
+        "ARGON2_MIN_MEMORY_KIB": 64 * 1024,
+        "ARGON2_MIN_ITERATIONS": 3,
+    }
+    assert {name: getattr(keyslots, name) for name in TEST_KDF_COST} == TEST_KDF_COST
+
+
+def test_passphrase_slot_uses_argon2id_and_aes_gcm_at_required_cost(
+    real_kdf_cost: None, workspace: Workspace
+) -> None:
     doc = json.loads(Workspace.keys_path(workspace.folder).read_text())
     (slot,) = doc["slots"]
     assert slot["type"] == "passphrase"
     assert slot["kdf"]["name"] == "argon2id"
     assert slot["kdf"]["memory_kib"] >= 64 * 1024
     assert slot["kdf"]["iterations"] >= 3
+    assert slot["kdf"]["lanes"] == 4
+    assert len(base64.b64decode(slot["kdf"]["salt"])) == 16
     assert slot["cipher"]["name"] == "aes-256-gcm"
     key_file = load_key_file(Workspace.keys_path(workspace.folder))
     raw_key = key_file.unwrap(PASSPHRASE)
@@ -44,11 +64,59 @@ def test_wrong_passphrase_is_refused_with_a_plain_message(workspace: Workspace) 
         key_file.unwrap("not the passphrase")
 
 
-def test_weakened_slot_is_refused_not_used(workspace: Workspace) -> None:
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [("memory_kib", 1024, "1024 KiB and 3 passes"), ("iterations", 2, "65536 KiB and 2 passes")],
+    ids=["memory", "passes"],
+)
+def test_a_slot_below_the_shipped_cost_is_refused_and_nothing_changes(
+    real_kdf_cost: None, workspace: Workspace, field: str, value: int, shown: str
+) -> None:
     path = Workspace.keys_path(workspace.folder)
     workspace.close()
     doc = json.loads(path.read_text())
-    doc["slots"][0]["kdf"]["memory_kib"] = 1024
+    doc["slots"][0]["kdf"][field] = value
+    path.write_text(json.dumps(doc))
+    before = snapshot(workspace.folder)
+    with pytest.raises(WorkspaceDamaged) as refused:
+        Workspace.open(workspace.folder, PASSPHRASE)
+    assert refused.value.message == (
+        f"The key file {path} guards the passphrase more weakly than MSP Desktop allows "
+        f"(Argon2id with {shown}; it needs at least 65536 KiB and 3 passes), so it was not "
+        "used and nothing was changed; restore it from a backup or ask the office to "
+        "recover the workspace."
+    )
+    with pytest.raises(WorkspaceDamaged, match="more weakly"):
+        Workspace.change_passphrase(workspace.folder, PASSPHRASE, "a brand new passphrase")
+    assert snapshot(workspace.folder) == before
+
+
+def test_the_real_program_refuses_a_workspace_sealed_at_the_test_cost(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # The suite's token cost is an in-process patch: `msp`, a separate process started
+    # with the suite's environment, has the shipped floor and will not use such a slot.
+    workspace.close()
+    before = snapshot(workspace.folder)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
+    env.update(MSP_PASSPHRASE=PASSPHRASE, MSP_LOG_DIR=str(tmp_path / "logs"))
+    refused = subprocess.run(
+        [*msp_command(), "check", "--workspace", str(workspace.folder)],
+        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert refused.returncode != 0
+    assert refused.stdout == ""
+    assert "guards the passphrase more weakly than MSP Desktop allows" in refused.stderr
+    assert "(Argon2id with 8 KiB and 1 pass;" in refused.stderr
+    assert snapshot(workspace.folder) == before
+
+
+def test_a_slot_with_unsafe_settings_is_refused_and_nothing_changes(workspace: Workspace) -> None:
+    path = Workspace.keys_path(workspace.folder)
+    workspace.close()
+    doc = json.loads(path.read_text())
+    doc["slots"][0]["kdf"]["iterations"] = 65
     path.write_text(json.dumps(doc))
     before = snapshot(workspace.folder)
     with pytest.raises(WorkspaceDamaged, match="outside the safe range"):
