@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -23,11 +22,9 @@ def _positive_number(value: object) -> bool:
 
 def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "results" / "nested"  # missing parents: the bench must create them
-    start = time.perf_counter()
 
     assert bench_documents.main(["--quick", "--out", str(out), "--tmp-dir", str(tmp_path)]) == 0
 
-    assert time.perf_counter() - start < 20
     result = json.loads((out / "documents.json").read_text(encoding="utf-8"))
     for key in ("summary_p50_ms", "summary_p95_ms", "office_record_50_visits_s"):
         assert _positive_number(result[key]), key

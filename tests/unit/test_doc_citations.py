@@ -61,3 +61,22 @@ def test_no_citation_points_outside_the_repository() -> None:
         if OUTSIDE.search(line) and path.name != "test_doc_citations.py"
     ]
     assert outside == []
+
+
+_TOP = "msp_desktop|ui|tests|docs|packaging|resources"
+_CORE = "store|services|network|office|documents|pdf|bundles|cli|model|practice|guide|i18n"
+PATH_IN_DOCS = re.compile(rf"`((?:{_TOP}|{_CORE})/[\w./-]+\.\w+|(?:{_TOP})/[\w./-]+/)`")
+
+
+def test_every_file_the_docs_name_exists() -> None:
+    """Docs name code by path; a moved or renamed file must take its mentions with it."""
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    missing = []
+    for document in documents:
+        for number, line in enumerate(document.read_text(encoding="utf-8").splitlines(), 1):
+            for path in PATH_IN_DOCS.findall(line):
+                if not (ROOT / path.rstrip("/")).exists() and not any(
+                    (ROOT / folder / path).exists() for folder in ("msp_desktop",)
+                ):
+                    missing.append(f"{document.name}:{number}: {path}")
+    assert missing == []

@@ -39,7 +39,8 @@ class TlsFiles:
 
 
 def listen(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host``:``port`` (``InvalidInput`` with the reason if not)."""
+    """A TCP socket bound to ``host``:``port`` and listening (``InvalidInput`` with the
+    reason if not)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror:
@@ -50,6 +51,10 @@ def listen(host: str, port: int) -> socket.socket:
         if sys.platform != "win32":
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+        # Listening before the address is announced: a laptop (or a test) that connects
+        # straight after the sentence waits in the queue instead of being refused
+        # while uvicorn starts. uvicorn listens on it again, which is harmless.
+        sock.listen(2048)
     except OSError as exc:
         sock.close()
         raise InvalidInput(
