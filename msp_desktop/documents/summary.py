@@ -20,6 +20,8 @@ from msp_desktop.documents.dates import format_date
 from msp_desktop.documents.layout import Format, Styles, picture_row, styles_for
 from msp_desktop.i18n import Lang, Translator, translator
 from msp_desktop.model import (
+    ActionOwner,
+    ActionStatus,
     Concern,
     ConcernStatus,
     Note,
@@ -156,10 +158,14 @@ def _sections(
     for action in visit.actions:
         if action.what is None or not action.what.visible_to_person:
             continue
+        if action.status is ActionStatus.NO_LONGER_NEEDED:
+            continue  # reviewed and dropped with the person: no longer part of the plan
         lines = [action.what.text]
-        if action.who:
-            # Usually a professional or a service: professionals' names stay in.
-            lines.append(t.tr("Who will do it: {who}", who=action.who))
+        # Usually a professional or a service: professionals' names stay in; the worker
+        # is named as on the rest of the copy.
+        who = action.who or (worker_name if action.owner is ActionOwner.WORKER else None)
+        if who:
+            lines.append(t.tr("Who will do it: {who}", who=who))
         if action.by_when is not None:
             lines.append(t.tr("By when: {date}", date=format_date(action.by_when, t.lang)))
         if action.done:
