@@ -307,6 +307,10 @@ class RepeatingEditor(AnswerEditor):
             form.body.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
             form.remove_button = remove
         self._layout.insertWidget(self._layout.count() - 1, form)
+        if self.isVisible():
+            # Shown now, not on the next turn of the event loop, so the tab order can
+            # take it in at once: the next key may come before that turn.
+            form.show()
         self.forms.append(form)
         return form
 

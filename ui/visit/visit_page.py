@@ -237,7 +237,7 @@ class VisitPage(QWidget):
             page.show_record(self.visit, self.concern)
             page.set_read_only(self.final)
             page.edited.connect(lambda page=page: self._edited(page))
-            page.structure_changed.connect(self._order_tabs_soon)
+            page.structure_changed.connect(self._items_changed)
             self.stack.addWidget(page)
             self.pages.append(page)
             self.steps.addItem(tr("{number}. {title}", number=number, title=step.title))
@@ -286,6 +286,7 @@ class VisitPage(QWidget):
                 editor = page.date_editor(NEXT_VISIT_FIELD)
                 if editor is not None:
                     editor.offer(day if isinstance(day, date) else None)
+            self._items_changed()  # the button comes (or goes) in the tab order too
 
         self.worker.submit(
             lambda ws: suggested_next_date(ws, visit), offer, lambda _error: offer(None)
@@ -337,6 +338,10 @@ class VisitPage(QWidget):
         self.next_button.setEnabled(row < len(self.pages) - 1)
         self._order_tabs_soon()
         self.place_changed.emit(self.visit.id, page.step.id)
+
+    def _items_changed(self) -> None:
+        self._order_tabs()  # before the next key press
+        self._order_tabs_soon()  # and again once Qt has shown everything new
 
     def _order_tabs_soon(self) -> None:
         # On the next turn of the event loop, when Qt has shown any new item.
