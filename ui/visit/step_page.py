@@ -12,6 +12,8 @@ was brought forward (``msp_desktop.guide.shows_review``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -35,13 +37,31 @@ from ui.visit.findings_panel import FindingsPanel
 from ui.visit.items import RepeatingEditor, make_editor
 
 
-def plain_problem(error: Exception) -> str:
-    """The reason an answer was not applied, as a sentence."""
+def plain_problem(
+    error: Exception, question: Question | None = None, step: Step | None = None
+) -> str:
+    """The reason an answer to ``question`` (on ``step``) was not applied, as a sentence.
+
+    When the record needs another answer first (the experience answers need who asked),
+    the sentence names that question in the guide's words.
+    """
     if isinstance(error, ValidationError) and error.errors():
-        detail = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        first = error.errors()[0]
+        needed = _needed_first(first, question, step)
+        if needed is not None:
+            return tr("Not saved yet: answer “{prompt}” first.", prompt=str(needed.prompt))
+        detail = str(first["msg"]).removeprefix("Value error, ")
     else:
         detail = str(error) or type(error).__name__
     return tr("Not saved yet: {detail}.", detail=detail.rstrip("."))
+
+
+def _needed_first(problem: Any, question: Question | None, step: Step | None) -> Question | None:
+    if problem["type"] != "missing" or question is None or step is None:
+        return None
+    parent = question.field.rpartition(".")[0]
+    missing = ".".join([parent, *(str(part) for part in problem["loc"])]).lstrip(".")
+    return next((q for q in step.questions if q.field == missing), None)
 
 
 class QuestionBlock(QWidget):
@@ -161,7 +181,7 @@ class StepPage(QScrollArea):
                 else:
                     visit = with_answer(visit, question, value)
             except ValueError as error:  # includes pydantic's ValidationError
-                block.say(plain_problem(error))
+                block.say(plain_problem(error, question, self.step))
                 continue
             block.say("")
         return visit, concern

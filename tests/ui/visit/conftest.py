@@ -66,8 +66,9 @@ class Setting:
         return visit.id
 
     def held_before(self, qtbot: QtBot, earlier: Visit, stage: Stage) -> None:
-        """Finalise ``earlier`` (a complete beginning visit), then put the concern at
-        ``stage``, so the next visit brings its plan and open actions forward."""
+        """Finalise ``earlier`` (a complete beginning visit, so use the ``beginning``
+        setting), then put the concern at ``stage``, so the next visit brings its plan
+        and open actions forward."""
 
         def hold(ws: Workspace) -> Concern:
             ws.visits.start(earlier)

@@ -25,7 +25,7 @@ from tests import builders
 from tests.ui.helpers import type_text, wait_idle
 from tests.ui.visit.conftest import Setting
 from ui import messages
-from ui.visit.editors import AnswerEditor, ChoiceEditor, DateEditor
+from ui.visit.editors import AnswerEditor, ChoiceEditor, DateEditor, TextEditor
 from ui.visit.items import GroupEditor, ItemForm, RepeatingEditor
 from ui.visit.step_page import StepPage
 from ui.visit.visit_page import VisitPage
@@ -358,3 +358,27 @@ def test_an_outcome_rating_is_asked_for_on_the_closing_step(
     assert step_of(page, "plan_review.consent") == "review"
     assert step_of(page, "consent_to_share.basis") == "check-in"
     assert step_of(page, "risks.0.positive_risk.understood") == "risks"
+
+
+def test_an_experience_answer_before_who_asked_says_which_answer_comes_first(
+    qtbot: QtBot, ending: Setting
+) -> None:
+    visit_id = ending.begin(qtbot)
+    ending.open(qtbot, visit_id)
+    page = ending.step("closing")
+    blocks = {block.question.id: block for block in page.blocks}
+    comment = blocks["experience_comment"].editor
+    assert isinstance(comment, TextEditor)
+    type_text(qtbot, comment.text, "They listened.")
+    problem = blocks["experience_comment"].problem
+    assert problem.isVisibleTo(page)
+    assert problem.text() == (
+        "Not saved yet: answer “Who is asking about the person's experience?” first."
+    )
+    assert ending.stored(qtbot, visit_id).experience is None  # nothing half-made was kept
+    choose(blocks["experience_asked_by"].editor, "Someone independent")
+    assert not problem.isVisibleTo(page)
+    experience = ending.stored(qtbot, visit_id).experience
+    assert experience is not None
+    assert experience.comment is not None
+    assert experience.comment.text == "They listened."  # the words typed first are kept
