@@ -24,6 +24,7 @@ from msp_desktop.guide.loader import (
     parse_guide,
 )
 from msp_desktop.guide.options import Option, options_for
+from msp_desktop.guide.plan import carried_part, reviewed_part, shows_review
 from msp_desktop.guide.schema import (
     DEFAULT_LANGUAGE,
     AnswerKind,
@@ -45,12 +46,15 @@ __all__ = [
     "Option",
     "Question",
     "Step",
+    "carried_part",
     "findings_for",
     "load_guide",
     "options_for",
     "parse_guide",
     "read_answer",
     "read_field",
+    "reviewed_part",
+    "shows_review",
     "with_answer",
     "with_concern_answer",
     "with_field",

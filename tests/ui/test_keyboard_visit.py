@@ -9,12 +9,12 @@ gets there; the accessible names it looks for are what a screen reader announces
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import Concern, Person, Stage
@@ -181,7 +181,12 @@ def test_a_beginning_visit_by_keyboard_alone(qtbot: QtBot, beginning_session: Se
     window = unlock_and_find(qtbot, beginning_session, "ada")
     visit_id = start_visit(qtbot, window, "Start a visit")
 
-    # Check in: the date is today already; say yes to notes.
+    # Check in: the date is today already; who else is here, with their role; notes.
+    tab_to(qtbot, named("Add a person"))
+    press(qtbot, Key.Key_Space)
+    assert focused().accessibleName() == "Name"
+    type_text(qtbot, focused(), "Mary Example")
+    choose(qtbot, tab_to(qtbot, named("Why are they here?")), "Family")
     answer_yes(qtbot, "Is it all right if I write some notes while we talk?")
 
     # What matters: one outcome in the person's own words, and SG4a.
@@ -196,20 +201,52 @@ def test_a_beginning_visit_by_keyboard_alone(qtbot: QtBot, beginning_session: Se
     next_step(qtbot, window, "undue-influence")
     answer_no(qtbot, "Has the person said they do not want help?")
 
+    # An action: its words and who does it; no status is asked of a new action.
+    next_step(qtbot, window, "actions")
+    tab_to(qtbot, named("Add an action"))
+    press(qtbot, Key.Key_Space)
+    assert focused().accessibleName() == "What will be done?"
+    type_text(qtbot, focused(), "Ring the bank about a second signatory.")
+    choose(qtbot, tab_to(qtbot, named("Who will do it?")), "Me (the worker)")
+    # The next visit: the practice rule's date, only because the worker asks for it.
+    suggested = date.today() + timedelta(days=28)
+    qtbot.waitUntil(  # offered once the practice rule has been asked, as a person sees it
+        lambda: any(
+            named("Use the suggested date")(w) and w.isVisible()
+            for w in window.visit_page.findChildren(QPushButton)
+        ),
+        timeout=5000,
+    )
+    tab_to(qtbot, named("Use the suggested date"))
+    press(qtbot, Key.Key_Space)
+
     finalise(qtbot, window, visit_id)
     page = window.visit_page
     assert page.final
     assert page.visit is not None
     assert [o.words.text for o in page.visit.desired_outcomes] == ["I want to stay in my own home."]
     assert page.visit.visit_date == date.today()
+    assert [(p.name, p.role) for p in page.visit.present] == [("Mary Example", "family")]
+    assert page.visit.next_visit_on == suggested
+    worker = window.worker
+    assert worker is not None
+    (action,) = on_worker(qtbot, worker, lambda ws: ws.actions.for_person(page.visit.person_id))
+    assert action.what is not None
+    assert action.what.text == "Ring the bank about a second signatory."
+    assert (action.owner, action.status) == ("worker", "open")
 
 
 def test_a_closing_visit_by_keyboard_alone(qtbot: QtBot, ending_session: Session) -> None:
     window = unlock_and_find(qtbot, ending_session, "ada")
     visit_id = start_visit(qtbot, window, "Start a visit")
 
-    # Looking back comes first: the decision about sharing came forward from last time.
+    # Looking back comes first: the decision about sharing came forward from last time,
+    # and it is the only part of the plan that did, so it is the only one asked about.
     next_step(qtbot, window, "review")
+    review = window.visit_page.current_step()
+    assert review is not None
+    asked = [b.question.id for b in review.blocks if b.isVisibleTo(review)]
+    assert asked == ["outcomes_reviewed", "plan_review_consent"]
     choose(
         qtbot,
         tab_to(qtbot, named("The decision about sharing information: is it still the same?")),
@@ -221,7 +258,13 @@ def test_a_closing_visit_by_keyboard_alone(qtbot: QtBot, ending_session: Session
     answer_no(qtbot, "Has the person said they do not want help?")
     # The action agreed at the first visit is listed for review, its status unanswered.
     next_step(qtbot, window, "actions")
-    choose(qtbot, tab_to(qtbot, named("Where is it up to?")), "Done")
+    status = tab_to(qtbot, named("Where is it up to?"))
+    assert isinstance(status, QComboBox)
+    assert status.currentText() == "Not answered yet"
+    form = status.parent().parent()
+    assert isinstance(form, QGroupBox)
+    assert form.title() == "Action 1: agreed last time"
+    choose(qtbot, status, "Done")
     next_step(qtbot, window, "closing")
 
     choose(qtbot, tab_to(qtbot, named("How far did it happen?")), "Partially Achieved")
@@ -253,6 +296,11 @@ def test_a_closing_visit_by_keyboard_alone(qtbot: QtBot, ending_session: Session
     assert page.visit.experience is not None
     assert len(page.visit.experience.answers) == 4
     assert page.visit.actions[0].status == "done"
+    worker = window.worker
+    assert worker is not None
+    (kept,) = on_worker(qtbot, worker, lambda ws: ws.actions.for_person(page.visit.person_id))
+    assert kept.status == "done"
+    assert [change.status for change in kept.history] == ["open", "done"]
     assert page.concern is not None
     assert page.concern.closing_view is not None
     assert page.concern.closing_view.text == "Glad it is sorted."

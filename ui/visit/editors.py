@@ -10,12 +10,13 @@ national lists, the published labels word for word).
 from __future__ import annotations
 
 import enum
+import math
 import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -26,12 +27,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from msp_desktop.guide import AnswerKind, Question, options_for
 from msp_desktop.model import Note, Visibility
+from ui.date_text import date_text
 from ui.i18n import N_, tr, tr_marked
 
 OutcomeChoices = Callable[[], list[tuple[str, str]]]
@@ -80,15 +83,49 @@ class AnswerEditor(QWidget):
             self.blockSignals(False)
 
 
+class FittedText(QPlainTextEdit):
+    """A text box as tall as its text, in lines of the current text size: three at
+    least (room to start), seven at most (then it scrolls), so short answers do not
+    push the next question off the screen and long ones stay readable."""
+
+    MIN_LINES = 3
+    MAX_LINES = 7
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)  # Tab moves on; the person's words stay as typed
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = self.document().documentLayout()
+        layout.documentSizeChanged.connect(lambda _size: self.updateGeometry())
+
+    def sizeHint(self) -> QSize:
+        # The plain text layout measures the document in lines (wrapped lines count).
+        lines = self.document().documentLayout().documentSize().height()
+        shown = min(max(lines, self.MIN_LINES), self.MAX_LINES)
+        margins = self.contentsMargins()
+        height = (
+            shown * self.fontMetrics().lineSpacing()
+            + 2 * self.document().documentMargin()
+            + margins.top()
+            + margins.bottom()
+        )
+        return QSize(super().sizeHint().width(), math.ceil(height))
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self.updateGeometry()
+        super().changeEvent(event)
+
+
 class TextEditor(AnswerEditor):
     """Free text, kept exactly as typed, with who may read it."""
 
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
-        self.text = QPlainTextEdit(self)
-        self.text.setTabChangesFocus(True)  # Tab moves on; the person's words stay as typed
-        self.text.setMinimumHeight(72)
-        self.text.setMaximumHeight(140)  # room for a few sentences; it scrolls beyond
+        self.text = FittedText(self)
         self.text.setAccessibleName(str(question.prompt))
         self.visibility = QComboBox(self)
         # Qt turns str-based enums into plain strings as item data: keep our own list.
@@ -161,10 +198,7 @@ class LinesEditor(AnswerEditor):
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
         self.notes = question.kind is AnswerKind.TEXT_LIST
-        self.text = QPlainTextEdit(self)
-        self.text.setTabChangesFocus(True)
-        self.text.setMinimumHeight(72)
-        self.text.setMaximumHeight(140)
+        self.text = FittedText(self)
         self.text.setPlaceholderText(tr("One on each line"))
         self.text.setAccessibleName(str(question.prompt))
         self.text.setAccessibleDescription(tr("One on each line"))
@@ -340,7 +374,8 @@ def parse_date(text: str) -> date | None:
 
 
 class DateEditor(AnswerEditor):
-    """A date typed the British way (26/11/2026), with a "Today" button."""
+    """A date typed the British way (26/11/2026), with a "Today" button, and where the
+    page offers one, a button that fills in a suggested date (only when pressed)."""
 
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
@@ -348,22 +383,60 @@ class DateEditor(AnswerEditor):
         self.line.setPlaceholderText(tr("For example 26/11/2026"))
         self.line.setAccessibleName(str(question.prompt))
         self.line.setAccessibleDescription(tr("Day, month and year, like 26/11/2026"))
-        # Wide enough for its hint at any text size, no wider.
-        hint_width = self.line.fontMetrics().horizontalAdvance(self.line.placeholderText())
-        self.line.setMinimumWidth(hint_width + 24)
+        self._fit_hint()
         self.today = QPushButton(tr("Today"), self)
         self.today.setAccessibleName(tr("Today: {prompt}", prompt=question.prompt))
         self.today.clicked.connect(self._set_today)
-        layout = QHBoxLayout(self)
+        self.suggest = QPushButton(self)
+        self.suggest.setObjectName("suggest")
+        self.suggest.clicked.connect(self._use_suggestion)
+        self.suggest.hide()
+        self._suggested: date | None = None
+        row = QHBoxLayout()
+        row.addWidget(self.line)
+        row.addWidget(self.today)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.line)
-        layout.addWidget(self.today)
-        layout.addStretch(1)
+        layout.addLayout(row)
+        # On a line of its own: beside the date it would not fit at large text sizes.
+        layout.addWidget(self.suggest, 0, Qt.AlignmentFlag.AlignLeft)
         self.line.textEdited.connect(self.edited)
 
+    def _fit_hint(self) -> None:
+        # Wide enough for its hint at any text size, no wider.
+        hint_width = self.line.fontMetrics().horizontalAdvance(self.line.placeholderText())
+        self.line.setMinimumWidth(hint_width + 24)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_hint()  # the text size changed in the settings
+        super().changeEvent(event)
+
     def _set_today(self) -> None:
-        self.line.setText(date.today().strftime("%d/%m/%Y"))
+        self._fill(date.today())
+
+    def _fill(self, day: date) -> None:
+        self.line.setText(day.strftime("%d/%m/%Y"))
         self.edited.emit()
+
+    def offer(self, suggested: date | None) -> None:
+        """Offer ``suggested`` on a button; nothing is filled in until it is pressed.
+
+        ``None`` takes the offer away (there is nothing to suggest yet).
+        """
+        self._suggested = suggested
+        if suggested is None:
+            self.suggest.hide()
+            return
+        text = tr("Use the suggested date ({day})", day=date_text(suggested))
+        self.suggest.setText(text)
+        self.suggest.setAccessibleName(text)
+        self.suggest.setVisible(not self.line.isReadOnly())
+
+    def _use_suggestion(self) -> None:
+        if self._suggested is not None:
+            self._fill(self._suggested)
 
     def value(self) -> date | None:
         """The date, or None; ``ValueError`` while what is typed is not a date yet."""
@@ -383,6 +456,7 @@ class DateEditor(AnswerEditor):
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
         self.today.setEnabled(not read_only)
+        self.suggest.setVisible(not read_only and self._suggested is not None)
 
     def focus_target(self) -> QWidget:
         return self.line

@@ -1,10 +1,14 @@
-"""Answers made of several parts: repeating items (outcomes, risks, actions, advocates)
-and a single optional group (a positive risk decision).
+"""Answers made of several parts: repeating items (outcomes, risks, actions, advocates,
+people present) and a single optional group (consent to share, a positive risk decision).
 
-An item is saved only once it is a valid record (for example a risk needs its type).
-While it is incomplete the page says what is still needed, and the last complete
-version of an item that was already saved is kept, so clearing one part never throws
-away the rest of what was recorded.
+An item is saved as soon as it is a valid record: an action with only its words typed
+is kept, open, because nothing else is required; a part left unanswered takes the
+record's own default (a new action is open) and the form then shows it, so what is on
+screen is what is kept. Records that need a part (a risk needs its type) say in words
+what is still needed, and the last complete version of an item already saved is kept,
+so clearing one part never throws away the rest. A half-typed date holds back only
+itself. Items brought forward from an earlier visit (a carried action) say so and are
+reviewed, not removed.
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ class ItemWords(NamedTuple):
     """The heading of one item, with its ``{number}``."""
     remove: Message
     """The button that removes one item, with its ``{number}``."""
+    nothing: Message
+    """Shown where a step only looks at earlier items and there are none."""
+    carried: Message | None = None
+    """The heading of an item brought forward from an earlier visit, with ``{number}``."""
 
 
 ITEM_WORDS = {
@@ -52,25 +60,47 @@ ITEM_WORDS = {
         N_("Add another outcome"),
         N_("Outcome {number}"),
         N_("Remove outcome {number}"),
+        N_("No outcomes were recorded before this visit, so there is nothing to go through."),
     ),
     "Risk": ItemWords(
-        N_("Add a risk"), N_("Add another risk"), N_("Risk {number}"), N_("Remove risk {number}")
+        N_("Add a risk"),
+        N_("Add another risk"),
+        N_("Risk {number}"),
+        N_("Remove risk {number}"),
+        N_("No risks were recorded before this visit."),
     ),
     "Action": ItemWords(
         N_("Add an action"),
         N_("Add another action"),
         N_("Action {number}"),
         N_("Remove action {number}"),
+        N_("No actions were agreed before this visit."),
+        N_("Action {number}: agreed last time"),
     ),
     "Advocate": ItemWords(
         N_("Add an advocate"),
         N_("Add another advocate"),
         N_("Advocate {number}"),
         N_("Remove advocate {number}"),
+        N_("No advocates were recorded before this visit."),
+    ),
+    "PresentPerson": ItemWords(
+        N_("Add a person"),
+        N_("Add another person"),
+        N_("Person {number}"),
+        N_("Remove person {number}"),
+        N_("No one else was recorded."),
     ),
 }
 ANY_ITEM = ItemWords(
-    N_("Add an item"), N_("Add another item"), N_("Item {number}"), N_("Remove item {number}")
+    N_("Add an item"),
+    N_("Add another item"),
+    N_("Item {number}"),
+    N_("Remove item {number}"),
+    N_("Nothing was recorded before this visit."),
+)
+CARRIED_NOTE = N_(
+    "Agreed at an earlier visit. Ask what has happened with it and say where it is up to now."
 )
 
 
@@ -114,7 +144,17 @@ def _missing(question: Question, error: ValidationError) -> str:
     for problem in error.errors():
         if problem["loc"] and str(problem["loc"][0]) in prompts:
             return tr("Not saved yet: answer “{prompt}”.", prompt=prompts[str(problem["loc"][0])])
+    for problem in error.errors():
+        if not problem["loc"]:  # a rule about the item as a whole says why itself
+            reason = str(problem["msg"]).removeprefix("Value error, ").rstrip(".")
+            return tr("Not saved yet: {reason}.", reason=reason)
     return tr("Not saved yet: this is not complete.")
+
+
+def _has_default(item: type[BaseModel], field: str) -> bool:
+    """Whether ``field`` of ``item`` has a value when none is given (a new action is open)."""
+    info = item.model_fields.get(field)
+    return info is not None and info.get_default(call_default_factory=True) not in (None, [])
 
 
 class ItemForm(QGroupBox):
@@ -135,6 +175,14 @@ class ItemForm(QGroupBox):
         self.remove_button: QPushButton | None = None
         self.editors: list[AnswerEditor] = []
         layout = self.body = QVBoxLayout(self)
+        self.carried_note = QLabel(tr_marked(CARRIED_NOTE), self)
+        self.carried_note.setWordWrap(True)
+        self.carried_note.setObjectName("carried")
+        font = self.carried_note.font()
+        font.setBold(True)
+        self.carried_note.setFont(font)
+        self.carried_note.hide()
+        layout.addWidget(self.carried_note)
         for sub in question.item_fields:
             label = QLabel(str(sub.prompt), self)
             label.setWordWrap(True)
@@ -149,34 +197,57 @@ class ItemForm(QGroupBox):
         self.hint.hide()
         layout.addWidget(self.hint)
 
+    @property
+    def carried(self) -> bool:
+        """Whether the item was brought forward from an earlier visit (for review)."""
+        return bool(getattr(self.saved, "carried", False))
+
     def current(self) -> BaseModel | None:
         """The item as answered, or the last complete version while it is incomplete."""
         data: dict[str, Any] = self.saved.model_dump() if self.saved is not None else {}
         typed_anything = False
+        problem = ""
         for sub, editor in zip(self.question.item_fields, self.editors, strict=True):
             try:
                 value = editor.value()
             except ValueError as error:
-                self._say(tr("Not saved yet: {reason}.", reason=str(error)))
-                return self.saved
+                # A half-typed date keeps its last good value; the other parts still save.
+                problem = problem or tr("Not saved yet: {reason}.", reason=str(error))
+                continue
             typed_anything = typed_anything or value not in (None, [], False)
-            data[sub.field] = value
+            if value is None and not self.carried and _has_default(self.item, sub.field):
+                data.pop(sub.field, None)  # unanswered: the record's own default
+            else:
+                data[sub.field] = value
         if self.saved is None and not typed_anything:
-            self._say("")
+            self._say(problem)
             return None
         try:
             self.saved = self.item.model_validate(data)
         except ValidationError as error:
             self._say(_missing(self.question, error))
             return self.saved
-        self._say("")
+        self._show_defaults()
+        self._say(problem)
         return self.saved
+
+    def _show_defaults(self) -> None:
+        # A part the record filled in itself (a new action is open) shows as it is kept.
+        for sub, editor in zip(self.question.item_fields, self.editors, strict=True):
+            kept = getattr(self.saved, sub.field, None)
+            try:
+                unanswered = editor.value() is None
+            except ValueError:
+                continue
+            if unanswered and kept is not None:
+                editor.set_value(kept)
 
     def show_item(self, value: BaseModel | None) -> None:
         """Fill the questions from a stored item."""
         self.saved = value
         for sub, editor in zip(self.question.item_fields, self.editors, strict=True):
             editor.set_value(getattr(value, sub.field, None) if value is not None else None)
+        self.carried_note.setVisible(self.carried)
 
     def _say(self, text: str) -> None:
         self.hint.setText(text)
@@ -203,6 +274,12 @@ class RepeatingEditor(AnswerEditor):
         self.forms: list[ItemForm] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        # A step that only looks back at earlier items says so when there are none.
+        self.nothing = QLabel(tr_marked(self.words.nothing), self)
+        self.nothing.setWordWrap(True)
+        self.nothing.setObjectName("nothing")
+        self.nothing.hide()
+        self._layout.addWidget(self.nothing)
         self.add_button = QPushButton(self)
         self.add_button.clicked.connect(self._add_clicked)
         self.add_button.setVisible(question.new_items)
@@ -214,6 +291,7 @@ class RepeatingEditor(AnswerEditor):
         text = tr_marked(self.words.add_another if self.forms else self.words.add_first)
         self.add_button.setText(text)
         self.add_button.setAccessibleName(text)
+        self.nothing.setVisible(not self.question.new_items and not self.forms)
 
     def _new_form(self) -> ItemForm:
         number = len(self.forms) + 1
@@ -229,8 +307,23 @@ class RepeatingEditor(AnswerEditor):
             form.body.addWidget(remove, 0, Qt.AlignmentFlag.AlignLeft)
             form.remove_button = remove
         self._layout.insertWidget(self._layout.count() - 1, form)
+        if self.isVisible():
+            # Shown now, not on the next turn of the event loop, so the tab order can
+            # take it in at once: the next key may come before that turn.
+            form.show()
         self.forms.append(form)
         return form
+
+    def _show_stored(self, stored: BaseModel) -> None:
+        form = self._new_form()
+        form.show_item(stored)
+        if form.carried:
+            # Reviewed, not removed: "No longer needed" is the answer for a dropped action.
+            number = len(self.forms)
+            if self.words.carried is not None:
+                form.setTitle(tr_marked(self.words.carried, number=number))
+            if form.remove_button is not None:
+                form.remove_button.hide()
 
     def _add_clicked(self) -> None:
         form = self._new_form()
@@ -262,7 +355,7 @@ class RepeatingEditor(AnswerEditor):
                 form.deleteLater()
             self.forms = []
             for stored in items:
-                self._new_form().show_item(stored)
+                self._show_stored(stored)
         finally:
             self.blockSignals(False)
         self._name_add_button()
@@ -274,7 +367,7 @@ class RepeatingEditor(AnswerEditor):
             for editor, sub in zip(form.editors, self.question.item_fields, strict=True):
                 editor.set_read_only(read_only or sub.read_only)
             if form.remove_button is not None:
-                form.remove_button.setVisible(not read_only)
+                form.remove_button.setVisible(not read_only and not form.carried)
 
     def focus_target(self) -> QWidget:
         return self.forms[0].editors[0].focus_target() if self.forms else self.add_button
@@ -291,7 +384,9 @@ class GroupEditor(AnswerEditor):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(question, parent)
-        self.form = ItemForm(question, item, outcomes, str(question.prompt), self)
+        # The question's words are already above the group: no second heading.
+        self.form = ItemForm(question, item, outcomes, "", self)
+        self.form.setAccessibleName(str(question.prompt))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form)

@@ -1,34 +1,67 @@
 """One step of the guided conversation, generated from the guide.
 
-The page shows the step's title and introduction, then each question in the guide's
-plain words with its editor, then the practice findings for the step. It turns the
-editors' values into records (``with_answer``); an answer that would not make a
-valid record is not applied, and the question says, in words, what is still needed.
+The page shows the step's title and introduction, the practice findings for the step,
+then each question in the guide's plain words with its editor. It turns the editors'
+values into records (``with_answer``); an answer that would not make a valid record is
+not applied, and the question says, in words, what is still needed.
+
+The plan brought forward from the last visit is marked where it is shown ("From the
+last visit"), and a question reviewing a part of that plan is asked only when the part
+was brought forward (``msp_desktop.guide.shows_review``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from msp_desktop.guide import Question, Step, read_answer, with_answer, with_concern_answer
+from msp_desktop.guide import (
+    AnswerKind,
+    Question,
+    Step,
+    carried_part,
+    read_answer,
+    shows_review,
+    with_answer,
+    with_concern_answer,
+)
 from msp_desktop.guide.fields import CONCERN_PREFIX
 from msp_desktop.model import Concern, Visit
 from msp_desktop.practice import Finding
 from ui.i18n import tr
-from ui.visit.editors import AnswerEditor, OutcomeChoices, OutcomeLinksEditor
+from ui.visit.editors import AnswerEditor, DateEditor, OutcomeChoices, OutcomeLinksEditor
 from ui.visit.findings_panel import FindingsPanel
 from ui.visit.items import RepeatingEditor, make_editor
 
 
-def plain_problem(error: Exception) -> str:
-    """The reason an answer was not applied, as a sentence."""
+def plain_problem(
+    error: Exception, question: Question | None = None, step: Step | None = None
+) -> str:
+    """The reason an answer to ``question`` (on ``step``) was not applied, as a sentence.
+
+    When the record needs another answer first (the experience answers need who asked),
+    the sentence names that question in the guide's words.
+    """
     if isinstance(error, ValidationError) and error.errors():
-        detail = str(error.errors()[0]["msg"]).removeprefix("Value error, ")
+        first = error.errors()[0]
+        needed = _needed_first(first, question, step)
+        if needed is not None:
+            return tr("Not saved yet: answer “{prompt}” first.", prompt=str(needed.prompt))
+        detail = str(first["msg"]).removeprefix("Value error, ")
     else:
         detail = str(error) or type(error).__name__
     return tr("Not saved yet: {detail}.", detail=detail.rstrip("."))
+
+
+def _needed_first(problem: Any, question: Question | None, step: Step | None) -> Question | None:
+    if problem["type"] != "missing" or question is None or step is None:
+        return None
+    parent = question.field.rpartition(".")[0]
+    missing = ".".join([parent, *(str(part) for part in problem["loc"])]).lstrip(".")
+    return next((q for q in step.questions if q.field == missing), None)
 
 
 class QuestionBlock(QWidget):
@@ -48,6 +81,16 @@ class QuestionBlock(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.1)
         self.prompt.setFont(font)
         layout.addWidget(self.prompt)
+        self.carried = QLabel(
+            tr("From the last visit: check with the person that it is still right."), self
+        )
+        self.carried.setWordWrap(True)
+        self.carried.setObjectName("carried")
+        carried_font = self.carried.font()
+        carried_font.setBold(True)
+        self.carried.setFont(carried_font)
+        self.carried.hide()
+        layout.addWidget(self.carried)
         for extra in question.also_ask:
             also = QLabel("• " + str(extra), self)
             also.setWordWrap(True)
@@ -114,6 +157,9 @@ class StepPage(QScrollArea):
     def show_record(self, visit: Visit, concern: Concern | None) -> None:
         """Fill every editor from the records (without reporting edits)."""
         for block in self.blocks:
+            field = block.question.field
+            block.setVisible(shows_review(visit, field))
+            block.carried.setVisible(carried_part(field) in visit.plan_carried)
             if isinstance(block.editor, OutcomeLinksEditor):
                 block.editor.refresh()
             block.editor.set_value(read_answer(visit, concern, block.question))
@@ -135,7 +181,7 @@ class StepPage(QScrollArea):
                 else:
                     visit = with_answer(visit, question, value)
             except ValueError as error:  # includes pydantic's ValidationError
-                block.say(plain_problem(error))
+                block.say(plain_problem(error, question, self.step))
                 continue
             block.say("")
         return visit, concern
@@ -150,17 +196,42 @@ class StepPage(QScrollArea):
             block.editor.set_read_only(read_only or block.question.read_only)
 
     def first_field(self) -> QWidget | None:
-        """Where the keyboard lands when the step opens."""
-        return self.blocks[0].editor.focus_target() if self.blocks else None
+        """Where the keyboard lands when the step opens (its first question asked)."""
+        shown = [b for b in self.blocks if not b.isHidden()]
+        return shown[0].editor.focus_target() if shown else None
 
     def repeating_editors(self) -> list[RepeatingEditor]:
         """The repeating answers on this page (outcomes change the action links)."""
         return [b.editor for b in self.blocks if isinstance(b.editor, RepeatingEditor)]
 
-    def holds(self, path: str) -> bool:
-        """Whether a finding's ``where`` path belongs to a question of this step."""
-        return any(
-            path == q.field or path.startswith(q.field + ".") for q in self.step.questions
-        ) or path.removeprefix(CONCERN_PREFIX) in {
-            q.field.removeprefix(CONCERN_PREFIX) for q in self.step.questions
-        }
+    def date_editor(self, field: str) -> DateEditor | None:
+        """The date question kept in ``field`` on this page, if there is one."""
+        for block in self.blocks:
+            if block.question.field == field and isinstance(block.editor, DateEditor):
+                return block.editor
+        return None
+
+    def holds(self, path: str, *, adding: bool = False) -> bool:
+        """Whether a finding's ``where`` path belongs to a question of this step.
+
+        Inside a list it must be a part the step asks about: an outcome's rating
+        (``desired_outcomes.0.achieved``) belongs to Closing, not to Looking back. With
+        ``adding``, a whole list belongs only to a step that can add to it.
+        """
+        return any(_holds(q, path, adding) for q in self.step.questions)
+
+
+def _holds(question: Question, path: str, adding: bool) -> bool:
+    field = question.field
+    if path == field:
+        return not adding or question.kind is not AnswerKind.REPEATING or question.new_items
+    if field.startswith(path + "."):
+        return True  # "experience" holds "experience.asked_by"
+    if not path.startswith(field + "."):
+        return False
+    rest = path.removeprefix(field + ".").split(".")
+    if question.kind is AnswerKind.REPEATING and rest[0].isdigit():
+        rest = rest[1:]
+    if not rest or not question.item_fields:
+        return True
+    return rest[0] in {sub.field for sub in question.item_fields}

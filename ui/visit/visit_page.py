@@ -3,13 +3,17 @@
 Pages come from the guide for the concern's stage. Every change is applied to the
 visit (and, for closing answers, the concern) and handed to the autosaver; "Saved"
 shows only after the commit. Finalising runs the practice checks in the store and
-explains what is missing; a finalised visit is read-only until "Amend", with a
-reason, opens a new revision.
+explains what is missing, naming each step as this guide titles it; from then on
+each step also lists what is still needed on it. A finalised visit is read-only until
+"Amend", with a reason, opens a new revision. The next visit date is offered from the
+practice rule (``services.visits.suggested_next_date``) on a button, never filled in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from datetime import date
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.guide import Guide, findings_for
 from msp_desktop.model import Concern, Person, Visit
+from msp_desktop.practice import Finding, by_severity, check_visit
+from msp_desktop.services.visits import suggested_next_date
 from msp_desktop.store import CannotFinalise, VisitRecord, Workspace
 from ui import messages
 from ui.a11y import plain
@@ -52,6 +58,19 @@ def load_visit(ws: Workspace, visit_id: str) -> LoadedVisit:
     return LoadedVisit(record, concern, ws.people.get(concern.person_id))
 
 
+NEXT_VISIT_FIELD = "next_visit_on"
+"""The date question that is offered the practice rule's suggestion."""
+
+_STEP_NAMED = re.compile(r" \([^()]*\)\.$")
+
+
+def named_step(finding: Finding, title: str) -> Finding:
+    """``finding`` with the step named at the end of its message ("(Check in).") in the
+    words this guide uses for the step that holds it ("(Checking in).")."""
+    message = _STEP_NAMED.sub(f" ({title}).", finding.message)
+    return replace(finding, message=message)
+
+
 class VisitPage(QWidget):
     """Walks the worker through one visit."""
 
@@ -68,6 +87,8 @@ class VisitPage(QWidget):
         self.visit: Visit | None = None
         self.concern: Concern | None = None
         self.final = False
+        # After a Finalise that was refused, each step lists what is still needed on it.
+        self.checked = False
         self.pages: list[StepPage] = []
         self._tab_timer = QTimer(self)
         self._tab_timer.setSingleShot(True)
@@ -104,7 +125,7 @@ class VisitPage(QWidget):
     def clear(self) -> None:
         """Remove the visit from the page (nothing of it stays in the widgets)."""
         self.visit = self.concern = None
-        self.final = False
+        self.final = self.checked = False
         self._follow_final()
         self._clear_pages()
         self.heading.clear()
@@ -201,6 +222,8 @@ class VisitPage(QWidget):
     def _show(self, loaded: LoadedVisit, step_id: str | None) -> None:
         if self.autosaver is None:
             return  # locked while loading
+        if self.visit is None or self.visit.id != loaded.record.visit.id:
+            self.checked = False
         self.visit, self.concern = loaded.record.visit, loaded.concern
         self.final = loaded.record.is_final
         self.autosaver.start_from(self.visit, self.concern)
@@ -214,7 +237,7 @@ class VisitPage(QWidget):
             page.show_record(self.visit, self.concern)
             page.set_read_only(self.final)
             page.edited.connect(lambda page=page: self._edited(page))
-            page.structure_changed.connect(self._order_tabs_soon)
+            page.structure_changed.connect(self._items_changed)
             self.stack.addWidget(page)
             self.pages.append(page)
             self.steps.addItem(tr("{number}. {title}", number=number, title=step.title))
@@ -225,6 +248,7 @@ class VisitPage(QWidget):
         ids = [p.step.id for p in self.pages]
         self._go_to(ids.index(step_id) if step_id in ids else 0)
         self._focus_first()
+        self._suggest_next_date()
 
     def _outcomes(self) -> list[tuple[str, str]]:
         if self.visit is None:
@@ -238,13 +262,59 @@ class VisitPage(QWidget):
             return
         visit, concern = page.apply(self.visit, self.concern)
         outcomes_changed = visit.desired_outcomes != self.visit.desired_outcomes
+        date_changed = visit.visit_date != self.visit.visit_date
         self.visit, self.concern = visit, concern
         self.autosaver.changed(visit, concern)
-        page.show_findings(findings_for(page.step, visit))
+        page.show_findings(self.findings_on(page))
         if outcomes_changed:  # the actions' "serves the outcome" boxes follow the words
             for other in self.pages:
                 if other is not page:
                     other.show_record(visit, concern)
+        if date_changed:
+            self._suggest_next_date()
+
+    def _suggest_next_date(self) -> None:
+        """Ask the practice rule for the next visit date and offer it beside the question."""
+        if self.visit is None or self.worker is None or self.final:
+            return
+        visit = self.visit
+
+        def offer(day: object) -> None:
+            if self.visit is None or self.visit.id != visit.id:
+                return  # another visit (or none) is shown now
+            for page in self.pages:
+                editor = page.date_editor(NEXT_VISIT_FIELD)
+                if editor is not None:
+                    editor.offer(day if isinstance(day, date) else None)
+            self._items_changed()  # the button comes (or goes) in the tab order too
+
+        self.worker.submit(
+            lambda ws: suggested_next_date(ws, visit), offer, lambda _error: offer(None)
+        )
+
+    def findings_on(self, page: StepPage) -> list[Finding]:
+        """What the step shows: its own practice rules' findings and, once Finalise has
+        been tried, everything else the checks found on it; each naming its step as
+        this guide does."""
+        if self.visit is None:
+            return []
+        found = findings_for(page.step, self.visit)
+        if self.checked and self.concern is not None:
+            stage = self.visit.stage or self.concern.stage
+            found += [
+                finding
+                for finding in check_visit(self.visit, stage, concern=self.concern)
+                if finding not in found and self.page_for(finding.where) is page
+            ]
+        return [named_step(finding, str(page.step.title)) for finding in by_severity(found)]
+
+    def page_for(self, path: str) -> StepPage | None:
+        """The step that asks about ``path`` (a finding's ``where``), if any."""
+        for adding in (True, False):
+            for page in self.pages:
+                if page.holds(path, adding=adding):
+                    return page
+        return None
 
     # -- moving around -----------------------------------------------------------------
 
@@ -258,7 +328,7 @@ class VisitPage(QWidget):
             return
         page = self.pages[row]
         page.show_record(self.visit, self.concern)
-        page.show_findings(findings_for(page.step, self.visit))
+        page.show_findings(self.findings_on(page))
         self.stack.setCurrentWidget(page)
         if self.steps.currentRow() != row:
             self.steps.blockSignals(True)
@@ -268,6 +338,10 @@ class VisitPage(QWidget):
         self.next_button.setEnabled(row < len(self.pages) - 1)
         self._order_tabs_soon()
         self.place_changed.emit(self.visit.id, page.step.id)
+
+    def _items_changed(self) -> None:
+        self._order_tabs()  # before the next key press
+        self._order_tabs_soon()  # and again once Qt has shown everything new
 
     def _order_tabs_soon(self) -> None:
         # On the next turn of the event loop, when Qt has shown any new item.
@@ -320,6 +394,7 @@ class VisitPage(QWidget):
         )
 
     def _finalised(self, visit_id: str) -> None:
+        self.checked = False
         messages.inform(self, tr("The visit is finalised. It can be amended, with a reason."))
         page = self.current_step()
         self.open_visit(visit_id, page.step.id if page else None)
@@ -328,14 +403,19 @@ class VisitPage(QWidget):
         if not isinstance(error, CannotFinalise):
             messages.show_error(self, error)
             return
-        lines = "\n".join(f"• {finding.message}" for finding in error.findings)
+        self.checked = True
+        named: list[Finding] = []
+        for finding in error.findings:
+            holder = self.page_for(finding.where)
+            named.append(named_step(finding, str(holder.step.title)) if holder else finding)
+        lines = "\n".join(f"• {finding.message}" for finding in named)
         messages.inform(self, tr("Some things are still needed:\n{lines}", lines=lines))
-        first = error.findings[0].where if error.findings else ""
-        for row, page in enumerate(self.pages):
-            if page.holds(first):
-                self._go_to(row)
-                self._focus_first()
-                break
+        first = self.page_for(error.findings[0].where) if error.findings else None
+        if first is not None:
+            self._go_to(self.pages.index(first))
+            self._focus_first()
+        elif (current := self.current_step()) is not None:
+            current.show_findings(self.findings_on(current))
 
     def _follow_final(self) -> None:
         # A draft is not what was agreed yet, so it is never given (docs/practice.md).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -11,11 +12,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.guide import Guide, load_guide
-from msp_desktop.model import Concern, Person, Stage
+from msp_desktop.model import Concern, Person, Stage, Visit
 from msp_desktop.store import Workspace
 from tests import builders
 from tests.ui.helpers import PASSPHRASE, WORKER_NAME, on_worker, wait_idle
 from ui.db_worker import DbWorker
+from ui.visit.step_page import StepPage
 from ui.visit.visit_page import VisitPage
 
 T = TypeVar("T")
@@ -41,6 +43,40 @@ class Setting:
         self.page.open_visit(visit_id, step)
         qtbot.waitUntil(lambda: bool(self.page.pages), timeout=5000)
         wait_idle(qtbot, self.worker)
+
+    def step(self, step_id: str) -> StepPage:
+        """Go to a step as the steps list does, and return its page."""
+        row = [p.step.id for p in self.page.pages].index(step_id)
+        self.page.steps.setCurrentRow(row)
+        page = self.page.current_step()
+        assert page is not None
+        assert page.step.id == step_id
+        return page
+
+    def stored(self, qtbot: QtBot, visit_id: str) -> Visit:
+        """The visit as the database holds it, once every save has returned."""
+        qtbot.waitUntil(lambda: not self.page.autosaver or not self.page.autosaver.unsaved)
+        wait_idle(qtbot, self.worker)
+        return self.run(qtbot, lambda ws: ws.visits.get(visit_id).visit)
+
+    def begin(self, qtbot: QtBot) -> str:
+        """Start the concern's next visit as the app does (the plan brought forward)."""
+        ref = self.guide.ref
+        visit = self.run(qtbot, lambda ws: ws.visits.begin(self.concern.id, ref, date.today()))
+        return visit.id
+
+    def held_before(self, qtbot: QtBot, earlier: Visit, stage: Stage) -> None:
+        """Finalise ``earlier`` (a complete beginning visit, so use the ``beginning``
+        setting), then put the concern at ``stage``, so the next visit brings its plan
+        and open actions forward."""
+
+        def hold(ws: Workspace) -> Concern:
+            ws.visits.start(earlier)
+            ws.visits.finalise(earlier.id)
+            ws.concerns.set_stage(self.concern.id, stage)
+            return ws.concerns.get(self.concern.id)
+
+        self.concern = self.run(qtbot, hold)
 
 
 def make_setting(qtbot: QtBot, folder: Path, stage: Stage) -> Iterator[Setting]:
@@ -69,6 +105,12 @@ def make_setting(qtbot: QtBot, folder: Path, stage: Stage) -> Iterator[Setting]:
 def beginning(qtbot: QtBot, folder: Path) -> Iterator[Setting]:
     """A concern at the beginning stage."""
     yield from make_setting(qtbot, folder, Stage.BEGINNING)
+
+
+@pytest.fixture
+def middle(qtbot: QtBot, folder: Path) -> Iterator[Setting]:
+    """A concern at the middle stage."""
+    yield from make_setting(qtbot, folder, Stage.MIDDLE)
 
 
 @pytest.fixture
