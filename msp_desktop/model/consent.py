@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from msp_desktop.model.base import OptionalShortText, RecordModel, UniqueList
 from msp_desktop.model.choices import ConsentDecision, ShareBasis
@@ -30,12 +30,6 @@ class ConsentToShare(RecordModel):
     basis: UniqueList[ShareBasis] = Field(default_factory=list)
     basis_detail: InternalNote | None = None
     person_told: bool | None = None
-
-    @model_validator(mode="after")
-    def _basis_only_when_shared_without_consent(self) -> ConsentToShare:
-        if (self.basis or self.basis_detail) and self.shared_without_consent is not True:
-            raise ValueError("a basis is recorded only when information was shared without consent")
-        return self
 
     @property
     def answered(self) -> bool:

@@ -31,8 +31,10 @@ class Advocate(RecordModel):
     especially when the person declined.
     """
 
-    type: AdvocateType
-    status: AdvocateStatus
+    # Optional while the visit is a draft (finalising asks for both), so a name or a
+    # reason typed first is kept.
+    type: AdvocateType | None = None
+    status: AdvocateStatus | None = None
     on: date | None = None
     reason: PersonNote | None = None
     name: OptionalShortText = None

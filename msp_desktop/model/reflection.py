@@ -24,12 +24,16 @@ class PrinciplesReflection(RecordModel):
 class ExperienceFeedback(RecordModel):
     """The person's answers to the four experience questions.
 
-    ``asked_by`` is required because answers given to the lead worker can be biased;
+    ``asked_by`` is asked for at finalising because answers given to the lead worker can
+    be biased;
     a question left out of ``answers`` was not asked or not answered.
     """
 
     answers: dict[ExperienceQuestion, ExperienceAnswer] = Field(default_factory=dict)
     comment: PersonNote | None = None
-    asked_by: AskedBy
-    answered_by_representative: bool = False
+    # Who asked matters (answers to the lead worker can be biased), so finalising asks
+    # for it; it is optional while the visit is a draft, so the answers typed first are
+    # kept. Whether a representative answered is asked, never assumed.
+    asked_by: AskedBy | None = None
+    answered_by_representative: bool | None = None
     asked_on: NotFutureDate | None = None

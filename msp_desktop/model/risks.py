@@ -18,8 +18,10 @@ class PositiveRiskDecision(RecordModel):
     warn when it is recorded for someone who lacks capacity.
     """
 
-    choice: PersonNote
-    understood: bool
+    # Optional while the visit is a draft, so nothing typed waits for another answer;
+    # finalising asks for both (msp_desktop.practice.positive_risk).
+    choice: PersonNote | None = None
+    understood: bool | None = None
     harm_reduction: PersonNote | None = None
 
 
@@ -27,7 +29,9 @@ class Risk(RecordModel):
     """One risk: its type, where and who it comes from, and both points of view."""
 
     id: RecordId = Field(default_factory=new_id)
-    risk_type: RiskType
+    # Optional while the visit is a draft (finalising asks for it): the person's words
+    # about a risk are kept even before its national type is chosen.
+    risk_type: RiskType | None = None
     location: RiskLocation | None = None
     source: RiskSource | None = None
     # Names or describes the person alleged to cause harm: third party by default.

@@ -44,7 +44,27 @@ def advocacy_duty(support: SupportToDecide) -> list[Finding]:
       the offer open.
     - Declining an IMCA does not count: the person lacks capacity for the decision.
     """
-    return [*_care_act_advocate(support), *_imca(support), *_capacity_details(support)]
+    return [
+        *_advocates_described(support),
+        *_care_act_advocate(support),
+        *_imca(support),
+        *_capacity_details(support),
+    ]
+
+
+def _advocates_described(support: SupportToDecide) -> list[Finding]:
+    # Both may be left for later while the visit is a draft; a finalised record says them.
+    return [
+        Finding(
+            "advocate_incomplete",
+            Severity.REQUIRED,
+            f"Say who supports the person (advocate {index + 1}) and where the offer stands "
+            f"{_STEP}.",
+            f"{_WHERE}.advocates.{index}.{'type' if advocate.type is None else 'status'}",
+        )
+        for index, advocate in enumerate(support.advocates)
+        if advocate.type is None or advocate.status is None
+    ]
 
 
 def _has(

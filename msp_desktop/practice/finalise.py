@@ -197,6 +197,16 @@ def _consent_to_share(visit: Visit) -> list[Finding]:
                 "consent_to_share.with_whom",
             )
         )
+    if (consent.basis or consent.basis_detail) and consent.shared_without_consent is not True:
+        findings.append(
+            Finding(
+                "share_basis_without_sharing",
+                Severity.WARNING,
+                "A basis for sharing is recorded, but not that information was shared "
+                f"without consent: check the answers {_CHECK_IN}.",
+                "consent_to_share.shared_without_consent",
+            )
+        )
     if consent.shared_without_consent:
         if not consent.basis:
             findings.append(
@@ -340,6 +350,15 @@ def _closing(visit: Visit, concern: Concern | None) -> list[Finding]:
                 "Ask the person the four questions about their experience, or record that "
                 f"they preferred not to say {_CLOSING}.",
                 "experience",
+            )
+        )
+    elif visit.experience.asked_by is None:
+        findings.append(
+            Finding(
+                "experience_asked_by_missing",
+                Severity.REQUIRED,
+                f"Record who asked about the person's experience {_CLOSING}.",
+                "experience.asked_by",
             )
         )
     elif visit.experience.asked_by is AskedBy.LEAD_WORKER:

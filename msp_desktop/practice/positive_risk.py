@@ -20,11 +20,39 @@ def positive_risk_findings(visit: Visit) -> list[Finding]:
     findings: list[Finding] = []
     lacks_capacity = visit.support_to_decide.capacity is CapacityStatus.LACKS_CAPACITY
     for index, risk in enumerate(visit.risks):
+        number = index + 1
+        if risk.risk_type is None:
+            findings.append(
+                Finding(
+                    "risk_type_missing",
+                    Severity.REQUIRED,
+                    f"Choose the type of risk {number} {_STEP}.",
+                    f"risks.{index}.risk_type",
+                )
+            )
         decision = risk.positive_risk
         if decision is None:
             continue
         where = f"risks.{index}.positive_risk"
-        number = index + 1
+        if decision.choice is None:
+            findings.append(
+                Finding(
+                    "positive_risk_choice_missing",
+                    Severity.REQUIRED,
+                    f"Write the choice the person is making about risk {number} {_STEP}.",
+                    f"{where}.choice",
+                )
+            )
+        if decision.understood is None:
+            findings.append(
+                Finding(
+                    "positive_risk_understood_missing",
+                    Severity.REQUIRED,
+                    f"Record whether the person understood risk {number} when making their "
+                    f"choice {_STEP}.",
+                    f"{where}.understood",
+                )
+            )
         if lacks_capacity:
             findings.append(
                 Finding(
@@ -36,7 +64,7 @@ def positive_risk_findings(visit: Visit) -> list[Finding]:
                     where,
                 )
             )
-        if not decision.understood:
+        if decision.understood is False:
             findings.append(
                 Finding(
                     "positive_risk_not_understood",

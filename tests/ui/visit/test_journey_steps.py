@@ -101,12 +101,13 @@ def test_consent_to_share_with_its_basis_when_shared_without_consent(
     assert stored is not None
     assert stored.decision is ConsentDecision.NO
 
-    # A basis while no sharing without consent is recorded: said, and nothing changes.
+    # A basis ticked before "shared without consent" is answered is kept as ticked
+    # (nothing waits for another answer); finalising asks the worker to check.
     dict(answers["share_basis"].boxes)[ShareBasis.CRIME].click()
-    assert hint(group.form) == (
-        "Not saved yet: a basis is recorded only when information was shared without consent."
-    )
-    assert beginning.stored(qtbot, visit_id).consent_to_share == stored
+    assert hint(group.form) == ""
+    kept = beginning.stored(qtbot, visit_id).consent_to_share
+    assert kept is not None
+    assert kept.basis == [ShareBasis.CRIME]
 
     answers["shared_without_consent"].group.button(0).click()  # Yes
     dict(answers["share_basis"].boxes)[ShareBasis.RISK_TO_OTHERS].click()
@@ -360,7 +361,7 @@ def test_an_outcome_rating_is_asked_for_on_the_closing_step(
     assert step_of(page, "risks.0.positive_risk.understood") == "risks"
 
 
-def test_an_experience_answer_before_who_asked_says_which_answer_comes_first(
+def test_an_experience_answer_before_who_asked_is_kept_at_once(
     qtbot: QtBot, ending: Setting
 ) -> None:
     visit_id = ending.begin(qtbot)
@@ -371,13 +372,13 @@ def test_an_experience_answer_before_who_asked_says_which_answer_comes_first(
     assert isinstance(comment, TextEditor)
     type_text(qtbot, comment.text, "They listened.")
     problem = blocks["experience_comment"].problem
-    assert problem.isVisibleTo(page)
-    assert problem.text() == (
-        "Not saved yet: answer “Who is asking about the person's experience?” first."
-    )
-    assert ending.stored(qtbot, visit_id).experience is None  # nothing half-made was kept
-    choose(blocks["experience_asked_by"].editor, "Someone independent")
     assert not problem.isVisibleTo(page)
+    kept = ending.stored(qtbot, visit_id).experience
+    assert kept is not None
+    assert kept.asked_by is None  # asked for at finalising, never assumed
+    assert kept.comment is not None
+    assert kept.comment.text == "They listened."
+    choose(blocks["experience_asked_by"].editor, "Someone independent")
     experience = ending.stored(qtbot, visit_id).experience
     assert experience is not None
     assert experience.comment is not None

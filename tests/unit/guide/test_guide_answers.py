@@ -126,13 +126,15 @@ def test_a_keyed_answer_is_added_and_removed() -> None:
     assert list(visit.principles.reflections) == [Principle.PREVENTION]
 
 
-def test_experience_answers_need_who_asked_first() -> None:
+def test_experience_answers_are_kept_before_who_asked() -> None:
+    """Nothing typed waits for another answer: who asked is asked for at finalising."""
     feel_safer = GUIDE.question("feel_safer")
     assert read_answer(blank_visit(), CONCERN, feel_safer) is None
-    with pytest.raises(ValueError, match="asked_by"):
-        with_answer(blank_visit(), feel_safer, ExperienceAnswer.A_LOT)
-    visit = with_answer(blank_visit(), GUIDE.question("experience_asked_by"), AskedBy.INDEPENDENT)
-    visit = with_answer(visit, feel_safer, ExperienceAnswer.A_LOT)
+    visit = with_answer(blank_visit(), feel_safer, ExperienceAnswer.A_LOT)
+    assert read_answer(visit, CONCERN, feel_safer) is ExperienceAnswer.A_LOT
+    assert visit.experience is not None
+    assert visit.experience.asked_by is None
+    visit = with_answer(visit, GUIDE.question("experience_asked_by"), AskedBy.INDEPENDENT)
     assert read_answer(visit, CONCERN, feel_safer) is ExperienceAnswer.A_LOT
     still_valid(visit)
 

@@ -317,6 +317,35 @@ BLOCKER_CASES = [
         {"visit_date_missing"},
         id="not-held-needs-its-date",
     ),
+    # Optional while a draft, so nothing typed waits for them; asked for at finalising.
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(risks=[Risk(persons_view="He only borrows a little.")]),
+        None,
+        {"risk_type_missing"},
+        id="a-risk-needs-its-type",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(risks=[Risk(risk_type=RiskType.FINANCIAL_OR_MATERIAL, positive_risk={})]),
+        None,
+        {"positive_risk_choice_missing", "positive_risk_understood_missing"},
+        id="a-positive-risk-needs-the-choice-and-whether-understood",
+    ),
+    pytest.param(
+        Stage.MIDDLE,
+        _visit(support_to_decide=SupportToDecide(advocates=[{"name": "Advocacy service"}])),
+        None,
+        {"advocate_incomplete"},
+        id="an-advocate-needs-type-and-status",
+    ),
+    pytest.param(
+        Stage.END,
+        _visit(experience=ExperienceFeedback(answers={"feel_safer": "a_lot"})),
+        None,
+        {"experience_asked_by_missing"},
+        id="experience-needs-who-asked",
+    ),
     pytest.param(
         Stage.END,
         _visit(),
