@@ -349,8 +349,11 @@ class WorkspaceDialog(QDialog):
         hint = self.body.sizeHint()
         screen = self.screen() or QGuiApplication.primaryScreen()
         room = screen.availableGeometry() if screen is not None else None
+        # Around the form: the heading, what stays in sight under it, the buttons.
+        layout = self.layout()
+        around = layout.sizeHint().height() - self.scroller.sizeHint().height() if layout else 0
         width = hint.width() + 80
-        height = hint.height() + 220
+        height = hint.height() + max(around, 0) + 24
         if room is not None:
             width = min(width, int(room.width() * SCREEN_SHARE))
             height = min(height, int(room.height() * SCREEN_SHARE))
