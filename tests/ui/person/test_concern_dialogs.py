@@ -448,3 +448,21 @@ def test_at_large_text_the_buttons_wrap_and_no_line_is_squeezed(
                 assert label.height() >= label.heightForWidth(label.width()), label.text()
     finally:
         application.setFont(usual)
+
+
+def test_locking_closes_a_concern_dialog_without_saving(
+    qtbot: QtBot, app: MainWindow, worker: DbWorker
+) -> None:
+    concern_id = raised(qtbot, worker)
+    open_person(qtbot, app, ADA.id)
+    before = records(qtbot, worker)
+    dialog = push(qtbot, app, concern_id, "close")
+    assert isinstance(dialog, CloseConcernDialog)
+    dialog.sg2c.button_for(CEASED).click()
+    dialog.reason.setPlainText("She asked us to stop.")
+    app.detach()  # what the idle lock, Ctrl+L and the OS screen lock do
+    assert app.person.journey.dialog is None
+    assert dialog.closed
+    assert not app.person.raise_button.isEnabled()
+    app.attach(worker)
+    assert records(qtbot, worker) == before
