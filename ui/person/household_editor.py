@@ -24,12 +24,16 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.model import HouseholdMember, Visibility
 from ui.a11y import named
-from ui.i18n import tr, tr_marked
+from ui.i18n import N_, Message, tr, tr_marked
 from ui.person.form_parts import ChoiceBox, caption, line_edit
-from ui.visit.editors import VISIBILITY_WORDS
 
-# Who may read an entry, in the order offered: the safe choice first.
-VISIBILITIES = (Visibility.THIRD_PARTY, Visibility.INTERNAL, Visibility.PERSON)
+# Who may read an entry, in the order offered: the safe choice first. Shorter than the
+# visit's words, so a row stays readable at large text sizes.
+ENTRY_VISIBILITY: dict[Visibility, Message] = {
+    Visibility.THIRD_PARTY: N_("Left out of the person's copy"),
+    Visibility.INTERNAL: N_("Workers only"),
+    Visibility.PERSON: N_("The person may read it"),
+}
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class MemberRow(QFrame):
             "", [(True, tr("Yes, may be a source of risk")), (False, tr("No"))], self
         )
         self.visibility = ChoiceBox[Visibility](
-            "", [(v, tr_marked(VISIBILITY_WORDS[v])) for v in VISIBILITIES], self
+            "", [(v, tr_marked(words)) for v, words in ENTRY_VISIBILITY.items()], self
         )
         self.visibility.set_value(Visibility.THIRD_PARTY)
         self.remove = QPushButton(tr("Remove"), self)
