@@ -68,7 +68,15 @@ SYNC = ActionSpec(
     ),
 )
 
-ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK, SYNC)
+# N for new; Ctrl+N is left free for "new" in a page of its own.
+ADD_PERSON = ActionSpec(
+    "action.add_person",
+    N_("&Add a person…"),
+    "Ctrl+Shift+N",
+    N_("Add someone to your caseload: their details, language, needs and household."),
+)
+
+ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK, SYNC, ADD_PERSON)
 
 
 def make_action(spec: ActionSpec, parent: QWidget) -> QAction:

@@ -25,6 +25,7 @@ from ui.caseload.caseload_page import CaseloadPage
 from ui.db_worker import DbWorker
 from ui.documents.controller import DocumentsController
 from ui.i18n import tr
+from ui.person.person_dialog import PersonDialog
 from ui.person.person_page import PersonPage
 from ui.sync.sync_page import SyncPage
 from ui.visit.visit_page import VisitPage
@@ -60,6 +61,9 @@ class MainWindow(QMainWindow):
         self.person.back_requested.connect(self.show_caseload)
         self.person.visit_requested.connect(self.visit_requested)
         self.person.visit_requested.connect(self.open_visit_for)
+        self.person.records_changed.connect(lambda _id: self.caseload.refresh())
+        self.person.journey.guide_ref = self.guide.ref
+        self.person_dialog: PersonDialog | None = None
         self.visit_page.closed.connect(self._visit_closed)
         self.visit_page.place_changed.connect(self._remember_place)
         self.sync_page.back_requested.connect(self.show_caseload)
@@ -80,6 +84,10 @@ class MainWindow(QMainWindow):
         self.action(actions.FIND.id).triggered.connect(self._find)
         self.action(actions.QUIT.id).triggered.connect(self.close)
         self.action(actions.SYNC.id).triggered.connect(self.open_sync)
+        add = self.action(actions.ADD_PERSON.id)
+        add.triggered.connect(self.add_person)
+        self.caseload.add_button.clicked.connect(add.trigger)
+        self._offer_adding()
         back = self.action(actions.BACK.id)
         # Escape as well: the key people reach for to leave a page. Only while the
         # person page shows (the action is disabled otherwise), so Escape elsewhere
@@ -100,6 +108,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu = self.menuBar().addMenu(tr("&Workspace"))
         menu.addAction(self.action(actions.FIND.id))
+        menu.addAction(self.action(actions.ADD_PERSON.id))
         menu.addAction(self.action(actions.BACK.id))
         menu.addSeparator()
         menu.addAction(self.action(actions.SYNC.id))
@@ -140,13 +149,44 @@ class MainWindow(QMainWindow):
 
     def _page_changed(self, _index: int) -> None:
         self.people_label.setVisible(self.pages.currentWidget() is self.caseload)
+        self._offer_adding()
         if self.pages.currentWidget() is not self.sync_page:
             self.sync_page.leave()  # nothing of the records stays behind another page
+
+    def _offer_adding(self) -> None:
+        # A new person opens on their page: offered from the caseload and a person's
+        # page, not from inside a visit or the sync page, and only while unlocked.
+        here = self.pages.currentWidget()
+        adding = self.worker is not None and here in (self.caseload, self.person)
+        self.action(actions.ADD_PERSON.id).setEnabled(adding)
+        self.caseload.add_button.setEnabled(adding)
 
     def _find(self) -> None:
         self.show_caseload()
         self.caseload.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.caseload.search_edit.selectAll()
+
+    def add_person(self) -> None:
+        """Open "Add a person" (without blocking); the new person opens on their page."""
+        if self.worker is None or self.pages.currentWidget() not in (self.caseload, self.person):
+            return
+        if self.person_dialog is not None:
+            self.person_dialog.raise_()
+            self.person_dialog.activateWindow()
+            return
+        dialog = PersonDialog(self.worker, None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._person_added)
+        dialog.finished.connect(self._person_dialog_closed)
+        self.person_dialog = dialog
+        dialog.open()
+
+    def _person_dialog_closed(self) -> None:
+        self.person_dialog = None
+
+    def _person_added(self, person_id: str) -> None:
+        self.caseload.refresh()
+        self.open_person(person_id)
 
     # -- pages -------------------------------------------------------------------------
 
@@ -228,6 +268,7 @@ class MainWindow(QMainWindow):
         self.action(actions.FIND.id).setEnabled(True)
         self.action(actions.SYNC.id).setEnabled(True)
         self.worker = worker
+        self._offer_adding()
         self.caseload.attach(worker)
         self.person.attach(worker)
         self.visit_page.attach(worker)
@@ -238,6 +279,8 @@ class MainWindow(QMainWindow):
 
     def detach(self) -> None:
         """Empty every view: the workspace is being locked."""
+        if self.person_dialog is not None:
+            self.person_dialog.abandon()  # nothing typed about a person stays on screen
         self.visit_page.detach()  # sends the last keystrokes before the database closes
         self.documents.detach()
         self.sync_page.detach()
@@ -250,6 +293,7 @@ class MainWindow(QMainWindow):
         self.action(actions.SYNC.id).setEnabled(False)
         self.people_label.setText(tr("Locked"))
         self.worker = None
+        self._offer_adding()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing.emit()

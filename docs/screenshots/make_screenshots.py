@@ -7,7 +7,9 @@ Run from the repository root on a machine with an X display, or under a virtual 
 It makes a demo workspace in a temporary folder (``msp_desktop.demo``: every name is
 made up), starts the app's own ``Session`` exactly as ``msp-desktop`` does, and walks
 it with timers: unlock, caseload, search, a person, the sync page, three steps of visits,
-the privacy screen, the settings dialog, then high contrast at 150 %. Each screen is grabbed from
+the privacy screen, the journey's dialogs (add a person, raise a concern, close one, the
+closed concern on the person's page, reopen, a visit that did not happen, the stage),
+the settings dialog, then high contrast at 150 %. Each screen is grabbed from
 its top-level window into ``docs/screenshots/NN-name.png``. Settings, logs and the
 workspace all live in the temporary folder, so nothing of the user's is read or changed.
 Use the xcb platform (not ``offscreen``), so the fonts and theme are the real ones.
@@ -36,6 +38,8 @@ PERSON_PAGE = "Ffion Madeup"  # end stage, several visits, a draft to resume
 WHAT_MATTERS = "Bryn Sample"  # middle stage, draft visit with the person's words
 SUPPORT = "Dilys Testcase"  # beginning stage, draft visit, nothing yet on deciding
 CLOSING = "Ffion Madeup"  # end stage: the closing step
+CLOSED = "Vera Pretend"  # end stage, every visit final: closed in the walk (off the 150 % list)
+NOT_HELD = "Tomos Placeholder"  # middle stage: a visit that did not happen, the stage
 SEARCH = "sam"
 # The sync page: records already confirmed by a made-up office, some on their way, and
 # some waiting. Only the addresses of people no other screenshot shows are changed.
@@ -58,7 +62,7 @@ def demo_workspace(root: Path) -> tuple[Path, dict[str, tuple[str, str]]]:
         fill_demo_caseload(workspace)
         send_to_office(workspace, root / "stick")
         found: dict[str, tuple[str, str]] = {}
-        for name in {PERSON_PAGE, WHAT_MATTERS, SUPPORT, CLOSING}:
+        for name in {PERSON_PAGE, WHAT_MATTERS, SUPPORT, CLOSING, CLOSED, NOT_HELD}:
             (person,) = [p for p in workspace.people.search(name) if p.name == name]
             drafts = [v for v in workspace.visits.list(person.id) if v.status != "finalised"]
             found[name] = (person.id, drafts[0].id if drafts else "")
@@ -75,6 +79,7 @@ def send_to_office(workspace: Any, stick: Path) -> None:
     from msp_desktop.bundles import AgeIdentity, KeyPair, make_receipt, open_bundle
     from msp_desktop.bundles.provisioning import make_provisioning, read_enrolment
     from msp_desktop.model import Note
+    from msp_desktop.services.export import export_bundles
 
     inbox, office = AgeIdentity.generate(), KeyPair.generate()
     keys = make_provisioning(
@@ -87,7 +92,7 @@ def send_to_office(workspace: Any, stick: Path) -> None:
     workspace.import_office_keys(keys)
     device = read_enrolment(workspace.sync.enrol(device_id="demo-laptop"))
     stick.mkdir()
-    (bundle,) = workspace.sync.export(stick).written
+    (bundle,) = export_bundles(workspace, stick).written
     data = bundle.path.read_bytes()
     opened = open_bundle(data, identity=inbox, trusted_keys={device.key_id: device.public_key})
     receipt = make_receipt(
@@ -101,7 +106,7 @@ def send_to_office(workspace: Any, stick: Path) -> None:
         address = Note(text=f"Flat {number}, Example Court, Sampletown")
         workspace.people.update(person.model_copy(update={"address": address}))
         if number == 3:
-            workspace.sync.export(stick)
+            export_bundles(workspace, stick)
 
 
 def save(widget: Any, name: str) -> Path:
@@ -231,6 +236,10 @@ def walk(session: Any, ids: dict[str, tuple[str, str]]) -> Walk:
     window.action(actions.PRIVACY.id).trigger()
     yield 200
 
+    # 12-18. The journey's dialogs. Only Vera's concern is changed (closed); every other
+    # dialog is filled in, grabbed and cancelled, so later screens are as they were.
+    yield from journey(window, ids)
+
     # 9. Settings (Ctrl+,), then 10. high contrast at 150 % on the caseload.
     window.show_caseload()
     window.action(actions.SETTINGS.id).trigger()
@@ -251,6 +260,126 @@ def walk(session: Any, ids: dict[str, tuple[str, str]]) -> Walk:
     QTest.keyClick(caseload.search_edit, Qt.Key.Key_Down)  # to the list, as in 03
     yield 400
     save(window, "10-high-contrast-150")
+
+
+def journey(window: Any, ids: dict[str, tuple[str, str]]) -> Walk:
+    """Add a person, raise, close (and see closed), reopen, a visit that did not happen
+    and the stage: the dialogs of a concern's journey, as a worker fills them in."""
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+    from msp_desktop.model import (
+        CommunicationNeed,
+        CopyFormat,
+        Language,
+        NotHeldReason,
+        RiskOutcome,
+        RiskType,
+        SG2cActionResult,
+    )
+    from ui import actions
+
+    page = window.person
+    journey = page.journey
+
+    def dialog_shown() -> bool:
+        return journey.dialog is not None and journey.dialog.isVisible()
+
+    def card_button(person: str, kind: str) -> Any:
+        person_id, _ = ids[person]
+        assert page.record is not None
+        assert page.record.person.id == person_id
+        story = page.record.concerns[0]
+        card = page.findChild(QWidget, f"concern.{story.concern.id}")
+        button = card.findChild(QPushButton, f"concern.{kind}")
+        assert button is not None, f"{person}'s concern has no {kind} button"
+        return button
+
+    def open_page(person: str) -> Walk:
+        window.open_person(ids[person][0])
+        yield lambda: page.record is not None and page.record.person.id == ids[person][0]
+        yield 200
+
+    # 12. Add a person (Ctrl+Shift+N), filled in as far as the household.
+    window.show_caseload()
+    window.activateWindow()
+    window.action(actions.ADD_PERSON.id).trigger()
+    yield lambda: window.person_dialog is not None and window.person_dialog.isVisible()
+    adding = window.person_dialog
+    QTest.keyClicks(adding.name, "Gwen Fictional")
+    QTest.keyClicks(adding.preferred_name, "Gwen")
+    QTest.keyClicks(adding.birth.line, "17/05/1944")
+    QTest.keyClicks(adding.nhs, "943 476 5919")
+    adding.address.setPlainText("12 Example Lane, Sampletown")
+    QTest.keyClicks(adding.phone, "01234 567890")
+    adding.language.button_for(Language.CY).click()
+    adding.need_boxes[CommunicationNeed.HEARING].click()
+    adding.need_notes.setPlainText("Hearing loop in the front room")
+    adding.format.button_for(CopyFormat.LARGE_PRINT).click()
+    adding.name.setFocus()
+    yield 300
+    save(adding, "12-add-person")
+    adding.abandon()
+    yield 200
+
+    # 13. Raise a concern, on Vera's page (cancelled: her concern is the one closed next).
+    yield from open_page(CLOSED)
+    page.raise_button.click()
+    yield dialog_shown
+    raising = journey.dialog
+    raising.type_boxes[RiskType.FINANCIAL_OR_MATERIAL].click()
+    raising.summary.setPlainText("The bank rang about large withdrawals (fictional).")
+    yield 300
+    save(raising, "13-raise-concern")
+    journey.close_dialog()
+    yield 200
+
+    # 14. Close the concern: the ratings of the closing conversation, the result chosen,
+    # and nothing missing; then closed for real, 15. as the person's page shows it.
+    card_button(CLOSED, "close").click()
+    yield dialog_shown
+    closing = journey.dialog
+    closing.sg2c.button_for(SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN).click()
+    closing.risk_outcome.button_for(RiskOutcome.REDUCED).click()
+    yield lambda: closing.needs.text().startswith("Nothing is missing")
+    yield 300
+    save(closing, "14-close-concern")
+    closing.ok_button.click()
+    yield lambda: journey.dialog is None and page.record is not None
+    yield lambda: page.findChild(QPushButton, "concern.reopen") is not None
+    window.activateWindow()
+    yield 300
+    save(window, "15-person-closed-concern")
+
+    # 16. Reopen, with the reason typed (cancelled: it stays closed).
+    card_button(CLOSED, "reopen").click()
+    yield dialog_shown
+    reopening = journey.dialog
+    reopening.reason.setPlainText("Her son has moved back in; she asked for help again.")
+    yield 300
+    save(reopening, "16-reopen")
+    journey.close_dialog()
+    yield 200
+
+    # 17. A visit that did not happen, and 18. the stage, on Tomos's page (cancelled).
+    yield from open_page(NOT_HELD)
+    card_button(NOT_HELD, "not_held").click()
+    yield dialog_shown
+    not_held = journey.dialog
+    not_held.planned.set_today()
+    not_held.reason.button_for(NotHeldReason.NO_ACCESS).click()
+    not_held.note.setPlainText("Curtains drawn; left a card with our number.")
+    yield 300
+    save(not_held, "17-visit-not-held")
+    journey.close_dialog()
+    yield 200
+    card_button(NOT_HELD, "stage").click()
+    yield dialog_shown
+    yield 300
+    save(journey.dialog, "18-move-stage")
+    journey.close_dialog()
+    yield 200
+    QApplication.processEvents()
 
 
 def main() -> int:

@@ -43,6 +43,7 @@ __all__ = [
     "ClosingCheck",
     "close_concern",
     "closing_check",
+    "closing_conversation",
     "label",
     "move_stage",
     "raise_concern",
@@ -133,6 +134,12 @@ def _last_end_visit(ws: Workspace, concern_id: str) -> Visit | None:
         if visit.stage is Stage.END and visit.not_held is None:
             return visit
     return None
+
+
+def closing_conversation(ws: Workspace, concern_id: str) -> Visit | None:
+    """The concern's closing conversation: its newest finalised end-stage visit that was
+    held (a visit that did not happen rates nothing), whose ratings a closure uses."""
+    return _last_end_visit(ws, concern_id)
 
 
 def closing_check(

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QPushButton,
     QStyle,
     QTableView,
     QToolButton,
@@ -121,6 +122,18 @@ class CaseloadPage(QWidget):
         self.empty_note.setObjectName("caseload.empty")
         self.empty_note.hide()
 
+        # "Add a person…" (Ctrl+Shift+N): the main window connects it to its action.
+        self.add_button = QPushButton(tr("Add a person…"), self)
+        self.add_button.setObjectName("caseload.add_person")
+        named(
+            self.add_button,
+            tr("Add a person"),
+            tr("Add someone to your caseload (Ctrl+Shift+N)."),
+        )
+        title_row = QHBoxLayout()
+        title_row.addWidget(heading(tr("Your caseload"), self), 1)
+        title_row.addWidget(self.add_button)
+
         search_row = QHBoxLayout()
         search_row.setSpacing(10)
         search_row.addWidget(buddy(tr("&Search"), self.search_edit, self))
@@ -129,10 +142,11 @@ class CaseloadPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
         layout.setSpacing(12)
-        layout.addWidget(heading(tr("Your caseload"), self))
+        layout.addLayout(title_row)
         layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_note)
+        QWidget.setTabOrder(self.add_button, self.search_edit)
         QWidget.setTabOrder(self.search_edit, self.table)
         self.setFocusProxy(self.search_edit)
 

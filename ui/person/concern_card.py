@@ -15,6 +15,7 @@ from msp_desktop.model import Stage
 from ui.a11y import named
 from ui.date_text import date_text, is_overdue
 from ui.i18n import tr, tr_marked
+from ui.person.concern_buttons import ConcernRequest, journey_part, place_rows
 from ui.person.person_file import ConcernStory, OutcomeHistory
 from ui.person.person_text import (
     MARKERS,
@@ -85,11 +86,13 @@ def concern_card(
     parent: QWidget,
     ask: VisitRequest,
     documents: DocumentRequest | None = None,
+    journey: ConcernRequest | None = None,
 ) -> QFrame:
     """One concern: title, visit buttons, timeline, facts and what the person wants.
 
     The visit buttons come straight after the title, so they are in sight without
-    scrolling past every outcome (and first in the tab order after the title).
+    scrolling past every outcome (and first in the tab order after the title); then,
+    with ``journey``, how it closed or the buttons that move it along.
     """
     concern = story.concern
     frame, layout = card(f"concern.{concern.id}", parent)
@@ -98,12 +101,15 @@ def concern_card(
     layout.addWidget(title)
     if story.is_open:
         layout.addLayout(visit_buttons(story, frame, ask))
+    if journey is not None:
+        layout.addWidget(journey_part(story, frame, journey))
     layout.addWidget(timeline(story, frame))
 
     visits = " · ".join(visit_text(v.visit_date, v.draft) for v in story.visits)
     rows = [
         (tr("Visit due"), due_text(story.visit_due, today)),
         (tr("Types of risk"), risks_text(concern)),
+        *place_rows(concern),
         (tr("Lead worker"), concern.lead_worker or tr("Not recorded")),
         (tr("Visits"), visits or tr("No visits yet")),
     ]

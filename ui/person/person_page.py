@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -24,6 +25,7 @@ from ui.db_worker import DbWorker
 from ui.i18n import tr
 from ui.messages import error_sentence
 from ui.person.concern_card import concern_card
+from ui.person.journey_controller import Focus, JourneyController
 from ui.person.person_file import PersonFile, load_person_file
 from ui.person.sections import button, header, household, text
 
@@ -38,6 +40,9 @@ QLabel[stage="current"] {
 }
 QLabel[stage="done"], QLabel[stage="to_come"] {
     border: 1px solid palette(mid); border-radius: 6px; padding: 6px 10px;
+}
+QLabel[stage="not_reached"] {
+    border: 1px dashed palette(mid); border-radius: 6px; padding: 6px 10px;
 }
 QPushButton { padding: 6px 18px; }
 QPushButton:focus { padding: 5px 17px; }
@@ -54,6 +59,7 @@ class PersonPage(QWidget):
     back_requested = Signal()
     document_requested = Signal(str, str)  # "office_record" or "feedback_form", concern id
     loaded = Signal(str)  # the person id whose page is now shown
+    records_changed = Signal(str)  # a dialog of this page saved a change to this person
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +80,19 @@ class PersonPage(QWidget):
         self.back_button.clicked.connect(self.back_requested)
         self.status_note = text("", self)
         self.status_note.setObjectName("person.status")
+        self.journey = JourneyController(self)
+        self.journey.changed.connect(self._changed)
+        self.edit_button = button(tr("&Change details…"), self)
+        self.edit_button.setObjectName("person.edit")
+        named(self.edit_button, tr("Change details"), tr("Change this person's details."))
+        self.raise_button = button(tr("&Raise a concern…"), self)
+        self.raise_button.setObjectName("person.raise_concern")
+        named(self.raise_button, tr("Raise a concern"), tr("Raise a new concern for this person."))
+        self.edit_button.setEnabled(False)  # both wait until the record is read
+        self.raise_button.setEnabled(False)
+        self.edit_button.clicked.connect(self._edit)
+        self.raise_button.clicked.connect(self._raise)
+        self._focus_after: Focus | None = None
 
         self.record_view = QScrollArea(self)
         self.record_view.setObjectName("person.scroll")
@@ -85,12 +104,16 @@ class PersonPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addWidget(self.status_note, 1)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.raise_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 14, 24, 8)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.record_view, 1)
-        QWidget.setTabOrder(self.back_button, self.record_view)
+        QWidget.setTabOrder(self.back_button, self.edit_button)
+        QWidget.setTabOrder(self.edit_button, self.raise_button)
+        QWidget.setTabOrder(self.raise_button, self.record_view)
         self.setFocusProxy(self.back_button)
 
     # -- the worker --------------------------------------------------------------------
@@ -98,9 +121,11 @@ class PersonPage(QWidget):
     def attach(self, worker: DbWorker) -> None:
         """Read through ``worker`` from now on."""
         self._worker = worker
+        self.journey.attach(worker)
 
     def detach(self) -> None:
         """Forget the worker and the record shown (the workspace is being locked)."""
+        self.journey.detach()
         self._worker = None
         self.clear()
 
@@ -109,12 +134,17 @@ class PersonPage(QWidget):
         self._generation += 1
         self.person_id = None
         self.record = None
+        self.journey.close_dialog()
+        self.edit_button.setEnabled(False)
+        self.raise_button.setEnabled(False)
         self.status_note.setText("")
         self._replace_content(None)
 
-    def show_person(self, person_id: str) -> None:
-        """Read and show the person with ``person_id``."""
+    def show_person(self, person_id: str, focus: Focus | None = None) -> None:
+        """Read and show the person with ``person_id``; then put the focus on ``focus``
+        (a button of the page, see ``ui.person.journey_controller``)."""
         self.clear()
+        self._focus_after = focus
         if self._worker is None:
             return
         self.person_id = person_id
@@ -139,7 +169,35 @@ class PersonPage(QWidget):
         self.status_note.setText("")
         self._replace_content(self._build(record, date.today()))
         named(self.record_view, tr("Record of {name}", name=record.person.name))
+        self.edit_button.setEnabled(True)
+        self.raise_button.setEnabled(True)
+        self._put_focus()
         self.loaded.emit(record.person.id)
+
+    def _edit(self) -> None:
+        if self.record is not None:
+            self.journey.edit_person(self.record.person)
+
+    def _raise(self) -> None:
+        if self.record is not None:
+            self.journey.raise_concern(self.record.person)
+
+    def _changed(self, person_id: str, focus: Focus) -> None:
+        # A dialog saved: read the record again, and carry on from the same place.
+        self.records_changed.emit(person_id)
+        if person_id == self.person_id:
+            self.show_person(person_id, focus)
+
+    def _put_focus(self) -> None:
+        focus, self._focus_after = self._focus_after, None
+        if focus is None:
+            return
+        card_name, button_name = focus
+        root = self.findChild(QWidget, card_name) if card_name else self
+        found = root.findChild(QPushButton, button_name) if root is not None else None
+        if found is not None:
+            found.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.record_view.ensureWidgetVisible(found)
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
@@ -173,7 +231,12 @@ class PersonPage(QWidget):
         for story in record.concerns:
             column.addWidget(
                 concern_card(
-                    story, today, page, self.visit_requested.emit, self.document_requested.emit
+                    story,
+                    today,
+                    page,
+                    self.visit_requested.emit,
+                    self.document_requested.emit,
+                    self.journey.concern_action,
                 )
             )
         # Other people's details come last and small: they matter for safety on a

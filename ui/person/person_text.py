@@ -13,11 +13,14 @@ from msp_desktop.model import (
     CommunicationNeed,
     Concern,
     ConcernStatus,
+    CopyFormat,
+    HouseholdMember,
     Language,
     OutcomeStatus,
     Person,
     Stage,
 )
+from msp_desktop.model.safe_text import normalise_nhs_number
 from ui.date_text import date_text, visit_due_text
 from ui.i18n import N_, Message, tr, tr_marked
 from ui.person.person_file import OutcomeStep
@@ -32,6 +35,13 @@ NEED_WORDS: dict[CommunicationNeed, Message] = {
     CommunicationNeed.LARGE_PRINT: N_("Large print"),
     CommunicationNeed.HEARING: N_("Support with hearing"),
     CommunicationNeed.SIGHT: N_("Support with sight"),
+}
+
+# The format of the person's copies, as the copy dialog names them.
+FORMAT_WORDS: dict[CopyFormat, Message] = {
+    CopyFormat.PLAIN: N_("Plain English"),
+    CopyFormat.LARGE_PRINT: N_("Large print"),
+    CopyFormat.EASY_READ: N_("Easy read"),
 }
 
 STAGE_WORDS: dict[Stage, Message] = {
@@ -56,7 +66,9 @@ STATUS_WORDS: dict[OutcomeStatus, Message] = {
 
 # Where each stage stands, in words: the marker beside it is only a second cue.
 DONE, NOW, TO_COME = N_("done"), N_("now"), N_("to come")
-MARKERS = {DONE: "✓", NOW: "●", TO_COME: "○"}
+# A concern may close before its end (the person asked for the enquiry to stop).
+NOT_REACHED = N_("not reached")
+MARKERS = {DONE: "✓", NOW: "●", TO_COME: "○", NOT_REACHED: "–"}
 
 
 def age_on(born: date, today: date) -> int:
@@ -81,21 +93,55 @@ def language_text(person: Person) -> str:
     return tr("English")
 
 
-def needs_text(needs: Sequence[CommunicationNeed]) -> str:
-    """Communication needs as plain words, one after another."""
-    if not needs:
+def needs_text(needs: Sequence[CommunicationNeed], notes: str | None = None) -> str:
+    """Communication needs as plain words, one after another, then any in the worker's
+    or the person's own words (``notes``, kept as written)."""
+    parts = [tr_marked(NEED_WORDS[need]) for need in needs]
+    if notes:
+        parts.append(notes)
+    if not parts:
         return tr_marked(NONE_RECORDED)
-    return tr("; ").join(tr_marked(NEED_WORDS[need]) for need in needs)
+    return tr("; ").join(parts)
+
+
+def nhs_text(number: str | None) -> str:
+    """An NHS number as it is written on letters, in groups of 3, 3 and 4: 943 476 5919."""
+    if not number:
+        return tr("Not recorded")
+    digits = normalise_nhs_number(number)
+    if len(digits) != 10:
+        return number  # an old record kept as typed: shown, never reshaped
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+def format_text(person: Person) -> str:
+    """The format the person wants their copies in, or that nobody has asked yet."""
+    if person.preferred_format is None:
+        return tr("Not asked yet")
+    return tr_marked(FORMAT_WORDS[person.preferred_format])
+
+
+def member_text(member: HouseholdMember) -> str:
+    """One other person with what the worker must know on a visit:
+    "Relative Specimen (son): lives with the person; may be a source of risk"."""
+    lives = tr("lives with the person") if member.lives_with_person else tr("lives elsewhere")
+    who = tr("{name} ({relationship})", name=member.name, relationship=member.relationship)
+    if member.may_be_source_of_risk:
+        return tr("{who}: {lives}; may be a source of risk", who=who, lives=lives)
+    return tr("{who}: {lives}", who=who, lives=lives)
 
 
 def stage_states(concern: Concern) -> list[tuple[Stage, Message]]:
-    """Each stage with where it stands: done, now or to come (all done once closed)."""
+    """Each stage with where it stands: done, now or to come. Once closed, the stages
+    up to the one it closed at are done, and any after it were not reached."""
     stages = list(Stage)
     current = stages.index(concern.stage)
     closed = concern.status is ConcernStatus.CLOSED
     states = []
     for position, stage in enumerate(stages):
-        if closed or position < current:
+        if closed:
+            states.append((stage, DONE if position <= current else NOT_REACHED))
+        elif position < current:
             states.append((stage, DONE))
         elif position == current:
             states.append((stage, NOW))
@@ -112,7 +158,12 @@ def stage_state_text(stage: Stage, state: Message) -> str:
 def timeline_sentence(concern: Concern) -> str:
     """The whole timeline as one sentence for a screen reader."""
     if concern.status is ConcernStatus.CLOSED:
-        return tr("This concern is closed; every stage is done.")
+        if concern.stage is Stage.END:
+            return tr("This concern is closed; every stage is done.")
+        return tr(
+            "This concern closed at the {stage} stage; the stages after it were not reached.",
+            stage=tr_marked(STAGE_WORDS[concern.stage]).lower(),
+        )
     points = ", ".join(stage_state_text(s, state) for s, state in stage_states(concern))
     return tr(
         "This concern is at the {stage} stage. {points}.",

@@ -22,7 +22,14 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.model import Person
 from ui.i18n import tr
-from ui.person.person_text import birth_text, language_text, needs_text
+from ui.person.person_text import (
+    birth_text,
+    format_text,
+    language_text,
+    member_text,
+    needs_text,
+    nhs_text,
+)
 
 TYPE_SCALE = 1.25
 MIN_POINT_SIZE = 12.0
@@ -104,12 +111,16 @@ def header(person: Person, today: date, parent: QWidget) -> QWidget:
         known.setObjectName("person.known_as")
         layout.addWidget(known)
     address = person.address.text if person.address else tr("Not recorded")
+    notes = person.communication_notes.text if person.communication_notes else None
     rows = [
         (tr("Date of birth"), birth_text(person.date_of_birth, today)),
         (tr("Local ID"), person.local_id or tr("Not recorded")),
+        (tr("NHS number"), nhs_text(person.nhs_number)),
         (tr("Address"), address),
+        (tr("Phone"), person.phone or tr("Not recorded")),
         (tr("Preferred language"), language_text(person)),
-        (tr("Communication needs"), needs_text(person.communication_needs)),
+        (tr("Communication needs"), needs_text(person.communication_needs, notes)),
+        (tr("Format for copies"), format_text(person)),
     ]
     layout.addWidget(facts(rows, box, "person.detail"))
     return box
@@ -118,13 +129,15 @@ def header(person: Person, today: date, parent: QWidget) -> QWidget:
 def household(person: Person, parent: QWidget) -> QWidget:
     """Who lives with the person, small and labelled as other people's details."""
     frame, layout = card("person.household", parent)
-    title = text(tr("Household"), frame, bold=True)
+    title = text(tr("Household and other people"), frame, bold=True)
     layout.addWidget(title)
     note = text(tr("Other people's details: left out of the person's copy."), frame, scale=0.9)
     layout.addWidget(note)
     if not person.household:
         layout.addWidget(text(tr("No one else recorded."), frame, scale=0.9))
     for member in person.household:
-        line = tr("{name} ({relationship})", name=member.name, relationship=member.relationship)
-        layout.addWidget(text(line, frame, scale=0.9))
+        # "May be a source of risk" is said in words and in bold: a safety cue on a visit.
+        line = text(member_text(member), frame, scale=0.9, bold=member.may_be_source_of_risk)
+        line.setObjectName("person.household.member")
+        layout.addWidget(line)
     return frame

@@ -28,7 +28,16 @@ from tests.ui.test_accessibility import unnamed
 from ui.db_worker import DbWorker
 from ui.main_window import MainWindow
 from ui.person.person_file import OutcomeStep
-from ui.person.person_text import DONE, NOW, age_on, stage_states, step_text
+from ui.person.person_text import (
+    DONE,
+    NOT_REACHED,
+    NOW,
+    age_on,
+    nhs_text,
+    stage_states,
+    step_text,
+    timeline_sentence,
+)
 
 TODAY = date.today()
 FIRST_WORDS = "I want to feel safe at home."
@@ -196,13 +205,26 @@ def test_every_control_is_named_and_in_reading_order(qtbot: QtBot, window: MainW
     assert resume is not None
     assert start is not None
     assert "raised" in start.accessibleName()
+    journey = [
+        person.findChild(QPushButton, f"concern.{kind}") for kind in ("not_held", "stage", "close")
+    ]
     order = [person.back_button]
-    while len(order) < 4:
+    while len(order) < 9:
         nxt = order[-1].nextInFocusChain()
         while not (nxt.focusPolicy() & Qt.FocusPolicy.TabFocus) or not nxt.isVisible():
             nxt = nxt.nextInFocusChain()
         order.append(nxt)
-    assert order == [person.back_button, person.record_view, resume, start]
+    # The page's own buttons in the top row, then the record: each concern's visit
+    # buttons first, then the ones that move it along.
+    assert order == [
+        person.back_button,
+        person.edit_button,
+        person.raise_button,
+        person.record_view,
+        resume,
+        start,
+        *journey,
+    ]
 
 
 def test_visit_buttons_are_at_the_top_of_the_concern(qtbot: QtBot, window: MainWindow) -> None:
@@ -243,8 +265,8 @@ def test_household_is_small_and_labelled_not_in_the_header(
     assert household is not None
     assert not any(HOUSEHOLD_NAME in text for text in label_texts(header))
     texts = label_texts(household)
-    assert texts[0] == "Household"
-    assert f"{HOUSEHOLD_NAME} (son)" in texts
+    assert texts[0] == "Household and other people"
+    assert f"{HOUSEHOLD_NAME} (son): lives with the person" in texts
     name = window.person.findChild(QLabel, "person.name")
     member = next(lb for lb in household.findChildren(QLabel) if HOUSEHOLD_NAME in lb.text())
     assert name is not None
@@ -283,5 +305,23 @@ def test_words_for_steps_and_stages() -> None:
         (Stage.MIDDLE, DONE),
         (Stage.END, NOW),
     ]
+    # Closed before the end (the person asked for the enquiry to stop): the stages after
+    # the one it closed at were not reached, and the timeline says so.
+    ceased = builders.concern(
+        PEOPLE[0],
+        stage=Stage.BEGINNING,
+        status=ConcernStatus.CLOSED,
+        closed_on=date(2026, 10, 5),
+    )
+    assert stage_states(ceased) == [
+        (Stage.BEGINNING, DONE),
+        (Stage.MIDDLE, NOT_REACHED),
+        (Stage.END, NOT_REACHED),
+    ]
+    assert timeline_sentence(ceased) == (
+        "This concern closed at the beginning stage; the stages after it were not reached."
+    )
+    assert nhs_text("9434765919") == "943 476 5919"
+    assert nhs_text(None) == "Not recorded"
     assert age_on(date(1941, 2, 3), date(2026, 2, 2)) == 84
     assert age_on(date(1941, 2, 3), date(2026, 2, 3)) == 85

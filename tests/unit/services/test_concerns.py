@@ -96,6 +96,19 @@ def test_raise_then_close_at_the_end_with_the_national_result(
         workspace.visits.begin(concern_id, GUIDE, date.today())
 
 
+def test_the_closing_conversation_is_the_end_visit_that_was_held(
+    workspace: Workspace, person_id: str
+) -> None:
+    concern_id = _raised(workspace, person_id)
+    assert concerns.closing_conversation(workspace, concern_id) is None
+    _walk_to_the_end(workspace, concern_id)
+    found = concerns.closing_conversation(workspace, concern_id)
+    assert found is not None
+    assert found.stage is Stage.END
+    assert [o.achieved for o in found.desired_outcomes] == [OutcomeAchieved.FULLY_ACHIEVED]
+    assert found == concerns.closing_check(workspace, concern_id, TAKEN, None, None).end_visit
+
+
 def test_closing_says_everything_missing_in_words_and_changes_nothing(
     workspace: Workspace, person_id: str
 ) -> None:
