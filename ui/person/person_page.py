@@ -23,6 +23,8 @@ from ui.a11y import named
 from ui.db_worker import DbWorker
 from ui.i18n import tr
 from ui.messages import error_sentence
+from ui.person.actions_section import actions_note, actions_section
+from ui.person.chronology_section import ChronologySection
 from ui.person.concern_card import concern_card
 from ui.person.person_file import PersonFile, load_person_file
 from ui.person.sections import button, header, household, text
@@ -165,6 +167,7 @@ class PersonPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
         column.addWidget(header(record.person, today, page))
+        column.addWidget(actions_note(record, today, page))
         concerns_title = text(tr("Concerns, newest first"), page, scale=1.3, bold=True)
         concerns_title.setObjectName("person.concerns_title")
         column.addWidget(concerns_title)
@@ -176,6 +179,8 @@ class PersonPage(QWidget):
                     story, today, page, self.visit_requested.emit, self.document_requested.emit
                 )
             )
+        column.addWidget(actions_section(record, today, page))
+        column.addWidget(ChronologySection(record, self._worker, page))
         # Other people's details come last and small: they matter for safety on a
         # visit, but a screen read over the worker's shoulder should lead with the person.
         column.addWidget(household(record.person, page))
