@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -303,3 +304,15 @@ def test_tab_order_follows_reading_order_and_alt_n_adds_a_note(
     section.search_edit.setFocus()
     qtbot.keyClick(section.search_edit, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: section.dialog is not None and section.dialog.isVisible())
+
+
+def test_locking_closes_the_dialog_with_the_record(
+    qtbot: QtBot, window: MainWindow, worker: DbWorker
+) -> None:
+    dialog = open_dialog(qtbot, chronology(window))
+    dialog.text_edit.setPlainText(NOTE)
+    window.detach()  # what the session does when the workspace is locked
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))
+    assert messages.shown == []  # nothing asked: the lock does not wait for an answer
+    assert window.person.record is None
+    assert contact_count(qtbot, worker) == 2
