@@ -24,6 +24,7 @@ from msp_desktop.model import (
     SG2cActionResult,
 )
 from msp_desktop.services import concerns as concern_service
+from msp_desktop.services.actions import list_actions
 from msp_desktop.services.contacts import add_contact
 from msp_desktop.services.people import add_person, edit_person, parse_needs
 
@@ -244,7 +245,7 @@ def actions_list(args: argparse.Namespace) -> int:
     """``msp actions list [--person ID] [--overdue] [--json]``."""
     today = date.today()
     with open_workspace(args) as ws:
-        actions = ws.actions.listed(args.person, overdue_on=today if args.overdue else None)
+        actions = list_actions(ws, args.person, overdue_on=today if args.overdue else None)
         names = {a.person_id: ws.people.get(a.person_id).name for a in actions}
     rows = [
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPushButton,
-    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from msp_desktop.store import PersonSummary, Workspace
 from ui.a11y import buddy, named
 from ui.caseload.caseload_model import PERSON_ID_ROLE, CaseloadModel
+from ui.caseload.column_fit import fit_columns
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import tr, tr_n
@@ -34,14 +34,6 @@ SearchResult = tuple[list[PersonSummary], int]
 
 OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
-# Each column's width in average characters while nobody is listed yet; then each
-# column is as wide as its widest entry. Both grow with the text size, and a heading's
-# own words are never cut (see ``CaseloadPage.fit_to_text``).
-COLUMN_CHARS = (22, 15, 11, 12, 9, 12, 16)
-# A row is this many lines of text high: room around the words, easy to aim at.
-ROW_LINES = 1.75
-# When not every column fits, the order they are given their full width in.
-FIT_FIRST = (0, 2, 6, 3, 5, 4, 1)
 # What makes the columns be fitted again (the table's or the header's).
 REFIT_EVENTS = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.Resize)
 
@@ -70,6 +62,7 @@ class CaseloadPage(QWidget):
         self._worker: DbWorker | None = None
         self._generation = 0
         self._choose_first = False
+        self.headings_wrapped = False
         self.setObjectName("page.caseload")
 
         self.search_edit = QLineEdit(self)
@@ -103,7 +96,6 @@ class CaseloadPage(QWidget):
         named(self.table.verticalHeader(), tr("Row numbers"))
         header = self.table.horizontalHeader()
         named(header, tr("Column headings"))
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -218,49 +210,9 @@ class CaseloadPage(QWidget):
     # -- choosing a person --------------------------------------------------------------
 
     def fit_to_text(self) -> None:
-        """Size the columns and rows for the table's text size and width now.
-
-        Each column gets room for its usual contents; when the table is too narrow for
-        that, the room there is goes to the columns that matter most (``FIT_FIRST``),
-        but a heading is never cut.
-        """
-        header = self.table.horizontalHeader()
-        cells, titles = self.table.fontMetrics(), header.fontMetrics()
-        bold = QFont(self.table.font())
-        bold.setBold(True)  # overdue visits are shown in bold
-        strong = QFontMetrics(bold)
-        # Room for the cell's own margins, and for the header's padding and sort arrow.
-        gap = cells.averageCharWidth() + 10
-        header_gap = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) * 2 + gap
-        rows = min(self.model.rowCount(), SEARCH_LIMIT)
-        needs: list[tuple[int, int]] = []  # (the heading's width, the usual contents')
-        for column, chars in enumerate(COLUMN_CHARS):
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            least = max(
-                titles.horizontalAdvance(title) + header_gap, header.sectionSizeHint(column)
-            )
-            metrics = strong if column == CaseloadModel.VISIT_DUE_COLUMN else cells
-            texts = (str(self.model.index(row, column).data() or "") for row in range(rows))
-            widest = max((metrics.horizontalAdvance(text) for text in texts), default=0)
-            if not rows:  # nothing listed yet: room for a usual entry
-                widest = cells.averageCharWidth() * chars
-            needs.append((least, max(least, widest + gap)))
-        widths = [usual for _least, usual in needs]
-        room = self.table.viewport().width()
-        if self.table.isVisible() and sum(widths) > room:
-            # Every heading whole; then each column its full width in order of need,
-            # while there is room: the name, the local ID and when a visit is due first.
-            widths = [least for least, _usual in needs]
-            spare = room - sum(widths)
-            for column in FIT_FIRST:
-                more = min(max(spare, 0), needs[column][1] - widths[column])
-                widths[column] += more
-                spare -= more
-        for column, width in enumerate(widths):
-            header.resizeSection(column, width)
-        height = round(max(cells.height(), titles.height()) * ROW_LINES)
-        self.table.verticalHeader().setDefaultSectionSize(height)
-        header.setMinimumHeight(round(titles.height() * ROW_LINES))
+        """Size the columns and rows for the table's text size and width now (see
+        ``ui.caseload.column_fit``: a heading may wrap, never be cut)."""
+        self.headings_wrapped = fit_columns(self.table, self.model, SEARCH_LIMIT)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in REFIT_EVENTS:

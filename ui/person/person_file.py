@@ -8,11 +8,13 @@ it. No Qt here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from msp_desktop.model import Concern, OutcomeAchieved, OutcomeStatus, Person
 from msp_desktop.practice import next_visit_due
+from msp_desktop.services.actions import PersonActions, person_actions
+from msp_desktop.services.contacts import ChronologyEntry, chronology
 from msp_desktop.store import VisitRecord, Workspace
 
 
@@ -86,10 +88,13 @@ class ConcernStory:
 
 @dataclass(frozen=True)
 class PersonFile:
-    """Everything the person page shows: details and concerns, newest concern first."""
+    """Everything the person page shows: details and concerns, newest concern first;
+    the actions agreed with the person, and their chronology (newest first)."""
 
     person: Person
     concerns: tuple[ConcernStory, ...]
+    actions: PersonActions = field(default_factory=PersonActions)
+    chronology: tuple[ChronologyEntry, ...] = ()
 
 
 def in_date_order(records: Iterable[VisitRecord]) -> list[VisitRecord]:
@@ -149,4 +154,6 @@ def load_person_file(workspace: Workspace, person_id: str, today: date | None = 
     return PersonFile(
         person=person,
         concerns=tuple(concern_story(c, by_concern.get(c.id, []), today) for c in concerns),
+        actions=person_actions(workspace, person_id),
+        chronology=tuple(chronology(workspace, person_id)),
     )

@@ -24,6 +24,8 @@ from ui.a11y import named
 from ui.db_worker import DbWorker
 from ui.i18n import tr
 from ui.messages import error_sentence
+from ui.person.actions_section import actions_note, actions_section
+from ui.person.chronology_section import ChronologySection
 from ui.person.concern_card import concern_card
 from ui.person.journey_controller import Focus, JourneyController
 from ui.person.person_file import PersonFile, load_person_file
@@ -223,6 +225,7 @@ class PersonPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
         column.addWidget(header(record.person, today, page))
+        column.addWidget(actions_note(record, today, page))
         concerns_title = text(tr("Concerns, newest first"), page, scale=1.3, bold=True)
         concerns_title.setObjectName("person.concerns_title")
         column.addWidget(concerns_title)
@@ -239,6 +242,8 @@ class PersonPage(QWidget):
                     self.journey.concern_action,
                 )
             )
+        column.addWidget(actions_section(record, today, page))
+        column.addWidget(ChronologySection(record, self._worker, page))
         # Other people's details come last and small: they matter for safety on a
         # visit, but a screen read over the worker's shoulder should lead with the person.
         column.addWidget(household(record.person, page))

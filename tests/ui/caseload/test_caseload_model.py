@@ -24,10 +24,19 @@ ROWS = [
         "middle",
         date(2025, 5, 6),
         date(2026, 12, 12),
+        overdue_actions=2,
     ),
     PersonSummary("p2", "Bryn Sample", "Bryn", "LC-1002", None, None, None, None),
     PersonSummary(
-        "p3", "Siân Prawf", None, None, date(1950, 11, 30), "beginning", None, date(2026, 11, 3)
+        "p3",
+        "Siân Prawf",
+        None,
+        None,
+        date(1950, 11, 30),
+        "beginning",
+        date(2026, 10, 20),
+        date(2026, 11, 3),
+        overdue_actions=1,
     ),
 ]
 
@@ -54,8 +63,9 @@ def test_columns_and_cells() -> None:
         "Stage",
         "Last visit",
         "Visit due",
+        "Overdue actions",
     ]
-    first = [model.data(model.index(0, column)) for column in range(7)]
+    first = [model.data(model.index(0, column)) for column in range(8)]
     assert first == [
         "Ada Example",
         "",
@@ -64,9 +74,12 @@ def test_columns_and_cells() -> None:
         "Middle",
         "6 May 2025",
         "12 Dec 2026",
+        "2",
     ]
-    second = [model.data(model.index(1, column)) for column in range(7)]
-    assert second == ["Bryn Sample", "Bryn", "LC-1002", "—", "—", "—", "—"]
+    second = [model.data(model.index(1, column)) for column in range(8)]
+    assert second == ["Bryn Sample", "Bryn", "LC-1002", "—", "—", "—", "—", "None"]
+    # A last visit this year is said without its year, as "Overdue since 3 Nov" is.
+    assert model.data(model.index(2, 5)) == "20 Oct"
     assert model.data(model.index(2, 0), PERSON_ID_ROLE) == "p3"
     assert model.data(model.index(1, 3), Qt.ItemDataRole.AccessibleTextRole) == "not recorded"
     assert model.person_at(2).name == "Siân Prawf"
@@ -103,3 +116,35 @@ def test_words_for_dates_and_stages() -> None:
     assert date_text(None) == "—"
     assert stage_text("end") == "End"
     assert stage_text(None) == "—"
+
+
+def test_overdue_actions_are_counted_in_words_and_bold() -> None:
+    model = CaseloadModel()
+    model.set_people(ROWS, today=TODAY)
+    column = CaseloadModel.OVERDUE_ACTIONS_COLUMN
+    two, none, one = (model.index(row, column) for row in range(3))
+    assert [model.data(i) for i in (two, none, one)] == ["2", "None", "1"]
+    spoken = [model.data(i, Qt.ItemDataRole.AccessibleTextRole) for i in (two, none, one)]
+    assert spoken == ["2 overdue actions", "no overdue actions", "1 overdue action"]
+    font = model.data(two, Qt.ItemDataRole.FontRole)
+    assert isinstance(font, QFont)
+    assert font.bold()
+    assert model.data(none, Qt.ItemDataRole.FontRole) is None
+
+
+def test_the_preferred_name_can_join_the_name(qtmodeltester: ModelTester) -> None:
+    model = CaseloadModel()
+    model.set_people(ROWS, today=TODAY)
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last: changed.append((first.column(), last.column())))
+    model.set_folded(True)
+    assert changed == [(0, 1)]
+    assert model.data(model.index(1, 0)) == "Bryn Sample (Bryn)"
+    assert model.data(model.index(1, 1)) == ""
+    assert model.data(model.index(0, 0)) == "Ada Example"  # no preferred name to add
+    qtmodeltester.check(model)
+    model.set_folded(True)
+    assert changed == [(0, 1)]  # nothing changed, nothing said
+    model.set_folded(False)
+    assert model.data(model.index(1, 0)) == "Bryn Sample"
+    assert model.data(model.index(1, 1)) == "Bryn"

@@ -1,0 +1,118 @@
+"""The caseload at 150 % text in a 1200 px window: eight columns, every heading whole
+(on two lines), the preferred name beside the name, and every entry whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from msp_desktop.settings import Settings
+from msp_desktop.store import PersonSummary
+from ui.app import BASE_FONT_POINTS
+from ui.caseload.caseload_model import CaseloadModel
+from ui.caseload.caseload_page import CaseloadPage
+from ui.caseload.column_fit import share_room, two_line_width
+from ui.theme import apply_theme, reset_theme
+
+TODAY = date(2026, 12, 5)
+# Names and values as long as the demo caseload's longest.
+PEOPLE = [
+    PersonSummary(
+        f"p{n}",
+        name,
+        preferred,
+        f"DEMO-10{n:02d}",
+        date(1941, 12, 21),
+        stage,
+        TODAY - timedelta(days=47),
+        TODAY - timedelta(days=9),
+        overdue_actions=n % 4,
+    )
+    for n, (name, preferred, stage) in enumerate(
+        [
+            ("Elfed Placeholder", None, "middle"),
+            ("Joan Specimen", "Joan", "end"),
+            ("Ffion Madeup", "Ffion", "beginning"),
+            ("Siân Prawf", None, None),
+        ]
+    )
+]
+CELL_MARGINS = 6  # Fusion's text margins inside a cell, both sides together
+
+
+@pytest.fixture
+def app_at_app_size(qapp: QApplication) -> Iterator[QApplication]:
+    """The application font as ``msp-desktop`` sets it, restored afterwards."""
+    assert isinstance(qapp, QApplication)
+    original = QFont(qapp.font())
+    reset_theme(qapp)
+    font = qapp.font()
+    font.setPointSizeF(max(font.pointSizeF(), BASE_FONT_POINTS))
+    qapp.setFont(font)
+    yield qapp
+    reset_theme(qapp)
+    qapp.setFont(original)
+
+
+def test_at_150_percent_in_1200_pixels_nothing_is_cut(
+    qtbot: QtBot, app_at_app_size: QApplication
+) -> None:
+    page = CaseloadPage()
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    apply_theme(app_at_app_size, Settings(text_scale_percent=150))
+    page.model.set_people(PEOPLE, today=TODAY)
+    table, model = page.table, page.model
+    header = table.horizontalHeader()
+    qtbot.waitUntil(lambda: model.folded, timeout=2_000)
+    page.fit_to_text()
+
+    # The preferred name joined the name; its column is hidden, nothing lost.
+    assert table.isColumnHidden(CaseloadModel.PREFERRED_NAME_COLUMN)
+    assert model.data(model.index(1, 0)) == "Joan Specimen (Joan)"
+    shown = [c for c in range(model.columnCount()) if not table.isColumnHidden(c)]
+    assert sum(header.sectionSize(c) for c in shown) <= table.viewport().width()
+    titles = header.fontMetrics()
+    padding = header.style().pixelMetric(header.style().PixelMetric.PM_HeaderMargin) * 2
+    assert page.headings_wrapped
+    assert header.height() >= titles.lineSpacing() * 2
+    for column in shown:
+        title = model.headerData(column, Qt.Orientation.Horizontal)
+        assert two_line_width(title, titles) + padding <= header.sectionSize(column), title
+    for column in shown:
+        for row in range(model.rowCount()):
+            index = model.index(row, column)
+            font = model.data(index, Qt.ItemDataRole.FontRole) or table.font()
+            width = QFontMetrics(font).horizontalAdvance(model.data(index))
+            assert width + CELL_MARGINS <= header.sectionSize(column), model.data(index)
+
+
+def test_a_wide_window_keeps_every_column_on_one_line(
+    qtbot: QtBot, app_at_app_size: QApplication
+) -> None:
+    page = CaseloadPage()
+    qtbot.addWidget(page)
+    page.resize(1600, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.model.set_people(PEOPLE, today=TODAY)
+    page.fit_to_text()
+    assert not page.model.folded
+    assert not page.table.isColumnHidden(CaseloadModel.PREFERRED_NAME_COLUMN)
+    assert not page.headings_wrapped
+    assert page.model.data(page.model.index(1, 1)) == "Joan"
+
+
+def test_room_goes_first_to_the_columns_that_matter_most() -> None:
+    needs = [(10, 50), (10, 40), (10, 30)]
+    assert share_room(needs, 200, (0, 1, 2)) == [50, 40, 30]  # room for all
+    assert share_room(needs, 100, (2, 0, 1)) == [50, 20, 30]
+    assert share_room(needs, 20, (0, 1, 2)) == [10, 10, 10]  # never below a heading
