@@ -105,7 +105,7 @@ def concern_card(
         layout.addWidget(journey_part(story, frame, journey))
     layout.addWidget(timeline(story, frame))
 
-    visits = " · ".join(visit_text(v.visit_date, v.draft) for v in story.visits)
+    visits = " · ".join(visit_text(v.visit_date, v.draft, v.held) for v in story.visits)
     rows = [
         (tr("Visit due"), due_text(story.visit_due, today)),
         (tr("Types of risk"), risks_text(concern)),

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -42,6 +41,7 @@ from ui.a11y import name_buttons, named, plain
 from ui.db_worker import DbWorker
 from ui.dialog_parts import ERROR_STYLE, heading, paragraph, plain_buttons
 from ui.i18n import tr
+from ui.security.private_dialog import PrivateDialog
 from ui.visit.editors import parse_date
 
 T = TypeVar("T")
@@ -274,8 +274,11 @@ def words_of(box: QPlainTextEdit | QLineEdit) -> str | None:
     return text if text.strip() else None
 
 
-class WorkspaceDialog(QDialog):
+class WorkspaceDialog(PrivateDialog):
     """A form that saves through the database worker: ``saved(result)`` once it has.
+
+    It shows a person's details, so it hides under the privacy screen and takes the
+    lock and privacy keys while it has the keyboard (``PrivateDialog``).
 
     Subclasses build their fields into ``self.form`` (a scrolling column) and
     ``self.footer`` (always in sight), call ``finish(words)`` to name the save button,

@@ -62,6 +62,7 @@ class VisitLine:
     id: str
     visit_date: date | None
     draft: bool
+    held: bool = True  # False: a visit that did not happen
 
 
 @dataclass(frozen=True)
@@ -132,14 +133,34 @@ def outcome_histories(records: Sequence[VisitRecord]) -> tuple[OutcomeHistory, .
 def concern_story(concern: Concern, records: Sequence[VisitRecord], today: date) -> ConcernStory:
     """The story of one concern from its visits (any order)."""
     ordered = in_date_order(records)
+    # As the caseload works it out (store.people): conversations held, not those that
+    # did not happen; the next visit agreed at the latest finalised visit wins.
     held = [
-        r.visit.visit_date for r in ordered if r.visit.visit_date and r.visit.visit_date <= today
+        r.visit.visit_date
+        for r in ordered
+        if r.visit.visit_date and r.visit.visit_date <= today and r.visit.not_held is None
     ]
+    finalised = [
+        r.visit
+        for r in ordered
+        if r.is_final and r.visit.visit_date and r.visit.visit_date <= today
+    ]
+    agreed = None
+    if finalised:
+        latest = finalised[-1]
+        agreed = latest.next_visit_on or (
+            latest.not_held.rearranged_for if latest.not_held else None
+        )
     return ConcernStory(
         concern=concern,
-        visits=tuple(VisitLine(r.visit.id, r.visit.visit_date, not r.is_final) for r in ordered),
+        visits=tuple(
+            VisitLine(r.visit.id, r.visit.visit_date, not r.is_final, r.visit.not_held is None)
+            for r in ordered
+        ),
         outcomes=outcome_histories(ordered),
-        visit_due=next_visit_due(concern.status, concern.raised_on, max(held, default=None)),
+        visit_due=next_visit_due(
+            concern.status, concern.raised_on, max(held, default=None), agreed
+        ),
     )
 
 

@@ -193,9 +193,11 @@ def due_text(due: date | None, today: date) -> str:
     return visit_due_text(due, today)
 
 
-def visit_text(visit_date: date | None, draft: bool) -> str:
-    """One visit in the list: its date and whether it is final."""
+def visit_text(visit_date: date | None, draft: bool, held: bool = True) -> str:
+    """One visit in the list: its date, and whether it is final or did not happen."""
     when = date_text(visit_date) if visit_date else tr("Date not set")
+    if not held:
+        return tr("{when} (did not happen)", when=when)
     return tr("{when} (draft)", when=when) if draft else tr("{when} (final)", when=when)
 
 

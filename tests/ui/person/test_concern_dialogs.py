@@ -417,7 +417,7 @@ def test_a_visit_that_did_not_happen_is_recorded(
     assert visit.not_held.note is not None
     assert visit.not_held.note.text == "Curtains drawn; left a card."
     assert visit.not_held.note.visibility is Visibility.INTERNAL
-    assert f"{date_text(TODAY)} (final)" in texts(card(app, concern_id))
+    assert f"{date_text(TODAY)} (did not happen)" in texts(card(app, concern_id))
 
 
 def test_at_large_text_the_buttons_wrap_and_no_line_is_squeezed(
