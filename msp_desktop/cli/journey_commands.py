@@ -13,6 +13,7 @@ from msp_desktop.cli import output
 from msp_desktop.cli.unlock import open_workspace
 from msp_desktop.errors import InvalidInput
 from msp_desktop.model import (
+    ActionOwner,
     ContactKind,
     CopyFormat,
     Language,
@@ -178,6 +179,8 @@ def concerns_raise(args: argparse.Namespace) -> int:
 def concerns_list(args: argparse.Namespace) -> int:
     """``msp concerns list [--person ID] [--json]``."""
     with open_workspace(args) as ws:
+        if args.person is not None:
+            ws.people.get(args.person)  # an unknown person is said, not an empty list
         concerns = ws.concerns.listed(args.person)
         names = {c.person_id: ws.people.get(c.person_id).name for c in concerns}
     rows = [
@@ -241,6 +244,13 @@ def concerns_reopen(args: argparse.Namespace) -> int:
 # -- actions and contacts -----------------------------------------------------------------
 
 
+_OWNER_WORDS: dict[ActionOwner | None, str] = {
+    ActionOwner.WORKER: "the worker",
+    ActionOwner.PERSON: "the person",
+    ActionOwner.SOMEONE_ELSE: "someone else",
+}
+
+
 def actions_list(args: argparse.Namespace) -> int:
     """``msp actions list [--person ID] [--overdue] [--json]``."""
     today = date.today()
@@ -270,7 +280,7 @@ def actions_list(args: argparse.Namespace) -> int:
                 a.id,
                 names[a.person_id],
                 (a.what.text if a.what else "")[:50],
-                a.who or (a.owner.value if a.owner else ""),
+                a.who or _OWNER_WORDS.get(a.owner, ""),
                 (a.by_when.isoformat() if a.by_when else "")
                 + (" (overdue)" if a.is_overdue(today) else ""),
                 a.status.value,
