@@ -256,3 +256,7 @@ class OfficeStore(Protocol):
 
     def current_records(self, kind: str) -> list[dict[str, Any]]:
         """The record of the current revision of every record of ``kind``, ordered by id."""
+
+    def current_envelopes(self, kind: str) -> list[tuple[int, dict[str, Any]]]:
+        """``(format_version, record)`` of the current revision of every record of
+        ``kind``, ordered by id."""

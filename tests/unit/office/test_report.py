@@ -37,6 +37,7 @@ from msp_desktop.model import (
     Note,
     OutcomeAchieved,
     Person,
+    Reopening,
     RiskOutcome,
     SG2cActionResult,
     SG3aCapacity,
@@ -56,11 +57,14 @@ from msp_desktop.office.reports.figures import (
 )
 from msp_desktop.office.reports.pdf import report_pdf
 from msp_desktop.office.reports.suppression import suppressed_cells
+from msp_desktop.services.concerns import close_concern, raise_concern, reopen_concern
 from msp_desktop.services.export import export_bundles
+from msp_desktop.services.people import add_person
 from msp_desktop.store import Workspace
 from tests.office_helpers import FakeDevice, envelope
 from tests.tools import require_tools
 from tests.unit.office.conftest import Office
+from tests.unit.office.test_import_journey import import_fixture_bundles
 
 YEAR = FinancialYear(2025)  # 1 April 2025 to 31 March 2026
 IN_YEAR = date(2025, 9, 10)
@@ -102,8 +106,8 @@ def test_a_year_whose_parts_do_not_follow_is_refused(text: str) -> None:
 # --- the demo caseload, end to end through the device export and the office import ---
 
 
-def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
-    fill_demo_caseload(workspace)
+def _connect(workspace: Workspace, office: Office) -> None:
+    """The workspace trusts the office and is enrolled there."""
     workspace.import_office_keys(
         make_provisioning(
             office_id=office.config.office_id,
@@ -115,12 +119,53 @@ def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
     )
     enrolment = workspace.sync.enrol("laptop-demo")
     devices.enrol(office.store, enrolment, replace=False, now="2026-11-20T09:00:00Z")
+
+
+def _send(workspace: Workspace, office: Office, tmp_path: Path) -> None:
+    """Export what is waiting, through the real device code, and import it."""
     stick = tmp_path / "stick"
-    stick.mkdir()
+    stick.mkdir(exist_ok=True)
     for written in export_bundles(workspace, stick).written:
         office.importer().import_bundle(
             written.path.read_bytes(), source=written.path.name, receipts=office.layout.receipts
         )
+
+
+def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
+    fill_demo_caseload(workspace)
+    _connect(workspace, office)
+    _send(workspace, office, tmp_path)
+
+
+def test_a_concern_closed_and_reopened_in_the_app_counts_in_its_closing_year(
+    workspace: Workspace, office: Office, tmp_path: Path
+) -> None:
+    _connect(workspace, office)
+    person = add_person(workspace, {"name": "Ffion Example"})
+    concern = raise_concern(workspace, person.id, raised_on=date(2025, 5, 1))
+    close_concern(
+        workspace,
+        concern.id,
+        SG2cActionResult.CEASED_AT_REQUEST,
+        reason="She asked us to stop; she has capacity to decide.",
+        on=date(2025, 6, 15),
+    )
+    _send(workspace, office, tmp_path)
+    this_year = FinancialYear.containing(date.today()).label
+    assert _concluded(office, "2025-26", this_year) == [1, 0]
+
+    reopen_concern(workspace, concern.id, "She rang: it has started again.")
+    _send(workspace, office, tmp_path)
+    assert _concluded(office, "2025-26", this_year) == [0, 0]
+
+    close_concern(
+        workspace,
+        concern.id,
+        SG2cActionResult.CEASED_AT_REQUEST,
+        reason="She asked us to stop again.",
+    )
+    _send(workspace, office, tmp_path)
+    assert _concluded(office, "2025-26", this_year) == [0, 1]
 
 
 def _year_of(day: date) -> str:
@@ -300,22 +345,33 @@ def _closed_case(
     support: SupportToDecide | None = None,
     answers: dict[ExperienceQuestion, ExperienceAnswer] | None = None,
     stage: Stage = Stage.END,
+    closed_on: date | None = IN_YEAR,
     status: ConcernStatus = ConcernStatus.OPEN,
     visit_dates: tuple[date, ...] = (IN_YEAR,),
     closing: bool = True,
+    version: int = 2,
 ) -> list[RecordEnvelope]:
-    """A person, an ended concern and its visits (the last one the closing conversation)."""
+    """A person, a concern and its visits (the last one the closing conversation).
+
+    By default the concern was closed in the app on ``closed_on``; with ``closed_on``
+    None it has no closing day and ``status`` says whether it is closed (the old way).
+    ``version`` is the bundle format its device writes (1: a device before the journey).
+    """
     person = Person(name="Ada Example")
     concern = Concern(
         person_id=person.id,
-        raised_on=date(2025, 4, 20),
+        raised_on=date(2024, 4, 20),
         stage=stage,
-        status=status,
+        status=ConcernStatus.CLOSED if closed_on else status,
+        closed_on=closed_on,
         sg4a_asked=sg4a,
         action_result=action,
         risk_outcome=risk if action is SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN else None,
     )
-    records = [envelope("person", person), envelope("concern", concern)]
+    records = [
+        envelope("person", person, format_version=version),
+        envelope("concern", concern, format_version=version),
+    ]
     for number, day in enumerate(visit_dates):
         last = number == len(visit_dates) - 1
         visit = Visit(
@@ -334,7 +390,7 @@ def _closed_case(
             if last and closing
             else None,
         )
-        records.append(envelope("visit", visit))
+        records.append(envelope("visit", visit, format_version=version))
     return records
 
 
@@ -343,29 +399,133 @@ def _import(office: Office, device: FakeDevice, *cases: list[RecordEnvelope]) ->
     office.import_(device.bundle(office.inbox, records))
 
 
+def _import_from_an_old_device(office: Office, *cases: list[RecordEnvelope]) -> None:
+    """Import ``cases`` (made with ``version=1``) in a format-1 bundle of an old device."""
+    old = FakeDevice(device_id="laptop-old", format_version=1)
+    office.enrol(old)
+    records = [record for case in cases for record in case]
+    assert {r.format_version for r in records} == {1}
+    office.import_(old.bundle(office.inbox, records))
+
+
 def _row(report: Report, key: str, row: int = 0) -> dict[str, int]:
     table = report.table(key)
     return dict(zip(table.columns, table.rows[row][1], strict=True))
 
 
-def test_which_concerns_count_and_in_which_year(office: Office, device: FakeDevice) -> None:
+def _concluded(office: Office, *years: str) -> list[int]:
+    return [build_report(office.store, year).concluded for year in years]
+
+
+def test_a_concern_closed_in_the_app_counts_in_the_year_it_closed(
+    office: Office, device: FakeDevice
+) -> None:
     _import(
         office,
         device,
-        _closed_case(),  # end stage, closing conversation finalised: counts
-        _closed_case(closing=False),  # end stage, no closing conversation yet
-        _closed_case(stage=Stage.MIDDLE),  # answers recorded, but not at the end
-        _closed_case(stage=Stage.MIDDLE, status=ConcernStatus.CLOSED, closing=False),
-        _closed_case(visit_dates=(date(2025, 3, 31),)),  # ended the year before
-        _closed_case(visit_dates=(date(2026, 3, 31),)),  # the year's last day
-        _closed_case(visit_dates=(date(2026, 3, 20), date(2026, 4, 2))),  # last visit after
-        _closed_case(status=ConcernStatus.CLOSED, visit_dates=()),  # closed, never dated
+        _closed_case(),  # closed in the year: counts
+        _closed_case(closed_on=date(2025, 4, 1)),  # the year's first day
+        _closed_case(closed_on=date(2026, 3, 31)),  # the year's last day
+        # Closed after the year, whatever the day of its last visit.
+        _closed_case(closed_on=date(2026, 4, 2), visit_dates=(date(2026, 3, 20),)),
+        _closed_case(closed_on=date(2025, 3, 31), visit_dates=(date(2025, 3, 1),)),
+        # Ceased at the person's request before any visit: its closing day places it.
+        _closed_case(
+            closed_on=date(2025, 10, 1),
+            stage=Stage.BEGINNING,
+            action=SG2cActionResult.CEASED_AT_REQUEST,
+            visit_dates=(),
+        ),
+        # Open at the end stage with its closing conversation, from today's app: not
+        # ended until the worker closes it.
+        _closed_case(closed_on=None),
+    )
+    report = build_report(office.store, YEAR)
+    assert report.concluded == 4
+    assert _concluded(office, "2024-25", "2026-27") == [1, 1]
+    assert not any("no visit held here gives a date" in n for n in report.notes)
+    sg2c = _row(report, "sg2c")
+    assert sg2c[SG2cActionResult.CEASED_AT_REQUEST] == 1
+    assert sg2c[SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN] == 3
+
+
+def test_a_reopened_concern_no_longer_counts_until_closed_again(
+    office: Office, device: FakeDevice
+) -> None:
+    case = _closed_case(closed_on=date(2025, 11, 3))
+    _import(office, device, case)
+    closed = Concern.model_validate(case[1].record)
+    assert _concluded(office, "2025-26", "2026-27") == [1, 0]
+
+    reopened = closed.revised(
+        status=ConcernStatus.OPEN,
+        closed_on=None,
+        reopenings=[
+            Reopening(
+                on=date(2025, 12, 1),
+                reason=Note.internal("The grandson is back."),
+                was_closed_on=date(2025, 11, 3),
+                was_result=closed.action_result,
+                was_risk_outcome=closed.risk_outcome,
+            )
+        ],
+    )
+    office.import_(device.bundle(office.inbox, [envelope("concern", reopened, 2)]))
+    # At the end stage, with its closing conversation held here: still open, so nowhere.
+    assert _concluded(office, "2025-26", "2026-27") == [0, 0]
+
+    again = reopened.revised(status=ConcernStatus.CLOSED, closed_on=date(2026, 5, 10))
+    office.import_(device.bundle(office.inbox, [envelope("concern", again, 3)]))
+    assert _concluded(office, "2025-26", "2026-27") == [0, 1]
+
+
+def test_concerns_from_devices_before_closing_dates_count_by_their_last_visit(
+    office: Office,
+) -> None:
+    old = {"closed_on": None, "version": 1}
+    _import_from_an_old_device(
+        office,
+        _closed_case(**old),  # end stage, closing conversation finalised: counts
+        _closed_case(**old, closing=False),  # end stage, no closing conversation yet
+        _closed_case(**old, stage=Stage.MIDDLE),  # answers recorded, but not at the end
+        _closed_case(**old, stage=Stage.MIDDLE, status=ConcernStatus.CLOSED, closing=False),
+        _closed_case(**old, visit_dates=(date(2025, 3, 31),)),  # ended the year before
+        _closed_case(**old, visit_dates=(date(2026, 3, 31),)),  # the year's last day
+        _closed_case(**old, visit_dates=(date(2026, 3, 20), date(2026, 4, 2))),  # last after
+        _closed_case(**old, status=ConcernStatus.CLOSED, visit_dates=()),  # closed, undated
     )
     report = build_report(office.store, YEAR)
     assert report.concluded == 3  # the first, the closed one and the year's last day
-    assert build_report(office.store, "2024-25").concluded == 1
-    assert build_report(office.store, "2026-27").concluded == 1
+    assert _concluded(office, "2024-25", "2026-27") == [1, 1]
     assert any("1 concern ended but no visit held here gives a date" in n for n in report.notes)
+
+
+def test_a_concern_closed_without_a_date_counts_by_its_last_visit_in_any_format(
+    office: Office, device: FakeDevice
+) -> None:
+    """A device updated since keeps its concerns closed the old way (no closing day)
+    and sends them again in format 2: they still count, by their last visit."""
+    _import(office, device, _closed_case(closed_on=None, status=ConcernStatus.CLOSED))
+    assert _concluded(office, "2025-26") == [1]
+
+
+def test_the_bundles_of_a_device_before_the_journey_count_by_the_old_rule(
+    office: Office,
+) -> None:
+    """The committed format-1 bundles (made by that code): Cara's concern ended with its
+    closing conversation on 2 September 2026, Dai's was closed without a date after its
+    one visit on 10 March 2026."""
+    assert import_fixture_bundles(office, 1) == [""]
+    assert _concluded(office, "2025-26", "2026-27") == [1, 0]  # Cara's is in the middle
+    assert import_fixture_bundles(office, 2, enrol=False) == [""]
+    assert _concluded(office, "2025-26", "2026-27") == [1, 1]
+    report = build_report(office.store, "2026-27")
+    assert _row(report, "sg2c")[SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN] == 1
+    assert _row(report, "risk_outcome")[RiskOutcome.REDUCED] == 1
+    assert _row(report, "sg4a_achieved")["Fully Achieved"] == 1
+    assert [counts[3] for _, counts in report.table("experience").rows] == [1, 1, 1, 1]
+    dai = build_report(office.store, "2025-26")
+    assert _row(dai, "sg2c")[SG2cActionResult.CEASED_AT_REQUEST] == 1
 
 
 def test_the_current_revision_is_the_one_counted(office: Office, device: FakeDevice) -> None:
@@ -461,7 +621,7 @@ def test_experience_answers_are_counted_per_question(office: Office, device: Fak
         device,
         _closed_case(answers={q1: ExperienceAnswer.A_LOT, q2: ExperienceAnswer.A_LITTLE}),
         _closed_case(answers={q1: ExperienceAnswer.A_LOT, q4: ExperienceAnswer.NOT_AT_ALL}),
-        _closed_case(status=ConcernStatus.CLOSED, closing=False),
+        _closed_case(closing=False),
     )
     report = build_report(office.store, YEAR)
     table = report.table("experience")
