@@ -177,9 +177,11 @@ def _walk_workspace(ws: Workspace) -> dict[str, dict[str, Counter[str]]]:
     """The expected figures per year, counted from the device's own records as JSON.
 
     Plain Python over ``model_dump`` dictionaries, following the rules written in
-    ``report.py``'s docstring: only finalised visits reach the office; a concern has
-    ended when closed, or at the end stage with a finalised visit holding experience
-    answers; it counts in the year of its last visit.
+    ``report.py``'s docstring: only finalised visits reach the office; a concern closed
+    with a closing day counts in the year of that day; one closed without a day counts
+    in the year of its last visit (this device writes bundle format 2, so an open
+    concern never counts); the ratings are read from the closing conversation, else
+    the last visit.
     """
     figures: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for person in ws.people.search(limit=1000):
@@ -190,19 +192,25 @@ def _walk_workspace(ws: Workspace) -> dict[str, dict[str, Counter[str]]]:
                 for summary in ws.visits.list(concern_id=concern["id"])
                 if summary.status == "finalised"
             ]
-            with_answers = [v for v in visits if v["experience"] is not None]
-            ended = concern["status"] == "closed" or (
-                concern["stage"] == "end" and bool(with_answers)
-            )
-            if not ended or not visits:
+            if concern["status"] != "closed":
                 continue
-            year = figures[_year_of(max(date.fromisoformat(v["visit_date"]) for v in visits))]
+            if concern["closed_on"] is not None:
+                ended_on = date.fromisoformat(concern["closed_on"])
+            elif visits:
+                ended_on = max(date.fromisoformat(v["visit_date"]) for v in visits)
+            else:
+                continue
+            year = figures[_year_of(ended_on)]
             year["concluded"]["all"] += 1
             asked = concern["sg4a_asked"] or "Not Recorded"
             year["sg4a"][asked] += 1
+            with_answers = [v for v in visits if v["experience"] is not None]
             closing = max(with_answers, key=lambda v: (v["visit_date"], v["id"]), default=None)
+            last = max(visits, key=lambda v: (v["visit_date"], v["id"]), default=None)
+            rated_on = closing or last
             if asked == "Yes they were asked and outcomes were expressed":
-                rated = {o["achieved"] for o in closing["desired_outcomes"] if o["achieved"]}
+                rated = {o["achieved"] for o in (rated_on or {}).get("desired_outcomes", [])}
+                rated.discard(None)
                 if not rated:
                     year["achieved"]["Not rated"] += 1
                 elif len(rated) == 1:
@@ -282,29 +290,37 @@ def test_the_demo_caseload_gives_the_figures_counted_by_hand(
 ) -> None:
     """Counted by reading ``msp_desktop/demo.py`` (25 people, seed 2014), not by running it.
 
-    - People i = 0..24; every i % 5 == 4 has no concern: 20 concerns. The stage is
-      [beginning, middle, end][i % 3], so the end-stage concerns are i = 2, 5, 8, 11,
-      17, 20, 23 (14 has none): **7**. No demo concern is marked closed, so only
-      these can have ended; each has 3 visits, ``_visit`` gives every visit of an
-      end-stage concern experience answers and outcome ratings, and visits 1 and 2
-      are always finalised: all 7 have a finalised closing conversation.
-    - Every concern has ``sg4a_asked=EXPRESSED``: SG4a **7** "Yes they were asked
-      and outcomes were expressed", 0 elsewhere.
-    - End-stage concerns have ``RISK_IDENTIFIED_ACTION_TAKEN`` and ``Risk reduced``:
-      SG2c **7** and risk outcome **7** "Risk reduced".
-    - Capacity is recorded (``HAS_CAPACITY``) on visits whose index i + n is a multiple
-      of 4; visit n = 2 is finalised only for even i. Concern 2: n=2 gives 4 (yes);
-      5: 5, 6 (no); 8: 8 (yes); 11: 12 (yes); 17: 17, 18 (no); 20: 20 (yes);
-      23: 24 (yes). So **5** "No, they did not lack capacity" and **2** "Not
-      recorded". The one advocate is only *referred* and no appropriate person is
-      available: support by an advocate, family or friend **0**.
-    - Every closing conversation answers all four questions: each question's answers
-      add up to 7, with 0 "Not asked or not answered".
-    - The last visit held at the office is 57 days ago (i even) or 67 days ago (i odd).
+    - People i = 0..24; every i % 5 == 4 has no concern: 20 concerns. Only closed ones
+      count (this device writes bundle format 2): ``CLOSED`` (2, 8, 11, 20, 23), closed
+      two days after their closing conversation, and ``CEASED`` (12): **6**.
+    - Dates: a concern reaching the end stage was raised 80 days ago and its closing
+      conversation held 23 days later, so 2, 8, 11, 20 and 23 closed 80 - 25 = **55
+      days ago**; 12's concern was raised 20 days ago, its first visit 3 days later and
+      it closed 2 days after that: **15 days ago**.
+    - SG4a: every finalised visit answers "outcomes were expressed" and the concern keeps
+      it (``_hold``): **6** "Yes they were asked and outcomes were expressed".
+    - SG4a achieved, from the ratings of the closing conversation (``RATINGS``): 2 and
+      23 all fully (Fully **2**), 8 and 20 a mixture (Partially **2**), 11 all not (Not
+      **1**); 12 had no closing conversation and its one visit rates nothing (Not rated
+      **1**).
+    - SG2c (``CLOSED``, ``CEASED``): risk identified and action taken **3** (2, 8, 11),
+      inconclusive and action taken **1** (20), no risk and no action **1** (23), ceased
+      at the person's request **1** (12). Risk outcome for the 3: reduced, removed and
+      remained, **1** each.
+    - SG3a (``_support``, carried forward unchanged to every later visit): 20 lacked
+      capacity, with an IMCA in place (**1**, supported); 23's capacity was not assessed
+      though the decision arose: "Don't know" **1**; 2, 8, 11 and 12 had capacity: "did
+      not lack" **4**, of whom 8 had her niece as an appropriate person (supported) and
+      12 only a referral (not in place): supported **1**, not **3**.
+    - Experience (``EXPERIENCE``, in question order) for 2, 8, 11, 20 and 23; 12 was not
+      asked: understood why: a lot 3, quite a bit 1, a little 1; listened to: a lot 4,
+      quite a bit 1; happy with the result: a lot 2, quite a bit 1, a little 1, not at
+      all 1; feel safer: a lot 2, quite a bit 1, a little 1, prefer not to say 1; and
+      "Not asked or not answered" 1 for each.
     """
     _demo_office(workspace, office, tmp_path)
     today = date.today()
-    ends = {2: 57, 5: 67, 8: 57, 11: 67, 17: 67, 20: 57, 23: 67}
+    ends = {2: 55, 8: 55, 11: 55, 20: 55, 23: 55, 12: 15}
     years = Counter(_year_of(today - timedelta(days=days)) for days in ends.values())
     reports = [build_report(office.store, label) for label in years]
     assert [r.concluded for r in reports] == list(years.values())
@@ -312,24 +328,34 @@ def test_the_demo_caseload_gives_the_figures_counted_by_hand(
     def total(key: str, row: int, column: str) -> int:
         return sum(r.table(key).value(row, r.table(key).columns.index(column)) for r in reports)
 
-    assert sum(r.concluded for r in reports) == 7
-    assert total("sg4a_asked", 0, SG4aAsked.EXPRESSED) == 7
-    assert total("sg2c", 0, SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN) == 7
-    assert total("risk_outcome", 0, RiskOutcome.REDUCED) == 7
-    assert total("sg3a", 0, SG3aCapacity.DID_NOT_LACK) == 5
-    assert total("sg3a", 0, SG3aCapacity.NOT_RECORDED) == 2
-    assert total("sg3a", 1, SG3aCapacity.DID_NOT_LACK) == 0
-    assert total("sg3a", 2, SG3aCapacity.DID_NOT_LACK) == 5
-    for r in reports:
-        achieved = r.table("sg4a_achieved").rows[0][1]
-        assert sum(achieved) == r.concluded
-        assert achieved[-1] == 0
-        for _, answers in r.table("experience").rows:
-            assert sum(answers) == r.concluded
-            assert answers[-1] == 0
-    for r in reports:
-        assert sum(r.table("sg4a_asked").rows[0][1]) == r.concluded
-        assert sum(r.table("sg2c").rows[0][1]) == r.concluded
+    def totals(key: str, row: int = 0) -> tuple[int, ...]:
+        return tuple(
+            sum(r.table(key).value(row, c) for r in reports)
+            for c in range(len(reports[0].table(key).columns))
+        )
+
+    assert sum(r.concluded for r in reports) == 6
+    assert total("sg4a_asked", 0, SG4aAsked.EXPRESSED) == 6
+    assert totals("sg4a_asked") == (6, 0, 0, 0, 0)
+    # Fully, Partially, Not Achieved, Not rated.
+    assert totals("sg4a_achieved") == (2, 2, 1, 1)
+    assert total("sg2c", 0, SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN) == 3
+    assert total("sg2c", 0, SG2cActionResult.INCONCLUSIVE_ACTION_TAKEN) == 1
+    assert total("sg2c", 0, SG2cActionResult.NO_RISK_NO_ACTION) == 1
+    assert total("sg2c", 0, SG2cActionResult.CEASED_AT_REQUEST) == 1
+    assert sum(totals("sg2c")) == 6
+    assert totals("risk_outcome") == (1, 1, 1, 0)  # remained, reduced, removed, not recorded
+    # Lacked, did not lack, don't know, not recorded; then supported, then not.
+    assert totals("sg3a") == (1, 4, 1, 0)
+    assert totals("sg3a", 1) == (1, 1, 0, 0)
+    assert totals("sg3a", 2) == (0, 3, 1, 0)
+    # Not at all, a little, quite a bit, a lot, prefer not to say, not asked.
+    assert [totals("experience", row) for row in range(4)] == [
+        (0, 1, 1, 3, 0, 1),
+        (0, 0, 1, 4, 0, 1),
+        (1, 1, 1, 2, 0, 1),
+        (0, 1, 1, 2, 1, 1),
+    ]
 
 
 # --- records made here, for the rules ----------------------------------------------
