@@ -50,6 +50,7 @@ from msp_desktop.model import (
     AskedBy,
     CapacityStatus,
     CommunicationNeed,
+    Concern,
     ConsentDecision,
     ConsentToShare,
     ContactKind,
@@ -363,6 +364,16 @@ def _review(visit: Visit, i: int, on: date) -> dict[str, Any]:
             asked_on=on,
         )
     return changes
+
+
+def realistic_visit(concern: Concern, on: date, index: int) -> Visit:
+    """A first visit of ``concern`` on ``on`` answered as the demo's are (for benchmarks
+    and tests that need many complete visits without walking a caseload); ``index``
+    varies it as the demo varies its people."""
+    visit = Visit(
+        concern_id=concern.id, person_id=concern.person_id, visit_date=on, stage=concern.stage
+    )
+    return visit.revised(**_check_in(visit, index, None), **_first_visit(visit, index, on))
 
 
 def _hold(ws: Workspace, i: int, concern_id: str, on: date, *, done: bool) -> Visit:
