@@ -22,15 +22,15 @@ deterministic: the same people, with dates relative to today. Person ``i`` (0 to
 - **Middle** (``i % 3 == 1``): the first visit held, then a middle visit, finalised for
   10, 16 and 22 and in progress for 1, 7 and 13.
 - **End** (``i % 3 == 2``): first and middle visits held, the concern moved to the end
-  stage and its closing conversation held; 5's is in progress, 17's is finalised but
-  the concern not closed yet, and 2, 8, 11, 20 and 23 are closed (``CLOSED``) two days
-  after their closing conversation.
+  stage and its closing conversation held; 5's is in progress, 20's is finalised but
+  the concern not closed yet (the screenshots close it), and 2, 8, 11, 17 and 23 are
+  closed (``CLOSED``) two days after their closing conversation.
 
 Agreed actions: the first visit agrees "ring the bank" (the worker, in 14 days) and,
 with two outcomes or more, "ask the chapel friends" (the person, in 7 days); a middle
 visit marks the first done, keeps the second open (done, at the end stage) and agrees
 "ask the GP" (someone named, in 45 days), which the closing conversation marks done
-(no longer needed for 17). So open and overdue actions are on the caseload.
+(no longer needed for 20). So open and overdue actions are on the caseload.
 """
 
 from __future__ import annotations
@@ -123,7 +123,7 @@ CLOSED: dict[int, tuple[SG2cActionResult, RiskOutcome | None]] = {
     2: (SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN, RiskOutcome.REDUCED),
     8: (SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN, RiskOutcome.REMOVED),
     11: (SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN, RiskOutcome.REMAINED),
-    20: (SG2cActionResult.INCONCLUSIVE_ACTION_TAKEN, None),
+    17: (SG2cActionResult.INCONCLUSIVE_ACTION_TAKEN, None),
     23: (SG2cActionResult.NO_RISK_NO_ACTION, None),
 }
 _F, _P, _N = (
@@ -145,8 +145,8 @@ _LOT, _QUITE, _LITTLE, _NONE, _UNSAID = (
 )
 EXPERIENCE: dict[int, tuple[ExperienceAnswer, ...]] = {
     2: (_LOT, _LOT, _LOT, _LOT), 8: (_LOT, _QUITE, _LITTLE, _QUITE),
-    11: (_LITTLE, _LOT, _NONE, _LITTLE), 17: (_LOT, _LOT, _QUITE, _LOT),
-    20: (_QUITE, _LOT, _LOT, _UNSAID), 23: (_LOT, _LOT, _QUITE, _LOT),
+    11: (_LITTLE, _LOT, _NONE, _LITTLE), 17: (_LOT, _LOT, _QUITE, _UNSAID),
+    20: (_QUITE, _LOT, _LOT, _LOT), 23: (_LOT, _LOT, _QUITE, _LOT),
 }  # fmt: skip
 """The four answers (in ``ExperienceQuestion`` order) at each closing conversation."""
 
@@ -206,7 +206,7 @@ def _support(i: int, on: date) -> SupportToDecide:
             appropriate_person_available=True,
             appropriate_person=Note.third_party("Her niece, who visits every week (fictional)."),
         )  # fmt: skip
-    if i == 20:  # lacks capacity for this decision: an IMCA is in place
+    if i == 2:  # lacks capacity for this decision: an IMCA is in place
         return SupportToDecide(
             decision=Note(text="Whether to move into extra-care housing."),
             capacity=CapacityStatus.LACKS_CAPACITY, **assessed, imca_criteria_apply=True,

@@ -291,36 +291,37 @@ def test_the_demo_caseload_gives_the_figures_counted_by_hand(
     """Counted by reading ``msp_desktop/demo.py`` (25 people, seed 2014), not by running it.
 
     - People i = 0..24; every i % 5 == 4 has no concern: 20 concerns. Only closed ones
-      count (this device writes bundle format 2): ``CLOSED`` (2, 8, 11, 20, 23), closed
-      two days after their closing conversation, and ``CEASED`` (12): **6**.
+      count (this device writes bundle format 2): ``CLOSED`` (2, 8, 11, 17, 23), closed
+      two days after their closing conversation, and ``CEASED`` (12): **6** (20's
+      closing conversation is held but her concern is not closed: not counted).
     - Dates: a concern reaching the end stage was raised 80 days ago and its closing
-      conversation held 23 days later, so 2, 8, 11, 20 and 23 closed 80 - 25 = **55
+      conversation held 23 days later, so 2, 8, 11, 17 and 23 closed 80 - 25 = **55
       days ago**; 12's concern was raised 20 days ago, its first visit 3 days later and
       it closed 2 days after that: **15 days ago**.
     - SG4a: every finalised visit answers "outcomes were expressed" and the concern keeps
       it (``_hold``): **6** "Yes they were asked and outcomes were expressed".
     - SG4a achieved, from the ratings of the closing conversation (``RATINGS``): 2 and
-      23 all fully (Fully **2**), 8 and 20 a mixture (Partially **2**), 11 all not (Not
+      23 all fully (Fully **2**), 8 and 17 a mixture (Partially **2**), 11 all not (Not
       **1**); 12 had no closing conversation and its one visit rates nothing (Not rated
       **1**).
     - SG2c (``CLOSED``, ``CEASED``): risk identified and action taken **3** (2, 8, 11),
-      inconclusive and action taken **1** (20), no risk and no action **1** (23), ceased
+      inconclusive and action taken **1** (17), no risk and no action **1** (23), ceased
       at the person's request **1** (12). Risk outcome for the 3: reduced, removed and
       remained, **1** each.
-    - SG3a (``_support``, carried forward unchanged to every later visit): 20 lacked
+    - SG3a (``_support``, carried forward unchanged to every later visit): 2 lacked
       capacity, with an IMCA in place (**1**, supported); 23's capacity was not assessed
-      though the decision arose: "Don't know" **1**; 2, 8, 11 and 12 had capacity: "did
+      though the decision arose: "Don't know" **1**; 8, 11, 12 and 17 had capacity: "did
       not lack" **4**, of whom 8 had her niece as an appropriate person (supported) and
       12 only a referral (not in place): supported **1**, not **3**.
-    - Experience (``EXPERIENCE``, in question order) for 2, 8, 11, 20 and 23; 12 was not
-      asked: understood why: a lot 3, quite a bit 1, a little 1; listened to: a lot 4,
-      quite a bit 1; happy with the result: a lot 2, quite a bit 1, a little 1, not at
-      all 1; feel safer: a lot 2, quite a bit 1, a little 1, prefer not to say 1; and
-      "Not asked or not answered" 1 for each.
+    - Experience (``EXPERIENCE``, in question order) for 2, 8, 11, 17 and 23; 12 was not
+      asked: understood why: a lot 4, a little 1; listened to: a lot 4, quite a bit 1;
+      happy with the result: a lot 1, quite a bit 2, a little 1, not at all 1; feel
+      safer: a lot 2, quite a bit 1, a little 1, prefer not to say 1; and "Not asked or
+      not answered" 1 for each.
     """
     _demo_office(workspace, office, tmp_path)
     today = date.today()
-    ends = {2: 55, 8: 55, 11: 55, 20: 55, 23: 55, 12: 15}
+    ends = {2: 55, 8: 55, 11: 55, 17: 55, 23: 55, 12: 15}
     years = Counter(_year_of(today - timedelta(days=days)) for days in ends.values())
     reports = [build_report(office.store, label) for label in years]
     assert [r.concluded for r in reports] == list(years.values())
@@ -351,9 +352,9 @@ def test_the_demo_caseload_gives_the_figures_counted_by_hand(
     assert totals("sg3a", 2) == (0, 3, 1, 0)
     # Not at all, a little, quite a bit, a lot, prefer not to say, not asked.
     assert [totals("experience", row) for row in range(4)] == [
-        (0, 1, 1, 3, 0, 1),
+        (0, 1, 0, 4, 0, 1),
         (0, 0, 1, 4, 0, 1),
-        (1, 1, 1, 2, 0, 1),
+        (1, 1, 2, 1, 0, 1),
         (0, 1, 1, 2, 1, 1),
     ]
 
