@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from msp_desktop.bundles import AgeRecipient, KeyPair, SealedBundle, write_bundle
+from msp_desktop.bundles import FORMAT_VERSION, AgeRecipient, KeyPair, SealedBundle, write_bundle
 from msp_desktop.bundles.provisioning import make_enrolment
 from msp_desktop.bundles.records import (
     AuditBatch,
@@ -24,7 +24,7 @@ from msp_desktop.bundles.records import (
     RecordKind,
     audit_entry_hash,
 )
-from msp_desktop.model import Concern, Person, Visit
+from msp_desktop.model import AgreedAction, Concern, ContactNote, Person, Visit
 from tests import builders
 
 CREATED = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
@@ -33,7 +33,10 @@ GENESIS = "0" * 64
 
 
 def envelope(
-    kind: RecordKind, record: Person | Concern | Visit, revision: int = 1, **extra: Any
+    kind: RecordKind,
+    record: Person | Concern | Visit | AgreedAction | ContactNote,
+    revision: int = 1,
+    **extra: Any,
 ) -> RecordEnvelope:
     """The envelope of one record revision, as the device export writes it."""
     return RecordEnvelope.wrap(
@@ -72,7 +75,10 @@ def caseload(name: str = "Ada Example") -> Caseload:
 
 @dataclass
 class FakeDevice:
-    """A device as the office sees it: a key, a sequence of bundles, an audit chain."""
+    """A device as the office sees it: a key, a sequence of bundles, an audit chain.
+
+    ``format_version`` is the bundle format it writes (1: a device not yet updated; its
+    envelopes must then be made with ``format_version=1`` too)."""
 
     device_id: str = "laptop-7"
     worker: str = "Test Worker"
@@ -80,6 +86,7 @@ class FakeDevice:
     sequence: int = 0
     last_sha256: str | None = None
     audit: list[AuditItem] = field(default_factory=list)
+    format_version: int = FORMAT_VERSION
 
     def enrolment(self) -> bytes:
         """The signed enrolment file for ``msp-office devices add``."""
@@ -114,7 +121,7 @@ class FakeDevice:
         files = {e.file_name: e.to_bytes() for e in records}
         if audit:
             batch = AuditBatch.model_construct(  # unvalidated, as the entries above
-                format_version=1, device_id=self.device_id, entries=list(audit)
+                format_version=self.format_version, device_id=self.device_id, entries=list(audit)
             )
             files[batch.file_name] = batch.to_bytes()
         return files
@@ -150,6 +157,7 @@ class FakeDevice:
             recipient=recipient,
             bundle_id=bundle_id,
             created=CREATED,
+            format_version=self.format_version,
         )
         if advance:
             self.sequence = sequence

@@ -5,12 +5,13 @@ Run from the repository root::
     .venv/bin/python docs/samples/make_bundle_example.py OUTDIR
 
 OUTDIR gets the office's inbox identity ``inbox.key`` and public key ``office.pub``,
-the device's public key ``device.pub``, the bundle
+the device's public key ``device.pub``, the bundle (format version 2)
 ``laptop-7-000001-0b6f3c1e-8a55-4f1c-9d5e-2f8a7c3b1d42.mspbundle`` and the office's
 receipt for it, ``receipt.json``. The records are fictional (Ada Example, seen by
-the worker Siân Evans) and fixed, as are the bundle id and times, so the record files
-and the manifest's file list are the same on every run; the keys are fresh each run,
-so the key ids, signatures and the bundle hash are not.
+the worker Siân Evans: her details, the concern, the first visit, the action agreed
+at it and a phone call the day after) and fixed, as are the bundle id and times, so
+the record files and the manifest's file list are the same on every run; the keys
+are fresh each run, so the key ids, signatures and the bundle hash are not.
 
 Everything is made by the reference code exactly as the device and the office make
 it (``RecordEnvelope.wrap``, ``AuditBatch``, ``write_bundle``, ``make_receipt``), and
@@ -31,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from msp_desktop.bundles import (
+    FORMAT_VERSION,
     AgeIdentity,
     KeyPair,
     PublicKey,
@@ -50,7 +52,15 @@ from msp_desktop.bundles.records import (
 )
 from msp_desktop.model import (
     Action,
+    ActionChange,
+    ActionOwner,
+    ActionStatus,
+    AgreedAction,
     Concern,
+    ConsentDecision,
+    ConsentToShare,
+    ContactKind,
+    ContactNote,
     DesiredOutcome,
     Note,
     Person,
@@ -58,6 +68,7 @@ from msp_desktop.model import (
     RiskType,
     SG4aAsked,
     Stage,
+    UndueInfluence,
     Visit,
 )
 from msp_desktop.practice import finalise_blockers
@@ -75,17 +86,21 @@ CONCERN_ID = "a41f6b08-92c5-4e3d-b7a1-0c8d2e5f7193"
 VISIT_ID = "6f1d2c3a-0b4e-4c5d-9e8f-1a2b3c4d5e6f"
 OUTCOME_ID = "8e2b4d6f-1a3c-4e5b-9d7f-2c4e6a8b0d13"
 ACTION_ID = "d5c7e9a1-3b5d-4f7a-8c9e-1b3d5f7a9c24"
+CONTACT_ID = "b7d9f1a3-5c7e-4a9b-8d1f-3a5c7e9b1d35"
 
 # When each change happened on the device (the store's time text, with microseconds).
 PERSON_AT = "2025-03-12T10:02:11.482913Z"
 CONCERN_AT = "2025-03-12T10:04:37.105526Z"
+VISIT_AT = "2025-03-12T10:31:02.318840Z"
 FINALISED_AT = "2025-03-12T11:15:40.730284Z"
+CONTACT_AT = "2025-03-13T14:20:09.906177Z"
 
 
-def records() -> tuple[Person, Concern, Visit]:
-    """Fictional records: one person, one open concern, one finalised first visit."""
+def records() -> tuple[Person, Concern, Visit, AgreedAction, ContactNote]:
+    """Fictional records: one person, one open concern, its finalised first visit, the
+    action agreed at it and a phone call the day after, as the device keeps them."""
     person = Person(id=PERSON_ID, name="Ada Example")
-    concern = Concern(
+    raised = Concern(
         id=CONCERN_ID,
         person_id=person.id,
         raised_on=date(2025, 3, 3),
@@ -93,40 +108,71 @@ def records() -> tuple[Person, Concern, Visit]:
         stage=Stage.BEGINNING,
     )
     outcome = DesiredOutcome(id=OUTCOME_ID, words=Note(text="I want to feel safe at home."))
+    action = Action(
+        id=ACTION_ID,
+        what=Note(text="Ask the bank about a second signatory."),
+        owner=ActionOwner.WORKER,
+        by_when=date(2025, 3, 26),
+        outcome_ids=[outcome.id],
+    )
     visit = Visit(
         id=VISIT_ID,
-        concern_id=concern.id,
+        concern_id=raised.id,
         person_id=person.id,
         visit_date=date(2025, 3, 12),
+        stage=Stage.BEGINNING,
         consent_to_record=True,
-        consent_to_share=True,
+        consent_to_share=ConsentToShare(decision=ConsentDecision.YES),
         could_speak_privately=True,
         sg4a_asked=SG4aAsked.EXPRESSED,
         desired_outcomes=[outcome],
-        actions=[
-            Action(
-                id=ACTION_ID,
-                what=Note(text="Ask the bank about a second signatory."),
-                who=WORKER,
-                outcome_ids=[outcome.id],
-            )
-        ],
+        undue_influence=UndueInfluence(person_declined_help=False),
+        actions=[action],
     )
-    blockers = finalise_blockers(visit, concern.stage, concern=concern, today=date(2025, 3, 12))
+    blockers = finalise_blockers(visit, raised.stage, concern=raised, today=date(2025, 3, 12))
     if blockers:
         raise SystemExit(f"The example visit could not be finalised: {blockers}")
-    return person, concern, visit
+    # Finalising the first visit keeps its action as a record of its own and moves the
+    # concern on to the middle stage (msp_desktop.store.visits.finalise).
+    agreed = AgreedAction(
+        id=ACTION_ID,
+        person_id=person.id,
+        concern_id=raised.id,
+        what=action.what,
+        owner=action.owner,
+        by_when=action.by_when,
+        outcome_ids=list(action.outcome_ids),
+        status=ActionStatus.OPEN,
+        agreed_on=visit.visit_date,
+        agreed_in_visit=visit.id,
+        history=[ActionChange(on=date(2025, 3, 12), status=ActionStatus.OPEN, visit_id=visit.id)],
+    )
+    call = ContactNote(
+        id=CONTACT_ID,
+        person_id=person.id,
+        concern_id=raised.id,
+        on=date(2025, 3, 13),
+        kind=ContactKind.PHONE,
+        text=Note.internal("Rang the bank's safeguarding team: they will call her on Tuesday."),
+    )
+    return person, raised.revised(stage=Stage.MIDDLE), visit, agreed, call
 
 
 def audit_items(visit: Visit) -> list[AuditItem]:
     """The device's first audit entries, chained from 64 zeros as the store chains them."""
     # The store hashes the finalised revision's stored text (``model_dump_json``).
     content_sha256 = hashlib.sha256(visit.model_dump_json().encode("utf-8")).hexdigest()
+    stage = {"because": "visit_finalised", "from_stage": "beginning", "stage": "middle"}
     changes: list[tuple[str, str, str, str, int | None, dict[str, Any]]] = [
         (PERSON_AT, "create", "person", PERSON_ID, None, {}),
         (CONCERN_AT, "create", "concern", CONCERN_ID, None, {"stage": "beginning"}),
+        (VISIT_AT, "create", "visit", VISIT_ID, 1, {}),
         (FINALISED_AT, "finalise", "visit", VISIT_ID, 1, {"content_sha256": content_sha256}),
-    ]
+        (FINALISED_AT, "create", "action", ACTION_ID, None,
+         {"status": "open", "visit_id": VISIT_ID}),
+        (FINALISED_AT, "stage", "concern", CONCERN_ID, None, {**stage, "status": "open"}),
+        (CONTACT_AT, "create", "contact", CONTACT_ID, None, {"kind": "phone"}),
+    ]  # fmt: skip
     items: list[AuditItem] = []
     prev_hash = GENESIS
     for seq, (at, action, entity, entity_id, revision, detail) in enumerate(changes, start=1):
@@ -153,11 +199,13 @@ def audit_items(visit: Visit) -> list[AuditItem]:
 
 def bundle_files() -> dict[str, bytes]:
     """The bundle's files (name -> canonical JSON), as the device's export makes them."""
-    person, concern, visit = records()
+    person, concern, visit, action, contact = records()
     snapshots: list[tuple[RecordKind, RecordModel, str]] = [
         ("person", person, PERSON_AT),
-        ("concern", concern, CONCERN_AT),
+        ("concern", concern, FINALISED_AT),  # last changed when the visit moved it on
         ("visit", visit, FINALISED_AT),
+        ("action", action, FINALISED_AT),
+        ("contact", contact, CONTACT_AT),
     ]
     # The envelope's saved_at is the store's time to the second.
     envelopes = [
@@ -167,7 +215,9 @@ def bundle_files() -> dict[str, bytes]:
         for kind, record, at in snapshots
     ]
     files = {envelope.file_name: envelope.to_bytes() for envelope in envelopes}
-    batch = AuditBatch(format_version=1, device_id=DEVICE_ID, entries=audit_items(visit))
+    batch = AuditBatch(
+        format_version=FORMAT_VERSION, device_id=DEVICE_ID, entries=audit_items(visit)
+    )
     files[batch.file_name] = batch.to_bytes()
     return files
 
@@ -217,8 +267,9 @@ def check(out: Path, bundle: Path) -> None:
     data = bundle.read_bytes()
     verified = open_bundle(data, identity=inbox, trusted_keys={device.key_id: device})
     manifest = verified.manifest
-    expected = (BUNDLE_ID, DEVICE_ID, WORKER, 1, None, "2025-03-14T09:26:53Z")
+    expected = (2, BUNDLE_ID, DEVICE_ID, WORKER, 1, None, "2025-03-14T09:26:53Z")
     actual = (
+        manifest.format_version,
         manifest.bundle_id,
         manifest.device_id,
         manifest.worker,
@@ -228,15 +279,21 @@ def check(out: Path, bundle: Path) -> None:
     )
     if actual != expected:
         raise AssertionError(f"unexpected manifest: {actual}")
-    models: dict[str, type[RecordModel]] = {"person": Person, "concern": Concern, "visit": Visit}
+    models: dict[str, type[RecordModel]] = {
+        "person": Person,
+        "concern": Concern,
+        "visit": Visit,
+        "action": AgreedAction,
+        "contact": ContactNote,
+    }
     kinds: list[str] = []
     for name, content in verified.files.items():
         if name.startswith("records/"):
-            envelope = parse_record_file(name, content)
+            envelope = parse_record_file(name, content, manifest.format_version)
             models[envelope.kind].model_validate(envelope.record)
             kinds.append(envelope.kind)
         elif name.startswith("audit/"):
-            batch = parse_audit_file(name, content)
+            batch = parse_audit_file(name, content, manifest.format_version)
             prev_hash = GENESIS
             for e in batch.entries:
                 fields = (e.seq, e.at, e.actor, e.action, e.entity, e.entity_id, e.revision)
@@ -247,7 +304,7 @@ def check(out: Path, bundle: Path) -> None:
             kinds.append("audit")
         else:
             raise AssertionError(f"unexpected file {name!r}")
-    if sorted(kinds) != ["audit", "concern", "person", "visit"]:
+    if sorted(kinds) != ["action", "audit", "concern", "contact", "person", "visit"]:
         raise AssertionError(f"unexpected files: {sorted(kinds)}")
     receipt = verify_receipt(
         (out / "receipt.json").read_bytes(), office, bundle_sha256=verified.sha256

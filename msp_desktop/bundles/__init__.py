@@ -24,6 +24,7 @@ from msp_desktop.bundles.errors import (
 from msp_desktop.bundles.manifest import (
     FILE_NAME_PATTERN,
     FORMAT_VERSION,
+    FORMAT_VERSIONS,
     MANIFEST_NAME,
     SIGNATURE_NAME,
     FileEntry,
@@ -36,6 +37,7 @@ __all__ = [
     "DEFAULT_LIMITS",
     "FILE_NAME_PATTERN",
     "FORMAT_VERSION",
+    "FORMAT_VERSIONS",
     "MANIFEST_NAME",
     "SIGNATURE_NAME",
     "AgeIdentity",

@@ -37,6 +37,7 @@ from msp_desktop.bundles.errors import (
     SignatureRejected,
 )
 from msp_desktop.bundles.manifest import (
+    FORMAT_VERSION,
     MANIFEST_NAME,
     SIGNATURE_NAME,
     FileEntry,
@@ -78,17 +79,19 @@ def write_bundle(
     recipient: age.AgeRecipient,
     bundle_id: str | None = None,
     created: datetime | None = None,
+    format_version: int = FORMAT_VERSION,
 ) -> SealedBundle:
     """Seal ``files`` (name -> JSON bytes) into a bundle for the office ``recipient``.
 
     Raises ``pydantic.ValidationError`` for bad names or fields and ``JsonRejected``
     for a file that is not strict JSON: the device never writes what the office
-    would refuse.
+    would refuse. The files' own ``format_version`` must be the bundle's
+    ``format_version`` (the current one; an older one is for tests of older bundles).
     """
     for name, content in files.items():
         parse_json_strict(content, what=f"The bundle file {name!r}")
     manifest = Manifest(
-        format_version=1,
+        format_version=format_version,
         bundle_id=bundle_id or str(uuid.uuid4()),
         device_id=device_id,
         key_id=signing_key.key_id,

@@ -1,4 +1,5 @@
-"""The bundle manifest (format version 1): what was sealed, by whom, for whom.
+"""The bundle manifest (format version 2; version 1 still read): what was sealed, by
+whom, for whom.
 
 The manifest is the one signed document of a bundle: it names the device and its key,
 the office inbox it was sealed to, its place in the device's sequence of bundles, and
@@ -27,6 +28,7 @@ from msp_desktop.bundles.canonical import MAX_SAFE_INTEGER, canonical_json
 __all__ = [
     "FILE_NAME_PATTERN",
     "FORMAT_VERSION",
+    "FORMAT_VERSIONS",
     "MANIFEST_NAME",
     "SIGNATURE_NAME",
     "FileEntry",
@@ -34,7 +36,10 @@ __all__ = [
     "format_time",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""The bundle format version this code writes (docs/bundle-format.md says what changed)."""
+FORMAT_VERSIONS = (1, 2)
+"""Every bundle format version this code reads: devices not yet updated still send 1."""
 MANIFEST_NAME = "manifest.json"
 # The name ``minisign -Vm manifest.json`` looks for by default.
 SIGNATURE_NAME = "manifest.json.minisig"
@@ -52,7 +57,12 @@ UtcTime = Annotated[
     str, StringConstraints(pattern=_TIME_PATTERN), AfterValidator(lambda t: _check_time(t))
 ]
 # Strict int: pydantic's Literal[1] would also take true (True == 1) and 1.0.
+# Receipts and the key-exchange files are still at version 1 only.
 FormatVersion = Annotated[int, Field(strict=True, ge=1, le=1)]
+# A bundle's manifest, record envelopes and audit batches: version 1 or 2.
+BundleFormatVersion = Annotated[
+    int, Field(strict=True, ge=min(FORMAT_VERSIONS), le=max(FORMAT_VERSIONS))
+]
 Count = Annotated[int, Field(ge=0, le=MAX_SAFE_INTEGER)]
 
 
@@ -85,7 +95,7 @@ class FileEntry(StrictModel):
 class Manifest(StrictModel):
     """The signed description of one bundle."""
 
-    format_version: FormatVersion
+    format_version: BundleFormatVersion
     bundle_id: Annotated[str, StringConstraints(pattern=_UUID4)]
     device_id: DeviceId
     key_id: KeyId

@@ -2,21 +2,26 @@
 
 ``records/<kind>.<id>.r<revision>.json`` holds one record revision in an envelope:
 
-- ``kind``: ``person``, ``concern`` or ``visit``; ``id`` and ``revision``: which one;
+- ``kind``: ``person``, ``concern``, ``visit``, and from format version 2 ``action``
+  (an agreed action) and ``contact`` (a contact note); ``id`` and ``revision``: which one;
 - ``saved_at``/``saved_by``: when and by whom this revision was fixed (for a visit,
-  when it was finalised; for a person or concern, when the snapshot was taken);
-- ``reason``: why a visit was amended (``null`` for a first revision and for people
-  and concerns);
+  when it was finalised; for the other kinds, when the snapshot was taken);
+- ``reason``: why a visit was amended (``null`` for a first revision and for the
+  other kinds);
 - ``record_sha256``: SHA-256 of the canonical JSON of ``record``, so the office can
   spot two different contents claiming the same revision;
 - ``record``: the record itself, valid against ``<kind>.schema.json`` (``msp schema``).
 
-Visits are revisioned by the device (each amendment is a new revision). People and
-concerns are kept as their current state on the device, so the device numbers the
-snapshots it sends: revision n+1 is sent only when the content differs from revision n.
+Visits are revisioned by the device (each amendment is a new revision). People,
+concerns, actions and contacts are kept as their current state on the device, so the
+device numbers the snapshots it sends: revision n+1 is sent only when the content
+differs from revision n.
 
 ``audit/entries.<first seq>-<last seq>.json`` holds the device's audit entries added
 since the previous bundle, in order, so the office can check the hash chain continues.
+
+Every file of a bundle has the manifest's ``format_version``; a version 1 bundle (from
+a device not yet updated) carries only people, concerns and visits.
 """
 
 from __future__ import annotations
@@ -35,9 +40,17 @@ from msp_desktop.bundles.canonical import (
     parse_json_strict,
 )
 from msp_desktop.bundles.errors import ContentRejected
-from msp_desktop.bundles.manifest import DeviceId, FormatVersion, Sha256, StrictModel, UtcTime
+from msp_desktop.bundles.manifest import (
+    FORMAT_VERSION,
+    BundleFormatVersion,
+    DeviceId,
+    Sha256,
+    StrictModel,
+    UtcTime,
+)
 
 __all__ = [
+    "KINDS_SINCE",
     "AuditBatch",
     "AuditItem",
     "RecordEnvelope",
@@ -49,10 +62,13 @@ __all__ = [
     "record_file_name",
 ]
 
-RecordKind = Literal["person", "concern", "visit"]
+RecordKind = Literal["person", "concern", "visit", "action", "contact"]
+KINDS_SINCE: dict[str, int] = {"person": 1, "concern": 1, "visit": 1, "action": 2, "contact": 2}
+"""The format version that brought each record kind."""
 _RECORD_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 _RECORD_NAME = re.compile(
-    r"^records/(person|concern|visit)\.([a-z0-9][a-z0-9-]{0,63})\.r([1-9][0-9]{0,8})\.json$"
+    r"^records/(person|concern|visit|action|contact)\.([a-z0-9][a-z0-9-]{0,63})"
+    r"\.r([1-9][0-9]{0,8})\.json$"
 )
 _AUDIT_NAME = re.compile(r"^audit/entries\.([1-9][0-9]{0,15})-([1-9][0-9]{0,15})\.json$")
 # Nine digits in the file name: far beyond any record's amendments.
@@ -105,7 +121,7 @@ def record_sha256(record: dict[str, Any]) -> str:
 class RecordEnvelope(StrictModel):
     """One record revision as it travels."""
 
-    format_version: FormatVersion
+    format_version: BundleFormatVersion
     kind: RecordKind
     id: Annotated[str, StringConstraints(pattern=_RECORD_ID)]
     revision: Revision
@@ -117,6 +133,11 @@ class RecordEnvelope(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if KINDS_SINCE[self.kind] > self.format_version:
+            raise ValueError(
+                f"a format version {self.format_version} envelope cannot carry the record "
+                f"kind {self.kind!r}, which came with version {KINDS_SINCE[self.kind]}"
+            )
         if self.record.get("id") != self.id:
             raise ValueError("the record's id is not the envelope's id")
         if record_sha256(self.record) != self.record_sha256:
@@ -133,10 +154,12 @@ class RecordEnvelope(StrictModel):
         saved_at: str,
         saved_by: str,
         reason: str | None = None,
+        format_version: int = FORMAT_VERSION,
     ) -> RecordEnvelope:
-        """The envelope for ``record`` (its id is taken from the record)."""
+        """The envelope for ``record`` (its id is taken from the record), in the format
+        version this code writes unless ``format_version`` says otherwise."""
         return cls(
-            format_version=1,
+            format_version=format_version,
             kind=kind,
             id=str(record["id"]),
             revision=revision,
@@ -184,7 +207,7 @@ class AuditItem(StrictModel):
 class AuditBatch(StrictModel):
     """The audit entries of one bundle, consecutive by ``seq``."""
 
-    format_version: FormatVersion
+    format_version: BundleFormatVersion
     device_id: DeviceId
     entries: list[AuditItem] = Field(min_length=1)
 
@@ -208,11 +231,14 @@ class AuditBatch(StrictModel):
         return canonical_json(self.model_dump(mode="json"))
 
 
-def parse_record_file(name: str, content: bytes) -> RecordEnvelope:
-    """A record file of a verified bundle.
+def parse_record_file(
+    name: str, content: bytes, format_version: int | None = None
+) -> RecordEnvelope:
+    """A record file of a verified bundle whose manifest has ``format_version``.
 
     ``JsonRejected`` if it is not strict JSON, ``ContentRejected`` if it is not a
-    canonical, valid envelope of the record its name says.
+    canonical, valid envelope of the record its name says, in the manifest's format
+    version (when given).
     """
     match = _RECORD_NAME.fullmatch(name)
     if not match:
@@ -224,18 +250,29 @@ def parse_record_file(name: str, content: bytes) -> RecordEnvelope:
         int(match[3]),
     ):
         raise ContentRejected(f"The record in {name!r} is not the one its name says.")
+    _same_version(name, envelope.format_version, format_version)
     return envelope
 
 
-def parse_audit_file(name: str, content: bytes) -> AuditBatch:
-    """An audit file of a verified bundle (``JsonRejected`` or ``ContentRejected`` if not)."""
+def parse_audit_file(name: str, content: bytes, format_version: int | None = None) -> AuditBatch:
+    """An audit file of a verified bundle whose manifest has ``format_version``
+    (``JsonRejected`` or ``ContentRejected`` if not)."""
     match = _AUDIT_NAME.fullmatch(name)
     if not match:
         raise ContentRejected(f"{name!r} is not an audit file name.")
     batch = _validate(AuditBatch, name, content)
     if (batch.entries[0].seq, batch.entries[-1].seq) != (int(match[1]), int(match[2])):
         raise ContentRejected(f"The audit entries in {name!r} are not the ones its name says.")
+    _same_version(name, batch.format_version, format_version)
     return batch
+
+
+def _same_version(name: str, found: int, manifest: int | None) -> None:
+    # One bundle, one format: a reader decides how to read it from the manifest alone.
+    if manifest is not None and found != manifest:
+        raise ContentRejected(
+            f"{name!r} is in format version {found}, but the bundle's manifest says {manifest}."
+        )
 
 
 def _validate(model: type[M], name: str, content: bytes) -> M:

@@ -9,8 +9,9 @@ another predecessor) is reported as a broken bundle chain. None of these refuse 
 bundle: bundles travel by hand and can arrive in any order, and refusing one would
 only lose records. The same sequence with other bytes *is* refused (``importer``).
 
-**Records.** Each incoming revision of ``(kind, id)`` is compared with what the
-office holds:
+**Records.** People, concerns, visits and (from bundle format 2) agreed actions and
+contact notes follow the same rules. Each incoming revision of ``(kind, id)`` is
+compared with what the office holds:
 
 - the same revision with the same ``record_sha256``: nothing to do;
 - the same revision with a different hash: a conflict (two contents claim one
@@ -75,16 +76,19 @@ class BundleContents:
 
 
 def parse_contents(manifest: Manifest, files: Mapping[str, bytes]) -> BundleContents:
-    """Parse every file; ``ContentRejected`` for any file that is not a valid one."""
+    """Parse every file; ``ContentRejected`` for any file that is not a valid one, or
+    not in the manifest's format version (a version 1 bundle, from a device not yet
+    updated, carries people, concerns and visits only)."""
     records: list[tuple[RecordEnvelope, str]] = []
     audit: list[AuditBatch] = []
+    version = manifest.format_version
     for name, content in files.items():
         if name.startswith("records/"):
-            envelope = parse_record_file(name, content)
+            envelope = parse_record_file(name, content, version)
             _check_record(name, envelope)
             records.append((envelope, content.decode("utf-8")))
         else:
-            batch = parse_audit_file(name, content)
+            batch = parse_audit_file(name, content, version)
             if batch.device_id != manifest.device_id:
                 raise ContentRejected(
                     f"The audit entries in {name!r} are from device {batch.device_id!r}, "

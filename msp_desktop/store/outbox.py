@@ -1,7 +1,8 @@
 """The bundles this device seals for the office, kept until the office's receipt.
 
-A bundle carries every finalised visit revision, every changed person and concern,
-and every audit entry not yet sent (drafts never leave the device). Sealing and
+A bundle carries every finalised visit revision, every changed person, concern,
+agreed action and contact note, and every audit entry not yet sent (drafts never
+leave the device; an action typed into a draft travels once its visit is finalised). Sealing and
 recording happen in one transaction; the sealed bytes (already encrypted to the
 office) stay in the database until the office's signed receipt names them, so a
 failed write, a full or lost USB stick or a dropped connection costs nothing: the
@@ -18,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from msp_desktop.bundles import verify_receipt, write_bundle
+from msp_desktop.bundles import FORMAT_VERSION, verify_receipt, write_bundle
 from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.bundles.records import AuditBatch, AuditItem, RecordEnvelope, RecordKind
@@ -98,7 +99,8 @@ def _last_sent(db: Database, kind: str, record_id: str) -> tuple[int, str] | Non
 
 
 def _snapshots(db: Database, kind: RecordKind, table: str) -> list[PendingRecord]:
-    """People and concerns whose content differs from the last snapshot sent."""
+    """Records kept as current state (people, concerns, actions, contacts) whose content
+    differs from the last snapshot sent."""
     pending: list[PendingRecord] = []
     for record_id, data, updated_at in db.all(
         f"SELECT id, data, updated_at FROM {table} ORDER BY created_at, id"  # noqa: S608
@@ -152,6 +154,7 @@ def pending_records(db: Database) -> list[PendingRecord]:
     """Every record revision the next bundle would carry, people first."""
     pending = _snapshots(db, "person", "people") + _snapshots(db, "concern", "concerns")
     pending += _visits(db)
+    pending += _snapshots(db, "action", "actions") + _snapshots(db, "contact", "contacts")
     for item in pending:
         if not _RECORD_NAME_ID.fullmatch(item.record_id):
             # Bundle file names are lower case only; our ids are lower-case UUIDs.
@@ -179,7 +182,9 @@ def seal_bundle(db: Database, actor: str) -> int:
         entries = _pending_audit(db)
         files = {item.envelope.file_name: item.envelope.to_bytes() for item in records}
         if entries:
-            batch = AuditBatch(format_version=1, device_id=identity.device_id, entries=entries)
+            batch = AuditBatch(
+                format_version=FORMAT_VERSION, device_id=identity.device_id, entries=entries
+            )
             files[batch.file_name] = batch.to_bytes()
         last = db.one("SELECT sequence, sha256 FROM bundles_sent ORDER BY sequence DESC LIMIT 1")
         sequence = 1 if last is None else int(last[0]) + 1

@@ -1,9 +1,10 @@
 """Where every record stands on its way to the office: draft, finalised, in a bundle,
 acknowledged.
 
-Visits are listed per revision. People and concerns are kept as their current state,
-so they are listed once: "finalised" when their current content has not been sent
-yet (it goes into the next bundle), otherwise the state of the bundle that carried it.
+Visits are listed per revision. People, concerns, agreed actions and contact notes
+are kept as their current state, so they are listed once: "finalised" when their
+current content has not been sent yet (it goes into the next bundle), otherwise the
+state of the bundle that carried it.
 """
 
 from __future__ import annotations
@@ -108,15 +109,18 @@ def sync_status(db: Database) -> SyncStatus:
         if (kind, record_id) not in latest or latest[(kind, record_id)][0] < revision:
             latest[(kind, record_id)] = (revision, sha, bundle)
 
-    records: list[RecordState] = []
-    for kind, table in (("person", "people"), ("concern", "concerns")):
+    def snapshots(kind: str, table: str) -> list[RecordState]:
+        found: list[RecordState] = []
         for record_id, data in db.all(f"SELECT id, data FROM {table} ORDER BY created_at, id"):  # noqa: S608
             last = latest.get((kind, record_id))
             if last is None or last[1] != record_sha256(json.loads(data)):
-                records.append(RecordState(kind, record_id, None, "finalised", None))
+                found.append(RecordState(kind, record_id, None, "finalised", None))
             else:
                 state = _sent_state(acknowledged, last[2])
-                records.append(RecordState(kind, record_id, last[0], state, last[2]))
+                found.append(RecordState(kind, record_id, last[0], state, last[2]))
+        return found
+
+    records = snapshots("person", "people") + snapshots("concern", "concerns")
     for visit_id, revision, status in db.all(
         "SELECT visit_id, revision, status FROM visit_revisions ORDER BY visit_id, revision"
     ):
@@ -129,6 +133,7 @@ def sync_status(db: Database) -> SyncStatus:
             bundle = sent[key][1]
             state = _sent_state(acknowledged, bundle)
             records.append(RecordState("visit", visit_id, int(revision), state, bundle))
+    records += snapshots("action", "actions") + snapshots("contact", "contacts")
 
     bundles = [
         BundleState(

@@ -36,7 +36,6 @@ import io
 import math
 import os
 import platform
-import random
 import shutil
 import subprocess
 import sys
@@ -49,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from msp_desktop.bundles import age
-from msp_desktop.demo import _visit as demo_visit  # the demo's realistic visit
+from msp_desktop.demo import realistic_visit  # answered as the demo's visits are
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
 from msp_desktop.office.cli import commands
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
@@ -81,7 +80,6 @@ def build_caseload(ws: Workspace, visits: int, seed: int) -> tuple[int, int]:
 
     Returns (people, concerns).
     """
-    rng = random.Random(seed)
     people = math.ceil(visits / VISITS_PER_CONCERN)
     first = date.today() - timedelta(days=7 * VISITS_PER_CONCERN + 10)
     made = 0
@@ -101,7 +99,7 @@ def build_caseload(ws: Workspace, visits: int, seed: int) -> tuple[int, int]:
         )
         ws.concerns.add(concern)
         for i in range(min(VISITS_PER_CONCERN, visits - made)):
-            visit = demo_visit(rng, concern, first + timedelta(days=3 + 7 * i), i)
+            visit = realistic_visit(concern, first + timedelta(days=3 + 7 * i), seed + i)
             ws.visits.start(visit)
             ws.visits.finalise(visit.id)
             made += 1
@@ -393,7 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             layout, keys_file = make_office(base / "office", base)
             enrol(ws, layout.root, keys_file, base)
             sqlcipher = str(ws.db.scalar("PRAGMA cipher_version"))
-        records = people + concerns + args.visits
+            # Each visit's agreed actions travel as records of their own (format 2).
+            actions = ws.actions.count()
+        records = people + concerns + args.visits + actions
         trips: list[RoundTrip] = []
         with phase("export and import", phases):
             for run in range(args.runs):
@@ -407,6 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "visits": args.visits,
             "people": people,
             "concerns": concerns,
+            "actions": actions,
             "records": records,
             "audit_entries": trips[0].audit_entries,
             "bundle_bytes": len(bundle),

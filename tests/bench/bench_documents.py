@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -33,7 +32,7 @@ from typing import Any, get_args
 
 import reportlab
 
-from msp_desktop.demo import _visit as demo_visit  # the demo's realistic visit
+from msp_desktop.demo import realistic_visit  # answered as the demo's visits are
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
 from msp_desktop.services import documents as documents_io
 from msp_desktop.store import Workspace
@@ -59,7 +58,6 @@ def _ms(fn: Callable[[], object]) -> float:
 
 def build_concern(ws: Workspace, visits: int, seed: int) -> list[str]:
     """One person, one concern, ``visits`` finalised visits; returns their ids, oldest first."""
-    rng = random.Random(seed)
     person = Person(
         name="Ada Bench-Example",
         address=Note(text="1 Example Street, Sampletown"),
@@ -77,7 +75,7 @@ def build_concern(ws: Workspace, visits: int, seed: int) -> list[str]:
     ws.concerns.add(concern)
     ids: list[str] = []
     for n in range(visits):
-        visit = demo_visit(rng, concern, first + timedelta(days=3 + 7 * n), n)
+        visit = realistic_visit(concern, first + timedelta(days=3 + 7 * n), seed + n)
         ws.visits.start(visit)
         ws.visits.finalise(visit.id)
         if n % AMEND_EVERY == 0:

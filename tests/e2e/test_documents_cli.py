@@ -99,13 +99,16 @@ def _notes(value: object, visibility: str) -> list[str]:
 
 @pytest.fixture
 def finalised(msp: MspRunner, demo: Path) -> tuple[str, dict[str, Any]]:
-    """A finalised demo visit that has third-party and internal notes, and its JSON."""
+    """A finalised demo visit that has third-party and internal notes and agreed actions,
+    and its JSON."""
     for visit_id in _visits(msp, "finalised"):
         document = _shown(msp, visit_id)
         visit = document["visit"]
-        if _notes(visit, "third_party") and _notes(visit, "internal"):
+        if _notes(visit, "third_party") and _notes(visit, "internal") and visit["actions"]:
             return visit_id, visit
-    raise AssertionError("the demo has no finalised visit with third-party and internal notes")
+    raise AssertionError(
+        "the demo has no finalised visit with third-party and internal notes and actions"
+    )
 
 
 def _audit(folder: Path, entity_id: str) -> list[tuple[str, dict[str, Any]]]:

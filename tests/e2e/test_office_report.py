@@ -2,9 +2,11 @@
 real ``msp`` export and ``msp-office`` import, and the real console script counts it.
 
 The figures checked are the ones counted by hand from ``msp_desktop/demo.py`` (see
-``tests/unit/office/test_report.py``): 7 concluded concerns, all asked with outcomes
-expressed, all "Risk identified and action taken" with the risk reduced, 5 who did not
-lack capacity and 2 not recorded, none supported by an advocate, family or friend.
+``tests/unit/office/test_report.py``): 6 concerns closed in the app, all asked with
+outcomes expressed; 3 "Risk identified and action taken" (the risk remained, reduced,
+removed: 1 each), 1 inconclusive with action taken, 1 no risk and no action, 1 ceased at
+the person's request; 1 who lacked capacity, 4 who did not and 1 "Don't know", 2 of
+them supported by an advocate, family or friend.
 """
 
 from __future__ import annotations
@@ -79,8 +81,8 @@ def test_report_of_the_demo_caseload(
 ) -> None:
     _demo_at_the_office(msp, msp_office, tmp_path)
     today = date.today()
-    # The demo's end-stage concerns last met 57 (even people) or 67 days ago.
-    years = sorted({_year_of(today - timedelta(days=days)) for days in (57, 67)})
+    # The demo's concerns closed 55 days ago (five of them) and 15 days ago (one).
+    years = sorted({_year_of(today - timedelta(days=days)) for days in (55, 15)})
     totals: dict[str, dict[str, int]] = {}
     for year in years:
         out = tmp_path / f"sac-{year}.csv"
@@ -92,26 +94,33 @@ def test_report_of_the_demo_caseload(
                 totals.setdefault(measure, {}).setdefault(label, 0)
                 totals[measure][label] += count
 
-    assert totals["Concerns concluded in the year"] == {"Concerns concluded": 7}
+    assert totals["Concerns concluded in the year"] == {"Concerns concluded": 6}
     asked = totals["SG4a desired outcomes asked: Concerns concluded"]
-    assert asked["Yes they were asked and outcomes were expressed"] == 7
-    assert sum(asked.values()) == 7
+    assert asked["Yes they were asked and outcomes were expressed"] == 6
+    assert sum(asked.values()) == 6
     sg2c = totals["SG2c action and result: Concerns concluded"]
-    assert sg2c["Risk identified and action taken"] == 7
-    assert sum(sg2c.values()) == 7
+    assert sg2c["Risk identified and action taken"] == 3
+    assert sg2c["Risk Assessment inconclusive and action taken"] == 1
+    assert sg2c["No risk identified and no action taken"] == 1
+    assert sg2c["Enquiry ceased at individual's request and no action taken"] == 1
+    assert sum(sg2c.values()) == 6
     risk = totals["Risk outcome: Concerns where a risk was identified and action taken"]
-    assert risk == {"Risk remained": 0, "Risk reduced": 7, "Risk removed": 0, "Not recorded": 0}
+    assert risk == {"Risk remained": 1, "Risk reduced": 1, "Risk removed": 1, "Not recorded": 0}
     assert totals["SG3a capacity: Concerns concluded"] == {
-        "Yes, they lacked capacity": 0,
-        "No, they did not lack capacity": 5,
-        "Don't know": 0,
-        "Not recorded": 2,
+        "Yes, they lacked capacity": 1,
+        "No, they did not lack capacity": 4,
+        "Don't know": 1,
+        "Not recorded": 0,
     }
     supported = totals["SG3a capacity: Support provided by an advocate, family or friend"]
-    assert sum(supported.values()) == 0
+    assert sum(supported.values()) == 2
     achieved = totals["SG4a outcomes achieved: Concerns where outcomes were expressed"]
-    assert sum(achieved.values()) == 7
-    assert achieved["Not rated"] == 0
+    assert achieved == {
+        "Fully Achieved": 2,
+        "Partially Achieved": 2,
+        "Not Achieved": 1,
+        "Not rated": 1,
+    }
 
     # The PDF of the same year: made by the console script, small numbers hidden.
     require_tools("pdftotext", package="poppler-utils")
@@ -124,7 +133,7 @@ def test_report_of_the_demo_caseload(
     assert "North Council" in text
     assert "SG4a: asking about desired outcomes" in text
     assert "Yes they were asked and outcomes were expressed" in text
-    assert "[c]" in text  # the demo's 5s and 2s are small numbers
+    assert "[c]" in text  # the demo's numbers are all small
 
 
 def test_report_refusals_are_one_line(msp_office: OfficeRunner, tmp_path: Path) -> None:

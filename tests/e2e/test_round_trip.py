@@ -84,7 +84,7 @@ def test_device_to_office_and_back_with_the_stock_tools_checking_on_the_way(
         check=False,
     )
     assert checked.returncode == 0, checked.stderr
-    assert "trusted comment: msp-bundle:1 bundle:" in checked.stdout.lower()
+    assert "trusted comment: msp-bundle:2 bundle:" in checked.stdout.lower()
     manifest = json.loads((unpacked / "manifest.json").read_bytes())
     for entry in manifest["files"]:
         content = (unpacked / entry["name"]).read_bytes()

@@ -228,6 +228,7 @@ def test_enrol_export_receipts_status_and_purge(
     bundle = office.open(data, enrolment)
     assert bundle.manifest.sequence == 1
     assert ("visit", visit.id, 1) in record_keys(bundle)
+    assert ("action", visit.actions[0].id, 1) in record_keys(bundle)  # agreed at the visit
     assert not any(draft.id in name for name in bundle.files)
 
     nothing = msp("export", "--to", str(stick))
@@ -237,7 +238,7 @@ def test_enrol_export_receipts_status_and_purge(
     )
 
     status = _status(msp)
-    assert status["counts"] == {"draft": 1, "finalised": 0, "in-bundle": 5, "acknowledged": 0}
+    assert status["counts"] == {"draft": 1, "finalised": 0, "in-bundle": 6, "acknowledged": 0}
     assert (status["office"], status["device_id"]) == ("North Office", DEVICE_ID)
     text = msp("sync", "status", "--records")
     assert text.returncode == 0, text.stderr
@@ -252,9 +253,9 @@ def test_enrol_export_receipts_status_and_purge(
     imported = msp("receipts", "import", str(bad), str(good))
     assert imported.returncode == 13
     assert _one_plain_line(imported.stderr).startswith(f"msp: {bad}: The receipt was refused:")
-    assert imported.stdout.strip() == (f"{good}: bundle 1 acknowledged by the office (5 records).")
+    assert imported.stdout.strip() == (f"{good}: bundle 1 acknowledged by the office (6 records).")
     status = _status(msp)
-    assert status["counts"] == {"draft": 1, "finalised": 0, "in-bundle": 0, "acknowledged": 5}
+    assert status["counts"] == {"draft": 1, "finalised": 0, "in-bundle": 0, "acknowledged": 6}
     again = msp("receipts", "import", str(good))
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == f"{good}: bundle 1 was already acknowledged."

@@ -22,7 +22,7 @@ from tests.e2e.conftest import MspRunner
 from tests.inbox_server import Canned, InboxServer, NetOffice, TlsFiles, closed_port, make_tls
 from tests.sync_helpers import DEVICE_ID, finalised_visit, person_with_concern
 
-CONFIRMED = "3 records sent and confirmed by the office (bundle 1)."
+CONFIRMED = "4 records sent and confirmed by the office (bundle 1)."
 QUEUED = (
     "msp: Everything not confirmed stays queued on this device and is sent the next time you sync."
 )
@@ -60,7 +60,8 @@ def keys_file(office: NetOffice, tmp_path: Path, *args: str) -> Path:
 
 
 def set_up(msp: MspRunner, office: NetOffice, keys: Path, folder: Path, tmp_path: Path) -> None:
-    """Init with the office keys, enrol at the office, and finalise three records."""
+    """Init with the office keys, enrol at the office, and finalise four records (a
+    person, a concern, a visit and the action agreed at it)."""
     created = msp("init", "--worker", "Test Worker", "--office-keys", str(keys),
                   "--office-key-id", office.key_id)  # fmt: skip
     assert created.returncode == 0, created.stderr
@@ -157,14 +158,14 @@ def test_msp_sync_sends_and_confirms_over_pinned_https(
     shown = msp("office-keys", "show").stdout.splitlines()
     assert f"Inbox address: {server.url}" in shown
     assert f"Office certificate (SHA-256, pinned): {tls.sha256}" in shown
-    assert counts(msp)["finalised"] == 3
+    assert counts(msp)["finalised"] == 4
 
     result = msp("sync")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [CONFIRMED]
-    assert result.stderr.splitlines() == ["Sending bundle 1 (1 of 1, 3 records)…"]
-    assert counts(msp) == {"draft": 0, "finalised": 0, "in-bundle": 0, "acknowledged": 3}
+    assert result.stderr.splitlines() == ["Sending bundle 1 (1 of 1, 4 records)…"]
+    assert counts(msp) == {"draft": 0, "finalised": 0, "in-bundle": 0, "acknowledged": 4}
     assert office.imported() == [1]
     assert len(server.posts) == 1
 
@@ -190,13 +191,13 @@ def test_msp_sync_refuses_a_server_that_is_not_the_pinned_office(
     assert result.returncode == 14
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[0] == "Sending bundle 1 (1 of 1, 3 records)…"
+    assert lines[0] == "Sending bundle 1 (1 of 1, 4 records)…"
     assert lines[1].startswith(f"msp: The server at {server.url} is not the office:")
     assert "Nothing was sent" in lines[1]
     assert lines[2] == QUEUED
     assert "Traceback" not in result.stderr
     assert server.requests == []  # not one byte of HTTP reached it
-    assert counts(msp) == {"draft": 0, "finalised": 0, "in-bundle": 3, "acknowledged": 0}
+    assert counts(msp) == {"draft": 0, "finalised": 0, "in-bundle": 4, "acknowledged": 0}
 
 
 def test_msp_sync_when_the_office_stays_busy(
@@ -213,7 +214,7 @@ def test_msp_sync_when_the_office_stays_busy(
 
     assert result.returncode == 14
     assert result.stderr.splitlines() == [
-        "Sending bundle 1 (1 of 1, 3 records)…",
+        "Sending bundle 1 (1 of 1, 4 records)…",
         "The office is busy (HTTP 503); trying again in 1 second…",
         "The office is busy (HTTP 503); trying again in 1 second…",
         "The office is busy (HTTP 503); trying again in 1 second…",
@@ -223,7 +224,7 @@ def test_msp_sync_when_the_office_stays_busy(
         QUEUED,
     ]
     assert len(server.posts) == 4
-    assert counts(msp)["in-bundle"] == 3
+    assert counts(msp)["in-bundle"] == 4
 
     # The office is back: the same bundle goes, nothing new is sealed.
     result = msp("sync")
@@ -247,7 +248,7 @@ def test_msp_sync_for_a_device_the_office_has_not_enrolled(
     message = result.stderr.splitlines()[1]
     assert message.startswith("msp: The office does not take this device's bundles yet.")
     assert "Ask the office to enrol this device" in message
-    assert counts(msp)["in-bundle"] == 3
+    assert counts(msp)["in-bundle"] == 4
 
 
 def test_msp_sync_without_an_address_says_to_use_a_folder(
@@ -262,7 +263,7 @@ def test_msp_sync_without_an_address_says_to_use_a_folder(
         "msp: North Office takes records on a USB stick or in a folder, not over the network: "
         "use msp export --to DIR (or msp sync --url URL if the office gave you an address)."
     ]
-    assert counts(msp)["finalised"] == 3  # nothing was sealed
+    assert counts(msp)["finalised"] == 4  # nothing was sealed
 
 
 def test_msp_sync_url_overrides_and_is_checked(
@@ -318,7 +319,7 @@ def test_msp_sync_when_nothing_answers(
     assert lines[-2].startswith(f"msp: Could not send bundle 1 to the office at {url}: ")
     assert lines[-1] == QUEUED
     assert len(waits) == 3
-    assert counts(msp) == {"draft": 0, "finalised": 0, "in-bundle": 3, "acknowledged": 0}
+    assert counts(msp) == {"draft": 0, "finalised": 0, "in-bundle": 4, "acknowledged": 0}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from datetime import date
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_status import SyncState, SyncStatus
 
-KIND_ORDER = {"person": 0, "concern": 1, "visit": 2}
+KIND_ORDER = {"person": 0, "concern": 1, "visit": 2, "action": 3, "contact": 4}
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class SyncRow:
     kind: str
     record_id: str
     person: str
-    on: date | None  # the day a concern was raised, or of the visit
+    on: date | None  # the day a concern was raised, of the visit or contact, or an action agreed
     revision: int | None
     state: SyncState
     bundle: int | None
@@ -66,6 +66,16 @@ def load_view(ws: Workspace) -> SyncView:
         for person_id in names:
             for concern in ws.concerns.for_person(person_id):
                 concerns[concern.id] = (concern.person_id, concern.raised_on)
+    # Actions and contact notes: whose, and from which day (read only when listed).
+    kinds = {r.kind for r in status.records}
+    others: dict[tuple[str, str], tuple[str, date | None]] = {}
+    if "action" in kinds:
+        for action in ws.actions.listed():
+            others[("action", action.id)] = (action.person_id, action.agreed_on)
+    if "contact" in kinds:
+        for person_id in names:
+            for contact in ws.contacts.for_person(person_id):
+                others[("contact", contact.id)] = (contact.person_id, contact.on)
     unwritten = {b.sequence for b in status.bundles if b.written_at is None}
     rows: list[SyncRow] = []
     for record in status.records:
@@ -75,6 +85,8 @@ def load_view(ws: Workspace) -> SyncView:
         elif record.kind == "visit" and record.record_id in visits:
             visit = visits[record.record_id]
             person_id, on = visit.person_id, visit.visit_date
+        elif (record.kind, record.record_id) in others:
+            person_id, on = others[(record.kind, record.record_id)]
         rows.append(
             SyncRow(
                 kind=record.kind,
@@ -92,7 +104,7 @@ def load_view(ws: Workspace) -> SyncView:
     rows.sort(
         key=lambda r: (
             r.person.casefold(),
-            KIND_ORDER.get(r.kind, 3),
+            KIND_ORDER.get(r.kind, len(KIND_ORDER)),
             r.on or date.min,
             r.record_id,
             r.revision or 0,

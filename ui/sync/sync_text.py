@@ -16,6 +16,8 @@ KIND_WORDS: dict[str, Message] = {
     "person": N_("Person's details"),
     "concern": N_("Concern"),
     "visit": N_("Visit"),
+    "action": N_("Agreed action"),
+    "contact": N_("Contact note"),
 }
 
 STATE_WORDS: dict[str, Message] = {
@@ -50,7 +52,7 @@ NOT_READY = N_(
 
 
 def kind_words(kind: str) -> str:
-    """Person's details, Concern or Visit."""
+    """Person's details, Concern, Visit, Agreed action or Contact note."""
     words = KIND_WORDS.get(kind)
     return tr_marked(words) if words is not None else kind
 

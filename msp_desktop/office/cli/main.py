@@ -73,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--office-id", required=True, metavar="ID", help="e.g. north-council")
     p.add_argument("--name", required=True, help='e.g. "North Council Adult Safeguarding"')
 
+    command(
+        "upgrade",
+        "Upgrade the office database to this msp-office's version, keeping everything it "
+        "holds (a SQLite database is copied beside itself first). Run it once after "
+        "installing a newer msp-office: the other commands refuse an older database.",
+        commands.upgrade,
+    )
+
     p = command(
         "provisioning",
         "Write the signed office-keys.json that devices install.",

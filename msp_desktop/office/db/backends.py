@@ -21,13 +21,13 @@ from urllib.parse import unquote, urlsplit
 
 from msp_desktop.errors import InvalidInput
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
-from msp_desktop.office.db.store import OfficeStore
+from msp_desktop.office.db.store import OfficeStore, Upgraded
 from msp_desktop.office.keys import OfficeLayout
 
 if TYPE_CHECKING:
     from msp_desktop.office.db.postgres import PostgresOfficeStore
 
-__all__ = ["check_creatable", "create_store", "open_store", "sqlite_path"]
+__all__ = ["check_creatable", "create_store", "open_store", "sqlite_path", "upgrade_store"]
 
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
 
@@ -122,3 +122,13 @@ def open_store(office_dir: Path, url: str | None, *, read_only: bool) -> OfficeS
     raise InvalidInput(
         f"The database URL must start with sqlite:/// or postgresql://, not {scheme or 'nothing'}:."
     )
+
+
+def upgrade_store(office_dir: Path, url: str | None) -> tuple[str, Upgraded]:
+    """Upgrade the office database ``url`` names to this msp-office's version; says
+    where, for ``msp-office upgrade``, and what was done."""
+    where = _where(office_dir, url)
+    if isinstance(where, Path):
+        return str(where), SqliteOfficeStore.upgrade(where)
+    backend = _postgres()
+    return backend.describe(where), backend.upgrade(where)

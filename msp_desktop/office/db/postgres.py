@@ -47,9 +47,10 @@ from msp_desktop.office.db.postgres_schema import (
     OFFICE_TABLES,
     SCHEMA_STATEMENTS,
     SCHEMA_VERSION,
+    UPGRADES,
 )
 from msp_desktop.office.db.queries import SqlOfficeQueries
-from msp_desktop.office.db.store import ImportPlan
+from msp_desktop.office.db.store import ImportPlan, Upgraded, version_refusal
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeExists, OfficeMissing
 
 __all__ = ["PostgresOfficeStore", "describe_url"]
@@ -131,6 +132,21 @@ def _refuse_existing(conn: Connection, url: str) -> None:
         )
 
 
+def _version(conn: Connection, url: str, *, lock: bool) -> int:
+    """The schema version, refusing a database that is not an office's or is newer."""
+    if lock:
+        cursor = conn.execute("SELECT application_id, version FROM schema_version FOR UPDATE")
+    else:
+        cursor = conn.execute("SELECT application_id, version FROM schema_version")
+    found = cursor.fetchone()
+    if found is None or int(found[0]) != APPLICATION_ID:
+        raise OfficeDamaged(f"The {describe_url(url)} is not an office database.")
+    version = int(found[1])
+    if not 1 <= version <= SCHEMA_VERSION:
+        raise OfficeDamaged(version_refusal(f"The {describe_url(url)}", version))
+    return version
+
+
 class PostgresOfficeStore(SqlOfficeQueries):
     """``OfficeStore`` on a PostgreSQL database (one connection, autocommit reads)."""
 
@@ -198,11 +214,35 @@ class PostgresOfficeStore(SqlOfficeQueries):
         version = int(row[1])
         if version != SCHEMA_VERSION:
             conn.close()
-            raise OfficeDamaged(
-                f"The {describe_url(url)} has database version {version}; this msp-office "
-                f"reads version {SCHEMA_VERSION}. Use the msp-office that made it."
-            )
+            raise OfficeDamaged(version_refusal(f"The {describe_url(url)}", version))
         return cls(conn, url)
+
+    @classmethod
+    def upgrade(cls, url: str) -> Upgraded:
+        """Take the office database to ``SCHEMA_VERSION`` in one transaction, holding the
+        office lock (imports wait, then plan again); a current one is left untouched.
+        PostgreSQL's own backups (``pg_dump``) are the copy to keep: no file is made here."""
+        conn = _connect(url)
+        store = cls(conn, url)
+        try:
+            conn.execute("SELECT pg_catalog.set_config('lock_timeout', %s, false)", (LOCK_TIMEOUT,))
+            if "schema_version" not in _office_tables(conn):
+                raise OfficeMissing(
+                    f"There is no office database in the {describe_url(url)}; create an "
+                    "office with: msp-office init --db URL"
+                )
+            version = _version(conn, url, lock=False)
+            if version == SCHEMA_VERSION:
+                return Upgraded(version, version)
+            with store._write():
+                version = _version(conn, url, lock=True)  # another upgrade may have run
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in UPGRADES[step]:
+                        conn.execute(statement)
+                conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
+            return Upgraded(version, SCHEMA_VERSION)
+        finally:
+            conn.close()
 
     def close(self) -> None:
         """Close the connection."""

@@ -27,9 +27,9 @@ version), allowing only the differences above: change one, and change the other.
 
 from __future__ import annotations
 
-from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION
+from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, RECORD_KINDS, SCHEMA_VERSION
 
-__all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSION"]
+__all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSION", "UPGRADES"]
 
 SCHEMA_STATEMENTS: tuple[str, ...] = (
     """
@@ -83,7 +83,9 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     """,
     """
     CREATE TABLE record_revisions (
-        kind TEXT NOT NULL CHECK (kind IN ('person', 'concern', 'visit')),
+        kind TEXT NOT NULL CHECK (kind IN """
+    + RECORD_KINDS
+    + """),
         record_id TEXT NOT NULL,
         revision BIGINT NOT NULL CHECK (revision >= 1),
         record_sha256 TEXT NOT NULL,
@@ -139,6 +141,17 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     )
     """,
 )
+
+UPGRADES: dict[int, tuple[str, ...]] = {
+    # The column's CHECK has PostgreSQL's default name, <table>_<column>_check.
+    2: (
+        "ALTER TABLE record_revisions DROP CONSTRAINT record_revisions_kind_check",
+        "ALTER TABLE record_revisions ADD CONSTRAINT record_revisions_kind_check "
+        f"CHECK (kind IN {RECORD_KINDS})",
+    ),
+}
+"""The statements that take a database from version n - 1 to version n (``sqlite_schema``
+says what each version changed)."""
 
 OFFICE_TABLES: tuple[str, ...] = (
     "schema_version",

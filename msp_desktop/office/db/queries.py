@@ -235,10 +235,19 @@ class SqlOfficeQueries:
 
     def current_records(self, kind: str) -> list[dict[str, Any]]:
         """The record (the envelope's ``record``) of each current revision of ``kind``, by id."""
+        return [record for _, record in self.current_envelopes(kind)]
+
+    def current_envelopes(self, kind: str) -> list[tuple[int, dict[str, Any]]]:
+        """``(format_version, record)`` of each current revision of ``kind``, by id: the
+        bundle format a record came in tells a device before a change from one after."""
         rows = self._rows(
             "SELECT r.envelope FROM current_records c "  # noqa: S608 - _COLLATE is a constant
             "JOIN record_revisions r USING (kind, record_id, revision) "
             "WHERE c.kind = ? ORDER BY c.record_id" + self._COLLATE,
             kind,
         )
-        return [dict(json.loads(envelope)["record"]) for (envelope,) in rows]
+        found = []
+        for (text,) in rows:
+            envelope = json.loads(text)
+            found.append((int(envelope["format_version"]), dict(envelope["record"])))
+        return found

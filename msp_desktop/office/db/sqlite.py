@@ -21,12 +21,13 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from msp_desktop.office.db.queries import SqlOfficeQueries
-from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION
-from msp_desktop.office.db.store import ImportPlan
+from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION, UPGRADES
+from msp_desktop.office.db.store import ImportPlan, Upgraded, version_refusal
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeMissing
 from msp_desktop.office.files import fsync_directory
 
@@ -49,6 +50,23 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
             f"There is no office database at {path}; create an office with: msp-office init"
         ) from None
     return conn
+
+
+def _keep_copy(conn: sqlite3.Connection, path: Path, version: int, now: datetime) -> Path:
+    """A consistent copy of the database (SQLite's backup API), written in full and
+    flushed to disk before anything changes."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    copy = path.with_name(f"{path.name}.before-upgrade-v{version}-{stamp}")
+    os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    target = sqlite3.connect(copy)
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+    with copy.open("rb") as written:
+        os.fsync(written.fileno())
+    fsync_directory(path.parent)
+    return copy
 
 
 class SqliteOfficeStore(SqlOfficeQueries):
@@ -104,11 +122,53 @@ class SqliteOfficeStore(SqlOfficeQueries):
             raise OfficeDamaged(f"{path} is not an office database.")
         if version != SCHEMA_VERSION:
             conn.close()
-            raise OfficeDamaged(
-                f"{path} has database version {version}; this msp-office reads version "
-                f"{SCHEMA_VERSION}. Use the msp-office that made it."
-            )
+            raise OfficeDamaged(version_refusal(str(path), version))
         return cls(conn, path)
+
+    @classmethod
+    def upgrade(cls, path: Path, *, now: datetime | None = None) -> Upgraded:
+        """Take the database at ``path`` to ``SCHEMA_VERSION``, keeping a copy of it first.
+
+        The copy is ``<name>.before-upgrade-v<version>-<UTC time>`` beside it (owner
+        only); then every step runs in one transaction, so an interrupted upgrade leaves
+        the old database as it was. A current database is left untouched.
+        """
+        if not path.is_file():
+            raise OfficeMissing(
+                f"There is no office database at {path}; create an office with: msp-office init"
+            )
+        conn = _connect(path, read_only=False)
+        try:
+            try:
+                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            except sqlite3.DatabaseError:
+                raise OfficeDamaged(f"{path} is not an office database.") from None
+            if app_id != APPLICATION_ID:
+                raise OfficeDamaged(f"{path} is not an office database.")
+            if version == SCHEMA_VERSION:
+                return Upgraded(version, version)
+            if not 1 <= version < SCHEMA_VERSION:
+                raise OfficeDamaged(version_refusal(str(path), version))
+            backup = _keep_copy(conn, path, version, now or datetime.now(UTC))
+            # Outside the transaction (SQLite ignores it inside one): the old table goes
+            # before its replacement takes its name, so references wait until the end.
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute("PRAGMA synchronous = FULL")
+            store = cls(conn, path)
+            with store._write():
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in UPGRADES[step]:
+                        conn.execute(statement)
+                if conn.execute("PRAGMA foreign_key_check").fetchall():
+                    raise OfficeDamaged(
+                        f"{path} holds rows that point at nothing; it was not upgraded "
+                        f"(the copy made first is {backup})."
+                    )
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            return Upgraded(version, SCHEMA_VERSION, backup)
+        finally:
+            conn.close()
 
     def close(self) -> None:
         """Close the connection."""

@@ -1,4 +1,4 @@
-"""The SQLite schema of the office database, version 1 (``PRAGMA user_version``).
+"""The SQLite schema of the office database, version 2 (``PRAGMA user_version``).
 
 Tables:
 
@@ -19,14 +19,50 @@ Tables:
 
 The PostgreSQL schema (``postgres_schema``) is this one translated; a test compares
 the two as their databases report them, so a change here needs one there too.
+
+**Versions.** 1: the first. 2: ``record_revisions`` also takes agreed actions and
+contact notes (record kinds ``action`` and ``contact``, bundle format 2).
+``msp-office upgrade`` takes a database from any earlier version to this one with the
+steps in ``UPGRADES``; every other command refuses an older database until then.
 """
 
 from __future__ import annotations
 
-__all__ = ["APPLICATION_ID", "SCHEMA", "SCHEMA_VERSION"]
+__all__ = ["APPLICATION_ID", "RECORD_KINDS", "SCHEMA", "SCHEMA_VERSION", "UPGRADES"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x4D53504F  # "MSPO": marks the file as an MSP office database
+
+RECORD_KINDS = "('person', 'concern', 'visit', 'action', 'contact')"
+"""The record kinds ``record_revisions`` takes (the CHECK's list, shared with PostgreSQL)."""
+
+_RECORD_REVISIONS = f"""
+CREATE TABLE {{name}} (
+    kind TEXT NOT NULL CHECK (kind IN {RECORD_KINDS}),
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    record_sha256 TEXT NOT NULL,
+    envelope TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (kind, record_id, revision)
+);"""
+
+UPGRADES: dict[int, tuple[str, ...]] = {
+    # SQLite cannot change a CHECK in place: the table is made again under a new name,
+    # filled, and renamed over the old one (the order SQLite's "ALTER TABLE" page gives,
+    # run with foreign keys off and checked with foreign_key_check before the commit).
+    2: (
+        _RECORD_REVISIONS.format(name="record_revisions_v2"),
+        "INSERT INTO record_revisions_v2 (kind, record_id, revision, record_sha256, envelope,"
+        " device_id, bundle_sha256, imported_at) SELECT kind, record_id, revision,"
+        " record_sha256, envelope, device_id, bundle_sha256, imported_at FROM record_revisions",
+        "DROP TABLE record_revisions",
+        "ALTER TABLE record_revisions_v2 RENAME TO record_revisions",
+    ),
+}
+"""The statements that take a database from version n - 1 to version n."""
 
 SCHEMA = """
 CREATE TABLE device_keys (
@@ -60,17 +96,7 @@ CREATE TABLE bundles (
     UNIQUE (device_id, sequence)
 );
 
-CREATE TABLE record_revisions (
-    kind TEXT NOT NULL CHECK (kind IN ('person', 'concern', 'visit')),
-    record_id TEXT NOT NULL,
-    revision INTEGER NOT NULL CHECK (revision >= 1),
-    record_sha256 TEXT NOT NULL,
-    envelope TEXT NOT NULL,
-    device_id TEXT NOT NULL,
-    bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
-    imported_at TEXT NOT NULL,
-    PRIMARY KEY (kind, record_id, revision)
-);
+{record_revisions}
 
 CREATE TABLE current_records (
     kind TEXT NOT NULL,
@@ -112,4 +138,4 @@ CREATE TABLE audit_entries (
     bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
     PRIMARY KEY (device_id, seq)
 );
-"""
+""".format(record_revisions=_RECORD_REVISIONS.format(name="record_revisions").strip())

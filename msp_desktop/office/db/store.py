@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
+
+from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 
 __all__ = [
     "AuditRow",
@@ -28,6 +31,8 @@ __all__ = [
     "OfficeCounts",
     "OfficeStore",
     "StoredRevision",
+    "Upgraded",
+    "version_refusal",
 ]
 
 
@@ -173,6 +178,31 @@ class OfficeCounts:
     audit_entries: int
 
 
+@dataclass(frozen=True)
+class Upgraded:
+    """What ``upgrade`` did: the versions before and after, and where the copy of the
+    old database was kept (None when it was already current, or on PostgreSQL)."""
+
+    before: int
+    after: int
+    backup: Path | None = None
+
+
+def version_refusal(where: str, version: int) -> str:
+    """The sentence for a database this msp-office cannot read (``where``: ``PATH`` or
+    ``The PostgreSQL database ...``): upgrade an older one, or use a newer msp-office."""
+    if 1 <= version < SCHEMA_VERSION:
+        return (
+            f"{where} has office database version {version}; this msp-office uses version "
+            f"{SCHEMA_VERSION}. Upgrade it first (everything it holds is kept): "
+            "msp-office upgrade"
+        )
+    return (
+        f"{where} has database version {version}; this msp-office reads version "
+        f"{SCHEMA_VERSION}. Use the msp-office that made it."
+    )
+
+
 class OfficeStore(Protocol):
     """What the importer and the commands need from an office database."""
 
@@ -226,3 +256,7 @@ class OfficeStore(Protocol):
 
     def current_records(self, kind: str) -> list[dict[str, Any]]:
         """The record of the current revision of every record of ``kind``, ordered by id."""
+
+    def current_envelopes(self, kind: str) -> list[tuple[int, dict[str, Any]]]:
+        """``(format_version, record)`` of the current revision of every record of
+        ``kind``, ordered by id."""

@@ -8,18 +8,22 @@ own return; ``reports.pdf.report_pdf`` draws them, with small numbers hidden.
 
 **What is counted: concluded concerns.** SAC counts enquiries concluded in the year,
 one figure per enquiry, so the unit here is one concern, read from the office's
-*current* revision of each record (conflicts waiting at the office are not used). A
-concern has ended when
+*current* revision of each record (conflicts waiting at the office are not used).
 
-- its status is ``closed``, or
-- it is at the end stage and its closing conversation has been finalised: a visit
-  held at the office records the person's experience answers, which the app requires
-  before an end-stage visit can be finalised (drafts never reach the office).
-
-The concern record has no closing date, so a concern is placed in the year of its
-**last visit** (the latest visit date among its visits held here). An ended concern
-with no dated visit cannot be placed in any year: it is not counted, and the report's
-notes say how many there were.
+- **A concern closed in the app** has the day it closed (``closed_on``): it counts in
+  the financial year of that day. A concern reopened since is open again, without a
+  closing day, and counts nowhere until it is closed again.
+- **Before closing dates existed** (devices before bundle format 2) a concern ended
+  when its status was ``closed``, or when it was at the end stage and its closing
+  conversation had been finalised (a visit held at the office recording the person's
+  experience answers, which the app then required before an end-stage visit could be
+  finalised). Such a concern is placed in the year of its **last visit** (the latest
+  visit date among its visits held here). The first case is any closed concern without
+  a closing day (today's app never closes one without it); the second applies only to
+  a concern whose current revision came in a format-1 bundle, since today's app ends
+  a concern by closing it, not by its end visit. An ended concern with no dated visit
+  cannot be placed in any year: it is not counted, and the report's notes say how many
+  there were.
 
 **Each figure, per concern:**
 
@@ -280,11 +284,17 @@ def _concerns(store: OfficeStore) -> tuple[list[_Concluded], int]:
         visits[visit.concern_id].append(visit)
     ended: list[_Concluded] = []
     undated = 0
-    for concern in _validated(Concern, "concern", store.current_records("concern")):
+    for version, record in store.current_envelopes("concern"):
+        (concern,) = _validated(Concern, "concern", [record])
         own = visits.get(concern.id, [])
         closing = _latest(v for v in own if v.experience is not None)
+        if concern.closed_on is not None:
+            ended.append(_Concluded(concern, concern.closed_on, own, closing))
+            continue
         closed = concern.status is ConcernStatus.CLOSED
-        if not closed and not (concern.stage is Stage.END and closing is not None):
+        # Before closing dates, the finalised closing conversation ended a concern.
+        conversation_ended = version == 1 and concern.stage is Stage.END and closing is not None
+        if not (closed or conversation_ended):
             continue
         last = _latest(own)
         if last is None or last.visit_date is None:

@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles import AgeIdentity, KeyPair, make_receipt, open_bundle
 from msp_desktop.bundles.provisioning import make_provisioning, read_enrolment
-from msp_desktop.model import Person
+from msp_desktop.model import ContactKind, Person
+from msp_desktop.services.contacts import add_contact
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_status import SyncStatus
 from tests import builders
@@ -95,7 +96,8 @@ class Sync:
 
 
 def _fill(ws: Workspace, person: Person) -> None:
-    """One person; a concern with a finalised visit, another with a draft."""
+    """One person; a concern with a finalised visit (and the action agreed at it),
+    another with a draft; a phone call about the first."""
     concern = builders.concern(person)
     visit = builders.complete_visit(concern)
     other = builders.concern(person, raised_on=date(2026, 9, 1))
@@ -105,6 +107,8 @@ def _fill(ws: Workspace, person: Person) -> None:
     ws.visits.start(visit)
     ws.visits.finalise(visit.id)
     ws.visits.start(builders.draft_visit(other))
+    add_contact(ws, person.id, ContactKind.PHONE, "Rang about the bank.",
+                on=date(2026, 11, 9), concern_id=concern.id)  # fmt: skip
 
 
 def make_sync(qtbot: QtBot, root: Path, provisioned: bool) -> Iterator[Sync]:

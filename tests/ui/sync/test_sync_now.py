@@ -135,7 +135,7 @@ def test_nothing_is_offered_before_the_set_up(qtbot: QtBot, fresh: Sync) -> None
 
 def test_sync_now_sends_and_says_what_the_office_confirmed(qtbot: QtBot, net: Net) -> None:
     page = net.page
-    assert net.states() == Counter({"finalised": 4, "draft": 1})
+    assert net.states() == Counter({"finalised": 6, "draft": 1})
     page.sync_button.setFocus()
     with qtbot.waitSignal(page.reported, timeout=20_000) as outcome:
         page.sync_button.click()
@@ -147,12 +147,12 @@ def test_sync_now_sends_and_says_what_the_office_confirmed(qtbot: QtBot, net: Ne
     wait_idle(qtbot, net.worker)
     qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=5_000)
 
-    assert outcome.args[0] == "4 records sent and confirmed by the office."
+    assert outcome.args[0] == "6 records sent and confirmed by the office."
     assert messages.shown[-1] == messages.Shown("info", "MSP Desktop", outcome.args[0])
     assert page.status_line.text() == outcome.args[0]
     assert not page.progress.isVisibleTo(page)
-    assert net.states() == Counter({"acknowledged": 4, "draft": 1})
-    assert net.status(qtbot).counts["acknowledged"] == 4
+    assert net.states() == Counter({"acknowledged": 6, "draft": 1})
+    assert net.status(qtbot).counts["acknowledged"] == 6
     assert net.office.imported() == [1]
     assert page.focusWidget() is page.sync_button  # the keyboard is where it was
     assert not page.counts.unwritten_note.isVisibleTo(page)
@@ -187,7 +187,7 @@ def test_a_busy_office_is_tried_again(qtbot: QtBot, net: Net) -> None:
     waits: list[float] = []
     net.page.sync_sleep = waits.append
     text = net.sync(qtbot)
-    assert text == "4 records sent and confirmed by the office."
+    assert text == "6 records sent and confirmed by the office."
     assert waits == [2.0]
     assert len(net.server.posts) == 2
 
@@ -203,7 +203,7 @@ def test_a_server_that_is_not_the_office_gets_nothing(qtbot: QtBot, tmp_path: Pa
         )
         assert messages.shown[-1].kind == "error"
         assert net.server.requests == []
-        assert net.states() == Counter({"in-bundle": 4, "draft": 1})
+        assert net.states() == Counter({"in-bundle": 6, "draft": 1})
         page = net.page
         assert page.counts.unwritten_note.isVisibleTo(page)
         assert page.counts.unwritten_note.text() == (
@@ -221,9 +221,9 @@ def test_an_unreachable_office_leaves_everything_queued(qtbot: QtBot, net: Net) 
     assert text.startswith("Could not send bundle 1 to the office at https://127.0.0.1:")
     assert "Tried 4 times" in text
     assert messages.shown[-1].kind == "error"
-    assert net.states() == Counter({"in-bundle": 4, "draft": 1})
+    assert net.states() == Counter({"in-bundle": 6, "draft": 1})
     # Once the office is back, the same bundle goes.
-    assert net.sync(qtbot) == "4 records sent and confirmed by the office."
+    assert net.sync(qtbot) == "6 records sent and confirmed by the office."
     assert net.office.imported() == [1]
 
 
@@ -258,4 +258,4 @@ def test_locking_while_waiting_to_try_again_stops_at_once(qtbot: QtBot, net: Net
     qtbot.wait(50)
     assert len(messages.shown) == shown  # nothing said to a locked screen
     net.window.attach(net.worker)  # unlocked again (and for the fixture's own detach)
-    assert net.status(qtbot).counts["in-bundle"] == 4  # sealed, queued for next time
+    assert net.status(qtbot).counts["in-bundle"] == 6  # sealed, queued for next time

@@ -34,10 +34,10 @@ from ui.sync.sync_text import count_sentences
 def test_counts_and_rows_match_the_status(qtbot: QtBot, sync: Sync) -> None:
     status = sync.status(qtbot)
     page = sync.page
-    assert status.counts == {"draft": 1, "finalised": 4, "in-bundle": 0, "acknowledged": 0}
+    assert status.counts == {"draft": 1, "finalised": 6, "in-bundle": 0, "acknowledged": 0}
     sentences = count_sentences(status.counts)
     assert {state: label.text() for state, label in page.counts.labels.items()} == sentences
-    assert sentences["finalised"] == "4 finalised records are waiting to be sent."
+    assert sentences["finalised"] == "6 finalised records are waiting to be sent."
     assert sentences["draft"] == "1 draft stays on this device until it is finalised."
     assert sync.states() == Counter(r.state for r in status.records)
     assert OFFICE_NAME in page.office_line.text()
@@ -53,12 +53,23 @@ def test_each_record_is_named_by_its_person_and_dated(qtbot: QtBot, sync: Sync) 
         for row in range(model.rowCount())
     ]
     kinds = [row[1] for row in rows]
-    assert kinds == ["Person's details", "Concern", "Concern", "Visit", "Visit"]
+    assert kinds == [
+        "Person's details",
+        "Concern",
+        "Concern",
+        "Visit",
+        "Visit",
+        "Agreed action",
+        "Contact note",
+    ]
     assert {row[0] for row in rows} == {"Ada Example"}
     assert rows[0] == ("Ada Example", "Person's details", "", "Waiting to be sent", "—", "—")
     assert rows[2][:3] == ("Ada Example", "Concern", "1 Oct 2026")
     assert rows[3] == ("Ada Example", "Visit", "—", "Draft: stays on this device", "1", "—")
     assert rows[4] == ("Ada Example", "Visit", "2 Nov 2026", "Waiting to be sent", "1", "—")
+    # Agreed at the visit of 2 November; the call of 9 November.
+    assert rows[5] == ("Ada Example", "Agreed action", "2 Nov 2026", "Waiting to be sent", "—", "—")
+    assert rows[6] == ("Ada Example", "Contact note", "9 Nov 2026", "Waiting to be sent", "—", "—")
 
 
 def test_the_page_is_reached_by_its_action_and_left_with_back(qtbot: QtBot, sync: Sync) -> None:
@@ -68,7 +79,7 @@ def test_the_page_is_reached_by_its_action_and_left_with_back(qtbot: QtBot, sync
     assert window.pages.currentWidget() is window.caseload
     assert page.model.rowCount() == 0  # nothing of the records stays behind the caseload
     sync.open(qtbot)
-    assert page.model.rowCount() == 5
+    assert page.model.rowCount() == 7
     page.back_button.click()
     assert window.pages.currentWidget() is window.caseload
 
@@ -115,7 +126,7 @@ def test_export_writes_a_bundle_the_office_can_open(
         assert not page.export_button.isEnabled()
         assert not page.receipts_button.isEnabled()
     wait_idle(qtbot, sync.worker)
-    assert outcome.args[0] == f"Bundle 1 written to {sync.stick}: 4 records. Take it to the office."
+    assert outcome.args[0] == f"Bundle 1 written to {sync.stick}: 6 records. Take it to the office."
     assert messages.shown[-1] == messages.Shown("info", "MSP Desktop", outcome.args[0])
     assert not page.progress.isVisibleTo(page)
     assert page.export_button.isEnabled()
@@ -131,11 +142,11 @@ def test_export_writes_a_bundle_the_office_can_open(
         trusted_keys={device.key_id: device.public_key},
     )
     assert opened.manifest.sequence == 1
-    assert sync.states() == Counter({"in-bundle": 4, "draft": 1})
+    assert sync.states() == Counter({"in-bundle": 6, "draft": 1})
     assert page.counts.labels["in-bundle"].text() == (
-        "4 records sent, waiting for the office's receipt."
+        "6 records sent, waiting for the office's receipt."
     )
-    assert sync.status(qtbot).counts["in-bundle"] == 4
+    assert sync.status(qtbot).counts["in-bundle"] == 6
 
 
 def test_nothing_to_export_is_said_calmly(
@@ -234,9 +245,9 @@ def test_a_receipt_turns_the_records_acknowledged(
     text = sync.click(qtbot, sync.page.receipts_button)
     assert text == "1 receipt imported: bundle 1 acknowledged."
     assert messages.shown[-1].kind == "info"
-    assert sync.states() == Counter({"acknowledged": 4, "draft": 1})
-    assert sync.page.counts.labels["acknowledged"].text() == "4 records the office has confirmed."
-    assert sync.status(qtbot).counts["acknowledged"] == 4
+    assert sync.states() == Counter({"acknowledged": 6, "draft": 1})
+    assert sync.page.counts.labels["acknowledged"].text() == "6 records the office has confirmed."
+    assert sync.status(qtbot).counts["acknowledged"] == 6
 
     # The same receipt again: said, and harmless.
     assert sync.click(qtbot, sync.page.receipts_button) == "Bundle 1 was already acknowledged."
@@ -254,7 +265,7 @@ def test_a_receipt_signed_by_another_key_changes_nothing(
     assert f"{forged.name}: The receipt" in text
     assert messages.shown[-1].kind == "error"
     assert sync.status(qtbot) == before
-    assert sync.states() == Counter({"in-bundle": 4, "draft": 1})
+    assert sync.states() == Counter({"in-bundle": 6, "draft": 1})
 
 
 def test_good_and_bad_receipts_are_each_reported(
@@ -269,11 +280,11 @@ def test_good_and_bad_receipts_are_each_reported(
     lines = text.splitlines()
     assert lines[0] == "1 receipt imported: bundle 1 acknowledged."
     assert lines[-1].startswith("shopping.receipt.json: The receipt")
-    assert sync.states()["acknowledged"] == 4
+    assert sync.states()["acknowledged"] == 6
 
 
 def test_locking_forgets_every_row(qtbot: QtBot, sync: Sync) -> None:
-    assert sync.page.model.rowCount() == 5
+    assert sync.page.model.rowCount() == 7
     sync.window.detach()
     assert sync.page.model.rowCount() == 0
     assert sync.window.pages.currentWidget() is sync.window.caseload

@@ -23,7 +23,7 @@ def test_without_office_keys_the_page_says_what_to_do(qtbot: QtBot, fresh: Sync)
     assert "not set up" in page.office_line.text()
     assert not page.export_button.isEnabled()
     assert not page.receipts_button.isEnabled()
-    assert page.counts.labels["finalised"].text() == "4 finalised records are waiting to be sent."
+    assert page.counts.labels["finalised"].text() == "6 finalised records are waiting to be sent."
 
 
 def test_importing_the_office_keys_and_enrolling(

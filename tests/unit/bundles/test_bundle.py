@@ -41,6 +41,18 @@ def test_round_trip(
     assert verified.manifest == sealed.manifest
     assert verified.sha256 == sealed.sha256
     assert dict(verified.files) == dict(sorted(sample_files().items()))
+    assert verified.manifest.format_version == 2
+    assert verified.trusted_comment == (
+        f"msp-bundle:2 bundle:{BUNDLE_ID} device:laptop-7 sequence:1"
+    )
+
+
+def test_a_version_1_bundle_still_opens(
+    device_key: KeyPair, inbox: AgeIdentity, trusted: dict[str, PublicKey]
+) -> None:
+    old = seal(device_key, inbox, format_version=1)
+    verified = open_bundle(old.data, identity=inbox, trusted_keys=trusted)
+    assert verified.manifest.format_version == 1
     assert verified.trusted_comment == (
         f"msp-bundle:1 bundle:{BUNDLE_ID} device:laptop-7 sequence:1"
     )

@@ -44,12 +44,19 @@ def test_valid_manifest_round_trips_through_canonical_bytes() -> None:
     assert manifest.created_at.isoformat() == "2025-03-14T09:26:53+00:00"
 
 
+@pytest.mark.parametrize("version", [1, 2])
+def test_both_format_versions_are_valid_manifests(version: int) -> None:
+    manifest = Manifest.model_validate(fields(format_version=version), strict=True)
+    assert manifest.trusted_comment().startswith(f"msp-bundle:{version} bundle:")
+
+
 def _file(name: str) -> dict[str, Any]:
     return {"name": name, "size": 1, "sha256": SHA}
 
 
 BAD = [
-    ("version 2", {"format_version": 2}),
+    ("version 3", {"format_version": 3}),
+    ("version 0", {"format_version": 0}),
     ("sequence 0", {"sequence": 0}),
     ("sequence as text", {"sequence": "2"}),
     ("sequence as float", {"sequence": 2.0}),

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from msp_desktop.bundles import BundleRejected, ContentRejected, JsonRejected, canonical_json
 from msp_desktop.bundles.canonical import MAX_SAFE_INTEGER
-from msp_desktop.bundles.manifest import format_time
+from msp_desktop.bundles.manifest import FORMAT_VERSION, format_time
 from msp_desktop.bundles.records import (
     AuditBatch,
     AuditItem,
@@ -66,7 +66,7 @@ def _bytes(document: dict[str, Any]) -> bytes:
 
 
 def test_wrap_takes_the_id_from_the_record_and_hashes_its_canonical_form() -> None:
-    assert ENVELOPE.format_version == 1
+    assert ENVELOPE.format_version == FORMAT_VERSION == 2
     assert (ENVELOPE.kind, ENVELOPE.id, ENVELOPE.revision) == ("visit", VISIT_ID, 2)
     assert (ENVELOPE.saved_at, ENVELOPE.saved_by, ENVELOPE.reason) == (
         SAVED_AT,
@@ -258,10 +258,13 @@ def _other_record(record: dict[str, Any]) -> bytes:
         pytest.param(
             _changed(revision=True), "revision: Input should be a valid integer", id="revision true"
         ),
-        pytest.param(_changed(format_version=2), "format_version", id="format version 2"),
-        pytest.param(_changed(format_version="1"), "format_version", id="format version as string"),
+        pytest.param(_changed(format_version=3), "format_version", id="format version 3"),
+        pytest.param(_changed(format_version=0), "format_version", id="format version 0"),
+        pytest.param(_changed(format_version="2"), "format_version", id="format version as string"),
         pytest.param(
-            _changed(kind="note"), "kind: Input should be 'person', 'concern' or 'visit'", id="kind"
+            _changed(kind="note"),
+            "kind: Input should be 'person', 'concern', 'visit', 'action' or 'contact'",
+            id="kind",
         ),
         pytest.param(
             _changed(id=VISIT_ID.upper()), "id: String should match pattern", id="id upper case"
@@ -286,9 +289,51 @@ def test_invalid_envelopes_are_refused(content: bytes, reason: str) -> None:
     assert reason in caught.value.message
 
 
-def test_format_version_must_be_the_integer_one() -> None:
+def test_format_version_must_be_an_integer_not_true() -> None:
     with pytest.raises(ContentRejected, match="format_version"):
         parse_record_file(NAME, _changed(format_version=True))
+
+
+def test_a_version_1_envelope_of_the_first_kinds_still_reads() -> None:
+    for kind in ("person", "concern", "visit"):
+        old = RecordEnvelope.wrap(
+            kind, 1, {"id": "r1"}, saved_at=SAVED_AT, saved_by="x", format_version=1
+        )
+        assert parse_record_file(old.file_name, old.to_bytes(), 1) == old
+        assert old.format_version == 1
+
+
+def _action_or_contact(kind: RecordKind, version: int) -> bytes:
+    document = _document(
+        RecordEnvelope.wrap(kind, 1, {"id": "a1"}, saved_at=SAVED_AT, saved_by="x")
+    )
+    document["format_version"] = version
+    return _bytes(document)
+
+
+@pytest.mark.parametrize("kind", ["action", "contact"])
+def test_actions_and_contacts_travel_from_version_2_only(kind: RecordKind) -> None:
+    name = f"records/{kind}.a1.r1.json"
+    assert parse_record_file(name, _action_or_contact(kind, 2), 2).kind == kind
+    with pytest.raises(ContentRejected) as caught:
+        parse_record_file(name, _action_or_contact(kind, 1))
+    assert caught.value.message == (
+        f"{name!r} is not valid: file: Value error, a format version 1 envelope cannot carry "
+        f"the record kind {kind!r}, which came with version 2."
+    )
+
+
+@pytest.mark.parametrize(("envelope", "manifest"), [(1, 2), (2, 1)])
+def test_a_record_in_another_format_version_than_its_manifest_is_refused(
+    envelope: int, manifest: int
+) -> None:
+    content = _changed(format_version=envelope)
+    with pytest.raises(ContentRejected) as caught:
+        parse_record_file(NAME, content, manifest)
+    assert caught.value.message == (
+        f"{NAME!r} is in format version {envelope}, but the bundle's manifest says {manifest}."
+    )
+    assert parse_record_file(NAME, content, envelope).format_version == envelope
 
 
 @pytest.mark.parametrize(
@@ -365,6 +410,16 @@ def test_audit_batch_round_trip() -> None:
     assert [entry.seq for entry in parsed.entries] == [5, 6, 7]
     assert parsed.entries[1].prev_hash == parsed.entries[0].hash
     assert parsed.entries[2].prev_hash == parsed.entries[1].hash
+
+
+def test_an_audit_batch_in_another_format_version_than_its_manifest_is_refused() -> None:
+    assert BATCH.format_version == 1
+    assert parse_audit_file(BATCH.file_name, BATCH.to_bytes(), 1) == BATCH
+    with pytest.raises(ContentRejected) as caught:
+        parse_audit_file(BATCH.file_name, BATCH.to_bytes(), 2)
+    assert caught.value.message == (
+        "'audit/entries.5-7.json' is in format version 1, but the bundle's manifest says 2."
+    )
 
 
 def test_one_entry_batch() -> None:
@@ -449,7 +504,8 @@ def test_names_that_are_not_audit_file_names_are_refused(name: str) -> None:
         (_batch_document(entries=[]), "entries: List should have at least 1 item"),
         (_batch_document(device_id="laptop 7"), "device_id"),
         (_batch_document(extra=1), "extra: Extra inputs are not permitted"),
-        (_batch_document(format_version=2), "format_version"),
+        (_batch_document(format_version=3), "format_version"),
+        (_batch_document(format_version=0), "format_version"),
         (
             _batch_document(entries=[BATCH.entries[0].model_dump() | {"hash": "X" * 64}]),
             "entries.0.hash",

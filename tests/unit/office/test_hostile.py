@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.bundles import (
+    FORMAT_VERSION,
     ArchiveRejected,
     BundleRejected,
     ContentRejected,
@@ -126,10 +127,12 @@ def _office_case(name: str, device: FakeDevice, key: KeyPair) -> dict[str, bytes
         return {good.file_name: canonical_json(value)}
     entries = device.audit_entries(2)
     if name == "audit entries of another device":
-        batch = AuditBatch(format_version=1, device_id="laptop-9", entries=entries)
+        batch = AuditBatch(format_version=FORMAT_VERSION, device_id="laptop-9", entries=entries)
     else:
         broken = [entries[0], entries[1].model_copy(update={"prev_hash": "f" * 64})]
-        batch = AuditBatch.model_construct(format_version=1, device_id="laptop-7", entries=broken)
+        batch = AuditBatch.model_construct(
+            format_version=FORMAT_VERSION, device_id="laptop-7", entries=broken
+        )
         from msp_desktop.bundles import canonical_json
 
         return {batch.file_name: canonical_json(batch.model_dump(mode="json"))}

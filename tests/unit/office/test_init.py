@@ -13,6 +13,7 @@ from msp_desktop.bundles import AgeIdentity, KeyPair, PublicKey
 from msp_desktop.bundles.provisioning import read_provisioning
 from msp_desktop.office.cli.main import main
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
+from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.errors import OfficeDamaged, OfficeMissing
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
 
@@ -168,13 +169,21 @@ def test_a_newer_database_version_is_refused_unchanged(tmp_path: Path) -> None:
 
     path = tmp_path / "office.db"
     SqliteOfficeStore.create(path)
+    newer = SCHEMA_VERSION + 1
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 2")
+    conn.execute(f"PRAGMA user_version = {newer}")
     conn.close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
-    with pytest.raises(OfficeDamaged, match="database version 2"):
+    with pytest.raises(OfficeDamaged) as refused:
         SqliteOfficeStore.open(path)
+    assert refused.value.message == (
+        f"{path} has database version {newer}; this msp-office reads version "
+        f"{SCHEMA_VERSION}. Use the msp-office that made it."
+    )
+    with pytest.raises(OfficeDamaged, match=f"has database version {newer}"):
+        SqliteOfficeStore.upgrade(path)  # no upgrade goes backwards either
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office.db"]  # no copy made
 
 
 def test_no_office_folder_given(

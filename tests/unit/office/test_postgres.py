@@ -25,6 +25,7 @@ from msp_desktop.office.cli.main import main
 from msp_desktop.office.db import postgres
 from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.db.postgres import PostgresOfficeStore
+from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeExists, OfficeMissing
 from msp_desktop.office.importer import Importer
@@ -240,11 +241,14 @@ def test_an_audit_entry_with_a_nul_character_is_refused_before_writing(
 @on_postgres
 def test_a_newer_schema_version_is_refused_and_left_alone(office: Office) -> None:
     assert office.db_url is not None
+    newer = SCHEMA_VERSION + 1
     with psycopg.connect(office.db_url, autocommit=True) as conn:
-        conn.execute("UPDATE schema_version SET version = 2")
+        conn.execute("UPDATE schema_version SET version = %s", (newer,))
     before = office.db_hash()
-    with pytest.raises(OfficeDamaged, match="has database version 2; this msp-office reads"):
+    with pytest.raises(OfficeDamaged, match=f"has database version {newer}; this msp-office reads"):
         PostgresOfficeStore.open(office.db_url)
+    with pytest.raises(OfficeDamaged, match=f"has database version {newer}"):
+        PostgresOfficeStore.upgrade(office.db_url)
     assert office.db_hash() == before
 
 

@@ -37,6 +37,7 @@ from msp_desktop.model import (
     Note,
     OutcomeAchieved,
     Person,
+    Reopening,
     RiskOutcome,
     SG2cActionResult,
     SG3aCapacity,
@@ -56,11 +57,14 @@ from msp_desktop.office.reports.figures import (
 )
 from msp_desktop.office.reports.pdf import report_pdf
 from msp_desktop.office.reports.suppression import suppressed_cells
+from msp_desktop.services.concerns import close_concern, raise_concern, reopen_concern
 from msp_desktop.services.export import export_bundles
+from msp_desktop.services.people import add_person
 from msp_desktop.store import Workspace
 from tests.office_helpers import FakeDevice, envelope
 from tests.tools import require_tools
 from tests.unit.office.conftest import Office
+from tests.unit.office.test_import_journey import import_fixture_bundles
 
 YEAR = FinancialYear(2025)  # 1 April 2025 to 31 March 2026
 IN_YEAR = date(2025, 9, 10)
@@ -102,8 +106,8 @@ def test_a_year_whose_parts_do_not_follow_is_refused(text: str) -> None:
 # --- the demo caseload, end to end through the device export and the office import ---
 
 
-def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
-    fill_demo_caseload(workspace)
+def _connect(workspace: Workspace, office: Office) -> None:
+    """The workspace trusts the office and is enrolled there."""
     workspace.import_office_keys(
         make_provisioning(
             office_id=office.config.office_id,
@@ -115,12 +119,53 @@ def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
     )
     enrolment = workspace.sync.enrol("laptop-demo")
     devices.enrol(office.store, enrolment, replace=False, now="2026-11-20T09:00:00Z")
+
+
+def _send(workspace: Workspace, office: Office, tmp_path: Path) -> None:
+    """Export what is waiting, through the real device code, and import it."""
     stick = tmp_path / "stick"
-    stick.mkdir()
+    stick.mkdir(exist_ok=True)
     for written in export_bundles(workspace, stick).written:
         office.importer().import_bundle(
             written.path.read_bytes(), source=written.path.name, receipts=office.layout.receipts
         )
+
+
+def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
+    fill_demo_caseload(workspace)
+    _connect(workspace, office)
+    _send(workspace, office, tmp_path)
+
+
+def test_a_concern_closed_and_reopened_in_the_app_counts_in_its_closing_year(
+    workspace: Workspace, office: Office, tmp_path: Path
+) -> None:
+    _connect(workspace, office)
+    person = add_person(workspace, {"name": "Ffion Example"})
+    concern = raise_concern(workspace, person.id, raised_on=date(2025, 5, 1))
+    close_concern(
+        workspace,
+        concern.id,
+        SG2cActionResult.CEASED_AT_REQUEST,
+        reason="She asked us to stop; she has capacity to decide.",
+        on=date(2025, 6, 15),
+    )
+    _send(workspace, office, tmp_path)
+    this_year = FinancialYear.containing(date.today()).label
+    assert _concluded(office, "2025-26", this_year) == [1, 0]
+
+    reopen_concern(workspace, concern.id, "She rang: it has started again.")
+    _send(workspace, office, tmp_path)
+    assert _concluded(office, "2025-26", this_year) == [0, 0]
+
+    close_concern(
+        workspace,
+        concern.id,
+        SG2cActionResult.CEASED_AT_REQUEST,
+        reason="She asked us to stop again.",
+    )
+    _send(workspace, office, tmp_path)
+    assert _concluded(office, "2025-26", this_year) == [0, 1]
 
 
 def _year_of(day: date) -> str:
@@ -132,9 +177,11 @@ def _walk_workspace(ws: Workspace) -> dict[str, dict[str, Counter[str]]]:
     """The expected figures per year, counted from the device's own records as JSON.
 
     Plain Python over ``model_dump`` dictionaries, following the rules written in
-    ``report.py``'s docstring: only finalised visits reach the office; a concern has
-    ended when closed, or at the end stage with a finalised visit holding experience
-    answers; it counts in the year of its last visit.
+    ``report.py``'s docstring: only finalised visits reach the office; a concern closed
+    with a closing day counts in the year of that day; one closed without a day counts
+    in the year of its last visit (this device writes bundle format 2, so an open
+    concern never counts); the ratings are read from the closing conversation, else
+    the last visit.
     """
     figures: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     for person in ws.people.search(limit=1000):
@@ -145,19 +192,25 @@ def _walk_workspace(ws: Workspace) -> dict[str, dict[str, Counter[str]]]:
                 for summary in ws.visits.list(concern_id=concern["id"])
                 if summary.status == "finalised"
             ]
-            with_answers = [v for v in visits if v["experience"] is not None]
-            ended = concern["status"] == "closed" or (
-                concern["stage"] == "end" and bool(with_answers)
-            )
-            if not ended or not visits:
+            if concern["status"] != "closed":
                 continue
-            year = figures[_year_of(max(date.fromisoformat(v["visit_date"]) for v in visits))]
+            if concern["closed_on"] is not None:
+                ended_on = date.fromisoformat(concern["closed_on"])
+            elif visits:
+                ended_on = max(date.fromisoformat(v["visit_date"]) for v in visits)
+            else:
+                continue
+            year = figures[_year_of(ended_on)]
             year["concluded"]["all"] += 1
             asked = concern["sg4a_asked"] or "Not Recorded"
             year["sg4a"][asked] += 1
+            with_answers = [v for v in visits if v["experience"] is not None]
             closing = max(with_answers, key=lambda v: (v["visit_date"], v["id"]), default=None)
+            last = max(visits, key=lambda v: (v["visit_date"], v["id"]), default=None)
+            rated_on = closing or last
             if asked == "Yes they were asked and outcomes were expressed":
-                rated = {o["achieved"] for o in closing["desired_outcomes"] if o["achieved"]}
+                rated = {o["achieved"] for o in (rated_on or {}).get("desired_outcomes", [])}
+                rated.discard(None)
                 if not rated:
                     year["achieved"]["Not rated"] += 1
                 elif len(rated) == 1:
@@ -237,29 +290,38 @@ def test_the_demo_caseload_gives_the_figures_counted_by_hand(
 ) -> None:
     """Counted by reading ``msp_desktop/demo.py`` (25 people, seed 2014), not by running it.
 
-    - People i = 0..24; every i % 5 == 4 has no concern: 20 concerns. The stage is
-      [beginning, middle, end][i % 3], so the end-stage concerns are i = 2, 5, 8, 11,
-      17, 20, 23 (14 has none): **7**. No demo concern is marked closed, so only
-      these can have ended; each has 3 visits, ``_visit`` gives every visit of an
-      end-stage concern experience answers and outcome ratings, and visits 1 and 2
-      are always finalised: all 7 have a finalised closing conversation.
-    - Every concern has ``sg4a_asked=EXPRESSED``: SG4a **7** "Yes they were asked
-      and outcomes were expressed", 0 elsewhere.
-    - End-stage concerns have ``RISK_IDENTIFIED_ACTION_TAKEN`` and ``Risk reduced``:
-      SG2c **7** and risk outcome **7** "Risk reduced".
-    - Capacity is recorded (``HAS_CAPACITY``) on visits whose index i + n is a multiple
-      of 4; visit n = 2 is finalised only for even i. Concern 2: n=2 gives 4 (yes);
-      5: 5, 6 (no); 8: 8 (yes); 11: 12 (yes); 17: 17, 18 (no); 20: 20 (yes);
-      23: 24 (yes). So **5** "No, they did not lack capacity" and **2** "Not
-      recorded". The one advocate is only *referred* and no appropriate person is
-      available: support by an advocate, family or friend **0**.
-    - Every closing conversation answers all four questions: each question's answers
-      add up to 7, with 0 "Not asked or not answered".
-    - The last visit held at the office is 57 days ago (i even) or 67 days ago (i odd).
+    - People i = 0..24; every i % 5 == 4 has no concern: 20 concerns. Only closed ones
+      count (this device writes bundle format 2): ``CLOSED`` (2, 8, 11, 17, 23), closed
+      two days after their closing conversation, and ``CEASED`` (12): **6** (20's
+      closing conversation is held but her concern is not closed: not counted).
+    - Dates: a concern reaching the end stage was raised 80 days ago and its closing
+      conversation held 23 days later, so 2, 8, 11, 17 and 23 closed 80 - 25 = **55
+      days ago**; 12's concern was raised 20 days ago, its first visit 3 days later and
+      it closed 2 days after that: **15 days ago**.
+    - SG4a: every finalised visit answers "outcomes were expressed" and the concern keeps
+      it (``_hold``): **6** "Yes they were asked and outcomes were expressed".
+    - SG4a achieved, from the ratings of the closing conversation (``RATINGS``): 2 and
+      23 all fully (Fully **2**), 8 and 17 a mixture (Partially **2**), 11 all not (Not
+      **1**); 12 had no closing conversation and its one visit rates nothing (Not rated
+      **1**).
+    - SG2c (``CLOSED``, ``CEASED``): risk identified and action taken **3** (2, 8, 11),
+      inconclusive and action taken **1** (17), no risk and no action **1** (23), ceased
+      at the person's request **1** (12). Risk outcome for the 3: reduced, removed and
+      remained, **1** each.
+    - SG3a (``_support``, carried forward unchanged to every later visit): 2 lacked
+      capacity, with an IMCA in place (**1**, supported); 23's capacity was not assessed
+      though the decision arose: "Don't know" **1**; 8, 11, 12 and 17 had capacity: "did
+      not lack" **4**, of whom 8 had her niece as an appropriate person (supported) and
+      12 only a referral (not in place): supported **1**, not **3**.
+    - Experience (``EXPERIENCE``, in question order) for 2, 8, 11, 17 and 23; 12 was not
+      asked: understood why: a lot 4, a little 1; listened to: a lot 4, quite a bit 1;
+      happy with the result: a lot 1, quite a bit 2, a little 1, not at all 1; feel
+      safer: a lot 2, quite a bit 1, a little 1, prefer not to say 1; and "Not asked or
+      not answered" 1 for each.
     """
     _demo_office(workspace, office, tmp_path)
     today = date.today()
-    ends = {2: 57, 5: 67, 8: 57, 11: 67, 17: 67, 20: 57, 23: 67}
+    ends = {2: 55, 8: 55, 11: 55, 17: 55, 23: 55, 12: 15}
     years = Counter(_year_of(today - timedelta(days=days)) for days in ends.values())
     reports = [build_report(office.store, label) for label in years]
     assert [r.concluded for r in reports] == list(years.values())
@@ -267,24 +329,34 @@ def test_the_demo_caseload_gives_the_figures_counted_by_hand(
     def total(key: str, row: int, column: str) -> int:
         return sum(r.table(key).value(row, r.table(key).columns.index(column)) for r in reports)
 
-    assert sum(r.concluded for r in reports) == 7
-    assert total("sg4a_asked", 0, SG4aAsked.EXPRESSED) == 7
-    assert total("sg2c", 0, SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN) == 7
-    assert total("risk_outcome", 0, RiskOutcome.REDUCED) == 7
-    assert total("sg3a", 0, SG3aCapacity.DID_NOT_LACK) == 5
-    assert total("sg3a", 0, SG3aCapacity.NOT_RECORDED) == 2
-    assert total("sg3a", 1, SG3aCapacity.DID_NOT_LACK) == 0
-    assert total("sg3a", 2, SG3aCapacity.DID_NOT_LACK) == 5
-    for r in reports:
-        achieved = r.table("sg4a_achieved").rows[0][1]
-        assert sum(achieved) == r.concluded
-        assert achieved[-1] == 0
-        for _, answers in r.table("experience").rows:
-            assert sum(answers) == r.concluded
-            assert answers[-1] == 0
-    for r in reports:
-        assert sum(r.table("sg4a_asked").rows[0][1]) == r.concluded
-        assert sum(r.table("sg2c").rows[0][1]) == r.concluded
+    def totals(key: str, row: int = 0) -> tuple[int, ...]:
+        return tuple(
+            sum(r.table(key).value(row, c) for r in reports)
+            for c in range(len(reports[0].table(key).columns))
+        )
+
+    assert sum(r.concluded for r in reports) == 6
+    assert total("sg4a_asked", 0, SG4aAsked.EXPRESSED) == 6
+    assert totals("sg4a_asked") == (6, 0, 0, 0, 0)
+    # Fully, Partially, Not Achieved, Not rated.
+    assert totals("sg4a_achieved") == (2, 2, 1, 1)
+    assert total("sg2c", 0, SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN) == 3
+    assert total("sg2c", 0, SG2cActionResult.INCONCLUSIVE_ACTION_TAKEN) == 1
+    assert total("sg2c", 0, SG2cActionResult.NO_RISK_NO_ACTION) == 1
+    assert total("sg2c", 0, SG2cActionResult.CEASED_AT_REQUEST) == 1
+    assert sum(totals("sg2c")) == 6
+    assert totals("risk_outcome") == (1, 1, 1, 0)  # remained, reduced, removed, not recorded
+    # Lacked, did not lack, don't know, not recorded; then supported, then not.
+    assert totals("sg3a") == (1, 4, 1, 0)
+    assert totals("sg3a", 1) == (1, 1, 0, 0)
+    assert totals("sg3a", 2) == (0, 3, 1, 0)
+    # Not at all, a little, quite a bit, a lot, prefer not to say, not asked.
+    assert [totals("experience", row) for row in range(4)] == [
+        (0, 1, 0, 4, 0, 1),
+        (0, 0, 1, 4, 0, 1),
+        (1, 1, 2, 1, 0, 1),
+        (0, 1, 1, 2, 1, 1),
+    ]
 
 
 # --- records made here, for the rules ----------------------------------------------
@@ -300,22 +372,33 @@ def _closed_case(
     support: SupportToDecide | None = None,
     answers: dict[ExperienceQuestion, ExperienceAnswer] | None = None,
     stage: Stage = Stage.END,
+    closed_on: date | None = IN_YEAR,
     status: ConcernStatus = ConcernStatus.OPEN,
     visit_dates: tuple[date, ...] = (IN_YEAR,),
     closing: bool = True,
+    version: int = 2,
 ) -> list[RecordEnvelope]:
-    """A person, an ended concern and its visits (the last one the closing conversation)."""
+    """A person, a concern and its visits (the last one the closing conversation).
+
+    By default the concern was closed in the app on ``closed_on``; with ``closed_on``
+    None it has no closing day and ``status`` says whether it is closed (the old way).
+    ``version`` is the bundle format its device writes (1: a device before the journey).
+    """
     person = Person(name="Ada Example")
     concern = Concern(
         person_id=person.id,
-        raised_on=date(2025, 4, 20),
+        raised_on=date(2024, 4, 20),
         stage=stage,
-        status=status,
+        status=ConcernStatus.CLOSED if closed_on else status,
+        closed_on=closed_on,
         sg4a_asked=sg4a,
         action_result=action,
         risk_outcome=risk if action is SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN else None,
     )
-    records = [envelope("person", person), envelope("concern", concern)]
+    records = [
+        envelope("person", person, format_version=version),
+        envelope("concern", concern, format_version=version),
+    ]
     for number, day in enumerate(visit_dates):
         last = number == len(visit_dates) - 1
         visit = Visit(
@@ -334,7 +417,7 @@ def _closed_case(
             if last and closing
             else None,
         )
-        records.append(envelope("visit", visit))
+        records.append(envelope("visit", visit, format_version=version))
     return records
 
 
@@ -343,29 +426,133 @@ def _import(office: Office, device: FakeDevice, *cases: list[RecordEnvelope]) ->
     office.import_(device.bundle(office.inbox, records))
 
 
+def _import_from_an_old_device(office: Office, *cases: list[RecordEnvelope]) -> None:
+    """Import ``cases`` (made with ``version=1``) in a format-1 bundle of an old device."""
+    old = FakeDevice(device_id="laptop-old", format_version=1)
+    office.enrol(old)
+    records = [record for case in cases for record in case]
+    assert {r.format_version for r in records} == {1}
+    office.import_(old.bundle(office.inbox, records))
+
+
 def _row(report: Report, key: str, row: int = 0) -> dict[str, int]:
     table = report.table(key)
     return dict(zip(table.columns, table.rows[row][1], strict=True))
 
 
-def test_which_concerns_count_and_in_which_year(office: Office, device: FakeDevice) -> None:
+def _concluded(office: Office, *years: str) -> list[int]:
+    return [build_report(office.store, year).concluded for year in years]
+
+
+def test_a_concern_closed_in_the_app_counts_in_the_year_it_closed(
+    office: Office, device: FakeDevice
+) -> None:
     _import(
         office,
         device,
-        _closed_case(),  # end stage, closing conversation finalised: counts
-        _closed_case(closing=False),  # end stage, no closing conversation yet
-        _closed_case(stage=Stage.MIDDLE),  # answers recorded, but not at the end
-        _closed_case(stage=Stage.MIDDLE, status=ConcernStatus.CLOSED, closing=False),
-        _closed_case(visit_dates=(date(2025, 3, 31),)),  # ended the year before
-        _closed_case(visit_dates=(date(2026, 3, 31),)),  # the year's last day
-        _closed_case(visit_dates=(date(2026, 3, 20), date(2026, 4, 2))),  # last visit after
-        _closed_case(status=ConcernStatus.CLOSED, visit_dates=()),  # closed, never dated
+        _closed_case(),  # closed in the year: counts
+        _closed_case(closed_on=date(2025, 4, 1)),  # the year's first day
+        _closed_case(closed_on=date(2026, 3, 31)),  # the year's last day
+        # Closed after the year, whatever the day of its last visit.
+        _closed_case(closed_on=date(2026, 4, 2), visit_dates=(date(2026, 3, 20),)),
+        _closed_case(closed_on=date(2025, 3, 31), visit_dates=(date(2025, 3, 1),)),
+        # Ceased at the person's request before any visit: its closing day places it.
+        _closed_case(
+            closed_on=date(2025, 10, 1),
+            stage=Stage.BEGINNING,
+            action=SG2cActionResult.CEASED_AT_REQUEST,
+            visit_dates=(),
+        ),
+        # Open at the end stage with its closing conversation, from today's app: not
+        # ended until the worker closes it.
+        _closed_case(closed_on=None),
+    )
+    report = build_report(office.store, YEAR)
+    assert report.concluded == 4
+    assert _concluded(office, "2024-25", "2026-27") == [1, 1]
+    assert not any("no visit held here gives a date" in n for n in report.notes)
+    sg2c = _row(report, "sg2c")
+    assert sg2c[SG2cActionResult.CEASED_AT_REQUEST] == 1
+    assert sg2c[SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN] == 3
+
+
+def test_a_reopened_concern_no_longer_counts_until_closed_again(
+    office: Office, device: FakeDevice
+) -> None:
+    case = _closed_case(closed_on=date(2025, 11, 3))
+    _import(office, device, case)
+    closed = Concern.model_validate(case[1].record)
+    assert _concluded(office, "2025-26", "2026-27") == [1, 0]
+
+    reopened = closed.revised(
+        status=ConcernStatus.OPEN,
+        closed_on=None,
+        reopenings=[
+            Reopening(
+                on=date(2025, 12, 1),
+                reason=Note.internal("The grandson is back."),
+                was_closed_on=date(2025, 11, 3),
+                was_result=closed.action_result,
+                was_risk_outcome=closed.risk_outcome,
+            )
+        ],
+    )
+    office.import_(device.bundle(office.inbox, [envelope("concern", reopened, 2)]))
+    # At the end stage, with its closing conversation held here: still open, so nowhere.
+    assert _concluded(office, "2025-26", "2026-27") == [0, 0]
+
+    again = reopened.revised(status=ConcernStatus.CLOSED, closed_on=date(2026, 5, 10))
+    office.import_(device.bundle(office.inbox, [envelope("concern", again, 3)]))
+    assert _concluded(office, "2025-26", "2026-27") == [0, 1]
+
+
+def test_concerns_from_devices_before_closing_dates_count_by_their_last_visit(
+    office: Office,
+) -> None:
+    old = {"closed_on": None, "version": 1}
+    _import_from_an_old_device(
+        office,
+        _closed_case(**old),  # end stage, closing conversation finalised: counts
+        _closed_case(**old, closing=False),  # end stage, no closing conversation yet
+        _closed_case(**old, stage=Stage.MIDDLE),  # answers recorded, but not at the end
+        _closed_case(**old, stage=Stage.MIDDLE, status=ConcernStatus.CLOSED, closing=False),
+        _closed_case(**old, visit_dates=(date(2025, 3, 31),)),  # ended the year before
+        _closed_case(**old, visit_dates=(date(2026, 3, 31),)),  # the year's last day
+        _closed_case(**old, visit_dates=(date(2026, 3, 20), date(2026, 4, 2))),  # last after
+        _closed_case(**old, status=ConcernStatus.CLOSED, visit_dates=()),  # closed, undated
     )
     report = build_report(office.store, YEAR)
     assert report.concluded == 3  # the first, the closed one and the year's last day
-    assert build_report(office.store, "2024-25").concluded == 1
-    assert build_report(office.store, "2026-27").concluded == 1
+    assert _concluded(office, "2024-25", "2026-27") == [1, 1]
     assert any("1 concern ended but no visit held here gives a date" in n for n in report.notes)
+
+
+def test_a_concern_closed_without_a_date_counts_by_its_last_visit_in_any_format(
+    office: Office, device: FakeDevice
+) -> None:
+    """A device updated since keeps its concerns closed the old way (no closing day)
+    and sends them again in format 2: they still count, by their last visit."""
+    _import(office, device, _closed_case(closed_on=None, status=ConcernStatus.CLOSED))
+    assert _concluded(office, "2025-26") == [1]
+
+
+def test_the_bundles_of_a_device_before_the_journey_count_by_the_old_rule(
+    office: Office,
+) -> None:
+    """The committed format-1 bundles (made by that code): Cara's concern ended with its
+    closing conversation on 2 September 2026, Dai's was closed without a date after its
+    one visit on 10 March 2026."""
+    assert import_fixture_bundles(office, 1) == [""]
+    assert _concluded(office, "2025-26", "2026-27") == [1, 0]  # Cara's is in the middle
+    assert import_fixture_bundles(office, 2, enrol=False) == [""]
+    assert _concluded(office, "2025-26", "2026-27") == [1, 1]
+    report = build_report(office.store, "2026-27")
+    assert _row(report, "sg2c")[SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN] == 1
+    assert _row(report, "risk_outcome")[RiskOutcome.REDUCED] == 1
+    assert _row(report, "sg4a_achieved")["Fully Achieved"] == 1
+    assert [counts[3] for _, counts in report.table("experience").rows] == [1, 1, 1, 1]
+    dai = build_report(office.store, "2025-26")
+    assert _row(dai, "sg2c")[SG2cActionResult.CEASED_AT_REQUEST] == 1
 
 
 def test_the_current_revision_is_the_one_counted(office: Office, device: FakeDevice) -> None:
@@ -461,7 +648,7 @@ def test_experience_answers_are_counted_per_question(office: Office, device: Fak
         device,
         _closed_case(answers={q1: ExperienceAnswer.A_LOT, q2: ExperienceAnswer.A_LITTLE}),
         _closed_case(answers={q1: ExperienceAnswer.A_LOT, q4: ExperienceAnswer.NOT_AT_ALL}),
-        _closed_case(status=ConcernStatus.CLOSED, closing=False),
+        _closed_case(closing=False),
     )
     report = build_report(office.store, YEAR)
     table = report.table("experience")

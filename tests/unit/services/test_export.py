@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from msp_desktop.bundles import SignatureRejected
+from msp_desktop.bundles import SignatureRejected, VerifiedBundle
 from msp_desktop.bundles.provisioning import ProvisioningRejected, read_enrolment
 from msp_desktop.bundles.records import audit_entry_hash
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged
-from msp_desktop.model import Concern, Note, Person
+from msp_desktop.model import Concern, ContactKind, Note, Person
+from msp_desktop.services.contacts import add_contact
 from msp_desktop.services.export import export_bundles
 from msp_desktop.services.files import WriteFailed
 from msp_desktop.store import Workspace
@@ -341,11 +342,17 @@ class Caseload:
         ws.visits.save_draft(draft.model_copy(update={"place": DRAFT_WORDS[:40]}))
 
 
+def batch_version(bundle: VerifiedBundle) -> int:
+    """The format version of the bundle's audit batch."""
+    return audit_of(bundle).format_version
+
+
 def test_export_seals_exactly_the_finalised_records_and_the_audit_chain(
     workspace: Workspace, office: Office, outbox: Path
 ) -> None:
     enrolment = ready(workspace, office)
     case = Caseload(workspace)
+    note = add_contact(workspace, case.bryn.id, ContactKind.PHONE, "Bryn rang about the bank.")
     last_seq_before = workspace.audit_entries()[-1].seq
 
     result = export_bundles(workspace, outbox)
@@ -372,6 +379,10 @@ def test_export_seals_exactly_the_finalised_records_and_the_audit_chain(
             ("visit", case.amended.id, 2),
             ("visit", case.reopened.id, 1),
         }
+        # Each finalised visit's agreed action, as a record of its own (once, however
+        # many revisions agreed it), and the contact note.
+        | {("action", v.actions[0].id, 1) for v in (case.plain, case.amended, case.reopened)}
+        | {("contact", note.id, 1)}
     )
     assert record_keys(bundle) == expected
     assert written.records == len(expected)
@@ -387,6 +398,9 @@ def test_export_seals_exactly_the_finalised_records_and_the_audit_chain(
             assert case.draft.id.encode() not in content
             assert case.later.id.encode() not in content
     assert f"records/visit.{case.reopened.id}.r2.json" not in bundle.files
+    # An action typed into a draft travels once its visit is finalised, not before.
+    for draft in (case.draft, case.later):
+        assert f"records/action.{draft.actions[0].id}.r1.json" not in bundle.files
 
     # Each record is what the workspace holds, with its envelope.
     for person in case.people:
@@ -402,6 +416,15 @@ def test_export_seals_exactly_the_finalised_records_and_the_audit_chain(
     assert second.record == workspace.visits.get(case.amended.id, 2).visit.model_dump(mode="json")
     assert second.record["place"] == "Front room"
     assert (first.reason, second.reason) == (None, "Wrong room written down")
+    for visit in (case.plain, case.amended, case.reopened):
+        action = records[f"records/action.{visit.actions[0].id}.r1.json"]
+        kept = workspace.actions.get(visit.actions[0].id)
+        assert action.record == kept.model_dump(mode="json")
+        assert (action.format_version, action.reason) == (2, None)
+        assert kept.agreed_in_visit == visit.id
+    contact = records[f"records/contact.{note.id}.r1.json"]
+    assert contact.record == note.model_dump(mode="json")
+    assert manifest.format_version == batch_version(bundle) == 2
 
     # The audit entries chain from the start, and are the device's own entries.
     batch = audit_of(bundle)
@@ -488,7 +511,11 @@ def test_a_second_bundle_carries_only_what_changed_and_chains_to_the_first(
     bundle = office.open(second.path.read_bytes(), enrolment)
     assert bundle.manifest.sequence == 2
     assert bundle.manifest.previous_bundle_sha256 == sha256(first_data)
-    assert record_keys(bundle) == {("person", case.bryn.id, 2), ("visit", case.later.id, 1)}
+    assert record_keys(bundle) == {
+        ("person", case.bryn.id, 2),
+        ("visit", case.later.id, 1),
+        ("action", case.later.actions[0].id, 1),
+    }
     envelope = records_of(bundle)[f"records/person.{case.bryn.id}.r2.json"]
     assert envelope.record["preferred_name"] == "Bryn"
     batch = audit_of(bundle)

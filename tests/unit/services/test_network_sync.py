@@ -84,7 +84,8 @@ def provision(
 
 
 def caseload(ws: Workspace) -> None:
-    """A person, a concern and a finalised visit: three records to send."""
+    """A person, a concern, a finalised visit and the action agreed at it: four records
+    to send."""
     _person, concern = person_with_concern(ws)
     finalised_visit(ws, concern)
 
@@ -133,17 +134,17 @@ def test_sync_sends_seals_and_acknowledges_on_the_office_receipt(
 ) -> None:
     provision(workspace, office, server.url)
     caseload(workspace)
-    assert counts(workspace)["finalised"] == 3
+    assert counts(workspace)["finalised"] == 4
 
     report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
     assert report.exit_code == 0
     assert report.sealed == 1
-    assert report.records_confirmed == 3
-    assert report.done_lines() == ["3 records sent and confirmed by the office (bundle 1)."]
+    assert report.records_confirmed == 4
+    assert report.done_lines() == ["4 records sent and confirmed by the office (bundle 1)."]
     assert report.failure_lines() == []
-    assert counts(workspace) == {"draft": 0, "finalised": 0, "in-bundle": 0, "acknowledged": 3}
+    assert counts(workspace) == {"draft": 0, "finalised": 0, "in-bundle": 0, "acknowledged": 4}
     assert office.imported() == [1]  # the office really imported it
     (post,) = server.posts
     assert (post.path, post.content_type) == ("/v1/bundles", "application/octet-stream")
@@ -191,9 +192,10 @@ def test_every_unacknowledged_bundle_is_sent_in_order(
     assert report.ok
     assert report.sealed == 2
     assert seen == [(1, 2, 1), (2, 2, 2)]
-    assert report.done_lines() == ["5 records sent and confirmed by the office (bundles 1 and 2)."]
+    # 4 in bundle 1; a concern, a visit and its action in bundle 2.
+    assert report.done_lines() == ["7 records sent and confirmed by the office (bundles 1 and 2)."]
     assert office.imported() == [1, 2]
-    assert counts(workspace)["acknowledged"] == 5
+    assert counts(workspace)["acknowledged"] == 7
 
 
 def test_a_bundle_the_office_already_has_is_confirmed_by_its_receipt_again(
@@ -213,9 +215,9 @@ def test_a_bundle_the_office_already_has_is_confirmed_by_its_receipt_again(
     report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
-    assert report.done_lines() == ["3 records sent and confirmed by the office (bundle 1)."]
+    assert report.done_lines() == ["4 records sent and confirmed by the office (bundle 1)."]
     assert office.imported() == [1]
-    assert counts(workspace)["acknowledged"] == 3
+    assert counts(workspace)["acknowledged"] == 4
 
 
 # -- TLS: the pin, and the public CAs -----------------------------------------------------
@@ -230,7 +232,7 @@ def test_https_with_the_pinned_certificate(
     report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
-    assert report.records_confirmed == 3
+    assert report.records_confirmed == 4
     assert len(tls_server.posts) == 1
 
 
@@ -257,7 +259,7 @@ def test_another_certificate_than_the_pinned_one_gets_nothing(
     assert sleeps.waits == []  # never tried again
     assert office.imported() == []
     assert queued(workspace) == [1]
-    assert counts(workspace)["in-bundle"] == 3
+    assert counts(workspace)["in-bundle"] == 4
 
 
 def test_without_a_pin_a_certificate_no_trusted_authority_signed_is_refused(
@@ -293,7 +295,7 @@ def test_without_a_pin_a_certificate_from_a_trusted_authority_is_accepted(
     report = sync_now(workspace, sleep=sleeps)
 
     assert report.ok
-    assert report.records_confirmed == 3
+    assert report.records_confirmed == 4
 
 
 def test_the_host_name_is_checked_without_a_pin(
@@ -324,7 +326,7 @@ def test_a_busy_office_is_tried_again_after_its_retry_after(
     report = sync_now(workspace, sleep=sleeps, on_retry=lambda w, s: said.append((w, s)))
 
     assert report.ok
-    assert report.records_confirmed == 3
+    assert report.records_confirmed == 4
     assert sleeps.waits == [3.0]
     assert said == [("The office is busy (HTTP 503)", 3.0)]
     assert len(server.posts) == 2
@@ -365,7 +367,7 @@ def test_server_errors_back_off_exponentially_then_everything_stays_queued(
     assert office.imported() == []
     assert queued(workspace) == [1]
     assert before == stored_counts
-    assert counts(workspace)["in-bundle"] == 3
+    assert counts(workspace)["in-bundle"] == 4
     assert report.failure_lines()[-1] == (
         "Everything not confirmed stays queued on this device and is sent the next time you sync."
     )
@@ -399,7 +401,7 @@ def test_an_office_that_cannot_be_reached_leaves_everything_queued(
     assert len(sleeps.waits) == ATTEMPTS - 1
     # Sealed, kept, and sent by the next sync once the office is back.
     assert queued(workspace) == [1]
-    assert counts(workspace) == {"draft": 0, "finalised": 0, "in-bundle": 3, "acknowledged": 0}
+    assert counts(workspace) == {"draft": 0, "finalised": 0, "in-bundle": 4, "acknowledged": 0}
 
 
 def test_the_next_sync_sends_what_an_unreachable_office_left_queued(
@@ -412,7 +414,7 @@ def test_the_next_sync_sends_what_an_unreachable_office_left_queued(
         report = sync_now(workspace, server.url, sleep=sleeps)
     assert report.ok
     assert report.sealed is None
-    assert report.done_lines() == ["3 records sent and confirmed by the office (bundle 1)."]
+    assert report.done_lines() == ["4 records sent and confirmed by the office (bundle 1)."]
 
 
 def test_an_office_that_does_not_answer_in_time(sleeps: Sleeps) -> None:
@@ -496,7 +498,8 @@ def test_a_refused_bundle_is_said_and_the_next_one_still_goes(
         "It stays queued here; tell the office."
     )
     assert [o.sequence for o in report.confirmed] == [2]
-    assert report.done_lines() == ["2 records sent and confirmed by the office (bundle 2)."]
+    # The new concern, its visit and the action agreed at it.
+    assert report.done_lines() == ["3 records sent and confirmed by the office (bundle 2)."]
     assert sleeps.waits == []
     assert queued(workspace) == [1]
 
@@ -656,7 +659,7 @@ def test_no_address_anywhere_says_to_use_a_folder_and_changes_nothing(
         "use msp export --to DIR (or msp sync --url URL if the office gave you an address)."
     )
     assert stored(workspace_dir) == before  # nothing sealed
-    assert counts(workspace)["finalised"] == 3
+    assert counts(workspace)["finalised"] == 4
 
 
 def test_no_office_keys_at_all(workspace: Workspace) -> None:
@@ -686,7 +689,7 @@ def test_a_bad_url_is_refused_before_anything_is_sealed(
     caseload(workspace)
     with pytest.raises(InvalidInput, match="The inbox address"):
         sync_now(workspace, url)
-    assert counts(workspace)["finalised"] == 3
+    assert counts(workspace)["finalised"] == 4
 
 
 def test_the_pin_goes_with_the_office_whatever_address_reaches_it(

@@ -1,5 +1,6 @@
-"""Purging what the office holds (S25): only closed concerns whose every record the
-office acknowledged, as they are now, longer ago than the grace period."""
+"""Purging what the office holds (S25): only closed concerns whose every record (visits,
+agreed actions and contact notes too) the office acknowledged, as they are now, longer
+ago than the grace period."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.errors import InvalidInput
-from msp_desktop.model import CopyChoice, Person
+from msp_desktop.model import ContactKind, CopyChoice, Person
+from msp_desktop.services.contacts import add_contact
 from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import NothingToExport
@@ -57,6 +59,14 @@ def _counts(ws: Workspace) -> tuple[int, int, int, int]:
     )
 
 
+def _journey(ws: Workspace) -> tuple[int, int]:
+    """How many agreed actions and contact notes the workspace holds."""
+    return (
+        int(ws.db.scalar("SELECT count(*) FROM actions")),
+        int(ws.db.scalar("SELECT count(*) FROM contacts")),
+    )
+
+
 def _exists(ws: Workspace, table: str, record_id: str) -> bool:
     return bool(ws.db.scalar(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)))
 
@@ -77,16 +87,22 @@ def test_a_closed_acknowledged_concern_goes_with_its_visits_and_person(
     second = finalised_visit(workspace, concern, "I want to see my friends.")
     amend_and_finalise(workspace, second.id, "Place was wrong", "Kitchen")
     workspace.copies.record(first.id, CopyChoice.NO_COPY, None, "en")
+    add_contact(
+        workspace, person.id, ContactKind.PHONE, "Rang about the bank.", concern_id=concern.id
+    )
+    add_contact(workspace, person.id, ContactKind.LETTER, "Wrote with the leaflet.")
     close(workspace, concern.id)
     workspace.remember_place({"visit": first.id, "step": "closing"})
     send_and_acknowledge(workspace, office, enrolment, stick)
     assert _counts(workspace) == (1, 1, 2, 3)
+    assert _journey(workspace) == (2, 2)  # one action agreed at each visit
     _tick()
 
     result = workspace.sync.purge(0)
 
-    assert result == PurgeResult(concerns=1, visits=2, people=1)
+    assert result == PurgeResult(concerns=1, visits=2, people=1, actions=2, contacts=2)
     assert _counts(workspace) == (0, 0, 0, 0)
+    assert _journey(workspace) == (0, 0)
     assert workspace.db.scalar("SELECT count(*) FROM copies_given") == 0
     assert workspace.db.scalar("SELECT count(*) FROM purge_permits") == 0
     assert workspace.remembered_place() is None
@@ -95,7 +111,7 @@ def test_a_closed_acknowledged_concern_goes_with_its_visits_and_person(
         "purge",
         "concern",
         concern.id,
-        {"visits": 2, "person_removed": True},
+        {"visits": 2, "actions": 2, "contacts": 2, "person_removed": True},
     )
     # The audit log keeps the history of what was there: it is never purged.
     assert [e.action for e in workspace.audit_entries(first.id)][:2] == ["create", "finalise"]
@@ -124,7 +140,7 @@ def test_the_grace_period_keeps_recent_acknowledgements(
     assert workspace.sync.purge(30) == PurgeResult(0, 0, 0)
     assert workspace.sync.purge(11) == PurgeResult(0, 0, 0)
     assert _counts(workspace) == (1, 1, 1, 1)
-    assert workspace.sync.purge(9) == PurgeResult(1, 1, 1)
+    assert workspace.sync.purge(9) == PurgeResult(1, 1, 1, 1)
     assert _counts(workspace) == (0, 0, 0, 0)
 
 
@@ -191,7 +207,7 @@ def test_only_the_fully_acknowledged_closed_concern_goes(
 
     result = workspace.sync.purge(0)
 
-    assert result == PurgeResult(concerns=1, visits=1, people=1)
+    assert result == PurgeResult(concerns=1, visits=1, people=1, actions=1)
     assert not _exists(workspace, "concerns", gone_concern.id)
     assert not _exists(workspace, "people", gone_person.id)
     assert not _exists(workspace, "visits", gone_visit.id)
@@ -225,10 +241,15 @@ def test_the_person_stays_while_a_concern_remains(
     send_and_acknowledge(workspace, office, enrolment, stick)
     _tick()
 
-    assert workspace.sync.purge(0) == PurgeResult(concerns=1, visits=1, people=0)
+    assert workspace.sync.purge(0) == PurgeResult(concerns=1, visits=1, people=0, actions=1)
     assert _exists(workspace, "people", person.id)
     assert _exists(workspace, "concerns", second.id)
-    assert workspace.audit_entries()[-1].detail == {"visits": 1, "person_removed": False}
+    assert workspace.audit_entries()[-1].detail == {
+        "visits": 1,
+        "actions": 1,
+        "contacts": 0,
+        "person_removed": False,
+    }
 
     close(workspace, second.id)
     send_and_acknowledge(workspace, office, enrolment, stick)
@@ -248,7 +269,7 @@ def test_the_person_stays_when_changed_since_the_office_acknowledged_them(
     workspace.people.update(person.model_copy(update={"preferred_name": "Ada"}))
     _tick()
 
-    assert workspace.sync.purge(0) == PurgeResult(concerns=1, visits=1, people=0)
+    assert workspace.sync.purge(0) == PurgeResult(concerns=1, visits=1, people=0, actions=1)
     assert workspace.people.get(person.id).preferred_name == "Ada"
     # The change still goes to the office.
     (written,) = export_bundles(workspace, stick).written
@@ -278,7 +299,7 @@ def test_content_changed_back_to_an_acknowledged_snapshot_is_not_purged(
 
     # The closed concern and its visit go; the person, whose current state the office
     # has not acknowledged, stays.
-    assert workspace.sync.purge(0) == PurgeResult(1, 1, 0)
+    assert workspace.sync.purge(0) == PurgeResult(1, 1, 0, 1)
     assert _exists(workspace, "people", person.id)
     states = {(r.kind, r.state) for r in workspace.sync.status().records}
     assert ("person", "finalised") in states
@@ -302,7 +323,7 @@ def test_finalised_records_stay_undeletable_outside_the_purge(
     close(workspace, other_concern.id)
     send_and_acknowledge(workspace, office, enrolment, stick)
     _tick()
-    assert workspace.sync.purge(0) == PurgeResult(1, 1, 1)  # a purge ran; its permits are gone
+    assert workspace.sync.purge(0) == PurgeResult(1, 1, 1, 1)  # a purge ran; its permits are gone
 
     with pytest.raises(Exception, match="finalised revisions are read-only"):
         workspace.db.execute("DELETE FROM visit_revisions WHERE visit_id = ?", (visit.id,))
@@ -325,3 +346,84 @@ def test_purge_needs_an_acknowledgement_not_just_a_bundle(
     assert enrolment
     assert workspace.sync.purge(0) == PurgeResult(0, 0, 0)
     assert _counts(workspace) == (1, 1, 1, 1)
+
+
+def test_a_contact_note_the_office_does_not_hold_yet_keeps_its_concern(
+    workspace: Workspace, office: Office, enrolment: bytes, stick: Path
+) -> None:
+    person, concern = person_with_concern(workspace)
+    finalised_visit(workspace, concern)
+    close(workspace, concern.id)
+    send_and_acknowledge(workspace, office, enrolment, stick)
+    # A call about the concern after it closed: recorded, not yet at the office.
+    note = add_contact(
+        workspace,
+        person.id,
+        ContactKind.PHONE,
+        "Daughter rang to say thanks.",
+        concern_id=concern.id,
+    )
+    _tick()
+    before = (_counts(workspace), _journey(workspace))
+
+    assert workspace.sync.purge(0) == PurgeResult(0, 0, 0)
+    assert (_counts(workspace), _journey(workspace)) == before
+    assert ("contact", note.id, "finalised") in {
+        (r.kind, r.record_id, r.state) for r in workspace.sync.status().records
+    }
+
+    send_and_acknowledge(workspace, office, enrolment, stick)
+    _tick()
+    assert workspace.sync.purge(0) == PurgeResult(1, 1, 1, actions=1, contacts=1)
+    assert (_counts(workspace), _journey(workspace)) == ((0, 0, 0, 0), (0, 0))
+
+
+def test_an_action_changed_since_the_office_acknowledged_it_keeps_its_concern(
+    workspace: Workspace, office: Office, enrolment: bytes, stick: Path
+) -> None:
+    """Actions travel as snapshots of their own, so the rule holds for each one even
+    when its row changes without its concern (as when the schema-5 upgrade copied the
+    actions of visits finalised before it into the actions table)."""
+    _, concern = person_with_concern(workspace)
+    finalised_visit(workspace, concern)
+    close(workspace, concern.id)
+    send_and_acknowledge(workspace, office, enrolment, stick)
+    (action,) = workspace.actions.for_concern(concern.id)
+    changed = action.revised(status_note=None, who="Another Worker")
+    workspace.db.execute(
+        "UPDATE actions SET data = ? WHERE id = ?", (changed.model_dump_json(), action.id)
+    )
+    _tick()
+
+    assert workspace.sync.purge(0) == PurgeResult(0, 0, 0)
+    assert _journey(workspace) == (1, 0)
+    assert workspace.actions.get(action.id).who == "Another Worker"
+
+    waiting = [(r.kind, r.record_id, r.state) for r in workspace.sync.status().records]
+    assert [w for w in waiting if w[2] != "acknowledged"] == [("action", action.id, "finalised")]
+    send_and_acknowledge(workspace, office, enrolment, stick)
+    _tick()
+    assert workspace.sync.purge(0) == PurgeResult(1, 1, 1, actions=1)
+
+
+def test_a_persons_own_contact_note_not_at_the_office_keeps_them(
+    workspace: Workspace, office: Office, enrolment: bytes, stick: Path
+) -> None:
+    person, concern = person_with_concern(workspace)
+    finalised_visit(workspace, concern)
+    close(workspace, concern.id)
+    send_and_acknowledge(workspace, office, enrolment, stick)
+    note = add_contact(workspace, person.id, ContactKind.EMAIL, "GP surgery wrote back.")
+    _tick()
+
+    # The concern (all of it acknowledged) goes; the person and their newer note stay.
+    assert workspace.sync.purge(0) == PurgeResult(1, 1, 0, actions=1)
+    assert _exists(workspace, "people", person.id)
+    assert _exists(workspace, "contacts", note.id)
+    assert workspace.audit_entries()[-1].detail == {
+        "visits": 1,
+        "actions": 1,
+        "contacts": 0,
+        "person_removed": False,
+    }
+    assert workspace.check().healthy

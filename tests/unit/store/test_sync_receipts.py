@@ -13,7 +13,8 @@ import pytest
 
 from msp_desktop.bundles import KeyPair, ReceiptRejected
 from msp_desktop.bundles.signed import MAX_SIGNED_BYTES
-from msp_desktop.model import Concern, Person, Visit
+from msp_desktop.model import Concern, ContactKind, Person, Visit
+from msp_desktop.services.contacts import add_contact
 from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_keys import NotReadyToSync
@@ -36,7 +37,8 @@ def office() -> Office:
 
 
 class Sent:
-    """A ready workspace that has exported one bundle: a person, a concern, a visit."""
+    """A ready workspace that has exported one bundle: a person, a concern, a visit and
+    the action agreed at it."""
 
     def __init__(self, ws: Workspace, office: Office, folder: Path) -> None:
         self.enrolment = ready(ws, office)
@@ -67,7 +69,7 @@ def test_a_valid_receipt_acknowledges_the_bundle(
     assert workspace.sync.status().counts == {
         "draft": 0,
         "finalised": 0,
-        "in-bundle": 3,
+        "in-bundle": 4,
         "acknowledged": 0,
     }
     assert _bundle_row(workspace) == (0, 0, 1)
@@ -75,9 +77,9 @@ def test_a_valid_receipt_acknowledges_the_bundle(
 
     result = workspace.sync.import_receipt(receipt)
 
-    assert (result.sequence, result.records, result.already) == (1, 3, False)
+    assert (result.sequence, result.records, result.already) == (1, 4, False)
     status = workspace.sync.status()
-    assert status.counts == {"draft": 0, "finalised": 0, "in-bundle": 0, "acknowledged": 3}
+    assert status.counts == {"draft": 0, "finalised": 0, "in-bundle": 0, "acknowledged": 4}
     assert status.waiting_bundles == 0
     assert _bundle_row(workspace) == (1, 1, 0)  # the sealed bytes are dropped
     assert workspace.db.scalar("SELECT receipt FROM bundles_sent") == receipt.decode()
@@ -101,7 +103,7 @@ def test_the_same_receipt_again_is_already_and_changes_nothing(
 
     again = workspace.sync.import_receipt(receipt)
 
-    assert (again.sequence, again.records, again.already) == (1, 3, True)
+    assert (again.sequence, again.records, again.already) == (1, 4, True)
     assert stored(workspace.folder) == before
     assert len(workspace.audit_entries()) == entries
     # The office's "already imported" receipt for the same bundle is fine too.
@@ -115,7 +117,7 @@ def test_an_already_imported_receipt_acknowledges_as_well(
 ) -> None:
     receipt = office.receipt(sent.data, sent.enrolment, status="already-imported")
     assert not workspace.sync.import_receipt(receipt).already
-    assert workspace.sync.status().counts["acknowledged"] == 3
+    assert workspace.sync.status().counts["acknowledged"] == 4
     assert workspace.audit_entries()[-1].detail == {"sequence": 1, "status": "already-imported"}
 
 
@@ -223,7 +225,7 @@ def test_a_receipt_for_the_second_bundle_leaves_the_first_waiting(
     finalised_visit(workspace, sent.concern, "Another visit.")
     (second,) = export_bundles(workspace, sent.path.parent).written
     result = workspace.sync.import_receipt(office.receipt(second.path.read_bytes(), sent.enrolment))
-    assert (result.sequence, result.records) == (2, 1)
+    assert (result.sequence, result.records) == (2, 2)  # the visit and its new action
     assert _bundle_row(workspace, 1) == (0, 0, 1)
     assert _bundle_row(workspace, 2) == (1, 1, 0)
     assert workspace.sync.status().waiting_bundles == 1
@@ -252,6 +254,14 @@ def _visit(v: Visit, revision: int, state: str, bundle: int | None = None) -> Re
     return RecordState("visit", v.id, revision, state, bundle)  # type: ignore[arg-type]
 
 
+def _action(
+    v: Visit, state: str, revision: int | None = None, bundle: int | None = None
+) -> RecordState:
+    """The action agreed at ``v`` (the builders' visit agrees exactly one)."""
+    (action,) = v.actions
+    return RecordState("action", action.id, revision, state, bundle)  # type: ignore[arg-type]
+
+
 def test_status_follows_every_record_from_draft_to_acknowledged(
     workspace: Workspace, office: Office, tmp_path: Path
 ) -> None:
@@ -275,9 +285,11 @@ def test_status_follows_every_record_from_draft_to_acknowledged(
     }
     assert status.counts == {"draft": 1, "finalised": 2, "in-bundle": 0, "acknowledged": 0}
 
+    # The action agreed in the draft travels once the visit is finalised, as a record
+    # of its own.
     workspace.visits.finalise(visit.id)
-    assert _visit(visit, 1, "finalised") in _rows(workspace)
-    assert workspace.sync.status().counts["finalised"] == 3
+    assert {_visit(visit, 1, "finalised"), _action(visit, "finalised")} <= _rows(workspace)
+    assert workspace.sync.status().counts["finalised"] == 4
 
     stick = tmp_path / "stick"
     stick.mkdir()
@@ -287,10 +299,11 @@ def test_status_follows_every_record_from_draft_to_acknowledged(
         _person(person, "in-bundle", 1, 1),
         _concern(concern, "in-bundle", 1, 1),
         _visit(visit, 1, "in-bundle", 1),
+        _action(visit, "in-bundle", 1, 1),
     }
     (bundle,) = status.bundles
     data = written.path.read_bytes()
-    assert (bundle.sequence, bundle.sha256, bundle.records) == (1, sha256(data), 3)
+    assert (bundle.sequence, bundle.sha256, bundle.records) == (1, sha256(data), 4)
     assert bundle.written_to == str(written.path)
     assert bundle.written_at is not None
     assert bundle.acknowledged_at is None
@@ -301,25 +314,30 @@ def test_status_follows_every_record_from_draft_to_acknowledged(
         _person(person, "acknowledged", 1, 1),
         _concern(concern, "acknowledged", 1, 1),
         _visit(visit, 1, "acknowledged", 1),
+        _action(visit, "acknowledged", 1, 1),
     }
     assert workspace.sync.status().bundles[0].acknowledged_at is not None
 
     # Amending: revision 1 stays acknowledged, revision 2 is a draft.
     workspace.visits.amend(visit.id, "A date was wrong")
     workspace.people.update(person.model_copy(update={"preferred_name": "Ada"}))
+    note = add_contact(workspace, person.id, ContactKind.PHONE, "Rang to fix the next visit.")
     status = workspace.sync.status()
     assert set(status.records) == {
         _person(person, "finalised"),
         _concern(concern, "acknowledged", 1, 1),
         _visit(visit, 1, "acknowledged", 1),
         _visit(visit, 2, "draft"),
+        _action(visit, "acknowledged", 1, 1),
+        RecordState("contact", note.id, None, "finalised", None),
     }
-    assert status.counts == {"draft": 1, "finalised": 1, "in-bundle": 0, "acknowledged": 2}
+    assert status.counts == {"draft": 1, "finalised": 2, "in-bundle": 0, "acknowledged": 3}
     as_json = status.to_json()
     assert as_json["counts"] == status.counts
     assert as_json["device_id"] == DEVICE_ID
-    assert len(as_json["records"]) == 4  # type: ignore[arg-type]
+    assert len(as_json["records"]) == 6  # type: ignore[arg-type]
 
+    # The amendment keeps the action as it was: nothing new of it to send.
     workspace.visits.finalise(visit.id)
     export_bundles(workspace, stick)
     assert _rows(workspace) == {
@@ -327,4 +345,6 @@ def test_status_follows_every_record_from_draft_to_acknowledged(
         _concern(concern, "acknowledged", 1, 1),
         _visit(visit, 1, "acknowledged", 1),
         _visit(visit, 2, "in-bundle", 2),
+        _action(visit, "acknowledged", 1, 1),
+        RecordState("contact", note.id, 1, "in-bundle", 2),
     }
