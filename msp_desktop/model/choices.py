@@ -293,6 +293,14 @@ class ShareBasis(enum.StrEnum):
     OTHER = "other"
 
 
+class RiskSeriousness(enum.StrEnum):
+    """How serious a risk is, as the worker and the person judge it together."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 class PlanReview(enum.StrEnum):
     """The answer when part of the plan is shown again at the next visit."""
 

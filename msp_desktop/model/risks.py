@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from msp_desktop.model.base import RecordId, RecordModel, new_id
+from msp_desktop.model.choices import RiskSeriousness
 from msp_desktop.model.labels import RiskLocation, RiskSource, RiskType
 from msp_desktop.model.text import InternalNote, PersonNote, ThirdPartyNote
 
@@ -32,6 +33,10 @@ class Risk(RecordModel):
     # Optional while the visit is a draft (finalising asks for it): the person's words
     # about a risk are kept even before its national type is chosen.
     risk_type: RiskType | None = None
+    # The risk in plain words the person may read (unless the worker marks it otherwise),
+    # and how serious it is: what the next visit checks is still the same.
+    description: PersonNote | None = None
+    seriousness: RiskSeriousness | None = None
     location: RiskLocation | None = None
     source: RiskSource | None = None
     # Names or describes the person alleged to cause harm: third party by default.

@@ -51,8 +51,8 @@ class StageDialog(WorkspaceDialog):
         current = ORDER.index(concern.stage)
         self.intro(
             tr(
-                "The concern is at the {stage} stage ({meaning}). It also moves on by "
-                "itself when a visit of a later stage is finalised.",
+                "The concern is at the {stage} stage ({meaning}). Finalising the first "
+                "visit moves it on to the middle by itself; the end is chosen here.",
                 stage=tr_marked(STAGE_WORDS[concern.stage]).lower(),
                 meaning=tr_marked(STAGE_MEANING[concern.stage]).lower(),
             )

@@ -135,7 +135,7 @@ def test_national_choices_show_the_national_labels(
 
 
 def test_item_choices_show_the_national_labels(guide: Guide) -> None:
-    risk_type = guide.question("risks").item_fields[0]
+    (risk_type,) = [f for f in guide.question("risks").item_fields if f.id == "risk_type"]
     assert [o.label for o in options_for(risk_type)] == [m.value for m in RiskType]
     achieved = guide.question("outcomes_rated").item_fields[1]
     assert [o.value for o in options_for(achieved)] == list(OutcomeAchieved)
