@@ -77,9 +77,10 @@ class ErrorLine(QLabel):
 
 
 class DateField(QWidget):
-    """A date typed the British way (26/11/2026), with a "Today" button."""
+    """A date typed the British way (26/11/2026), with a "Today" button unless the date
+    can never be today (a date of birth)."""
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, today: bool = True) -> None:
         super().__init__(parent)
         self.line = QLineEdit(self)
         self.line.setPlaceholderText(tr("For example 26/11/2026"))
@@ -94,6 +95,7 @@ class DateField(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.line)
         row.addWidget(self.today)
+        self.today.setVisible(today)
         row.addStretch(1)
         self.setFocusProxy(self.line)
 
