@@ -17,9 +17,8 @@ from msp_desktop import __version__
 from msp_desktop.cli import commands, document_commands, sync_commands
 from msp_desktop.cli.journey_commands import add_journey_commands
 from msp_desktop.cli.recovery_commands import add_recovery_parser
-from msp_desktop.errors import KnownError
-from msp_desktop.exit_codes import ExitCode
-from msp_desktop.logs import configure_logging, scrubbed_traceback
+from msp_desktop.command_guard import run_guarded
+from msp_desktop.logs import configure_logging
 from msp_desktop.model import SAFETY_QUESTION
 
 log = logging.getLogger("msp.cli")
@@ -200,25 +199,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``msp``; returns the exit code (also used as the console script)."""
     log_path = configure_logging()
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.run(args))
-    except KnownError as exc:
-        log.info("known error %s", type(exc).__name__)
-        print(f"msp: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("msp: stopped; anything already saved is kept.", file=sys.stderr)
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # noqa: BLE001 - the last guard: a bug, logged without data
-        log.error("unexpected error\n%s", scrubbed_traceback(exc))
-        where = f" Details (without personal data) are in {log_path}." if log_path else ""
-        print(
-            f"msp: an unexpected error stopped the command; saved records are safe.{where}",
-            file=sys.stderr,
-        )
-        return ExitCode.BUG
+    return run_guarded(
+        "msp",
+        lambda: int(args.run(args)),
+        log,
+        log_path,
+        kept="anything already saved is kept",
+        safe="saved records are safe",
+    )
 
 
 if __name__ == "__main__":

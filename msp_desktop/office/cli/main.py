@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from msp_desktop import __version__
-from msp_desktop.errors import KnownError
-from msp_desktop.exit_codes import ExitCode
-from msp_desktop.logs import configure_logging, scrubbed_traceback
+from msp_desktop.command_guard import run_guarded
+from msp_desktop.logs import configure_logging
 from msp_desktop.office.cli import commands, report, serve
 
 log = logging.getLogger("msp.office")
@@ -188,26 +187,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``msp-office``; returns the exit code (also used as the console script)."""
     log_path = configure_logging()
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.run(args))
-    except KnownError as exc:
-        log.info("known error %s", type(exc).__name__)
-        print(f"{PROG}: {exc.message}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print(f"{PROG}: stopped; bundles already imported are kept.", file=sys.stderr)
-        return ExitCode.INTERRUPTED
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # noqa: BLE001 - the last guard: a bug, logged without data
-        log.error("unexpected error\n%s", scrubbed_traceback(exc))
-        where = f" Details (without personal data) are in {log_path}." if log_path else ""
-        print(
-            f"{PROG}: an unexpected error stopped the command; the office database is "
-            f"unchanged by it.{where}",
-            file=sys.stderr,
-        )
-        return ExitCode.BUG
+    return run_guarded(
+        PROG,
+        lambda: int(args.run(args)),
+        log,
+        log_path,
+        kept="bundles already imported are kept",
+        safe="the office database is unchanged by it",
+    )
 
 
 if __name__ == "__main__":
