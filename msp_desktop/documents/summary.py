@@ -164,7 +164,9 @@ def _sections(
         # Usually a professional or a service: professionals' names stay in; the worker
         # is named as on the rest of the copy.
         who = action.who or (worker_name if action.owner is ActionOwner.WORKER else None)
-        if who:
+        if action.owner is ActionOwner.PERSON and not action.who:
+            lines.append(t.tr("You will do this."))
+        elif who:
             lines.append(t.tr("Who will do it: {who}", who=who))
         if action.by_when is not None:
             lines.append(t.tr("By when: {date}", date=format_date(action.by_when, t.lang)))

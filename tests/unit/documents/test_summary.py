@@ -8,7 +8,7 @@ import pytest
 
 from msp_desktop.documents import person_summary
 from msp_desktop.documents.summary import StyleName
-from msp_desktop.model import Note, Stage, iter_notes
+from msp_desktop.model import Action, ActionOwner, ActionStatus, Note, Stage, iter_notes
 from msp_desktop.practice import INDICATOR_WORDS
 from tests.unit.documents import pdftools
 from tests.unit.documents.records import (
@@ -162,3 +162,25 @@ def test_markup_in_their_words_is_printed_as_typed(case: Case) -> None:
     visit = case.visit.revised(desired_outcomes=[outcome, *case.visit.desired_outcomes[1:]])
     pdf = person_summary(case.person, case.concern, visit, worker_name=WORKER, service=SERVICE)
     assert said in pdftools.text(pdf)
+
+
+@pytest.mark.parametrize(
+    ("owner", "said"),
+    [
+        (ActionOwner.PERSON, "You will do this."),
+        (ActionOwner.WORKER, f"Who will do it: {WORKER}"),
+    ],
+)
+def test_who_does_an_action_is_said_to_the_person(
+    case: Case, owner: ActionOwner, said: str
+) -> None:
+    action = Action(what=Note(text="Ring the bank about the new card."), owner=owner)
+    dropped = Action(
+        what=Note(text="Move the spare key."), owner=owner, status=ActionStatus.NO_LONGER_NEEDED
+    )
+    visit = case.visit.revised(actions=[action, dropped])
+    text = pdftools.text(
+        person_summary(case.person, case.concern, visit, worker_name=WORKER, service=SERVICE)
+    )
+    assert said in text
+    assert "Move the spare key." not in text  # reviewed with the person and dropped
