@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.guide import Guide, load_guide
+from msp_desktop.services.visits import start_visit
 from ui import actions
 from ui.a11y import named, plain
 from ui.caseload.caseload_page import CaseloadPage
@@ -229,7 +230,7 @@ class MainWindow(QMainWindow):
             self.show_visit(visit_id)
             return
         ref, today = self.guide.ref, date.today()
-        self.worker.submit(lambda ws: ws.visits.begin(concern_id, ref, today).id, self.show_visit)
+        self.worker.submit(lambda ws: start_visit(ws, concern_id, ref, today).id, self.show_visit)
 
     def show_visit(self, visit_id: str, step_id: str | None = None) -> None:
         """Show the guided visit ``visit_id`` at ``step_id`` (or its first step)."""

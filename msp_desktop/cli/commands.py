@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from msp_desktop.cli import output
 from msp_desktop.cli.passphrase import current_passphrase, new_passphrase
 from msp_desktop.cli.unlock import default_worker, folder_of, open_workspace
-from msp_desktop.errors import InvalidInput
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.model.schema import write_json_schemas
 from msp_desktop.services.office_keys import read_office_keys, trust_office
 from msp_desktop.store import Workspace
-
-
-def _parse_date(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"The {what} {text!r} is not a date like 1950-03-31.") from None
 
 
 def init(args: argparse.Namespace) -> int:

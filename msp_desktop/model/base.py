@@ -23,6 +23,7 @@ __all__ = [
     "RecordModel",
     "ShortText",
     "UniqueList",
+    "blank_to_none",
     "new_id",
 ]
 
@@ -89,12 +90,13 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 """A short single value such as a name: 1 to 200 characters after trimming."""
 
 
-def _blank_to_none(value: Any) -> Any:
+def blank_to_none(value: Any) -> Any:
+    """Blank text (a cleared box) as ``None``: "not recorded", never a value."""
     # A cleared text box arrives as "" or spaces; it means "not recorded", not a value.
     if isinstance(value, str) and not value.strip():
         return None
     return value
 
 
-OptionalShortText = Annotated[ShortText | None, BeforeValidator(_blank_to_none)]
+OptionalShortText = Annotated[ShortText | None, BeforeValidator(blank_to_none)]
 """A short value that may be absent; blank text counts as absent."""

@@ -13,20 +13,16 @@ from msp_desktop.model.base import (
     RecordModel,
     ShortText,
     UniqueList,
+    blank_to_none,
     new_id,
 )
 from msp_desktop.model.choices import CommunicationNeed, CopyFormat, Language, Visibility
 from msp_desktop.model.safe_text import check_nhs_number
 from msp_desktop.model.text import PersonNote, ThirdPartyNote
 
-
-def _blank_to_none(value: object) -> object:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
 NhsNumber = Annotated[str, AfterValidator(check_nhs_number)]
 """An NHS number, stored as its ten digits; the modulus 11 check digit must match."""
-OptionalNhsNumber = Annotated[NhsNumber | None, BeforeValidator(_blank_to_none)]
+OptionalNhsNumber = Annotated[NhsNumber | None, BeforeValidator(blank_to_none)]
 
 __all__ = ["HouseholdMember", "Person"]
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from msp_desktop.errors import InvalidInput
-from msp_desktop.model import CommunicationNeed, Note, Person
+from msp_desktop.model import CommunicationNeed, Person
 from msp_desktop.model.safe_text import unsafe_text_fields
 from msp_desktop.store.changes import Changes
 from msp_desktop.store.workspace import Workspace
@@ -107,8 +107,3 @@ def edit_person(ws: Workspace, person_id: str, changes: Mapping[str, Any]) -> Ch
     if person == current:
         return Changes()
     return ws.people.update(person)
-
-
-def needs_note(text: str | None) -> Note | None:
-    """The communication needs kept in words (a note the person may read)."""
-    return None if text is None else Note(text=text)
