@@ -79,9 +79,10 @@ def readable_by_others(path: Path) -> bool:
     On Windows: when its DACL allows anyone but the current user, SYSTEM and the
     Administrators group (see ``msp_desktop.windows_acl``), or it has no DACL at all.
     """
+    mode = os.stat(path).st_mode  # FileNotFoundError for a missing file, everywhere
     if sys.platform == "win32":
         return not windows_acl.is_private(path)
-    return bool(os.stat(path).st_mode & (stat.S_IRWXG | stat.S_IRWXO))
+    return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
 
 
 def how_to_make_private(path: Path) -> str:
