@@ -11,8 +11,7 @@ can reach any file whatever its DACL (the OS itself, and accounts that can take
 ownership), so refusing them would refuse files that are as private as Windows allows,
 such as a text file the worker saved in their own profile.
 
-Only imported on Windows; the ``assert`` below also tells mypy so (check this module
-with ``mypy --platform win32``).
+Only imported on Windows (``sys.platform == "win32"``).
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ import tempfile
 from ctypes import wintypes
 from pathlib import Path
 
+# Also tells mypy that the rest is Windows-only (`make typecheck` checks it as Windows).
 assert sys.platform == "win32"
 
 _advapi32 = ctypes.WinDLL("advapi32", use_last_error=True)
@@ -69,7 +69,6 @@ _declare(_advapi32, "GetTokenInformation", wintypes.BOOL, wintypes.HANDLE, _DW, 
 _declare(_advapi32, "GetLengthSid", _DW, _P)
 _declare(_advapi32, "CopySid", wintypes.BOOL, _DW, _P, _P)
 _declare(_advapi32, "ConvertSidToStringSidW", wintypes.BOOL, _P, _P)
-_declare(_advapi32, "ConvertStringSidToSidW", wintypes.BOOL, wintypes.LPCWSTR, _P)
 _declare(_advapi32, "InitializeAcl", wintypes.BOOL, _P, _DW, _DW)
 _declare(_advapi32, "AddAccessAllowedAceEx", wintypes.BOOL, _P, _DW, _DW, _DW, _P)
 _declare(_advapi32, "GetAce", wintypes.BOOL, _P, _DW, _P)
