@@ -2,7 +2,8 @@
 
 Files outside SQLite (keyslots, backups list, bundles, receipts, office keys and PDFs) are
 written to a temporary file in the same folder, made owner-only before any byte is
-written, flushed to disk, then renamed over the target. A crash or a full disk leaves
+written (``msp_desktop.owner_only``: mode bits, or a DACL on Windows), written in binary
+mode, flushed to disk, then renamed over the target. A crash or a full disk leaves
 either the old file or the new one, never a mixture and never a partial file.
 """
 
@@ -15,12 +16,17 @@ import secrets
 from pathlib import Path
 
 from msp_desktop.errors import StorageFull
+from msp_desktop.owner_only import OWNER_ONLY, open_new
 
-OWNER_ONLY = 0o600
+__all__ = ["OWNER_ONLY", "fsync_directory", "write_atomic"]
 
 
 def fsync_directory(folder: Path) -> None:
-    """Make a rename inside ``folder`` durable (a no-op where the OS cannot)."""
+    """Make a rename inside ``folder`` durable (a no-op where the OS cannot).
+
+    Windows cannot open a folder with ``os.open`` (and NTFS journals the rename
+    itself), so there this deliberately does nothing.
+    """
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -31,7 +37,8 @@ def fsync_directory(folder: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes, *, mode: int = OWNER_ONLY) -> None:
-    """Replace ``path`` with ``data`` atomically; the file is created owner-only.
+    """Replace ``path`` with ``data`` atomically; the file is created owner-only
+    (unless ``mode`` says otherwise) and written byte for byte, in binary mode.
 
     Raises ``StorageFull`` when the disk is full or failing; the old file, if any,
     is then untouched and no temporary file is left behind.
@@ -39,7 +46,7 @@ def write_atomic(path: Path, data: bytes, *, mode: int = OWNER_ONLY) -> None:
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        fd = open_new(tmp, mode=mode)
         try:
             view = memoryview(data)
             while view:

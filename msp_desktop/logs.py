@@ -7,12 +7,14 @@ function names and the exception type only, never the message.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import logging.handlers
-import os
 import traceback
 from pathlib import Path
 
+from msp_desktop.owner_only import create_private_file, make_private_folder
 from msp_desktop.paths import log_folder
 
 LOG_NAME = "msp.log"
@@ -33,17 +35,29 @@ def scrubbed_traceback(exc: BaseException) -> str:
     return "\n".join(lines)
 
 
+class _PrivateLogFile(logging.handlers.RotatingFileHandler):
+    """A rotated log whose every file is created owner-only with "\n" line ends.
+
+    The standard handler opens in text mode, which on Windows writes "\r\n", and
+    creates each new file after a rotation with the default permissions.
+    """
+
+    def _open(self) -> io.TextIOWrapper:
+        with contextlib.suppress(FileExistsError):
+            create_private_file(Path(self.baseFilename))
+        # "a": the handler always appends when it rotates (maxBytes > 0).
+        return open(
+            self.baseFilename, "a", encoding=self.encoding, errors=self.errors, newline="\n"
+        )
+
+
 def configure_logging(folder: Path | None = None) -> Path | None:
     """Log to ``msp.log`` (owner-only, rotated); returns its path, or None if unwritable."""
     folder = folder or log_folder()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(folder)
         path = folder / LOG_NAME
-        if not path.exists():
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        handler = _PrivateLogFile(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     except OSError:
         return None  # a read-only profile must not stop the app
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from msp_desktop.atomic import write_atomic
 from msp_desktop.i18n import N_, Message
+from msp_desktop.owner_only import make_private_folder
 from msp_desktop.paths import APP_AUTHOR, APP_NAME
 
 SETTINGS_FILE = "settings.json"
@@ -116,6 +117,6 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     """Write ``settings`` atomically and owner-only (raises ``StorageFull`` on a full disk)."""
     path = path or settings_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_folder(path.parent)
     text = json.dumps(settings.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
     write_atomic(path, text.encode("utf-8"))

@@ -58,6 +58,6 @@ def write_json_schemas(out_dir: Path) -> list[Path]:
     for name, schema in json_schemas().items():
         path = out_dir / f"{name}.schema.json"
         text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))  # "\n" line ends on Windows too
         written.append(path)
     return written

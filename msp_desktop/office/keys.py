@@ -35,6 +35,7 @@ from msp_desktop.bundles.manifest import format_time
 from msp_desktop.errors import InvalidInput
 from msp_desktop.office.errors import OfficeDamaged, OfficeExists, OfficeMissing
 from msp_desktop.office.files import fsync_directory, make_private_folder, write_atomic
+from msp_desktop.owner_only import how_to_make_private, make_private, readable_by_others
 
 __all__ = [
     "OfficeConfig",
@@ -168,7 +169,8 @@ def create_office_keys(
     make_private_folder(layout.root)
     inbox, recovery, signing = AgeIdentity.generate(), AgeIdentity.generate(), KeyPair.generate()
     staging = layout.root / f".keys-{secrets.token_hex(6)}.tmp"
-    staging.mkdir(mode=0o700)
+    staging.mkdir()
+    make_private(staging)
     write_atomic(staging / layout.inbox_key.name, inbox.to_text(now).encode("ascii"))
     write_atomic(staging / layout.recovery_key.name, recovery.to_text(now).encode("ascii"))
     write_atomic(staging / layout.office_key.name, _signing_key_text(signing).encode("ascii"))
@@ -201,16 +203,16 @@ def _signing_key_text(key: KeyPair) -> str:
 
 def _read_private(path: Path, what: str) -> str:
     try:
-        info = path.stat()
+        shared = readable_by_others(path)
     except FileNotFoundError:
         raise OfficeMissing(
             f"There is no {what} at {path}; create an office with: msp-office init"
         ) from None
     # Like ssh: a secret key others can read may already be someone else's too.
-    if os.name == "posix" and info.st_mode & 0o077:
+    if shared:
         raise OfficeDamaged(
             f"The {what} {path} can be read by other users; make it owner-only "
-            f"(chmod 600 {path}) and check who may have copied it."
+            f"({how_to_make_private(path)}) and check who may have copied it."
         )
     try:
         return path.read_text("ascii")

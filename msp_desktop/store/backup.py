@@ -18,8 +18,9 @@ import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from msp_desktop.atomic import OWNER_ONLY, fsync_directory, write_atomic
+from msp_desktop.atomic import fsync_directory, write_atomic
 from msp_desktop.errors import InvalidInput, StorageFull, WorkspaceDamaged
+from msp_desktop.owner_only import create_private_file
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.connection import (
     DatabaseErrors,
@@ -109,7 +110,7 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
     user_version = int(db.scalar("PRAGMA user_version"))
     try:
         # Create the file owner-only first: SQLite would otherwise use the umask.
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+        create_private_file(tmp)
         db.execute("ATTACH DATABASE ? AS backup KEY ?", (str(tmp), f"x'{raw_key.hex()}'"))
         try:
             db.scalar("SELECT sqlcipher_export('backup')")

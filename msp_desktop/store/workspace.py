@@ -30,6 +30,12 @@ from msp_desktop.errors import (
     WorkspaceMissing,
 )
 from msp_desktop.model import new_id
+from msp_desktop.owner_only import (
+    PRIVATE_FOLDER,
+    create_private_file,
+    make_private,
+    make_private_folder,
+)
 from msp_desktop.store import audit, service_details, sync_keys
 from msp_desktop.store import backup as backups
 from msp_desktop.store.actions import ActionsRepository
@@ -127,9 +133,9 @@ class Workspace:
                 f"A workspace already exists in {folder}; it was left as it is. "
                 "Unlock it, or choose another folder."
             )
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        with contextlib.suppress(OSError):
-            folder.chmod(0o700)
+        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+        with contextlib.suppress(OSError):  # e.g. a disk that keeps no permissions
+            make_private(folder)
         raw_key = new_raw_key()
         workspace_id = new_id()
         # Build the database under a temporary name and move it into place only once
@@ -138,7 +144,7 @@ class Workspace:
         for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
-        os.close(os.open(building, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        create_private_file(building)
         db = Database(open_encrypted(building, raw_key))
         try:
             migrate(db)
@@ -216,7 +222,7 @@ class Workspace:
             # failed or faulty upgrade can never cost a saved record.
             stamp = utc_now()[:19].replace(":", "")
             kept = folder / "backups" / f"before-upgrade-from-v{version}-{stamp}.db"
-            kept.parent.mkdir(mode=0o700, exist_ok=True)
+            make_private_folder(kept.parent)
             backups.record_backup(
                 folder, backups.make_backup(db, raw_key, key_file.to_json(), kept)
             )
@@ -405,13 +411,15 @@ class Workspace:
         raw_key = key_file.unwrap(passphrase)
         backups.verify_copy(backup_file, raw_key, None, None)
         aside = folder / f"replaced-{utc_now()[:19].replace(':', '')}"
-        aside.mkdir(mode=0o700, parents=True)
+        aside.mkdir(parents=True)
+        make_private(aside)
         for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYS_NAME):
             if (folder / name).exists():
                 os.replace(folder / name, aside / name)
         staged = folder / f".{DB_NAME}.restoring"
+        staged.unlink(missing_ok=True)  # left by an interrupted restore
+        create_private_file(staged)  # copyfile truncates it, keeping its protection
         shutil.copyfile(backup_file, staged)
-        os.chmod(staged, 0o600)
         write_atomic(cls.keys_path(folder), backup_keys.read_bytes())
         with open(staged, "rb+") as handle:
             os.fsync(handle.fileno())

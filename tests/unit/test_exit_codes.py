@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import sys
 from pathlib import Path
 
 import msp_desktop
@@ -13,11 +14,14 @@ from msp_desktop.errors import KnownError
 from msp_desktop.exit_codes import ExitCode
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+# Modules that import only on Windows, like the standard library's winreg (advapi32).
+WINDOWS_ONLY = {"msp_desktop.windows_acl"}
 
 
 def _all_known_errors() -> list[type[KnownError]]:
     for module in pkgutil.walk_packages(msp_desktop.__path__, "msp_desktop."):
-        importlib.import_module(module.name)
+        if module.name not in WINDOWS_ONLY or sys.platform == "win32":
+            importlib.import_module(module.name)
     found: list[type[KnownError]] = []
     pending: list[type[KnownError]] = [KnownError]
     while pending:

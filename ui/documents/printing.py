@@ -21,8 +21,9 @@ from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from msp_desktop.atomic import OWNER_ONLY, fsync_directory
+from msp_desktop.atomic import fsync_directory
 from msp_desktop.errors import KnownError
+from msp_desktop.owner_only import create_private_file
 from ui.i18n import tr
 
 MAX_DPI = 300
@@ -101,15 +102,14 @@ def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
     path = Path(target)
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     try:
-        # Created owner-only before Qt writes a byte: Qt truncates it, keeping the mode.
-        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+        # Created owner-only before Qt writes a byte: Qt truncates it, keeping the mode
+        # (or, on Windows, the DACL).
+        create_private_file(temporary)
         printer.setOutputFileName(str(temporary))
         pages = paint_pages(document, printer)
-        descriptor = os.open(temporary, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        # Through a write handle: Windows' FlushFileBuffers refuses a read-only one.
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
         os.replace(temporary, path)
         fsync_directory(path.parent)
     except OSError as exc:

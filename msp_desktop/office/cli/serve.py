@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import os
 import ssl
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from msp_desktop.office.files import write_atomic
 from msp_desktop.office.inbox.limits import Rate
 from msp_desktop.office.inbox.openapi import openapi_bytes
 from msp_desktop.office.inbox.receive import MIB, Inbox, InboxSettings
+from msp_desktop.owner_only import how_to_make_private, readable_by_others
 
 __all__ = ["add_openapi_arguments", "add_serve_arguments", "check_bind", "openapi", "serve"]
 
@@ -97,10 +97,10 @@ def check_tls(cert: Path | None, key: Path | None) -> tuple[Path, Path] | None:
     for path, what in ((cert, "TLS certificate"), (key, "TLS key")):
         if not path.is_file():
             raise InvalidInput(f"There is no {what} file at {path}.")
-    if os.name == "posix" and key.stat().st_mode & 0o077:
+    if readable_by_others(key):
         raise InvalidInput(
             f"The TLS key {key} can be read by other users; make it owner-only "
-            f"(chmod 600 {key}) and check who may have copied it."
+            f"({how_to_make_private(key)}) and check who may have copied it."
         )
     try:
         ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)

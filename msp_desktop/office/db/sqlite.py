@@ -30,6 +30,7 @@ from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA, SCHEMA_V
 from msp_desktop.office.db.store import ImportPlan, Upgraded, version_refusal
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeMissing
 from msp_desktop.office.files import fsync_directory
+from msp_desktop.owner_only import create_private_file
 
 __all__ = ["SqliteOfficeStore"]
 
@@ -57,13 +58,13 @@ def _keep_copy(conn: sqlite3.Connection, path: Path, version: int, now: datetime
     flushed to disk before anything changes."""
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     copy = path.with_name(f"{path.name}.before-upgrade-v{version}-{stamp}")
-    os.close(os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    create_private_file(copy)
     target = sqlite3.connect(copy)
     try:
         conn.backup(target)
     finally:
         target.close()
-    with copy.open("rb") as written:
+    with copy.open("rb+") as written:  # Windows flushes only through a write handle
         os.fsync(written.fileno())
     fsync_directory(path.parent)
     return copy
@@ -88,7 +89,7 @@ class SqliteOfficeStore(SqlOfficeQueries):
         tmp = path.with_name(f".{path.name}.creating")
         tmp.unlink(missing_ok=True)
         # Owner-only from the first byte; SQLite gives its journal the same mode.
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        create_private_file(tmp)
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.executescript(
