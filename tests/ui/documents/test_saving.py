@@ -3,8 +3,6 @@ over another file; a full disk leaves nothing behind."""
 
 from __future__ import annotations
 
-import errno
-import os
 import stat
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import CopyChoice
+from tests.disk_faults import full_disk_under
 from tests.ui.documents.conftest import Docs
 from tests.ui.helpers import wait_idle
 from ui import messages
@@ -94,14 +93,7 @@ def test_a_full_disk_leaves_nothing_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = tmp_path / "copy.pdf"
-    real_write = os.write
-
-    def full_disk(fd: int, data: object) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(tmp_path)):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "write", full_disk)
+    full_disk_under(monkeypatch, tmp_path)
     messages.answer_next(messages.Button.Save)
     saving.answer_next_path(target)
     _save(qtbot, docs, preview)

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles import KeyPair, open_bundle
 from msp_desktop.bundles.provisioning import read_enrolment
+from tests.disk_faults import full_disk_under
 from tests.ui.helpers import wait_idle
 from tests.ui.sync.conftest import (
     OFFICE_NAME,
@@ -190,17 +191,9 @@ def test_a_missing_folder_changes_nothing_and_says_so(
 def test_a_full_stick_keeps_the_bundle_for_next_time(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_write = os.write
-    stick = str(sync.stick)
-
-    def full_disk(fd: int, data: object) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").startswith(stick):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "write", full_disk)
-    text = export(qtbot, sync, monkeypatch)
-    monkeypatch.setattr(os, "write", real_write)
+    with pytest.MonkeyPatch.context() as disk:
+        full_disk_under(disk, sync.stick)
+        text = export(qtbot, sync, monkeypatch)
     assert "disk is full" in text
     assert "kept safely on this device" in text
     assert messages.shown[-1].kind == "error"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import resource
 import signal
 import subprocess
 from pathlib import Path
@@ -556,12 +555,18 @@ def _fill_to(ws: Workspace, size: int) -> None:
 
 def _limit_file_size(limit: int) -> None:
     """In the child: files may not grow past ``limit`` bytes; EFBIG instead of a signal."""
+    import resource  # POSIX only, as is the test that uses this
+
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
 
 # The real `msp` exports this workspace in its own process, at the shipped Argon2id cost.
 @pytest.mark.usefixtures("real_kdf_cost")
+@pytest.mark.posix_only(
+    "the child's disk fills through RLIMIT_FSIZE (resource) set in preexec_fn; the in-process"
+    " full-disk tests cover Windows"
+)
 def test_a_failed_write_loses_nothing_and_the_next_export_writes_the_same_bundle(
     workspace: Workspace, office: Office, outbox: Path, tmp_path: Path
 ) -> None:

@@ -1,0 +1,71 @@
+"""Which platform the suite runs on, and the markers that skip what it cannot give.
+
+The suite runs on Linux and on Windows (in CI, Windows Python under Wine). Three markers,
+registered in pyproject.toml and described in docs/testing.md, say why a test does not
+run everywhere; each needs its reason, and every skip shows it (``-ra``):
+
+- ``posix_only(reason)``: the test relies on POSIX behaviour Windows does not have (mode
+  bits, signals, ``/proc``, ``pwd``, ``resource``, Unix sockets). Skipped on Windows.
+- ``interactive_desktop(reason)``: the test needs a real interactive desktop (focus,
+  window exposure, native dialogs) that Wine without a display cannot give. Skipped
+  under Wine only; a real Windows machine runs it.
+- ``windows_bug(reason)``: a known product bug on Windows, being fixed. On Windows the
+  test is a strict xfail (so the fix turns it into a failure that says "remove me");
+  with ``hangs=True`` it is skipped there instead, as it would never end. Linux runs it
+  as usual.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import pytest
+
+ON_WINDOWS = sys.platform == "win32"
+
+MARKERS = ("posix_only", "interactive_desktop", "windows_bug")
+
+
+@functools.cache
+def under_wine() -> bool:
+    """Whether this is Windows Python under Wine: Wine's ntdll exports ``wine_get_version``.
+
+    Windows' own ntdll has no such export, so a real Windows machine answers False.
+    """
+    if sys.platform != "win32":  # spelt out so that mypy checks the rest for Windows only
+        return False
+    import ctypes
+
+    try:
+        ntdll = ctypes.WinDLL("ntdll")
+        return hasattr(ntdll, "wine_get_version")
+    except OSError:
+        return False
+
+
+def marker_reason(mark: pytest.Mark, where: str) -> str:
+    """The reason a platform marker gives; a marker without one is a usage error."""
+    reason = mark.kwargs.get("reason", mark.args[0] if mark.args else "")
+    if not isinstance(reason, str) or not reason.strip():
+        raise pytest.UsageError(f"{where}: @pytest.mark.{mark.name} needs a reason")
+    return reason.strip()
+
+
+def apply_platform_markers(item: pytest.Item) -> None:
+    """Turn ``item``'s platform markers into the skip or xfail this platform needs."""
+    for mark in item.iter_markers():
+        if mark.name not in MARKERS:
+            continue
+        reason = marker_reason(mark, item.nodeid)
+        if mark.name == "posix_only" and ON_WINDOWS:
+            item.add_marker(pytest.mark.skip(reason=f"POSIX only: {reason}"))
+        elif mark.name == "interactive_desktop" and under_wine():
+            item.add_marker(
+                pytest.mark.skip(reason=f"needs an interactive desktop Wine cannot give: {reason}")
+            )
+        elif mark.name == "windows_bug" and ON_WINDOWS:
+            if mark.kwargs.get("hangs", False):
+                item.add_marker(pytest.mark.skip(reason=f"Windows bug (hangs): {reason}"))
+            else:
+                item.add_marker(pytest.mark.xfail(strict=True, reason=f"Windows bug: {reason}"))
