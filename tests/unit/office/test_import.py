@@ -10,6 +10,7 @@ from msp_desktop.bundles import verify_receipt
 from msp_desktop.office.errors import SequenceReplayed
 from tests import builders
 from tests.office_helpers import FakeDevice, caseload, envelope
+from tests.platforms import BINARY_WRITES, assert_mode
 from tests.unit.office.conftest import Office
 
 
@@ -66,6 +67,7 @@ def test_the_same_bundle_again_is_a_no_op_with_a_fresh_receipt(
     assert receipt.bundle_sha256 == sealed.sha256
 
 
+@BINARY_WRITES
 def test_same_sequence_with_other_content_is_refused_and_alerted(
     office: Office, device: FakeDevice
 ) -> None:
@@ -89,7 +91,7 @@ def test_same_sequence_with_other_content_is_refused_and_alerted(
     assert alert["imported_sha256"] == device.last_sha256
     assert alert["time"]
     assert alert["message"]
-    assert office.layout.alerts.stat().st_mode & 0o777 == 0o600
+    assert_mode(office.layout.alerts, 0o600)
 
 
 def test_the_same_manifest_sealed_again_is_named_as_such(
