@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles.provisioning import read_enrolment
-from tests.platforms import BINARY_WRITES, assert_mode
+from tests.platforms import assert_mode
 from tests.ui.sync.conftest import OFFICE_NAME, Sync
 from ui import messages
 
@@ -26,7 +26,6 @@ def test_without_office_keys_the_page_says_what_to_do(qtbot: QtBot, fresh: Sync)
     assert page.counts.labels["finalised"].text() == "6 finalised records are waiting to be sent."
 
 
-@BINARY_WRITES
 def test_importing_the_office_keys_and_enrolling(
     qtbot: QtBot, fresh: Sync, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -10,7 +10,7 @@ from msp_desktop.bundles import verify_receipt
 from msp_desktop.office.errors import SequenceReplayed
 from tests import builders
 from tests.office_helpers import FakeDevice, caseload, envelope
-from tests.platforms import BINARY_WRITES, assert_mode
+from tests.platforms import assert_mode
 from tests.unit.office.conftest import Office
 
 
@@ -67,7 +67,6 @@ def test_the_same_bundle_again_is_a_no_op_with_a_fresh_receipt(
     assert receipt.bundle_sha256 == sealed.sha256
 
 
-@BINARY_WRITES
 def test_same_sequence_with_other_content_is_refused_and_alerted(
     office: Office, device: FakeDevice
 ) -> None:
