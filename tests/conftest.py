@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.store import Workspace, keyslots
+from tests.platforms import apply_platform_markers
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -29,6 +30,13 @@ TEST_KDF_COST = {
     "ARGON2_MIN_ITERATIONS": 1,
 }
 SHIPPED_KDF_COST = {name: getattr(keyslots, name) for name in TEST_KDF_COST}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``posix_only``, ``interactive_desktop`` and ``windows_bug`` skip or xfail where they
+    must, with their reason (tests/platforms.py); a marker without a reason is an error."""
+    for item in items:
+        apply_platform_markers(item)
 
 
 @pytest.fixture(scope="session", autouse=True)

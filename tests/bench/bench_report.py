@@ -42,7 +42,8 @@ def fsync_ms(folder: Path, rounds: int = 20) -> float:
     try:
         for _ in range(rounds):
             start = time.perf_counter()
-            os.pwrite(fd, b"\0" * 4096, 0)
+            os.lseek(fd, 0, os.SEEK_SET)  # os.pwrite is POSIX only
+            os.write(fd, b"\0" * 4096)
             os.fsync(fd)
             times.append((time.perf_counter() - start) * 1000)
     finally:

@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from msp_desktop.errors import StorageFull
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE
 from tests.e2e.conftest import MspRunner, msp_command
+from tests.platforms import assert_mode
 from tests.tools import require_tools
 from tests.unit.documents import pdftools
 
@@ -150,7 +150,7 @@ def test_every_style_in_every_language_is_the_persons_words_only(
     for pdf_path, (style, lang) in made.items():
         pdf = pdf_path.read_bytes()
         # Owner-only: the copy is personal data outside the encrypted workspace.
-        assert stat.S_IMODE(pdf_path.stat().st_mode) == 0o600
+        assert_mode(pdf_path, 0o600)
         text = pdftools.text(pdf)
         for words in own_words + agreed:
             assert words in text, (style, lang, words)
@@ -333,7 +333,7 @@ def test_an_existing_file_is_refused_and_left_unchanged(
                  "--out", str(pdf_path), "--force")  # fmt: skip
     assert forced.returncode == 0, forced.stderr
     assert pdf_path.read_bytes().startswith(b"%PDF")
-    assert stat.S_IMODE(pdf_path.stat().st_mode) == 0o600
+    assert_mode(pdf_path, 0o600)
 
 
 @pytest.mark.parametrize("command", ["summary", "record", "feedback-form"])

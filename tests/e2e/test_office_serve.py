@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import ssl
 import threading
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from tests.office_service_helpers import (
     self_signed,
     serve_process,
 )
+from tests.platforms import assert_mode
 from tests.unit.bundles.conftest import seal
 from tests.unit.bundles.test_bundle import CORPUS
 
@@ -114,6 +114,10 @@ def served(
         yield Served(service.url, layout, keys, device, context, service)
 
 
+@pytest.mark.posix_only(
+    "stops msp-office serve with SIGTERM, as a service manager does, and expects a clean exit; "
+    "Windows has no SIGTERM (TerminateProcess exits 1), and the office serves from Linux"
+)
 def test_a_device_uploads_over_tls_and_retries_get_the_same_receipt(served: Served) -> None:
     sealed = served.device.bundle(served.keys.inbox.recipient, caseload("Ada Example").envelopes())
     first = served.post(sealed.data)
@@ -163,6 +167,10 @@ def test_two_identical_uploads_at_once_get_one_receipt(served: Served) -> None:
         assert [entry.sha256 for entry in store.ledger()] == [sealed.sha256]
 
 
+@pytest.mark.posix_only(
+    "stops msp-office serve with SIGTERM, as a service manager does, and expects a clean exit; "
+    "Windows has no SIGTERM (TerminateProcess exits 1), and the office serves from Linux"
+)
 def test_refusals_over_the_wire(served: Served) -> None:
     inbox = served.keys.inbox.recipient
     stranger = FakeDevice(device_id="laptop-9").bundle(inbox, caseload().envelopes())
@@ -234,4 +242,4 @@ def test_plain_http_off_loopback_is_refused_and_openapi_written(
     written = msp_office("openapi", "--out", str(out))
     assert written.returncode == 0, written.stderr
     validate(json.loads(out.read_text()))
-    assert os.stat(out).st_mode & 0o777 == 0o644
+    assert_mode(Path(out), 0o644)

@@ -14,6 +14,7 @@ from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE, snapshot
 from tests.e2e.conftest import MspRunner
+from tests.platforms import BINARY_WRITES
 from tests.sync_helpers import (
     DEVICE_ID,
     Office,
@@ -98,7 +99,16 @@ def test_init_with_office_keys_trusts_the_office(
     ]
 
 
-@pytest.mark.parametrize("problem", ["tampered", "missing", "wrong-key-id", "garbage", "folder"])
+FOLDER = pytest.param(
+    "folder",
+    marks=pytest.mark.windows_bug(
+        "a folder given as --office-keys says 'Could not read ...: Permission denied' (Windows "
+        "opens a folder with EACCES, not EISDIR) instead of 'is a folder, not an office keys file'"
+    ),
+)
+
+
+@pytest.mark.parametrize("problem", ["tampered", "missing", "wrong-key-id", "garbage", FOLDER])
 def test_init_with_a_bad_keys_file_creates_no_workspace(
     msp: MspRunner, office: Office, keys_file: Path, folder: Path, tmp_path: Path, problem: str
 ) -> None:
@@ -176,6 +186,7 @@ def _status(msp: MspRunner) -> dict[str, object]:
     return document
 
 
+@BINARY_WRITES
 def test_enrol_export_receipts_status_and_purge(
     msp: MspRunner, office: Office, keys_file: Path, folder: Path, tmp_path: Path
 ) -> None:

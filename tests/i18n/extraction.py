@@ -54,7 +54,8 @@ def _calls() -> Iterator[tuple[str, int, str | tuple[str, ...], list[str], str |
             comment_tags=(COMMENT_TAG,),
             strip_comment_tags=True,
         ):
-            yield f"{source}/{filename}", line, message, comments, context
+            # Babel gives the OS's separators; files are named with "/" everywhere.
+            yield f"{source}/{Path(filename).as_posix()}", line, message, comments, context
 
 
 def extract() -> dict[tuple[str | None, str], Found]:

@@ -152,6 +152,9 @@ def test_text_size_reaches_child_widgets_under_the_style_sheet(
         qtbot.waitUntil(lambda w=widget: w.font().pointSizeF() == pytest.approx(base))
 
 
+@pytest.mark.interactive_desktop(
+    "measures text against Windows' fonts and style metrics; Wine has substitute fonts and GDI"
+)
 @pytest.mark.parametrize("high_contrast", [True, False])
 def test_indicators_grow_with_the_text(
     qtbot: QtBot, app: QApplication, high_contrast: bool

@@ -1,14 +1,14 @@
 """Nothing lost: a locked or killed app reopens the visit where it was, every saved word.
 
 The kill tests run the real app in a child process (tests/ui/visit_child.py), let it
-type into a visit until "Saved", kill it with SIGKILL, and unlock again here. An agreed
-action with only its words typed (no owner, no status) is kept like any other text.
+type into a visit until "Saved", kill it (SIGKILL; TerminateProcess on Windows), and
+unlock again here. An agreed action with only its words typed (no owner, no status) is
+kept like any other text.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -130,7 +130,7 @@ def test_an_action_typed_and_left_without_a_status_survives_lock_and_unlock(
 
 
 def kill_while_typing(folder: Path, visit_id: str, step: str) -> None:
-    """Run the app in a child that types TYPED at ``step``, and SIGKILL it once saved."""
+    """Run the app in a child that types TYPED at ``step``, and kill it once saved."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "MSP_PASSPHRASE": PASSPHRASE}
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.ui.visit_child", str(folder), visit_id, TYPED, step],
@@ -143,7 +143,7 @@ def kill_while_typing(folder: Path, visit_id: str, step: str) -> None:
     try:
         assert child.stdout.readline().strip() == "saved"
     finally:
-        child.send_signal(signal.SIGKILL)
+        child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no clean-up either way
         child.wait(timeout=30)
         child.stdout.close()
 

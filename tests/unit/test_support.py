@@ -12,6 +12,7 @@ import pytest
 from msp_desktop import logs, paths, resources
 from msp_desktop.atomic import write_atomic
 from msp_desktop.errors import StorageFull
+from tests.platforms import assert_mode
 
 
 def test_workspace_folder_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -53,7 +54,7 @@ def test_log_file_is_owner_only(tmp_path: Path) -> None:
     path = logs.configure_logging(tmp_path / "logs")
     assert path is not None
     logging.getLogger("msp.test").info("hello")
-    assert path.stat().st_mode & 0o777 == 0o600
+    assert_mode(path, 0o600)
     assert "hello" in path.read_text()
 
 
@@ -62,7 +63,7 @@ def test_atomic_write_replaces_whole_and_owner_only(tmp_path: Path) -> None:
     target.write_bytes(b"old")
     write_atomic(target, b"new contents")
     assert target.read_bytes() == b"new contents"
-    assert target.stat().st_mode & 0o777 == 0o600
+    assert_mode(target, 0o600)
     assert [p.name for p in tmp_path.iterdir()] == ["keys.json"]
 
 

@@ -60,6 +60,9 @@ def app_at_app_size(qapp: QApplication) -> Iterator[QApplication]:
     qapp.setFont(original)
 
 
+@pytest.mark.interactive_desktop(
+    "measures text against Windows' fonts and style metrics; Wine has substitute fonts and GDI"
+)
 def test_at_150_percent_in_1200_pixels_nothing_is_cut(
     qtbot: QtBot, app_at_app_size: QApplication
 ) -> None:
@@ -95,6 +98,9 @@ def test_at_150_percent_in_1200_pixels_nothing_is_cut(
             assert width + CELL_MARGINS <= header.sectionSize(column), model.data(index)
 
 
+@pytest.mark.interactive_desktop(
+    "measures text against Windows' fonts and style metrics; Wine has substitute fonts and GDI"
+)
 def test_a_wide_window_keeps_every_column_on_one_line(
     qtbot: QtBot, app_at_app_size: QApplication
 ) -> None:

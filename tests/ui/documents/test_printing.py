@@ -6,7 +6,6 @@ file, which is read back with poppler: the right number of pages, none of them b
 
 from __future__ import annotations
 
-import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -18,6 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import CopyChoice
+from tests.platforms import assert_mode
 from tests.tools import require_tools
 from tests.ui.documents.conftest import Docs
 from tests.ui.helpers import wait_idle
@@ -72,7 +72,7 @@ def test_printing_renders_every_page_and_is_audited(
     _print_through_dialog(qtbot, docs, preview)
 
     assert out.exists()
-    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert_mode(out, 0o600)
     assert [p.name for p in out.parent.iterdir()] == ["printer.pdf"]  # no temporary left
     printed = out.read_bytes()
     pages = int(pdftools.info(printed)["Pages"])
@@ -93,6 +93,9 @@ def test_printing_renders_every_page_and_is_audited(
     assert messages.shown[-1].text == f"Printed {pages} pages."
 
 
+@pytest.mark.interactive_desktop(
+    "shows the print dialog, which on Windows is the native one: Wine without a display shows none"
+)
 def test_declining_the_file_warning_prints_nothing(
     qtbot: QtBot, docs: Docs, tmp_path: Path
 ) -> None:

@@ -3,15 +3,14 @@ over another file; a full disk leaves nothing behind."""
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import CopyChoice
+from tests.disk_faults import full_disk_under
+from tests.platforms import BINARY_WRITES, assert_mode
 from tests.ui.documents.conftest import Docs
 from tests.ui.helpers import wait_idle
 from ui import messages
@@ -35,6 +34,7 @@ def preview(qtbot: QtBot, docs: Docs) -> PreviewWindow:
     return shown
 
 
+@BINARY_WRITES
 def test_saving_warns_then_writes_an_owner_only_file(
     qtbot: QtBot, docs: Docs, preview: PreviewWindow, tmp_path: Path
 ) -> None:
@@ -46,7 +46,7 @@ def test_saving_warns_then_writes_an_owner_only_file(
     made = docs.window.documents.made
     assert made is not None
     assert target.read_bytes() == made.pdf
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert_mode(target, 0o600)
     assert not list(tmp_path.glob(".copy.pdf.*"))  # no temporary file left
     assert "Saved copy.pdf" in messages.shown[-1].text
     action, detail = docs.audit(qtbot, docs.visit_id)[-1]
@@ -82,7 +82,7 @@ def test_an_existing_file_is_replaced_only_when_the_worker_says_so(
     saving.answer_next_path(target)
     _save(qtbot, docs, preview)
     assert target.read_bytes().startswith(b"%PDF")
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert_mode(target, 0o600)
     assert _actions(qtbot, docs).count("save_pdf") == 1
 
 
@@ -94,14 +94,7 @@ def test_a_full_disk_leaves_nothing_and_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     target = tmp_path / "copy.pdf"
-    real_write = os.write
-
-    def full_disk(fd: int, data: object) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(tmp_path)):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "write", full_disk)
+    full_disk_under(monkeypatch, tmp_path)
     messages.answer_next(messages.Button.Save)
     saving.answer_next_path(target)
     _save(qtbot, docs, preview)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
@@ -420,6 +421,9 @@ def test_a_visit_that_did_not_happen_is_recorded(
     assert f"{date_text(TODAY)} (did not happen)" in texts(card(app, concern_id))
 
 
+@pytest.mark.interactive_desktop(
+    "measures text against Windows' fonts and style metrics; Wine has substitute fonts and GDI"
+)
 def test_at_large_text_the_buttons_wrap_and_no_line_is_squeezed(
     qtbot: QtBot, app: MainWindow, worker: DbWorker
 ) -> None:

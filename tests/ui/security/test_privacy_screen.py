@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface
 from PySide6.QtWidgets import QAbstractItemView, QWidget
@@ -102,6 +103,9 @@ def test_a_title_set_while_hidden_stays_hidden(qtbot: QtBot, session: Session) -
     assert window.windowTitle() == "Ada Example — MSP Desktop"
 
 
+@pytest.mark.interactive_desktop(
+    "resizes a shown window, which needs a window manager that Wine without a display lacks"
+)
 def test_the_cover_follows_the_window_size(qtbot: QtBot, session: Session) -> None:
     window = unlock(qtbot, session)
     assert session.privacy is not None

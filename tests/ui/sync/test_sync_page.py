@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles import KeyPair, open_bundle
 from msp_desktop.bundles.provisioning import read_enrolment
+from tests.disk_faults import full_disk_under
+from tests.platforms import BINARY_WRITES, assert_mode
 from tests.ui.helpers import wait_idle
 from tests.ui.sync.conftest import (
     OFFICE_NAME,
@@ -111,6 +112,7 @@ def test_every_control_has_a_name(qtbot: QtBot, sync: Sync, fresh: Sync) -> None
 # -- export -------------------------------------------------------------------------------
 
 
+@BINARY_WRITES
 def test_export_writes_a_bundle_the_office_can_open(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -133,7 +135,7 @@ def test_export_writes_a_bundle_the_office_can_open(
     assert page.focusWidget() is page.export_button  # the keyboard is where it was
 
     (bundle,) = sync.bundles()
-    assert stat.S_IMODE(bundle.stat().st_mode) == 0o644
+    assert_mode(bundle, 0o644)
     assert sync.enrolment is not None
     device = read_enrolment(sync.enrolment)
     opened = open_bundle(
@@ -190,17 +192,9 @@ def test_a_missing_folder_changes_nothing_and_says_so(
 def test_a_full_stick_keeps_the_bundle_for_next_time(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_write = os.write
-    stick = str(sync.stick)
-
-    def full_disk(fd: int, data: object) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").startswith(stick):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(fd, data)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "write", full_disk)
-    text = export(qtbot, sync, monkeypatch)
-    monkeypatch.setattr(os, "write", real_write)
+    with pytest.MonkeyPatch.context() as disk:
+        full_disk_under(disk, sync.stick)
+        text = export(qtbot, sync, monkeypatch)
     assert "disk is full" in text
     assert "kept safely on this device" in text
     assert messages.shown[-1].kind == "error"
@@ -237,6 +231,7 @@ def test_a_read_only_stick_is_said_in_words(
 # -- receipts ------------------------------------------------------------------------------
 
 
+@BINARY_WRITES
 def test_a_receipt_turns_the_records_acknowledged(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -253,6 +248,7 @@ def test_a_receipt_turns_the_records_acknowledged(
     assert sync.click(qtbot, sync.page.receipts_button) == "Bundle 1 was already acknowledged."
 
 
+@BINARY_WRITES
 def test_a_receipt_signed_by_another_key_changes_nothing(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -268,6 +264,7 @@ def test_a_receipt_signed_by_another_key_changes_nothing(
     assert sync.states() == Counter({"in-bundle": 6, "draft": 1})
 
 
+@BINARY_WRITES
 def test_good_and_bad_receipts_are_each_reported(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles.provisioning import read_enrolment
+from tests.platforms import assert_mode
 from tests.ui.sync.conftest import OFFICE_NAME, Sync
 from ui import messages
 
@@ -53,7 +53,7 @@ def test_importing_the_office_keys_and_enrolling(
     assert device_id
     assert text.startswith(f"Saved enrolment.json for the device {device_id}.")
     assert read_enrolment(target.read_bytes()).device_id == device_id
-    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert_mode(target, 0o644)
     assert not page.setup.isVisibleTo(page)
     assert page.export_button.isEnabled()
     assert device_id in page.office_line.text()

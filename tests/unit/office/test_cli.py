@@ -92,7 +92,7 @@ def test_import_several_bundles_reports_each_and_exits_with_the_first_failure(
     captured = capsys.readouterr()
     out = captured.out.splitlines()
     assert out[0].startswith(f"{first}: imported: device laptop-7 sequence 1, 3 records")
-    assert f"; receipt {receipts}/laptop-7-000001-" in out[0]
+    assert f"; receipt {receipts / 'laptop-7-000001-'}" in out[0]
     assert out[1].startswith(f"{third}: imported: device laptop-7 sequence 3")
     assert (
         out[2] == f"{third}: note: sequence 2 of device laptop-7 not received yet (a gap before it)"

@@ -10,6 +10,7 @@ from msp_desktop.bundles import verify_receipt
 from msp_desktop.office.errors import SequenceReplayed
 from tests import builders
 from tests.office_helpers import FakeDevice, caseload, envelope
+from tests.platforms import assert_mode
 from tests.unit.office.conftest import Office
 
 
@@ -89,7 +90,7 @@ def test_same_sequence_with_other_content_is_refused_and_alerted(
     assert alert["imported_sha256"] == device.last_sha256
     assert alert["time"]
     assert alert["message"]
-    assert office.layout.alerts.stat().st_mode & 0o777 == 0o600
+    assert_mode(office.layout.alerts, 0o600)
 
 
 def test_the_same_manifest_sealed_again_is_named_as_such(

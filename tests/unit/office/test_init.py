@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import stat
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.errors import OfficeDamaged, OfficeMissing
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
 
-posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+posix_only = pytest.mark.posix_only("mode bits and chmod; on Windows owner-only is an ACL")
 
 
 def _init(folder: Path, *extra: str) -> int:

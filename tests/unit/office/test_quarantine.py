@@ -10,9 +10,11 @@ from msp_desktop.office import devices
 from msp_desktop.office.errors import BundleQuarantined
 from msp_desktop.office.quarantine import list_quarantine
 from tests.office_helpers import FakeDevice, caseload
+from tests.platforms import BINARY_WRITES, assert_mode
 from tests.unit.office.conftest import Office
 
 
+@BINARY_WRITES
 def test_an_unknown_device_is_quarantined_and_the_database_unchanged(office: Office) -> None:
     stranger = FakeDevice(device_id="laptop-9")
     sealed = stranger.bundle(office.inbox, caseload().envelopes())
@@ -29,7 +31,7 @@ def test_an_unknown_device_is_quarantined_and_the_database_unchanged(office: Off
     assert office.db_hash() == before
     kept = office.layout.quarantine / f"{sealed.sha256}.mspbundle"
     assert kept.read_bytes() == sealed.data
-    assert kept.stat().st_mode & 0o777 == 0o600
+    assert_mode(kept, 0o600)
     note = json.loads((office.layout.quarantine / f"{sealed.sha256}.json").read_text())
     assert note["key_id"] == stranger.key.key_id
     assert note["claimed_device_id"] == "laptop-9"
@@ -39,6 +41,7 @@ def test_an_unknown_device_is_quarantined_and_the_database_unchanged(office: Off
     assert listed.bundle_sha256 == sealed.sha256
 
 
+@BINARY_WRITES
 def test_after_enrolment_the_quarantined_file_imports_and_leaves_quarantine(
     office: Office,
 ) -> None:

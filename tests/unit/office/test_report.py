@@ -62,6 +62,7 @@ from msp_desktop.services.export import export_bundles
 from msp_desktop.services.people import add_person
 from msp_desktop.store import Workspace
 from tests.office_helpers import FakeDevice, envelope
+from tests.platforms import BINARY_WRITES, assert_mode
 from tests.tools import require_tools
 from tests.unit.office.conftest import Office
 from tests.unit.office.test_import_journey import import_fixture_bundles
@@ -137,6 +138,7 @@ def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
     _send(workspace, office, tmp_path)
 
 
+@BINARY_WRITES
 def test_a_concern_closed_and_reopened_in_the_app_counts_in_its_closing_year(
     workspace: Workspace, office: Office, tmp_path: Path
 ) -> None:
@@ -270,6 +272,7 @@ def _figures(report: Report) -> dict[str, dict[str, Counter[str]]]:
     return {"": {key: value for key, value in figures.items() if value}}
 
 
+@BINARY_WRITES
 def test_the_demo_caseload_gives_the_figures_counted_from_its_records(
     workspace: Workspace, office: Office, tmp_path: Path
 ) -> None:
@@ -285,6 +288,7 @@ def test_the_demo_caseload_gives_the_figures_counted_from_its_records(
     assert build_report(office.store, FinancialYear(quiet)).concluded == 0
 
 
+@BINARY_WRITES
 def test_the_demo_caseload_gives_the_figures_counted_by_hand(
     workspace: Workspace, office: Office, tmp_path: Path
 ) -> None:
@@ -978,6 +982,7 @@ def test_a_waiting_conflict_is_mentioned(office: Office, device: FakeDevice) -> 
 # --- the command ---------------------------------------------------------------------
 
 
+@BINARY_WRITES
 def test_the_report_command_writes_csv_and_pdf(
     office: Office, device: FakeDevice, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -987,7 +992,7 @@ def test_the_report_command_writes_csv_and_pdf(
     out = capsys.readouterr().out
     assert f"Wrote {csv_path}: 8 concerns concluded in 2025-26" in out
     assert _blocks(csv_path.read_bytes())[0][1][-1] == "8"
-    assert csv_path.stat().st_mode & 0o777 == 0o600
+    assert_mode(csv_path, 0o600)
 
     pdf_path = tmp_path / "sac.report"
     assert office.run("report", "--year", "2025-26", "--format", "pdf", "--out", str(pdf_path)) == 0

@@ -14,7 +14,6 @@ import hashlib
 import os
 import shutil
 import sqlite3
-import stat
 from pathlib import Path
 
 import psycopg
@@ -28,6 +27,7 @@ from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION
 from msp_desktop.office.errors import OfficeDamaged
 from msp_desktop.office.keys import OfficeLayout, create_office_keys, load_keys
 from tests.office_helpers import FakeDevice, caseload, envelope
+from tests.platforms import assert_mode
 from tests.unit.office.conftest import NOW, Office
 from tests.unit.office.test_import_journey import (
     FIXTURE,
@@ -104,6 +104,10 @@ def test_an_older_database_is_refused_with_the_command_that_upgrades_it(
     assert sorted(p.name for p in path.parent.iterdir()) == ["keys", "office.db", "office.json"]
 
 
+@pytest.mark.windows_bug(
+    "office upgrade (db/sqlite.py _keep_copy) fsyncs a read-only descriptor: PermissionError "
+    "on Windows, exit 70"
+)
 def test_upgrade_keeps_every_row_and_a_copy_then_takes_every_kind(
     old_office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -123,7 +127,7 @@ def test_upgrade_keeps_every_row_and_a_copy_then_takes_every_kind(
     # schema, not necessarily the same bytes).
     assert _dump_sqlite(copy) == rows
     assert sqlite_tables(copy) == sqlite_tables(FIXTURE / "office-v1.db")
-    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert_mode(copy, 0o600)
     assert _dump_sqlite(path) == rows
     fresh = tmp_path / "fresh.db"
     SqliteOfficeStore.create(fresh)

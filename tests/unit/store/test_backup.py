@@ -13,6 +13,7 @@ from msp_desktop.store.backup import latest_backup, list_backups
 from msp_desktop.store.migrations import LATEST_VERSION
 from tests import builders
 from tests.conftest import PASSPHRASE, snapshot
+from tests.platforms import assert_mode
 
 
 def test_backup_is_verified_recorded_and_restorable(workspace: Workspace, tmp_path: Path) -> None:
@@ -25,7 +26,7 @@ def test_backup_is_verified_recorded_and_restorable(workspace: Workspace, tmp_pa
     assert info.path == str(target)
     assert info.row_counts["people"] == 1
     assert info.user_version == LATEST_VERSION
-    assert target.stat().st_mode & 0o777 == 0o600
+    assert_mode(target, 0o600)
     assert not target.read_bytes().startswith(b"SQLite format 3")
     assert Path(f"{target}.keys.json").exists()
     assert sorted(p.name for p in target.parent.iterdir()) == ["backup.db", "backup.db.keys.json"]

@@ -52,6 +52,7 @@ def test_passphrase_slot_uses_argon2id_and_aes_gcm_at_required_cost(
     assert load_key_file(Workspace.keys_path(other.folder)).unwrap(PASSPHRASE) != raw_key
 
 
+@pytest.mark.posix_only("mode bits; on Windows owner-only is the file's ACL, not st_mode")
 def test_key_file_is_owner_only(workspace: Workspace) -> None:
     mode = Workspace.keys_path(workspace.folder).stat().st_mode & 0o777
     assert mode == 0o600
