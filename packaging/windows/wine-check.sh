@@ -119,17 +119,27 @@ du -sh "$DOWNLOADS"/wheels | sed 's/^/windows-check: Windows wheels: /'
 PY=$WORK/python/python.exe
 step "a throwaway Wine prefix with Windows Python"
 wineserver -k 2>/dev/null || true
+# One Wine server for the whole check, started with its streams away from our pipes: a
+# server started by a Windows program inside `win` would hold that pipe open, and the
+# pipeline would never end. It is stopped when the check ends, however it ends.
+start_wineserver() {
+    mkdir -p "$WINEPREFIX"
+    wineserver -p </dev/null >/dev/null 2>&1
+}
+trap 'wineserver -k 2>/dev/null || true' EXIT
 # MSP_WINE_REUSE=1 keeps the prefix and Windows Python of an earlier run (for working on
 # this script); CI always starts from nothing.
 if [ "${MSP_WINE_REUSE:-}" = 1 ] && [ -f "$PY" ]; then
     echo "windows-check: reusing $WINEPREFIX (MSP_WINE_REUSE=1)"
+    start_wineserver
 else
 rm -rf "$WINEPREFIX" "$WORK/python" "$WORK/inno"
-wineboot --init >/dev/null 2>&1
+wineboot --init </dev/null >/dev/null 2>&1
+wineserver -w  # the prefix is made by programs that go on after wineboot returns
+start_wineserver
 # Windows 10, as on the laptops (the installer refuses anything older than 1809); a new
 # prefix tells 32-bit programs, such as Inno Setup's, that it is Windows 7.
 win winecfg /v win10
-wineserver -w
 # Stand-ins for two DLLs Wine 8.0 lacks (packaging/windows/wine/*.c say why); into this
 # prefix only.
 for dll in bcryptprimitives icuuc; do
@@ -210,7 +220,6 @@ SETUP=$WORK/msp-desktop-$VERSION-x64-setup.exe
 du -h "$SETUP" | sed 's/^/windows-check: installer: /'
 win "$SETUP" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /SP- "/LOG=$(winpath "$WORK/setup.log")" \
     || fail "the silent install"
-wineserver -w
 INSTALLED="$WINEPREFIX/drive_c/Program Files/MSP Desktop"
 [ -f "$INSTALLED/msp-desktop.exe" ] || fail "the installer put no msp-desktop.exe in C:\\Program Files\\MSP Desktop"
 win "$INSTALLED/msp-desktop.exe" --smoke || fail "the installed app's smoke test"
@@ -222,7 +231,13 @@ MSP_PASSPHRASE="windows check only" win "$INSTALLED/msp.exe" demo || fail "msp.e
 [ -f "$WORKSPACE/workspace.db" ] || fail "the installed msp.exe made no workspace in %LOCALAPPDATA%"
 before=$(cd "$WORKSPACE" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 win "$INSTALLED/unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART || fail "the silent uninstall"
-wineserver -w  # the uninstaller finishes in a copy of itself
+# The uninstaller returns at once and finishes in a copy of itself; the last thing it
+# removes is itself.
+for _ in $(seq 120); do
+    [ -e "$INSTALLED/unins000.exe" ] || break
+    sleep 1
+done
+[ ! -e "$INSTALLED/unins000.exe" ] || fail "the uninstaller did not finish within two minutes"
 [ ! -e "$INSTALLED/msp-desktop.exe" ] || fail "the uninstaller left msp-desktop.exe behind"
 after=$(cd "$WORKSPACE" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 [ "$before" = "$after" ] || fail "the uninstall changed the worker's workspace"
