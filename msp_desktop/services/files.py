@@ -45,6 +45,10 @@ def read_small(path: Path, what: str) -> bytes:
     except IsADirectoryError:
         raise InvalidInput(f"{path} is a folder, not {what}.") from None
     except OSError as exc:
+        # Windows refuses to open a folder as a file with "Permission denied", not
+        # IsADirectoryError: say what is really wrong there too.
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder, not {what}.") from None
         raise InvalidInput(f"Could not read {path}: {exc.strerror}.") from None
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from tests.bench import bench_bundles
-from tests.platforms import BINARY_WRITES
 
 # Puts load on the machine and times itself: on one worker, one at a time with the
 # other tests of the "load" group, so no two of them share the machine (make test).
@@ -21,7 +20,6 @@ def _positive_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
 
 
-@BINARY_WRITES
 def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "results" / "nested"  # missing parents: the bench must create them
 

@@ -111,11 +111,6 @@ def test_missing_workspace_and_missing_passphrase(msp: MspRunner) -> None:
     assert no_pass.returncode == 4  # an empty passphrase is just a wrong one
 
 
-@pytest.mark.windows_bug(
-    "with no MSP_PASSPHRASE and no file, msp waits for a passphrase typed at the console "
-    "instead of saying how to give one (the passphrase prompt fix, branch of /work/wt-fix)",
-    hangs=True,
-)
 def test_no_passphrase_source_at_all_says_how_to_give_one(
     msp: MspRunner, msp_env: dict[str, str]
 ) -> None:

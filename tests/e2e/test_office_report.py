@@ -19,7 +19,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from tests.e2e.conftest import MspRunner, OfficeRunner
-from tests.platforms import BINARY_WRITES
 from tests.tools import require_tools
 
 
@@ -77,7 +76,6 @@ def _csv_rows(path: Path) -> dict[str, dict[str, int]]:
     return rows
 
 
-@BINARY_WRITES
 def test_report_of_the_demo_caseload(
     msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
 ) -> None:

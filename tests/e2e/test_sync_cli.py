@@ -14,7 +14,6 @@ from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE, snapshot
 from tests.e2e.conftest import MspRunner
-from tests.platforms import BINARY_WRITES
 from tests.sync_helpers import (
     DEVICE_ID,
     Office,
@@ -99,16 +98,7 @@ def test_init_with_office_keys_trusts_the_office(
     ]
 
 
-FOLDER = pytest.param(
-    "folder",
-    marks=pytest.mark.windows_bug(
-        "a folder given as --office-keys says 'Could not read ...: Permission denied' (Windows "
-        "opens a folder with EACCES, not EISDIR) instead of 'is a folder, not an office keys file'"
-    ),
-)
-
-
-@pytest.mark.parametrize("problem", ["tampered", "missing", "wrong-key-id", "garbage", FOLDER])
+@pytest.mark.parametrize("problem", ["tampered", "missing", "wrong-key-id", "garbage", "folder"])
 def test_init_with_a_bad_keys_file_creates_no_workspace(
     msp: MspRunner, office: Office, keys_file: Path, folder: Path, tmp_path: Path, problem: str
 ) -> None:
@@ -186,7 +176,6 @@ def _status(msp: MspRunner) -> dict[str, object]:
     return document
 
 
-@BINARY_WRITES
 def test_enrol_export_receipts_status_and_purge(
     msp: MspRunner, office: Office, keys_file: Path, folder: Path, tmp_path: Path
 ) -> None:

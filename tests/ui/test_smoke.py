@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tests.platforms import BINARY_WRITES
 from ui import app, smoke
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,7 +69,6 @@ def _written(tmp_path: Path) -> list[str]:
     )
 
 
-@BINARY_WRITES
 def test_smoke_passes_every_step_and_leaves_nothing_behind(tmp_path: Path) -> None:
     result = _run_smoke(tmp_path)
     assert result.returncode == 0, result.stderr

@@ -15,6 +15,8 @@ Either way the office folder still holds the keys, ``quarantine/`` and ``alerts.
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -33,7 +35,10 @@ _POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
 def sqlite_path(url: str) -> Path:
-    """The file a ``sqlite:///ABSOLUTE/PATH`` URL names; ``InvalidInput`` otherwise."""
+    """The file a ``sqlite:///ABSOLUTE/PATH`` URL names; ``InvalidInput`` otherwise.
+
+    On Windows the path starts with its drive, as in ``sqlite:///C:/office/office.db``.
+    """
     parts = urlsplit(url)
     path = unquote(parts.path)
     if parts.scheme.lower() != "sqlite" or parts.netloc or parts.query or parts.fragment:
@@ -41,7 +46,9 @@ def sqlite_path(url: str) -> Path:
             "A SQLite database URL is sqlite:/// followed by the absolute path of the file, "
             "e.g. sqlite:///srv/office/office.db."
         )
-    if not path.startswith("/") or path.endswith("/"):
+    if sys.platform == "win32" and re.match(r"/[A-Za-z]:/", path):
+        path = path[1:]  # sqlite:///C:/office/office.db names C:/office/office.db
+    if not Path(path).is_absolute() or path.endswith("/"):
         raise InvalidInput(
             "A SQLite database URL names a file by its absolute path, "
             "e.g. sqlite:///srv/office/office.db."

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import CopyChoice
 from tests.disk_faults import full_disk_under
-from tests.platforms import BINARY_WRITES, assert_mode
+from tests.platforms import assert_mode
 from tests.ui.documents.conftest import Docs
 from tests.ui.helpers import wait_idle
 from ui import messages
@@ -34,7 +34,6 @@ def preview(qtbot: QtBot, docs: Docs) -> PreviewWindow:
     return shown
 
 
-@BINARY_WRITES
 def test_saving_warns_then_writes_an_owner_only_file(
     qtbot: QtBot, docs: Docs, preview: PreviewWindow, tmp_path: Path
 ) -> None:

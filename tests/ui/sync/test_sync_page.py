@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from msp_desktop.bundles import KeyPair, open_bundle
 from msp_desktop.bundles.provisioning import read_enrolment
 from tests.disk_faults import full_disk_under
-from tests.platforms import BINARY_WRITES, assert_mode
+from tests.platforms import assert_mode
 from tests.ui.helpers import wait_idle
 from tests.ui.sync.conftest import (
     OFFICE_NAME,
@@ -112,7 +112,6 @@ def test_every_control_has_a_name(qtbot: QtBot, sync: Sync, fresh: Sync) -> None
 # -- export -------------------------------------------------------------------------------
 
 
-@BINARY_WRITES
 def test_export_writes_a_bundle_the_office_can_open(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -231,7 +230,6 @@ def test_a_read_only_stick_is_said_in_words(
 # -- receipts ------------------------------------------------------------------------------
 
 
-@BINARY_WRITES
 def test_a_receipt_turns_the_records_acknowledged(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -248,7 +246,6 @@ def test_a_receipt_turns_the_records_acknowledged(
     assert sync.click(qtbot, sync.page.receipts_button) == "Bundle 1 was already acknowledged."
 
 
-@BINARY_WRITES
 def test_a_receipt_signed_by_another_key_changes_nothing(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -264,7 +261,6 @@ def test_a_receipt_signed_by_another_key_changes_nothing(
     assert sync.states() == Counter({"in-bundle": 6, "draft": 1})
 
 
-@BINARY_WRITES
 def test_good_and_bad_receipts_are_each_reported(
     qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -10,11 +10,10 @@ from msp_desktop.office import devices
 from msp_desktop.office.errors import BundleQuarantined
 from msp_desktop.office.quarantine import list_quarantine
 from tests.office_helpers import FakeDevice, caseload
-from tests.platforms import BINARY_WRITES, assert_mode
+from tests.platforms import assert_mode
 from tests.unit.office.conftest import Office
 
 
-@BINARY_WRITES
 def test_an_unknown_device_is_quarantined_and_the_database_unchanged(office: Office) -> None:
     stranger = FakeDevice(device_id="laptop-9")
     sealed = stranger.bundle(office.inbox, caseload().envelopes())
@@ -41,7 +40,6 @@ def test_an_unknown_device_is_quarantined_and_the_database_unchanged(office: Off
     assert listed.bundle_sha256 == sealed.sha256
 
 
-@BINARY_WRITES
 def test_after_enrolment_the_quarantined_file_imports_and_leaves_quarantine(
     office: Office,
 ) -> None:

@@ -62,7 +62,7 @@ from msp_desktop.services.export import export_bundles
 from msp_desktop.services.people import add_person
 from msp_desktop.store import Workspace
 from tests.office_helpers import FakeDevice, envelope
-from tests.platforms import BINARY_WRITES, assert_mode
+from tests.platforms import assert_mode
 from tests.tools import require_tools
 from tests.unit.office.conftest import Office
 from tests.unit.office.test_import_journey import import_fixture_bundles
@@ -138,7 +138,6 @@ def _demo_office(workspace: Workspace, office: Office, tmp_path: Path) -> None:
     _send(workspace, office, tmp_path)
 
 
-@BINARY_WRITES
 def test_a_concern_closed_and_reopened_in_the_app_counts_in_its_closing_year(
     workspace: Workspace, office: Office, tmp_path: Path
 ) -> None:
@@ -272,7 +271,6 @@ def _figures(report: Report) -> dict[str, dict[str, Counter[str]]]:
     return {"": {key: value for key, value in figures.items() if value}}
 
 
-@BINARY_WRITES
 def test_the_demo_caseload_gives_the_figures_counted_from_its_records(
     workspace: Workspace, office: Office, tmp_path: Path
 ) -> None:
@@ -288,7 +286,6 @@ def test_the_demo_caseload_gives_the_figures_counted_from_its_records(
     assert build_report(office.store, FinancialYear(quiet)).concluded == 0
 
 
-@BINARY_WRITES
 def test_the_demo_caseload_gives_the_figures_counted_by_hand(
     workspace: Workspace, office: Office, tmp_path: Path
 ) -> None:
@@ -982,7 +979,6 @@ def test_a_waiting_conflict_is_mentioned(office: Office, device: FakeDevice) -> 
 # --- the command ---------------------------------------------------------------------
 
 
-@BINARY_WRITES
 def test_the_report_command_writes_csv_and_pdf(
     office: Office, device: FakeDevice, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -40,7 +40,6 @@ from msp_desktop.office.inbox.openapi import openapi_bytes, openapi_document
 from msp_desktop.office.inbox.receive import MIB, Inbox, InboxSettings
 from tests.office_helpers import FakeDevice, caseload
 from tests.office_service_helpers import OCTET, LogLines, raw_request, self_signed, serving
-from tests.platforms import BINARY_WRITES
 from tests.unit.bundles.conftest import seal
 from tests.unit.bundles.test_bundle import CORPUS, Case
 from tests.unit.office.conftest import NOW, Office
@@ -215,7 +214,6 @@ def test_two_processes_importing_the_same_bundle_agree_on_the_receipt(
     assert len(office.store.ledger()) == 1
 
 
-@BINARY_WRITES
 def test_an_unknown_device_is_403_and_its_bundle_quarantined(
     office: Office, service: Service
 ) -> None:
@@ -475,10 +473,6 @@ def test_other_routes_and_methods_are_json_refusals(service: Service) -> None:
     assert service.log.requests(2)[0]["route"] == "(other)"
 
 
-@pytest.mark.windows_bug(
-    "msp-office openapi --out writes the file in text mode: CRLF on Windows, so the written "
-    "description differs from the served one"
-)
 def test_the_openapi_description_is_valid_served_and_written(
     office: Office, service: Service, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -565,14 +559,13 @@ def test_the_hostile_corpus_over_http_is_refused_and_the_database_unchanged(
     assert office.db_hash() == before
 
 
-@pytest.mark.windows_bug(
-    "a sqlite:/// URL of a Windows path (sqlite:///C:/...) is refused as not absolute"
-)
 def test_open_store_reads_the_office_database_or_a_sqlite_url(tmp_path: Path) -> None:
     office_dir = tmp_path / "office"
     office_dir.mkdir()
     SqliteOfficeStore.create(office_dir / "office.db")
-    for url in (None, "", f"sqlite://{office_dir / 'office.db'}"):
+    # sqlite:///srv/office.db on Linux, sqlite:///C:/srv/office.db on Windows
+    url_of_file = "sqlite:///" + (office_dir / "office.db").as_posix().lstrip("/")
+    for url in (None, "", url_of_file):
         store = open_store(office_dir, url, read_only=True)
         try:
             assert store.counts().devices == 0

@@ -104,10 +104,6 @@ def test_an_older_database_is_refused_with_the_command_that_upgrades_it(
     assert sorted(p.name for p in path.parent.iterdir()) == ["keys", "office.db", "office.json"]
 
 
-@pytest.mark.windows_bug(
-    "office upgrade (db/sqlite.py _keep_copy) fsyncs a read-only descriptor: PermissionError "
-    "on Windows, exit 70"
-)
 def test_upgrade_keeps_every_row_and_a_copy_then_takes_every_kind(
     old_office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

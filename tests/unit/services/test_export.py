@@ -29,7 +29,6 @@ from msp_desktop.store.sync_keys import NotReadyToSync
 from tests import builders
 from tests.conftest import PASSPHRASE, snapshot
 from tests.e2e.conftest import msp_command
-from tests.platforms import BINARY_WRITES
 from tests.sync_helpers import (
     DEVICE_ID,
     ZERO_HASH,
@@ -265,7 +264,6 @@ def test_enrol_makes_one_key_and_gives_the_same_file_again(workspace: Workspace)
     assert [(e.entity_id, e.detail) for e in made] == [(DEVICE_ID, {"key_id": first.key_id})]
 
 
-@BINARY_WRITES
 def test_enrol_with_new_key_replaces_the_key_and_keeps_the_id(
     workspace: Workspace, office: Office, outbox: Path
 ) -> None:
@@ -348,7 +346,6 @@ def batch_version(bundle: VerifiedBundle) -> int:
     return audit_of(bundle).format_version
 
 
-@BINARY_WRITES
 def test_export_seals_exactly_the_finalised_records_and_the_audit_chain(
     workspace: Workspace, office: Office, outbox: Path
 ) -> None:
@@ -490,7 +487,6 @@ def test_nothing_new_is_nothing_to_export_and_writes_nothing(
     assert len(_sent(workspace)) == 1
 
 
-@BINARY_WRITES
 def test_a_second_bundle_carries_only_what_changed_and_chains_to_the_first(
     workspace: Workspace, office: Office, outbox: Path, tmp_path: Path
 ) -> None:
@@ -531,7 +527,6 @@ def test_a_second_bundle_carries_only_what_changed_and_chains_to_the_first(
     assert first.path.read_bytes() == first_data
 
 
-@BINARY_WRITES
 def test_a_person_changed_back_is_sent_as_a_new_snapshot(
     workspace: Workspace, office: Office, outbox: Path
 ) -> None:
@@ -630,7 +625,6 @@ def test_a_failed_write_loses_nothing_and_the_next_export_writes_the_same_bundle
     assert bundle_files(outbox) == [written_now.path]
 
 
-@BINARY_WRITES
 def test_a_missing_folder_is_refused_before_anything_is_sealed(
     workspace: Workspace, office: Office, outbox: Path, tmp_path: Path
 ) -> None:
@@ -668,7 +662,6 @@ def test_a_file_in_place_of_the_folder_is_refused(
     assert not_a_folder.read_text() == "hello"
 
 
-@BINARY_WRITES
 def test_again_rewrites_every_unacknowledged_bundle(
     workspace: Workspace, office: Office, outbox: Path, tmp_path: Path
 ) -> None:
@@ -755,7 +748,6 @@ def test_a_damaged_workspace_seals_nothing(
     assert len(workspace.audit_entries()) == entries_before
 
 
-@BINARY_WRITES
 def test_a_read_only_stick_is_said_in_one_sentence_and_the_bundle_waits(
     workspace: Workspace, office: Office, outbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

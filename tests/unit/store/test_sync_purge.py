@@ -17,7 +17,6 @@ from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import NothingToExport
 from msp_desktop.store.purge import PurgeResult
-from tests.platforms import BINARY_WRITES
 from tests.sync_helpers import (
     Office,
     amend_and_finalise,
@@ -80,7 +79,6 @@ def _acknowledged_days_ago(ws: Workspace, days: int) -> None:
     )
 
 
-@BINARY_WRITES
 def test_a_closed_acknowledged_concern_goes_with_its_visits_and_person(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -125,7 +123,6 @@ def test_a_closed_acknowledged_concern_goes_with_its_visits_and_person(
     assert person.id not in {p.id for p in workspace.people.search("")}
 
 
-@BINARY_WRITES
 def test_the_grace_period_keeps_recent_acknowledgements(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -147,7 +144,6 @@ def test_the_grace_period_keeps_recent_acknowledgements(
     assert _counts(workspace) == (0, 0, 0, 0)
 
 
-@BINARY_WRITES
 def test_nothing_to_purge_changes_nothing(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -167,7 +163,6 @@ def test_a_negative_grace_period_is_refused(workspace: Workspace) -> None:
         workspace.sync.purge(-1)
 
 
-@BINARY_WRITES
 def test_only_the_fully_acknowledged_closed_concern_goes(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -236,7 +231,6 @@ def test_only_the_fully_acknowledged_closed_concern_goes(
     assert [e.entity_id for e in purged] == [gone_concern.id]
 
 
-@BINARY_WRITES
 def test_the_person_stays_while_a_concern_remains(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -265,7 +259,6 @@ def test_the_person_stays_while_a_concern_remains(
     assert workspace.check().healthy
 
 
-@BINARY_WRITES
 def test_the_person_stays_when_changed_since_the_office_acknowledged_them(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -292,7 +285,6 @@ def _changed_and_back(ws: Workspace, stick: Path, person: Person) -> None:
     ws.people.update(person)
 
 
-@BINARY_WRITES
 def test_content_changed_back_to_an_acknowledged_snapshot_is_not_purged(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -320,7 +312,6 @@ def test_content_changed_back_to_an_acknowledged_snapshot_is_not_purged(
     assert _exists(workspace, "people", person.id)
 
 
-@BINARY_WRITES
 def test_finalised_records_stay_undeletable_outside_the_purge(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -357,7 +348,6 @@ def test_purge_needs_an_acknowledgement_not_just_a_bundle(
     assert _counts(workspace) == (1, 1, 1, 1)
 
 
-@BINARY_WRITES
 def test_a_contact_note_the_office_does_not_hold_yet_keeps_its_concern(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -388,7 +378,6 @@ def test_a_contact_note_the_office_does_not_hold_yet_keeps_its_concern(
     assert (_counts(workspace), _journey(workspace)) == ((0, 0, 0, 0), (0, 0))
 
 
-@BINARY_WRITES
 def test_an_action_changed_since_the_office_acknowledged_it_keeps_its_concern(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:
@@ -417,7 +406,6 @@ def test_an_action_changed_since_the_office_acknowledged_it_keeps_its_concern(
     assert workspace.sync.purge(0) == PurgeResult(1, 1, 1, actions=1)
 
 
-@BINARY_WRITES
 def test_a_persons_own_contact_note_not_at_the_office_keeps_them(
     workspace: Workspace, office: Office, enrolment: bytes, stick: Path
 ) -> None:

@@ -19,7 +19,6 @@ from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_keys import NotReadyToSync
 from msp_desktop.store.sync_status import RecordState
-from tests.platforms import BINARY_WRITES
 from tests.sync_helpers import (
     DEVICE_ID,
     Office,
@@ -64,7 +63,6 @@ def _bundle_row(ws: Workspace, sequence: int = 1) -> tuple[object, ...] | None:
     )
 
 
-@BINARY_WRITES
 def test_a_valid_receipt_acknowledges_the_bundle(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
@@ -95,7 +93,6 @@ def test_a_valid_receipt_acknowledges_the_bundle(
     assert workspace.check().healthy
 
 
-@BINARY_WRITES
 def test_the_same_receipt_again_is_already_and_changes_nothing(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
@@ -115,7 +112,6 @@ def test_the_same_receipt_again_is_already_and_changes_nothing(
     assert stored(workspace.folder) == before
 
 
-@BINARY_WRITES
 def test_an_already_imported_receipt_acknowledges_as_well(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
@@ -137,7 +133,6 @@ def _refused(ws: Workspace, receipt: bytes, message: str) -> None:
     assert _bundle_row(ws) == (0, 0, 1)
 
 
-@BINARY_WRITES
 def test_a_receipt_signed_by_another_key_is_refused(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
@@ -145,7 +140,6 @@ def test_a_receipt_signed_by_another_key_is_refused(
     _refused(workspace, forged, "The receipt was refused:")
 
 
-@BINARY_WRITES
 def test_a_receipt_from_another_office_is_refused(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
@@ -155,7 +149,6 @@ def test_a_receipt_from_another_office_is_refused(
     _refused(workspace, other.receipt(sent.data, sent.enrolment), "The receipt was refused:")
 
 
-@BINARY_WRITES
 def test_a_receipt_for_a_bundle_never_sent_is_refused(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
@@ -167,7 +160,6 @@ def test_a_receipt_for_a_bundle_never_sent_is_refused(
     )
 
 
-@BINARY_WRITES
 @pytest.mark.parametrize(
     "changes", [{"device_id": "laptop-8"}, {"sequence": 2}], ids=["device", "sequence"]
 )
@@ -182,7 +174,6 @@ def test_a_receipt_for_another_device_or_number_is_refused(
     )
 
 
-@BINARY_WRITES
 def test_a_receipt_naming_another_bundle_id_is_refused(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
@@ -214,7 +205,6 @@ def test_a_garbage_or_oversized_receipt_is_refused(
     _refused(workspace, data, message)
 
 
-@BINARY_WRITES
 def test_a_tampered_receipt_is_refused(workspace: Workspace, office: Office, sent: Sent) -> None:
     receipt = office.receipt(sent.data, sent.enrolment)
     tampered = receipt.replace(b'"status":"imported"', b'"status":"already-imported"')
@@ -229,7 +219,6 @@ def test_receipts_need_the_office_keys(workspace: Workspace) -> None:
     assert stored(workspace.folder) == before
 
 
-@BINARY_WRITES
 def test_a_receipt_for_the_second_bundle_leaves_the_first_waiting(
     workspace: Workspace, office: Office, sent: Sent
 ) -> None:
@@ -273,7 +262,6 @@ def _action(
     return RecordState("action", action.id, revision, state, bundle)  # type: ignore[arg-type]
 
 
-@BINARY_WRITES
 def test_status_follows_every_record_from_draft_to_acknowledged(
     workspace: Workspace, office: Office, tmp_path: Path
 ) -> None:
