@@ -1,7 +1,7 @@
 """Which platform the suite runs on, and the markers that skip what it cannot give.
 
 The suite runs on Linux and on Windows (in CI, Windows Python under Wine). Three markers,
-registered in pyproject.toml and described in docs/testing.md, say why a test does not
+registered in pyproject.toml and described in the README (Development), say why a test does not
 run everywhere; each needs its reason, and every skip shows it (``-ra``):
 
 - ``posix_only(reason)``: the test relies on POSIX behaviour Windows does not have (mode

@@ -195,7 +195,7 @@ class Uploader:
         *,
         sleep: Callable[[float], object] | None = None,
         attempts: int = ATTEMPTS,
-        jitter: Callable[[], float] = random.random,
+        jitter: Callable[[], float] = random.random,  # noqa: S311 - retry spacing, not a secret
         on_retry: Callable[[str, float], None] | None = None,
         cancelled: Callable[[], bool] = lambda: False,
         connect_timeout: float = CONNECT_TIMEOUT,

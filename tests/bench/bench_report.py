@@ -22,7 +22,7 @@ def _filesystem(path: Path) -> str:
     """The filesystem type the databases live on (fsync cost depends on it)."""
     best, kind = "", "unknown"
     with contextlib.suppress(OSError):
-        for line in Path("/proc/mounts").read_text().splitlines():
+        for line in Path("/proc/mounts").read_text(encoding="utf-8").splitlines():
             parts = line.split()
             if len(parts) > 2 and str(path).startswith(parts[1]) and len(parts[1]) > len(best):
                 best, kind = parts[1], parts[2]

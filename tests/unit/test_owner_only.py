@@ -181,7 +181,7 @@ def test_a_passphrase_is_never_asked_without_an_interactive_console(
 ) -> None:
     # The NUL device counts as a terminal for isatty() on Windows, where getpass would
     # then wait for keys from a console that is not there.
-    with open(os.devnull) as nothing:
+    with open(os.devnull, encoding="utf-8") as nothing:
         monkeypatch.setattr(sys, "stdin", nothing)
         with pytest.raises(InvalidInput, match="set MSP_PASSPHRASE"):
             current_passphrase(None)

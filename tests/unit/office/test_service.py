@@ -491,7 +491,7 @@ def test_the_openapi_description_is_valid_served_and_written(
     out = tmp_path / "openapi.json"
     assert office.run("openapi", "--out", str(out)) == 0
     assert out.read_bytes() == openapi_bytes()
-    assert json.loads(out.read_text()) == served
+    assert json.loads(out.read_bytes()) == served
     assert office.run("openapi", "--out", str(out)) == 2  # not replaced without --force
     assert "already exists" in capsys.readouterr().err
 
