@@ -55,6 +55,9 @@ fail() {
 }
 
 # A Windows program with all three standard streams on pipes; its exit code is kept.
+# Wine's own background processes (services.exe and the like) started by it inherit the
+# pipe, and end a few seconds after the last program in the prefix: so no Wine server
+# is kept running between steps (wineserver -p would keep them, and the pipe, open).
 win() {
     true | wine "$@" 2>&1 | cat
 }
@@ -119,24 +122,16 @@ du -sh "$DOWNLOADS"/wheels | sed 's/^/windows-check: Windows wheels: /'
 PY=$WORK/python/python.exe
 step "a throwaway Wine prefix with Windows Python"
 wineserver -k 2>/dev/null || true
-# One Wine server for the whole check, started with its streams away from our pipes: a
-# server started by a Windows program inside `win` would hold that pipe open, and the
-# pipeline would never end. It is stopped when the check ends, however it ends.
-start_wineserver() {
-    mkdir -p "$WINEPREFIX"
-    wineserver -p </dev/null >/dev/null 2>&1
-}
+# Whatever happens, no Wine process outlives the check.
 trap 'wineserver -k 2>/dev/null || true' EXIT
 # MSP_WINE_REUSE=1 keeps the prefix and Windows Python of an earlier run (for working on
 # this script); CI always starts from nothing.
 if [ "${MSP_WINE_REUSE:-}" = 1 ] && [ -f "$PY" ]; then
     echo "windows-check: reusing $WINEPREFIX (MSP_WINE_REUSE=1)"
-    start_wineserver
 else
 rm -rf "$WINEPREFIX" "$WORK/python" "$WORK/inno"
 wineboot --init </dev/null >/dev/null 2>&1
 wineserver -w  # the prefix is made by programs that go on after wineboot returns
-start_wineserver
 # Windows 10, as on the laptops (the installer refuses anything older than 1809); a new
 # prefix tells 32-bit programs, such as Inno Setup's, that it is Windows 7.
 win winecfg /v win10
@@ -220,6 +215,7 @@ SETUP=$WORK/msp-desktop-$VERSION-x64-setup.exe
 du -h "$SETUP" | sed 's/^/windows-check: installer: /'
 win "$SETUP" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /SP- "/LOG=$(winpath "$WORK/setup.log")" \
     || fail "the silent install"
+wineserver -w
 INSTALLED="$WINEPREFIX/drive_c/Program Files/MSP Desktop"
 [ -f "$INSTALLED/msp-desktop.exe" ] || fail "the installer put no msp-desktop.exe in C:\\Program Files\\MSP Desktop"
 win "$INSTALLED/msp-desktop.exe" --smoke || fail "the installed app's smoke test"
@@ -233,6 +229,7 @@ before=$(cd "$WORKSPACE" && find . -type f -print0 | sort -z | xargs -0 sha256su
 win "$INSTALLED/unins000.exe" /VERYSILENT /SUPPRESSMSGBOXES /NORESTART || fail "the silent uninstall"
 # The uninstaller returns at once and finishes in a copy of itself; the last thing it
 # removes is itself.
+wineserver -w
 for _ in $(seq 120); do
     [ -e "$INSTALLED/unins000.exe" ] || break
     sleep 1
