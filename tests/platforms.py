@@ -31,19 +31,15 @@ MARKERS = ("posix_only", "interactive_desktop", "windows_bug")
 
 @functools.cache
 def under_wine() -> bool:
-    """Whether this is Windows Python under Wine: Wine's ntdll exports ``wine_get_version``.
+    """Whether this is Windows Python under Wine (the app's own probe, ``windows_acl``).
 
-    Windows' own ntdll has no such export, so a real Windows machine answers False.
+    A real Windows machine answers False.
     """
     if sys.platform != "win32":  # spelt out so that mypy checks the rest for Windows only
         return False
-    import ctypes
+    from msp_desktop.windows_acl import running_under_wine
 
-    try:
-        ntdll = ctypes.WinDLL("ntdll")
-        return hasattr(ntdll, "wine_get_version")
-    except OSError:
-        return False
+    return running_under_wine()
 
 
 def marker_reason(mark: pytest.Mark, where: str) -> str:
