@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from msp_desktop.errors import KnownError
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.guide.check import check_guide
+from msp_desktop.guide.condition_check import check_conditions
 from msp_desktop.guide.locate import Location, line_of, map_lines
 from msp_desktop.guide.schema import Guide
 from msp_desktop.resources import resource
@@ -97,9 +98,9 @@ def parse_guide(text: str, source: str) -> Guide:
             for error, message in _schema_messages(exc.errors())
         ]
         raise GuideError(_in_file_order(problems)) from None
-    problems = [
-        _located(source, lines, problem.where, problem.message) for problem in check_guide(guide)
-    ]
+    # Conditions are checked only once every field resolves: their types come from it.
+    found = check_guide(guide) or check_conditions(guide)
+    problems = [_located(source, lines, problem.where, problem.message) for problem in found]
     if problems:
         raise GuideError(_in_file_order(problems))
     return guide

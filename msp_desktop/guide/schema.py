@@ -14,7 +14,7 @@ later without changing the schema.
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -118,6 +118,16 @@ class LocalText(GuideModel):
 GuideText = Annotated[LocalText, BeforeValidator(_text_by_language)]
 """A ``LocalText`` as written in the file: ``"..."`` or ``{ en = "...", cy = "..." }``."""
 
+Condition = Annotated[str, Field(min_length=1, max_length=2000)]
+"""A condition as written in the file (checked by ``msp_desktop.guide.condition_check``)."""
+
+Voice = Literal["ask", "record"]
+"""Whose words a prompt is: said to the person (``ask``, in the second person) or what
+the worker records (``record``, in the worker's own voice); the two are styled apart."""
+
+CheckSeverity = Literal["required", "warning"]
+"""Whether a failed ``check`` stops finalising (``required``) or only warns."""
+
 
 class Question(GuideModel):
     """One question of a step, bound to one field of the record.
@@ -144,6 +154,16 @@ class Question(GuideModel):
     # person's outcomes) rather than collecting new ones.
     new_items: bool = True
     read_only: bool = False
+    voice: Voice = "record"
+    # Conditions in the guide's condition language (docs/guide-conditions.md), checked
+    # when the guide loads: shown only when ``show_if`` holds (XForms ``relevant``),
+    # needed before finalising when ``required_if`` holds (``required``), and its
+    # answer must satisfy ``check`` or ``check_message`` is shown (``constraint``).
+    show_if: Condition | None = None
+    required_if: Condition | None = None
+    check: Condition | None = None
+    check_message: GuideText | None = None
+    check_severity: CheckSeverity = "required"
 
     def label_for(self, value: enum.Enum, language: str = DEFAULT_LANGUAGE) -> str:
         """The words shown for one of this question's choices.
@@ -168,6 +188,17 @@ class Step(GuideModel):
     # Names of practice rules whose findings are shown on this step (see
     # ``msp_desktop.guide.findings.FINDINGS``).
     findings: tuple[str, ...] = ()
+    # For a step, ``required_if`` asks for at least one answer on it, and ``check`` is
+    # tested whenever the step is shown.
+    # Conditions in the guide's condition language (docs/guide-conditions.md), checked
+    # when the guide loads: shown only when ``show_if`` holds (XForms ``relevant``),
+    # needed before finalising when ``required_if`` holds (``required``), and its
+    # answer must satisfy ``check`` or ``check_message`` is shown (``constraint``).
+    show_if: Condition | None = None
+    required_if: Condition | None = None
+    check: Condition | None = None
+    check_message: GuideText | None = None
+    check_severity: CheckSeverity = "required"
 
     def shown_at(self, stage: Stage) -> bool:
         """Whether this step is part of a visit at ``stage``."""
