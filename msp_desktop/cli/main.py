@@ -15,6 +15,7 @@ from pathlib import Path
 
 from msp_desktop import __version__
 from msp_desktop.cli import commands, document_commands, sync_commands
+from msp_desktop.cli.guide_commands import add_guide_commands
 from msp_desktop.cli.journey_commands import add_journey_commands
 from msp_desktop.cli.recovery_commands import add_recovery_parser
 from msp_desktop.command_guard import run_guarded
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--from", dest="source", required=True, type=Path, metavar="FILE")
     add_recovery_parser(sub)
+    add_guide_commands(sub)
 
     _add_document_commands(sub, command)
     sync_commands.add_sync_commands(sub, command, _add_common)

@@ -34,11 +34,14 @@ class DesiredOutcome(RecordModel):
 
     ``words`` is verbatim: the model trims outer whitespace and nothing else.
     ``status`` is the answer of a review (``None`` until someone reviews it, never
-    assumed); ``achieved`` is the national rating, given at the end of the concern.
+    assumed) and ``progress`` how it is going, in the person's words, at this visit
+    (both start empty at each visit); ``achieved`` is the national rating, given at the
+    end of the concern.
     """
 
     id: RecordId = Field(default_factory=new_id)
     words: PersonNote
+    progress: PersonNote | None = None
     status: OutcomeStatus | None = None
     achieved: OutcomeAchieved | None = None
     history: list[OutcomeReview] = Field(default_factory=list)

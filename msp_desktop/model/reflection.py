@@ -12,8 +12,13 @@ __all__ = ["ExperienceFeedback", "PrinciplesReflection"]
 
 
 class PrinciplesReflection(RecordModel):
-    """A short reflection for any of the six principles (none is required)."""
+    """A short reflection for any of the six principles (none is required).
 
+    ``reflecting`` is the worker's choice to reflect at this visit: an optional
+    reflection at the end, not six boxes every time.
+    """
+
+    reflecting: bool | None = None
     reflections: dict[Principle, PersonNote] = Field(default_factory=dict)
 
     def for_principle(self, principle: Principle) -> PersonNote | None:

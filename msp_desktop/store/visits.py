@@ -13,6 +13,8 @@ from datetime import date
 
 from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound, RecordReadOnly
 from msp_desktop.exit_codes import ExitCode
+from msp_desktop.guide import DEFAULT_GUIDE, GuideError, load_guide
+from msp_desktop.guide.conditions import evaluate, without_hidden
 from msp_desktop.model import Concern, Stage, SupportToDecide, UndueInfluence, Visit
 from msp_desktop.practice import Finding, finalise_blockers
 from msp_desktop.store import audit
@@ -270,9 +272,20 @@ class VisitsRepository:
             if concern.is_closed:
                 raise closed_concern(concern)
             stage = visit.stage or concern.stage
-            blockers = finalise_blockers(visit, stage, concern=concern)
+            visit, left_out, guide_findings = _as_finalised(visit, stage, concern)
+            blockers = [
+                *finalise_blockers(visit, stage, concern=concern),
+                *(finding for finding in guide_findings if finding.blocks_finalising),
+            ]
             if blockers:
                 raise CannotFinalise(blockers)
+            if left_out:
+                # Answers the guide hides are kept while the visit is a draft, never in
+                # what is finalised, sent and printed.
+                self._db.execute(
+                    "UPDATE visit_revisions SET data = ? WHERE visit_id = ? AND revision = ?",
+                    (visit.model_dump_json(), visit_id, record.info.revision),
+                )
             data = self._db.scalar(
                 "SELECT data FROM visit_revisions WHERE visit_id = ? AND revision = ?",
                 (visit_id, record.info.revision),
@@ -297,7 +310,9 @@ class VisitsRepository:
                 entity="visit",
                 entity_id=visit_id,
                 revision=record.info.revision,
-                detail={"content_sha256": digest},
+                detail={"content_sha256": digest, "left_out": left_out}
+                if left_out
+                else {"content_sha256": digest},
             )
             actions = self._actions.keep_from_visit(visit)
             if (
@@ -419,12 +434,30 @@ class VisitsRepository:
         return int(self._db.scalar("SELECT count(*) FROM visits"))
 
 
+def _as_finalised(
+    visit: Visit, stage: Stage, concern: Concern
+) -> tuple[Visit, list[str], list[Finding]]:
+    """The visit as its guide would finalise it (hidden answers left out), the paths left
+    out, and the guide's own findings (``required_if`` and ``check``).
+
+    A visit held with a guide this app does not ship (from a newer app, say) is checked
+    by the practice rules alone and kept whole: nothing is left out on a guess.
+    """
+    try:
+        guide = load_guide(visit.guide_id or DEFAULT_GUIDE)
+    except GuideError:
+        return visit, [], []
+    state = evaluate(guide, stage, visit, concern)
+    return without_hidden(visit, state), list(state.hidden_fields), state.findings
+
+
 def _brought_forward(previous: Visit) -> dict[str, object]:
     """What a new visit takes from the last one held: the outcomes (unreviewed, unrated),
     the SG4a answer given with them, and each part of the plan that had content."""
     carried: dict[str, object] = {
         "desired_outcomes": [
-            outcome.revised(status=None, achieved=None) for outcome in previous.desired_outcomes
+            outcome.revised(status=None, achieved=None, progress=None)
+            for outcome in previous.desired_outcomes
         ],
         "sg4a_asked": previous.sg4a_asked,
     }

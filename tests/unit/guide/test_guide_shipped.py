@@ -25,16 +25,17 @@ from msp_desktop.model import (
 )
 
 EVERY_STEP = [
-    "review",
     "check-in",
+    "how-is-it-going",
+    "review",
     "what-matters",
     "working",
     "risks",
     "support-to-decide",
     "undue-influence",
     "actions",
-    "principles",
     "closing",
+    "principles",
 ]
 
 
@@ -57,7 +58,7 @@ def all_questions(guide: Guide) -> list[Question]:
 
 
 def test_the_default_guide_is_the_msp_visit(guide: Guide) -> None:
-    assert guide.ref == ("msp-visit", "2.0.0")
+    assert guide.ref == ("msp-visit", "3.0.0")
     assert guide.languages == ("en",)
 
 
@@ -68,20 +69,24 @@ def test_every_step_is_there_in_order(guide: Guide) -> None:
 
 def test_a_beginning_visit_has_no_review_and_no_closing(guide: Guide) -> None:
     assert [step.id for step in guide.steps_for(Stage.BEGINNING)] == [
-        step for step in EVERY_STEP if step not in {"review", "closing"}
+        step for step in EVERY_STEP if step not in {"how-is-it-going", "review", "closing"}
     ]
 
 
-def test_a_middle_visit_starts_with_the_review(guide: Guide) -> None:
+def test_a_middle_visit_checks_in_then_asks_how_it_is_going(guide: Guide) -> None:
     steps = [step.id for step in guide.steps_for(Stage.MIDDLE)]
-    assert steps[0] == "review"
+    assert steps[:3] == ["check-in", "how-is-it-going", "review"]
     assert "closing" not in steps
+    assert "what-matters" not in steps  # new wishes are added on "How is it going?"
+    parts = {part.id: part for part in guide.question("outcomes_reviewed").item_fields}
+    assert list(parts) == ["words", "progress", "status"]  # no rating before the end
+    assert parts["progress"].field == "progress"
 
 
-def test_an_end_visit_looks_back_first_and_closes_last(guide: Guide) -> None:
+def test_an_end_visit_checks_in_first_and_reflects_last(guide: Guide) -> None:
     steps = [step.id for step in guide.steps_for(Stage.END)]
-    assert steps[0] == "review"  # the plan brought forward is checked at every later visit
-    assert steps[-1] == "closing"
+    assert steps[:2] == ["check-in", "review"]  # the plan brought forward is checked
+    assert steps[-2:] == ["closing", "principles"]
     # The national result and the risk outcome are given when the concern is closed.
     closing_fields = {q.field for q in guide.step("closing").questions}
     assert not closing_fields & {"concern.action_result", "concern.risk_outcome"}
@@ -168,9 +173,32 @@ def test_the_four_experience_questions_are_word_for_word(guide: Guide) -> None:
     ]
 
 
-def test_the_principles_are_the_i_statements(guide: Guide) -> None:
-    step = guide.step("principles")
-    assert [q.prompt.en for q in step.questions] == [p.i_statement for p in Principle]
+def test_the_principles_are_an_optional_reflection_in_i_statements(guide: Guide) -> None:
+    gate, *principles = guide.step("principles").questions
+    assert gate.kind is AnswerKind.YES_NO
+    assert [q.prompt.en for q in principles] == [p.i_statement for p in Principle]
+    assert {q.show_if for q in principles} == {f"{gate.id} == true"}
+
+
+def test_one_voice_per_question(guide: Guide) -> None:
+    for question in all_questions(guide):
+        prompt = question.prompt.en
+        if question.voice == "ask":
+            # Said to the person: never about them in the third person.
+            assert "the person" not in prompt.lower(), prompt
+        else:
+            assert question.voice == "record"
+
+
+def _prompts(questions: tuple[Question, ...]) -> list[str]:
+    return [p for q in questions for p in (q.prompt.en, *_prompts(q.item_fields))]
+
+
+def test_no_label_is_repeated_on_a_step(guide: Guide) -> None:
+    for step in guide.steps:
+        prompts = _prompts(step.questions)
+        repeated = {prompt for prompt in prompts if prompts.count(prompt) > 1}
+        assert not repeated, (step.id, repeated)
 
 
 def test_closing_fields_live_on_the_concern(guide: Guide) -> None:
