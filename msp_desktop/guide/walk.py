@@ -58,6 +58,8 @@ class Walk:
     concern: Concern
     state: GuideState
     blockers: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    """Every finding (practice rules and the guide's own), blockers included."""
 
     def visible(self) -> list[str]:
         """Every question shown, by id, with item parts as ``risks[2].source_detail``
@@ -240,10 +242,9 @@ def walk(
     state = evaluate(guide, stage, visit, concern, today=today)
     # The practice rules see the visit as it would be finalised: hidden answers left out.
     practice = check_visit(without_hidden(visit, state), stage, concern=concern, today=today)
-    blockers = [
-        finding for finding in (*practice, *state.findings) if finding.severity is Severity.REQUIRED
-    ]
-    return Walk(guide, stage, visit, concern, state, blockers)
+    findings = [*practice, *state.findings]
+    blockers = [finding for finding in findings if finding.severity is Severity.REQUIRED]
+    return Walk(guide, stage, visit, concern, state, blockers, findings)
 
 
 def walk_lines(result: Walk) -> list[str]:
@@ -274,6 +275,10 @@ def walk_lines(result: Walk) -> list[str]:
         lines += [f"  - {finding.message}" for finding in result.blockers]
     else:
         lines.append("Nothing is needed before finalising.")
+    warnings = [f for f in result.findings if f.severity is Severity.WARNING]
+    if warnings:
+        lines.append("Worth considering:")
+        lines += [f"  - {finding.message}" for finding in warnings]
     return lines
 
 

@@ -437,8 +437,8 @@ class VisitsRepository:
 def _as_finalised(
     visit: Visit, stage: Stage, concern: Concern
 ) -> tuple[Visit, list[str], list[Finding]]:
-    """The visit as its guide would finalise it (hidden answers left out), the paths left
-    out, and the guide's own findings (``required_if`` and ``check``).
+    """The visit as its guide would finalise it (hidden answers left out), the paths of
+    the answers left out, and the guide's own findings (``required_if`` and ``check``).
 
     A visit held with a guide this app does not ship (from a newer app, say) is checked
     by the practice rules alone and kept whole: nothing is left out on a guess.
@@ -448,7 +448,8 @@ def _as_finalised(
     except GuideError:
         return visit, [], []
     state = evaluate(guide, stage, visit, concern)
-    return without_hidden(visit, state), list(state.hidden_fields), state.findings
+    left_out = [answer.path for answer in state.hidden_answers]
+    return without_hidden(visit, state), left_out, state.findings
 
 
 def _brought_forward(previous: Visit) -> dict[str, object]:

@@ -87,7 +87,8 @@ def test_walk_shows_what_a_worker_would_see(msp: MspRunner, tmp_path: Path) -> N
     assert "[imca_criteria_apply]" in out
     assert "[appropriate_person]" not in out
     assert "Hidden, so left out when finalised: appropriate_person (Support to decide)" in out
-    assert "Answer “Who assessed capacity” (Support to decide)." in out
+    worth = out[out.index("Worth considering:") :]
+    assert "Record who assessed the person's capacity and when (Support to decide)." in worth
     assert "Step 1 of 8: Checking in" in out
     assert "      - What the person decided  [consent_to_share.consent_decision]" in out
     assert "Ask: Can we talk on our own for a little while?" in out
