@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.store import Workspace
 from ui import messages
-from ui.a11y import name_buttons, named, plain
+from ui.a11y import focus_through, name_buttons, named, plain
 from ui.db_worker import DbWorker
 from ui.dialog_parts import ERROR_STYLE, heading, paragraph, plain_buttons
 from ui.i18n import tr
@@ -97,7 +97,7 @@ class DateField(QWidget):
         row.addWidget(self.today)
         self.today.setVisible(today)
         row.addStretch(1)
-        self.setFocusProxy(self.line)
+        focus_through(self, self.line)
 
     def set_today(self) -> None:
         """Put today's date in the field."""
@@ -148,7 +148,7 @@ class Choices(QWidget, Generic[T]):
             grid.addWidget(button, index % rows, index // rows)
         grid.setColumnStretch(columns, 1)
         if self._values:
-            self.setFocusProxy(self.group.buttons()[0])  # where a label's Alt+letter lands
+            focus_through(self, self.group.buttons()[0])  # where a label's Alt+letter lands
         self.group.idToggled.connect(self._toggled)
 
     def _toggled(self, _id: int, on: bool) -> None:
