@@ -135,3 +135,14 @@ def test_a_letter_pressed_through_opens_its_dialog(qtbot: QtBot, window: MainWin
     assert dialog.objectName() == "dialog.raise_concern"
     assert QApplication.activeModalWidget() in (dialog, None)
     close_dialog(qtbot, window)
+
+
+def test_a_visit_inside_the_main_window(
+    qtbot: QtBot, window: MainWindow, story: JourneyStory
+) -> None:
+    # The visit's buttons and the menu bar share one window: every step is checked in
+    # tests/ui/visit; here the first step with the menu.
+    window.open_visit_for(story.concern_id, None)
+    qtbot.waitUntil(lambda: bool(window.visit_page.pages), timeout=5_000)
+    found = {m.keys for m in check_window(qtbot, window)}
+    assert {"Alt+W", "Alt+B", "Alt+N", "Alt+F"} <= found
