@@ -230,7 +230,9 @@ def _missed(qtbot: QtBot, mnemonic: Mnemonic, seen: list[tuple[QObject, bool]]) 
     if mnemonic.kind == "label" and not isinstance(
         getattr(mnemonic.owner, "buddy", lambda: None)(), QAbstractButton
     ):
-        if focus is not mnemonic.target:
+        target = mnemonic.target
+        assert target is not None
+        if focus is None or not (focus is target or target.isAncestorOf(focus)):
             return f"the focus is on {type(focus).__name__} {focus and focus.accessibleName()!r}"
     elif mnemonic.kind == "group":
         assert mnemonic.target is not None

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFocusEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -148,8 +148,16 @@ class Choices(QWidget, Generic[T]):
             grid.addWidget(button, index % rows, index // rows)
         grid.setColumnStretch(columns, 1)
         if self._values:
-            focus_through(self, self.group.buttons()[0])  # where a label's Alt+letter lands
+            # A label's Alt+letter moves focus only to a buddy that takes it: this widget
+            # takes it on click (never on Tab) and hands it to an answer (focusInEvent).
+            # No focus proxy: one on a radio group stops Tab from entering it.
+            self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.group.idToggled.connect(self._toggled)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        target = self.group.checkedButton() or (self.buttons[0] if self.buttons else None)
+        if target is not None:
+            target.setFocus(event.reason())
 
     def _toggled(self, _id: int, on: bool) -> None:
         if on:  # one signal per choice, not one for the button left as well
