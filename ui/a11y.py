@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLabel, QWidget
 
 W = TypeVar("W", bound=QWidget)
@@ -35,6 +36,18 @@ def buddy(label_text: str, field: QWidget, parent: QWidget | None = None) -> QLa
     if not field.accessibleName():
         field.setAccessibleName(plain(label_text))
     return label
+
+
+def focus_through(container: W, target: QWidget) -> W:
+    """Give ``container``'s focus to ``target`` (a date's line, a set of choices' first
+    button) and return it.
+
+    A label's Alt+letter moves the focus only to a buddy that takes focus itself, so the
+    container takes it on click, never on Tab: Tab still goes straight to ``target``.
+    """
+    container.setFocusProxy(target)
+    container.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    return container
 
 
 def name_button(button: QAbstractButton) -> QAbstractButton:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFocusEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.store import Workspace
 from ui import messages
-from ui.a11y import name_buttons, named, plain
+from ui.a11y import focus_through, name_buttons, named, plain
 from ui.db_worker import DbWorker
 from ui.dialog_parts import ERROR_STYLE, heading, paragraph, plain_buttons
 from ui.i18n import tr
@@ -97,7 +97,7 @@ class DateField(QWidget):
         row.addWidget(self.today)
         self.today.setVisible(today)
         row.addStretch(1)
-        self.setFocusProxy(self.line)
+        focus_through(self, self.line)
 
     def set_today(self) -> None:
         """Put today's date in the field."""
@@ -148,8 +148,16 @@ class Choices(QWidget, Generic[T]):
             grid.addWidget(button, index % rows, index // rows)
         grid.setColumnStretch(columns, 1)
         if self._values:
-            self.setFocusProxy(self.group.buttons()[0])  # where a label's Alt+letter lands
+            # A label's Alt+letter moves focus only to a buddy that takes it: this widget
+            # takes it on click (never on Tab) and hands it to an answer (focusInEvent).
+            # No focus proxy: one on a radio group stops Tab from entering it.
+            self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.group.idToggled.connect(self._toggled)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        target = self.group.checkedButton() or (self.buttons[0] if self.buttons else None)
+        if target is not None:
+            target.setFocus(event.reason())
 
     def _toggled(self, _id: int, on: bool) -> None:
         if on:  # one signal per choice, not one for the button left as well

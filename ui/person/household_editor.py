@@ -157,7 +157,7 @@ class HouseholdEditor(QWidget):
         self.setObjectName("household.editor")
         self.rows: list[MemberRow] = []
         self.empty = QLabel(tr("No one else recorded."), self)
-        self.add_button = QPushButton(tr("Add &someone"), self)
+        self.add_button = QPushButton(tr("Add s&omeone"), self)
         self.add_button.setObjectName("household.add")
         self.add_button.setAutoDefault(False)
         named(

@@ -64,7 +64,7 @@ class NotHeldDialog(WorkspaceDialog):
         form = form_layout()
         form.addRow(caption(tr("&Planned for"), self.planned, self.body), self.planned)
         form.addRow(caption(tr("W&hy it did not happen"), self.reason, self.body), self.reason)
-        form.addRow(caption(tr("Rear&ranged for"), self.rearranged, self.body), self.rearranged)
+        form.addRow(caption(tr("Re&arranged for"), self.rearranged, self.body), self.rearranged)
         form.addRow(
             "",
             paragraph(tr("Leave it empty if no new date is agreed yet."), self.body),

@@ -18,7 +18,7 @@ from msp_desktop.model import CommunicationNeed, CopyFormat, Language, Note, Per
 from msp_desktop.model.safe_text import check_nhs_number, normalise_nhs_number
 from msp_desktop.services.people import add_person, edit_person
 from msp_desktop.store import Workspace
-from ui.a11y import named
+from ui.a11y import focus_through, named
 from ui.db_worker import DbWorker
 from ui.dialog_parts import paragraph
 from ui.i18n import tr, tr_marked
@@ -108,7 +108,7 @@ class PersonDialog(WorkspaceDialog):
 
         self._section(tr("How to reach them"))
         self.address = text_box(tr("Address"), self.body)
-        self._field(tr("&Address"), self.address)
+        self._field(tr("Add&ress"), self.address)
         self.phone = line_edit(tr("Phone"), self.body)
         self._field(tr("P&hone"), self.phone)
 
@@ -140,7 +140,7 @@ class PersonDialog(WorkspaceDialog):
             grid.addWidget(box, index // 2, index % 2)
             self.need_boxes[need] = box
         grid.setColumnStretch(2, 1)
-        self.needs.setFocusProxy(self.need_boxes[CommunicationNeed.INTERPRETER])
+        focus_through(self.needs, self.need_boxes[CommunicationNeed.INTERPRETER])
         self._field(tr("Communication nee&ds"), self.needs)
         self.need_notes = text_box(tr("Other communication needs, in words"), self.body, lines=2)
         self._field(tr("Other needs, in &words"), self.need_notes)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 from msp_desktop.model import Concern, Person, RiskLocation, RiskSource, RiskType
 from msp_desktop.services.concerns import raise_concern
 from msp_desktop.store import Workspace
-from ui.a11y import named
+from ui.a11y import focus_through, named
 from ui.date_text import date_text
 from ui.db_worker import DbWorker
 from ui.dialog_parts import paragraph
@@ -55,7 +55,7 @@ class RaiseConcernDialog(WorkspaceDialog):
             named(box, tr("Type of risk: {label}", label=risk.value))
             grid.addWidget(box, index % rows, index // rows)
             self.type_boxes[risk] = box
-        self.types.setFocusProxy(self.type_boxes[risk_types[0]])
+        focus_through(self.types, self.type_boxes[risk_types[0]])
         self.location = ChoiceBox[RiskLocation](
             tr("Location of risk"), [(loc, loc.value) for loc in RiskLocation], self.body
         )
