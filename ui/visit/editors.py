@@ -85,7 +85,7 @@ class FittedText(QPlainTextEdit):
     """A text box as tall as its text, in lines of the current text size: two at least
     (an empty box stays small, but looks like room to write more than a word), eight
     at most (then it scrolls), so a step is not a stack of big empty boxes and long
-    answers stay readable. It follows the text size setting and the focus outline."""
+    answers stay readable. It follows the text size setting."""
 
     MIN_LINES = 2
     MAX_LINES = 8
@@ -125,17 +125,8 @@ class FittedText(QPlainTextEdit):
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
-    def event(self, event: QEvent) -> bool:
-        # The text size setting changes the font; the focus outline (a wider border
-        # from the theme's style sheet) changes the frame: both change the height needed.
-        if event.type() in (
-            QEvent.Type.FontChange,
-            QEvent.Type.StyleChange,
-            QEvent.Type.FocusIn,
-            QEvent.Type.FocusOut,
-        ):
-            self.updateGeometry()
-        return super().event(event)
+    # No FontChange handling here: QWidget asks its layout again when the text size
+    # setting changes the font (test_the_height_follows_the_text_size_setting).
 
 
 class TextEditor(AnswerEditor):

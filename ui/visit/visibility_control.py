@@ -108,7 +108,7 @@ class VisibilityButton(QToolButton):
 
     def say(self, sentence: str) -> None:
         """Tell the worker ``sentence``: on the status bar and to a screen reader."""
-        self.setToolTip(f"{sentence}\n{self._tip()}")
+        self.setToolTip(sentence)  # until the next choice puts the full words back
         window = self.window()
         if isinstance(window, QMainWindow):
             window.statusBar().showMessage(sentence, STATUS_SHOWN_MS)
