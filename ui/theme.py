@@ -4,9 +4,11 @@ Text scale multiplies the application font from the size it had when the app fir
 applied a theme, so 150 % and back to 100 % returns exactly to the start. Both themes
 give the control with keyboard focus a 2 px dark outline, make buttons look like
 buttons, and size radio and tick-box indicators from the text, so they grow with it.
-High contrast is black on white with dark blue selection and focus; the focused
-control gets a thick outline, and selected rows are drawn white on dark blue, so focus
-and selection never depend on telling two colours apart.
+The "who may read this" buttons under text boxes are quiet (no edge until pointed at
+or focused) and draw their own ▾, which grows with the text. High contrast is black on
+white with dark blue selection and focus; the focused control gets a thick outline,
+and selected rows are drawn white on dark blue, so focus and selection never depend on
+telling two colours apart.
 
 Under an application style sheet ``QApplication.setFont`` no longer reaches child
 widgets, so the style sheet is taken off while the font changes and put back after.
@@ -73,6 +75,10 @@ QTextEdit:focus, QAbstractItemView:focus {
     border-radius: 3px;
 }
 QAbstractSpinBox QLineEdit:focus, QComboBox QLineEdit:focus { border: none; }
+QToolButton#visibility { border-color: transparent; background: transparent; padding: 1px 6px; }
+QToolButton#visibility:hover { border-color: %(edge)s; background: palette(light); }
+QToolButton#visibility:focus { border-color: %(focus)s; padding: 0px 5px; }
+QToolButton#visibility::menu-indicator { image: none; width: 0px; }
 """
 
 HIGH_CONTRAST_STYLE = """
@@ -122,6 +128,9 @@ QCheckBox::indicator:indeterminate {
         stop: 1 #ffffff);
 }
 QRadioButton::indicator:disabled, QCheckBox::indicator:disabled { border-style: dashed; }
+QToolButton#visibility { padding: 0px 6px; }
+QToolButton#visibility:focus { padding: 0px 5px; }
+QToolButton#visibility::menu-indicator { image: none; width: 0px; }
 """
 
 

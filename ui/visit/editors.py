@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetricsF, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -36,15 +37,12 @@ from msp_desktop.guide import AnswerKind, Question, options_for
 from msp_desktop.model import Note, Visibility
 from ui.date_text import date_text
 from ui.i18n import N_, tr, tr_marked
+from ui.visit.visibility_control import FULL_WORDS, THIRD_PARTY_KEYS, VisibilityButton, stricter
 
 OutcomeChoices = Callable[[], list[tuple[str, str]]]
 """Gives the visit's current desired outcomes as (id, the person's words)."""
 
-VISIBILITY_WORDS = {
-    Visibility.PERSON: N_("The person can read this"),
-    Visibility.THIRD_PARTY: N_("About someone else: left out of the person's copy"),
-    Visibility.INTERNAL: N_("For workers only: never in the person's copy"),
-}
+VISIBILITY_WORDS = FULL_WORDS  # who may read text, in full (other pages show it too)
 NOT_ANSWERED = N_("Not answered yet")
 
 
@@ -84,12 +82,13 @@ class AnswerEditor(QWidget):
 
 
 class FittedText(QPlainTextEdit):
-    """A text box as tall as its text, in lines of the current text size: three at
-    least (room to start), seven at most (then it scrolls), so short answers do not
-    push the next question off the screen and long ones stay readable."""
+    """A text box as tall as its text, in lines of the current text size: two at least
+    (an empty box stays small, but looks like room to write more than a word), eight
+    at most (then it scrolls), so a step is not a stack of big empty boxes and long
+    answers stay readable. It follows the text size setting."""
 
-    MIN_LINES = 3
-    MAX_LINES = 7
+    MIN_LINES = 2
+    MAX_LINES = 8
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,63 +97,72 @@ class FittedText(QPlainTextEdit):
         layout = self.document().documentLayout()
         layout.documentSizeChanged.connect(lambda _size: self.updateGeometry())
 
-    def sizeHint(self) -> QSize:
+    def shown_lines(self) -> int:
+        """How many lines of text the box makes room for now."""
         # The plain text layout measures the document in lines (wrapped lines count).
-        lines = self.document().documentLayout().documentSize().height()
-        shown = min(max(lines, self.MIN_LINES), self.MAX_LINES)
-        margins = self.contentsMargins()
+        lines = math.ceil(self.document().documentLayout().documentSize().height())
+        return min(max(lines, self.MIN_LINES), self.MAX_LINES)
+
+    def sizeHint(self) -> QSize:
+        metrics = QFontMetricsF(self.document().defaultFont())
+        line = math.ceil(max(metrics.lineSpacing(), metrics.height()))
+        frame = self.contentsMargins()
+        inner = self.viewportMargins()
+        # QPlainTextEdit scrolls unless the lines fit in the viewport less the document
+        # margin on both sides and one more pixel (QPlainTextEditPrivate::
+        # _q_adjustScrollbars): without that pixel a full box showed a scroll bar.
         height = (
-            shown * self.fontMetrics().lineSpacing()
+            self.shown_lines() * line
             + 2 * self.document().documentMargin()
-            + margins.top()
-            + margins.bottom()
+            + 1
+            + frame.top()
+            + frame.bottom()
+            + inner.top()
+            + inner.bottom()
         )
         return QSize(super().sizeHint().width(), math.ceil(height))
 
     def minimumSizeHint(self) -> QSize:
         return self.sizeHint()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.FontChange:
-            self.updateGeometry()
-        super().changeEvent(event)
+    # No FontChange handling here: QWidget asks its layout again when the text size
+    # setting changes the font (test_the_height_follows_the_text_size_setting).
 
 
 class TextEditor(AnswerEditor):
-    """Free text, kept exactly as typed, with who may read it."""
+    """Free text, kept exactly as typed, with who may read it (a small button under
+    the box, starting at the question's own visibility from the guide)."""
 
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
         self.text = FittedText(self)
         self.text.setAccessibleName(str(question.prompt))
-        self.visibility = QComboBox(self)
-        # Qt turns str-based enums into plain strings as item data: keep our own list.
-        self._visibilities = list(VISIBILITY_WORDS)
-        for option in self._visibilities:
-            self.visibility.addItem(tr_marked(VISIBILITY_WORDS[option]))
-        self.visibility.setAccessibleName(tr("Who may read this answer"))
         self._default = question.visibility or Visibility.PERSON
-        self.visibility.setCurrentIndex(self._visibilities.index(self._default))
+        self.visibility = VisibilityButton(self._default, str(question.prompt), self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.text)
-        layout.addWidget(self.visibility)
+        layout.addWidget(self.visibility, 0, Qt.AlignmentFlag.AlignRight)
+        self.third_party = third_party_shortcut(self, self.visibility)
         self.text.textChanged.connect(self.edited)
-        self.visibility.currentIndexChanged.connect(self.edited)
+        self.visibility.chosen.connect(self.edited)
 
     def value(self) -> Note | None:
         text = self.text.toPlainText()
         if not text.strip():
             return None
-        return Note(text=text, visibility=self._visibilities[self.visibility.currentIndex()])
+        return Note(text=text, visibility=self.visibility.value())
 
     def set_value(self, value: Any) -> None:
         def apply() -> None:
             note = value if isinstance(value, Note) else None
             if self.text.toPlainText() != (note.text if note else ""):
                 self.text.setPlainText(note.text if note else "")
-            shown = note.visibility if note else self._default
-            self.visibility.setCurrentIndex(self._visibilities.index(shown))
+            # An empty answer keeps a choice made before typing (Ctrl+Shift+T first,
+            # then the words) when a step is shown again, if it is the more private.
+            empty = stricter(self.visibility.value(), self._default)
+            self.visibility.set_value(note.visibility if note else empty)
 
         self._quietly(apply)
 
@@ -162,9 +170,19 @@ class TextEditor(AnswerEditor):
         # Read-only text stays selectable and readable by screen readers.
         self.text.setReadOnly(read_only)
         self.visibility.setEnabled(not read_only)
+        self.third_party.setEnabled(not read_only)
 
     def focus_target(self) -> QWidget:
         return self.text
+
+
+def third_party_shortcut(editor: QWidget, button: VisibilityButton) -> QShortcut:
+    """``THIRD_PARTY_KEYS`` anywhere in ``editor`` (its text box or its button) marks
+    the answer as about someone else."""
+    shortcut = QShortcut(QKeySequence(THIRD_PARTY_KEYS), editor)
+    shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(button.mark_third_party)
+    return shortcut
 
 
 class ShortTextEditor(AnswerEditor):
@@ -193,7 +211,10 @@ class ShortTextEditor(AnswerEditor):
 
 
 class LinesEditor(AnswerEditor):
-    """Several separate answers, one per line (strengths, names of people present)."""
+    """Several separate answers, one per line (strengths, names of people present).
+
+    Lines that are notes (``text_list``) share one "who may read this" button.
+    """
 
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(question, parent)
@@ -204,31 +225,48 @@ class LinesEditor(AnswerEditor):
         self.text.setAccessibleDescription(tr("One on each line"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
         layout.addWidget(self.text)
         self.text.textChanged.connect(self.edited)
-        self._visibility = question.visibility or Visibility.PERSON
+        self._default = question.visibility or Visibility.PERSON
+        self.visibility: VisibilityButton | None = None
+        self.third_party: QShortcut | None = None
+        if self.notes:
+            self.visibility = VisibilityButton(self._default, str(question.prompt), self)
+            layout.addWidget(self.visibility, 0, Qt.AlignmentFlag.AlignRight)
+            self.third_party = third_party_shortcut(self, self.visibility)
+            self.visibility.chosen.connect(self.edited)
+
+    def _shared_visibility(self) -> Visibility:
+        return self.visibility.value() if self.visibility is not None else self._default
 
     def value(self) -> list[Any]:
         lines = [line for line in self.text.toPlainText().splitlines() if line.strip()]
         if self.notes:
-            return [Note(text=line, visibility=self._visibility) for line in lines]
+            shared = self._shared_visibility()
+            return [Note(text=line, visibility=shared) for line in lines]
         return lines
 
     def set_value(self, value: Any) -> None:
         lines = [v.text if isinstance(v, Note) else str(v) for v in (value or [])]
-        if lines and isinstance(value[0], Note):
-            self._visibility = value[0].visibility
         text = "\n".join(lines)
 
         def apply() -> None:
             current = [ln for ln in self.text.toPlainText().splitlines() if ln.strip()]
             if current != lines:  # keep a half-typed empty line as it is
                 self.text.setPlainText(text)
+            if self.visibility is not None:
+                kept = value[0].visibility if lines and isinstance(value[0], Note) else None
+                empty = stricter(self.visibility.value(), self._default)
+                self.visibility.set_value(kept or empty)
 
         self._quietly(apply)
 
     def set_read_only(self, read_only: bool) -> None:
         self.text.setReadOnly(read_only)
+        if self.visibility is not None and self.third_party is not None:
+            self.visibility.setEnabled(not read_only)
+            self.third_party.setEnabled(not read_only)
 
     def focus_target(self) -> QWidget:
         return self.text
