@@ -20,6 +20,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from msp_desktop.guide import AnswerKind, Question
+from msp_desktop.guide.conditions import GuideState
 from msp_desktop.guide.fields import item_record, resolve
 from msp_desktop.model import Visit
 from ui.i18n import N_, Message, tr, tr_marked
@@ -35,6 +36,12 @@ from ui.visit.editors import (
     ShortTextEditor,
     TextEditor,
     YesNoEditor,
+)
+from ui.visit.voice import show_prompt
+
+KEPT_NOTE = N_(
+    "Your answer to “{prompt}” is hidden now, because of an answer above. It is kept "
+    "while this visit is a draft and left out when you finalise."
 )
 
 
@@ -132,7 +139,7 @@ def make_editor(
         if question.kind is AnswerKind.REPEATING:
             editor = RepeatingEditor(question, item, outcomes, parent)
         else:
-            editor = GroupEditor(question, item, outcomes, parent)
+            editor = GroupEditor(question, item, outcomes, parent, nested=record is not Visit)
     if question.read_only:
         editor.set_read_only(True)
     return editor
@@ -183,13 +190,23 @@ class ItemForm(QGroupBox):
         self.carried_note.setFont(font)
         self.carried_note.hide()
         layout.addWidget(self.carried_note)
+        # One row per part: its words (a group part is titled by its own box, so its
+        # words show once), its editor, and a line saying when a hidden answer is kept.
+        self.labels: list[QLabel | None] = []
+        self.kept: list[QLabel] = []
         for sub in question.item_fields:
-            label = QLabel(str(sub.prompt), self)
-            label.setWordWrap(True)
             editor = make_editor(sub, outcomes, item, self)
-            label.setBuddy(editor.focus_target())
-            layout.addWidget(label)
+            label: QLabel | None = None
+            if not isinstance(editor, GroupEditor):
+                label = QLabel(self)
+                show_prompt(label, sub)
+                label.setBuddy(editor.focus_target())
+                layout.addWidget(label)
             layout.addWidget(editor)
+            kept = kept_label(sub, self)
+            layout.addWidget(kept)
+            self.labels.append(label)
+            self.kept.append(kept)
             self.editors.append(editor)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
@@ -248,6 +265,34 @@ class ItemForm(QGroupBox):
         for sub, editor in zip(self.question.item_fields, self.editors, strict=True):
             editor.set_value(getattr(value, sub.field, None) if value is not None else None)
         self.carried_note.setVisible(self.carried)
+
+    def follow(
+        self,
+        state: GuideState,
+        hidden: set[str],
+        where: tuple[str, int] | None,
+        base: str,
+        above: tuple[str, ...] = (),
+    ) -> None:
+        """Show the parts the guide shows for this item (``where``: the top question's
+        id and the item's index in the record; ``None`` for an item not kept yet, whose
+        conditional parts wait until it is), and say which hidden ones keep an answer.
+        ``base`` is the item's path in the record, ``hidden`` the paths kept hidden."""
+        for sub, label, editor, kept in zip(
+            self.question.item_fields, self.labels, self.editors, self.kept, strict=True
+        ):
+            ids = (*above, sub.id)
+            if where is None:
+                shown = sub.show_if is None
+            else:
+                shown = state.shows_part(where[0], where[1], *ids)
+            path = f"{base}.{sub.field}"
+            if label is not None:
+                label.setVisible(shown)
+            editor.setVisible(shown)
+            kept.setVisible(not shown and path in hidden)
+            if isinstance(editor, GroupEditor):
+                editor.form.follow(state, hidden, where, path, ids)
 
     def _say(self, text: str) -> None:
         self.hint.setText(text)
@@ -372,6 +417,17 @@ class RepeatingEditor(AnswerEditor):
     def focus_target(self) -> QWidget:
         return self.forms[0].editors[0].focus_target() if self.forms else self.add_button
 
+    def follow(self, state: GuideState, hidden: set[str]) -> None:
+        """Show each item's parts as the guide's conditions say."""
+        kept = 0  # the record holds only the items complete enough to keep
+        for form in self.forms:
+            if form.saved is None:
+                form.follow(state, hidden, None, "")
+                continue
+            base = f"{self.question.field}.{kept}"
+            form.follow(state, hidden, (self.question.id, kept), base)
+            kept += 1
+
 
 class GroupEditor(AnswerEditor):
     """One optional record answered by several questions together."""
@@ -382,11 +438,15 @@ class GroupEditor(AnswerEditor):
         item: type[BaseModel],
         outcomes: OutcomeChoices,
         parent: QWidget | None = None,
+        *,
+        nested: bool = False,
     ) -> None:
         super().__init__(question, parent)
-        # The question's words are already above the group: no second heading.
-        self.form = ItemForm(question, item, outcomes, "", self)
-        self.form.setAccessibleName(str(question.prompt))
+        # A question's words show once: above a group asked on its own they are the
+        # question's heading, so the box has none; inside an item the box's title is
+        # the part's words (a screen reader announces the box by it).
+        title = str(question.prompt) if nested else ""
+        self.form = ItemForm(question, item, outcomes, title, self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form)
@@ -411,3 +471,17 @@ class GroupEditor(AnswerEditor):
 
     def focus_target(self) -> QWidget:
         return self.form.editors[0].focus_target()
+
+    def follow(self, state: GuideState, hidden: set[str]) -> None:
+        """Show the group's parts as the guide's conditions say."""
+        self.form.follow(state, hidden, (self.question.id, 0), self.question.field)
+
+
+def kept_label(question: Question, parent: QWidget) -> QLabel:
+    """The calm line shown in place of a hidden question that still holds an answer."""
+    label = QLabel(tr_marked(KEPT_NOTE, prompt=str(question.prompt)), parent)
+    label.setWordWrap(True)
+    label.setObjectName("kept")
+    label.setAccessibleName(label.text())
+    label.hide()
+    return label

@@ -19,22 +19,22 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from msp_desktop.guide import (
-    AnswerKind,
     Question,
     Step,
     carried_part,
     read_answer,
-    shows_review,
     with_answer,
     with_concern_answer,
 )
+from msp_desktop.guide.conditions import GuideState
 from msp_desktop.guide.fields import CONCERN_PREFIX
 from msp_desktop.model import Concern, Visit
 from msp_desktop.practice import Finding
 from ui.i18n import tr
 from ui.visit.editors import AnswerEditor, DateEditor, OutcomeChoices, OutcomeLinksEditor
 from ui.visit.findings_panel import FindingsPanel
-from ui.visit.items import RepeatingEditor, make_editor
+from ui.visit.items import GroupEditor, RepeatingEditor, kept_label, make_editor
+from ui.visit.voice import show_prompt
 
 
 def plain_problem(
@@ -74,12 +74,8 @@ class QuestionBlock(QWidget):
         self.question = question
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 8)
-        self.prompt = QLabel(str(question.prompt), self)
-        self.prompt.setWordWrap(True)
-        font = self.prompt.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        self.prompt.setFont(font)
+        self.prompt = QLabel(self)
+        show_prompt(self.prompt, question, scale=1.1)
         layout.addWidget(self.prompt)
         self.carried = QLabel(
             tr("From the last visit: check with the person that it is still right."), self
@@ -145,11 +141,16 @@ class StepPage(QScrollArea):
         self.findings = FindingsPanel(body)
         layout.addWidget(self.findings)
         self.blocks = [QuestionBlock(q, outcomes, body) for q in step.questions]
+        # In place of a hidden question that still holds an answer: a calm line saying
+        # it is kept, right below the answer that hid it.
+        self.kept: list[QLabel] = []
         for block in self.blocks:
             block.editor.edited.connect(self.edited)
             if isinstance(block.editor, RepeatingEditor):
                 block.editor.structure_changed.connect(self.structure_changed)
             layout.addWidget(block)
+            self.kept.append(kept_label(block.question, body))
+            layout.addWidget(self.kept[-1])
         layout.addStretch(1)
         self.setWidget(body)
         self.setAccessibleName(str(step.title))
@@ -158,7 +159,6 @@ class StepPage(QScrollArea):
         """Fill every editor from the records (without reporting edits)."""
         for block in self.blocks:
             field = block.question.field
-            block.setVisible(shows_review(visit, field))
             block.carried.setVisible(carried_part(field) in visit.plan_carried)
             if isinstance(block.editor, OutcomeLinksEditor):
                 block.editor.refresh()
@@ -186,6 +186,18 @@ class StepPage(QScrollArea):
             block.say("")
         return visit, concern
 
+    def follow(self, state: GuideState, hidden: set[str]) -> None:
+        """Show the questions, and the parts of items, that the guide's conditions show
+        for the answers so far (``state``); where a hidden one keeps an answer (its path
+        in ``hidden``), say so. Nothing typed is cleared."""
+        for block, kept in zip(self.blocks, self.kept, strict=True):
+            question = block.question
+            shown = state.shows(question.id)
+            block.setVisible(shown)
+            kept.setVisible(not shown and question.field in hidden)
+            if shown and isinstance(block.editor, RepeatingEditor | GroupEditor):
+                block.editor.follow(state, hidden)
+
     def show_findings(self, findings: list[Finding]) -> None:
         """The practice findings for this step."""
         self.findings.show_findings(findings, str(self.step.title))
@@ -210,28 +222,3 @@ class StepPage(QScrollArea):
             if block.question.field == field and isinstance(block.editor, DateEditor):
                 return block.editor
         return None
-
-    def holds(self, path: str, *, adding: bool = False) -> bool:
-        """Whether a finding's ``where`` path belongs to a question of this step.
-
-        Inside a list it must be a part the step asks about: an outcome's rating
-        (``desired_outcomes.0.achieved``) belongs to Closing, not to Looking back. With
-        ``adding``, a whole list belongs only to a step that can add to it.
-        """
-        return any(_holds(q, path, adding) for q in self.step.questions)
-
-
-def _holds(question: Question, path: str, adding: bool) -> bool:
-    field = question.field
-    if path == field:
-        return not adding or question.kind is not AnswerKind.REPEATING or question.new_items
-    if field.startswith(path + "."):
-        return True  # "experience" holds "experience.asked_by"
-    if not path.startswith(field + "."):
-        return False
-    rest = path.removeprefix(field + ".").split(".")
-    if question.kind is AnswerKind.REPEATING and rest[0].isdigit():
-        rest = rest[1:]
-    if not rest or not question.item_fields:
-        return True
-    return rest[0] in {sub.field for sub in question.item_fields}

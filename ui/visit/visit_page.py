@@ -11,8 +11,7 @@ practice rule (``services.visits.suggested_next_date``) on a button, never fille
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -27,15 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msp_desktop.guide import Guide, findings_for
-from msp_desktop.model import Concern, Person, Visit
+from msp_desktop.guide import Guide, Step, findings_for
+from msp_desktop.guide.conditions import GuideState, evaluate
+from msp_desktop.guide.findings import named_step, step_for
+from msp_desktop.guide.progress import StepProgress, step_progress
+from msp_desktop.model import Concern, Person, Stage, Visit
 from msp_desktop.practice import Finding, by_severity, check_visit
 from msp_desktop.services.visits import suggested_next_date
 from msp_desktop.store import CannotFinalise, VisitRecord, Workspace
 from ui import messages
 from ui.a11y import plain
 from ui.db_worker import DbWorker
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
+from ui.person.person_text import needs_text, risks_text
 from ui.visit.amend_dialog import AmendDialog
 from ui.visit.autosave import Autosaver
 from ui.visit.step_page import StepPage
@@ -61,14 +64,12 @@ def load_visit(ws: Workspace, visit_id: str) -> LoadedVisit:
 NEXT_VISIT_FIELD = "next_visit_on"
 """The date question that is offered the practice rule's suggestion."""
 
-_STEP_NAMED = re.compile(r" \([^()]*\)\.$")
-
-
-def named_step(finding: Finding, title: str) -> Finding:
-    """``finding`` with the step named at the end of its message ("(Check in).") in the
-    words this guide uses for the step that holds it ("(Checking in).")."""
-    message = _STEP_NAMED.sub(f" ({title}).", finding.message)
-    return replace(finding, message=message)
+PROGRESS_WORDS = {
+    StepProgress.NOT_STARTED: N_("not started"),
+    StepProgress.IN_PROGRESS: N_("in progress"),
+    StepProgress.NEEDS_ATTENTION: N_("needs attention"),
+    StepProgress.DONE: N_("done"),
+}
 
 
 class VisitPage(QWidget):
@@ -90,6 +91,9 @@ class VisitPage(QWidget):
         # After a Finalise that was refused, each step lists what is still needed on it.
         self.checked = False
         self.pages: list[StepPage] = []
+        # What the guide shows for the answers so far, worked out once per change.
+        self.state: GuideState | None = None
+        self._findings: dict[str, list[Finding]] = {}
         self._tab_timer = QTimer(self)
         self._tab_timer.setSingleShot(True)
         self._tab_timer.setInterval(0)
@@ -129,6 +133,7 @@ class VisitPage(QWidget):
         self._follow_final()
         self._clear_pages()
         self.heading.clear()
+        self.context.clear()
         self.status.clear()
 
     def _clear_pages(self) -> None:
@@ -139,6 +144,8 @@ class VisitPage(QWidget):
         self.steps.clear()
         self.steps.blockSignals(False)
         self.pages = []
+        self.state = None
+        self._findings = {}
 
     def _build(self) -> None:
         self.heading = QLabel(self)
@@ -149,9 +156,19 @@ class VisitPage(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("visit.status")
         self.status.setAccessibleName(tr("Save status"))
+        # Under the name: how the person wants to talk and what the concern is about,
+        # so the worker has both in view through the whole conversation.
+        self.context = QLabel(self)
+        self.context.setObjectName("visit.context")
+        self.context.setWordWrap(True)
+        self.context.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(self.heading)
+        heading.addWidget(self.context)
         top = QHBoxLayout()
-        top.addWidget(self.heading, 1)
-        top.addWidget(self.status)
+        top.addLayout(heading, 1)
+        top.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
         self.steps = QListWidget(self)
         self.steps.setObjectName("visit.steps")
         self.steps.setAccessibleName(tr("Steps of the conversation"))
@@ -229,6 +246,7 @@ class VisitPage(QWidget):
         self.autosaver.start_from(self.visit, self.concern)
         person = loaded.person.display_name
         self.heading.setText(tr("Conversation with {person}", person=person))
+        self.context.setText(context_text(loaded.person, loaded.concern))
         self.status.setText(tr("Finalised") if self.final else tr("Draft: saved as you type"))
         self._clear_pages()
         self.steps.blockSignals(True)
@@ -242,6 +260,7 @@ class VisitPage(QWidget):
             self.pages.append(page)
             self.steps.addItem(tr("{number}. {title}", number=number, title=step.title))
         self.steps.blockSignals(False)
+        self._follow_answers()
         self.finalise_button.setVisible(not self.final)
         self.amend_button.setVisible(self.final)
         self._follow_final()
@@ -265,11 +284,12 @@ class VisitPage(QWidget):
         date_changed = visit.visit_date != self.visit.visit_date
         self.visit, self.concern = visit, concern
         self.autosaver.changed(visit, concern)
-        page.show_findings(self.findings_on(page))
         if outcomes_changed:  # the actions' "serves the outcome" boxes follow the words
             for other in self.pages:
                 if other is not page:
                     other.show_record(visit, concern)
+        self._follow_answers()
+        page.show_findings(self.findings_on(page))
         if date_changed:
             self._suggest_next_date()
 
@@ -292,29 +312,93 @@ class VisitPage(QWidget):
             lambda ws: suggested_next_date(ws, visit), offer, lambda _error: offer(None)
         )
 
+    @property
+    def stage(self) -> Stage:
+        """The stage the visit is held at (the concern's, while the visit has none)."""
+        assert self.visit is not None
+        assert self.concern is not None
+        return self.visit.stage or self.concern.stage
+
+    def _follow_answers(self) -> None:
+        """Work the guide's conditions out once for the answers so far, then show and
+        hide questions, parts and steps, gather each step's findings and say where
+        each step is up to."""
+        if self.visit is None or self.concern is None:
+            return
+        state = self.state = evaluate(self.guide, self.stage, self.visit, self.concern)
+        hidden = {answer.path for answer in state.hidden_answers}
+        self._findings = self._gather(state)
+        for page in self.pages:
+            page.follow(state, hidden)
+        self._name_steps()
+
+    def _gather(self, state: GuideState) -> dict[str, list[Finding]]:
+        """The findings each step shows. Always: its own practice rules' findings and
+        the guide's checks on answers given. Once Finalise has been tried: everything
+        still needed, from the practice checks and the guide's ``required_if``."""
+        assert self.visit is not None
+        found = {page.step.id: findings_for(page.step, self.visit) for page in self.pages}
+        more = [f for f in state.findings if self.checked or f.code != "guide_required"]
+        if self.checked:
+            more += check_visit(self.visit, self.stage, concern=self.concern)
+        for finding in more:
+            step = step_for(self.guide, self.stage, finding.where, steps=state.shown_steps)
+            if step is not None and step.id in found and finding not in found[step.id]:
+                found[step.id].append(finding)
+        titles = {page.step.id: str(page.step.title) for page in self.pages}
+        return {
+            step_id: [named_step(finding, titles[step_id]) for finding in by_severity(findings)]
+            for step_id, findings in found.items()
+        }
+
+    def _name_steps(self) -> None:
+        """Number the steps shown and say in words where each is up to; a step hidden
+        by the guide's conditions leaves the list."""
+        assert self.state is not None
+        assert self.visit is not None
+        number = 0
+        for row, page in enumerate(self.pages):
+            shown = self.state.shows_step(page.step.id)
+            self.steps.setRowHidden(row, not shown)
+            if not shown:
+                continue
+            number += 1
+            progress = step_progress(
+                page.step,
+                self.visit,
+                self.concern,
+                self.state,
+                self._findings.get(page.step.id, []),
+            )
+            words = tr_marked(PROGRESS_WORDS[progress])
+            item = self.steps.item(row)
+            item.setText(
+                tr("{number}. {title} — {state}", number=number, title=page.step.title, state=words)
+            )
+            item.setData(
+                Qt.ItemDataRole.AccessibleTextRole,
+                tr(
+                    "Step {number}, {title}: {state}",
+                    number=number,
+                    title=page.step.title,
+                    state=words,
+                ),
+            )
+        self._enable_moves()
+
     def findings_on(self, page: StepPage) -> list[Finding]:
-        """What the step shows: its own practice rules' findings and, once Finalise has
-        been tried, everything else the checks found on it; each naming its step as
-        this guide does."""
-        if self.visit is None:
-            return []
-        found = findings_for(page.step, self.visit)
-        if self.checked and self.concern is not None:
-            stage = self.visit.stage or self.concern.stage
-            found += [
-                finding
-                for finding in check_visit(self.visit, stage, concern=self.concern)
-                if finding not in found and self.page_for(finding.where) is page
-            ]
-        return [named_step(finding, str(page.step.title)) for finding in by_severity(found)]
+        """What the step shows: its own practice rules' findings, the guide's checks
+        and, once Finalise has been tried, everything else still needed on it; each
+        naming its step as this guide does."""
+        return list(self._findings.get(page.step.id, []))
 
     def page_for(self, path: str) -> StepPage | None:
-        """The step that asks about ``path`` (a finding's ``where``), if any."""
-        for adding in (True, False):
-            for page in self.pages:
-                if page.holds(path, adding=adding):
-                    return page
-        return None
+        """The step shown that asks about ``path`` (a finding's ``where``), if any."""
+        if self.visit is None or self.concern is None:
+            return None
+        shown: list[Step] | None = self.state.shown_steps if self.state is not None else None
+        step = step_for(self.guide, self.stage, path, steps=shown)
+        return next((page for page in self.pages if page.step == step), None)
 
     # -- moving around -----------------------------------------------------------------
 
@@ -328,18 +412,31 @@ class VisitPage(QWidget):
             return
         page = self.pages[row]
         page.show_record(self.visit, self.concern)
+        if self.state is not None:
+            page.follow(self.state, {answer.path for answer in self.state.hidden_answers})
         page.show_findings(self.findings_on(page))
         self.stack.setCurrentWidget(page)
         if self.steps.currentRow() != row:
             self.steps.blockSignals(True)
             self.steps.setCurrentRow(row)
             self.steps.blockSignals(False)
-        self.previous_button.setEnabled(row > 0)
-        self.next_button.setEnabled(row < len(self.pages) - 1)
+        self._enable_moves()
         self._order_tabs_soon()
         self.place_changed.emit(self.visit.id, page.step.id)
 
+    def _shown_rows(self) -> list[int]:
+        return [row for row in range(len(self.pages)) if not self.steps.isRowHidden(row)]
+
+    def _enable_moves(self) -> None:
+        row, shown = self.steps.currentRow(), self._shown_rows()
+        self.previous_button.setEnabled(any(r < row for r in shown))
+        self.next_button.setEnabled(any(r > row for r in shown))
+
     def _items_changed(self) -> None:
+        page = self.current_step()
+        if page is not None and self.state is not None:
+            # A new item shows only its parts that do not wait on a condition.
+            page.follow(self.state, {answer.path for answer in self.state.hidden_answers})
         self._order_tabs()  # before the next key press
         self._order_tabs_soon()  # and again once Qt has shown everything new
 
@@ -359,12 +456,18 @@ class VisitPage(QWidget):
 
     def next(self) -> None:
         """Go to the next step and put the keyboard on its first question."""
-        self._go_to(self.steps.currentRow() + 1)
+        row = self.steps.currentRow()
+        later = [r for r in self._shown_rows() if r > row]
+        if later:
+            self._go_to(later[0])
         self._focus_first()
 
     def previous(self) -> None:
         """Go back a step."""
-        self._go_to(self.steps.currentRow() - 1)
+        row = self.steps.currentRow()
+        earlier = [r for r in self._shown_rows() if r < row]
+        if earlier:
+            self._go_to(earlier[-1])
         self._focus_first()
 
     def _focus_first(self) -> None:
@@ -404,6 +507,7 @@ class VisitPage(QWidget):
             messages.show_error(self, error)
             return
         self.checked = True
+        self._follow_answers()  # each step now lists, and is marked by, what it needs
         named: list[Finding] = []
         for finding in error.findings:
             holder = self.page_for(finding.where)
@@ -448,3 +552,25 @@ class VisitPage(QWidget):
                 lambda ws: ws.visits.amend(visit_id, reason),
                 lambda _changes: self.open_visit(visit_id),
             )
+
+
+def context_text(person: Person, concern: Concern) -> str:
+    """One or two lines for the top of the visit: how the person wants to talk, and
+    what the concern is about (its types of risk and, shortened, its summary)."""
+    notes = person.communication_notes.text if person.communication_notes else None
+    about = risks_text(concern)
+    if concern.summary is not None:
+        summary = " ".join(concern.summary.text.split())
+        if len(summary) > SUMMARY_CHARACTERS:
+            summary = summary[: SUMMARY_CHARACTERS - 1].rstrip() + "…"
+        about = tr("{risks}: {summary}", risks=about, summary=summary)
+    return tr(
+        "Communication: {needs}\nAbout: {about}",
+        needs=needs_text(person.communication_needs, notes),
+        about=about,
+    )
+
+
+SUMMARY_CHARACTERS = 160
+"""The concern's summary is cut here at the top of the visit (the whole is on the
+person's page), so the conversation keeps its room."""

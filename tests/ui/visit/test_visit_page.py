@@ -44,7 +44,9 @@ def test_pages_follow_the_concern_stage(qtbot: QtBot, beginning: Setting) -> Non
     assert "closing" not in ids
     assert ids[0] == "check-in"
     assert beginning.page.steps.count() == len(ids)
-    assert beginning.page.steps.item(0).text() == "1. Checking in"
+    # The date of the visit is filled in when it begins: the step is under way.
+    assert beginning.page.steps.item(0).text() == "1. Checking in — in progress"
+    assert beginning.page.steps.item(1).text() == "2. What matters to you — not started"
 
 
 def test_closing_step_at_the_end_stage(qtbot: QtBot, ending: Setting) -> None:
