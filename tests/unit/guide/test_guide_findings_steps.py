@@ -24,8 +24,18 @@ LATER = (Stage.MIDDLE, Stage.END)
 END = (Stage.END,)
 BEFORE_END = (Stage.BEGINNING, Stage.MIDDLE)
 
-# code: (an example ``where``, the stages it can arise at, the step that shows it)
-WHERE: dict[str, tuple[str, tuple[Stage, ...], str]] = {
+# SG4a is asked where the outcomes are: at the beginning with them, in the middle with
+# how they are going, at the end with their ratings.
+BY_STAGE_SG4A = {
+    Stage.BEGINNING: "what-matters",
+    Stage.MIDDLE: "how-is-it-going",
+    Stage.END: "closing",
+}
+BY_STAGE_OUTCOMES = {Stage.BEGINNING: "what-matters", Stage.MIDDLE: "how-is-it-going"}
+
+# code: (an example ``where``, the stages it can arise at, the step that shows it, or
+# the step at each stage)
+WHERE: dict[str, tuple[str, tuple[Stage, ...], str | dict[Stage, str]]] = {
     "advocate_incomplete": ("support_to_decide.advocates.0.type", ALL, "support-to-decide"),
     "care_act_advocate_required": ("support_to_decide.advocates", ALL, "support-to-decide"),
     "appropriate_person_unknown": (
@@ -60,7 +70,7 @@ WHERE: dict[str, tuple[str, tuple[Stage, ...], str]] = {
         ALL,
         "support-to-decide",
     ),
-    "outcome_not_reviewed": ("desired_outcomes.0.status", LATER, "review"),
+    "outcome_not_reviewed": ("desired_outcomes.0.status", (Stage.MIDDLE,), "how-is-it-going"),
     "plan_not_reviewed": ("plan_review.risks", LATER, "review"),
     "declined_help_not_answered": (
         "undue_influence.person_declined_help",
@@ -81,9 +91,9 @@ WHERE: dict[str, tuple[str, tuple[Stage, ...], str]] = {
     ),
     "share_basis_missing": ("consent_to_share.basis", ALL, "check-in"),
     "share_told_missing": ("consent_to_share.person_told", ALL, "check-in"),
-    "outcomes_asked_missing": ("sg4a_asked", BEFORE_END, "what-matters"),
-    "outcomes_asked_mismatch": ("sg4a_asked", BEFORE_END, "what-matters"),
-    "desired_outcomes_missing": ("desired_outcomes", BEFORE_END, "what-matters"),
+    "outcomes_asked_missing": ("sg4a_asked", ALL, BY_STAGE_SG4A),
+    "outcomes_asked_mismatch": ("sg4a_asked", ALL, BY_STAGE_SG4A),
+    "desired_outcomes_missing": ("desired_outcomes", BEFORE_END, BY_STAGE_OUTCOMES),
     "experience_missing": ("experience", END, "closing"),
     "experience_asked_by_missing": ("experience.asked_by", END, "closing"),
     "experience_asked_by_lead_worker": ("experience.asked_by", END, "closing"),
@@ -141,10 +151,11 @@ def test_the_table_has_every_finding_code_of_the_practice_rules() -> None:
 
 @pytest.mark.parametrize("code", sorted(WHERE))
 def test_each_finding_names_a_step_that_exists_at_its_stages(guide: Guide, code: str) -> None:
-    where, stages, step_id = WHERE[code]
+    where, stages, expected = WHERE[code]
     for stage in stages:
         step = step_for(guide, stage, where)
         assert step is not None, (code, stage)
+        step_id = expected if isinstance(expected, str) else expected[stage]
         assert step.id == step_id, (code, stage)
         assert step in guide.steps_for(stage)
         finding = with_step_named(
@@ -154,10 +165,11 @@ def test_each_finding_names_a_step_that_exists_at_its_stages(guide: Guide, code:
 
 
 def test_the_longest_match_wins_with_the_parts_of_items(guide: Guide) -> None:
-    # At the middle, outcomes are asked for on two steps: the status only on one.
-    assert step_for(guide, Stage.MIDDLE, "desired_outcomes.3.status").id == "review"  # type: ignore[union-attr]
+    # At the end, outcomes are asked about on Closing only: the rating, not the status.
+    assert step_for(guide, Stage.END, "desired_outcomes.3.achieved").id == "closing"  # type: ignore[union-attr]
+    assert step_for(guide, Stage.END, "desired_outcomes.3.status") is None
     # The whole list belongs to the step that can add to it.
-    assert step_for(guide, Stage.MIDDLE, "desired_outcomes").id == "what-matters"  # type: ignore[union-attr]
+    assert step_for(guide, Stage.MIDDLE, "desired_outcomes").id == "how-is-it-going"  # type: ignore[union-attr]
     # A part no step asks about, and a field no question keeps, belong nowhere.
     assert step_for(guide, Stage.BEGINNING, "desired_outcomes.0.achieved") is None
     assert step_for(guide, Stage.BEGINNING, "no_such_field") is None

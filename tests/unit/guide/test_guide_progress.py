@@ -13,7 +13,7 @@ from msp_desktop.model import (
     CapacityStatus,
     DesiredOutcome,
     Note,
-    OutcomeStatus,
+    OutcomeAchieved,
     SG4aAsked,
     Stage,
     SubstantialDifficultyArea,
@@ -97,14 +97,16 @@ def test_a_blocking_finding_on_the_step_needs_attention(guide: Guide) -> None:
 
 
 def test_looking_back_counts_the_parts_asked_for_each_item(guide: Guide) -> None:
+    # On Closing the outcomes are looked back at (their words are read-only): only a
+    # rating counts as an answer.
     outcome = DesiredOutcome(words=Note(text="To feel safe"))
-    step = guide.step("review")
+    step = guide.step("closing")
     bare = _visit(desired_outcomes=[outcome])
-    state = evaluate(guide, Stage.MIDDLE, bare)
+    state = evaluate(guide, Stage.END, bare)
     assert step_progress(step, bare, None, state) is StepProgress.NOT_STARTED
-    reviewed = _visit(desired_outcomes=[outcome.revised(status=OutcomeStatus.STILL_WANTED)])
-    state = evaluate(guide, Stage.MIDDLE, reviewed)
-    assert step_progress(step, reviewed, None, state) is StepProgress.DONE
+    rated = _visit(desired_outcomes=[outcome.revised(achieved=OutcomeAchieved.FULLY_ACHIEVED)])
+    state = evaluate(guide, Stage.END, rated)
+    assert step_progress(step, rated, None, state) is StepProgress.IN_PROGRESS
 
 
 def test_nothing_to_look_back_at_is_done(guide: Guide) -> None:
