@@ -1,6 +1,6 @@
 """The guided visit: a step list, one page per step, autosave, finalise and amend.
 
-Pages come from the guide for the concern's stage. Every change is applied to the
+Pages come from the guide for the stage the visit is held at. Every change is applied to the
 visit (and, for closing answers, the concern) and handed to the autosaver; "Saved"
 shows only after the commit. Finalising runs the practice checks in the store and
 explains what is missing, naming each step as this guide titles it; from then on
@@ -250,7 +250,7 @@ class VisitPage(QWidget):
         self.status.setText(tr("Finalised") if self.final else tr("Draft: saved as you type"))
         self._clear_pages()
         self.steps.blockSignals(True)
-        for number, step in enumerate(self.guide.steps_for(self.concern.stage), start=1):
+        for number, step in enumerate(self.guide.steps_for(self.stage), start=1):
             page = StepPage(step, self._outcomes, self)
             page.show_record(self.visit, self.concern)
             page.set_read_only(self.final)

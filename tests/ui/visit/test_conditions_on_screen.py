@@ -81,7 +81,7 @@ def test_no_appropriate_person_hides_the_name_and_keeps_it(
     _radio(page, "Is there someone you trust", "No").click()
     assert not _shown(page, "appropriate_person")
     assert _kept_lines(page) == [
-        "Your answer to “If there is someone, who is it?” is hidden now, because of an "
+        "Your answer to “Who they are, and how they know the person” is hidden now, because of an "
         "answer above. It is kept while this visit is a draft and left out when you finalise."
     ]
     # Kept in the editor and in the draft: changing the answer back loses nothing.

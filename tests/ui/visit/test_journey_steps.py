@@ -241,11 +241,7 @@ def test_looking_back_asks_only_about_what_came_forward(qtbot: QtBot, beginning:
     assert beginning.page.visit is not None
     assert beginning.page.visit.plan_carried == ["safety_plan", "consent"]
     review = beginning.step("review")
-    assert _shown(review) == [
-        "outcomes_reviewed",
-        "plan_review_safety_plan",
-        "plan_review_consent",
-    ]
+    assert _shown(review) == ["plan_review_safety_plan", "plan_review_consent"]
     # Where the plan is kept, it is marked as coming from the last visit.
     check_in = beginning.step("check-in")
     marked = [b.question.id for b in check_in.blocks if b.carried.isVisibleTo(check_in)]
@@ -260,15 +256,13 @@ def test_looking_back_asks_only_about_what_came_forward(qtbot: QtBot, beginning:
 
 def test_looking_back_with_nothing_before_says_so(qtbot: QtBot, middle: Setting) -> None:
     middle.open(qtbot, middle.begin(qtbot))
-    review = middle.step("review")
-    assert _shown(review) == ["outcomes_reviewed"]
-    outcomes = repeating(review, "outcomes_reviewed")
+    going = middle.step("how-is-it-going")
+    assert _shown(going) == ["outcomes_reviewed", "sg4a_at_review"]
+    outcomes = repeating(going, "outcomes_reviewed")
     assert outcomes.forms == []
-    assert not outcomes.add_button.isVisibleTo(review)
-    assert outcomes.nothing.isVisibleTo(review)
-    assert outcomes.nothing.text() == (
-        "No outcomes were recorded before this visit, so there is nothing to go through."
-    )
+    # Nothing to look back at, but anything new the person wants can be added here.
+    assert outcomes.add_button.isVisibleTo(going)
+    assert _shown(middle.step("review")) == []  # nothing of the plan came forward
 
 
 def test_the_suggested_next_date_is_filled_in_only_when_asked(
@@ -314,9 +308,9 @@ def test_finalise_names_each_step_as_the_guide_does(qtbot: QtBot, beginning: Set
     shown = messages.shown[-1].text
     for line in (
         "• Ask about outcome 1: still wanted, changed, no longer wanted or achieved "
-        "(Looking back at what you wanted).",
+        "(How is it going?).",
         "• Check the decision about sharing information from last time with the person: "
-        "still the same, changed or no longer applies (Looking back at what you wanted).",
+        "still the same, changed or no longer applies (The plan from last time).",
         "• Say what happened with action 1 agreed before: done, not done, no longer needed, "
         "or still open (What we agreed to do).",
         "• Record whether the person agreed to notes being made (Checking in).",
@@ -331,7 +325,7 @@ def test_finalise_names_each_step_as_the_guide_does(qtbot: QtBot, beginning: Set
         "Needed before finalising: Record whether the person agreed to notes being "
         "made." in current.findings.texts()
     )
-    texts = beginning.step("review").findings.texts()
+    texts = beginning.step("how-is-it-going").findings.texts()
     assert (
         "Needed before finalising: Ask about outcome 1: still wanted, changed, no longer "
         "wanted or achieved." in texts
@@ -352,7 +346,7 @@ def test_an_outcome_rating_is_asked_for_on_the_closing_step(
     beginning.open(qtbot, visit_id)
     page = beginning.page
     assert step_of(page, "desired_outcomes.0.achieved") == "closing"
-    assert step_of(page, "desired_outcomes.0.status") == "review"
+    assert step_of(page, "desired_outcomes.0.status") is None  # no status at the end
     assert step_of(page, "experience") == "closing"
     assert step_of(page, "concern.closing_view") == "closing"
     assert step_of(page, "actions.0.status") == "actions"

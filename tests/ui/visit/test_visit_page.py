@@ -52,7 +52,7 @@ def test_pages_follow_the_concern_stage(qtbot: QtBot, beginning: Setting) -> Non
 def test_closing_step_at_the_end_stage(qtbot: QtBot, ending: Setting) -> None:
     ending.open(qtbot, _begin(ending, qtbot))
     ids = [p.step.id for p in ending.page.pages]
-    assert ids[-1] == "closing"
+    assert ids[-2:] == ["closing", "principles"]  # the reflection comes last
     assert "what-matters" not in ids
 
 
@@ -112,7 +112,8 @@ def test_finalise_explains_what_is_missing_and_goes_there(qtbot: QtBot, beginnin
 
 
 def test_finalised_visit_is_read_only_and_amend_asks_why(qtbot: QtBot, beginning: Setting) -> None:
-    visit = builders.complete_visit(beginning.concern)
+    # Held at the beginning: its steps stay the beginning's after the concern moves on.
+    visit = builders.complete_visit(beginning.concern).revised(stage=Stage.BEGINNING)
     beginning.run(qtbot, lambda ws: ws.visits.start(visit))
     beginning.run(qtbot, lambda ws: ws.visits.finalise(visit.id))
     beginning.open(qtbot, visit.id, "what-matters")
@@ -202,7 +203,9 @@ def test_tab_order_follows_reading_order(qtbot: QtBot, ending: Setting) -> None:
         qtbot.wait(20)  # the page re-chains its tab order on the next event loop turn
         body = page.widget()
         first = page.first_field()
-        assert first is not None
+        if first is None:  # everything on it is hidden for these answers: no tab stops
+            assert not [w for w in _interactive(page) if w.isVisibleTo(page)], page.step.id
+            continue
         order: list[QWidget] = []
         widget: QWidget = first
         reachable = set(_interactive(page))

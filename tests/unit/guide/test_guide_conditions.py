@@ -81,7 +81,7 @@ def test_a_hidden_answer_is_kept_in_the_draft_and_left_out_when_finalised(guide:
 def test_a_part_of_one_item_is_hidden_for_that_item_only(guide: Guide) -> None:
     visit = _visit(
         actions=[
-            Action(what=Note(text="Ring the bank"), owner=ActionOwner.WORKER, who="Left over"),
+            Action(what=Note(text="Ring the bank"), owner=ActionOwner.PERSON, who="Left over"),
             Action(
                 what=Note(text="Fit a key safe"),
                 owner=ActionOwner.SOMEONE_ELSE,
