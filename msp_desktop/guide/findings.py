@@ -23,6 +23,7 @@ from msp_desktop.model import Stage, Visit
 from msp_desktop.practice import (
     Finding,
     advocacy_duty,
+    appropriate_person_conflict,
     positive_risk_findings,
     undue_influence_warning,
 )
@@ -41,6 +42,7 @@ def _undue_influence(visit: Visit) -> list[Finding]:
 FINDINGS: Mapping[str, Callable[[Visit], list[Finding]]] = MappingProxyType(
     {
         "advocacy": _advocacy,
+        "appropriate_person": appropriate_person_conflict,
         "undue_influence": _undue_influence,
         "positive_risk": positive_risk_findings,
     }

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from msp_desktop.guide.conditions import GuideState, evaluate, is_answered, without_hidden
 from msp_desktop.guide.fields import CONCERN_PREFIX
+from msp_desktop.guide.findings import with_step_named
 from msp_desktop.guide.locate import Location, line_of, map_lines
 from msp_desktop.guide.schema import AnswerKind, Guide, Question, Step
 from msp_desktop.model import Concern, Stage, Visit
@@ -242,7 +243,9 @@ def walk(
     state = evaluate(guide, stage, visit, concern, today=today)
     # The practice rules see the visit as it would be finalised: hidden answers left out.
     practice = check_visit(without_hidden(visit, state), stage, concern=concern, today=today)
-    findings = [*practice, *state.findings]
+    # The practice rules name steps in their own words; say the guide's titles instead.
+    named = [with_step_named(guide, stage, finding) for finding in practice]
+    findings = [*named, *state.findings]
     blockers = [finding for finding in findings if finding.severity is Severity.REQUIRED]
     return Walk(guide, stage, visit, concern, state, blockers, findings)
 

@@ -5,6 +5,7 @@ message as-is, and finalising is refused while any finding is ``required``.
 """
 
 from msp_desktop.practice.advocacy import advocacy_duty
+from msp_desktop.practice.appropriate_person import appropriate_person_conflict
 from msp_desktop.practice.finalise import check_visit, finalise_blockers
 from msp_desktop.practice.findings import Finding, Severity, by_severity
 from msp_desktop.practice.positive_risk import positive_risk_findings
@@ -23,6 +24,7 @@ __all__ = [
     "Finding",
     "Severity",
     "advocacy_duty",
+    "appropriate_person_conflict",
     "by_severity",
     "check_visit",
     "finalise_blockers",

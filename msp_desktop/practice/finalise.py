@@ -20,6 +20,7 @@ from msp_desktop.model import (
     Visit,
 )
 from msp_desktop.practice.advocacy import advocacy_duty
+from msp_desktop.practice.appropriate_person import appropriate_person_conflict
 from msp_desktop.practice.findings import Finding, Severity, by_severity
 from msp_desktop.practice.positive_risk import positive_risk_findings
 from msp_desktop.practice.undue_influence import undue_influence_warning
@@ -76,6 +77,7 @@ def check_visit(
         *_plan_reviews(visit),
         *positive_risk_findings(visit),
         *advocacy_duty(visit.support_to_decide),
+        *appropriate_person_conflict(visit),
         *_declined_help(visit),
         *undue_influence_warning(visit.undue_influence),
         *_actions(visit),

@@ -15,6 +15,7 @@ from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound, RecordR
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.guide import DEFAULT_GUIDE, GuideError, load_guide
 from msp_desktop.guide.conditions import evaluate, without_hidden
+from msp_desktop.guide.findings import with_step_named
 from msp_desktop.model import Concern, Stage, SupportToDecide, UndueInfluence, Visit
 from msp_desktop.practice import Finding, finalise_blockers
 from msp_desktop.store import audit
@@ -272,11 +273,8 @@ class VisitsRepository:
             if concern.is_closed:
                 raise closed_concern(concern)
             stage = visit.stage or concern.stage
-            visit, left_out, guide_findings = _as_finalised(visit, stage, concern)
-            blockers = [
-                *finalise_blockers(visit, stage, concern=concern),
-                *(finding for finding in guide_findings if finding.blocks_finalising),
-            ]
+            visit, left_out, findings = _as_finalised(visit, stage, concern)
+            blockers = [finding for finding in findings if finding.blocks_finalising]
             if blockers:
                 raise CannotFinalise(blockers)
             if left_out:
@@ -438,7 +436,8 @@ def _as_finalised(
     visit: Visit, stage: Stage, concern: Concern
 ) -> tuple[Visit, list[str], list[Finding]]:
     """The visit as its guide would finalise it (hidden answers left out), the paths of
-    the answers left out, and the guide's own findings (``required_if`` and ``check``).
+    the answers left out, and what stops finalising: the practice rules' blockers (named
+    by the guide's steps) and the guide's own findings (``required_if`` and ``check``).
 
     A visit held with a guide this app does not ship (from a newer app, say) is checked
     by the practice rules alone and kept whole: nothing is left out on a guess.
@@ -446,10 +445,14 @@ def _as_finalised(
     try:
         guide = load_guide(visit.guide_id or DEFAULT_GUIDE)
     except GuideError:
-        return visit, [], []
+        return visit, [], finalise_blockers(visit, stage, concern=concern)
     state = evaluate(guide, stage, visit, concern)
     left_out = [answer.path for answer in state.hidden_answers]
-    return without_hidden(visit, state), left_out, state.findings
+    finalised = without_hidden(visit, state)
+    # The practice rules see the visit as it will be kept, and name the guide's steps.
+    practice = finalise_blockers(finalised, stage, concern=concern)
+    findings = [with_step_named(guide, stage, finding) for finding in practice]
+    return finalised, left_out, [*findings, *state.findings]
 
 
 def _brought_forward(previous: Visit) -> dict[str, object]:

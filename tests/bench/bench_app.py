@@ -41,6 +41,7 @@ from tests.bench.bench_app_report import (
 )
 from tests.bench.bench_config import SEED
 from tests.bench.bench_output import log, phase, write_result
+from tests.bench.bench_visit import MARK as VISIT_MARK
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = "tests.bench.bench_app_probe"
@@ -53,6 +54,7 @@ FULL = {
     "unlock_runs": 5,
     "filter_samples": 200,
     "debounced_samples": 40,
+    "visit_samples": 200,
 }
 QUICK = {
     "people": 300,
@@ -61,6 +63,7 @@ QUICK = {
     "unlock_runs": 1,
     "filter_samples": 20,
     "debounced_samples": 3,
+    "visit_samples": 20,
 }
 
 
@@ -105,6 +108,24 @@ def run_probe(
             f"probe {args[0]} failed (exit {proc.returncode}): {found}\n{proc.stderr[-2000:]}"
         )
     return started, records[-1], proc.stderr
+
+
+def run_visit_bench(env: dict[str, str], samples: int) -> dict[str, Any]:
+    """``bench_visit``'s figures (step switching, conditions), from its own process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench.bench_visit", "--samples", str(samples)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=PROBE_TIMEOUT_S,
+        check=False,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith(VISIT_MARK):
+            figures: dict[str, Any] = json.loads(line.removeprefix(VISIT_MARK))
+            return figures
+    raise ProbeFailed(f"the visit benchmark gave no figures: {done.stderr[-2000:]}")
 
 
 def python_floor(env: dict[str, str], runs: int) -> float:
@@ -177,6 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 env,
             )
 
+        with phase("visit", phases):
+            visit = run_visit_bench(env, args.visit_samples)
+
     result = report(
         sizes={
             "people": args.people,
@@ -194,6 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         qt_version=full["qt_version"],
         qpa=args.qpa,
         phase_seconds=phases,
+        visit=visit,
     )
     write_result(args.out, "app.json", result, summary_text(result))
     return 0

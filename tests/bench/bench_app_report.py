@@ -13,7 +13,12 @@ from typing import Any
 
 from tests.bench.bench_measure import p50, p95
 
-TARGETS: dict[str, float] = {"cold_start_s": 1.5, "filter_p95_ms": 50}
+TARGETS: dict[str, float] = {
+    "cold_start_s": 1.5,
+    "filter_p95_ms": 50,
+    "step_switch_p95_ms": 50,
+    "condition_eval_p95_ms": 5,
+}
 
 _IMPORT_LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)$")
 
@@ -177,12 +182,14 @@ def report(
     qt_version: str,
     qpa: str,
     phase_seconds: dict[str, float],
+    visit: dict[str, Any],
 ) -> dict[str, Any]:
-    """The JSON document written to ``app.json``."""
+    """The JSON document written to ``app.json`` (``visit``: ``bench_visit``'s figures)."""
     result: dict[str, Any] = {
         **cold,
         "python_startup_floor_s": _round(python_floor_s),
         **drive,
+        **visit,
         "import_time": imports,
         "targets": TARGETS,
         "people": sizes["people"],
@@ -220,5 +227,9 @@ def summary_text(r: dict[str, Any]) -> str:
             f"{r['debounce_ms']} ms debounce {r['filter_debounced_p50_ms']} / "
             f"{r['filter_debounced_p95_ms']} ms",
             f"  GUI stall max     {r['max_gui_stall_ms']:.1f} ms {r['gui_stall_ms_by_phase']}",
+            f"  visit step switch p95 {r['step_switch_p95_ms']:.1f} ms "
+            f"(target {TARGETS['step_switch_p95_ms']}: {mark('step_switch_p95_ms')}); "
+            f"conditions p95 {r['condition_eval_p95_ms']:.3f} ms "
+            f"(target {TARGETS['condition_eval_p95_ms']}: {mark('condition_eval_p95_ms')})",
         ]
     )

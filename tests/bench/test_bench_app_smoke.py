@@ -29,6 +29,8 @@ REQUIRED_NUMBERS = (
     "max_gui_stall_ms",
     "debounce_ms",
     "caseload_rows_shown",
+    "step_switch_p95_ms",
+    "condition_eval_p95_ms",
 )
 
 

@@ -102,7 +102,7 @@ def test_a_new_person_from_raised_to_closed_by_keyboard(
     tab_to(qtbot, named("Add an action"))
     press(qtbot, Key.Key_Space)
     type_text(qtbot, focused(), "Go with Nesta to the bank.")
-    choose(qtbot, tab_to(qtbot, named("Who will do it?")), "Me (the worker)")
+    choose(qtbot, tab_to(qtbot, named("Who will do it")), "Me (the worker)")
     finalise(qtbot, app, visit_id)
     stage = on_worker(qtbot, worker, lambda ws: ws.concerns.get(concern.id).stage)
     assert stage is Stage.MIDDLE  # the finalised beginning moved the concern on
@@ -110,14 +110,14 @@ def test_a_new_person_from_raised_to_closed_by_keyboard(
     # The middle: the outcome reviewed; the action comes forward and stays to do.
     back_to_the_person(qtbot, app)
     visit_id = start_the_visit(qtbot, app)
-    next_step(qtbot, app, "review")
-    choose(qtbot, tab_to(qtbot, named("Where are we with this?")), "Still wanted")
     next_step(qtbot, app, "check-in")
     answer_yes(qtbot, "Is it all right if I write some notes while we talk?")
+    next_step(qtbot, app, "how-is-it-going")
+    choose(qtbot, tab_to(qtbot, named("Is this still what you want?")), "Yes, I still want this")
     next_step(qtbot, app, "undue-influence")
     answer_no(qtbot, "Has the person said they do not want help?")
     next_step(qtbot, app, "actions")
-    choose(qtbot, tab_to(qtbot, named("Where is it up to?")), "Still to do")
+    choose(qtbot, tab_to(qtbot, named("Where it is up to")), "Still to do")
     finalise(qtbot, app, visit_id)
 
     # On to the end, chosen by the worker: the stage dialog offers the next stage.
@@ -137,9 +137,9 @@ def test_a_new_person_from_raised_to_closed_by_keyboard(
     next_step(qtbot, app, "undue-influence")
     answer_no(qtbot, "Has the person said they do not want help?")
     next_step(qtbot, app, "actions")
-    choose(qtbot, tab_to(qtbot, named("Where is it up to?")), "Done")
+    choose(qtbot, tab_to(qtbot, named("Where it is up to")), "Done")
     next_step(qtbot, app, "closing")
-    choose(qtbot, tab_to(qtbot, named("How far did it happen?")), "Fully Achieved")
+    choose(qtbot, tab_to(qtbot, named("How far it was achieved")), "Fully Achieved")
     choose(
         qtbot,
         tab_to(qtbot, named("Who is asking about the person's experience?")),

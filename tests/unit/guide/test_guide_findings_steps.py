@@ -65,6 +65,11 @@ WHERE: dict[str, tuple[str, tuple[Stage, ...], str | dict[Stage, str]]] = {
         ALL,
         "support-to-decide",
     ),
+    "appropriate_person_named_in_risk": (
+        "support_to_decide.appropriate_person",
+        ALL,
+        "support-to-decide",
+    ),
     "appropriate_person_not_named": (
         "support_to_decide.appropriate_person",
         ALL,

@@ -207,10 +207,15 @@ def test_closing_fields_live_on_the_concern(guide: Guide) -> None:
 
 
 def test_the_steps_name_the_practice_rules(guide: Guide) -> None:
-    assert guide.step("support-to-decide").findings == ("advocacy",)
+    assert guide.step("support-to-decide").findings == ("advocacy", "appropriate_person")
     assert guide.step("undue-influence").findings == ("undue_influence",)
     assert guide.step("risks").findings == ("positive_risk",)
-    assert set(FINDINGS) == {"advocacy", "undue_influence", "positive_risk"}
+    assert set(FINDINGS) == {
+        "advocacy",
+        "appropriate_person",
+        "undue_influence",
+        "positive_risk",
+    }
 
 
 def test_sg4a_question_offers_exactly_the_five_values(guide: Guide) -> None:
