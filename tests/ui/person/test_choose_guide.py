@@ -121,3 +121,24 @@ def test_a_visit_of_the_msp_guide_is_walked_with_it_after_a_self_neglect_one(
     app.show_visit(second)
     qtbot.waitUntil(lambda: page.visit is not None and page.visit.id == second, timeout=5_000)
     assert [p.step.id for p in page.pages] == [s.id for s in msp.steps_for(Stage.BEGINNING)]
+
+
+def test_locking_while_the_guide_is_chosen_starts_nothing(
+    qtbot: QtBot, app: MainWindow, worker: DbWorker
+) -> None:
+    concern_id = on_worker(
+        qtbot,
+        worker,
+        lambda ws: raise_concern(ws, ADA.id, raised_on=date.today() - timedelta(days=3)).id,
+    )
+    open_person(qtbot, app, ADA.id)
+    dialog = start_pressed(qtbot, app, concern_id)
+    chosen: list[object] = []
+    dialog.chosen.connect(chosen.append)
+    app.detach()  # the session locks the workspace
+    assert app.guide_dialog is None
+    assert not dialog.isVisible()
+    assert chosen == []
+    assert app.pages.currentWidget() is app.caseload
+    visits = on_worker(qtbot, worker, lambda ws: ws.visits.list(concern_id=concern_id))
+    assert visits == []

@@ -28,6 +28,8 @@ def test_every_shipped_guide_is_offered_the_msp_visit_first() -> None:
     assert [guide.id for guide in guides] == ["msp-visit", "self-neglect"]
     assert guides[0].id == DEFAULT_GUIDE
     assert guides[1] == load_guide("self-neglect")
+    # Each says in one sentence what it is for, for the worker choosing between them.
+    assert all(guide.summary is not None for guide in guides)
 
 
 def test_a_visit_is_walked_with_the_guide_it_was_started_with() -> None:
