@@ -244,6 +244,8 @@ class MainWindow(QMainWindow):
         )
 
     def _choose_guide(self, concern_id: str, used: object) -> None:
+        if self.worker is None:
+            return  # locked before the answer came back
         default = guide_named(used if isinstance(used, str) else None) or self.guide
         if self.guide_dialog is not None:
             self.guide_dialog.reject()
