@@ -18,14 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msp_desktop.guide import Guide, load_guide
-from msp_desktop.services.visits import start_visit
+from msp_desktop.guide import Guide, available_guides, guide_named, load_guide
+from msp_desktop.services.visits import last_guide_id, start_visit
 from ui import actions
 from ui.a11y import named, plain
 from ui.caseload.caseload_page import CaseloadPage
 from ui.db_worker import DbWorker
 from ui.documents.controller import DocumentsController
 from ui.i18n import tr
+from ui.person.guide_choice_dialog import GuideChoiceDialog
 from ui.person.person_dialog import PersonDialog
 from ui.person.person_page import PersonPage
 from ui.sync.sync_page import SyncPage
@@ -42,6 +43,10 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None, guide: Guide | None = None) -> None:
         super().__init__(parent)
         self.guide = guide or load_guide()
+        # Every shipped guide is read (and checked) now, so a broken one stops the start,
+        # not a visit. A window given one guide offers only that one.
+        self.guides = [self.guide] if guide is not None else available_guides()
+        self.guide_dialog: GuideChoiceDialog | None = None
         self.worker: DbWorker | None = None
         self.setWindowTitle(tr("MSP Desktop"))
         self.setObjectName("window.main")
@@ -229,7 +234,35 @@ class MainWindow(QMainWindow):
         if visit_id is not None:
             self.show_visit(visit_id)
             return
-        ref, today = self.guide.ref, date.today()
+        if len(self.guides) == 1:
+            self._start_visit(concern_id, self.guides[0])
+            return
+        # Offer the guide the concern's last conversation used, so the choice is kept.
+        self.worker.submit(
+            lambda ws: last_guide_id(ws, concern_id),
+            lambda used: self._choose_guide(concern_id, used),
+        )
+
+    def _choose_guide(self, concern_id: str, used: object) -> None:
+        if self.worker is None:
+            return  # locked before the answer came back
+        default = guide_named(used if isinstance(used, str) else None) or self.guide
+        if self.guide_dialog is not None:
+            self.guide_dialog.reject()
+        dialog = self.guide_dialog = GuideChoiceDialog(self.guides, default, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(lambda guide: self._start_visit(concern_id, guide))
+        dialog.finished.connect(lambda _code: self._guide_dialog_closed(dialog))
+        dialog.open()
+
+    def _guide_dialog_closed(self, dialog: GuideChoiceDialog) -> None:
+        if self.guide_dialog is dialog:
+            self.guide_dialog = None
+
+    def _start_visit(self, concern_id: str, guide: Guide) -> None:
+        if self.worker is None:
+            return  # locked while the guide was being chosen
+        ref, today = guide.ref, date.today()
         self.worker.submit(lambda ws: start_visit(ws, concern_id, ref, today).id, self.show_visit)
 
     def show_visit(self, visit_id: str, step_id: str | None = None) -> None:
@@ -282,6 +315,8 @@ class MainWindow(QMainWindow):
         """Empty every view: the workspace is being locked."""
         if self.person_dialog is not None:
             self.person_dialog.abandon()  # nothing typed about a person stays on screen
+        if self.guide_dialog is not None:
+            self.guide_dialog.reject()
         self.visit_page.detach()  # sends the last keystrokes before the database closes
         self.documents.detach()
         self.sync_page.detach()

@@ -5,6 +5,7 @@ against the record model, so a question that cannot be answered into a ``Visit``
 an error at start-up, with the line of the file to fix. The UI walks
 ``Guide.steps_for(stage)``, reads and writes answers with ``read_answer`` /
 ``with_answer`` and shows each step's practice findings with ``findings_for``.
+``available_guides`` lists every shipped guide and ``guide_for`` picks a visit's own.
 No Qt and no I/O beyond reading the shipped file.
 """
 
@@ -14,6 +15,12 @@ from msp_desktop.guide.answers import (
     with_answer,
     with_concern_answer,
     with_field,
+)
+from msp_desktop.guide.catalogue import (
+    available_guides,
+    guide_for,
+    guide_named,
+    shipped_guide_ids,
 )
 from msp_desktop.guide.findings import FINDINGS, findings_for
 from msp_desktop.guide.loader import (
@@ -46,14 +53,18 @@ __all__ = [
     "Option",
     "Question",
     "Step",
+    "available_guides",
     "carried_part",
     "findings_for",
+    "guide_for",
+    "guide_named",
     "load_guide",
     "options_for",
     "parse_guide",
     "read_answer",
     "read_field",
     "reviewed_part",
+    "shipped_guide_ids",
     "shows_review",
     "with_answer",
     "with_concern_answer",

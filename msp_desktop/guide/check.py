@@ -56,6 +56,8 @@ def _check(guide: Guide) -> Iterator[Problem]:
     if DEFAULT_LANGUAGE not in guide.languages:
         yield Problem(("languages",), f"the languages must include {DEFAULT_LANGUAGE!r}.")
     yield from _texts(guide, ("title",), guide.title)
+    if guide.summary is not None:
+        yield from _texts(guide, ("summary",), guide.summary)
     step_ids: set[str] = set()
     question_ids: set[str] = set()
     for s, step in enumerate(guide.steps):

@@ -211,6 +211,8 @@ class Guide(GuideModel):
     id: Annotated[str, Field(pattern=_ID)]
     version: Annotated[str, Field(pattern=_SEMVER)]
     title: GuideText
+    # One sentence shown when a worker chooses which guide to hold a visit with.
+    summary: GuideText | None = None
     languages: Annotated[tuple[str, ...], Field(min_length=1)]
     steps: Annotated[tuple[Step, ...], Field(min_length=1)]
 

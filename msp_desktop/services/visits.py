@@ -10,7 +10,7 @@ from msp_desktop.model import Note, NotHeldReason, Visit, VisitNotHeld
 from msp_desktop.practice import suggested_next_visit
 from msp_desktop.store.workspace import Workspace
 
-__all__ = ["record_not_held", "start_visit", "suggested_next_date"]
+__all__ = ["last_guide_id", "record_not_held", "start_visit", "suggested_next_date"]
 
 
 def start_visit(ws: Workspace, concern_id: str, guide_ref: tuple[str, str], on: date) -> Visit:
@@ -62,3 +62,14 @@ def suggested_next_date(ws: Workspace, visit: Visit) -> date | None:
         return None
     concern = ws.concerns.get(visit.concern_id)
     return suggested_next_visit(concern.raised_on, visit.visit_date)
+
+
+def last_guide_id(ws: Workspace, concern_id: str) -> str | None:
+    """The guide the concern's newest conversation was held (or is being written) with,
+    so the next visit offers the same one; ``None`` before the first. A visit that did
+    not happen is skipped: it records the default guide, not a choice."""
+    for summary in ws.visits.list(concern_id=concern_id):
+        visit = ws.visits.get(summary.id).visit
+        if visit.not_held is None:
+            return visit.guide_id
+    return None

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msp_desktop.guide import Guide, Step, findings_for
+from msp_desktop.guide import Guide, Step, findings_for, guide_for
 from msp_desktop.guide.conditions import GuideState, evaluate
 from msp_desktop.guide.findings import named_step, step_for
 from msp_desktop.guide.progress import StepProgress, step_progress
@@ -242,6 +242,8 @@ class VisitPage(QWidget):
         if self.visit is None or self.visit.id != loaded.record.visit.id:
             self.checked = False
         self.visit, self.concern = loaded.record.visit, loaded.concern
+        if self.visit.guide_id != self.guide.id:  # walked with the guide it was started with
+            self.set_guide(guide_for(self.visit))
         self.final = loaded.record.is_final
         self.autosaver.start_from(self.visit, self.concern)
         person = loaded.person.display_name
@@ -268,6 +270,10 @@ class VisitPage(QWidget):
         self._go_to(ids.index(step_id) if step_id in ids else 0)
         self._focus_first()
         self._suggest_next_date()
+
+    def set_guide(self, guide: Guide) -> None:
+        """Walk visits with ``guide`` from the next one shown."""
+        self.guide = guide
 
     def _outcomes(self) -> list[tuple[str, str]]:
         if self.visit is None:

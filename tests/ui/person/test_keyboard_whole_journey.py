@@ -30,6 +30,7 @@ from tests.ui.test_keyboard_visit import (
     next_step,
     press,
     tab_to,
+    take_the_offered_guide,
 )
 from ui.db_worker import DbWorker
 from ui.main_window import MainWindow
@@ -51,6 +52,7 @@ def back_to_the_person(qtbot: QtBot, app: MainWindow) -> None:
 def start_the_visit(qtbot: QtBot, app: MainWindow) -> str:
     tab_to(qtbot, lambda w: w.objectName() == "concern.start_visit")
     press(qtbot, Key.Key_Space)
+    take_the_offered_guide(qtbot, app)
     page = app.visit_page
     qtbot.waitUntil(lambda: app.pages.currentWidget() is page and bool(page.pages), timeout=5000)
     qtbot.waitUntil(lambda: page.isAncestorOf(focused()), timeout=2000)
