@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.guide import Guide, Step, findings_for, guide_for
-from msp_desktop.guide.conditions import GuideState, evaluate
+from msp_desktop.guide.conditions import GuideState, evaluate, without_hidden
 from msp_desktop.guide.findings import named_step, step_for
 from msp_desktop.guide.progress import StepProgress, step_progress
 from msp_desktop.model import Concern, Person, Stage, Visit
@@ -38,11 +38,11 @@ from ui import messages
 from ui.a11y import plain
 from ui.db_worker import DbWorker
 from ui.i18n import N_, tr, tr_marked
-from ui.person.person_text import needs_text, risks_text
 from ui.visit.amend_dialog import AmendDialog
 from ui.visit.autosave import Autosaver
 from ui.visit.step_page import StepPage
 from ui.visit.tab_order import chain, reading_order
+from ui.visit.visit_context import context_text
 
 
 @dataclass(frozen=True)
@@ -343,10 +343,13 @@ class VisitPage(QWidget):
         the guide's checks on answers given. Once Finalise has been tried: everything
         still needed, from the practice checks and the guide's ``required_if``."""
         assert self.visit is not None
-        found = {page.step.id: findings_for(page.step, self.visit) for page in self.pages}
+        # The practice rules see the visit as finalising will keep it: without the
+        # answers its conditions hide (so a hidden answer never raises a finding).
+        kept = without_hidden(self.visit, state)
+        found = {page.step.id: findings_for(page.step, kept) for page in self.pages}
         more = [f for f in state.findings if self.checked or f.code != "guide_required"]
         if self.checked:
-            more += check_visit(self.visit, self.stage, concern=self.concern)
+            more += check_visit(kept, self.stage, concern=self.concern)
         for finding in more:
             step = step_for(self.guide, self.stage, finding.where, steps=state.shown_steps)
             if step is not None and step.id in found and finding not in found[step.id]:
@@ -558,25 +561,3 @@ class VisitPage(QWidget):
                 lambda ws: ws.visits.amend(visit_id, reason),
                 lambda _changes: self.open_visit(visit_id),
             )
-
-
-def context_text(person: Person, concern: Concern) -> str:
-    """One or two lines for the top of the visit: how the person wants to talk, and
-    what the concern is about (its types of risk and, shortened, its summary)."""
-    notes = person.communication_notes.text if person.communication_notes else None
-    about = risks_text(concern)
-    if concern.summary is not None:
-        summary = " ".join(concern.summary.text.split())
-        if len(summary) > SUMMARY_CHARACTERS:
-            summary = summary[: SUMMARY_CHARACTERS - 1].rstrip() + "…"
-        about = tr("{risks}: {summary}", risks=about, summary=summary)
-    return tr(
-        "Communication: {needs}\nAbout: {about}",
-        needs=needs_text(person.communication_needs, notes),
-        about=about,
-    )
-
-
-SUMMARY_CHARACTERS = 160
-"""The concern's summary is cut here at the top of the visit (the whole is on the
-person's page), so the conversation keeps its room."""

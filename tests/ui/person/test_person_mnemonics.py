@@ -143,6 +143,11 @@ def test_a_visit_inside_the_main_window(
     # The visit's buttons and the menu bar share one window: every step is checked in
     # tests/ui/visit; here the first step with the menu.
     window.open_visit_for(story.concern_id, None)
+    # More than one guide is shipped, so the worker is asked which conversation it is.
+    qtbot.waitUntil(lambda: window.guide_dialog is not None, timeout=5_000)
+    dialog = window.guide_dialog
+    assert dialog is not None
+    dialog.ok_button.click()
     qtbot.waitUntil(lambda: bool(window.visit_page.pages), timeout=5_000)
     found = {m.keys for m in check_window(qtbot, window)}
     assert {"Alt+W", "Alt+B", "Alt+N", "Alt+F"} <= found
