@@ -6,7 +6,7 @@ Run from the repository root on a machine with an X display, or under a virtual 
 
 It makes a demo workspace in a temporary folder (``msp_desktop.demo``: every name is
 made up), starts the app's own ``Session`` exactly as ``msp-desktop`` does, and walks
-it with timers: unlock, caseload, search, a person, the sync page, three steps of visits,
+it with timers: unlock, caseload, search, a person, the sync page, a step of a beginning, a middle and an end visit,
 the privacy screen, the journey's dialogs (add a person, raise a concern, close one, the
 closed concern on the person's page, reopen, a visit that did not happen, the stage),
 the settings dialog, then high contrast at 150 %. Each screen is grabbed from
@@ -35,7 +35,7 @@ TIMEOUT_MS = 15_000
 
 # One demo person per screen (see msp_desktop.demo: the caseload is deterministic).
 PERSON_PAGE = "Ffion Madeup"  # end stage, several visits, a draft to resume
-WHAT_MATTERS = "Bryn Sample"  # middle stage, draft visit with the person's words
+HOW_IS_IT_GOING = "Bryn Sample"  # middle stage, draft visit with the person's words
 SUPPORT = "Dilys Testcase"  # beginning stage, draft visit, nothing yet on deciding
 CLOSING = "Ffion Madeup"  # end stage: the closing step
 CLOSED = "Vera Pretend"  # end stage, every visit final: closed in the walk (off the 150 % list)
@@ -62,7 +62,7 @@ def demo_workspace(root: Path) -> tuple[Path, dict[str, tuple[str, str]]]:
         fill_demo_caseload(workspace)
         send_to_office(workspace, root / "stick")
         found: dict[str, tuple[str, str]] = {}
-        for name in {PERSON_PAGE, WHAT_MATTERS, SUPPORT, CLOSING, CLOSED, NOT_HELD}:
+        for name in {PERSON_PAGE, HOW_IS_IT_GOING, SUPPORT, CLOSING, CLOSED, NOT_HELD}:
             (person,) = [p for p in workspace.people.search(name) if p.name == name]
             drafts = [v for v in workspace.visits.list(person.id) if v.status != "finalised"]
             found[name] = (person.id, drafts[0].id if drafts else "")
@@ -99,7 +99,7 @@ def send_to_office(workspace: Any, stick: Path) -> None:
         bundle_sha256=hashlib.sha256(data).hexdigest(), manifest=opened.manifest, office_key=office
     )
     workspace.sync.import_receipt(receipt)
-    shown = {PERSON_PAGE, WHAT_MATTERS, SUPPORT, CLOSING}
+    shown = {PERSON_PAGE, HOW_IS_IT_GOING, SUPPORT, CLOSING}
     movers = [p for p in workspace.people.search("", limit=100) if p.name not in shown]
     for number, summary in enumerate(movers[:MOVED_HOME], start=1):
         person = workspace.people.get(summary.id)
@@ -187,9 +187,10 @@ def walk(session: Any, ids: dict[str, tuple[str, str]]) -> Walk:
         assert current.step.id == step_id, step_id
         yield 300
 
-    # 5. "What matters to you": the person's own words.
-    yield from open_step(WHAT_MATTERS, "what-matters")
-    save(window, "05-visit-what-matters")
+    # 5. A middle visit's "How is it going?": each thing the person wanted, in their
+    # words, asked about again.
+    yield from open_step(HOW_IS_IT_GOING, "how-is-it-going")
+    save(window, "05-visit-how-is-it-going")
 
     # 6. "Support to decide": tick a substantial difficulty and answer "No" to the
     # appropriate person, so the Care Act advocacy finding shows.
@@ -209,15 +210,8 @@ def walk(session: Any, ids: dict[str, tuple[str, str]]) -> Walk:
     assert after_no is not None
     QTest.keyClick(after_no, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     yield 100
-    # From the ticked difficulties (or, if the page is too short, the "No") down to the finding.
-    blocks = {block.question.id: block for block in step.blocks}
-    bar, room = step.verticalScrollBar(), step.viewport().height()
-    findings_bottom = step.findings.geometry().bottom() + 12
-    for question_id in ("substantial_difficulty", "appropriate_person_available"):
-        top = blocks[question_id].geometry().top()
-        if findings_bottom - top <= room or question_id == "appropriate_person_available":
-            break
-    bar.setValue(top)
+    # From the finding down: what is needed, then the questions it is about.
+    step.verticalScrollBar().setValue(max(0, step.findings.geometry().top() - 12))
     yield 300
     save(window, "06-visit-support-to-decide")
 

@@ -11,8 +11,10 @@
 
 A question counts only where the worker can answer it on this step: hidden questions
 (``GuideState``), read-only ones, and a look back at items (``new_items = false``)
-when there are none, are left out. Looking back at items counts as answered when every
-shown part of every item is. Pure: no I/O, no Qt.
+when there are none, are left out. A list of items counts as answered when it has items
+and every shown part of each that says where the item stands (a choice, a yes or no)
+is answered: "How is it going?" is not done while an outcome's "Is this still what you
+want?" is open, though how it is going may stay unwritten. Pure: no I/O, no Qt.
 """
 
 from __future__ import annotations
@@ -67,17 +69,24 @@ def _answered(
 ) -> bool | None:
     """Whether ``question`` is answered; ``None`` when there is nothing to answer."""
     value = read_answer(visit, concern, question)
-    if question.kind is not AnswerKind.REPEATING or question.new_items:
+    if question.kind is not AnswerKind.REPEATING:
         return is_answered(value)
     items = value if isinstance(value, list) else []
     if not items:
-        return None  # nothing was brought forward to look back at
+        # Nothing brought forward to look back at; a list to add to is simply empty.
+        return False if question.new_items else None
     return all(_parts_answered(question, item, state, index) for index, item in enumerate(items))
+
+
+# The parts of an item that say where it stands; its free text may stay empty.
+_DECIDING = frozenset({AnswerKind.CHOICE, AnswerKind.YES_NO, AnswerKind.SCALE})
 
 
 def _parts_answered(question: Question, item: BaseModel, state: GuideState, index: int) -> bool:
     return all(
         is_answered(read_field(item, part.field))
         for part in question.item_fields
-        if not part.read_only and state.shows_part(question.id, index, part.id)
+        if part.kind in _DECIDING
+        and not part.read_only
+        and state.shows_part(question.id, index, part.id)
     )

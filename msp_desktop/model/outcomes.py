@@ -36,7 +36,8 @@ class DesiredOutcome(RecordModel):
     ``status`` is the answer of a review (``None`` until someone reviews it, never
     assumed) and ``progress`` how it is going, in the person's words, at this visit
     (both start empty at each visit); ``achieved`` is the national rating, given at the
-    end of the concern.
+    end of the concern. ``carried`` marks an outcome brought forward from an earlier
+    visit.
     """
 
     id: RecordId = Field(default_factory=new_id)
@@ -45,6 +46,9 @@ class DesiredOutcome(RecordModel):
     status: OutcomeStatus | None = None
     achieved: OutcomeAchieved | None = None
     history: list[OutcomeReview] = Field(default_factory=list)
+    # Said at an earlier visit and brought forward: reviewed ("no longer wanted"), never
+    # simply removed, so what the person asked for stays in their record.
+    carried: bool = False
 
 
 class Action(RecordModel):

@@ -460,7 +460,7 @@ def _brought_forward(previous: Visit) -> dict[str, object]:
     the SG4a answer given with them, and each part of the plan that had content."""
     carried: dict[str, object] = {
         "desired_outcomes": [
-            outcome.revised(status=None, achieved=None, progress=None)
+            outcome.revised(status=None, achieved=None, progress=None, carried=True)
             for outcome in previous.desired_outcomes
         ],
         "sg4a_asked": previous.sg4a_asked,

@@ -59,6 +59,8 @@ class ItemWords(NamedTuple):
     """Shown where a step only looks at earlier items and there are none."""
     carried: Message | None = None
     """The heading of an item brought forward from an earlier visit, with ``{number}``."""
+    carried_note: Message | None = None
+    """The line under that heading (``CARRIED_NOTE`` when none is given)."""
 
 
 ITEM_WORDS = {
@@ -68,6 +70,11 @@ ITEM_WORDS = {
         N_("Outcome {number}"),
         N_("Remove outcome {number}"),
         N_("No outcomes were recorded before this visit, so there is nothing to go through."),
+        N_("Outcome {number}: from an earlier visit"),
+        N_(
+            "Said at an earlier visit, in the person's words. If they no longer want it, "
+            "say so rather than removing it."
+        ),
     ),
     "Risk": ItemWords(
         N_("Add a risk"),
@@ -367,6 +374,8 @@ class RepeatingEditor(AnswerEditor):
             number = len(self.forms)
             if self.words.carried is not None:
                 form.setTitle(tr_marked(self.words.carried, number=number))
+            if self.words.carried_note is not None:
+                form.carried_note.setText(tr_marked(self.words.carried_note))
             if form.remove_button is not None:
                 form.remove_button.hide()
 

@@ -377,3 +377,23 @@ def test_an_experience_answer_before_who_asked_is_kept_at_once(
     assert experience is not None
     assert experience.comment is not None
     assert experience.comment.text == "They listened."  # the words typed first are kept
+
+
+def test_a_wish_from_last_time_is_reviewed_not_removed(qtbot: QtBot, beginning: Setting) -> None:
+    beginning.held_before(qtbot, builders.complete_visit(beginning.concern), Stage.MIDDLE)
+    visit_id = beginning.begin(qtbot)
+    beginning.open(qtbot, visit_id)
+    going = beginning.step("how-is-it-going")
+    outcomes = repeating(going, "outcomes_reviewed")
+    (earlier,) = outcomes.forms
+    assert earlier.title() == "Outcome 1: from an earlier visit"
+    assert earlier.carried_note.isVisibleTo(going)
+    assert earlier.carried_note.text().startswith("Said at an earlier visit")
+    assert earlier.remove_button is not None
+    assert not earlier.remove_button.isVisibleTo(going)
+    # Something new the person wants can be added here, and removed again.
+    qtbot.mouseClick(outcomes.add_button, Qt.MouseButton.LeftButton)
+    new = outcomes.forms[-1]
+    assert not new.carried
+    assert new.remove_button is not None
+    assert new.remove_button.isVisibleTo(going)

@@ -9,11 +9,13 @@ from msp_desktop.guide.conditions import evaluate
 from msp_desktop.guide.progress import StepProgress, step_progress
 from msp_desktop.model import (
     Advocate,
+    AdvocateStatus,
     AdvocateType,
     CapacityStatus,
     DesiredOutcome,
     Note,
     OutcomeAchieved,
+    OutcomeStatus,
     SG4aAsked,
     Stage,
     SubstantialDifficultyArea,
@@ -75,7 +77,7 @@ def test_hidden_questions_do_not_hold_a_step_back(guide: Guide) -> None:
         capacity=CapacityStatus.NOT_ASSESSED,
         substantial_difficulty=[SubstantialDifficultyArea.RETAINING],
         appropriate_person_available=False,
-        advocates=[Advocate(type=AdvocateType.CARE_ACT_ADVOCATE)],
+        advocates=[Advocate(type=AdvocateType.CARE_ACT_ADVOCATE, status=AdvocateStatus.OFFERED)],
     )
     state = evaluate(guide, Stage.BEGINNING, _visit(support_to_decide=not_assessed))
     assert not state.shows("capacity_assessed_by")
@@ -86,6 +88,21 @@ def test_hidden_questions_do_not_hold_a_step_back(guide: Guide) -> None:
     assert _progress(guide, "support-to-decide", _visit(support_to_decide=assessed)) is (
         StepProgress.IN_PROGRESS
     )
+
+
+def test_an_item_is_answered_when_where_it_stands_is(guide: Guide) -> None:
+    # "How is it going?": the person's view of progress may stay unwritten, but whether
+    # each outcome is still wanted must be asked before the step is done.
+    outcome = DesiredOutcome(words=Note(text="To feel safe"))
+    step = guide.step("how-is-it-going")
+    asked = SG4aAsked.EXPRESSED
+    open_outcome = _visit(desired_outcomes=[outcome], sg4a_asked=asked)
+    state = evaluate(guide, Stage.MIDDLE, open_outcome)
+    assert step_progress(step, open_outcome, None, state) is StepProgress.IN_PROGRESS
+    wanted = outcome.revised(status=OutcomeStatus.STILL_WANTED)
+    reviewed = _visit(desired_outcomes=[wanted], sg4a_asked=asked)
+    state = evaluate(guide, Stage.MIDDLE, reviewed)
+    assert step_progress(step, reviewed, None, state) is StepProgress.DONE
 
 
 def test_a_blocking_finding_on_the_step_needs_attention(guide: Guide) -> None:
