@@ -62,6 +62,7 @@ _TOKEN = re.compile(
 )
 _NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 _LONGEST = 2000  # a condition is a line or two; far longer is a mistake, not a rule
+_DEEPEST = 32
 
 
 class ExpressionError(ValueError):
@@ -167,6 +168,16 @@ class _Parser:
     def __init__(self, source: str) -> None:
         self.tokens = _tokens(source)
         self.at = 0
+        self.depth = 0
+
+    def deeper(self, column: int) -> None:
+        # Each bracket or "not" is a level of the tree; a rule needs a handful, and a
+        # limit keeps a pathological file from exhausting the stack.
+        self.depth += 1
+        if self.depth > _DEEPEST:
+            raise ExpressionError(
+                f"the condition nests more than {_DEEPEST} brackets or 'not's deep.", column
+            )
 
     @property
     def token(self) -> _Token:
@@ -210,7 +221,10 @@ class _Parser:
     def negation(self) -> Expression:
         if self.is_word("not"):
             column = self.take().column
-            return Not(self.negation(), column)
+            self.deeper(column)
+            part = self.negation()
+            self.depth -= 1
+            return Not(part, column)
         return self.comparison()
 
     def comparison(self) -> Expression:
@@ -228,11 +242,16 @@ class _Parser:
         if token.kind == "number":
             return Literal(int(token.text), token.column)
         if token.kind == "op" and token.text == "(":
+            self.deeper(token.column)
             inner = self.condition()
             self.expect_op(")", "to close the bracket")
+            self.depth -= 1
             return inner
         if token.kind == "op" and token.text == "[":
-            return self.sequence(token.column)
+            self.deeper(token.column)
+            found = self.sequence(token.column)
+            self.depth -= 1
+            return found
         if token.kind == "word":
             return self.word(token)
         shown = "the end" if token.kind == "end" else repr(token.text)

@@ -142,3 +142,20 @@ def test_a_field_the_record_always_needs_cannot_be_hidden() -> None:
     assert problem.path == "steps[3].questions[0].item_fields[0].show_if"
     assert problem.line == len(text.splitlines())
     assert "'words' is always needed in the record, so it cannot be hidden." in problem.message
+
+
+@pytest.mark.parametrize(
+    "condition",
+    ["(" * 600 + "consent" + ")" * 600, "not " * 400 + "consent", "capacity in " + "[" * 600],
+)
+def test_a_pathological_condition_is_refused_with_a_sentence(condition: str) -> None:
+    text = TINY.replace(CAPACITY, f'{CAPACITY}\nshow_if = "{condition}"')
+    with pytest.raises(GuideError) as raised:
+        parse_guide(text, "tiny.toml")
+    assert "nests more than 32 brackets or 'not's deep" in raised.value.message
+
+
+def test_thirty_levels_are_still_read() -> None:
+    condition = "(" * 30 + "consent == true" + ")" * 30
+    text = TINY.replace(CAPACITY, f'{CAPACITY}\nshow_if = "{condition}"')
+    assert parse_guide(text, "tiny.toml").step("support").questions[0].show_if == condition
