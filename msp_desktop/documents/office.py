@@ -23,6 +23,8 @@ from reportlab.platypus import Flowable, Table
 from msp_desktop.documents.dates import format_date
 from msp_desktop.documents.layout import Format, styles_for
 from msp_desktop.documents.summary import PDF_LANG, ServiceDetails
+from msp_desktop.guide.catalogue import guide_named
+from msp_desktop.guide.findings import with_step_named
 from msp_desktop.model import Concern, Note, Person, Visibility, Visit
 from msp_desktop.pdf import FRAME_WIDTH, PdfInfo, build_pdf, page_numbers, para, table_style
 from msp_desktop.practice import Finding, check_visit
@@ -144,8 +146,9 @@ def _visit(
         findings = list(findings_by_visit[visit.id])
         story.append(para("Practice findings", heading))
     else:
-        findings = check_visit(visit, concern.stage, concern=concern)
+        findings = check_visit(visit, visit.stage or concern.stage, concern=concern)
         story.append(para("Practice findings (checked when this record was printed)", heading))
+    findings = _steps_named(visit, concern, findings)
     finding_rows = [
         _Row(f"[{finding.severity.value.capitalize()}]", f"{finding.message} ({finding.where})")
         for finding in findings
@@ -158,6 +161,16 @@ def _visit(
         story.append(para(f"Changed in revision {after.revision}", heading))
         story.append(_table(changes or [_Row("None", "No field changed.")], body))
     return story
+
+
+def _steps_named(visit: Visit, concern: Concern, findings: list[Finding]) -> list[Finding]:
+    # The practice rules name steps in their own words; a manager reads the titles of
+    # the guide the visit was held with (unchanged when this app does not ship it).
+    guide = guide_named(visit.guide_id)
+    if guide is None:
+        return findings
+    stage = visit.stage or concern.stage
+    return [with_step_named(guide, stage, finding) for finding in findings]
 
 
 def _revision_rows(revision: VisitRevision) -> list[_Row]:

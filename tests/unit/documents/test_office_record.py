@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from msp_desktop.documents import office_record
 from msp_desktop.model import iter_notes
 from msp_desktop.practice import Finding, Severity, check_visit
@@ -53,3 +55,16 @@ def test_findings_are_checked_when_not_given(case: Case) -> None:
     assert "checked when this record was printed" in text
     for finding in check_visit(case.visit, case.concern.stage, concern=case.concern):
         assert " ".join(finding.message.split()) in text
+
+
+def test_findings_name_the_steps_of_the_guide_the_visit_was_held_with(case: Case) -> None:
+    # Held with the shipped MSP guide: a manager reads its step titles, not the rules' own.
+    revisions = [
+        replace(
+            revision, visit=revision.visit.revised(guide_id="msp-visit", consent_to_record=None)
+        )
+        for revision in case.revisions
+    ]
+    text = " ".join(pdftools.text(office_record(case.person, case.concern, revisions)).split())
+    assert "Record whether the person agreed to notes being made (Checking in)." in text
+    assert "(Check in)" not in text
