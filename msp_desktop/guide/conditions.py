@@ -297,7 +297,8 @@ class _Evaluation:
             Finding(
                 "guide_check",
                 Severity(holder.check_severity),
-                f"{holder.check_message}{where} ({step.title}).",
+                # The step is named at the end, after the message's own words.
+                f"{str(holder.check_message).rstrip('.')}{where} ({step.title}).",
                 path,
             )
         )

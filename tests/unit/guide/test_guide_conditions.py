@@ -140,3 +140,38 @@ def test_an_answer_not_given_compares_false(guide: Guide, condition: str, expect
     state_lookup = {"capacity": None, "actions": [], "visit_date": None}
     assert _value(parse_expression(condition), state_lookup.get, date(2026, 12, 5)) is expected
     assert evaluate(guide, Stage.BEGINNING, visit).stage is Stage.BEGINNING
+
+
+def test_a_step_can_be_shown_required_and_checked_by_conditions() -> None:
+    from msp_desktop.guide import parse_guide
+    from tests.unit.guide.test_guide_errors import TINY
+
+    text = TINY.replace(
+        'findings = ["advocacy"]',
+        'findings = ["advocacy"]\nshow_if = "consent == true"\nrequired_if = "true"\n'
+        'check = "not (capacity == \'lacks_capacity\')"\ncheck_message = "Think again."',
+    )
+    guide = parse_guide(text, "tiny.toml")
+    person = builders.person()
+    concern = builders.concern(person)
+    hidden = evaluate(
+        guide, Stage.BEGINNING, builders.draft_visit(concern, consent_to_record=False)
+    )
+    assert not hidden.shows_step("support")
+    assert not hidden.shows("capacity")  # a question on a hidden step is hidden too
+    assert hidden.findings == []  # a hidden step asks for nothing
+
+    shown = evaluate(guide, Stage.BEGINNING, builders.draft_visit(concern, consent_to_record=True))
+    assert shown.shows_step("support")
+    assert [(f.code, f.message) for f in shown.findings] == [
+        ("guide_required", "Answer at least one question (Support to decide).")
+    ]
+    lacking = builders.draft_visit(
+        concern,
+        consent_to_record=True,
+        support_to_decide=SupportToDecide(capacity=CapacityStatus.LACKS_CAPACITY),
+    )
+    assert [
+        (f.code, f.severity.value, f.message)
+        for f in evaluate(guide, Stage.BEGINNING, lacking).findings
+    ] == [("guide_check", "required", "Think again (Support to decide).")]
