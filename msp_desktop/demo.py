@@ -467,10 +467,20 @@ def _journey(ws: Workspace, i: int, person_id: str, today: date) -> None:
                       on=days[2] + timedelta(days=2))  # fmt: skip
 
 
+DEMO_TEAM = "Demo Borough Adult Social Care"
+DEMO_PHONE = "01632 960 000"
+DEMO_EMAIL = "adult.care@example.org"
+
+
 def fill_demo_caseload(ws: Workspace, people: int = 25, seed: int = 2014) -> int:
-    """Add a fictional caseload to an open workspace; returns how many people."""
+    """Add a fictional caseload to an open workspace; returns how many people.
+
+    The team printed on the person's copies is set too (fictional: a number from
+    Ofcom's range for drama, an example.org address), so copies can be given at once.
+    """
     rng = random.Random(seed)  # noqa: S311 - demo data (dates of birth), not security
     today = date.today()
+    ws.set_service(DEMO_TEAM, DEMO_PHONE, DEMO_EMAIL)
     for i in range(people):
         person = add_person(ws, _person(i, rng))
         if i % 5 == 4:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import cast
 
 from msp_desktop.cli.unlock import open_workspace
 from msp_desktop.errors import InvalidInput
@@ -63,14 +62,13 @@ def summary(args: argparse.Namespace) -> int:
     choice = copy_choice(args.copy)
     out: Path | None = None
     if choice.makes_document:
-        if args.style is None:
-            raise InvalidInput(
-                "Choose the format of the copy with --style plain, large-print or easy-read."
-            )
         out = checked_out_path(args.out, args.force)
     with open_workspace(args) as ws:
         record = ws.visits.get(args.id)
-        lang: LangName = args.lang or documents.language_of(ws.people.get(record.visit.person_id))
+        person = ws.people.get(record.visit.person_id)
+        lang: LangName = args.lang or documents.language_of(person)
+        # The format the person asked for, unless the worker chose another.
+        style: StyleName = args.style or documents.preferred_style(person)
         if out is None:
             ws.copies.record(args.id, choice, None, lang, False, None)
             print(
@@ -82,17 +80,14 @@ def summary(args: argparse.Namespace) -> int:
             args.id,
             choice,
             out,
-            style=cast(StyleName, args.style),
+            style=style,
             lang=lang,
             neutral_title=args.neutral_title,
         )
-        note = documents.team_details_note(ws)
     print(
-        f"Wrote {out}: the person's summary in {_STYLE_WORDS[args.style]}, "
+        f"Wrote {out}: the person's summary in {_STYLE_WORDS[style]}, "
         f"{_LANG_WORDS[lang]}, {_GIVEN_WORDS[choice]}. The file is not encrypted."
     )
-    if note:
-        print(note)
     return 0
 
 

@@ -147,7 +147,11 @@ def _add_document_commands(
         help="the person's answer: a copy to keep; no copy (told verbally); a copy held by "
         "someone they trust; a copy to collect later",
     )
-    p.add_argument("--style", choices=docs.STYLE_OPTIONS, help="the format of the copy")
+    p.add_argument(
+        "--style",
+        choices=docs.STYLE_OPTIONS,
+        help="the format of the copy (default: the format the person asked for, else plain)",
+    )
     p.add_argument(
         "--lang",
         choices=docs.LANG_OPTIONS,

@@ -77,14 +77,39 @@ def language_of(person: Person) -> LangName:
     return "cy" if person.preferred_language is Language.CY else "en"
 
 
+class TeamDetailsMissing(InvalidInput):
+    """No copy for the person until the team's name and phone are set: a copy must say
+    how to reach the team."""
+
+
+TEAM_DETAILS_MISSING = (
+    "Set the team's name and phone number first, so the person's copy says how to reach "
+    "you: in the app, Workspace › Team details…, or with msp service set --name NAME "
+    "--phone PHONE."
+)
+"""The one sentence of the refusal (the command line exits 2 with it)."""
+
+
 def team_details_note(ws: Workspace) -> str | None:
-    """A reminder while the team's details on the copies are still the defaults."""
+    """A reminder while the team's details on a document are still the defaults."""
     if ws.service().is_set:
         return None
     return (
-        "Note: the team's details on the copy are the defaults; set them with "
+        "Note: the team's details on the form are the defaults; set them with "
         "msp service set --name NAME --phone PHONE"
     )
+
+
+def require_team_details(ws: Workspace) -> None:
+    """Refuse (``TeamDetailsMissing``) while the team's details are not set."""
+    if not ws.service().is_set:
+        raise TeamDetailsMissing(TEAM_DETAILS_MISSING)
+
+
+def preferred_style(person: Person) -> StyleName:
+    """The format the person asked for their copies in (plain English when not asked)."""
+    fmt = person.preferred_format
+    return fmt.value if fmt is not None else "plain"
 
 
 def finalised_record(ws: Workspace, visit_id: str) -> VisitRecord:
@@ -106,10 +131,12 @@ def summary_pdf(
     lang: LangName,
     neutral_title: bool = False,
 ) -> Made:
-    """The person's summary of a finalised visit."""
+    """The person's summary of a finalised visit; refused (``TeamDetailsMissing``) until
+    the team's name and phone are set."""
     from msp_desktop.documents import person_summary
 
     record = finalised_record(ws, visit_id)
+    require_team_details(ws)
     visit = record.visit
     pdf = person_summary(
         ws.people.get(visit.person_id),

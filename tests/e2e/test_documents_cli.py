@@ -20,8 +20,12 @@ from typing import Any
 import pytest
 
 from msp_desktop.cli import main as cli_main
+from msp_desktop.demo import DEMO_TEAM
 from msp_desktop.errors import StorageFull
+from msp_desktop.model import CopyFormat
+from msp_desktop.services.documents import TEAM_DETAILS_MISSING
 from msp_desktop.store import Workspace
+from tests import builders
 from tests.conftest import PASSPHRASE
 from tests.e2e.conftest import MspRunner, msp_command
 from tests.platforms import assert_mode
@@ -257,19 +261,64 @@ def test_the_service_set_is_printed_on_the_copy(
 ) -> None:
     visit_id, _ = finalised
     pdf_path = tmp_path / "copy.pdf"
-    first = msp("summary", visit_id, "--copy", "keep", "--style", "plain", "--out", str(pdf_path))
-    assert "msp service set" in first.stdout  # the defaults are in use: say so
     shown = msp("service", "show")
-    assert "not set yet" in shown.stdout
+    assert DEMO_TEAM in shown.stdout  # the demo sets a fictional team
     result = msp("service", "set", "--name", "Sampletown Adult Social Care",
                  "--phone", "01632 960123")  # fmt: skip
     assert result.returncode == 0, result.stderr
     again = msp("summary", visit_id, "--copy", "keep", "--style", "plain",
-                "--out", str(pdf_path), "--force")  # fmt: skip
+                "--out", str(pdf_path))  # fmt: skip
     assert again.returncode == 0, again.stderr
-    assert "msp service set" not in again.stdout
     text = pdftools.text(pdf_path.read_bytes())
     assert "01632 960123" in text
+    assert "Sampletown Adult Social Care" in text
+
+
+@pytest.mark.usefixtures("real_kdf_cost")  # the real msp opens this workspace
+def test_no_copy_is_made_without_the_team_details(msp: MspRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "new-team"
+    person = builders.person()
+    concern = builders.concern(person)
+    visit = builders.complete_visit(concern)
+    with Workspace.create(folder, PASSPHRASE, "Test Worker") as ws:
+        ws.people.add(person)
+        ws.concerns.add(concern)
+        ws.visits.start(visit)
+        ws.visits.finalise(visit.id)
+    before = _audit(folder, visit.id)
+    pdf_path = tmp_path / "copy.pdf"
+    result = msp("summary", visit.id, "--copy", "keep", "--out", str(pdf_path),
+                 "--workspace", str(folder))  # fmt: skip
+    assert result.returncode == 2
+    assert _one_plain_line(result.stderr) == f"msp: {TEAM_DETAILS_MISSING}"
+    assert not pdf_path.exists()
+    assert _copies(folder, visit.id) == []  # nothing recorded: no copy was given
+    assert _audit(folder, visit.id) == before
+
+
+@pytest.mark.usefixtures("poppler", "real_kdf_cost")
+def test_the_copy_is_in_the_format_the_person_asked_for(msp: MspRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "large-print"
+    person = builders.person(preferred_format=CopyFormat.LARGE_PRINT)
+    concern = builders.concern(person)
+    visit = builders.complete_visit(concern)
+    with Workspace.create(folder, PASSPHRASE, "Test Worker") as ws:
+        ws.set_service("Sampletown Adult Social Care", "01632 960123")
+        ws.people.add(person)
+        ws.concerns.add(concern)
+        ws.visits.start(visit)
+        ws.visits.finalise(visit.id)
+    pdf_path = tmp_path / "copy.pdf"
+    result = msp("summary", visit.id, "--copy", "keep", "--out", str(pdf_path),
+                 "--workspace", str(folder))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "the person's summary in large print" in result.stdout
+    (given,) = _copies(folder, visit.id)
+    assert given.style == "large-print"
+    chosen = msp("summary", visit.id, "--copy", "keep", "--style", "plain", "--out",
+                 str(tmp_path / "plain.pdf"), "--workspace", str(folder))  # fmt: skip
+    assert chosen.returncode == 0, chosen.stderr
+    assert "in plain English" in chosen.stdout  # the worker may still choose another
 
 
 def test_copy_is_required(
@@ -281,9 +330,6 @@ def test_copy_is_required(
     assert result.returncode == 2
     assert "--copy" in result.stderr
     assert not pdf_path.exists()
-    missing_style = msp("summary", visit_id, "--copy", "keep", "--out", str(pdf_path))
-    assert missing_style.returncode == 2
-    assert "--style" in _one_plain_line(missing_style.stderr)
     missing_out = msp("summary", visit_id, "--copy", "keep", "--style", "plain")
     assert missing_out.returncode == 2
     assert "--out" in _one_plain_line(missing_out.stderr)

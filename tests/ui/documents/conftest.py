@@ -77,12 +77,18 @@ class Docs:
         return self.window.documents.preview
 
 
+TEAM_NAME = "Sampletown Adult Social Care"
+TEAM_PHONE = "01632 960 111"
+
+
 def _workspace(folder: Path, person: Person) -> tuple[Concern, str, str]:
     concern = builders.concern(person)
     visit = builders.complete_visit(concern, WORDS)
     other = builders.concern(person, raised_on=date(2026, 9, 1))
     draft = builders.draft_visit(other)
     with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
+        # A copy is refused until the team's details are set (tested on its own).
+        ws.set_service(TEAM_NAME, TEAM_PHONE)
         ws.people.add(person)
         ws.concerns.add(concern)
         ws.concerns.add(other)
