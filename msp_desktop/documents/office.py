@@ -149,7 +149,7 @@ def _person(person: Person, style: OfficeStyles) -> Flowable:
 def _household(person: Person, style: OfficeStyles) -> list[Flowable]:
     if not person.household:
         return []
-    rows = []
+    rows: list[list[Cell]] = []
     for member in person.household:
         lives = "Lives with them" if member.lives_with_person else "Does not live with them"
         risk = ["May be a source of risk"] if member.may_be_source_of_risk else []
@@ -322,7 +322,7 @@ def _revisions(revisions: list[VisitRevision], words: Words, style: OfficeStyles
         if not changed:
             story.append(para("Nothing recorded was changed.", style.body))
             continue
-        rows = [
+        changed_rows: list[list[Cell]] = [
             [
                 change.what,
                 Text(
@@ -336,7 +336,7 @@ def _revisions(revisions: list[VisitRevision], words: Words, style: OfficeStyles
             ]
             for change in changed
         ]
-        story.append(grid(["What", "Before", "After"], rows, [0.3, 0.35, 0.35], style))
+        story.append(grid(["What", "Before", "After"], changed_rows, [0.3, 0.35, 0.35], style))
     return story
 
 

@@ -140,7 +140,7 @@ def _outcome_state(outcome: DesiredOutcome, words: Words) -> list[Text | str]:
 def _outcomes(visit: Visit, words: Words, style: OfficeStyles) -> list[Flowable]:
     story: list[Flowable] = [style.heading("What matters to the person, in their words")]
     if visit.desired_outcomes:
-        rows = [
+        rows: list[list[Cell]] = [
             [str(number), Text.of(outcome.words, quoted=True), _outcome_state(outcome, words)]
             for number, outcome in enumerate(visit.desired_outcomes, 1)
         ]

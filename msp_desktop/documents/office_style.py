@@ -112,7 +112,8 @@ def _cell(value: Cell, style: OfficeStyles) -> tuple[Any, bool]:
 
 def facts(rows: Sequence[tuple[str, Cell]], style: OfficeStyles) -> Flowable:
     """Label-and-value rows; rows whose value is ``None`` are left out."""
-    data, commands = [], _base_commands()
+    data: list[list[Any]] = []
+    commands = _base_commands()
     for label, value in rows:
         if value is None or (not isinstance(value, str | Text) and not value):
             continue

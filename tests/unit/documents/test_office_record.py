@@ -237,7 +237,7 @@ def test_every_page_is_marked_and_numbered(whole_pdf: bytes) -> None:
 
 def _identifiers() -> set[str]:
     """Every stored value of the app's own choices (national labels are words)."""
-    found = set()
+    found: set[str] = set()
     for name in model.__all__:
         value = getattr(model, name)
         if isinstance(value, type) and issubclass(value, enum.Enum):
