@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from msp_desktop.model import Note, Visibility
-from msp_desktop.pdf import BOLD, FRAME_WIDTH, para, paragraph_style, table_style
+from msp_desktop.pdf import BOLD, FRAME_WIDTH, REGULAR, para, paragraph_style, table_style
 
 __all__ = ["MARKS", "Cell", "OfficeStyles", "Text", "facts", "grid", "styles"]
 
@@ -28,6 +30,7 @@ _SHADE = colors.HexColor("#EEEEEE")
 _RULE = colors.HexColor("#9A9A9A")
 _HEAD = colors.HexColor("#DDE3EA")
 _LABEL_WIDTH = 0.3
+_PADDING = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,33 +100,54 @@ def styles() -> OfficeStyles:
     )
 
 
-def _cell(value: Cell, style: OfficeStyles) -> tuple[Any, bool]:
-    """A cell's flowables, and whether any of its text is marked (so the row is shaded)."""
+def _markup(item: Text | str) -> str:
+    if isinstance(item, str):
+        return escape(item).replace("\n", "<br/>")
+    words = escape(f"“{item.text}”" if item.quoted else item.text).replace("\n", "<br/>")
+    mark = MARKS.get(item.visibility)
+    return f"<b>{mark}</b> {words}" if mark else words
+
+
+def _cell(
+    value: Cell, style: OfficeStyles, width: float, *, single: bool = False
+) -> tuple[Any, bool]:
+    """A cell's content, and whether any of its text is marked (so the row is shaded).
+
+    Plain words that fit on one line stay a string, which reportlab lays out far faster
+    than a paragraph (a 50-visit record has thousands of cells); anything longer, marked
+    or on several lines is one paragraph, its lines joined by line breaks.
+    """
     # An empty cell says "nothing recorded" more calmly than the words in every row.
     if value is None:
         return "", False
     items: Sequence[Text | str] = [value] if isinstance(value, str | Text) else value
     if not items:
         return "", False
-    paragraphs = [style.text(item, style.cell) for item in items]
+    # Only a cell alone on its row's line may be a string: pdftotext reads a string
+    # beside a paragraph in the wrong order (both are checked by the tests).
+    if single and len(items) == 1 and isinstance(items[0], str) and "\n" not in items[0]:
+        room = width - 2 * _PADDING
+        if stringWidth(items[0], REGULAR, style.cell.fontSize) <= room:
+            return items[0], False
     marked = any(isinstance(item, Text) and item.marked for item in items)
-    return (paragraphs[0] if len(paragraphs) == 1 else paragraphs), marked
+    return Paragraph("<br/>".join(_markup(item) for item in items), style.cell), marked
 
 
 def facts(rows: Sequence[tuple[str, Cell]], style: OfficeStyles) -> Flowable:
     """Label-and-value rows; rows whose value is ``None`` are left out."""
+    widths = [FRAME_WIDTH * _LABEL_WIDTH, FRAME_WIDTH * (1 - _LABEL_WIDTH)]
     data: list[list[Any]] = []
     commands = _base_commands()
     for label, value in rows:
         if value is None or (not isinstance(value, str | Text) and not value):
             continue
-        content, marked = _cell(value, style)
+        content, marked = _cell(value, style, widths[1], single=True)
         if marked:
             commands.append(("BACKGROUND", (0, len(data)), (-1, len(data)), _SHADE))
-        data.append([para(label, style.label), content])
+        data.append([_label(label, style, widths[0]), content])
     if not data:
         return Spacer(0, 0)
-    widths = [FRAME_WIDTH * _LABEL_WIDTH, FRAME_WIDTH * (1 - _LABEL_WIDTH)]
+    commands.append(("FONTNAME", (0, 0), (0, -1), BOLD))
     table = Table(data, colWidths=widths, hAlign="LEFT")
     table.setStyle(table_style(commands))
     return table
@@ -142,34 +166,52 @@ def grid(
     ``footer`` is a last row across the whole table, its label in bold above its value
     (the safety plan under the risks).
     """
-    data: list[list[Any]] = [[para(text, style.label) for text in header]]
-    commands = [*_base_commands(), ("BACKGROUND", (0, 0), (-1, 0), _HEAD)]
+    points = [FRAME_WIDTH * width for width in widths]
+    data: list[list[Any]] = [
+        [_label(text, style, room) for text, room in zip(header, points, strict=True)]
+    ]
+    commands = [
+        *_base_commands(),
+        ("BACKGROUND", (0, 0), (-1, 0), _HEAD),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
+    ]
     for row in rows:
-        cells = [_cell(value, style) for value in row]
+        cells = [_cell(value, style, room) for value, room in zip(row, points, strict=True)]
         if any(marked for _, marked in cells):
             commands.append(("BACKGROUND", (0, len(data)), (-1, len(data)), _SHADE))
         data.append([content for content, _ in cells])
     if footer is not None:
         label, value = footer
-        content, marked = _cell(value, style)
+        content, marked = _cell(value, style, FRAME_WIDTH)
         index = len(data)
-        lines = [para(label, style.label), *(content if isinstance(content, list) else [content])]
+        if isinstance(content, str):
+            content = para(content, style.cell)
+        lines = [para(label, style.label), content]
         data.append([lines, *([""] * (len(header) - 1))])
         commands.append(("SPAN", (0, index), (-1, index)))
         if marked:
             commands.append(("BACKGROUND", (0, index), (-1, index), _SHADE))
-    table = Table(
-        data, colWidths=[FRAME_WIDTH * width for width in widths], hAlign="LEFT", repeatRows=1
-    )
+    table = Table(data, colWidths=points, hAlign="LEFT", repeatRows=1)
     table.setStyle(table_style(commands))
     return table
 
 
+def _label(text: str, style: OfficeStyles, width: float) -> Any:
+    # A label that fits stays a string, drawn bold by the table's own font command for
+    # label cells; a longer one is a paragraph that wraps.
+    if stringWidth(text, BOLD, style.label.fontSize) <= width - 2 * _PADDING:
+        return text
+    return para(text, style.label)
+
+
 def _base_commands() -> list[tuple[Any, ...]]:
     return [
+        ("FONTSIZE", (0, 0), (-1, -1), 9.5),
+        ("LEADING", (0, 0), (-1, -1), 12.5),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, _RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING + 4),
     ]
