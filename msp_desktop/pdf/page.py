@@ -59,6 +59,9 @@ class PdfInfo:
     footer_note: str = ""
     """Optional words on the left of every footer (the page number is on the right),
     cut short with an ellipsis where they would run into the page number."""
+    header: str = ""
+    """Optional words centred at the top of every page (a protective marking such as
+    OFFICIAL-SENSITIVE, which the office record carries at the top and the bottom)."""
     creator: str = "MSP Desktop"
 
 
@@ -102,6 +105,11 @@ def _numbered_canvas(info: PdfInfo) -> type[Canvas]:
             if info.footer_note:
                 room = FRAME_WIDTH - pdfmetrics.stringWidth(number, REGULAR, size) - FOOTER_GAP
                 self.drawString(MARGIN, y, fit_text(info.footer_note, room, REGULAR, size))
+            if info.header:
+                top = PAGE_HEIGHT - MARGIN / 2 - size
+                self.drawCentredString(
+                    PAGE_WIDTH / 2, top, fit_text(info.header, FRAME_WIDTH, REGULAR, size)
+                )
 
     return NumberedCanvas
 

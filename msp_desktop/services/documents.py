@@ -184,7 +184,8 @@ def copy_language(ws: Workspace, visit_id: str) -> LangName:
 
 
 def concern_record_pdf(ws: Workspace, concern_id: str) -> Made:
-    """The office record of a concern: every visit, every revision, drafts too.
+    """The office record of a concern: every visit, every revision, drafts too, and the
+    contacts recorded against the concern in its chronology.
 
     Practice findings are left to ``office_record``, which runs ``check_visit`` on each
     visit's latest revision and says that they were checked when the record was printed.
@@ -212,8 +213,18 @@ def concern_record_pdf(ws: Workspace, concern_id: str) -> Made:
                     finalised_by=info.finalised_by,
                 )
             )
+    # Calls, letters and meetings between visits belong in the concern's chronology.
+    contacts = [
+        contact
+        for contact in ws.contacts.for_person(concern.person_id)
+        if contact.concern_id == concern.id
+    ]
     pdf = office_record(
-        ws.people.get(concern.person_id), concern, items, service=service_details(ws)
+        ws.people.get(concern.person_id),
+        concern,
+        items,
+        service=service_details(ws),
+        contacts=contacts,
     )
     detail = {"visits": len(visits)}
     return Made(pdf, "concern", concern.id, None, len(visits), "office_record", detail)

@@ -226,7 +226,7 @@ def test_office_record_holds_everything_marked_and_drafts(
     draft_id = _visits(msp, "draft")[0]
     draft_pdf = tmp_path / "office-draft.pdf"
     assert msp("record", draft_id, "--out", str(draft_pdf)).returncode == 0
-    assert "Revision 1: draft" in pdftools.text(draft_pdf.read_bytes())
+    assert "Record Draft (not finalised) (revision 1)" in pdftools.text(draft_pdf.read_bytes())
 
 
 @pytest.mark.usefixtures("poppler")
