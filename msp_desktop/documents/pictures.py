@@ -107,7 +107,7 @@ IDEAS: dict[str, tuple[Draw, str]] = {
     "you": (ideas.draw_you, "A person in a blue top: you."),
     "social_worker": (
         ideas.draw_social_worker,
-        "A person in a green top with an ID badge and a folder: your social worker.",
+        "A person in green with an ID badge and a folder: your social worker.",
     ),
     "date": (ideas.draw_date, "A calendar with one day marked: the date."),
     "home": (ideas.draw_home, "A house: your home."),
@@ -172,8 +172,9 @@ _OTHERS: dict[str, tuple[Draw, str]] = {
     "tick_box": (_tick_box, "An empty box to tick."),
 }
 
-ALIASES: dict[str, str] = {"person": "you", "house": "home", "calendar": "date", "tick": "done"}
-"""Older names -> the idea they now draw. "tick" is "done" only: a tick means done."""
+ALIASES: dict[str, str] = {"person": "you", "house": "home", "calendar": "date", "tick": "agreed"}
+"""Older names -> the idea they now draw. "tick" was drawn beside every agreed action,
+done or not; it now draws "agreed", so no older caller shows a tick for work not done."""
 
 PICTURES: dict[str, tuple[Draw, str]] = {
     **IDEAS,
