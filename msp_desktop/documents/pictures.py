@@ -1,10 +1,15 @@
-"""Our own easy-read pictures, drawn in code as reportlab Drawings.
+"""Our own easy-read pictures, drawn in code as reportlab Drawings, with their alt text.
 
-Easy read needs a picture beside every point (picture left, words right). Picture
-banks such as Photosymbols or Widgit cannot be bundled without a licence, so these are
-simple drawings of our own: calm colours, thick dark outlines, adult and never
-decorative. Each has a description, for the resources table and for anyone who
-cannot see it. They contain no text, so nothing in them needs a font or a translation.
+Easy read needs a picture beside every point (picture left, words right), and the
+picture must mean what the words beside it say. Picture banks such as Photosymbols or
+Widgit cannot be bundled without a licence, so these are simple drawings of our own:
+calm colours, thick dark outlines on pale fills, adult and never decorative, no text
+inside (nothing needs a font or a translation), each readable at 2 cm.
+
+``IDEAS`` names one distinct picture for each idea in the person's documents; the
+older names stay for the feedback form and earlier callers (``ALIASES`` maps the ones
+that are now the same idea). Every picture has a description, used as its alt text in
+the PDF (see ``PictureDrawing``) and in the resources table of ``docs/easy-read.md``.
 
 Every picture is drawn on a 100 x 100 grid and scaled to the size asked for.
 """
@@ -24,75 +29,31 @@ from reportlab.graphics.shapes import (
     Rect,
 )
 from reportlab.lib import colors
+from reportlab.lib.attrmap import AttrMap, AttrMapValue
+from reportlab.lib.validators import isString
 
+from msp_desktop.documents import picture_ideas as ideas
+from msp_desktop.documents.picture_parts import (
+    GREEN,
+    INK,
+    LINE,
+    PALE_BLUE,
+    PALE_GREEN,
+    PALE_GREY,
+    PALE_SAND,
+    bubble,
+)
 from msp_desktop.pdf import register_fonts
 
-__all__ = ["PICTURES", "picture"]
+__all__ = ["ALIASES", "IDEAS", "PICTURES", "PictureDrawing", "description", "picture"]
 
-# A dark blue-grey outline on pale fills: high contrast without looking harsh.
-INK = colors.HexColor("#1F3A5F")
-PALE_BLUE = colors.HexColor("#DCE9F5")
-PALE_GREEN = colors.HexColor("#DDEFD9")
-PALE_SAND = colors.HexColor("#F5E9CF")
-PALE_GREY = colors.HexColor("#E6E6E6")
-GREEN = colors.HexColor("#2E7D32")
-LINE = 5
+Draw = Callable[[], list[object]]
 
 
 def _speech() -> list[object]:
-    tail = Polygon([22, 36, 18, 10, 42, 36], fillColor=PALE_BLUE, strokeColor=INK, strokeWidth=LINE)
-    bubble = Rect(
-        8, 30, 84, 58, rx=14, ry=14, fillColor=PALE_BLUE, strokeColor=INK, strokeWidth=LINE
-    )
-    # Cover the bubble's edge where the tail joins, so the two read as one shape.
-    join = Line(25, 30, 38, 30, strokeColor=PALE_BLUE, strokeWidth=LINE + 1)
+    parts = bubble(8, 30, 84, 58, (18, 10), PALE_BLUE)
     lines = [Line(22, y, 78, y, strokeColor=INK, strokeWidth=4) for y in (72, 59, 46)]
-    return [tail, bubble, join, *lines]
-
-
-def _house() -> list[object]:
-    body = Rect(20, 10, 60, 50, fillColor=PALE_SAND, strokeColor=INK, strokeWidth=LINE)
-    roof = Polygon([10, 58, 50, 92, 90, 58], fillColor=PALE_BLUE, strokeColor=INK, strokeWidth=LINE)
-    door = Rect(42, 10, 16, 28, fillColor=colors.white, strokeColor=INK, strokeWidth=LINE)
-    window = Rect(26, 36, 12, 12, fillColor=colors.white, strokeColor=INK, strokeWidth=LINE)
-    return [body, roof, door, window]
-
-
-def _calendar() -> list[object]:
-    page = Rect(
-        12, 10, 76, 74, rx=6, ry=6, fillColor=colors.white, strokeColor=INK, strokeWidth=LINE
-    )
-    band = Rect(12, 66, 76, 18, rx=6, ry=6, fillColor=PALE_BLUE, strokeColor=INK, strokeWidth=LINE)
-    rings = [Line(x, 78, x, 92, strokeColor=INK, strokeWidth=LINE) for x in (32, 68)]
-    days = [
-        Rect(20 + col * 16, 20 + row * 14, 10, 9, fillColor=PALE_GREY, strokeWidth=0)
-        for row in range(3)
-        for col in range(4)
-    ]
-    # One day picked out: "this is the date".
-    chosen = Rect(52, 34, 10, 9, fillColor=GREEN, strokeWidth=0)
-    return [page, band, *rings, *days, chosen]
-
-
-def _phone() -> list[object]:
-    body = Rect(30, 6, 40, 88, rx=8, ry=8, fillColor=PALE_BLUE, strokeColor=INK, strokeWidth=LINE)
-    screen = Rect(36, 22, 28, 58, fillColor=colors.white, strokeColor=INK, strokeWidth=3)
-    button = Circle(50, 14, 4, fillColor=INK, strokeWidth=0)
-    return [body, screen, button]
-
-
-def _person() -> list[object]:
-    head = Circle(50, 68, 17, fillColor=PALE_SAND, strokeColor=INK, strokeWidth=LINE)
-    body = Rect(22, 6, 56, 42, rx=20, ry=20, fillColor=PALE_BLUE, strokeColor=INK, strokeWidth=LINE)
-    return [body, head]
-
-
-def _tick() -> list[object]:
-    ring = Circle(50, 50, 40, fillColor=PALE_GREEN, strokeColor=INK, strokeWidth=LINE)
-    mark = PolyLine([30, 52, 44, 36, 72, 68], strokeColor=GREEN, strokeWidth=10)
-    mark.strokeLineCap = 1
-    mark.strokeLineJoin = 1
-    return [ring, mark]
+    return [*parts, *lines]
 
 
 def _next() -> list[object]:
@@ -116,14 +77,14 @@ def _question() -> list[object]:
     points = [coord for point in hook for coord in point] + [50, 50]
     mark = PolyLine(points, strokeColor=INK, strokeWidth=6)
     mark.strokeLineCap = 1
-    dot = Circle(50, 35, 4.5, fillColor=INK, strokeWidth=0)
+    dot = Circle(50, 35, 4.5, fillColor=INK, strokeColor=None)
     return [*parts, mark, dot]
 
 
 def _face(smile: float, fill: colors.Color = PALE_SAND) -> list[object]:
     """A calm face; ``smile`` runs from -1 (turned down) to 1 (broad smile)."""
     head = Circle(50, 50, 42, fillColor=fill, strokeColor=INK, strokeWidth=LINE)
-    eyes = [Circle(x, 60, 5, fillColor=INK, strokeWidth=0) for x in (35, 65)]
+    eyes = [Circle(x, 60, 5, fillColor=INK, strokeColor=None) for x in (35, 65)]
     mouth = [(x, 32 - smile * 10 * (1 - ((x - 50) / 18) ** 2)) for x in range(32, 69, 4)]
     line = PolyLine([c for point in mouth for c in point], strokeColor=INK, strokeWidth=LINE)
     line.strokeLineCap = 1
@@ -142,13 +103,65 @@ def _tick_box() -> list[object]:
     return [Rect(20, 20, 60, 60, fillColor=colors.white, strokeColor=INK, strokeWidth=6)]
 
 
-PICTURES: dict[str, tuple[Callable[[], list[object]], str]] = {
+IDEAS: dict[str, tuple[Draw, str]] = {
+    "you": (ideas.draw_you, "A person in a blue top: you."),
+    "social_worker": (
+        ideas.draw_social_worker,
+        "A person in green with an ID badge and a folder: your social worker.",
+    ),
+    "date": (ideas.draw_date, "A calendar with one day marked: the date."),
+    "home": (ideas.draw_home, "A house: your home."),
+    "what_matters": (
+        ideas.draw_what_matters,
+        "A speech bubble with a heart: what matters to you.",
+    ),
+    "working": (ideas.draw_working, "A thumb up on green: what is working well."),
+    "not_working": (ideas.draw_not_working, "A thumb down on red: what is not working."),
+    "staying_safe": (ideas.draw_staying_safe, "A shield with a padlock: staying safe."),
+    "emergency": (
+        ideas.draw_emergency,
+        "An ambulance with a blue light: an emergency.",
+    ),
+    "advocate": (
+        ideas.draw_advocate,
+        "You and another person who speaks for you: an advocate.",
+    ),
+    "who_we_tell": (
+        ideas.draw_who_we_tell,
+        "Your social worker passing a paper to another person: who we will tell.",
+    ),
+    "agreed": (
+        ideas.draw_agreed,
+        "You and your social worker with a plan on a clipboard: what we agreed.",
+    ),
+    "done": (ideas.draw_done, "A green tick in a circle: this is done."),
+    "not_yet_done": (
+        ideas.draw_not_yet_done,
+        "An empty box and a clock: this is not done yet.",
+    ),
+    "next_visit": (
+        ideas.draw_next_visit,
+        "A calendar with an arrow: when we will see you next.",
+    ),
+    "phone": (ideas.draw_phone, "A mobile phone: phone us."),
+    "complaint": (
+        ideas.draw_complaint,
+        "An unhappy face saying something: how to complain.",
+    ),
+    "outcome": (ideas.draw_outcome, "An arrow in the middle of a target: what you wanted."),
+    "closed": (
+        ideas.draw_closed,
+        "A closed folder with a green tick: our work has finished.",
+    ),
+    "help_to_read": (
+        ideas.draw_help_to_read,
+        "A paper and a person reading it out: help to read this.",
+    ),
+}
+"""Idea name -> (drawing parts, description): one distinct picture per idea."""
+
+_OTHERS: dict[str, tuple[Draw, str]] = {
     "speech": (_speech, "A speech bubble: what you told us."),
-    "house": (_house, "A house: at home."),
-    "calendar": (_calendar, "A calendar with one day marked: a date."),
-    "phone": (_phone, "A mobile phone: how to contact us."),
-    "person": (_person, "A person: who we are."),
-    "tick": (_tick, "A green tick in a circle: something agreed."),
     "next": (_next, "Stepping stones and an arrow: what happens next."),
     "question": (_question, "A speech bubble with a question mark: a question for you."),
     "not_at_all": (lambda: _face(-0.6), "A face looking unhappy: not at all."),
@@ -158,16 +171,69 @@ PICTURES: dict[str, tuple[Callable[[], list[object]], str]] = {
     "prefer_not_to_say": (_prefer_not, "A grey face with closed eyes: prefer not to say."),
     "tick_box": (_tick_box, "An empty box to tick."),
 }
-"""Picture name -> (drawing parts, description)."""
+
+ALIASES: dict[str, str] = {"person": "you", "house": "home", "calendar": "date", "tick": "agreed"}
+"""Older names -> the idea they now draw. "tick" was drawn beside every agreed action,
+done or not; it now draws "agreed", so no older caller shows a tick for work not done."""
+
+PICTURES: dict[str, tuple[Draw, str]] = {
+    **IDEAS,
+    **_OTHERS,
+    **{old: IDEAS[new] for old, new in ALIASES.items()},
+}
+"""Every picture name -> (drawing parts, description)."""
 
 
-def picture(name: str, size: float) -> Drawing:
-    """The picture ``name`` (a key of ``PICTURES``) as a square Drawing ``size`` points wide."""
-    parts, _description = PICTURES[name]
+def description(name: str) -> str:
+    """The plain-words description (alt text) of the picture ``name``."""
+    return _entry(name)[1]
+
+
+def _entry(name: str) -> tuple[Draw, str]:
+    try:
+        return PICTURES[name]
+    except KeyError:
+        raise ValueError(f"There is no easy-read picture called {name!r}.") from None
+
+
+def _pdf_text(text: str) -> str:
+    """``text`` as a PDF hex string in UTF-16 (any letter, no escaping to get wrong)."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+class PictureDrawing(Drawing):  # type: ignore[misc]
+    """A picture that carries its description into the PDF as alt text.
+
+    reportlab (the open-source version) cannot write a tagged PDF: there is no
+    structure tree, so no /Figure element to hang /Alt on. What it does allow is raw
+    content-stream operators, so the drawing is wrapped in a marked-content sequence
+    ``/Span <</Alt (description)>> BDC ... EMC``, the form PDF 32000-1 section 14.9.3
+    gives for an alternate description of content outside the structure tree. Tools
+    that read marked content find the description; readers that only follow tags do not.
+    """
+
+    # reportlab shapes accept only the attributes their map lists.
+    _attrMap = AttrMap(BASE=Drawing, description=AttrMapValue(isString, desc="alt text"))
+    description: str = ""
+
+    def draw(self, showBoundary: object = None) -> None:
+        self.canv.addLiteral(f"/Span <</Alt {_pdf_text(self.description)}>> BDC")
+        super().draw()
+        self.canv.addLiteral("EMC")
+
+
+def picture(name: str, size: float, alt: str | None = None) -> Drawing:
+    """The picture ``name`` (a key of ``PICTURES``) as a square Drawing ``size`` points wide.
+
+    ``alt`` replaces the description as the PDF's alt text (for a translated one).
+    Raises ValueError, in one sentence, for a name with no picture.
+    """
+    parts, text = _entry(name)
     scale = size / 100
     group = Group(*parts())
     group.scale(scale, scale)
-    drawing = Drawing(size, size)
+    drawing = PictureDrawing(size, size)
+    drawing.description = alt if alt is not None else text
     # The drawing's default font is Helvetica; naming ours keeps every font embedded.
     drawing.initialFontName = register_fonts()
     drawing.add(group)
