@@ -16,7 +16,6 @@ from typing import Literal
 from reportlab.platypus import Flowable, KeepTogether
 
 from msp_desktop.documents.layout import Format, Styles, picture_row, styles_for
-from msp_desktop.documents.pictures import PICTURES
 from msp_desktop.documents.summary_sections import Section, ServiceDetails, sections
 from msp_desktop.i18n import Lang, translator
 from msp_desktop.model import Concern, Person, Visit
@@ -76,11 +75,7 @@ def _render(section: Section, fmt: Format, styles: Styles) -> list[Flowable]:
             para(line, styles.body, bold=point.bold_first and number == 0)
             for number, line in enumerate(point.lines)
         ]
-        row = (
-            [picture_row(_picture(point.picture), lines, styles)]
-            if fmt is Format.EASY_READ
-            else lines
-        )
+        row = [picture_row(point.picture, lines, styles)] if fmt is Format.EASY_READ else lines
         if point.picture == "emergency" and rows:
             rows[-1] += row  # what to do in an emergency stays beside the plan it belongs to
         else:
@@ -99,31 +94,3 @@ def _render(section: Section, fmt: Format, styles: Styles) -> list[Flowable]:
             lead += row
         rows = [lead, *rows[together:]]
     return [KeepTogether(row) for row in rows]
-
-
-# Until every idea has its own drawing, the nearest existing one (temporary: the
-# pictures of msp_desktop.documents.pictures are being drawn for each idea).
-_UNTIL_DRAWN = {
-    "you": "person",
-    "social_worker": "person",
-    "date": "calendar",
-    "help_to_read": "speech",
-    "what_matters": "speech",
-    "working": "speech",
-    "not_working": "speech",
-    "staying_safe": "house",
-    "emergency": "phone",
-    "advocate": "person",
-    "who_we_tell": "speech",
-    "agreed": "tick",
-    "done": "tick",
-    "not_yet_done": "next",
-    "next_visit": "next",
-    "outcome": "speech",
-    "closed": "tick",
-    "complaint": "speech",
-}
-
-
-def _picture(name: str) -> str:
-    return name if name in PICTURES else _UNTIL_DRAWN[name]

@@ -155,7 +155,7 @@ def _why(concern: Concern, t: Translator) -> Section:
     lines = [t.tr("We talked because someone was worried about your safety.")]
     if about:
         lines.append(t.tr("The worry was about: {topics}.", topics="; ".join(about)))
-    return Section(t.tr("Why we talked"), (Point("what_matters", tuple(lines)),))
+    return Section(t.tr("Why we talked"), (Point("social_worker", tuple(lines)),))
 
 
 def _who_was_there(visit: Visit, t: Translator, worker_name: str) -> Section:
@@ -393,7 +393,7 @@ def _next(visit: Visit, concern: Concern, t: Translator, ending: bool) -> Sectio
             t.tr("We will look into your worry."),
             t.tr("We will do the things we agreed."),
         )
-    points.append(Point("next_visit", lines))
+    points.append(Point("closed" if ending else "agreed", lines))
     return Section(t.tr("What happens next"), tuple(points))
 
 
