@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from msp_desktop.errors import KnownError
@@ -131,6 +132,7 @@ def offer(
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     for button in box.buttons():
         button.setAccessibleName(button.text().replace("&", ""))
+        button.setIcon(QIcon())  # words only: the style's red cross on "Not now" alarms
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.buttonClicked.connect(lambda clicked: on_yes() if clicked is go else None)
     box.open()

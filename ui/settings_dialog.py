@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -141,7 +142,10 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(tr("Settings"), self))
         layout.addLayout(form)
-        layout.addWidget(self.team_button)
+        team_row = QHBoxLayout()  # the button as wide as its words, not the dialog
+        team_row.addWidget(self.team_button)
+        team_row.addStretch(1)
+        layout.addLayout(team_row)
         layout.addWidget(self.buttons)
         self.show_settings(settings)
 

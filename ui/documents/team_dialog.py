@@ -76,6 +76,7 @@ class TeamDialog(QDialog):
         layout.addWidget(heading(tr("Team details"), self))
         self.why = paragraph(tr_marked(WHY), self)
         self.why.setObjectName("team.why")
+        self.why.setWordWrap(False)  # one line, read at a glance
         layout.addWidget(self.why)
 
         self.error = InlineError(self)  # under the fields; made first, as they clear it

@@ -108,14 +108,14 @@ def test_a_new_workspace_starts_with_empty_fields_not_the_defaults(
 @pytest.mark.parametrize(
     ("key", "typed", "sentence"),
     [
-        ("name", "   ", "Give the service's name."),
-        ("phone", "", "Give the service's phone number."),
-        ("phone", "0" * 201, "The service's phone number is longer than 200 characters."),
-        ("email", "x" * 201, "The service's email address is longer than 200 characters."),
+        ("name", "   ", "Give the team's name."),
+        ("phone", "", "Give the team's phone number."),
+        ("phone", "0" * 201, "The team's phone number is longer than 200 characters."),
+        ("email", "x" * 201, "The team's email address is longer than 200 characters."),
     ],
 )
 def test_bad_input_says_so_in_one_sentence_and_changes_nothing(
-    qtbot: QtBot, docs: Docs, key: str, typed: str, sentence: str
+    qtbot: QtBot, docs: Docs, key: str, typed: str, sentence: str, tmp_path: Path
 ) -> None:
     before = service(qtbot, docs)
     audited = docs.audit(qtbot, "service")
@@ -125,6 +125,7 @@ def test_bad_input_says_so_in_one_sentence_and_changes_nothing(
     wait_idle(qtbot, docs.worker)
     qtbot.waitUntil(dialog.error.isVisible, timeout=5_000)
     assert dialog.error.text() == sentence
+    save_grab(dialog, tmp_path / "team_refused.png")
     # The field at fault speaks the sentence (and has the focus); the rest is kept.
     assert dialog.fields[key].accessibleDescription() == sentence
     assert dialog.isVisible()
