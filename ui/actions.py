@@ -76,7 +76,15 @@ ADD_PERSON = ActionSpec(
     N_("Add someone to your caseload: their details, language, needs and household."),
 )
 
-ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK, SYNC, ADD_PERSON)
+# No shortcut: set once for a workspace, and reached from the menu, Settings and the copy.
+TEAM_DETAILS = ActionSpec(
+    "action.team_details",
+    N_("&Team details…"),
+    None,
+    N_("The team's name and phone number, printed on the person's copies so they can reach you."),
+)
+
+ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK, SYNC, ADD_PERSON, TEAM_DETAILS)
 
 
 def make_action(spec: ActionSpec, parent: QWidget) -> QAction:

@@ -105,6 +105,9 @@ class MainWindow(QMainWindow):
         shared = [self.action(actions.PRIVACY.id), self.action(actions.LOCK.id)]
         self.documents = DocumentsController(self, shared)
         self.visit_page.copy_requested.connect(self.documents.give_copy)
+        team = self.action(actions.TEAM_DETAILS.id)
+        team.triggered.connect(lambda: self.documents.open_team_details())
+        team.setEnabled(False)  # until a workspace is open
         self.person.document_requested.connect(self.documents.open_document)
 
     def action(self, action_id: str) -> QAction:
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.action(actions.PRIVACY.id))
         menu.addAction(self.action(actions.SETTINGS.id))
+        menu.addAction(self.action(actions.TEAM_DETAILS.id))
         menu.addSeparator()
         menu.addAction(self.action(actions.LOCK.id))
         menu.addAction(self.action(actions.QUIT.id))
@@ -301,6 +305,7 @@ class MainWindow(QMainWindow):
         self.action(actions.LOCK.id).setEnabled(True)
         self.action(actions.FIND.id).setEnabled(True)
         self.action(actions.SYNC.id).setEnabled(True)
+        self.action(actions.TEAM_DETAILS.id).setEnabled(True)
         self.worker = worker
         self._offer_adding()
         self.caseload.attach(worker)
@@ -327,6 +332,7 @@ class MainWindow(QMainWindow):
         self.action(actions.LOCK.id).setEnabled(False)
         self.action(actions.FIND.id).setEnabled(False)
         self.action(actions.SYNC.id).setEnabled(False)
+        self.action(actions.TEAM_DETAILS.id).setEnabled(False)
         self.people_label.setText(tr("Locked"))
         self.worker = None
         self._offer_adding()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from msp_desktop.errors import KnownError
@@ -106,3 +108,32 @@ def confirm(parent: QWidget | None, text: str, yes: Button = Button.Yes) -> bool
         Button.Cancel,
     )
     return answer == yes
+
+
+def offer(
+    parent: QWidget | None, text: str, action: str, on_yes: Callable[[], None]
+) -> QMessageBox | None:
+    """A calm notice with one way forward: the button ``action`` calls ``on_yes``.
+
+    It does not block: the box is returned (None when a test answered it: ``Button.Yes``
+    takes the way forward, anything else closes it).
+    """
+    shown.append(Shown("offer", tr("MSP Desktop"), text))
+    if _answers:
+        if _answers.popleft() == Button.Yes:
+            on_yes()
+        return None
+    box = QMessageBox(QMessageBox.Icon.Information, tr("MSP Desktop"), text, Button.Cancel, parent)
+    box.setObjectName("message.offer")
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    go.setObjectName("message.offer.go")
+    box.button(Button.Cancel).setText(tr("Not now"))
+    box.setDefaultButton(go)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    for button in box.buttons():
+        button.setAccessibleName(button.text().replace("&", ""))
+        button.setIcon(QIcon())  # words only: the style's red cross on "Not now" alarms
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.buttonClicked.connect(lambda clicked: on_yes() if clicked is go else None)
+    box.open()
+    return box

@@ -161,7 +161,17 @@ class Session(QObject):
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
             return
-        dialog = SettingsDialog(self.settings, self.settings_path, self.window)
+        window = self.window
+        dialog = SettingsDialog(
+            self.settings,
+            self.settings_path,
+            window,
+            workspace_open=window is not None and window.worker is not None,
+        )
+        if window is not None:
+            dialog.team_details_requested.connect(
+                lambda: window.documents.open_team_details(parent=dialog)
+            )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.applied.connect(self.apply_settings)
         dialog.finished.connect(self._settings_closed)

@@ -1,5 +1,9 @@
 """The settings dialog: idle lock, clipboard time, text size and high contrast.
 
+These are the app's settings, kept per login; the team's details printed on the person's
+copies belong to the workspace, so while one is unlocked a button opens their own
+dialog (``team_details_requested``; the session knows the workspace).
+
 Saving writes the settings file at once and emits ``applied`` with the new settings, so
 the session can retime the idle lock and the clipboard guard and apply the theme while
 the dialog closes. A save that fails (a full disk) says so and keeps the dialog open.
@@ -15,6 +19,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -65,9 +71,15 @@ class SettingsDialog(QDialog):
     """Edits a copy of ``settings``; ``applied(Settings)`` once they are saved."""
 
     applied = Signal(object)
+    team_details_requested = Signal()
 
     def __init__(
-        self, settings: Settings, path: Path | None = None, parent: QWidget | None = None
+        self,
+        settings: Settings,
+        path: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        workspace_open: bool = False,
     ) -> None:
         super().__init__(parent)
         self._path = path
@@ -103,6 +115,17 @@ class SettingsDialog(QDialog):
         form.addRow(buddy(tr("&Text size"), self.scale_spin, self), self.scale_spin)
         form.addRow(self.contrast_check)
 
+        self.team_button = QPushButton(tr("Team &details on the person's copies…"), self)
+        self.team_button.setObjectName("settings.team_details")
+        named(
+            self.team_button,
+            tr("Team details on the person's copies"),
+            tr("The team's name and phone number, printed on the person's copies."),
+        )
+        self.team_button.setAutoDefault(False)  # Enter saves the settings
+        self.team_button.clicked.connect(self.team_details_requested)
+        self.team_button.setVisible(workspace_open)
+
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -119,6 +142,10 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(tr("Settings"), self))
         layout.addLayout(form)
+        team_row = QHBoxLayout()  # the button as wide as its words, not the dialog
+        team_row.addWidget(self.team_button)
+        team_row.addStretch(1)
+        layout.addLayout(team_row)
         layout.addWidget(self.buttons)
         self.show_settings(settings)
 

@@ -9,7 +9,7 @@ made up), starts the app's own ``Session`` exactly as ``msp-desktop`` does, and 
 it with timers: unlock, caseload, search, a person, the sync page, a step of a beginning, a middle and an end visit,
 the privacy screen, the journey's dialogs (add a person, raise a concern, close one, the
 closed concern on the person's page, reopen, a visit that did not happen, the stage),
-the settings dialog, then high contrast at 150 %. Each screen is grabbed from
+the settings dialog and the team's details, then high contrast at 150 %. Each screen is grabbed from
 its top-level window into ``docs/screenshots/NN-name.png``. Settings, logs and the
 workspace all live in the temporary folder, so nothing of the user's is read or changed.
 Use the xcb platform (not ``offscreen``), so the fonts and theme are the real ones.
@@ -241,6 +241,15 @@ def walk(session: Any, ids: dict[str, tuple[str, str]]) -> Walk:
     settings = session.settings_dialog
     yield 300
     save(settings, "09-settings")
+    # 19. The team's details, opened from Settings as a worker would find them there.
+    settings.team_button.click()
+    documents = window.documents
+    yield lambda: documents.team_dialog is not None and documents.team_dialog.save_button.isEnabled()
+    team = documents.team_dialog
+    yield 300
+    save(team, "19-team-details")
+    team.reject()
+    yield lambda: documents.team_dialog is None
     settings.scale_spin.setValue(150)
     settings.contrast_check.setChecked(True)
     settings.save_button.click()

@@ -177,10 +177,22 @@ def give_copy(
     return made
 
 
-def copy_language(ws: Workspace, visit_id: str) -> LangName:
-    """Check the visit can be given (finalised) and read the person's language."""
+@dataclass(frozen=True)
+class CopyDefaults:
+    """What the copy dialog starts on: the person's language, the format they asked
+    for (None while nobody has asked them), and whether the team's details are set."""
+
+    lang: LangName
+    asked_style: StyleName | None
+    team_set: bool
+
+
+def copy_defaults(ws: Workspace, visit_id: str) -> CopyDefaults:
+    """Check the visit can be given (finalised) and read what the copy starts on."""
     record = finalised_record(ws, visit_id)
-    return language_of(ws.people.get(record.visit.person_id))
+    person = ws.people.get(record.visit.person_id)
+    asked = preferred_style(person) if person.preferred_format is not None else None
+    return CopyDefaults(language_of(person), asked, ws.service().is_set)
 
 
 def concern_record_pdf(ws: Workspace, concern_id: str) -> Made:

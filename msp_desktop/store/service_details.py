@@ -47,10 +47,10 @@ def _clean(value: str | None, what: str, *, required: bool) -> str | None:
     text = " ".join((value or "").split())
     if not text:
         if required:
-            raise InvalidInput(f"Give the service's {what}.")
+            raise InvalidInput(f"Give the team's {what}.")
         return None
     if len(text) > _LONGEST:
-        raise InvalidInput(f"The service's {what} is longer than {_LONGEST} characters.")
+        raise InvalidInput(f"The team's {what} is longer than {_LONGEST} characters.")
     return text
 
 

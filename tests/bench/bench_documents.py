@@ -219,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="msp-bench-docs-", dir=args.tmp_dir) as tmp,
         Workspace.create(Path(tmp) / "workspace", PASSPHRASE, WORKER) as ws,
     ):
+        # A summary is refused until the team's details are set (issue 14); fictional ones.
+        ws.set_service("Bench Adult Social Care", "01632 960 000")
         ids = build_concern(ws, VISITS, args.seed)
         revisions = sum(len(ws.visits.revisions(i)) for i in ids)
         raw = measure(ws, ids, args)

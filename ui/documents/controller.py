@@ -8,6 +8,7 @@ one preview is open; locking closes it and the copy dialog.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from PySide6.QtCore import QObject, Signal
@@ -16,11 +17,13 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
 from msp_desktop.services.documents import (
-    LangName,
+    TEAM_DETAILS_MISSING,
+    CopyDefaults,
     Made,
+    TeamDetailsMissing,
     audit_output,
     concern_document,
-    copy_language,
+    copy_defaults,
     give_copy,
 )
 from ui import messages
@@ -29,6 +32,7 @@ from ui.documents.copy_dialog import CopyDialog, CopyRequest
 from ui.documents.preview_window import PreviewWindow
 from ui.documents.printing import PrintFailed, new_printer, print_pdf
 from ui.documents.saving import SaveFlow, confirm_unencrypted
+from ui.documents.team_dialog import TeamDialog
 from ui.i18n import N_, tr, tr_marked, tr_n
 from ui.security.privacy_screen import PrivacyScreen
 
@@ -44,6 +48,7 @@ class DocumentsController(QObject):
 
     preview_opened = Signal(object)  # PreviewWindow
     copy_dialog_opened = Signal(object)  # CopyDialog
+    team_dialog_opened = Signal(object)  # TeamDialog
     print_dialog_opened = Signal(object)  # QPrintDialog
 
     def __init__(self, window: QWidget, shared_actions: list[QAction] | None = None) -> None:
@@ -55,6 +60,7 @@ class DocumentsController(QObject):
         self.preview: PreviewWindow | None = None
         self.made: Made | None = None  # what the open preview shows
         self.copy_dialog: CopyDialog | None = None
+        self.team_dialog: TeamDialog | None = None
         self.save_flow: SaveFlow | None = None
         self._privacy: PrivacyScreen | None = None
 
@@ -67,7 +73,52 @@ class DocumentsController(QObject):
         self.worker = None
         if self.copy_dialog is not None:
             self.copy_dialog.reject()
+        if self.team_dialog is not None:
+            self.team_dialog.abandon()
         self.close_preview()
+
+    # -- the team's details ------------------------------------------------------------
+
+    def open_team_details(
+        self, parent: QWidget | None = None, then: Callable[[], None] | None = None
+    ) -> None:
+        """Show the team details dialog (over ``parent``); ``then`` runs once they are saved."""
+        if self.worker is None:
+            return
+        dialog = self.team_dialog
+        if dialog is None:
+            dialog = TeamDialog(self.worker, parent or self._window)
+            dialog.addActions(self._shared_actions)
+            dialog.finished.connect(lambda _result: self._forget_team_dialog(dialog))
+            # Opened over the Settings dialog, it goes when that one does.
+            dialog.destroyed.connect(lambda _obj=None: self._team_dialog_gone(dialog))
+            self.team_dialog = dialog
+            dialog.open()
+        else:
+            dialog.raise_()
+            dialog.activateWindow()
+        if then is not None:
+            dialog.saved.connect(lambda _info: then())
+        self.team_dialog_opened.emit(dialog)
+
+    def _forget_team_dialog(self, dialog: TeamDialog) -> None:
+        if self.team_dialog is dialog:
+            self.team_dialog = None
+        dialog.deleteLater()
+
+    def _team_dialog_gone(self, dialog: TeamDialog) -> None:
+        if self.team_dialog is dialog:
+            self.team_dialog = None
+
+    def _ask_for_team(self, then: Callable[[], None]) -> None:
+        # Said calmly, as a step still to take, with the way to take it: no copy can be
+        # made until the person can read on it how to reach the team.
+        messages.offer(
+            self._window,
+            TEAM_DETAILS_MISSING,
+            tr("Set &team details…"),
+            lambda: self.open_team_details(then=then),
+        )
 
     # -- the person's copy -------------------------------------------------------------
 
@@ -76,13 +127,20 @@ class DocumentsController(QObject):
         if self.worker is None:
             return
         self.worker.submit(
-            lambda ws: copy_language(ws, visit_id),
-            lambda lang: self._ask(visit_id, lang),
+            lambda ws: copy_defaults(ws, visit_id),
+            lambda defaults: self._ask(visit_id, defaults),
             lambda error: messages.show_error(self._window, error),
         )
 
-    def _ask(self, visit_id: str, lang: LangName) -> None:
-        dialog = CopyDialog(lang, self._window)
+    def _ask(self, visit_id: str, defaults: CopyDefaults) -> None:
+        if self.worker is None:
+            return  # locked before the answer came back
+        if not defaults.team_set:
+            # Before the safety question: the person is not asked about a copy that
+            # cannot yet be made.
+            self._ask_for_team(lambda: self.give_copy(visit_id))
+            return
+        dialog = CopyDialog(defaults.lang, self._window, asked_style=defaults.asked_style)
         dialog.addActions(self._shared_actions)
         dialog.decided.connect(lambda request: self._decided(visit_id, request))
         dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
@@ -108,8 +166,17 @@ class DocumentsController(QObject):
                 neutral_title=request.neutral_title,
             ),
             lambda made: self._copy_made(request, made),
-            lambda error: messages.show_error(self._window, error),
+            lambda error: self._copy_refused(visit_id, request, error),
         )
+
+    def _copy_refused(self, visit_id: str, request: CopyRequest, error: BaseException) -> None:
+        if isinstance(error, TeamDetailsMissing):
+            # The store's refusal is the rule; the check before the dialog only spares the
+            # person the question. Nothing was recorded, so once the details are set the
+            # same answer is given again.
+            self._ask_for_team(lambda: self._decided(visit_id, request))
+            return
+        messages.show_error(self._window, error)
 
     def _copy_made(self, request: CopyRequest, made: Made | None) -> None:
         if made is None:

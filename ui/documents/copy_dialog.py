@@ -67,7 +67,13 @@ class CopyDialog(QDialog):
 
     decided = Signal(object)  # CopyRequest
 
-    def __init__(self, lang: LangName = "en", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        lang: LangName = "en",
+        parent: QWidget | None = None,
+        *,
+        asked_style: StyleName | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dialog.copy")
         self.setWindowTitle(tr("Give the person a copy"))
@@ -96,7 +102,17 @@ class CopyDialog(QDialog):
         self.format_box = QGroupBox(tr("How the copy should look"), self)
         named(self.format_box, tr("How the copy should look"))
         format_layout = QVBoxLayout(self.format_box)
-        self.style_buttons = self._group(STYLES, "copy.style", format_layout, "plain")
+        # The format the person asked for is where the dialog starts, and says so; the
+        # worker can still choose another (a large-print copy of a short note, say).
+        self.asked_style = asked_style
+        self.style_buttons = self._group(
+            STYLES, "copy.style", format_layout, asked_style or "plain"
+        )
+        if asked_style is not None:
+            radio = self.style_buttons[asked_style]
+            label = dict(STYLES)[asked_style]
+            radio.setText(tr("{format} (the format they asked for)", format=tr_marked(label)))
+            radio.setAccessibleName(plain(radio.text()))
         self.neutral_title = QCheckBox(tr_marked(NEUTRAL_TITLE), self.format_box)
         self.neutral_title.setObjectName("copy.neutral_title")
         named(

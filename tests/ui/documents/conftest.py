@@ -81,14 +81,15 @@ TEAM_NAME = "Sampletown Adult Social Care"
 TEAM_PHONE = "01632 960 111"
 
 
-def _workspace(folder: Path, person: Person) -> tuple[Concern, str, str]:
+def _workspace(folder: Path, person: Person, *, team: bool) -> tuple[Concern, str, str]:
     concern = builders.concern(person)
     visit = builders.complete_visit(concern, WORDS)
     other = builders.concern(person, raised_on=date(2026, 9, 1))
     draft = builders.draft_visit(other)
     with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
-        # A copy is refused until the team's details are set (tested on its own).
-        ws.set_service(TEAM_NAME, TEAM_PHONE)
+        # A copy is refused until the team's details are set (test_team_details.py).
+        if team:
+            ws.set_service(TEAM_NAME, TEAM_PHONE)
         ws.people.add(person)
         ws.concerns.add(concern)
         ws.concerns.add(other)
@@ -100,10 +101,13 @@ def _workspace(folder: Path, person: Person) -> tuple[Concern, str, str]:
     return concern, visit.id, draft.id
 
 
-def make_docs(qtbot: QtBot, folder: Path, language: Language) -> Iterator[Docs]:
-    """The workspace, unlocked in a worker, in a main window with its privacy screen."""
-    person = builders.person(preferred_language=language)
-    concern, visit_id, draft_id = _workspace(folder, person)
+def make_docs(
+    qtbot: QtBot, folder: Path, language: Language, *, team: bool = True, **person: object
+) -> Iterator[Docs]:
+    """The workspace, unlocked in a worker, in a main window with its privacy screen;
+    without the team's details unless ``team``; ``person`` adds to Ada's details."""
+    ada = builders.person(preferred_language=language, **person)
+    concern, visit_id, draft_id = _workspace(folder, ada, team=team)
     worker = DbWorker()
     worker.open_workspace(folder, PASSPHRASE, lambda _: None, lambda _e: None)
     wait_idle(qtbot, worker)
@@ -114,7 +118,7 @@ def make_docs(qtbot: QtBot, folder: Path, language: Language) -> Iterator[Docs]:
     window.resize(1100, 800)
     window.show()
     wait_idle(qtbot, worker)
-    yield Docs(folder, person, concern, visit_id, draft_id, worker, window, privacy)
+    yield Docs(folder, ada, concern, visit_id, draft_id, worker, window, privacy)
     window.detach()
     worker.stop()
     assert worker.worker_thread.isFinished()
