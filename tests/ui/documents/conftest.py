@@ -77,12 +77,17 @@ class Docs:
         return self.window.documents.preview
 
 
+RETURN_ADDRESS = "Freepost RTXX-ABCD, Adult Social Care, Town Hall, Exampleton EX1 2AB"
+
+
 def _workspace(folder: Path, person: Person) -> tuple[Concern, str, str]:
     concern = builders.concern(person)
     visit = builders.complete_visit(concern, WORDS)
     other = builders.concern(person, raised_on=date(2026, 9, 1))
     draft = builders.draft_visit(other)
     with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
+        # The feedback form is posted back to the team, so it needs their return address.
+        ws.set_service("Adult Social Care", "01234 567 890", None, RETURN_ADDRESS)
         ws.people.add(person)
         ws.concerns.add(concern)
         ws.concerns.add(other)
