@@ -186,8 +186,7 @@ def _add_document_commands(
     service_sub = service.add_subparsers(dest="service_command", required=True, metavar="ACTION")
     p = service_sub.add_parser(
         "set",
-        help="Set the team's name, phone, email and return address printed on the person's "
-        "copies.",
+        help="Set the team's name, phone, email and return address printed on the person's copies.",
     )
     _add_common(p)
     p.add_argument("--name", required=True, help='the team, e.g. "Adult Social Care"')

@@ -273,7 +273,8 @@ def test_no_feedback_form_without_a_return_address(
     result = msp("feedback-form", visit["concern_id"], "--out", str(out / "form.pdf"))
     assert result.returncode == InvalidInput.exit_code
     line = _one_plain_line(result.stderr)
-    assert "return address" in line and "--return-address" in line
+    assert "return address" in line
+    assert "--return-address" in line
     assert _files(out) == []
     assert _audit(demo, visit["concern_id"]) == before
     shown = msp("service", "show")

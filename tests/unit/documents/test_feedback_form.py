@@ -85,7 +85,9 @@ def test_the_welsh_form_is_welsh_throughout(case: Case) -> None:
         assert _flat(welsh) in text
     for answer in ExperienceAnswer:
         assert text.count(t.tr_marked(answer.label)) >= len(ExperienceQuestion)
-    assert "Ychydig" in text and "Cryn dipyn" in text and "Ddim o gwbl" in text
+    assert "Ychydig" in text
+    assert "Cryn dipyn" in text
+    assert "Ddim o gwbl" in text
     assert text.count("Mae'n well gen i beidio â dweud") == len(ExperienceQuestion)
     assert "Sylwadau" in text
     assert "Rhowch y ffurflen hon yn yr amlen a'i phostio i:" in text
