@@ -47,6 +47,12 @@ one figure per enquiry, so the unit here is one concern, read from the office's
 - *Experience*: the answers of the closing conversation to the four questions; a
   question not answered (or a concern with no closing conversation) counts as "Not
   asked or not answered".
+- *Experience, forms posted back*: kept apart from the answers asked at the visit, as
+  the person answered on their own: the feedback forms recorded at the office
+  (``msp-office feedback record``) for the concerns counted, one count per form (a
+  concern may have an English and a Welsh form); a question left blank counts as "Not
+  asked or not answered". The notes say how many came on the Welsh form (its questions
+  are not yet checked by a translator) and how many are for concerns not counted.
 
 **The CSV** has one block per table: a header row whose first cell is ``Measure``
 and whose other cells are the exact SAC labels (our own columns, such as "Not
@@ -82,11 +88,14 @@ from msp_desktop.model import (
     Stage,
     Visit,
 )
-from msp_desktop.office.db.store import OfficeStore
+from msp_desktop.office.db.store import OfficeStore, ReturnedForm
 from msp_desktop.office.errors import OfficeDamaged
 
 __all__ = [
     "CONCLUDED",
+    "EXPERIENCE",
+    "FORMS",
+    "POSTED",
     "CellRef",
     "FinancialYear",
     "Report",
@@ -110,6 +119,8 @@ SG2C = "sg2c"
 RISK = "risk_outcome"
 SG3A = "sg3a"
 EXPERIENCE = "experience"
+POSTED = "experience_posted"
+FORMS = "forms_posted"
 
 SUPPORT_YES = "Support provided by an advocate, family or friend"
 SUPPORT_NO = "No support by an advocate, family or friend recorded"
@@ -383,6 +394,9 @@ def build_report(
         if c.concern.action_result is SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN
     ]  # fmt: skip
     capacity = [(_capacity(c).value, _supported(c)) for c in items]
+    counted = {c.concern.id for c in items}
+    returned = store.returned_forms()
+    posted = [form for form in returned if form.concern_id in counted]
 
     def answers(question: ExperienceQuestion) -> list[str]:
         found = []
@@ -420,10 +434,21 @@ def build_report(
                [("Concerns concluded", [label for label, _ in capacity]),
                 (SUPPORT_YES, [label for label, yes in capacity if yes]),
                 (SUPPORT_NO, [label for label, yes in capacity if not yes])]),
-        _table(EXPERIENCE, "Experience", "The person's experience",
+        _table(EXPERIENCE, "Experience asked at the visit",
+               "The person's experience: asked at the closing conversation",
                "The person's answers to the four questions asked at the end",
                [a.label for a in ExperienceAnswer], [NOT_ANSWERED],
                [(q.text, answers(q)) for q in ExperienceQuestion]),
+        _table(FORMS, "Feedback forms posted back", "Feedback forms posted back",
+               "Feedback forms the person posted back to the office",
+               ["Feedback forms posted back"], [],
+               [("Forms for the concerns concluded", ["Feedback forms posted back"] * len(posted))]),
+        _table(POSTED, "Experience on forms posted back",
+               "The person's experience: forms posted back",
+               "The person's answers on the feedback forms they posted back to the office",
+               [a.label for a in ExperienceAnswer], [NOT_ANSWERED],
+               [(q.text, [_posted_answer(form, q) for form in posted])
+                for q in ExperienceQuestion]),
     )  # fmt: skip
     total: CellRef = (CONCLUDED, 0, 0)
     sums: list[tuple[CellRef, tuple[CellRef, ...]]] = [
@@ -437,6 +462,8 @@ def build_report(
           for column in range(len(SG3aCapacity))),
         *((total, _row(EXPERIENCE, row, len(ExperienceAnswer) + 1))
           for row in range(len(ExperienceQuestion))),
+        *(((FORMS, 0, 0), _row(POSTED, row, len(ExperienceAnswer) + 1))
+          for row in range(len(ExperienceQuestion))),
     ]  # fmt: skip
     return Report(
         office_name=office_name,
@@ -444,7 +471,7 @@ def build_report(
         made_on=today or date.today(),
         tables=tables,
         sums=tuple(sums),
-        notes=_notes(store, year, len(items), undated),
+        notes=_notes(store, year, len(items), undated) + _form_notes(posted, returned),
     )
 
 
@@ -470,6 +497,30 @@ def _notes(store: OfficeStore, year: FinancialYear, counted: int, undated: int) 
             )
             + " at the office (msp-office conflicts); these figures use the office's "
             "current revision of each record."
+        )
+    return tuple(notes)
+
+
+def _posted_answer(form: ReturnedForm, question: ExperienceQuestion) -> str:
+    value = form.answers.get(question.value)
+    return ExperienceAnswer(value).label if value else NOT_ANSWERED
+
+
+def _form_notes(posted: list[ReturnedForm], returned: list[ReturnedForm]) -> tuple[str, ...]:
+    notes: list[str] = []
+    welsh = sum(1 for form in posted if form.lang == "cy")
+    if welsh:
+        notes.append(
+            f"{welsh} of the {len(posted)} feedback forms posted back "
+            f"{'was' if welsh == 1 else 'were'} the Welsh form, whose Welsh questions and "
+            "answer words are not yet checked by a translator."
+        )
+    elsewhere = len(returned) - len(posted)
+    if elsewhere:
+        notes.append(
+            f"{elsewhere} feedback form{'' if elsewhere == 1 else 's'} posted back "
+            f"{'is' if elsewhere == 1 else 'are'} for concerns not concluded in this year, "
+            "and not counted here."
         )
     return tuple(notes)
 
