@@ -51,8 +51,9 @@ one figure per enquiry, so the unit here is one concern, read from the office's
   the person answered on their own: the feedback forms recorded at the office
   (``msp-office feedback record``) for the concerns counted, one count per form (a
   concern may have an English and a Welsh form); a question left blank counts as "Not
-  asked or not answered". The notes say how many came on the Welsh form (its questions
-  are not yet checked by a translator) and how many are for concerns not counted.
+  asked or not answered". The notes say whether some came on the Welsh form (its
+  questions are not yet checked by a translator) or are for concerns not counted; they
+  give no number, which a PDF would have to hide.
 
 **The CSV** has one block per table: a header row whose first cell is ``Measure``
 and whose other cells are the exact SAC labels (our own columns, such as "Not
@@ -508,20 +509,18 @@ def _posted_answer(form: ReturnedForm, question: ExperienceQuestion) -> str:
 
 
 def _form_notes(posted: list[ReturnedForm], returned: list[ReturnedForm]) -> tuple[str, ...]:
+    # No counts here: the notes are printed in the PDF, where a small number (how many
+    # answered in Welsh, say) could point at a person; the CSV's tables have the numbers.
     notes: list[str] = []
-    welsh = sum(1 for form in posted if form.lang == "cy")
-    if welsh:
+    if any(form.lang == "cy" for form in posted):
         notes.append(
-            f"{welsh} of the {len(posted)} feedback forms posted back "
-            f"{'was' if welsh == 1 else 'were'} the Welsh form, whose Welsh questions and "
+            "Some feedback forms posted back were the Welsh form, whose Welsh questions and "
             "answer words are not yet checked by a translator."
         )
-    elsewhere = len(returned) - len(posted)
-    if elsewhere:
+    if len(returned) > len(posted):
         notes.append(
-            f"{elsewhere} feedback form{'' if elsewhere == 1 else 's'} posted back "
-            f"{'is' if elsewhere == 1 else 'are'} for concerns not concluded in this year, "
-            "and not counted here."
+            "Some feedback forms posted back are for concerns not concluded in this year; "
+            "they are not counted here."
         )
     return tuple(notes)
 

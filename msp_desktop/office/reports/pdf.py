@@ -138,7 +138,7 @@ def _title_page(report: Report, styles: _Styles, shown: Callable[[CellRef], str]
         story.append(_boxed(note, styles))
     story += [
         para("In this report", styles.subheading),
-        *[para(f"{t.title}", styles.body) for t in report.tables if t.key != CONCLUDED],
+        *[para(t.title, styles.body) for t in report.tables if t.key not in (CONCLUDED, FORMS)],
         para("How these figures are counted (last page)", styles.body),
         Spacer(1, 0.4 * cm),
         para(SUPPRESSION_NOTE, styles.small),
@@ -315,8 +315,12 @@ def _experience_pages(
     story.append(
         para(
             "These answer words are the app's own scale, not national labels; "
-            f'"{columns[-1]}" counts a question left out, or a concern closed without '
-            "the closing conversation.",
+            + (
+                f'"{columns[-1]}" counts a question left blank on the form.'
+                if table.key == POSTED
+                else f'"{columns[-1]}" counts a question left out, or a concern closed '
+                "without the closing conversation."
+            ),
             styles.small,
         )
     )

@@ -89,8 +89,8 @@ def test_the_welsh_form_is_matched_and_the_report_says_how_many_came_on_it(
     report = build_report(office.store, YEAR)
     assert report.table(FORMS).rows[0][1] == (1,)
     assert (
-        "1 of the 1 feedback forms posted back was the Welsh form, whose Welsh questions "
-        "and answer words are not yet checked by a translator."
+        "Some feedback forms posted back were the Welsh form, whose Welsh questions and "
+        "answer words are not yet checked by a translator."
     ) in report.notes
 
 
@@ -104,8 +104,8 @@ def test_a_form_for_a_concern_not_concluded_in_the_year_is_noted_not_counted(
     report = build_report(office.store, YEAR)
     assert report.table(FORMS).rows[0][1] == (0,)
     assert (
-        "1 feedback form posted back is for concerns not concluded in this year, and not "
-        "counted here."
+        "Some feedback forms posted back are for concerns not concluded in this year; they "
+        "are not counted here."
     ) in report.notes
 
 
