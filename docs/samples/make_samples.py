@@ -14,9 +14,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from msp_desktop.documents import feedback_form, office_record, person_summary
-from tests.unit.documents.records import SERVICE, WORKER, make_case
+from tests.unit.documents.records import RETURN_ADDRESS, SERVICE, WORKER, Case, make_case
 
 HERE = Path(__file__).resolve().parent
+
+
+def feedback(case: Case, lang: str) -> bytes:
+    """The feedback form of the sample concern, posted back to the sample address."""
+    return feedback_form(
+        case.concern,
+        lang=lang,  # type: ignore[arg-type]
+        service=SERVICE,
+        return_address=RETURN_ADDRESS,
+    )
 
 
 def main() -> None:
@@ -39,7 +49,8 @@ def main() -> None:
         "summary-easy-read": summary("easy-read", "en"),
         "summary-easy-read-cy": summary("easy-read", "cy"),
         "office-record": office_record(case.person, case.concern, case.revisions, service=SERVICE),
-        "feedback-form": feedback_form(case.concern, lang="en", service=SERVICE),
+        "feedback-form": feedback(case, "en"),
+        "feedback-form-cy": feedback(case, "cy"),
     }
     for name, pdf in documents.items():
         subprocess.run(

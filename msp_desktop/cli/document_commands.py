@@ -119,11 +119,15 @@ def feedback_form(args: argparse.Namespace) -> int:
 
 
 def service_set(args: argparse.Namespace) -> int:
-    """``msp service set --name NAME --phone PHONE [--email EMAIL]``."""
+    """``msp service set --name NAME --phone PHONE [--email EMAIL] [--return-address A]``."""
     with open_workspace(args) as ws:
-        info = ws.set_service(args.name, args.phone, args.email)
+        info = ws.set_service(args.name, args.phone, args.email, args.return_address)
     email = f", email {info.email}" if info.email else ""
     print(f"The person's copies will name {info.name}, phone {info.phone}{email}.")
+    if info.return_address:
+        print(f"Feedback forms will be posted back to: {info.return_address}.")
+    else:
+        print("No return address: feedback forms cannot be printed until one is set.")
     return 0
 
 
@@ -134,4 +138,5 @@ def service_show(args: argparse.Namespace) -> int:
     email = f", email {info.email}" if info.email else ""
     suffix = "" if info.is_set else " (the defaults: not set yet)"
     print(f"{info.name}, phone {info.phone}{email}{suffix}")
+    print(f"Feedback forms are posted back to: {info.return_address or '(not set)'}")
     return 0

@@ -189,12 +189,21 @@ def _add_document_commands(
     service = sub.add_parser("service", help="The team named on the person's copies.")
     service_sub = service.add_subparsers(dest="service_command", required=True, metavar="ACTION")
     p = service_sub.add_parser(
-        "set", help="Set the team's name, phone and email printed on the person's copies."
+        "set",
+        help="Set the team's name, phone, email and return address printed on the person's copies.",
     )
     _add_common(p)
     p.add_argument("--name", required=True, help='the team, e.g. "Adult Social Care"')
     p.add_argument("--phone", required=True, help="the number the person can ring")
     p.add_argument("--email", default=None, help="an email address (optional)")
+    p.add_argument(
+        "--return-address",
+        default=None,
+        metavar="ADDRESS",
+        help="where the person posts the feedback form, lines separated by commas, e.g. "
+        '"Freepost RTXX-ABCD, Adult Social Care, Town Hall, Town AB1 2CD" (the feedback form '
+        "needs it)",
+    )
     p.set_defaults(run=docs.service_set)
     p = service_sub.add_parser("show", help="Show the team printed on the person's copies.")
     _add_common(p)

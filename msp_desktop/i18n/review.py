@@ -5,11 +5,11 @@ basis, e.g. ``# grade C: row 33``. Grades follow ``docs/welsh.md``: **A/B** word
 attested (found in use in an authoritative or bilingual public source), **C** was
 composed from attested parts, **D** is unverified; "row n" cites its glossary table.
 
-A C/D string of the documents' prose is printed (every person-facing string must be in
-Welsh). The four experience questions and the answer scale are a measure: a Welsh
-wording that is not attested could change what is measured, so their C/D proposals
-are flagged ``fuzzy`` in the catalogue, and the English is printed until a translator
-signs one off (grade A/B, flag removed).
+A C/D string of the documents is printed (every person-facing string must be in
+Welsh), the four experience questions and the answer scale too: the Welsh feedback form
+is Welsh throughout, and the office counts the answers that come back on it apart (see
+``model.feedback_code``). A string flagged ``fuzzy`` in the catalogue is a proposal not
+yet in use, and is listed as not printed.
 """
 
 from __future__ import annotations

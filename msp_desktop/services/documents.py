@@ -252,7 +252,18 @@ def feedback_form_pdf(ws: Workspace, concern_id: str, *, lang: LangName) -> Made
     from msp_desktop.documents import feedback_form
 
     concern = ws.concerns.get(concern_id)
-    pdf = feedback_form(concern, lang=lang, service=service_details(ws))
+    return_address = ws.service().return_address
+    if return_address is None:
+        # The form goes back by post, not through the worker: without an address it
+        # could only go back through the worker, which defeats asking independently.
+        raise InvalidInput(
+            "Set the team's return address before printing a feedback form, so the person "
+            "can post it back without their worker (msp service set --name NAME "
+            "--phone PHONE --return-address ADDRESS)."
+        )
+    pdf = feedback_form(
+        concern, lang=lang, service=service_details(ws), return_address=return_address
+    )
     return Made(pdf, "concern", concern.id, None, 0, "feedback_form", {"lang": lang})
 
 

@@ -372,10 +372,10 @@ class Workspace:
         return service_details.load(self.db)
 
     def set_service(
-        self, name: str, phone: str, email: str | None = None
+        self, name: str, phone: str, email: str | None = None, return_address: str | None = None
     ) -> service_details.ServiceInfo:
-        """Keep the team's name, phone and email for the person's copies."""
-        return service_details.save(self.db, self.worker, name, phone, email)
+        """Keep the team's name, phone, email and return address for the person's copies."""
+        return service_details.save(self.db, self.worker, name, phone, email, return_address)
 
     # -- health and backups ------------------------------------------------------------
 

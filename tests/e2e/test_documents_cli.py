@@ -21,8 +21,9 @@ import pytest
 
 from msp_desktop.cli import main as cli_main
 from msp_desktop.demo import DEMO_TEAM
-from msp_desktop.errors import StorageFull
+from msp_desktop.errors import InvalidInput, StorageFull
 from msp_desktop.model import CopyFormat
+from msp_desktop.model.feedback_code import reference_code
 from msp_desktop.services.documents import TEAM_DETAILS_MISSING
 from msp_desktop.store import Workspace
 from tests import builders
@@ -34,6 +35,7 @@ from tests.unit.documents import pdftools
 
 STYLES = ("plain", "large-print", "easy-read")
 LANGS = ("en", "cy")
+RETURN_ADDRESS = "Freepost RTXX-ABCD, Sampletown Adult Social Care, Town Hall, ST1 1AA"
 
 
 @pytest.fixture(scope="module")
@@ -235,10 +237,13 @@ def test_feedback_form_in_each_language_names_nobody(
     msp: MspRunner, demo: Path, finalised: tuple[str, dict[str, Any]], tmp_path: Path, lang: str
 ) -> None:
     _, visit = finalised
+    _set_return_address(msp)
     pdf_path = tmp_path / f"form-{lang}.pdf"
     result = msp("feedback-form", visit["concern_id"], "--lang", lang, "--out", str(pdf_path))
     assert result.returncode == 0, result.stderr
     pdf = pdf_path.read_bytes()
+    assert reference_code(visit["concern_id"], lang) in pdftools.text(pdf)
+    assert "Freepost RTXX-ABCD" in pdftools.text(pdf)
     assert pdftools.language(pdf) == {"en": "en-GB", "cy": "cy-GB"}[lang]
     people = json.loads(msp("people", "list", "--json").stdout)
     text = pdftools.text(pdf)
@@ -253,6 +258,31 @@ def test_feedback_form_in_each_language_names_nobody(
             "sha256": hashlib.sha256(pdf).hexdigest(),
         },
     )
+
+
+def _set_return_address(msp: MspRunner) -> None:
+    result = msp("service", "set", "--name", "Sampletown Adult Social Care",
+                 "--phone", "01632 960123", "--return-address", RETURN_ADDRESS)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"posted back to: {RETURN_ADDRESS}." in result.stdout
+
+
+def test_no_feedback_form_without_a_return_address(
+    msp: MspRunner, demo: Path, finalised: tuple[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    _, visit = finalised
+    before = _audit(demo, visit["concern_id"])
+    out = tmp_path / "out"
+    out.mkdir()
+    result = msp("feedback-form", visit["concern_id"], "--out", str(out / "form.pdf"))
+    assert result.returncode == InvalidInput.exit_code
+    line = _one_plain_line(result.stderr)
+    assert "return address" in line
+    assert "--return-address" in line
+    assert _files(out) == []
+    assert _audit(demo, visit["concern_id"]) == before
+    shown = msp("service", "show")
+    assert "Feedback forms are posted back to: (not set)" in shown.stdout
 
 
 @pytest.mark.usefixtures("poppler")
@@ -443,6 +473,9 @@ def test_a_full_disk_leaves_no_file_and_no_audit_entry(
             return real_write(fd, bytes(data)[:100])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
+    service = ["service", "set", "--name", "Team", "--phone", "0800"]
+    assert _main([*service, "--return-address", RETURN_ADDRESS]) == 0
+    capsys.readouterr()
     monkeypatch.setattr(os, "write", full_disk)
     for argv in (
         ["summary", visit_id, "--copy", "keep", "--style", "easy-read", "--out", "copy.pdf"],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import subprocess
 from datetime import date, timedelta
@@ -157,3 +158,47 @@ def test_report_refusals_are_one_line(msp_office: OfficeRunner, tmp_path: Path) 
     assert "--format pdf or --format csv" in _one_line(unknown)
     assert not (tmp_path / "x.csv").exists()
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_feedback_form_posted_back_is_recorded_and_counted_apart(
+    msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
+) -> None:
+    """The real journey: the worker prints the Welsh form, the person posts it back, the
+    office types in the code read off the paper and the answers, and the report counts
+    them apart from the answers asked at the visit."""
+    require_tools("pdftotext", package="poppler-utils")
+    _demo_at_the_office(msp, msp_office, tmp_path)
+    concerns = json.loads(_ok(msp("concerns", "list", "--json")))
+    closed = next(c for c in concerns if c["status"] == "closed")
+    _ok(msp("service", "set", "--name", "North Council Adult Social Care", "--phone",
+            "01632 960123", "--return-address", "Freepost RTXX-ABCD, County Hall"))  # fmt: skip
+    form = tmp_path / "form.pdf"
+    _ok(msp("feedback-form", closed["id"], "--lang", "cy", "--out", str(form)))
+    text = subprocess.run(
+        ["pdftotext", str(form), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    code = re.search(r"Ein cyfeirnod: ([A-Z2-9]{4}-[A-Z2-9]{4})", text)
+    assert code, text
+
+    said = _ok(msp_office("feedback", "record", code[1], "--answers", "a-lot,a-little,blank,a-lot"))
+    assert said == (
+        f"Recorded the returned feedback form {code[1]} (the Welsh form): 3 of 4 questions "
+        "answered.\n"
+    )
+    again = msp_office("feedback", "record", code[1], "--answers", "a-lot,a-lot,a-lot,a-lot")
+    assert again.returncode == 9
+    assert "was already recorded" in _one_line(again)
+
+    year = _year_of(date.fromisoformat(closed["closed_on"]))
+    out = tmp_path / "sac.csv"
+    said = _ok(msp_office("report", "--year", year, "--out", str(out)))
+    assert "Note: Some feedback forms posted back were the Welsh form" in said
+    rows = _csv_rows(out)
+    assert rows["Feedback forms posted back: Forms for the concerns concluded"] == {
+        "Feedback forms posted back": 1
+    }
+    posted = [counts for measure, counts in rows.items() if measure.startswith("Experience on")]
+    assert [counts["A lot"] for counts in posted] == [1, 0, 0, 1]
+    assert [counts["Not asked or not answered"] for counts in posted] == [0, 0, 1, 0]
+    asked = [counts for measure, counts in rows.items() if measure.startswith("Experience asked")]
+    assert len(asked) == len(posted) == 4

@@ -53,6 +53,14 @@ FIELDS = (
     TeamField("name", N_("Team &name"), N_("Team name"), "name", True),
     TeamField("phone", N_("&Phone number"), N_("Phone number"), "phone number", True),
     TeamField("email", N_("&Email (optional)"), N_("Email, optional"), "email address", False),
+    # Where the person posts the feedback form (so the worker never sees the answers).
+    TeamField(
+        "return_address",
+        N_("&Return address for feedback forms"),
+        N_("Return address for feedback forms, lines separated by commas"),
+        "return address",
+        False,
+    ),
 )
 WHY = N_("These are printed on the person's copies, so they can reach the team.")
 

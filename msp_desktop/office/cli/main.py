@@ -16,7 +16,7 @@ from pathlib import Path
 from msp_desktop import __version__
 from msp_desktop.command_guard import run_guarded
 from msp_desktop.logs import configure_logging
-from msp_desktop.office.cli import commands, report, serve
+from msp_desktop.office.cli import commands, feedback, report, serve
 
 log = logging.getLogger("msp.office")
 PROG = commands.PROG
@@ -165,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("report", report.HELP, report.run)
     report.add_arguments(p)
+
+    forms = sub.add_parser("feedback", help="Feedback forms the person posted back.")
+    forms_sub = forms.add_subparsers(dest="feedback_command", required=True, metavar="ACTION")
+    p = command("record", feedback.HELP, feedback.record, forms_sub)
+    feedback.add_record_arguments(p)
 
     p = command(
         "serve",

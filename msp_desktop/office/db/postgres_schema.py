@@ -27,7 +27,12 @@ version), allowing only the differences above: change one, and change the other.
 
 from __future__ import annotations
 
-from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, RECORD_KINDS, SCHEMA_VERSION
+from msp_desktop.office.db.sqlite_schema import (
+    APPLICATION_ID,
+    RECORD_KINDS,
+    RETURNED_FORMS,
+    SCHEMA_VERSION,
+)
 
 __all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSION", "UPGRADES"]
 
@@ -140,6 +145,8 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
         PRIMARY KEY (device_id, seq)
     )
     """,
+    # The same statement as SQLite's: text columns only, nothing to translate.
+    RETURNED_FORMS,
 )
 
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -149,6 +156,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "ALTER TABLE record_revisions ADD CONSTRAINT record_revisions_kind_check "
         f"CHECK (kind IN {RECORD_KINDS})",
     ),
+    3: (RETURNED_FORMS,),
 }
 """The statements that take a database from version n - 1 to version n (``sqlite_schema``
 says what each version changed)."""
@@ -162,5 +170,6 @@ OFFICE_TABLES: tuple[str, ...] = (
     "current_records",
     "conflicts",
     "audit_entries",
+    "returned_forms",
 )
 """Every table of the schema, in the order they are created."""

@@ -14,10 +14,15 @@ from msp_desktop.office.db.store import (
     ImportPlan,
     LedgerEntry,
     OfficeCounts,
+    ReturnedForm,
     StoredRevision,
 )
 
 __all__ = ["SqlOfficeQueries"]
+
+
+class _AlreadyThere(Exception):
+    """A returned form's code is recorded already: the write transaction is rolled back."""
 
 
 class SqlOfficeQueries:
@@ -251,3 +256,41 @@ class SqlOfficeQueries:
             envelope = json.loads(text)
             found.append((int(envelope["format_version"]), dict(envelope["record"])))
         return found
+
+    def add_returned_form(self, form: ReturnedForm) -> bool:
+        """Record ``form`` unless its code is already recorded (then False, nothing written).
+
+        Writers take turns (``_write``), so the check and the insert see the same table;
+        the primary key on the code is the backstop.
+        """
+        try:
+            with self._write():
+                if self._one("SELECT code FROM returned_forms WHERE code = ?", form.code):
+                    # Rolled back, not committed: PostgreSQL's change count stays as it was.
+                    raise _AlreadyThere
+                self._insert_form(form)
+        except _AlreadyThere:
+            return False
+        return True
+
+    def _insert_form(self, form: ReturnedForm) -> None:
+        self._run(
+            "INSERT INTO returned_forms (code, concern_id, lang, answers, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            form.code,
+            form.concern_id,
+            form.lang,
+            json.dumps(form.answers, sort_keys=True),
+            form.recorded_at,
+        )
+
+    def returned_forms(self) -> list[ReturnedForm]:
+        """Every returned feedback form, by code."""
+        rows = self._rows(
+            "SELECT code, concern_id, lang, answers, recorded_at FROM returned_forms "  # noqa: S608 - _COLLATE is a constant
+            "ORDER BY code" + self._COLLATE
+        )
+        return [
+            ReturnedForm(code, concern_id, lang, dict(json.loads(answers)), recorded_at)
+            for code, concern_id, lang, answers, recorded_at in rows
+        ]

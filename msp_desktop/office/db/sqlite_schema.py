@@ -1,4 +1,4 @@
-"""The SQLite schema of the office database, version 2 (``PRAGMA user_version``).
+"""The SQLite schema of the office database, version 3 (``PRAGMA user_version``).
 
 Tables:
 
@@ -16,25 +16,47 @@ Tables:
   data, kept whole for a person to resolve.
 - ``audit_entries``: each device's audit chain, ``hash_ok`` being the office's own
   recomputation of the entry's hash.
+- ``returned_forms``: the feedback forms the person posted back to the office, keyed by
+  the form's reference code (``model.feedback_code``), so one form is recorded once:
+  the concern it is about, the language it was printed in, the answers (JSON, question
+  to answer, a question left blank absent) and when it was recorded.
 
 The PostgreSQL schema (``postgres_schema``) is this one translated; a test compares
 the two as their databases report them, so a change here needs one there too.
 
 **Versions.** 1: the first. 2: ``record_revisions`` also takes agreed actions and
-contact notes (record kinds ``action`` and ``contact``, bundle format 2).
+contact notes (record kinds ``action`` and ``contact``, bundle format 2). 3:
+``returned_forms`` (feedback forms posted back, ``msp-office feedback record``).
 ``msp-office upgrade`` takes a database from any earlier version to this one with the
 steps in ``UPGRADES``; every other command refuses an older database until then.
 """
 
 from __future__ import annotations
 
-__all__ = ["APPLICATION_ID", "RECORD_KINDS", "SCHEMA", "SCHEMA_VERSION", "UPGRADES"]
+__all__ = [
+    "APPLICATION_ID",
+    "RECORD_KINDS",
+    "RETURNED_FORMS",
+    "SCHEMA",
+    "SCHEMA_VERSION",
+    "UPGRADES",
+]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x4D53504F  # "MSPO": marks the file as an MSP office database
 
 RECORD_KINDS = "('person', 'concern', 'visit', 'action', 'contact')"
 """The record kinds ``record_revisions`` takes (the CHECK's list, shared with PostgreSQL)."""
+
+RETURNED_FORMS = """
+CREATE TABLE returned_forms (
+    code TEXT PRIMARY KEY,
+    concern_id TEXT NOT NULL,
+    lang TEXT NOT NULL CHECK (lang IN ('en', 'cy')),
+    answers TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);"""
+"""The returned feedback forms (version 3); the same statement makes the table on PostgreSQL."""
 
 _RECORD_REVISIONS = f"""
 CREATE TABLE {{name}} (
@@ -61,6 +83,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "DROP TABLE record_revisions",
         "ALTER TABLE record_revisions_v2 RENAME TO record_revisions",
     ),
+    3: (RETURNED_FORMS,),
 }
 """The statements that take a database from version n - 1 to version n."""
 
@@ -138,4 +161,9 @@ CREATE TABLE audit_entries (
     bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
     PRIMARY KEY (device_id, seq)
 );
-""".format(record_revisions=_RECORD_REVISIONS.format(name="record_revisions").strip())
+
+{returned_forms}
+""".format(
+    record_revisions=_RECORD_REVISIONS.format(name="record_revisions").strip(),
+    returned_forms=RETURNED_FORMS.strip(),
+)

@@ -30,6 +30,7 @@ __all__ = [
     "NewRevision",
     "OfficeCounts",
     "OfficeStore",
+    "ReturnedForm",
     "StoredRevision",
     "Upgraded",
     "version_refusal",
@@ -179,6 +180,21 @@ class OfficeCounts:
 
 
 @dataclass(frozen=True)
+class ReturnedForm:
+    """A feedback form posted back and recorded at the office (``returned_forms``).
+
+    ``answers`` maps each answered question to its answer (``ExperienceQuestion`` and
+    ``ExperienceAnswer`` values); a question left blank is absent.
+    """
+
+    code: str
+    concern_id: str
+    lang: str
+    answers: dict[str, str]
+    recorded_at: str
+
+
+@dataclass(frozen=True)
 class Upgraded:
     """What ``upgrade`` did: the versions before and after, and where the copy of the
     old database was kept (None when it was already current, or on PostgreSQL)."""
@@ -260,3 +276,10 @@ class OfficeStore(Protocol):
     def current_envelopes(self, kind: str) -> list[tuple[int, dict[str, Any]]]:
         """``(format_version, record)`` of the current revision of every record of
         ``kind``, ordered by id."""
+
+    def add_returned_form(self, form: ReturnedForm) -> bool:
+        """Record a returned feedback form in one transaction; False, with nothing
+        written, when a form with its code is already recorded."""
+
+    def returned_forms(self) -> list[ReturnedForm]:
+        """Every returned feedback form, by code."""

@@ -47,6 +47,13 @@ one figure per enquiry, so the unit here is one concern, read from the office's
 - *Experience*: the answers of the closing conversation to the four questions; a
   question not answered (or a concern with no closing conversation) counts as "Not
   asked or not answered".
+- *Experience, forms posted back*: kept apart from the answers asked at the visit, as
+  the person answered on their own: the feedback forms recorded at the office
+  (``msp-office feedback record``) for the concerns counted, one count per form (a
+  concern may have an English and a Welsh form); a question left blank counts as "Not
+  asked or not answered". The notes say whether some came on the Welsh form (its
+  questions are not yet checked by a translator) or are for concerns not counted; they
+  give no number, which a PDF would have to hide.
 
 **The CSV** has one block per table: a header row whose first cell is ``Measure``
 and whose other cells are the exact SAC labels (our own columns, such as "Not
@@ -82,11 +89,14 @@ from msp_desktop.model import (
     Stage,
     Visit,
 )
-from msp_desktop.office.db.store import OfficeStore
+from msp_desktop.office.db.store import OfficeStore, ReturnedForm
 from msp_desktop.office.errors import OfficeDamaged
 
 __all__ = [
     "CONCLUDED",
+    "EXPERIENCE",
+    "FORMS",
+    "POSTED",
     "CellRef",
     "FinancialYear",
     "Report",
@@ -110,6 +120,8 @@ SG2C = "sg2c"
 RISK = "risk_outcome"
 SG3A = "sg3a"
 EXPERIENCE = "experience"
+POSTED = "experience_posted"
+FORMS = "forms_posted"
 
 SUPPORT_YES = "Support provided by an advocate, family or friend"
 SUPPORT_NO = "No support by an advocate, family or friend recorded"
@@ -383,6 +395,9 @@ def build_report(
         if c.concern.action_result is SG2cActionResult.RISK_IDENTIFIED_ACTION_TAKEN
     ]  # fmt: skip
     capacity = [(_capacity(c).value, _supported(c)) for c in items]
+    counted = {c.concern.id for c in items}
+    returned = store.returned_forms()
+    posted = [form for form in returned if form.concern_id in counted]
 
     def answers(question: ExperienceQuestion) -> list[str]:
         found = []
@@ -420,10 +435,22 @@ def build_report(
                [("Concerns concluded", [label for label, _ in capacity]),
                 (SUPPORT_YES, [label for label, yes in capacity if yes]),
                 (SUPPORT_NO, [label for label, yes in capacity if not yes])]),
-        _table(EXPERIENCE, "Experience", "The person's experience",
+        _table(EXPERIENCE, "Experience asked at the visit",
+               "The person's experience: asked at the closing conversation",
                "The person's answers to the four questions asked at the end",
                [a.label for a in ExperienceAnswer], [NOT_ANSWERED],
                [(q.text, answers(q)) for q in ExperienceQuestion]),
+        _table(FORMS, "Feedback forms posted back", "Feedback forms posted back",
+               "Feedback forms the person posted back to the office",
+               ["Feedback forms posted back"], [],
+               [("Forms for the concerns concluded",
+                 ["Feedback forms posted back"] * len(posted))]),
+        _table(POSTED, "Experience on forms posted back",
+               "The person's experience: forms posted back",
+               "The person's answers on the feedback forms they posted back to the office",
+               [a.label for a in ExperienceAnswer], [NOT_ANSWERED],
+               [(q.text, [_posted_answer(form, q) for form in posted])
+                for q in ExperienceQuestion]),
     )  # fmt: skip
     total: CellRef = (CONCLUDED, 0, 0)
     sums: list[tuple[CellRef, tuple[CellRef, ...]]] = [
@@ -437,6 +464,8 @@ def build_report(
           for column in range(len(SG3aCapacity))),
         *((total, _row(EXPERIENCE, row, len(ExperienceAnswer) + 1))
           for row in range(len(ExperienceQuestion))),
+        *(((FORMS, 0, 0), _row(POSTED, row, len(ExperienceAnswer) + 1))
+          for row in range(len(ExperienceQuestion))),
     ]  # fmt: skip
     return Report(
         office_name=office_name,
@@ -444,7 +473,7 @@ def build_report(
         made_on=today or date.today(),
         tables=tables,
         sums=tuple(sums),
-        notes=_notes(store, year, len(items), undated),
+        notes=_notes(store, year, len(items), undated) + _form_notes(posted, returned),
     )
 
 
@@ -470,6 +499,28 @@ def _notes(store: OfficeStore, year: FinancialYear, counted: int, undated: int) 
             )
             + " at the office (msp-office conflicts); these figures use the office's "
             "current revision of each record."
+        )
+    return tuple(notes)
+
+
+def _posted_answer(form: ReturnedForm, question: ExperienceQuestion) -> str:
+    value = form.answers.get(question.value)
+    return ExperienceAnswer(value).label if value else NOT_ANSWERED
+
+
+def _form_notes(posted: list[ReturnedForm], returned: list[ReturnedForm]) -> tuple[str, ...]:
+    # No counts here: the notes are printed in the PDF, where a small number (how many
+    # answered in Welsh, say) could point at a person; the CSV's tables have the numbers.
+    notes: list[str] = []
+    if any(form.lang == "cy" for form in posted):
+        notes.append(
+            "Some feedback forms posted back were the Welsh form, whose Welsh questions and "
+            "answer words are not yet checked by a translator."
+        )
+    if len(returned) > len(posted):
+        notes.append(
+            "Some feedback forms posted back are for concerns not concluded in this year; "
+            "they are not counted here."
         )
     return tuple(notes)
 

@@ -36,6 +36,8 @@ from reportlab.platypus import (
 from msp_desktop.office.reports.figures import (
     CONCLUDED,
     EXPERIENCE,
+    FORMS,
+    POSTED,
     SG3A,
     CellRef,
     Report,
@@ -99,10 +101,10 @@ def report_pdf(report: Report) -> bytes:
 
     story: list[Flowable] = _title_page(report, styles, shown)
     for table in report.tables:
-        if table.key == CONCLUDED:
+        if table.key in (CONCLUDED, FORMS):  # their totals are told with their tables
             continue
         story.append(PageBreak())
-        if table.key == EXPERIENCE:
+        if table.key in (EXPERIENCE, POSTED):
             story += _experience_pages(report, table, styles, hidden)
         else:
             story += _section(report, table, styles, hidden)
@@ -136,7 +138,7 @@ def _title_page(report: Report, styles: _Styles, shown: Callable[[CellRef], str]
         story.append(_boxed(note, styles))
     story += [
         para("In this report", styles.subheading),
-        *[para(f"{t.title}", styles.body) for t in report.tables if t.key != CONCLUDED],
+        *[para(t.title, styles.body) for t in report.tables if t.key not in (CONCLUDED, FORMS)],
         para("How these figures are counted (last page)", styles.body),
         Spacer(1, 0.4 * cm),
         para(SUPPRESSION_NOTE, styles.small),
@@ -255,15 +257,34 @@ def _short_row(label: str) -> str:
 def _experience_pages(
     report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
 ) -> list[Flowable]:
-    story: list[Flowable] = [
-        para(table.title, styles.heading),
-        para(
-            "At the end, the person (or their representative) is asked four questions. "
-            "Each concern counts once for each question.",
-            styles.body,
-        ),
-        para(_what_is_counted(report, table, 0, hidden), styles.body),
-    ]
+    story: list[Flowable] = [para(table.title, styles.heading)]
+    if table.key == POSTED:
+        forms = (FORMS, 0, 0)
+        number = HIDDEN if forms in hidden else str(report.value(forms))
+        story += [
+            para(
+                "The same four questions on the feedback form, which the person fills in on "
+                "their own and posts back to the office, not to their worker (msp-office "
+                "feedback record). These are not the answers asked at the closing "
+                "conversation (the page before): each form counts once for each question.",
+                styles.body,
+            ),
+            para(
+                f"Counted: feedback forms posted back for the concerns concluded in "
+                f"{report.year.label} ({number}).",
+                styles.body,
+            ),
+        ]
+    else:
+        story += [
+            para(
+                "At the end, the person (or their representative) is asked four questions "
+                "at the closing conversation. Each concern counts once for each question. "
+                "The answers on feedback forms posted back are counted apart (the next page).",
+                styles.body,
+            ),
+            para(_what_is_counted(report, table, 0, hidden), styles.body),
+        ]
     columns = list(table.columns)
     # One scale for the four charts, so that bars of different questions compare.
     scale = max([report.value(c) for c in table.cells() if c not in hidden] + [1])
@@ -294,8 +315,12 @@ def _experience_pages(
     story.append(
         para(
             "These answer words are the app's own scale, not national labels; "
-            f'"{columns[-1]}" counts a question left out, or a concern closed without '
-            "the closing conversation.",
+            + (
+                f'"{columns[-1]}" counts a question left blank on the form.'
+                if table.key == POSTED
+                else f'"{columns[-1]}" counts a question left out, or a concern closed '
+                "without the closing conversation."
+            ),
             styles.small,
         )
     )
@@ -403,7 +428,8 @@ def _notes_page(report: Report, styles: _Styles) -> list[Flowable]:
         "without an assessment; otherwise Not recorded. Support counts when an advocate "
         "of any type (Care Act advocate or IMCA, family, friend or other) was in place, or "
         "a suitable family member or friend was available and named.",
-        "Experience. The answers given in the closing conversation.",
+        "Experience. The answers given in the closing conversation, and apart from them "
+        "the answers on feedback forms the person posted back to the office.",
         f"Small numbers. {SUPPRESSION_NOTE} Zeros are shown. The CSV version of this "
         "report shows every number, for the council's own return: do not publish it.",
         "Labels. Headings, answers and column names are the national labels of the "

@@ -79,6 +79,7 @@ class Docs:
 
 TEAM_NAME = "Sampletown Adult Social Care"
 TEAM_PHONE = "01632 960 111"
+RETURN_ADDRESS = "Freepost RTXX-ABCD, Adult Social Care, Town Hall, Exampleton EX1 2AB"
 
 
 def _workspace(folder: Path, person: Person, *, team: bool) -> tuple[Concern, str, str]:
@@ -87,9 +88,10 @@ def _workspace(folder: Path, person: Person, *, team: bool) -> tuple[Concern, st
     other = builders.concern(person, raised_on=date(2026, 9, 1))
     draft = builders.draft_visit(other)
     with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
-        # A copy is refused until the team's details are set (test_team_details.py).
+        # A copy is refused until the team's details are set (test_team_details.py); the
+        # feedback form is posted back to the team, so it needs their return address.
         if team:
-            ws.set_service(TEAM_NAME, TEAM_PHONE)
+            ws.set_service(TEAM_NAME, TEAM_PHONE, None, RETURN_ADDRESS)
         ws.people.add(person)
         ws.concerns.add(concern)
         ws.concerns.add(other)

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from msp_desktop.model import CopyChoice, Language
 from msp_desktop.services.documents import TEAM_DETAILS_MISSING
 from msp_desktop.store.service_details import ServiceInfo
-from tests.ui.documents.conftest import TEAM_NAME, TEAM_PHONE, Docs, make_docs
+from tests.ui.documents.conftest import RETURN_ADDRESS, TEAM_NAME, TEAM_PHONE, Docs, make_docs
 from tests.ui.helpers import wait_idle
 from tests.ui.mnemonics import check_window
 from ui import actions, messages
@@ -76,6 +76,7 @@ def test_the_menu_opens_the_dialog_filled_and_saving_keeps_the_details(
     assert dialog.fields["name"].text() == TEAM_NAME
     assert dialog.fields["phone"].text() == TEAM_PHONE
     assert dialog.fields["email"].text() == ""
+    assert dialog.fields["return_address"].text() == RETURN_ADDRESS
     assert "printed on the person's copies" in dialog.why.text()
     assert_every_control_named(dialog)
     save_grab(dialog, tmp_path / "team_dialog.png")
@@ -86,7 +87,7 @@ def test_the_menu_opens_the_dialog_filled_and_saving_keeps_the_details(
     assert saved.args[0].phone == NEW_PHONE
     assert not dialog.isVisible()
     assert service(qtbot, docs) == ServiceInfo(
-        TEAM_NAME, NEW_PHONE, "north.team@example.invalid", True
+        TEAM_NAME, NEW_PHONE, "north.team@example.invalid", True, RETURN_ADDRESS
     )
     assert [a for a, _detail in docs.audit(qtbot, "service")] == ["update", "update"]
     assert docs.window.documents.team_dialog is None
@@ -97,7 +98,7 @@ def test_a_new_workspace_starts_with_empty_fields_not_the_defaults(
 ) -> None:
     dialog = open_from_menu(qtbot, no_team)
     # "Adult Social Care" and "—" are what an unset workspace prints: no one's details.
-    assert [line.text() for line in dialog.fields.values()] == ["", "", ""]
+    assert [line.text() for line in dialog.fields.values()] == ["", "", "", ""]
     type_into(qtbot, dialog, "name", NEW_NAME)
     type_into(qtbot, dialog, "phone", NEW_PHONE)
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
@@ -227,7 +228,7 @@ def test_locking_closes_the_dialog_and_saves_nothing(qtbot: QtBot, no_team: Docs
 def test_every_letter_of_the_dialog_reaches_its_field(qtbot: QtBot, docs: Docs) -> None:
     dialog = open_from_menu(qtbot, docs)
     found = {m.keys for m in check_window(qtbot, dialog)}
-    assert found == {"Alt+N", "Alt+P", "Alt+E", "Alt+S"}
+    assert found == {"Alt+N", "Alt+P", "Alt+E", "Alt+R", "Alt+S"}
     dialog.reject()
 
 

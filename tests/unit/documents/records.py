@@ -47,6 +47,8 @@ ACTION_WHAT = "Ask the bank to put a stop on the second card"
 ACTION_WHO = "Sam Worker (Adult Social Care)"
 WORKER = "Sam Worker"
 SERVICE = ServiceDetails("Adult Social Care", "01234 567 890", "asc@example.org")
+RETURN_ADDRESS = "Freepost RTXX-ABCD, Adult Social Care, Town Hall, Exampleton EX1 2AB"
+"""Where the feedback form is posted (the team's return address)."""
 GUIDE_ID, GUIDE_VERSION = "msp-conversation", "1.2"
 AMEND_REASON = "Added the risk the person described on the phone"
 

@@ -8,7 +8,7 @@ import pytest
 
 from msp_desktop.documents import feedback_form, office_record, person_summary
 from tests.unit.documents import pdftools
-from tests.unit.documents.records import SERVICE, WORKER, Case, make_case
+from tests.unit.documents.records import RETURN_ADDRESS, SERVICE, WORKER, Case, make_case
 
 pytestmark = pdftools.needs_poppler
 
@@ -37,8 +37,15 @@ DOCUMENTS: dict[str, tuple[Build, str]] = {
         lambda case: office_record(case.person, case.concern, case.revisions, service=SERVICE),
         "en",
     ),
-    "feedback-en": (lambda case: feedback_form(case.concern, lang="en", service=SERVICE), "en"),
-    "feedback-cy": (lambda case: feedback_form(case.concern, lang="cy", service=SERVICE), "cy"),
+    **{
+        f"feedback-{lang}": (
+            lambda case, lang=lang: feedback_form(
+                case.concern, lang=lang, service=SERVICE, return_address=RETURN_ADDRESS
+            ),
+            lang,
+        )
+        for lang in ("en", "cy")
+    },
 }
 
 

@@ -61,11 +61,24 @@ def test_a_marked_message_is_translated_where_it_is_shown() -> None:
 
 
 def test_fuzzy_proposals_are_not_used() -> None:
-    # The measure's unattested Welsh is in the catalogue, flagged fuzzy: English is printed.
+    # A proposal flagged fuzzy stays out of use: the English is printed.
+    welsh = _welsh_with(
+        '#, fuzzy\nmsgid "Thank you"\nmsgstr "Diolch"\n\nmsgid "Comments"\nmsgstr "Sylwadau"\n'
+    )
+    assert welsh.tr("Thank you") == "Thank you"
+    assert welsh.tr("Comments") == "Sylwadau"
+
+
+def test_the_measure_is_in_welsh() -> None:
+    # The Welsh feedback form is Welsh throughout (issue 14): the questions and the scale
+    # print their proposed Welsh, graded C/D and listed for a translator.
     welsh = translator("cy")
     question = ExperienceQuestion.UNDERSTOOD_WHY
-    assert welsh.tr_marked(question.text) == question.text
-    assert welsh.tr_marked(ExperienceAnswer.A_LOT.label) == "A lot"
+    assert welsh.tr_marked(question.text) == (
+        "A oeddech chi'n deall pam wnaeth pobl yr hyn a wnaethon nhw i geisio eich cadw "
+        "chi'n ddiogel?"
+    )
+    assert welsh.tr_marked(ExperienceAnswer.A_LOT.label) == "Llawer"
     assert welsh.tr_marked(ExperienceAnswer.PREFER_NOT_TO_SAY.label) == (
         "Mae'n well gen i beidio â dweud"
     )

@@ -700,6 +700,8 @@ def test_the_csv_names_its_columns_with_the_exact_national_labels(
         ["Measure", *[label.value for label in RiskOutcome], "Not recorded"],
         ["Measure", *[label.value for label in SG3aCapacity]],
         ["Measure", *[a.label for a in ExperienceAnswer], "Not asked or not answered"],
+        ["Measure", "Feedback forms posted back"],
+        ["Measure", *[a.label for a in ExperienceAnswer], "Not asked or not answered"],
     ]
     assert blocks[0][1] == [
         "Concerns concluded in the year",
@@ -724,7 +726,10 @@ def test_the_csv_names_its_columns_with_the_exact_national_labels(
         "SG3a capacity: No support by an advocate, family or friend recorded",
     ]
     assert [row[0] for row in blocks[6][1:]] == [
-        f"Experience: {q.text}" for q in ExperienceQuestion
+        f"Experience asked at the visit: {q.text}" for q in ExperienceQuestion
+    ]
+    assert [row[0] for row in blocks[8][1:]] == [
+        f"Experience on forms posted back: {q.text}" for q in ExperienceQuestion
     ]
 
 

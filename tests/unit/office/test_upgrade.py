@@ -3,9 +3,10 @@ to this version, keeping everything it holds, on SQLite and on PostgreSQL.
 
 The SQLite database is the committed fixture made by the code before the journey
 (``tests/fixtures/bundles-v1/office-v1.db``, one bundle imported). The test first shows,
-from that file, that version 1 differs from version 2 only in the record kinds
-``record_revisions`` takes and the version number: the PostgreSQL version-1 database is
-then made by narrowing a new one in exactly that way.
+from that file, that version 1 differs from this version only in the record kinds
+``record_revisions`` takes, the ``returned_forms`` table (version 3) and the version
+number: the PostgreSQL version-1 database is then made by narrowing a new one in exactly
+that way.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_version_1_differs_from_version_2_only_in_the_record_kinds(
+def test_version_1_differs_from_this_version_only_in_the_record_kinds_and_returned_forms(
     old_office: Office, tmp_path: Path
 ) -> None:
     fresh = tmp_path / "fresh.db"
@@ -83,6 +84,8 @@ def test_version_1_differs_from_version_2_only_in_the_record_kinds(
     assert old["record_revisions"].checks == {V1_KINDS, "revision >= 1"}
     assert new["record_revisions"].checks == {V2_KINDS, "revision >= 1"}
     old["record_revisions"].checks = new["record_revisions"].checks
+    assert set(new) - set(old) == {"returned_forms"}
+    del new["returned_forms"]
     assert old == new
 
 
@@ -92,7 +95,7 @@ def test_an_older_database_is_refused_with_the_command_that_upgrades_it(
     path = old_office.layout.database
     before = _sha(path)
     expected = (
-        f"{path} has office database version 1; this msp-office uses version 2. Upgrade it "
+        f"{path} has office database version 1; this msp-office uses version 3. Upgrade it "
         "first (everything it holds is kept): msp-office upgrade"
     )
     with pytest.raises(OfficeDamaged) as refused:
@@ -115,7 +118,7 @@ def test_upgrade_keeps_every_row_and_a_copy_then_takes_every_kind(
     out = capsys.readouterr().out.splitlines()
     (copy,) = path.parent.glob("office.db.before-upgrade-v1-*")
     assert out == [
-        f"Upgraded the office database ({path}) from version 1 to 2.",
+        f"Upgraded the office database ({path}) from version 1 to 3.",
         f"The database as it was is kept in {copy}.",
         "Everything it held is kept; bundles of every format version import into it.",
     ]
@@ -124,7 +127,7 @@ def test_upgrade_keeps_every_row_and_a_copy_then_takes_every_kind(
     assert _dump_sqlite(copy) == rows
     assert sqlite_tables(copy) == sqlite_tables(FIXTURE / "office-v1.db")
     assert_mode(copy, 0o600)
-    assert _dump_sqlite(path) == rows
+    assert _dump_sqlite(path) == {**rows, "returned_forms": []}
     fresh = tmp_path / "fresh.db"
     SqliteOfficeStore.create(fresh)
     assert sqlite_tables(path) == sqlite_tables(fresh)
@@ -136,7 +139,7 @@ def test_upgrade_keeps_every_row_and_a_copy_then_takes_every_kind(
     after = _sha(path)
     assert main(["upgrade", "--dir", old_office.root]) == 0
     assert capsys.readouterr().out == (
-        f"The office database ({path}) is already at version 2; nothing changed.\n"
+        f"The office database ({path}) is already at version 3; nothing changed.\n"
     )
     assert _sha(path) == after
     assert len(list(path.parent.glob("office.db.before-upgrade-*"))) == 1
@@ -192,6 +195,7 @@ def pg_old_office(tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyP
             "ALTER TABLE record_revisions ADD CONSTRAINT record_revisions_kind_check "
             "CHECK (kind IN ('person', 'concern', 'visit'))"
         )
+        conn.execute("DROP TABLE returned_forms")
         conn.execute("UPDATE schema_version SET version = 1")
     return office
 
@@ -212,14 +216,15 @@ def test_upgrade_on_postgresql_keeps_every_row_and_takes_every_kind(
 
     where = PostgresOfficeStore.describe(office.db_url)
     assert capsys.readouterr().out.splitlines() == [
-        f"Upgraded the office database ({where}) from version 1 to 2.",
+        f"Upgraded the office database ({where}) from version 1 to 3.",
         "Everything it held is kept; bundles of every format version import into it.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)
     # Every row kept; only the version and the change count moved on.
     assert {t: r for t, r in after.items() if t not in ("schema_version", "office_lock")} == {
-        t: r for t, r in rows.items() if t not in ("schema_version", "office_lock")
+        **{t: r for t, r in rows.items() if t not in ("schema_version", "office_lock")},
+        "returned_forms": [],
     }
     fresh = tmp_path / "fresh.db"
     SqliteOfficeStore.create(fresh)
@@ -227,7 +232,7 @@ def test_upgrade_on_postgresql_keeps_every_row_and_takes_every_kind(
     assert differences(sqlite_tables(fresh)[0], tables) == []
     assert version == (APPLICATION_ID, SCHEMA_VERSION)
     assert office.run("upgrade") == 0
-    assert "already at version 2; nothing changed" in capsys.readouterr().out
+    assert "already at version 3; nothing changed" in capsys.readouterr().out
 
     office.store = open_store(office.layout.root, office.db_url, read_only=False)
     try:

@@ -229,3 +229,20 @@ def test_visits_of_one_concern(workspace: Workspace, visit_id: str) -> None:
     concern_id = workspace.visits.get(visit_id).visit.concern_id
     assert [v.id for v in workspace.visits.list(concern_id=concern_id)] == [visit_id]
     assert len(workspace.visits.list()) == 2
+
+
+def test_the_return_address_is_kept_replaced_whole_and_audited_without_its_words(
+    workspace: Workspace,
+) -> None:
+    assert workspace.service().return_address is None
+    address = "Freepost RTXX-ABCD,  Adult Social Care, Town Hall"
+    saved = workspace.set_service("Team", "0800", None, address)
+    assert saved.return_address == "Freepost RTXX-ABCD, Adult Social Care, Town Hall"
+    assert workspace.service() == saved
+    entry = workspace.audit_entries("service")[-1]
+    assert entry.detail == {"email": False, "return_address": True}
+    # The details are replaced whole, as the email is: not given, it is removed.
+    assert workspace.set_service("Team", "0800").return_address is None
+    with pytest.raises(InvalidInput, match="return address is longer than 200"):
+        workspace.set_service("Team", "0800", None, "x" * 201)
+    assert workspace.service().return_address is None
