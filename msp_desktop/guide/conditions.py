@@ -185,11 +185,12 @@ class _Evaluation:
         return self.state
 
     def question(self, step: Step, question: Question, at_stage: bool) -> None:
-        relevant = self.question_relevant(question.id)
-        if not relevant:
+        if not at_stage:
+            return  # not part of this visit: neither shown nor hidden, its answers kept
+        if not self.question_relevant(question.id):
             self.hide.append((question.field, question, step))
             return
-        if not at_stage or not shows_review(self.visit, question.field):
+        if not shows_review(self.visit, question.field):
             return
         self.state.shown_questions.add(question.id)
         self.show.add(question.field)

@@ -175,3 +175,28 @@ def test_a_step_can_be_shown_required_and_checked_by_conditions() -> None:
         (f.code, f.severity.value, f.message)
         for f in evaluate(guide, Stage.BEGINNING, lacking).findings
     ] == [("guide_check", "required", "Think again (Support to decide).")]
+
+
+def test_an_answer_on_a_step_of_another_stage_is_never_left_out() -> None:
+    from msp_desktop.guide import parse_guide
+    from msp_desktop.model import AskedBy, ExperienceAnswer, ExperienceFeedback, ExperienceQuestion
+    from tests.unit.guide.test_guide_errors import TINY
+
+    # "feel_safer" is on the end-only Closing step, shown only with consent to notes.
+    text = TINY.replace(
+        'field = "experience.answers.feel_safer"',
+        'field = "experience.answers.feel_safer"\nshow_if = "consent == true"',
+    )
+    guide = parse_guide(text, "tiny.toml")
+    concern = builders.concern(builders.person())
+    experience = ExperienceFeedback(
+        asked_by=AskedBy.INDEPENDENT,
+        answers={ExperienceQuestion.FEEL_SAFER: ExperienceAnswer.A_LOT},
+    )
+    visit = builders.draft_visit(concern, consent_to_record=False, experience=experience)
+    at_beginning = evaluate(guide, Stage.BEGINNING, visit)
+    assert at_beginning.hidden_fields == []  # the step is not part of this visit at all
+    assert without_hidden(visit, at_beginning) == visit
+    at_end = evaluate(guide, Stage.END, visit)
+    assert at_end.hidden_fields == ["experience.answers.feel_safer"]
+    assert without_hidden(visit, at_end).experience.answers == {}  # type: ignore[union-attr]
