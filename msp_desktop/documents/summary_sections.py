@@ -99,6 +99,7 @@ def sections(
     # A copy says what was true at this visit: the end of a concern only from the
     # closing conversation on, however late a copy of an earlier visit is printed.
     ending = (visit.stage or concern.stage) is Stage.END
+    staying_safe = _staying_safe(visit, t)
     found = [
         _opening(person, visit, t, worker_name),
         _why(concern, t),
@@ -106,13 +107,14 @@ def sections(
         # At the end each outcome is said with how far it happened, under "How it went".
         None if ending else _what_matters(visit, t),
         *_working(visit, t),
-        _staying_safe(visit, t),
+        staying_safe,
         _advocate(visit, t),
         _who_we_tell(visit, t),
         _agreed(visit, t, worker_name),
         _next(visit, concern, t, ending),
         _how_it_went(visit, concern, t) if ending else None,
-        _contact(t, worker_name, service, emergency_said=_has_safety(visit)),
+        # The emergency line goes with the safety plan when there is one to say.
+        _contact(t, worker_name, service, emergency_said=bool(staying_safe.points)),
     ]
     return [section for section in found if section is not None and section.points]
 
@@ -206,22 +208,6 @@ def _working(visit: Visit, t: Translator) -> list[Section]:
         said = _visible(notes)
         points = tuple(Point(picture, (_quoted(text),)) for text in said)
         found.append(Section(heading, points))
-    return found
-
-
-def _has_safety(visit: Visit) -> bool:
-    return bool(_visible([visit.safety_plan])) or bool(_risk_points_of(visit))
-
-
-def _risk_points_of(visit: Visit) -> list[tuple[str, ...]]:
-    found: list[tuple[str, ...]] = []
-    for risk in visit.risks:
-        said = _visible([risk.description])
-        decision = risk.positive_risk
-        choice = _visible([decision.choice]) if decision else []
-        safer = _visible([decision.harm_reduction]) if decision else []
-        if said or choice or safer:
-            found.append((*said, *choice, *safer))
     return found
 
 
