@@ -74,13 +74,19 @@ def _cleaned(question: Question, value: Any) -> Any:
 def read_field(record: BaseModel, path: str) -> Any:
     """The value at the dotted ``path`` inside ``record`` (``None`` where absent).
 
-    Used for item fields too: ``read_field(risk, "positive_risk.understood")``.
+    Used for item fields too: ``read_field(risk, "positive_risk.understood")``, and a
+    list's items are reached by their position: ``read_field(visit, "actions.0.who")``
+    (``None`` past the end).
     """
     value: Any = record
     for part in path.split("."):
         if value is None:
             return None
-        value = value.get(part) if isinstance(value, dict) else getattr(value, part)
+        if isinstance(value, list):
+            index = int(part)
+            value = value[index] if index < len(value) else None
+        else:
+            value = value.get(part) if isinstance(value, dict) else getattr(value, part)
     return value
 
 

@@ -312,23 +312,8 @@ class _Evaluation:
             if path.startswith(CONCERN_PREFIX):
                 continue  # the concern's own answers are not part of the visit
             self.state.hidden_fields.append(path)
-            if is_answered(_read_path(self.visit, path)):
+            if is_answered(read_field(self.visit, path)):
                 self.state.hidden_answers.append(HiddenAnswer(path, question, step))
-
-
-def _read_path(record: Any, path: str) -> Any:
-    value: Any = record
-    for part in path.split("."):
-        if value is None:
-            return None
-        if isinstance(value, list):
-            index = int(part)
-            value = value[index] if index < len(value) else None
-        elif isinstance(value, dict):
-            value = next((v for k, v in value.items() if plain(k) == part), None)
-        else:
-            value = getattr(value, part, None)
-    return value
 
 
 # -- the value of a condition ------------------------------------------------------------

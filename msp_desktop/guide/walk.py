@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from msp_desktop.guide.answers import read_answer
 from msp_desktop.guide.conditions import GuideState, evaluate, is_answered, without_hidden
 from msp_desktop.guide.fields import CONCERN_PREFIX
 from msp_desktop.guide.findings import with_step_named
@@ -92,7 +93,7 @@ def _item_count(walk: Walk, question: Question) -> int:
         return 1
     if question.kind is not AnswerKind.REPEATING:
         return 0
-    value = _read(walk.visit, walk.concern, question.field)
+    value = read_answer(walk.visit, walk.concern, question)
     return len(value) if isinstance(value, list) else 0
 
 
@@ -113,15 +114,6 @@ def _parts(
             if part.item_fields:
                 shown += _parts(state, top, part, index, ids, label)
     return shown
-
-
-def _read(visit: Visit, concern: Concern, path: str) -> Any:
-    record: Any = concern if path.startswith(CONCERN_PREFIX) else visit
-    for part in path.removeprefix(CONCERN_PREFIX).split("."):
-        if record is None:
-            return None
-        record = record.get(part) if isinstance(record, dict) else getattr(record, part, None)
-    return record
 
 
 def read_answers(guide: Guide, text: str, stage: Stage) -> tuple[Visit, Concern, date | None]:
@@ -295,6 +287,6 @@ def _part_prompt(questions: dict[str, Question], label: str) -> str:
 
 def _question_line(result: Walk, question: Question) -> str:
     voice = "Ask" if question.voice == "ask" else "Record"
-    value = _read(result.visit, result.concern, question.field)
+    value = read_answer(result.visit, result.concern, question)
     answered = " (answered)" if is_answered(value) else ""
     return f"  {voice}: {question.prompt}  [{question.id}]{answered}"
