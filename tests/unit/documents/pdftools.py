@@ -81,13 +81,13 @@ def words(pdf: bytes) -> list[Word]:
     ]
 
 
-def font_sizes(pdf: bytes) -> set[float]:
-    """Every font size the pages set with the ``Tf`` operator.
+def content_streams(pdf: bytes) -> list[bytes]:
+    """The page content streams of ``pdf``, decoded.
 
-    Reads the page content streams (reportlab writes them ASCII85 + Flate encoded);
-    streams of embedded font files (their dictionaries have ``/Length1``) are skipped.
+    reportlab writes them ASCII85 + Flate encoded; streams of embedded font files (their
+    dictionaries have ``/Length1``) and of images and forms (``/Subtype``) are skipped.
     """
-    sizes: set[float] = set()
+    streams: list[bytes] = []
     for body in re.findall(rb"\d+ 0 obj(.*?)endobj", pdf, re.S):
         header, found, rest = body.partition(b"stream")
         if not found or b"/Length1" in header or b"/Subtype" in header:
@@ -97,8 +97,17 @@ def font_sizes(pdf: bytes) -> set[float]:
             data = base64.a85decode(data.strip().removesuffix(b"~>"))
         if b"FlateDecode" in header:
             data = zlib.decompress(data)
-        sizes.update(float(size) for size in re.findall(rb"/\S+\s+([\d.]+)\s+Tf\b", data))
-    return sizes
+        streams.append(data)
+    return streams
+
+
+def font_sizes(pdf: bytes) -> set[float]:
+    """Every font size the pages set with the ``Tf`` operator (``content_streams``)."""
+    return {
+        float(size)
+        for data in content_streams(pdf)
+        for size in re.findall(rb"/\S+\s+([\d.]+)\s+Tf\b", data)
+    }
 
 
 def language(pdf: bytes) -> str | None:

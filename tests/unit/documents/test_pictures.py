@@ -6,11 +6,9 @@ its own, rasterised by poppler (``pdftoppm``) and compared pixel by pixel.
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import subprocess
-import zlib
 from itertools import combinations
 from pathlib import Path
 
@@ -87,19 +85,8 @@ def _bitmaps(pdf: bytes, pages: int) -> list[bytes]:
 
 
 def _content(pdf: bytes) -> bytes:
-    """Every page content stream of ``pdf``, decoded (reportlab: ASCII85 + Flate)."""
-    found = b""
-    for body in re.findall(rb"\d+ 0 obj(.*?)endobj", pdf, re.S):
-        header, is_stream, rest = body.partition(b"stream")
-        if not is_stream or b"/Length1" in header or b"/Subtype" in header:
-            continue
-        data = rest.split(b"endstream")[0].strip(b"\r\n")
-        if b"ASCII85Decode" in header:
-            data = base64.a85decode(data.strip().removesuffix(b"~>"))
-        if b"FlateDecode" in header:
-            data = zlib.decompress(data)
-        found += data
-    return found
+    """Every page content stream of ``pdf``, decoded, as one."""
+    return b"".join(pdftools.content_streams(pdf))
 
 
 def _shapes(node: object) -> list[object]:
