@@ -1,4 +1,4 @@
-"""Dates written in full, in the document's language, kept on one line."""
+"""Dates written in full, in the document's language, the date itself kept on one line."""
 
 from __future__ import annotations
 
@@ -30,15 +30,19 @@ _DAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 NBSP = "\u00a0"
 
 
-def format_date(value: date, lang: Lang) -> str:
-    """A date written in full, on one line: "Monday 5 May 2025" / "5 Mai 2025".
+def format_date(value: date, lang: Lang, *, weekday: bool = True) -> str:
+    """A date written in full: "Monday 5 May 2025" / "5 Mai 2025".
+
+    Day, month and year never break apart; the weekday may end a line of its own, so
+    the date still fits a narrow column (the Welsh and English copy side by side).
 
     Welsh follows the Welsh Government's "d MMMM yyyy" (no weekday, no ordinal), which
     needs no mutation logic; English adds the weekday, as easy read asks. The order of
     the parts is the language's convention, not a message, so it stays here.
+    ``weekday=False`` leaves the weekday out (a table's date column).
     """
     month = translator(lang).tr_marked(_MONTHS[value.month - 1])
-    parts = [str(value.day), month, str(value.year)]
-    if lang == "en":
-        parts.insert(0, _DAYS_EN[value.weekday()])
-    return NBSP.join(parts)
+    day = NBSP.join([str(value.day), month, str(value.year)])
+    if lang == "en" and weekday:
+        return f"{_DAYS_EN[value.weekday()]} {day}"
+    return day

@@ -217,7 +217,7 @@ def day(value: date | None) -> str | None:
     """A date for a table cell: "1 April 2025", free to wrap (``None`` stays ``None``)."""
     if value is None:
         return None
-    return format_date(value, "en").split(NBSP, 1)[1].replace(NBSP, " ")
+    return format_date(value, "en", weekday=False).replace(NBSP, " ")
 
 
 def when(stamp: str | None) -> str:

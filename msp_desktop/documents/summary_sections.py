@@ -416,7 +416,9 @@ def _contact(
     ]
     service_lines = [service.name, t.tr("Phone number: {phone}", phone=_one_line(service.phone))]
     if service.email:
-        service_lines.append(t.tr("Email: {email}", email=service.email))
+        # The address on a line of its own: the same in every language, so a copy with
+        # Welsh and English side by side prints it once across both columns.
+        service_lines += [t.tr("Email:"), service.email]
     points.append(Point("phone", tuple(service_lines), bold_first=True))
     points.append(Point("help_to_read", (t.tr("Do you want help to read this? Phone us."),)))
     points.append(

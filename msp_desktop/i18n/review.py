@@ -10,16 +10,33 @@ Welsh), the four experience questions and the answer scale too: the Welsh feedba
 is Welsh throughout, and the office counts the answers that come back on it apart (see
 ``model.feedback_code``). A string flagged ``fuzzy`` in the catalogue is a proposal not
 yet in use, and is listed as not printed.
+
+A document for the person that uses any Welsh string below grade B (``unattested``)
+prints the English beside the Welsh and says so: a Welsh speaker can always check what
+an unverified sentence means, and the person who can read only Welsh is not handed
+English. The feedback form is the one exception: it is Welsh only, because its answers
+are counted, and the office counts those from the Welsh form apart.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from msp_desktop.i18n.po import PoCatalogue, PoEntry
+from msp_desktop.i18n.translator import SOURCE_LANGUAGE, Lang, read_catalogue
 
-__all__ = ["Grade", "ReviewItem", "grade", "review_items", "review_table"]
+__all__ = [
+    "Grade",
+    "ReviewItem",
+    "attested",
+    "grade",
+    "review_items",
+    "review_table",
+    "unattested",
+]
 
 _GRADE = re.compile(r"^grade ([ABCD])(?::\s*(.*))?$")
 
@@ -46,6 +63,36 @@ def grade(entry: PoEntry) -> Grade | None:
         if match := _GRADE.match(comment.strip()):
             return Grade(match[1], (match[2] or "").strip())
     return None
+
+
+def attested(catalogue: PoCatalogue) -> frozenset[str]:
+    """The messages of ``catalogue`` whose translation is in use and graded A or B."""
+    # A fuzzy entry is not used (its English is printed), so it is not attested either.
+    return frozenset(
+        entry.msgid
+        for entry in catalogue.entries
+        if entry.used and (found := grade(entry)) is not None and found.attested
+    )
+
+
+@functools.cache
+def _shipped_attested(lang: Lang) -> frozenset[str]:
+    return attested(read_catalogue(lang))
+
+
+def unattested(
+    lang: Lang, messages: Iterable[str], catalogue: PoCatalogue | None = None
+) -> list[str]:
+    """The ``messages`` (source texts) whose ``lang`` wording is not attested, sorted.
+
+    Graded C or D, given no grade, flagged fuzzy or not translated at all (printed in
+    English) all count: only A and B wording is safe to hand over alone. The source
+    language has nothing to check. ``catalogue`` defaults to the shipped one of ``lang``.
+    """
+    if lang == SOURCE_LANGUAGE:
+        return []
+    sure = attested(catalogue) if catalogue is not None else _shipped_attested(lang)
+    return sorted(message for message in set(messages) if message not in sure)
 
 
 @dataclass(frozen=True, slots=True)

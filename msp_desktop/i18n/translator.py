@@ -78,6 +78,19 @@ class Translator:
     def __init__(self, lang: Lang, translations: gettext.NullTranslations) -> None:
         self.lang = lang
         self._translations = translations
+        self.heard: set[str] | None = None
+        """The messages translated so far, for a translator made by ``recording``."""
+
+    def recording(self) -> Translator:
+        """A translator into the same language that keeps every message it translates
+        in ``heard``: a document asks it afterwards how sure its Welsh is.
+
+        A new one each time, because ``translator`` shares one per language between
+        threads.
+        """
+        copy = Translator(self.lang, self._translations)
+        copy.heard = set()
+        return copy
 
     @classmethod
     def from_catalogue(cls, lang: Lang, catalogue: PoCatalogue) -> Translator:
@@ -86,6 +99,8 @@ class Translator:
 
     def tr(self, text: str, /, **values: object) -> str:
         """``text`` (a string literal) translated, with its ``{placeholders}`` filled in."""
+        if self.heard is not None:
+            self.heard.add(text)
         return self._translations.gettext(text).format(**values)
 
     def tr_n(self, singular: str, plural: str, count: int, /, **values: object) -> str:
@@ -94,6 +109,8 @@ class Translator:
         The catalogue's ``Plural-Forms`` picks the form: English has two, Welsh six
         (zero, one, two, few, many, other).
         """
+        if self.heard is not None:
+            self.heard.add(singular)
         return self._translations.ngettext(singular, plural, count).format(count=count, **values)
 
     def tr_marked(self, message: Message, /, **values: object) -> str:

@@ -157,7 +157,7 @@ def test_every_style_in_every_language_is_the_persons_words_only(
         pdf = pdf_path.read_bytes()
         # Owner-only: the copy is personal data outside the encrypted workspace.
         assert_mode(pdf_path, 0o600)
-        text = pdftools.text(pdf)
+        text = pdftools.reading_order(pdf)
         for words in own_words + agreed:
             assert words in text, (style, lang, words)
         for canary in canaries:

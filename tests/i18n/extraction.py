@@ -29,6 +29,7 @@ COMMENT_TAG = "Translators:"
 PERSON_DOCUMENTS = (
     "msp_desktop/documents/summary.py",
     "msp_desktop/documents/summary_sections.py",
+    "msp_desktop/documents/bilingual.py",
     "msp_desktop/documents/feedback.py",
     "msp_desktop/documents/dates.py",
 )

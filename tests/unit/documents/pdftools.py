@@ -38,6 +38,17 @@ def text(pdf: bytes) -> str:
     return " ".join(_run("pdftotext", pdf=pdf).split())
 
 
+def reading_order(pdf: bytes) -> str:
+    """The PDF's text in the order the pages draw it (``pdftotext -raw``), whitespace
+    runs as one space.
+
+    That is the order a screen reader follows in a PDF without structure tags. For
+    Welsh and English side by side it gives each block whole, Welsh then English,
+    where poppler's default reading joins the two columns line by line.
+    """
+    return " ".join(_run("pdftotext", "-raw", pdf=pdf).split())
+
+
 def info(pdf: bytes) -> dict[str, str]:
     """``pdfinfo``'s fields, e.g. ``{"Title": ..., "Pages": "3"}``."""
     fields = {}
@@ -69,15 +80,21 @@ def fonts(pdf: bytes) -> list[Font]:
 class Word:
     text: str
     height: float
+    x: float = 0.0
+    """Left edge, points from the page's left."""
+    y: float = 0.0
+    """Top edge, points from the page's top."""
+    page: int = 1
 
 
 def words(pdf: bytes) -> list[Word]:
-    """Every word with the height of its box (``pdftotext -bbox``), in points."""
+    """Every word with its box (``pdftotext -bbox``) in points, and its page."""
     html = _run("pdftotext", "-bbox", pdf=pdf)
-    pattern = r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>'
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</word>'
     return [
-        Word(unescape(word), float(y_max) - float(y_min))
-        for y_min, y_max, word in re.findall(pattern, html)
+        Word(unescape(word), float(y_max) - float(y_min), float(x_min), float(y_min), page)
+        for page, text in enumerate(html.split("<page ")[1:], start=1)
+        for x_min, y_min, y_max, word in re.findall(pattern, text)
     ]
 
 

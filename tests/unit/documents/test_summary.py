@@ -59,11 +59,63 @@ def _hidden_notes(case: Case) -> list[Note]:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("style", STYLES)
 def test_has_their_words_and_what_we_agreed(case: Case, style: StyleName, lang: str) -> None:
-    text = pdftools.text(summary(case, style, lang))
+    text = pdftools.reading_order(summary(case, style, lang))
     for expected in (OUTCOME_WORDS, WELSH_WORDS, ACTION_WHAT, ACTION_WHO, WORKER):
         assert expected in text
     assert SERVICE.email in text
     assert "01234 567 890" in text
+
+
+NOTICE = {
+    "cy": "Mae'r copi hwn yn Gymraeg ac yn Saesneg, ochr yn ochr.",
+    "en": "This copy is in Welsh and English, side by side.",
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_unchecked_welsh_is_printed_with_the_english_beside_it_and_says_so(
+    case: Case, style: StyleName
+) -> None:
+    # The shipped Welsh of the summary is graded C and D (docs/translation-review.md).
+    pdf = summary(case, style, "cy")
+    text = pdftools.reading_order(pdf)
+    assert NOTICE["cy"] in text
+    assert NOTICE["en"] in text
+    assert "A translator has not checked our Welsh yet." in text
+    for welsh, english in (
+        ("Eich enw: Ada Example", "Your name: Ada Example"),
+        ("Rhif ffôn: 01234 567 890", "Phone number: 01234 567 890"),
+        ("Mewn argyfwng, ffoniwch 999.", "In an emergency, phone 999."),
+    ):
+        assert welsh in text
+        assert english in text
+    # Side by side: each Welsh line starts on the left, level with its English.
+    found = pdftools.words(pdf)
+    eich = next(
+        word
+        for word in found
+        if word.text == "Eich" and found[found.index(word) + 1].text == "enw:"
+    )
+    your = next(
+        word
+        for word in found
+        if word.text == "Your" and found[found.index(word) + 1].text == "name:"
+    )
+    assert (eich.page, round(eich.y)) == (your.page, round(your.y))
+    assert eich.x < your.x - 100
+    meta = pdftools.info(pdf)
+    assert meta["Title"] == "Eich sgwrs ddiogelu / Your safeguarding conversation"
+    assert pdftools.language(pdf) == "cy-GB"
+    assert f"Tudalen 1 o {meta['Pages']} · Page 1 of {meta['Pages']}" in text
+    # A line the same in both languages (the person's own words) is printed once.
+    assert text.count(WELSH_WORDS) == 1
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_an_english_copy_is_english_only(case: Case, style: StyleName) -> None:
+    text = pdftools.reading_order(summary(case, style, "en"))
+    assert NOTICE["en"] not in text
+    assert "Eich enw" not in text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -73,7 +125,7 @@ def test_nothing_third_party_or_internal_reaches_the_person(
 ) -> None:
     hidden = _hidden_notes(case)
     assert len(hidden) >= 10  # the fixture really has canaries everywhere
-    text = pdftools.text(summary(case, style, lang))
+    text = pdftools.reading_order(summary(case, style, lang))
     for note in hidden:
         assert note.text not in text
     for canary in (THIRD_PARTY_CANARY, INTERNAL_CANARY, PRESENT_CANARY, HOUSEHOLD_CANARY):
@@ -87,7 +139,7 @@ def test_nothing_third_party_or_internal_reaches_the_person(
 
 
 def test_welsh_letters_extract_intact(case: Case) -> None:
-    text = pdftools.text(summary(case, "easy-read", "cy"))
+    text = pdftools.reading_order(summary(case, "easy-read", "cy"))
     assert WELSH_WORDS in text  # the person's own words, untranslated
     assert "Enw eich gweithiwr cymdeithasol: Sam Worker" in text
     assert "Cysylltwch â'ch gweithiwr cymdeithasol" in text
@@ -103,11 +155,14 @@ def test_neutral_title_says_nothing_of_safeguarding(
 ) -> None:
     pdf = summary(case, style, lang, neutral_title=True)
     meta = pdftools.info(pdf)
-    seen = " ".join([pdftools.text(pdf), meta["Title"], meta.get("Subject", "")]).lower()
+    seen = " ".join([pdftools.reading_order(pdf), meta["Title"], meta.get("Subject", "")]).lower()
     for word in NOT_NEUTRAL:
         assert word not in seen
     assert meta["Title"] == (
-        "A summary of our conversation" if lang == "en" else "Crynodeb o'n sgwrs"
+        "A summary of our conversation"
+        if lang == "en"
+        # The unchecked Welsh is printed with its English, and titled in both.
+        else "Crynodeb o'n sgwrs / A summary of our conversation"
     )
 
 
@@ -136,10 +191,13 @@ def test_plain_is_at_least_12_pt_and_easy_read_16(case: Case) -> None:
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_page_count_is_sensible(case: Case, style: StyleName) -> None:
-    pages = int(pdftools.info(summary(case, style, "cy"))["Pages"])
-    assert 1 <= pages <= 8  # easy read: no more than 8 pages for a summary (E17)
-    text = pdftools.text(summary(case, style))
+@pytest.mark.parametrize("lang", LANGS)
+def test_page_count_is_sensible(case: Case, style: StyleName, lang: str) -> None:
+    pdf = summary(case, style, lang)
+    pages = int(pdftools.info(pdf)["Pages"])
+    # Easy read: no more than 8 pages for a summary (E17), Welsh with English beside too.
+    assert 1 <= pages <= 8
+    text = pdftools.reading_order(pdf)
     assert f"Page 1 of {pages}" in text
     assert f"Page {pages} of {pages}" in text
 
@@ -153,7 +211,7 @@ def test_page_count_is_sensible(case: Case, style: StyleName) -> None:
     ],
 )
 def test_what_happens_next_follows_the_stage(stage: Stage, expected: str) -> None:
-    assert expected in pdftools.text(summary(make_case(stage)))
+    assert expected in pdftools.reading_order(summary(make_case(stage)))
 
 
 def test_markup_in_their_words_is_printed_as_typed(case: Case) -> None:
@@ -161,7 +219,7 @@ def test_markup_in_their_words_is_printed_as_typed(case: Case) -> None:
     outcome = case.visit.desired_outcomes[0].revised(words=Note(text=said))
     visit = case.visit.revised(desired_outcomes=[outcome, *case.visit.desired_outcomes[1:]])
     pdf = person_summary(case.person, case.concern, visit, worker_name=WORKER, service=SERVICE)
-    assert said in pdftools.text(pdf)
+    assert said in pdftools.reading_order(pdf)
 
 
 @pytest.mark.parametrize(
@@ -179,7 +237,7 @@ def test_who_does_an_action_is_said_to_the_person(
         what=Note(text="Move the spare key."), owner=owner, status=ActionStatus.NO_LONGER_NEEDED
     )
     visit = case.visit.revised(actions=[action, dropped])
-    text = pdftools.text(
+    text = pdftools.reading_order(
         person_summary(case.person, case.concern, visit, worker_name=WORKER, service=SERVICE)
     )
     assert said in text

@@ -104,7 +104,7 @@ def test_a_full_visit_says_everything_in_order() -> None:
         "Alex Example: an interpreter",
     ]
     assert "Your advocate: Sam Advocate" in _lines(found, "Someone to help you speak up")
-    assert "The next time we will see you: Monday\u00a030\u00a0November\u00a02026" in _lines(
+    assert "The next time we will see you: Monday 30\u00a0November\u00a02026" in _lines(
         found, "What happens next"
     )
     staying = [p.picture for s in found if s.heading == "Staying safe" for p in s.points]

@@ -42,5 +42,5 @@ def test_welsh_never_names_safeguarding_outside_the_title(english: str) -> None:
 
 
 def test_dates_are_written_in_full_on_one_line() -> None:
-    assert format_date(date(2025, 5, 5), "en") == "Monday\u00a05\u00a0May\u00a02025"
+    assert format_date(date(2025, 5, 5), "en") == "Monday 5\u00a0May\u00a02025"
     assert format_date(date(2025, 12, 1), "cy") == "1\u00a0Rhagfyr\u00a02025"

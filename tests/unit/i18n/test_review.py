@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from msp_desktop.i18n.po import read_po
-from msp_desktop.i18n.review import Grade, grade, review_items, review_table
+from msp_desktop.i18n.review import Grade, grade, review_items, review_table, unattested
 
 CATALOGUE = r"""
 msgid ""
@@ -66,3 +66,27 @@ def test_the_table_escapes_pipes_and_says_what_is_printed() -> None:
     )
     assert table[3].startswith("| Write \\| anything | Ysgrifennwch \\| unrhyw beth | D |")
     assert table[4].endswith("| not printed: the English is printed until this is signed off |")
+
+
+def test_only_a_and_b_wording_is_attested() -> None:
+    catalogue = read_po(CATALOGUE)
+    # C, D, fuzzy, untranslated, ungraded and unknown messages all need the English beside.
+    messages = [entry.msgid for entry in catalogue.entries] + ["Never in the catalogue"]
+    assert unattested("cy", messages, catalogue) == sorted(
+        [
+            "A summary of our conversation",
+            "Write | anything",
+            "Not at all",
+            "Not translated yet",
+            "No grade",
+            "Never in the catalogue",
+        ]
+    )
+    assert unattested("cy", ["Page {page} of {pages}"], catalogue) == []
+    assert unattested("en", messages, catalogue) == []  # English is the source
+
+
+def test_the_shipped_catalogue_attests_month_names_but_not_composed_sentences() -> None:
+    # "March" is grade A (the WJEC glossary); the summary's opening line is composed (D).
+    assert unattested("cy", ["March"]) == []
+    assert unattested("cy", ["March", "Your name: {name}"]) == ["Your name: {name}"]

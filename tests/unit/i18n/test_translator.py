@@ -111,3 +111,14 @@ def test_each_language_has_its_own_translator_and_none_switches_the_app() -> Non
         thread.join()
     assert set(results) == {"Sylwadau"}
     assert set(app_words) == {"Comments"}
+
+
+def test_a_recording_translator_keeps_what_it_translated_and_the_shared_one_does_not() -> None:
+    shared = translator("cy")
+    recorder = shared.recording()
+    assert recorder.tr("Page {page} of {pages}", page=1, pages=2) == "Tudalen 1 o 2"
+    recorder.tr_n("{count} person", "{count} people", 3)
+    recorder.tr_marked(N_("May"))
+    assert recorder.heard == {"Page {page} of {pages}", "{count} person", "May"}
+    assert shared.heard is None
+    assert shared.recording().heard == set()  # a new one each time, never shared
