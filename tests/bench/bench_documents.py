@@ -123,11 +123,16 @@ def measure(ws: Workspace, ids: list[str], args: argparse.Namespace) -> dict[str
         for lang in LANGS:
             _ms(summary(style, lang))
     by_style: dict[str, list[float]] = {style: [] for style in STYLES}
+    # The Welsh copy is printed with its English beside it while its Welsh is
+    # unattested, so each language is timed apart too.
+    by_style_lang: dict[str, list[float]] = {f"{s}/{lang}": [] for s in STYLES for lang in LANGS}
     for i in range(args.summary_samples):
         lang = LANGS[i % len(LANGS)]
         order = STYLES if i % 2 == 0 else tuple(reversed(STYLES))
         for style in order:
-            by_style[style].append(_ms(summary(style, lang)))
+            taken = _ms(summary(style, lang))
+            by_style[style].append(taken)
+            by_style_lang[f"{style}/{lang}"].append(taken)
     record_s = [
         _ms(lambda: documents_io.office_record_pdf(ws, ids[0])) / 1000
         for _ in range(args.record_samples)
@@ -138,7 +143,13 @@ def measure(ws: Workspace, ids: list[str], args: argparse.Namespace) -> dict[str
         },
         "office_record_bytes": len(documents_io.office_record_pdf(ws, ids[0]).pdf),
     }
-    return {"first_ms": first_ms, "by_style": by_style, "record_s": record_s, "sizes": sizes}
+    return {
+        "first_ms": first_ms,
+        "by_style": by_style,
+        "by_style_lang": by_style_lang,
+        "record_s": record_s,
+        "sizes": sizes,
+    }
 
 
 def report(raw: dict[str, Any], args: argparse.Namespace, revisions: int) -> dict[str, Any]:
@@ -147,6 +158,7 @@ def report(raw: dict[str, Any], args: argparse.Namespace, revisions: int) -> dic
     every = [value for values in by_style.values() for value in values]
     style_p50 = {style: round(p50(values), 2) for style, values in by_style.items()}
     slowest = max(style_p50, key=lambda style: style_p50[style])
+    each_p50 = {key: round(p50(values), 2) for key, values in raw["by_style_lang"].items()}
     result: dict[str, Any] = {
         "summary_p50_ms": round(p50(every), 2),
         "summary_p95_ms": round(p95(every), 2),
@@ -154,6 +166,8 @@ def report(raw: dict[str, Any], args: argparse.Namespace, revisions: int) -> dic
         "summary_p95_ms_by_style": {s: round(p95(v), 2) for s, v in by_style.items()},
         "slowest_style": slowest,
         "slowest_style_p50_ms": style_p50[slowest],
+        "summary_p50_ms_by_style_and_language": each_p50,
+        "slowest_style_and_language_p50_ms": max(each_p50.values()),
         "summary_first_ms": round(raw["first_ms"], 2),
         "office_record_50_visits_s": round(p50(raw["record_s"]), 3),
         "office_record_runs_s": [round(s, 3) for s in raw["record_s"]],
@@ -184,11 +198,17 @@ def report(raw: dict[str, Any], args: argparse.Namespace, revisions: int) -> dic
             ),
             "summary_p50_ms": "the median over every style and both languages",
             "slowest_style": "the style with the highest p50",
+            "summary_p50_ms_by_style_and_language": "p50 of each style in each language "
+            "(the Welsh copy has its English beside it while its Welsh is unattested)",
+            "meets_targets": "summary_p50_ms is met only if every style in each language "
+            "has its p50 within the target",
             "summary_first_ms": "the first document after start-up (fonts registered)",
         },
     }
+    # The summary's target holds for every style in each language, not just overall.
+    checked = {**result, "summary_p50_ms": result["slowest_style_and_language_p50_ms"]}
     result["meets_targets"] = {
-        name: bool(result[name] <= target) for name, target in TARGETS.items()
+        name: bool(checked[name] <= target) for name, target in TARGETS.items()
     }
     return result
 

@@ -32,6 +32,12 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
     assert all(_positive_number(v) for v in result["summary_p50_ms_by_style"].values())
     assert result["slowest_style"] in STYLES
     assert result["slowest_style_p50_ms"] == max(result["summary_p50_ms_by_style"].values())
+    each = result["summary_p50_ms_by_style_and_language"]
+    assert set(each) == {f"{s}/{lang}" for s in STYLES for lang in ("en", "cy")}
+    assert result["slowest_style_and_language_p50_ms"] == max(each.values())
+    assert result["meets_targets"]["summary_p50_ms"] == (
+        max(each.values()) <= bench_documents.TARGETS["summary_p50_ms"]
+    )
     assert result["targets"] == bench_documents.TARGETS
     assert set(result["meets_targets"]) == set(bench_documents.TARGETS)
     assert all(isinstance(v, bool) for v in result["meets_targets"].values())
