@@ -67,6 +67,8 @@ def main() -> None:
         "summary-plain": summary("plain", "en"),
         "summary-large-print": summary("large-print", "en"),
         "summary-easy-read": summary("easy-read", "en"),
+        "summary-plain-cy": summary("plain", "cy"),
+        "summary-large-print-cy": summary("large-print", "cy"),
         "summary-easy-read-cy": summary("easy-read", "cy"),
         "office-record": office_record(case.person, case.concern, case.revisions, service=SERVICE),
         "feedback-form": feedback(case, "en"),
