@@ -1,6 +1,8 @@
 """Our own easy-read pictures: one distinct drawing per idea, each described and recorded.
 
-The pictures are compared as the reader sees them: each is drawn into a PDF page of
+The pictures are vector drawings, not images: ``pdfimages`` finds none in a document
+(checked below), so they print sharp at any size and cannot be pulled out as a file.
+They are therefore compared as the reader sees them: each is drawn into a PDF page of
 its own, rasterised by poppler (``pdftoppm``) and compared pixel by pixel.
 """
 
@@ -23,6 +25,9 @@ from msp_desktop.documents.pictures import ALIASES, IDEAS, PICTURES, description
 from msp_desktop.model import ExperienceAnswer
 from tests.unit.documents import pdftools
 from tests.unit.documents.pdftools import needs_poppler
+from tests.unit.documents.records import make_case
+from tests.unit.documents.test_feedback_form import _form
+from tests.unit.documents.test_summary import summary
 
 ROOT = Path(__file__).parents[3]
 README = ROOT / "resources" / "README.md"
@@ -156,6 +161,20 @@ def test_a_tick_is_drawn_only_for_done() -> None:
         )
     }
     assert with_tick == {"done", "closed"}
+
+
+@needs_poppler
+def test_the_easy_read_documents_hold_drawings_not_bitmaps() -> None:
+    case = make_case()
+    for pdf in (summary(case, "easy-read"), summary(case, "easy-read", "cy"), _form(case, "en")):
+        listed = subprocess.run(
+            ["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True, text=False
+        ).stdout.decode()
+        header, _rule, *images = listed.splitlines()
+        assert header.split()[:3] == ["page", "num", "type"]
+        assert images == []
+        # ...and the pictures are there, as drawings each with its alt text.
+        assert b"/Span <</Alt" in b"".join(pdftools.content_streams(pdf))
 
 
 @needs_poppler
