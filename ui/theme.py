@@ -111,9 +111,10 @@ QToolButton#visibility::menu-indicator { image: none; width: 0px; }
 # Text boxes, drop-downs and spin boxes: an edge that is plainly there (WCAG 1.4.11:
 # 3:1 against the page; Fusion's own was 1.7-2.3:1), and a thicker one in the focus
 # colour on focus. The padding gives back what the thicker edge takes, so the text does
-# not move when the focus arrives. Scroll areas (the person's record, each visit step)
-# are Tab stops, so that PgDn and the arrow keys scroll them for reading: they get the
-# same mark, drawn in a border kept transparent until then so nothing moves.
+# not move when the focus arrives; a box is as tall as a button beside it. Scroll areas
+# (the person's record, each visit step) are Tab stops, so that PgDn and the arrow keys
+# scroll them for reading: they get the same mark, drawn in a border kept transparent
+# until then so nothing moves.
 BOXES = """
 QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit {
     border: %(edge_width)dpx solid %(edge)s;
@@ -125,7 +126,7 @@ QComboBox { padding-left: %(combo_pad)dpx; }
 QLineEdit:focus, QAbstractSpinBox:focus, QComboBox:focus, QPlainTextEdit:focus,
 QTextEdit:focus {
     border: %(focus_width)dpx solid %(focus)s;
-    padding: 0px;
+    padding: 1px;
 }
 QComboBox:focus { padding-left: %(combo_focus_pad)dpx; }
 QAbstractItemView:focus { border: %(focus_width)dpx solid %(focus)s; }
@@ -242,7 +243,7 @@ def theme_style(high_contrast: bool, font: QFont) -> str:
         **shared,
         "edge_width": edge_width,
         "focus_width": focus_width,
-        "edge_pad": pad,
+        "edge_pad": pad + 1,
         "combo_pad": pad + 4,
         "combo_focus_pad": 4,
     }

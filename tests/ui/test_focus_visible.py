@@ -9,7 +9,6 @@ not count. Where the stop is inside a scroll area, it must be scrolled into view
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,40 +21,14 @@ from msp_desktop.settings import Settings
 from msp_desktop.store import Workspace
 from tests import builders
 from tests.ui.contrast import image_of, mark_pixels
-from tests.ui.helpers import PASSPHRASE, PEOPLE, on_worker, wait_idle
+from tests.ui.helpers import PEOPLE, on_worker, wait_idle
 from ui.db_worker import DbWorker
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
-from ui.theme import apply_theme, reset_theme
+from ui.theme import apply_theme
 from ui.unlock_dialog import UnlockDialog
 
 THEMES = [pytest.param(False, id="normal"), pytest.param(True, id="high-contrast")]
-
-
-@pytest.fixture
-def themed(qapp: QApplication) -> Iterator[QApplication]:
-    """The test application; each test applies the theme it checks. Reset afterwards."""
-    assert isinstance(qapp, QApplication)
-    reset_theme(qapp)
-    yield qapp
-    reset_theme(qapp)
-
-
-@pytest.fixture
-def window(qtbot: QtBot, worker: DbWorker, existing: Path) -> Iterator[MainWindow]:
-    """The main window on three people, the first with a concern and a visit begun."""
-    with qtbot.waitSignal(worker.opened, timeout=10_000):
-        worker.open_workspace(existing, PASSPHRASE, lambda _r: None, lambda _e: None)
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.attach(worker)
-    main.resize(1280, 800)
-    main.show()
-    main.activateWindow()
-    qtbot.waitUntil(main.isActiveWindow)
-    qtbot.waitUntil(lambda: main.caseload.model.rowCount() == 3, timeout=5_000)
-    yield main
-    main.detach()
 
 
 def focused() -> QWidget:
