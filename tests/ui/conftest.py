@@ -6,12 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.store import Workspace
 from tests.ui.helpers import PASSPHRASE, PEOPLE, WORKER_NAME
 from ui import messages
 from ui.db_worker import DbWorker
+from ui.main_window import MainWindow
+from ui.theme import reset_theme
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +49,29 @@ def worker(qtbot: QtBot) -> Iterator[DbWorker]:
     yield db_worker
     db_worker.stop()
     assert db_worker.worker_thread.isFinished()
+
+
+@pytest.fixture
+def themed(qapp: QApplication) -> Iterator[QApplication]:
+    """The test application; each test applies the theme it checks. Reset afterwards."""
+    assert isinstance(qapp, QApplication)
+    reset_theme(qapp)
+    yield qapp
+    reset_theme(qapp)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, worker: DbWorker, existing: Path) -> Iterator[MainWindow]:
+    """The main window on the three people of ``existing``, shown and active."""
+    with qtbot.waitSignal(worker.opened, timeout=10_000):
+        worker.open_workspace(existing, PASSPHRASE, lambda _r: None, lambda _e: None)
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.attach(worker)
+    main.resize(1280, 800)
+    main.show()
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)
+    qtbot.waitUntil(lambda: main.caseload.model.rowCount() == 3, timeout=5_000)
+    yield main
+    main.detach()

@@ -37,6 +37,7 @@ from msp_desktop.guide import AnswerKind, Question, options_for
 from msp_desktop.model import Note, Visibility
 from ui.date_text import date_text
 from ui.i18n import N_, tr, tr_marked
+from ui.visit.read_only import lock
 from ui.visit.visibility_control import FULL_WORDS, THIRD_PARTY_KEYS, VisibilityButton, stricter
 
 OutcomeChoices = Callable[[], list[tuple[str, str]]]
@@ -54,6 +55,7 @@ class AnswerEditor(QWidget):
     def __init__(self, question: Question, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.question = question
+        self.read_only = False
         self.setObjectName(f"answer.{question.id}")
 
     def value(self) -> Any:
@@ -65,9 +67,12 @@ class AnswerEditor(QWidget):
         raise NotImplementedError
 
     def set_read_only(self, read_only: bool) -> None:
-        """Lock the editor (finalised visits, read-only questions)."""
+        """Lock the editor (finalised visits, read-only questions): the answer stays
+        at full contrast and reachable by Tab, but cannot be changed."""
+        self.read_only = read_only
         for child in self.findChildren(QWidget):
-            child.setEnabled(not read_only)
+            if isinstance(child, QAbstractButton | QComboBox):
+                lock(child, read_only)
 
     def focus_target(self) -> QWidget:
         """The widget a label's buddy and the keyboard should land on."""
@@ -169,7 +174,7 @@ class TextEditor(AnswerEditor):
     def set_read_only(self, read_only: bool) -> None:
         # Read-only text stays selectable and readable by screen readers.
         self.text.setReadOnly(read_only)
-        self.visibility.setEnabled(not read_only)
+        lock(self.visibility, read_only)  # who may read it stays readable
         self.third_party.setEnabled(not read_only)
 
     def focus_target(self) -> QWidget:
@@ -265,7 +270,7 @@ class LinesEditor(AnswerEditor):
     def set_read_only(self, read_only: bool) -> None:
         self.text.setReadOnly(read_only)
         if self.visibility is not None and self.third_party is not None:
-            self.visibility.setEnabled(not read_only)
+            lock(self.visibility, read_only)
             self.third_party.setEnabled(not read_only)
 
     def focus_target(self) -> QWidget:
@@ -493,7 +498,7 @@ class DateEditor(AnswerEditor):
 
     def set_read_only(self, read_only: bool) -> None:
         self.line.setReadOnly(read_only)
-        self.today.setEnabled(not read_only)
+        self.today.setVisible(not read_only)  # an action, not part of the answer
         self.suggest.setVisible(not read_only and self._suggested is not None)
 
     def focus_target(self) -> QWidget:
@@ -526,6 +531,7 @@ class OutcomeLinksEditor(AnswerEditor):
             box.setAccessibleName(tr("Serves the outcome: {words}", words=shown))
             box.setChecked(outcome_id in self._chosen)
             box.toggled.connect(lambda _on: self.edited.emit())
+            lock(box, self.read_only)
             self._layout.addWidget(box)
             self.boxes.append((outcome_id, box))
 
