@@ -29,6 +29,7 @@ from ui.i18n import tr
 from ui.person.guide_choice_dialog import GuideChoiceDialog
 from ui.person.person_dialog import PersonDialog
 from ui.person.person_page import PersonPage
+from ui.screen_fit import keep_on_screen
 from ui.sync.sync_page import SyncPage
 from ui.visit.visit_page import VisitPage
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("MSP Desktop"))
         self.setObjectName("window.main")
         self.resize(1000, 640)
+        keep_on_screen(self)  # at 200 % text too: Lock and the page's buttons stay in sight
 
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("window.pages")

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication
 
 from msp_desktop.settings import Settings
+from ui.targets import TARGET_STYLE
 
 _BASE_POINTS = "msp_base_font_points"
 _HIGH_CONTRAST = "msp_high_contrast"
@@ -187,7 +188,8 @@ def theme_style(high_contrast: bool, font: QFont) -> str:
     """The application style sheet for the theme, sized for text in ``font``."""
     box = indicator_size(font)
     values = {"box": box, "radius": box // 2 + 1, "focus": FOCUS_DARK, "edge": EDGE_GREY}
-    return (HIGH_CONTRAST_STYLE if high_contrast else NORMAL_STYLE) % values
+    theme = (HIGH_CONTRAST_STYLE if high_contrast else NORMAL_STYLE) % values
+    return theme + TARGET_STYLE  # sizes only, kept apart: ui/targets.py
 
 
 def _scale_text(app: QApplication, points: float) -> None:

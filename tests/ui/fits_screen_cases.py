@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.demo import fill_demo_caseload
@@ -130,11 +130,17 @@ def test_pages_fit(
     settle(qtbot, worker)
     found += [f"caseload: {line}" for line in problems(window, room)]
     found += [f"caseload cell {line}" for line in elided_cells(window)]
+    # Typed into, the search shows its "Clear search" button: measured too.
+    window.caseload.search_edit.setText("DEMO-100")
+    qtbot.waitUntil(lambda: window.caseload.model.rowCount() < 25, timeout=5_000)
+    settle(qtbot, worker)
+    clear = [b for b in window.caseload.search_edit.children() if isinstance(b, QToolButton)]
+    assert [b.accessibleName() for b in clear if b.isVisible()] == ["Clear search"]
+    found += [f"searched: {line}" for line in problems(window, room)]
+    window.caseload.search_edit.clear()
 
     people = on_worker(qtbot, worker, lambda ws: ws.people.search(""))
-    with_concern = on_worker(
-        qtbot, worker, lambda ws: [c.person_id for c in ws.concerns.listed()]
-    )
+    with_concern = on_worker(qtbot, worker, lambda ws: [c.person_id for c in ws.concerns.listed()])
     window.open_person(with_concern[0])
     settle(qtbot, worker)
     found += [f"person: {line}" for line in problems(window, room)]

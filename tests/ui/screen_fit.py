@@ -60,7 +60,7 @@ def label(widget: QWidget) -> str:
 
 def actionable(window: QWidget) -> list[QWidget]:
     """The controls of ``window`` a person can act on, visible now (scroll bars aside)."""
-    found = []
+    found: list[QWidget] = []
     for widget in window.findChildren(QWidget):
         if not isinstance(widget, ACTIONABLE) or isinstance(widget, QScrollBar):
             continue

@@ -35,9 +35,11 @@ def test_every_window_fits_the_screen(tmp_path: Path, width: int, height: int) -
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     env["MSP_FIT_SCREEN"] = f"{width}x{height}"
-    run = subprocess.run(  # noqa: S603 - this Python running pytest on our own file
-        [sys.executable, "-m", "pytest", str(CASES), "-q", "-p", "no:randomly", "-p", "no:xdist"]
-        + ["-p", "no:cacheprovider", "--basetemp", str(tmp_path / "cases")],
+    run = subprocess.run(
+        [
+            *(sys.executable, "-m", "pytest", str(CASES), "-q", "--basetemp", tmp_path / "cases"),
+            *("-p", "no:randomly", "-p", "no:xdist", "-p", "no:cacheprovider"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -23,6 +23,7 @@ from ui.i18n import tr, tr_n
 from ui.sync.sync_model import SyncModel
 from ui.sync.sync_rows import SyncView
 from ui.sync.sync_text import and_list, count_sentences
+from ui.targets import MIN_TARGET
 
 # Cards on the window colour; colours from the palette, so high contrast applies too.
 PAGE_STYLE = """
@@ -137,7 +138,8 @@ class SyncTable(QTableView):
             header.resizeSection(column, header.sectionSize(column) + gap)
         height = round(self.fontMetrics().height() * ROW_LINES)
         self.verticalHeader().setDefaultSectionSize(height)
-        header.setMinimumHeight(round(header.fontMetrics().height() * ROW_LINES))
+        # Its edges are dragged to widen a column: a whole target high (WCAG 2.5.8).
+        header.setMinimumHeight(max(MIN_TARGET, round(header.fontMetrics().height() * ROW_LINES)))
 
     def changeEvent(self, event: QEvent) -> None:
         refit = getattr(self, "_refit", None)  # None while Qt is still making the view
