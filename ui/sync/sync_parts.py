@@ -31,6 +31,7 @@ QFrame[card="true"] {
     background: palette(base); border: 1px solid palette(mid); border-radius: 8px;
 }
 """
+VISIBLE_ROWS = 4  # the table is never squeezed shorter than this
 ROW_LINES = 1.6  # a table row is this many lines of text high
 COUNT_ORDER = ("finalised", "in-bundle", "acknowledged", "draft")
 
@@ -140,6 +141,10 @@ class SyncTable(QTableView):
         self.verticalHeader().setDefaultSectionSize(height)
         # Its edges are dragged to widen a column: a whole target high (WCAG 2.5.8).
         header.setMinimumHeight(max(MIN_TARGET, round(header.fontMetrics().height() * ROW_LINES)))
+        # A few rows always show: when the text is large the page scrolls instead.
+        self.setMinimumHeight(
+            header.minimumHeight() + height * VISIBLE_ROWS + 2 * self.frameWidth()
+        )
 
     def changeEvent(self, event: QEvent) -> None:
         refit = getattr(self, "_refit", None)  # None while Qt is still making the view
