@@ -93,9 +93,10 @@ def out_of_reach(widget: QWidget, room: QRect) -> str | None:
         return None if room.contains(rect) else f"at {_show(rect)}"
     viewport = area.viewport()
     seen = global_rect(viewport)
-    outer = out_of_reach(viewport, room) if _scroll_area_of(viewport) else None
-    if outer is None and not room.contains(seen):
-        outer = f"its scroll area's visible part at {_show(seen)}"
+    if _scroll_area_of(viewport) is not None:
+        outer = out_of_reach(viewport, room)  # the outer scroll area brings it into sight
+    else:
+        outer = None if room.contains(seen) else f"its scroll area's visible part at {_show(seen)}"
     if outer is not None:
         return outer
     if widget.width() > seen.width() or widget.height() > seen.height():
