@@ -21,6 +21,7 @@ from ui.db_worker import DbWorker
 from ui.dialog_parts import InlineError, heading, is_plain_escape, paragraph, plain_buttons
 from ui.i18n import tr
 from ui.messages import error_sentence
+from ui.screen_fit import keep_on_screen
 from ui.security.passphrase_edit import PassphraseEdit
 
 
@@ -29,6 +30,7 @@ class CreateWorkspaceDialog(QDialog):
 
     def __init__(self, worker: DbWorker, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)  # within the screen at any text size
         self._worker = worker
         self._folder = folder
         self.setWindowTitle(tr("Create your workspace"))

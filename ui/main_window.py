@@ -4,11 +4,12 @@ one stack."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QSizePolicy,
@@ -29,7 +30,9 @@ from ui.i18n import tr
 from ui.person.guide_choice_dialog import GuideChoiceDialog
 from ui.person.person_dialog import PersonDialog
 from ui.person.person_page import PersonPage
+from ui.screen_fit import fit_to_screen
 from ui.sync.sync_page import SyncPage
+from ui.theme import base_point_size
 from ui.visit.visit_page import VisitPage
 
 
@@ -50,7 +53,12 @@ class MainWindow(QMainWindow):
         self.worker: DbWorker | None = None
         self.setWindowTitle(tr("MSP Desktop"))
         self.setObjectName("window.main")
-        self.resize(1000, 640)
+        # Larger with larger text (as far as the screen allows), and never off the
+        # screen: at 200 % Lock and the page's buttons stay in sight.
+        scale = self.font().pointSizeF() / base_point_size(
+            cast(QApplication, QApplication.instance())
+        )
+        fit_to_screen(self, QSize(1000, 640) * max(scale, 1.0))
 
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("window.pages")

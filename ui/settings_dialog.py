@@ -32,6 +32,7 @@ from ui import messages
 from ui.a11y import buddy, name_buttons, named
 from ui.dialog_parts import heading, plain_buttons
 from ui.i18n import N_, tr, tr_marked
+from ui.screen_fit import keep_on_screen
 
 SAVE_FAILED = N_(
     "The settings could not be saved, so nothing was changed. "
@@ -82,6 +83,7 @@ class SettingsDialog(QDialog):
         workspace_open: bool = False,
     ) -> None:
         super().__init__(parent)
+        keep_on_screen(self)  # within the screen at any text size
         self._path = path
         self.saved: Settings | None = None
         self.setObjectName("dialog.settings")

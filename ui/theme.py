@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from msp_desktop.settings import Settings
 from ui.focus_in_view import keep_focus_in_view
+from ui.targets import TARGET_STYLE
 
 _BASE_POINTS = "msp_base_font_points"
 _HIGH_CONTRAST = "msp_high_contrast"
@@ -248,7 +249,8 @@ def theme_style(high_contrast: bool, font: QFont) -> str:
         "combo_focus_pad": 4,
     }
     values = {**shared, "boxes": boxes, "indicators": INDICATORS % shared}
-    return (HIGH_CONTRAST_STYLE if high_contrast else NORMAL_STYLE) % values
+    theme = (HIGH_CONTRAST_STYLE if high_contrast else NORMAL_STYLE) % values
+    return theme + TARGET_STYLE  # sizes only, kept apart: ui/targets.py
 
 
 def _scale_text(app: QApplication, points: float) -> None:

@@ -26,6 +26,7 @@ from ui.caseload.column_fit import fit_columns
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import tr, tr_n
+from ui.targets import roomy_clear_button
 
 SEARCH_DELAY_MS = 150
 SEARCH_LIMIT = 200
@@ -69,6 +70,7 @@ class CaseloadPage(QWidget):
         self.search_edit.setObjectName("caseload.search")
         self.search_edit.setPlaceholderText(tr("Search by name or local ID"))
         self.search_edit.setClearButtonEnabled(True)
+        roomy_clear_button(self.search_edit)  # 24 × 24 px at least, to aim at
         for button in self.search_edit.findChildren(QToolButton):
             named(button, tr("Clear search"))
         self.search_edit.setAccessibleDescription(

@@ -3,15 +3,17 @@
 Each column gets room for its widest entry. When the table is too narrow for that
 (eight columns at 150 % text in a 1200 px window), the headings wrap onto a second
 line ("Overdue / actions"), never cut; if that is not enough, the preferred name joins
-the name ("Bryn Sample (Bryn)") and its own column is hidden. Only then is an entry
-cut, in the columns that matter least (``FIT_FIRST``); its tooltip still says it all.
+the name ("Bryn Sample (Bryn)") and its own column is hidden. Only then do entries wrap
+onto more lines, between words ("Overdue since / 16 Nov"), in the columns that matter
+least (``FIT_FIRST``) first: no entry is ever cut short ("Beginn…"), and no word is
+broken. If even the widest word of each column does not fit, the table scrolls across.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QStyle, QTableView
 
@@ -80,22 +82,51 @@ class _Measure:
         margin = self.header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
         self.header_gap = margin * 2 + self.gap
 
+    def metrics(self, column: int) -> QFontMetrics:
+        """How the entries of ``column`` are measured (some are bold)."""
+        return self.strong if column in CaseloadModel.BOLD_COLUMNS else self.cells
+
+    def texts(self, column: int, folded: bool) -> list[str]:
+        """The entries of ``column`` as shown."""
+        if column == CaseloadModel.NAME_COLUMN:
+            people = (self.model.person_at(row) for row in range(self.rows))
+            return [name_text(person, folded) for person in people]
+        return [str(self.model.index(row, column).data() or "") for row in range(self.rows)]
+
     def contents(self, column: int, folded: bool) -> int:
         """The widest entry of ``column`` (a usual one while nobody is listed)."""
         if not self.rows:
             return self.cells.averageCharWidth() * COLUMN_CHARS[column] + self.gap
-        metrics = self.strong if column in CaseloadModel.BOLD_COLUMNS else self.cells
-        if column == CaseloadModel.NAME_COLUMN:
-            people = (self.model.person_at(row) for row in range(self.rows))
-            texts = [name_text(person, folded) for person in people]
-        else:
-            texts = [str(self.model.index(row, column).data() or "") for row in range(self.rows)]
-        return max(metrics.horizontalAdvance(text) for text in texts) + self.gap
+        metrics = self.metrics(column)
+        return max(metrics.horizontalAdvance(t) for t in self.texts(column, folded)) + self.gap
 
-    def needs(self, wrapped: bool, folded: bool) -> Needs:
+    def widest_word(self, column: int, folded: bool) -> int:
+        """The widest single word of ``column``: it is as narrow as an entry can wrap."""
+        metrics = self.metrics(column)
+        words = [word for text in self.texts(column, folded) for word in text.split()]
+        return max((metrics.horizontalAdvance(word) for word in words), default=0) + self.gap
+
+    def lines(self, widths: Sequence[int], folded: bool) -> int:
+        """The most lines any entry takes when its column is as wide as ``widths`` says."""
+        most = 1
+        for column, width in enumerate(widths):
+            if not width or not self.rows:
+                continue
+            metrics = self.metrics(column)
+            room = QRect(0, 0, max(width - self.gap, 1), 10_000)
+            for text in self.texts(column, folded):
+                if metrics.horizontalAdvance(text) + self.gap <= width:
+                    continue
+                flags = Qt.TextFlag.TextWordWrap.value
+                taken = metrics.boundingRect(room, flags, text).height()
+                most = max(most, -(-taken // metrics.lineSpacing()))
+        return most
+
+    def needs(self, wrapped: bool, folded: bool, cells_wrap: bool = False) -> Needs:
         """Each column's (least, usual) width: its heading whole (on one line, or on
         two when ``wrapped``) and its widest entry; nothing for the preferred name when
-        it is ``folded`` into the name."""
+        it is ``folded`` into the name. With ``cells_wrap`` an entry may wrap between
+        words, so the least is the heading's or the widest word's."""
         found: Needs = []
         for column in range(len(COLUMN_CHARS)):
             if folded and column == CaseloadModel.PREFERRED_NAME_COLUMN:
@@ -109,6 +140,8 @@ class _Measure:
                     self.titles.horizontalAdvance(title) + self.header_gap,
                     self.header.sectionSizeHint(column),
                 )
+            if cells_wrap and self.rows:
+                least = max(least, self.widest_word(column, folded))
             found.append((least, max(least, self.contents(column, folded))))
         return found
 
@@ -130,13 +163,18 @@ def fit_columns(table: QTableView, model: CaseloadModel, rows_counted: int) -> b
         if not table.isVisible() or sum(usual for _least, usual in needs) <= room:
             break
         needs, folded = measure.needs(wrap, fold), fold
+    if sum(usual for _least, usual in needs) > room:
+        needs = measure.needs(True, folded, cells_wrap=True)
     model.set_folded(folded)
     table.setColumnHidden(CaseloadModel.PREFERRED_NAME_COLUMN, folded)
     widths = share_room(needs, room, FIT_FIRST)
     for column, width in enumerate(widths):
         if width:
             header.resizeSection(column, width)
+    entry_lines = measure.lines(widths, folded)
+    table.setWordWrap(entry_lines > 1)  # between words only: each column fits its widest word
     height = round(max(measure.cells.height(), measure.titles.height()) * ROW_LINES)
+    height += (entry_lines - 1) * measure.cells.lineSpacing()
     table.verticalHeader().setDefaultSectionSize(height)
     wrapped = any(0 < width < least for width, (least, _usual) in zip(widths, whole, strict=True))
     lines = WRAPPED_HEADER_LINES if wrapped else ROW_LINES

@@ -30,6 +30,7 @@ from msp_desktop.services.documents import LangName, StyleName
 from ui.a11y import name_buttons, named, plain
 from ui.dialog_parts import heading, paragraph, plain_buttons
 from ui.i18n import N_, Message, tr, tr_marked
+from ui.screen_fit import keep_on_screen, scrolling_body
 
 # The order the choices are read out in: the safe default of "no copy" second, after
 # the usual answer, so the person hears both before the other ways of holding a copy.
@@ -80,6 +81,11 @@ class CopyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         layout.addWidget(heading(tr("Give the person a copy"), self))
+        outer = layout
+        # The questions scroll at large text sizes; the buttons stay in sight below them.
+        scroller, layout = scrolling_body(self, "copy.scroll", tr("Give the person a copy"))
+        layout.setSpacing(12)
+        outer.addWidget(scroller, 1)
         layout.addWidget(
             paragraph(tr("Ask the person, where no one else can hear, and record their answer."))
         )
@@ -141,8 +147,9 @@ class CopyDialog(QDialog):
         box.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
         box.accepted.connect(self._accept)
         box.rejected.connect(self.reject)
-        layout.addWidget(plain_buttons(box))
+        outer.addWidget(plain_buttons(box))
         self._box = box
+        keep_on_screen(self)
         self.answers.idToggled.connect(lambda _id, _on: self._follow_answer())
         self._follow_answer()
 

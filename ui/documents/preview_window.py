@@ -12,7 +12,7 @@ is overwritten with zeros so the document does not linger in Qt's memory.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from ui.a11y import named, plain
 from ui.i18n import tr
+from ui.screen_fit import fit_to_screen
 
 ZOOM_STEP = 1.25
 ZOOM_RANGE = (0.25, 4.0)
@@ -38,7 +39,9 @@ class PreviewWindow(QDialog):
         self.setWindowTitle(title)  # a kind of document, never a person's name
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(820, 900)
+        # A page's height where the screen has it; never below the screen's edge, so
+        # Print, Save and Close stay in sight (a 768 px laptop has no 900 px to give).
+        fit_to_screen(self, QSize(820, 900))
         self._private = False
         self._released = False
         self.printer: QPrinter | None = None  # made on the first "Print…", kept for the next

@@ -35,6 +35,7 @@ from ui.db_worker import DbWorker
 from ui.dialog_parts import InlineError, heading, paragraph, plain_buttons
 from ui.i18n import N_, Message, tr, tr_marked
 from ui.messages import error_sentence
+from ui.screen_fit import keep_on_screen
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class TeamDialog(QDialog):
 
     def __init__(self, worker: DbWorker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)  # within the screen at any text size
         self._worker = worker
         self.loading = True  # until the stored details have come back
         self.saving = False

@@ -28,6 +28,7 @@ from ui.person.contact_dialog import ContactDialog
 from ui.person.person_file import PersonFile
 from ui.person.person_text import concern_title
 from ui.person.sections import button, page_font, text
+from ui.targets import roomy_clear_button
 from ui.visit.editors import VISIBILITY_WORDS
 
 
@@ -113,6 +114,7 @@ class ChronologySection(QFrame):
         self.search_edit.setObjectName("chronology.search")
         self.search_edit.setFont(page_font())
         self.search_edit.setClearButtonEnabled(True)
+        roomy_clear_button(self.search_edit)  # 24 × 24 px at least, to aim at
         self.search_edit.setPlaceholderText(tr("Words in a note, “phone”, “no access”…"))
         for clear in self.search_edit.findChildren(QToolButton):
             named(clear, tr("Clear the chronology search"))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from msp_desktop.guide import Guide
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import tr
+from ui.screen_fit import keep_on_screen
 
 
 class GuideChoiceDialog(QDialog):
@@ -36,6 +37,7 @@ class GuideChoiceDialog(QDialog):
         self, guides: Sequence[Guide], default: Guide, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        keep_on_screen(self)  # within the screen at any text size
         self.guides = list(guides)
         self.setWindowTitle(tr("Start a visit"))
         self.setObjectName("dialog.guide_choice")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QWidget
 
 from ui import actions
+from ui.screen_fit import keep_on_screen
 from ui.security.privacy_screen import PrivacyScreen
 
 SHARED_ACTIONS = (actions.LOCK.id, actions.PRIVACY.id)
@@ -21,6 +22,7 @@ class PrivateDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)  # within the screen at any text size
         self._private = False
         self._shown_before = False
         window = parent.window() if parent is not None else None

@@ -49,6 +49,7 @@ from ui.a11y import name_button, named
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import N_, tr, tr_marked
+from ui.screen_fit import scrolling_body, wrapping_row
 from ui.sync.sync_model import SyncModel
 from ui.sync.sync_now import SyncNow
 from ui.sync.sync_parts import PAGE_STYLE, CountsBox, SyncTable
@@ -172,13 +173,11 @@ class SyncPage(QWidget):
         self.table_title.setFont(bold)
         self.table_title.setBuddy(self.table)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(12)
-        buttons.addWidget(self.sync_button)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.again_check)
-        buttons.addStretch(1)
-        buttons.addWidget(self.receipts_button)
+        # Wraps at large text sizes rather than pushing the page wider than the screen.
+        buttons = wrapping_row(
+            self,
+            ((self.sync_button, self.export_button), (self.again_check,), (self.receipts_button,)),
+        )
         working = QHBoxLayout()
         working.setSpacing(12)
         working.addWidget(self.progress)
@@ -186,8 +185,11 @@ class SyncPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.back_button)
         top.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 14, 24, 12)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 14, 24, 12)
+        # The page scrolls down when the text is large, so the table is always reachable.
+        scroller, layout = scrolling_body(self, "sync.scroll", tr("Send records to the office"))
+        outer.addWidget(scroller)
         layout.setSpacing(10)
         layout.addLayout(top)
         layout.addWidget(self.title)
@@ -195,7 +197,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.setup)
         layout.addWidget(self.counts)
         layout.addWidget(self.by_hand_note)
-        layout.addLayout(buttons)
+        layout.addWidget(buttons)
         layout.addLayout(working)
         layout.addWidget(self.table_title)
         layout.addWidget(self.table, 1)

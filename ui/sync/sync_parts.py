@@ -23,6 +23,7 @@ from ui.i18n import tr, tr_n
 from ui.sync.sync_model import SyncModel
 from ui.sync.sync_rows import SyncView
 from ui.sync.sync_text import and_list, count_sentences
+from ui.targets import MIN_TARGET
 
 # Cards on the window colour; colours from the palette, so high contrast applies too.
 PAGE_STYLE = """
@@ -30,6 +31,7 @@ QFrame[card="true"] {
     background: palette(base); border: 1px solid palette(mid); border-radius: 8px;
 }
 """
+VISIBLE_ROWS = 4  # the table is never squeezed shorter than this
 ROW_LINES = 1.6  # a table row is this many lines of text high
 COUNT_ORDER = ("finalised", "in-bundle", "acknowledged", "draft")
 
@@ -137,7 +139,12 @@ class SyncTable(QTableView):
             header.resizeSection(column, header.sectionSize(column) + gap)
         height = round(self.fontMetrics().height() * ROW_LINES)
         self.verticalHeader().setDefaultSectionSize(height)
-        header.setMinimumHeight(round(header.fontMetrics().height() * ROW_LINES))
+        # Its edges are dragged to widen a column: a whole target high (WCAG 2.5.8).
+        header.setMinimumHeight(max(MIN_TARGET, round(header.fontMetrics().height() * ROW_LINES)))
+        # A few rows always show: when the text is large the page scrolls instead.
+        self.setMinimumHeight(
+            header.minimumHeight() + height * VISIBLE_ROWS + 2 * self.frameWidth()
+        )
 
     def changeEvent(self, event: QEvent) -> None:
         refit = getattr(self, "_refit", None)  # None while Qt is still making the view

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 
 from ui.dialog_parts import InlineError, heading, paragraph
 from ui.i18n import tr
+from ui.screen_fit import keep_on_screen
 
 
 class AmendDialog(QDialog):
@@ -16,6 +17,7 @@ class AmendDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        keep_on_screen(self)  # within the screen at any text size
         self.setWindowTitle(tr("Amend a finalised visit"))
         self.setObjectName("dialog.amend")
         layout = QVBoxLayout(self)

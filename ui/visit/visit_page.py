@@ -38,6 +38,7 @@ from ui import messages
 from ui.a11y import plain
 from ui.db_worker import DbWorker
 from ui.i18n import N_, tr, tr_marked
+from ui.screen_fit import wrapping_row
 from ui.visit.amend_dialog import AmendDialog
 from ui.visit.autosave import Autosaver
 from ui.visit.step_page import StepPage
@@ -197,20 +198,22 @@ class VisitPage(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
             self.shortcuts.append(shortcut)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.back_button)
-        bottom.addStretch(1)
-        for button in (self.previous_button, self.next_button):
-            bottom.addWidget(button)
-        bottom.addSpacing(32)  # finalising is not a step: keep it apart from "Next step"
-        bottom.addWidget(self.finalise_button)
-        bottom.addWidget(self.amend_button)
-        bottom.addWidget(self.copy_button)
+        # Three groups that wrap onto new lines at large text sizes, so "Give the person
+        # a copy…" never runs off the window; finalising is kept apart from the steps.
+        bottom = wrapping_row(
+            self,
+            (
+                (self.back_button,),
+                (self.previous_button, self.next_button),
+                (self.finalise_button, self.amend_button, self.copy_button),
+            ),
+            spacing=16,
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addLayout(top)
         layout.addLayout(middle, 1)
-        layout.addLayout(bottom)
+        layout.addWidget(bottom)
 
     def _button(self, text: str, name: str, slot: object) -> QPushButton:
         """A button showing ``text`` (already translated), with ``name`` as its object name."""

@@ -122,3 +122,40 @@ def test_room_goes_first_to_the_columns_that_matter_most() -> None:
     assert share_room(needs, 200, (0, 1, 2)) == [50, 40, 30]  # room for all
     assert share_room(needs, 100, (2, 0, 1)) == [50, 20, 30]
     assert share_room(needs, 20, (0, 1, 2)) == [10, 10, 10]  # never below a heading
+
+
+@pytest.mark.interactive_desktop(
+    "measures text against Windows' fonts and style metrics; Wine has substitute fonts and GDI"
+)
+@pytest.mark.parametrize("percent", [150, 200])
+def test_when_even_that_is_too_narrow_entries_wrap_and_none_is_cut(
+    qtbot: QtBot, app_at_app_size: QApplication, percent: int
+) -> None:
+    """At 150 % in 800 px, and 200 % in 1,000 px (a window kept on a 1,366 × 768 screen
+    with room to spare), entries wrap between words onto more lines, none cut short."""
+    page = CaseloadPage()
+    qtbot.addWidget(page)
+    page.resize(800 if percent == 150 else 1000, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    apply_theme(app_at_app_size, Settings(text_scale_percent=percent))
+    page.model.set_people(PEOPLE, today=TODAY)
+    page.fit_to_text()
+    table, model = page.table, page.model
+    header = table.horizontalHeader()
+    shown = [c for c in range(model.columnCount()) if not table.isColumnHidden(c)]
+    assert table.wordWrap()
+    wrapped_somewhere = False
+    for column in shown:
+        room = header.sectionSize(column) - CELL_MARGINS
+        for row in range(model.rowCount()):
+            index = model.index(row, column)
+            text = model.data(index)
+            metrics = QFontMetrics(model.data(index, Qt.ItemDataRole.FontRole) or table.font())
+            # No word is broken, and the entry's lines fit in the row's height.
+            assert all(metrics.horizontalAdvance(word) <= room for word in text.split()), text
+            flags = Qt.TextFlag.TextWordWrap.value
+            needed = metrics.boundingRect(0, 0, room, 10_000, flags, text).height()
+            assert needed <= table.rowHeight(row), (text, needed, table.rowHeight(row))
+            wrapped_somewhere |= metrics.horizontalAdvance(text) > room
+    assert wrapped_somewhere  # the case this test is for: there was not room for all
