@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLabel, QWidget
 
 W = TypeVar("W", bound=QWidget)
@@ -54,3 +55,47 @@ def name_button(button: QAbstractButton) -> QAbstractButton:
     """Name a button after its visible text."""
     button.setAccessibleName(plain(button.text()))
     return button
+
+
+def announce(widget: QWidget, sentence: str) -> None:
+    """Have a screen reader say ``sentence`` politely (after what it is saying now),
+    without moving the focus: for a status that changed where the worker is not looking.
+
+    Nothing is sent for an empty sentence, or while ``widget`` is not shown (a status
+    on a page or window nobody can see is not news).
+    """
+    if not sentence or not widget.isVisible():
+        return
+    event = QAccessibleAnnouncementEvent(widget, sentence)
+    event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
+    QAccessible.updateAccessibility(event)
+
+
+class StatusLabel(QLabel):
+    """A status line: its text is its accessible name, and a change is announced.
+
+    ``purpose`` (e.g. "Save status") is the accessible description, so a screen reader
+    reading the line says what it is about after what it says. ``set_status`` with
+    ``speak=False`` updates the words without announcing them (a passing "Saving…").
+    """
+
+    def __init__(self, purpose: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        if purpose:
+            self.setAccessibleDescription(purpose)
+
+    def set_status(self, text: str, speak: bool = True) -> None:
+        """Show ``text``, name the line after it and, if it changed, announce it."""
+        changed = text != self.text()
+        super().setText(text)
+        self.setAccessibleName(text)
+        if changed and speak and text:
+            announce(self, text)
+
+    def setText(self, text: str) -> None:
+        # Qt's own name, so code and connections that set the text announce it too.
+        self.set_status(text)
+
+    def clear(self) -> None:
+        self.set_status("")

@@ -19,7 +19,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ui.a11y import named, plain
+from ui.a11y import StatusLabel, named, plain
 from ui.i18n import tr
 
 ZOOM_STEP = 1.25
@@ -77,7 +77,7 @@ class PreviewWindow(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.heading.setFont(font)
-        self.page_label = QLabel(self)
+        self.page_label = StatusLabel(tr("Page shown"), self)
         self.page_label.setObjectName("preview.page")
         self.zoom_out_button = self._button(
             tr("Zoom &out"), "preview.zoom_out", self.zoom_out, "Ctrl+-"
@@ -158,8 +158,7 @@ class PreviewWindow(QDialog):
 
     def _page_changed(self, page: int) -> None:
         words = tr("Page {page} of {count}", page=page + 1, count=max(self.page_count(), 1))
-        self.page_label.setText(words)
-        named(self.page_label, words)
+        self.page_label.set_status(words)
         self.previous_button.setEnabled(page > 0)
         self.next_button.setEnabled(page < self.page_count() - 1)
 
