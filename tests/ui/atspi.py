@@ -42,6 +42,35 @@ def missing_tools() -> str:
     return f"needs {', '.join(absent)} (at-spi2-core, xvfb, dbus)" if absent else ""
 
 
+def workspace_for_a_child(folder: Path) -> str:
+    """Three people, Ada's concern and a begun visit in ``folder``; returns the visit's id.
+
+    Sealed at the shipped key cost (as ``real_kdf_cost`` does for one test): the child is
+    another process, which refuses a workspace sealed at the tests' token cost.
+    """
+    from datetime import date
+
+    import pytest
+
+    from msp_desktop.guide import load_guide
+    from msp_desktop.model import Stage
+    from msp_desktop.store import Workspace, keyslots
+    from tests import builders
+    from tests.conftest import SHIPPED_KDF_COST
+    from tests.ui.helpers import PASSPHRASE, WORKER_NAME
+
+    person = builders.person("Ada Example")
+    concern = builders.concern(person, stage=Stage.BEGINNING)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in SHIPPED_KDF_COST.items():
+            patch.setattr(keyslots, name, value)
+        with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
+            for one in (person, builders.person("Bea Specimen"), builders.person("Cy Sample")):
+                ws.people.add(one)
+            ws.concerns.add(concern)
+            return ws.visits.begin(concern.id, load_guide().ref, date.today()).id
+
+
 def run_child(
     scenario: str, *args: str, env: dict[str, str] | None = None, timeout: float = 120
 ) -> dict[str, Any]:
@@ -131,9 +160,11 @@ class Listener:
 
     @staticmethod
     def path_of(widget: Any) -> str:
-        """The D-Bus object path Qt's bridge gives ``widget``."""
+        """The D-Bus object path Qt's bridge gives ``widget`` (or ``widget`` if a path)."""
         from PySide6.QtGui import QAccessible
 
+        if isinstance(widget, str):
+            return widget  # already a path (a relation's target, say)
         interface = QAccessible.queryAccessibleInterface(widget)
         return f"/org/a11y/atspi/accessible/{QAccessible.uniqueId(interface)}"
 
@@ -141,8 +172,16 @@ class Listener:
         """Find the app's name on the bus from one announcement on ``widget``."""
         from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 
-        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, "probe"))
-        wait_until(lambda: bool(self.app_bus))
+        # Sent again until heard: the app's bridge sends nothing until it has learnt,
+        # from the registry, that someone listens.
+        deadline = time.monotonic() + 15
+        while not self.app_bus:
+            assert time.monotonic() < deadline, "no announcement reached the bus"
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, "probe"))
+            try:
+                wait_until(lambda: bool(self.app_bus), 0.5)
+            except AssertionError:
+                continue
         self.heard.clear()
 
     def ask(self, widget: Any, interface: str, member: str, *args: str) -> Any:

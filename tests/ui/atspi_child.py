@@ -10,19 +10,21 @@ from __future__ import annotations
 import json
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QPlainTextEdit
 
 from tests.ui.atspi import Listener, wait_until
 from ui.documents.preview_window import PreviewWindow
 from ui.main_window import MainWindow
 from ui.session import Session
 from ui.unlock_dialog import UnlockDialog
+from ui.visit.visibility_control import VisibilityButton
 
 
 def two_page_pdf() -> bytes:
@@ -129,12 +131,48 @@ def statuses(folder: Path, visit_id: str) -> dict[str, Any]:
     return out
 
 
+def structure(folder: Path, visit_id: str) -> dict[str, Any]:
+    """Headings, drop-downs and who-may-read buttons of the beginning visit, as read
+    over the bus: role, name and what each drop-down is labelled by."""
+    listener = Listener()
+    window = unlocked(folder)
+    listener.learn_app_bus(window)
+    out: dict[str, Any] = {"headings": [], "combos": [], "visibility": []}
+    window.show_visit(visit_id)
+    page = window.visit_page
+    wait_until(lambda: page.current_step() is not None)
+    out["headings"].append({"text": page.heading.text(), "role": listener.role(page.heading)})
+    for row, step in enumerate(page.pages):
+        page.steps.setCurrentRow(row)
+        wait_until(partial(lambda row: page.current_step() is page.pages[row], row))
+        out["headings"].append({"text": step.title.text(), "role": listener.role(step.title)})
+        for combo in step.findChildren(QComboBox):
+            if not combo.isVisibleTo(step):
+                continue
+            labels = [listener.name(path) for path in listener.labelled_by(combo)]
+            out["combos"].append(
+                {"step": step.step.id, "name": listener.name(combo), "labelled_by": labels}
+            )
+        for button in step.findChildren(VisibilityButton):
+            if button.isVisibleTo(step):
+                out["visibility"].append(
+                    {
+                        "step": step.step.id,
+                        "name": listener.name(button),
+                        "role": listener.role(button),
+                    }
+                )
+    return out
+
+
 def main() -> None:
     """Run the scenario named on the command line; print what was heard as JSON."""
     app = QApplication([])
     scenario, *args = sys.argv[1:]
     if scenario == "statuses":
         result = statuses(Path(args[0]), args[1])
+    elif scenario == "structure":
+        result = structure(Path(args[0]), args[1])
     else:
         raise SystemExit(f"no scenario {scenario!r}")
     print(json.dumps(result), flush=True)

@@ -7,18 +7,12 @@ reader does (tests/ui/atspi.py says why there and not inside Qt).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
-from msp_desktop.guide import load_guide
-from msp_desktop.model import Stage
-from msp_desktop.store import Workspace, keyslots
-from tests import builders
-from tests.conftest import SHIPPED_KDF_COST
-from tests.ui.atspi import POLITE, missing_tools, run_child
-from tests.ui.helpers import PASSPHRASE, WORKER_NAME
+from tests.ui.atspi import POLITE, missing_tools, run_child, workspace_for_a_child
+from tests.ui.helpers import PASSPHRASE
 
 pytestmark = pytest.mark.skipif(bool(missing_tools()), reason=missing_tools() or "-")
 
@@ -26,18 +20,7 @@ pytestmark = pytest.mark.skipif(bool(missing_tools()), reason=missing_tools() or
 @pytest.fixture(scope="module")
 def heard(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("atspi") / "workspace"
-    person = builders.person("Ada Example")
-    concern = builders.concern(person, stage=Stage.BEGINNING)
-    # At the shipped key cost (as real_kdf_cost, for the whole module): the child is
-    # another process, which refuses a workspace sealed at the tests' token cost.
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in SHIPPED_KDF_COST.items():
-            patch.setattr(keyslots, name, value)
-        with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
-            for one in (person, builders.person("Bea Specimen"), builders.person("Cy Sample")):
-                ws.people.add(one)
-            ws.concerns.add(concern)
-            visit_id = ws.visits.begin(concern.id, load_guide().ref, date.today()).id
+    visit_id = workspace_for_a_child(folder)
     return run_child("statuses", str(folder), visit_id, env={"MSP_PASSPHRASE": PASSPHRASE})
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from msp_desktop.practice import Finding, Severity
-from ui.a11y import announce
+from ui.a11y import announce, mark_heading
 from ui.i18n import N_, tr, tr_marked, tr_n
 
 SEVERITY_WORDS = {
@@ -34,6 +34,7 @@ class FindingsPanel(QFrame):
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
+        mark_heading(self.heading, 3)
         self._layout.addWidget(self.heading)
         self.lines: list[QLabel] = []
         self.setAccessibleName(tr("Things to think about"))

@@ -35,7 +35,7 @@ from msp_desktop.practice import Finding, by_severity, check_visit
 from msp_desktop.services.visits import suggested_next_date
 from msp_desktop.store import CannotFinalise, VisitRecord, Workspace
 from ui import messages
-from ui.a11y import StatusLabel, plain
+from ui.a11y import StatusLabel, mark_heading, plain
 from ui.db_worker import DbWorker
 from ui.i18n import N_, tr, tr_marked
 from ui.visit.amend_dialog import AmendDialog
@@ -165,6 +165,7 @@ class VisitPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
+        mark_heading(self.heading, 1)
         self.status = StatusLabel(tr("Save status"), self)
         self.status.setObjectName("visit.status")
         # Under the name: how the person wants to talk and what the concern is about,
