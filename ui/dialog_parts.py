@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
 
+from ui.a11y import mark_heading
+
 ERROR_STYLE = "color: #8a1c1c; font-weight: 600;"
 
 
@@ -17,7 +19,7 @@ def heading(text: str, parent: QWidget | None = None) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     label.setAccessibleName(text)
-    return label
+    return mark_heading(label, 1)
 
 
 def paragraph(text: str, parent: QWidget | None = None) -> QLabel:

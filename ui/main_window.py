@@ -10,7 +10,6 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QLabel,
     QMainWindow,
     QSizePolicy,
     QStackedWidget,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from msp_desktop.guide import Guide, available_guides, guide_named, load_guide
 from msp_desktop.services.visits import last_guide_id, start_visit
 from ui import actions
-from ui.a11y import named, plain
+from ui.a11y import StatusLabel, named, plain
 from ui.caseload.caseload_page import CaseloadPage
 from ui.db_worker import DbWorker
 from ui.documents.controller import DocumentsController
@@ -82,7 +81,7 @@ class MainWindow(QMainWindow):
         self.visit_page.place_changed.connect(self._remember_place)
         self.sync_page.back_requested.connect(self.show_caseload)
 
-        self.people_label = QLabel(self)
+        self.people_label = StatusLabel(tr("People on the caseload"), self)
         self.people_label.setObjectName("status.people")
         self.people_label.setContentsMargins(20, 2, 20, 4)
         self.statusBar().addWidget(self.people_label, 1)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from msp_desktop.errors import KnownError, WorkspaceDamaged, WrongPassphrase
 from msp_desktop.store.throttle import unlock_delay
@@ -80,9 +88,25 @@ class UnlockDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        QWidget.setTabOrder(self.passphrase_edit, self.unlock_button)
-        QWidget.setTabOrder(self.unlock_button, self.quit_button)
         self.passphrase_edit.setFocus()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        # Tab cycles passphrase → Unlock → Quit → passphrase. setTabOrder alone does
+        # not hold: the button box re-chains its buttons into a loop of their own when
+        # it lays them out, so Tab from Quit went back to Unlock, never the passphrase.
+        chain = [
+            widget
+            for widget in (self.passphrase_edit, self.unlock_button, self.quit_button)
+            if widget.isEnabled() and widget.isVisible()
+        ]
+        current = QApplication.focusWidget()
+        if current not in chain:
+            return super().focusNextPrevChild(next)
+        step = 1 if next else -1
+        chain[(chain.index(current) + step) % len(chain)].setFocus(
+            Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        )
+        return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Escape would reject the dialog, which ends the whole app: a stray key must

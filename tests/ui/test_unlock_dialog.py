@@ -132,3 +132,22 @@ def test_buttons_have_words_and_no_icons(qtbot: QtBot, worker: DbWorker, existin
     for button in dialog.buttons.findChildren(QPushButton):
         assert button.icon().isNull(), button.text()
         assert button.accessibleName()
+
+
+def test_tab_cycles_back_to_the_passphrase(qtbot: QtBot, worker: DbWorker, existing: Path) -> None:
+    # WCAG 2.4.3: Tab goes passphrase → Unlock → Quit and then back to the passphrase
+    # (it used to go Unlock → Quit → Unlock and never return); Shift+Tab goes back.
+    dialog = make_dialog(qtbot, worker, existing)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.passphrase_edit.hasFocus())
+    seen = []
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    edit, unlock, quit_ = dialog.passphrase_edit, dialog.unlock_button, dialog.quit_button
+    assert seen == [unlock, quit_, edit, unlock, quit_, edit]
+    backwards = []
+    for _ in range(3):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
+        backwards.append(QApplication.focusWidget())
+    assert backwards == [quit_, unlock, edit]

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QGroupBox,
-    QLabel,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.model import SAFETY_QUESTION, CopyChoice
 from msp_desktop.services.documents import LangName, StyleName
-from ui.a11y import name_buttons, named, plain
+from ui.a11y import StatusLabel, name_buttons, named, plain
 from ui.dialog_parts import heading, paragraph, plain_buttons
 from ui.i18n import N_, Message, tr, tr_marked
 from ui.screen_fit import keep_on_screen, scrolling_body
@@ -134,7 +133,7 @@ class CopyDialog(QDialog):
         self.lang_buttons = self._group(LANGS, "copy.lang", QVBoxLayout(self.lang_box), lang)
         layout.addWidget(self.lang_box)
 
-        self.note = QLabel(self)
+        self.note = StatusLabel(tr("What happens next"), self)
         self.note.setObjectName("copy.note")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
@@ -155,7 +154,9 @@ class CopyDialog(QDialog):
 
     def _radio(self, text: str, parent: QWidget) -> QRadioButton:
         radio = QRadioButton(text, parent)
-        radio.setAccessibleName(plain(text).lstrip("0123456789 "))
+        # Named as shown ("1 A copy to keep"), number included: speech input users say
+        # what they see (WCAG 2.5.3), and the number is the Alt+number key.
+        radio.setAccessibleName(" ".join(plain(text).split()))
         return radio
 
     def _group(
@@ -206,7 +207,6 @@ class CopyDialog(QDialog):
         else:
             self.ok_button.setText(tr("Record “no copy”"))
             self.note.setText(tr("Nothing will be printed. Tell the person what was agreed."))
-        self.note.setAccessibleName(self.note.text())
         name_buttons(self._box)
 
     def _accept(self) -> None:

@@ -17,9 +17,17 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ui.a11y import named, plain
+from ui.a11y import StatusLabel, mark_heading, named, plain
 from ui.i18n import tr
 from ui.screen_fit import fit_to_screen
 
@@ -80,7 +88,8 @@ class PreviewWindow(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         self.heading.setFont(font)
-        self.page_label = QLabel(self)
+        mark_heading(self.heading, 1)
+        self.page_label = StatusLabel(tr("Page shown"), self)
         self.page_label.setObjectName("preview.page")
         self.zoom_out_button = self._button(
             tr("Zoom &out"), "preview.zoom_out", self.zoom_out, "Ctrl+-"
@@ -100,6 +109,19 @@ class PreviewWindow(QDialog):
             tr("&Save as PDF…"), "preview.save", self.save_requested.emit
         )
         self.close_button = self._button(tr("&Close"), "preview.close", self.close)
+        # The page is a picture: its words, in a text view a screen reader can read
+        # (WCAG 1.1.1), beside it on demand.
+        self.words_button = self._button(tr("Show the &words"), "preview.words", self.show_words)
+        self.words_button.setCheckable(True)
+        self.words = QPlainTextEdit(self)
+        self.words.setObjectName("preview.text")
+        self.words.setReadOnly(True)
+        self.words.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        named(self.words, tr("The document's words"), tr("Every page, as text"))
+        self.words.hide()
         for keys, slot in (
             (QKeySequence.StandardKey.ZoomIn, self.zoom_in),
             ("Ctrl+=", self.zoom_in),  # "+" needs Shift on most keyboards
@@ -115,7 +137,12 @@ class PreviewWindow(QDialog):
 
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
-        for widget in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
+        for widget in (
+            self.words_button,
+            self.zoom_out_button,
+            self.zoom_in_button,
+            self.fit_button,
+        ):
             top.addWidget(widget)
         pages = QHBoxLayout()
         pages.addWidget(self.previous_button)
@@ -130,7 +157,10 @@ class PreviewWindow(QDialog):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(top)
-        layout.addWidget(self.view, 1)
+        middle = QHBoxLayout()
+        middle.addWidget(self.view, 3)
+        middle.addWidget(self.words, 2)
+        layout.addLayout(middle, 1)
         layout.addLayout(pages)
         self.print_button.setDefault(False)
         self.print_button.setAutoDefault(False)  # Enter must never print by accident
@@ -161,8 +191,7 @@ class PreviewWindow(QDialog):
 
     def _page_changed(self, page: int) -> None:
         words = tr("Page {page} of {count}", page=page + 1, count=max(self.page_count(), 1))
-        self.page_label.setText(words)
-        named(self.page_label, words)
+        self.page_label.set_status(words)
         self.previous_button.setEnabled(page > 0)
         self.next_button.setEnabled(page < self.page_count() - 1)
 
@@ -194,6 +223,24 @@ class PreviewWindow(QDialog):
     def fit(self) -> None:
         """Show the whole page in the window."""
         self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+
+    def text(self) -> str:
+        """The document's words, page by page, as its PDF holds them."""
+        pages = []
+        for page in range(self.page_count()):
+            words = self.document.getAllText(page).text().strip()
+            pages.append(tr("Page {page}", page=page + 1) + "\n\n" + words)
+        return "\n\n".join(pages)
+
+    def show_words(self) -> None:
+        """Show the document's words beside the page (and go to them), or hide them."""
+        on = self.words_button.isChecked()
+        if on and not self.words.toPlainText():
+            self.words.setPlainText(self.text())
+        self.words.setVisible(on)
+        self.words_button.setText(tr("Hide the &words") if on else tr("Show the &words"))
+        self.words_button.setAccessibleName(plain(self.words_button.text()))
+        (self.words if on else self.view).setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- privacy and closing -----------------------------------------------------------
 
@@ -229,6 +276,7 @@ class PreviewWindow(QDialog):
         if self._released:
             return
         self._released = True
+        self.words.clear()
         self.document.close()
         self._buffer.close()
         self._data.fill(0)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from msp_desktop.model import ActionOwner, ActionStatus, AgreedAction, Person
 from msp_desktop.services.actions import finished_on
-from ui.a11y import named
+from ui.a11y import mark_heading, named
 from ui.date_text import date_text
 from ui.i18n import N_, Message, tr, tr_marked, tr_n
 from ui.person.person_file import PersonFile
@@ -149,7 +149,7 @@ def actions_section(record: PersonFile, today: date, parent: QWidget) -> QFrame:
     """The card of agreed actions: a count, each open action, then the finished ones
     behind a "Show" button."""
     frame, layout = card("person.actions", parent)
-    title = text(tr("Agreed actions"), frame, scale=1.3, bold=True)
+    title = mark_heading(text(tr("Agreed actions"), frame, scale=1.3, bold=True), 2)
     title.setObjectName("actions.title")
     layout.addWidget(title)
     summary = text(summary_words(record, today), frame)

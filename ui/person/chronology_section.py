@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QToolButton, QVBox
 from msp_desktop.model import ContactNote
 from msp_desktop.services.contacts import ChronologyEntry, chronology, matches
 from msp_desktop.store import Workspace
-from ui.a11y import buddy, named
+from ui.a11y import buddy, mark_heading, named
 from ui.date_text import date_text
 from ui.db_worker import DbWorker
 from ui.i18n import tr, tr_marked, tr_n
@@ -104,6 +104,7 @@ class ChronologySection(QFrame):
         self.dialog: ContactDialog | None = None
 
         title = text(tr("Chronology, newest first"), self, scale=1.3, bold=True)
+        mark_heading(title, 2)
         title.setObjectName("chronology.title")
         about = text(
             tr("Visits, visits that did not happen, and contacts between visits."),

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from msp_desktop.model import Stage
-from ui.a11y import named
+from ui.a11y import mark_heading, named
 from ui.date_text import date_text, is_overdue
 from ui.i18n import tr, tr_marked
 from ui.person.concern_buttons import ConcernRequest, journey_part, place_rows
@@ -96,7 +96,7 @@ def concern_card(
     """
     concern = story.concern
     frame, layout = card(f"concern.{concern.id}", parent)
-    title = text(concern_title(concern), frame, scale=1.3, bold=True)
+    title = mark_heading(text(concern_title(concern), frame, scale=1.3, bold=True), 3)
     title.setObjectName("concern.title")
     layout.addWidget(title)
     if story.is_open:

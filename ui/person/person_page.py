@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.store import Workspace
-from ui.a11y import named
+from ui.a11y import mark_heading, named
 from ui.db_worker import DbWorker
 from ui.i18n import tr
 from ui.messages import error_sentence
@@ -227,6 +227,7 @@ class PersonPage(QWidget):
         column.addWidget(header(record.person, today, page))
         column.addWidget(actions_note(record, today, page))
         concerns_title = text(tr("Concerns, newest first"), page, scale=1.3, bold=True)
+        mark_heading(concerns_title, 2)
         concerns_title.setObjectName("person.concerns_title")
         column.addWidget(concerns_title)
         if not record.concerns:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.model import Person
+from ui.a11y import mark_heading
 from ui.i18n import tr
 from ui.person.person_text import (
     birth_text,
@@ -105,6 +106,7 @@ def header(person: Person, today: date, parent: QWidget) -> QWidget:
     layout.setSpacing(4)
     name = text(person.name, box, scale=1.9, bold=True)
     name.setObjectName("person.name")
+    mark_heading(name, 1)
     layout.addWidget(name)
     if person.preferred_name:
         known = text(tr("Known as {name}", name=person.preferred_name), box, scale=1.25)
@@ -129,7 +131,7 @@ def header(person: Person, today: date, parent: QWidget) -> QWidget:
 def household(person: Person, parent: QWidget) -> QWidget:
     """Who lives with the person, small and labelled as other people's details."""
     frame, layout = card("person.household", parent)
-    title = text(tr("Household and other people"), frame, bold=True)
+    title = mark_heading(text(tr("Household and other people"), frame, bold=True), 2)
     layout.addWidget(title)
     note = text(tr("Other people's details: left out of the person's copy."), frame, scale=0.9)
     layout.addWidget(note)

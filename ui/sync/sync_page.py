@@ -45,7 +45,7 @@ from msp_desktop.services.network_sync import NoInboxAddress, SyncReport
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_keys import NotReadyToSync
 from ui import messages
-from ui.a11y import name_button, named
+from ui.a11y import StatusLabel, name_button, named
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import N_, tr, tr_marked
@@ -161,7 +161,8 @@ class SyncPage(QWidget):
         self.progress.setMaximumWidth(160)
         named(self.progress, tr("Working"))
         self.progress.hide()
-        self.status_line = paragraph("", self)
+        self.status_line = StatusLabel(tr("Sync status"), self)
+        self.status_line.setWordWrap(True)
         self.status_line.setObjectName("sync.status")
         self.status_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from msp_desktop.practice import Finding, Severity
-from ui.i18n import N_, tr, tr_marked
+from ui.a11y import announce, mark_heading
+from ui.i18n import N_, tr, tr_marked, tr_n
 
 SEVERITY_WORDS = {
     Severity.REQUIRED: N_("Needed before finalising"),
@@ -33,6 +34,7 @@ class FindingsPanel(QFrame):
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
+        mark_heading(self.heading, 3)
         self._layout.addWidget(self.heading)
         self.lines: list[QLabel] = []
         self.setAccessibleName(tr("Things to think about"))
@@ -40,6 +42,7 @@ class FindingsPanel(QFrame):
 
     def show_findings(self, findings: list[Finding], step_title: str = "") -> None:
         """Replace what is shown with ``findings`` (on the step called ``step_title``)."""
+        before = self.texts()
         for line in self.lines:
             line.deleteLater()
         self.lines = []
@@ -61,7 +64,13 @@ class FindingsPanel(QFrame):
             line.setObjectName(f"finding.{finding.code}")
             self._layout.addWidget(line)
             self.lines.append(line)
+        said = self.texts()
         self.setVisible(bool(findings))
+        if said != before and said:
+            announce(
+                self,
+                tr_n("{count} thing to think about", "{count} things to think about", len(said)),
+            )
 
     def texts(self) -> list[str]:
         """The lines shown, as words (for tests and the screen reader summary)."""

@@ -30,6 +30,7 @@ from msp_desktop.guide.conditions import GuideState
 from msp_desktop.guide.fields import CONCERN_PREFIX
 from msp_desktop.model import Concern, Visit
 from msp_desktop.practice import Finding
+from ui.a11y import mark_heading
 from ui.i18n import tr
 from ui.visit.editors import AnswerEditor, DateEditor, OutcomeChoices, OutcomeLinksEditor
 from ui.visit.findings_panel import FindingsPanel
@@ -133,6 +134,7 @@ class StepPage(QScrollArea):
         font.setBold(True)
         self.title.setFont(font)
         self.title.setAccessibleName(str(step.title))
+        mark_heading(self.title, 2)
         layout.addWidget(self.title)
         intro = QLabel(str(step.intro), body)
         intro.setWordWrap(True)

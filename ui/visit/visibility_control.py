@@ -140,10 +140,17 @@ class VisibilityButton(QToolButton):
         short = tr_marked(SHORT_WORDS[self._value])
         # The ▾ is text, not Qt's menu arrow: it grows with the text size setting.
         self.setText(tr("Who may read: {choice}", choice=short) + " ▾")
-        self.setAccessibleName(tr("Who may read this: {choice}", choice=short))
-        self.setAccessibleDescription(
-            tr("For “{subject}”. {tip}", subject=self._subject, tip=self._tip())
+        # Named by what it shows first (speech users say what they see), then by the
+        # answer it belongs to: with a dozen of these on a step, the choice alone
+        # does not say which answer it is about.
+        self.setAccessibleName(
+            tr(
+                "Who may read: {choice}, for the answer to “{subject}”",
+                choice=short,
+                subject=self._subject,
+            )
         )
+        self.setAccessibleDescription(self._tip())
         self.setToolTip(self._tip())
         for option, action in self._actions.items():
             action.setChecked(option is self._value)

@@ -35,7 +35,7 @@ from msp_desktop.practice import Finding, by_severity, check_visit
 from msp_desktop.services.visits import suggested_next_date
 from msp_desktop.store import CannotFinalise, VisitRecord, Workspace
 from ui import messages
-from ui.a11y import plain
+from ui.a11y import StatusLabel, mark_heading, plain
 from ui.db_worker import DbWorker
 from ui.i18n import N_, tr, tr_marked
 from ui.screen_fit import wrapping_row
@@ -89,6 +89,7 @@ class VisitPage(QWidget):
         self.visit: Visit | None = None
         self.concern: Concern | None = None
         self.final = False
+        self._said_saved = False  # whether a save of this visit has been announced
         # After a Finalise that was refused, each step lists what is still needed on it.
         self.checked = False
         self.pages: list[StepPage] = []
@@ -114,9 +115,20 @@ class VisitPage(QWidget):
         """Work through ``worker`` (one per unlocked session)."""
         self.worker = worker
         self.autosaver = Autosaver(worker, self)
-        self.autosaver.saving.connect(lambda: self.status.setText(tr("Saving…")))
-        self.autosaver.saved.connect(lambda at: self.status.setText(tr("Saved at {at}", at=at)))
-        self.autosaver.failed.connect(self.status.setText)
+        self.autosaver.saving.connect(lambda: self.status.set_status(tr("Saving…"), speak=False))
+        self.autosaver.saved.connect(self._saved)
+        self.autosaver.failed.connect(self._save_failed)
+
+    def _saved(self, at: str) -> None:
+        # Said aloud for the first save of the visit and after a failure; the saves
+        # that follow every pause in typing only change the words (still read as the
+        # line's name), or a screen reader would talk over the worker all visit long.
+        self.status.set_status(tr("Saved at {at}", at=at), speak=not self._said_saved)
+        self._said_saved = True
+
+    def _save_failed(self, sentence: str) -> None:
+        self.status.set_status(sentence)
+        self._said_saved = False
 
     def detach(self) -> None:
         """Locking: send what is typed to the database, then forget the visit."""
@@ -154,9 +166,9 @@ class VisitPage(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.heading.setFont(font)
-        self.status = QLabel(self)
+        mark_heading(self.heading, 1)
+        self.status = StatusLabel(tr("Save status"), self)
         self.status.setObjectName("visit.status")
-        self.status.setAccessibleName(tr("Save status"))
         # Under the name: how the person wants to talk and what the concern is about,
         # so the worker has both in view through the whole conversation.
         self.context = QLabel(self)
@@ -252,6 +264,7 @@ class VisitPage(QWidget):
         person = loaded.person.display_name
         self.heading.setText(tr("Conversation with {person}", person=person))
         self.context.setText(context_text(loaded.person, loaded.concern))
+        self._said_saved = False
         self.status.setText(tr("Finalised") if self.final else tr("Draft: saved as you type"))
         self._clear_pages()
         self.steps.blockSignals(True)

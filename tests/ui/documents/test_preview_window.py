@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtPdfWidgets import QPdfView
 from pytestqt.qtbot import QtBot
 
@@ -99,3 +101,32 @@ def test_locking_closes_the_preview(qtbot: QtBot, docs: Docs) -> None:
     assert docs.window.documents.preview is None
     assert docs.window.documents.made is None
     docs.window.attach(docs.worker)  # the fixture locks again at the end
+
+
+def test_the_words_of_the_document_open_beside_it_by_keyboard(qtbot: QtBot, docs: Docs) -> None:
+    # WCAG 1.1.1: the page is drawn as a picture; its words are offered as text a
+    # screen reader reads, the same words the PDF itself holds (as pdftotext reads it).
+    require_tools("pdftotext", package="poppler-utils")
+    preview = _preview(qtbot, docs)
+    made = docs.window.documents.made
+    assert made is not None
+    assert not preview.words.isVisible()
+    qtbot.keyClick(preview, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(preview.words.isVisible, timeout=3000)  # a mnemonic clicks after a moment
+    assert preview.words.hasFocus()
+    assert preview.words.isReadOnly()
+    assert (
+        QAccessible.queryAccessibleInterface(preview.words).text(QAccessible.Text.Name)
+        == "The document's words"
+    )
+    shown = preview.words.toPlainText()
+    assert shown.startswith("Page 1\n")
+    assert f"Page {preview.page_count()}\n" in shown
+    pages = re.split(r"^Page \d+\n", shown, flags=re.MULTILINE)
+    assert pages[0] == ""
+    assert len(pages) == preview.page_count() + 1
+    assert " ".join(" ".join(pages).split()) == pdftools.text(made.pdf)
+    assert preview.words_button.accessibleName() == "Hide the words"
+    qtbot.keyClick(preview, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: not preview.words.isVisible(), timeout=3000)
+    assert preview.view.hasFocus()

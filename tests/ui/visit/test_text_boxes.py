@@ -172,7 +172,9 @@ def test_ctrl_shift_t_while_typing_marks_the_words_as_about_someone_else(qtbot: 
     said = "Marked as about someone else: left out of the person's copy."
     assert window.statusBar().currentMessage() == said
     assert editor.visibility.toolTip().startswith(said)
-    assert editor.visibility.accessibleName() == "Who may read this: About others: workers only"
+    assert editor.visibility.accessibleName().startswith(
+        "Who may read: About others: workers only, for the answer to “"
+    )
     assert editor.text.hasFocus()  # typing goes on where it was
 
     # Pressed again it never puts the words back in the person's copy.
@@ -227,9 +229,9 @@ def test_the_choice_changes_with_the_keyboard_and_the_name_says_it(qtbot: QtBot)
     shown(qtbot, editor)
     editor.text.setPlainText("Words")
     button = editor.visibility
-    assert button.accessibleName() == "Who may read this: Person's copy"
     prompt = str(question("persons_view").prompt)
-    assert button.accessibleDescription().startswith(f"For “{prompt}”. The person can read this.")
+    assert button.accessibleName() == f"Who may read: Person's copy, for the answer to “{prompt}”"
+    assert button.accessibleDescription().startswith("The person can read this.")
 
     def two_down(menu: QMenu) -> None:  # from the current choice, the third one
         qtbot.keyClick(menu, Key.Key_Down)
@@ -239,7 +241,7 @@ def test_the_choice_changes_with_the_keyboard_and_the_name_says_it(qtbot: QtBot)
     with qtbot.waitSignal(editor.edited, timeout=3000):
         choose_in_menu(qtbot, button, two_down)
     assert editor.value() == Note(text="Words", visibility=Visibility.INTERNAL)
-    assert button.accessibleName() == "Who may read this: Workers only"
+    assert button.accessibleName() == f"Who may read: Workers only, for the answer to “{prompt}”"
     assert button.text().startswith("Who may read: Workers only")
 
 
@@ -258,7 +260,7 @@ def test_the_choice_changes_with_the_mouse(qtbot: QtBot) -> None:
 
     choose_in_menu(qtbot, editor.visibility, click_person)
     assert editor.value() == Note(text="Words", visibility=Visibility.PERSON)
-    assert editor.visibility.accessibleName() == "Who may read this: Person's copy"
+    assert editor.visibility.accessibleName().startswith("Who may read: Person's copy, for ")
 
 
 def test_showing_a_record_again_keeps_a_marking_made_before_typing(qtbot: QtBot) -> None:
@@ -298,6 +300,9 @@ def test_a_step_has_a_named_button_for_every_text_answer(qtbot: QtBot) -> None:
     texts = [b.editor for b in page.blocks if isinstance(b.editor, TextEditor)]
     assert len(buttons) == len(texts) > 0
     assert page.findChildren(QComboBox) == []
-    for button in buttons:
-        assert button.accessibleName() == "Who may read this: Person's copy"
-        assert button.accessibleDescription().startswith("For “")
+    for button, text in zip(buttons, texts, strict=True):
+        # Each names the answer it belongs to (WCAG 1.3.1, 4.1.2), not just the choice.
+        prompt = str(text.question.prompt)
+        assert (
+            button.accessibleName() == f"Who may read: Person's copy, for the answer to “{prompt}”"
+        )
