@@ -100,6 +100,9 @@ def window(qtbot: QtBot, worker: DbWorker, story: Story) -> Iterator[MainWindow]
     main = MainWindow()
     qtbot.addWidget(main)
     main.attach(worker)
+    # A laptop's window, set here: the window's own first size follows the text size
+    # and the screen (tests/ui/test_fits_screen.py checks that), not this test's concern.
+    main.resize(1280, 720)
     main.show()
     main.activateWindow()
     qtbot.waitUntil(main.isActiveWindow)
