@@ -61,6 +61,12 @@ def settled(qtbot: QtBot, widget: QWidget) -> None:
     """Wait until ``widget``'s size holds still: a page just shown may still be laying
     out (a wrapping button row settles a pass later), and two grabs must be alike but
     for the focus."""
+    # A layout request is a posted event: deliver every pending one first, so a busy
+    # machine cannot leave the first layout pass (a button row still on two lines) for
+    # after the first grab.
+    for _ in range(5):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
     last = widget.size()
     for _ in range(20):
         qtbot.wait(25)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import Concern, Person, Stage
@@ -234,8 +234,12 @@ def test_a_beginning_visit_by_keyboard_alone(qtbot: QtBot, beginning_session: Se
         ),
         timeout=5000,
     )
-    tab_to(qtbot, named("Use the suggested date"))
+    suggest = tab_to(qtbot, named("Use the suggested date"))
     press(qtbot, Key.Key_Space)
+    # Filled in at once, beside the button that was pressed.
+    date_line = suggest.parentWidget().findChild(QLineEdit)
+    assert date_line is not None
+    assert date_line.text() == suggested.strftime("%d/%m/%Y")
 
     finalise(qtbot, window, visit_id)
     page = window.visit_page
