@@ -229,6 +229,8 @@ class Request:
     path: str
     size: int
     content_type: str | None
+    header_names: tuple[str, ...] = ()
+    """Every header's name, in lower case (to show what never reached the office)."""
 
 
 class InboxServer:
@@ -324,7 +326,9 @@ class InboxServer:
                 self.wfile.write(canned.body)
 
             def do_GET(self) -> None:
-                server.requests.append(Request("GET", self.path, 0, None))
+                server.requests.append(
+                    Request("GET", self.path, 0, None, tuple(k.lower() for k in self.headers))
+                )
                 if self.path != "/v1/health":
                     self._reply(Canned.error(404, "No such page.", "NotFound"))
                     return
@@ -335,7 +339,15 @@ class InboxServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 content_type = self.headers.get("Content-Type")
-                server.requests.append(Request("POST", self.path, len(body), content_type))
+                server.requests.append(
+                    Request(
+                        "POST",
+                        self.path,
+                        len(body),
+                        content_type,
+                        tuple(k.lower() for k in self.headers),
+                    )
+                )
                 if self.path != "/v1/bundles":
                     self._reply(Canned.error(404, "No such page.", "NotFound"))
                     return

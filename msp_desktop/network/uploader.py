@@ -32,7 +32,7 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -40,6 +40,7 @@ from msp_desktop import __version__
 from msp_desktop.bundles.errors import BundleRejected, ReceiptRejected
 from msp_desktop.errors import KnownError
 from msp_desktop.exit_codes import ExitCode
+from msp_desktop.network.proxy import Proxy, proxy_for
 
 __all__ = [
     "Endpoint",
@@ -176,6 +177,17 @@ def _network_why(exc: BaseException, host: str) -> str:
     return "the connection failed"
 
 
+def _proxy_why(exc: BaseException, proxy: Proxy) -> str:
+    # http.client says a refused CONNECT as OSError("Tunnel connection failed: 407 ...").
+    said = str(exc)
+    if said.startswith("Tunnel connection failed"):
+        answer = said.partition(":")[2].strip() or "no reason given"
+        return f"the proxy at {proxy} would not connect to the office ({answer})"
+    if isinstance(exc, socket.gaierror | ConnectionRefusedError):
+        return f"the proxy at {proxy} could not be reached ({_network_why(exc, proxy.host)})"
+    return _network_why(exc, proxy.host) + f" (through the proxy at {proxy})"
+
+
 def wait(seconds: float) -> None:
     """The wait between tries when none is given: ``time.sleep``."""
     time.sleep(seconds)
@@ -186,7 +198,9 @@ class Uploader:
 
     ``sleep`` waits between tries (injectable: tests do not wait, the desktop app wakes
     it when the workspace locks); ``on_retry(sentence, seconds)`` is told before each
-    wait; ``cancelled`` is asked before each try.
+    wait; ``cancelled`` is asked before each try. An https office is reached through
+    the proxy the environment names (``network.proxy``; ``environ`` for tests), with
+    TLS and the pin checked end to end.
     """
 
     def __init__(
@@ -200,8 +214,11 @@ class Uploader:
         cancelled: Callable[[], bool] = lambda: False,
         connect_timeout: float = CONNECT_TIMEOUT,
         read_timeout: float = READ_TIMEOUT,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         self.endpoint = endpoint
+        # Read once, before any try: a proxy setting that cannot work is said at once.
+        self.proxy = proxy_for(endpoint.url, environ)
         parts = urlsplit(endpoint.url)
         self._https = parts.scheme == "https"
         self._host = parts.hostname or ""
@@ -265,7 +282,19 @@ class Uploader:
 
     def _connect(self) -> http.client.HTTPConnection:
         connection: http.client.HTTPConnection
-        if self._https:
+        if self._https and self.proxy is not None:
+            # CONNECT through the proxy; TLS (SNI, certificate, pin) is with the office.
+            connection = http.client.HTTPSConnection(
+                self.proxy.host,
+                self.proxy.port,
+                timeout=self._connect_timeout,
+                context=self._context(),
+            )
+            headers = {}
+            if self.proxy.authorization:
+                headers["Proxy-Authorization"] = self.proxy.authorization
+            connection.set_tunnel(self._host, self._port or 443, headers=headers)
+        elif self._https:
             connection = http.client.HTTPSConnection(
                 self._host, self._port, timeout=self._connect_timeout, context=self._context()
             )
@@ -284,6 +313,8 @@ class Uploader:
             ) from None
         except (OSError, http.client.HTTPException) as exc:
             connection.close()
+            if self.proxy is not None:
+                raise _Temporary(_proxy_why(exc, self.proxy)) from None
             raise _Temporary(_network_why(exc, self._host)) from None
         assert connection.sock is not None
         if self.endpoint.tls_sha256 is not None:

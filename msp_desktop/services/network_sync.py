@@ -21,6 +21,7 @@ from msp_desktop.bundles import verify_receipt
 from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.provisioning import Provisioning, check_inbox_url
 from msp_desktop.errors import InvalidInput, KnownError
+from msp_desktop.network.proxy import proxy_for
 from msp_desktop.network.uploader import Endpoint, OfficeRefused, Uploader
 from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 from msp_desktop.store.sync_keys import NO_OFFICE_KEYS, NotReadyToSync
@@ -80,9 +81,11 @@ def prepare(ws: Workspace, url: str | None = None) -> Prepared:
     """The office's address first (without one nothing is sealed), then check the
     workspace, seal what is waiting and read every bundle not yet acknowledged.
 
-    The same checks as an export (S7): a damaged workspace seals and sends nothing.
+    The same checks as an export (S7): a damaged workspace seals and sends nothing;
+    nor does a proxy setting that cannot be used (``network.proxy``).
     """
     endpoint = endpoint_for(ws.sync.office_keys(), url)
+    proxy_for(endpoint.url)  # a proxy setting that cannot work is said before sealing
     ws.sync.require_ready()
     sealed = ws.sync.check_and_seal(nothing_was="Nothing was sent")
     return Prepared(endpoint, sealed, ws.sync.unacknowledged())
