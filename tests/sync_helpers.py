@@ -108,7 +108,7 @@ class Office:
 
 def ready(ws: Workspace, office: Office, device_id: str = DEVICE_ID) -> bytes:
     """Trust ``office`` and enrol this device; returns the enrolment file."""
-    ws.import_office_keys(office.provisioning())
+    ws.import_office_keys(office.provisioning(), office.key.key_id)
     return ws.sync.enrol(device_id)
 
 

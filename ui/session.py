@@ -12,7 +12,6 @@ A ``RestorePoint`` remembers where the person was, so unlocking returns them the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QDialog
@@ -107,14 +106,8 @@ class Session(QObject):
         window.closing.connect(self.end)
         window.action(actions.SETTINGS.id).triggered.connect(self.open_settings)
         self.privacy = PrivacyScreen(window, window.action(actions.PRIVACY.id))
-        caseload = window.caseload
-
-        def restore_search(text: Any) -> None:
-            if isinstance(text, str) and text:
-                caseload.search_edit.setText(text)
-                caseload.refresh()  # at once, not after the typing delay
-
-        self.restore_point.register("caseload.search", caseload.search_edit.text, restore_search)
+        # The caseload's search is not kept across a lock: what was typed is often a
+        # person's name, and nothing personal stays in memory while locked.
         window.show()
         return window
 

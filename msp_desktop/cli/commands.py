@@ -10,7 +10,7 @@ from msp_desktop.cli.passphrase import current_passphrase, new_passphrase
 from msp_desktop.cli.unlock import default_worker, folder_of, open_workspace
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.model.schema import write_json_schemas
-from msp_desktop.services.office_keys import read_office_keys, trust_office
+from msp_desktop.services.office_keys import read_office_keys, require_key_id, trust_office
 from msp_desktop.store import Workspace
 
 
@@ -21,6 +21,7 @@ def init(args: argparse.Namespace) -> int:
     if getattr(args, "office_keys", None) is not None:
         # Checked before anything is made, so a bad file leaves no half-set-up workspace.
         keys_data, _checked = read_office_keys(args.office_keys, args.office_key_id)
+        require_key_id(args.office_key_id)
     passphrase = new_passphrase(args.passphrase_file, label="Choose a passphrase")
     with Workspace.create(folder, passphrase, args.worker or default_worker()) as ws:
         print(f"Created an encrypted workspace in {folder}")

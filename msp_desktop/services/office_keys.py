@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from msp_desktop.bundles.provisioning import Provisioning, read_enrolment, read_provisioning
+from msp_desktop.errors import InvalidInput
 from msp_desktop.services.files import read_small, write_public_file
+from msp_desktop.store.sync_keys import FIRST_KEYS_NEED_KEY_ID
 from msp_desktop.store.workspace import Workspace
 
-__all__ = ["Enrolled", "read_office_keys", "trust_office", "write_enrolment"]
+__all__ = ["Enrolled", "read_office_keys", "require_key_id", "trust_office", "write_enrolment"]
 
 
 def read_office_keys(path: Path, expected_key_id: str | None = None) -> tuple[bytes, Provisioning]:
@@ -26,6 +28,13 @@ def read_office_keys(path: Path, expected_key_id: str | None = None) -> tuple[by
     """
     data = read_small(path, "an office keys file")
     return data, read_provisioning(data, expected_key_id=expected_key_id)
+
+
+def require_key_id(expected_key_id: str | None) -> None:
+    """Refuse to trust a first office on its file's own word: the office key id it read
+    out must be given (``InvalidInput``, in one sentence, otherwise)."""
+    if not expected_key_id:
+        raise InvalidInput(FIRST_KEYS_NEED_KEY_ID)
 
 
 def trust_office(ws: Workspace, data: bytes, expected_key_id: str | None) -> Provisioning:

@@ -26,6 +26,7 @@ from msp_desktop.store import audit
 from msp_desktop.store.database import Database
 
 __all__ = [
+    "FIRST_KEYS_NEED_KEY_ID",
     "DeviceIdentity",
     "NotReadyToSync",
     "check_office_keys",
@@ -40,7 +41,7 @@ _DEVICE_ID = "device_id"
 _DEVICE_KEY = "device_signing_key"
 NO_OFFICE_KEYS = (
     "This workspace has no office keys yet. Ask the office for its keys file "
-    "and import it: msp office-keys import FILE"
+    "and its key id, and import it: msp office-keys import FILE --office-key-id ID"
 )
 _DEVICE_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -86,14 +87,26 @@ def office_keys(db: Database) -> Provisioning | None:
         ) from None
 
 
+FIRST_KEYS_NEED_KEY_ID = (
+    "The first office keys file needs the office key id the office read out to you: "
+    "run again with --office-key-id ID. Nothing was changed."
+)
+
+
 def check_office_keys(db: Database, data: bytes, expected_key_id: str | None) -> Provisioning:
     """Verify an office keys file for this workspace, changing nothing.
 
     A workspace trusts one office: a file from another office key is refused, so a
-    file swapped on the way cannot redirect bundles to someone else's inbox.
+    file swapped on the way cannot redirect bundles to someone else's inbox. The first
+    file needs ``expected_key_id`` (read out by the office); a later one is checked
+    against the office already trusted.
     """
-    provisioning = read_provisioning(data, expected_key_id=expected_key_id)
     current = office_keys(db)
+    if current is None and not expected_key_id:
+        # The first file is trusted on the key id alone: checked against the one the
+        # office read out, never on the file's own word (it also adds a recovery slot).
+        raise InvalidInput(FIRST_KEYS_NEED_KEY_ID)
+    provisioning = read_provisioning(data, expected_key_id=expected_key_id)
     if current is not None and current.office_key_id != provisioning.office_key_id:
         raise InvalidInput(
             f"This workspace already trusts {current.office_name} (office key "

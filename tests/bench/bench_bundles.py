@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from msp_desktop.bundles import age
+from msp_desktop.bundles.provisioning import read_provisioning
 from msp_desktop.demo import realistic_visit  # answered as the demo's visits are
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
 from msp_desktop.office.cli import commands
@@ -133,7 +134,8 @@ def make_office(root: Path, tmp: Path) -> tuple[OfficeLayout, bytes]:
 
 def enrol(ws: Workspace, office_root: Path, keys_file: bytes, tmp: Path) -> None:
     """The device installs the office keys and enrols; ``msp-office devices add`` takes it."""
-    ws.import_office_keys(keys_file)
+    # The key id the office reads out, taken here from the file it made.
+    ws.import_office_keys(keys_file, read_provisioning(keys_file).office_key_id)
     enrolment = tmp / "enrolment.json"
     enrolment.write_bytes(ws.sync.enrol(DEVICE_ID))
     with quiet():

@@ -49,7 +49,15 @@ def test_msp_sync_sends_everything_to_the_service_on_postgres_and_gets_receipts(
         assert provisioning.tls_sha256 is not None
 
         _ok(msp("demo"))
-        _ok(msp("office-keys", "import", str(keys_file)))
+        _ok(
+            msp(
+                "office-keys",
+                "import",
+                str(keys_file),
+                "--office-key-id",
+                provisioning.office_key_id,  # as `msp-office provisioning` printed it
+            )
+        )
         _ok(msp("enrol", "--out", str(tmp_path / "enrolment.json")))
         office("devices", "add", str(tmp_path / "enrolment.json"))
         before = json.loads(_ok(msp("sync", "status", "--json")))["counts"]

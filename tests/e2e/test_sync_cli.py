@@ -130,6 +130,19 @@ def test_init_with_a_bad_keys_file_creates_no_workspace(
     assert not folder.exists()
 
 
+def test_init_with_office_keys_but_no_key_id_makes_nothing(
+    msp: MspRunner, keys_file: Path, folder: Path
+) -> None:
+    result = msp("init", "--worker", "Test Worker", "--office-keys", str(keys_file))
+
+    assert result.returncode == 2
+    assert _one_plain_line(result.stderr) == (
+        "msp: The first office keys file needs the office key id the office read out to "
+        "you: run again with --office-key-id ID. Nothing was changed."
+    )
+    assert not folder.exists()
+
+
 def test_not_ready_to_export_is_one_plain_line(msp: MspRunner, tmp_path: Path) -> None:
     assert msp("init", "--worker", "Test Worker").returncode == 0
     shown = msp("office-keys", "show")
@@ -142,16 +155,36 @@ def test_not_ready_to_export_is_one_plain_line(msp: MspRunner, tmp_path: Path) -
     assert result.returncode == 12
     assert _one_plain_line(result.stderr) == (
         "msp: This workspace has no office keys yet. Ask the office for its keys file "
-        "and import it: msp office-keys import FILE"
+        "and its key id, and import it: msp office-keys import FILE --office-key-id ID"
     )
     assert list(stick.iterdir()) == []
+
+
+def test_the_first_office_keys_need_the_key_id_the_office_read_out(
+    msp: MspRunner, office: Office, keys_file: Path, folder: Path
+) -> None:
+    # The first file is trusted on the key id alone (and adds a recovery slot), so it is
+    # never taken on its own word.
+    assert msp("init", "--worker", "Test Worker").returncode == 0
+    before = snapshot(folder)
+
+    refused = msp("office-keys", "import", str(keys_file))
+
+    assert refused.returncode == 2
+    assert _one_plain_line(refused.stderr) == (
+        "msp: The first office keys file needs the office key id the office read out to "
+        "you: run again with --office-key-id ID. Nothing was changed."
+    )
+    assert snapshot(folder) == before
+    shown = msp("office-keys", "show")
+    assert "no office keys yet" in shown.stdout
 
 
 def test_office_keys_import_then_another_office_is_refused(
     msp: MspRunner, office: Office, keys_file: Path, folder: Path, tmp_path: Path
 ) -> None:
     assert msp("init", "--worker", "Test Worker").returncode == 0
-    imported = msp("office-keys", "import", str(keys_file))
+    imported = msp("office-keys", "import", str(keys_file), "--office-key-id", office.key.key_id)
     assert imported.returncode == 0, imported.stderr
     assert "North Office (north-1)" in imported.stdout
     before = snapshot(folder)
@@ -179,7 +212,11 @@ def _status(msp: MspRunner) -> dict[str, object]:
 def test_enrol_export_receipts_status_and_purge(
     msp: MspRunner, office: Office, keys_file: Path, folder: Path, tmp_path: Path
 ) -> None:
-    assert msp("init", "--worker", "Test Worker", "--office-keys", str(keys_file)).returncode == 0
+    created = msp(
+        "init", "--worker", "Test Worker", "--office-keys", str(keys_file),
+        "--office-key-id", office.key.key_id,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
 
     # Enrol: the file for the office, the same key when asked again.
     enrol_file = tmp_path / "enrolment.json"

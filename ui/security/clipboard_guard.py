@@ -7,8 +7,13 @@ text is remembered, never the text. When ``clear_seconds`` have passed, or the
 workspace locks, the clipboard is cleared *only if it still holds that text*: whatever
 the person copied elsewhere since is theirs and is left alone.
 
-``copy()`` also marks the data with KDE's password-manager hint, so clipboard history
-tools that honour it (Klipper and others) do not keep a copy.
+``copy()`` also marks the data so clipboard histories do not keep a copy: KDE's
+password-manager hint (Klipper and others), and on Windows the three formats Windows
+documents for this ("ExcludeClipboardContentFromMonitorProcessing", and
+"CanIncludeInClipboardHistory" and "CanUploadToCloudClipboard" set to 0), which keep
+it out of Win+V's history and the cloud clipboard. Qt writes a MIME type of the form
+``application/x-qt-windows-mime;value="<name>"`` as the Windows clipboard format of
+that name.
 """
 
 from __future__ import annotations
@@ -20,6 +25,19 @@ from PySide6.QtGui import QClipboard, QGuiApplication
 
 MS_PER_SECOND = 1000
 HISTORY_HINT = "x-kde-passwordManagerHint"
+
+
+def _windows_format(name: str) -> str:
+    return f'application/x-qt-windows-mime;value="{name}"'
+
+
+# Windows' own: present (any data) to exclude, or a DWORD 0 to say "not allowed".
+NOT_IN_HISTORY: dict[str, bytes] = {
+    HISTORY_HINT: b"secret",
+    _windows_format("ExcludeClipboardContentFromMonitorProcessing"): b"\x00\x00\x00\x00",
+    _windows_format("CanIncludeInClipboardHistory"): b"\x00\x00\x00\x00",
+    _windows_format("CanUploadToCloudClipboard"): b"\x00\x00\x00\x00",
+}
 
 Mode = QClipboard.Mode
 
@@ -69,7 +87,8 @@ class ClipboardGuard(QObject):
         """Put ``text`` on the clipboard for a short time (copy buttons use this)."""
         data = QMimeData()
         data.setText(text)
-        data.setData(HISTORY_HINT, b"secret")
+        for format_name, value in NOT_IN_HISTORY.items():
+            data.setData(format_name, value)
         self._clipboard.setMimeData(data, Mode.Clipboard)
         # The changed signal may come late or not at all on some platforms.
         self._remember(Mode.Clipboard, text)

@@ -1,7 +1,7 @@
 """Where the person was when the workspace locked, so unlocking returns them there.
 
 Each page that has a "place" registers a hook under a stable key: ``save()`` returns a
-small value describing the place (a search text, a record id, a tab index), and
+small value describing the place (a record id, a tab index), and
 ``restore(value)`` goes back to it once the workspace is open again. The session saves
 every hook just before it empties the views on lock and restores them, once, right after
 unlocking; the values are then forgotten.

@@ -54,6 +54,23 @@ def test_ctrl_c_in_a_field_is_guarded(qtbot: QtBot, guard: ClipboardGuard) -> No
     qtbot.waitUntil(lambda: clipboard_text() == "", timeout=2_000)
 
 
+def test_a_copy_is_marked_to_stay_out_of_every_clipboard_history(guard: ClipboardGuard) -> None:
+    guard.copy("Ada Example")
+    mime = QGuiApplication.clipboard().mimeData()
+    assert mime is not None
+    # KDE's hint, and the formats Windows documents (Win+V history, cloud clipboard),
+    # each read back off the clipboard with the value Windows expects.
+    windows = 'application/x-qt-windows-mime;value="{}"'
+    assert bytes(mime.data(HISTORY_HINT).data()) == b"secret"
+    for name in (
+        "ExcludeClipboardContentFromMonitorProcessing",
+        "CanIncludeInClipboardHistory",
+        "CanUploadToCloudClipboard",
+    ):
+        assert bytes(mime.data(windows.format(name)).data()) == b"\x00\x00\x00\x00", name
+    assert mime.text() == "Ada Example"
+
+
 def test_clear_now(guard: ClipboardGuard) -> None:
     guard.copy("LC-1003")
     guard.clear()

@@ -209,24 +209,19 @@ def test_screen_lock_locks_the_session(qtbot: QtBot, session: Session) -> None:
     assert_locked(session)
 
 
-def test_unlocking_returns_to_the_same_search(qtbot: QtBot, session: Session) -> None:
+def test_the_search_typed_is_not_kept_across_a_lock(qtbot: QtBot, session: Session) -> None:
+    # What was typed is often a person's name: nothing personal stays while locked.
     window = unlock(qtbot, session)
     qtbot.keyClicks(window.caseload.search_edit, "bry")
     qtbot.waitUntil(lambda: window.caseload.model.rowCount() == 1, timeout=5_000)
     window.action("action.lock").trigger()
     assert window.caseload.search_edit.text() == ""  # the view is empty while locked
-    assert session.restore_point.saved == {"caseload.search": "bry"}
+    assert session.restore_point.saved == {}  # and nothing remembers it
 
     dialog = session.dialog
     assert isinstance(dialog, UnlockDialog)
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.keyClicks(dialog.passphrase_edit, "lantern otter copper")
         qtbot.keyClick(dialog.passphrase_edit, Qt.Key.Key_Return)
-    assert window.caseload.search_edit.text() == "bry"
-    qtbot.waitUntil(
-        lambda: [p.name for p in window.caseload.shown_people()] == ["Bryn Sample"],
-        timeout=5_000,
-    )
-    qtbot.wait(300)  # past the typing delay: still only Bryn
-    assert [p.name for p in window.caseload.shown_people()] == ["Bryn Sample"]
-    assert session.restore_point.saved == {}  # restored once, then forgotten
+    assert window.caseload.search_edit.text() == ""
+    qtbot.waitUntil(lambda: window.caseload.model.rowCount() > 1, timeout=5_000)

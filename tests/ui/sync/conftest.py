@@ -119,7 +119,7 @@ def make_sync(qtbot: QtBot, root: Path, provisioned: bool) -> Iterator[Sync]:
     with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
         _fill(ws, person)
         if provisioned:
-            ws.import_office_keys(office.keys_file)
+            ws.import_office_keys(office.keys_file, office.key.key_id)
             enrolment = ws.sync.enrol()
     worker = DbWorker()
     worker.open_workspace(folder, PASSPHRASE, lambda _: None, lambda _e: None)

@@ -70,7 +70,7 @@ def make_net(qtbot: QtBot, root: Path, pin: str | None = None) -> Iterator[Net]:
         folder = root / "workspace"
         with Workspace.create(folder, PASSPHRASE, WORKER_NAME) as ws:
             _fill(ws, builders.person())
-            ws.import_office_keys(office.provisioning(server.url, pin or tls.sha256))
+            ws.import_office_keys(office.provisioning(server.url, pin or tls.sha256), office.key_id)
             office.enrol(ws.sync.enrol())
         worker = DbWorker()
         worker.open_workspace(folder, PASSPHRASE, lambda _: None, lambda _e: None)

@@ -116,7 +116,8 @@ def _connect(workspace: Workspace, office: Office) -> None:
             inbox=office.inbox,
             recovery=recovery_recipient(office.config),
             office_key=office.keys.signing,
-        )
+        ),
+        office.keys.signing.key_id,
     )
     enrolment = workspace.sync.enrol("laptop-demo")
     devices.enrol(office.store, enrolment, replace=False, now="2026-11-20T09:00:00Z")

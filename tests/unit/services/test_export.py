@@ -88,7 +88,7 @@ def test_export_without_office_keys_says_to_import_them_and_changes_nothing(
         export_bundles(workspace, outbox)
     assert caught.value.message == (
         "This workspace has no office keys yet. Ask the office for its keys file "
-        "and import it: msp office-keys import FILE"
+        "and its key id, and import it: msp office-keys import FILE --office-key-id ID"
     )
     assert caught.value.exit_code == 12
     assert stored(workspace.folder) == before
@@ -98,7 +98,7 @@ def test_export_without_office_keys_says_to_import_them_and_changes_nothing(
 def test_export_without_enrolment_says_to_enrol_and_changes_nothing(
     workspace: Workspace, office: Office, outbox: Path
 ) -> None:
-    workspace.import_office_keys(office.provisioning())
+    workspace.import_office_keys(office.provisioning(), office.key.key_id)
     _, concern = person_with_concern(workspace)
     finalised_visit(workspace, concern)
     before = stored(workspace.folder)
@@ -122,7 +122,7 @@ def test_importing_office_keys_verifies_keeps_them_and_adds_the_recovery_slot(
     assert workspace.sync.office_keys() is None
     assert _slot_types(workspace.folder) == ["passphrase"]
 
-    provisioning = workspace.import_office_keys(office.provisioning())
+    provisioning = workspace.import_office_keys(office.provisioning(), office.key.key_id)
 
     assert provisioning.office_key_id == office.key.key_id
     assert provisioning.inbox_recipient == office.inbox.recipient.text
@@ -149,7 +149,7 @@ def test_the_office_recovery_identity_opens_the_workspace(
     workspace: Workspace, office: Office
 ) -> None:
     workspace.people.add(builders.person(name="Ada Example"))
-    workspace.import_office_keys(office.provisioning())
+    workspace.import_office_keys(office.provisioning(), office.key.key_id)
     folder = workspace.folder
     workspace.close()
 
@@ -169,7 +169,7 @@ def test_a_tampered_office_keys_file_is_refused_and_nothing_changes(
     assert tampered != data
     before = stored(workspace.folder)
     with pytest.raises(ProvisioningRejected, match="office keys file"):
-        workspace.import_office_keys(tampered)
+        workspace.import_office_keys(tampered, office.key.key_id)
     assert stored(workspace.folder) == before
     assert workspace.sync.office_keys() is None
 
@@ -177,7 +177,7 @@ def test_a_tampered_office_keys_file_is_refused_and_nothing_changes(
 def test_another_offices_keys_are_refused_once_one_is_trusted(
     workspace: Workspace, office: Office
 ) -> None:
-    workspace.import_office_keys(office.provisioning())
+    workspace.import_office_keys(office.provisioning(), office.key.key_id)
     before = stored(workspace.folder)
     stranger = Office(office_id="south-2", name="South Office")
     with pytest.raises(InvalidInput) as caught:
@@ -201,7 +201,7 @@ def test_another_offices_keys_are_refused_once_one_is_trusted(
 def test_the_same_office_again_is_accepted_with_one_recovery_slot(
     workspace: Workspace, office: Office
 ) -> None:
-    workspace.import_office_keys(office.provisioning())
+    workspace.import_office_keys(office.provisioning(), office.key.key_id)
     rotated = Office()  # only its recovery key is used: same office key, new recovery key
     again = office.provisioning(recovery=rotated.recovery.recipient)
 
@@ -236,7 +236,7 @@ def test_an_unexpected_office_key_id_is_refused_and_nothing_changes(
 
 
 def test_an_edited_stored_office_keys_row_is_caught(workspace: Workspace, office: Office) -> None:
-    workspace.import_office_keys(office.provisioning())
+    workspace.import_office_keys(office.provisioning(), office.key.key_id)
     stored = workspace.db.scalar("SELECT value FROM meta WHERE key = 'office_keys'")
     workspace.db.execute(
         "UPDATE meta SET value = ? WHERE key = 'office_keys'",
