@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from msp_desktop.crash_dumps import no_crash_dumps
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.logs import configure_logging
 from msp_desktop.paths import workspace_folder
@@ -40,6 +41,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the desktop app; returns the process exit code."""
+    no_crash_dumps()  # first: nothing of a key or a record may reach a dump file
     args = parse_args(argv)
     problem = platform_problem(os.environ, sys.platform)
     if problem is not None:

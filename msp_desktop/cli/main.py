@@ -19,6 +19,7 @@ from msp_desktop.cli.guide_commands import add_guide_commands
 from msp_desktop.cli.journey_commands import add_journey_commands
 from msp_desktop.cli.recovery_commands import add_recovery_parser
 from msp_desktop.command_guard import run_guarded
+from msp_desktop.crash_dumps import no_crash_dumps
 from msp_desktop.logs import configure_logging
 from msp_desktop.model import SAFETY_QUESTION
 
@@ -212,6 +213,7 @@ def _add_document_commands(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``msp``; returns the exit code (also used as the console script)."""
+    no_crash_dumps()  # first: nothing of a key or a record may reach a dump file
     log_path = configure_logging()
     args = build_parser().parse_args(argv)
     return run_guarded(
