@@ -237,7 +237,9 @@ def test_msp_sync_for_a_device_the_office_has_not_enrolled(
     tmp_path: Path,
 ) -> None:  # fmt: skip
     keys = keys_file(office, tmp_path, "--inbox-url", server.url, "--tls-cert", str(tls.cert))
-    assert msp("init", "--worker", "Test Worker", "--office-keys", str(keys)).returncode == 0
+    created = msp("init", "--worker", "Test Worker", "--office-keys", str(keys),
+                  "--office-key-id", office.key_id)  # fmt: skip
+    assert created.returncode == 0, created.stderr
     assert msp("enrol", "--out", str(tmp_path / "e.json")).returncode == 0  # never given
     with Workspace.open(folder, PASSPHRASE) as ws:
         finalised_visit(ws, person_with_concern(ws)[1])

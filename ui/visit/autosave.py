@@ -3,9 +3,11 @@
 Every change starts (but never restarts) a short timer, so while the worker types
 the draft is saved at least every ``DELAY_MS``: well within a second of any change.
 Saves run on the database thread, one at a time; a change made while one is in
-flight is saved straight after. "Saved" is reported only when the commit has
-returned. A failed save keeps the latest text in memory, says so in plain words,
-and tries again.
+flight is saved straight after. ``flush`` queues the latest change at once even while
+a save is running (the database thread runs in order), so whatever is asked next, a
+finalise or closing the workspace, always finds it saved. "Saved" is reported only
+when the commit has returned. A failed save keeps the latest text in memory, says so
+in plain words, and tries again.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ class Autosaver(QObject):
         self._worker = worker
         self._latest: tuple[Visit, Concern | None] | None = None
         self._saved: tuple[Visit, Concern | None] | None = None
-        self._in_flight = False
+        self._in_flight = 0  # saves sent to the database thread and not yet returned
+        self._last_sent: tuple[Visit, Concern | None] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)
@@ -68,14 +71,18 @@ class Autosaver(QObject):
         """
         self._timer.stop()
         self._retry.stop()
-        self._save()
+        # Even with a save running: the next operation must come after this change.
+        self._save(now=True)
 
-    def _save(self) -> None:
-        if not self.unsaved or self._in_flight:
+    def _save(self, *, now: bool = False) -> None:
+        if not self.unsaved:
             return
+        if self._in_flight and (not now or self._latest == self._last_sent):
+            return  # the running save's answer sends what came since
         draft = self._latest
         assert draft is not None
-        self._in_flight = True
+        self._in_flight += 1
+        self._last_sent = draft
         self.saving.emit()
 
         def save(ws: Workspace) -> Changes:
@@ -84,14 +91,17 @@ class Autosaver(QObject):
         self._worker.submit(save, lambda _changes: self._done(draft), self._error)
 
     def _done(self, draft: tuple[Visit, Concern | None]) -> None:
-        self._in_flight = False
-        self._saved = draft
+        self._in_flight -= 1
+        self._saved = draft  # answers come back in the order the saves were sent
+        if self._in_flight:
+            return  # a later save is still on its way
         if self.unsaved:
             self._save()  # typed more while that save was running
         else:
             self.saved.emit(time.strftime("%H:%M:%S"))
 
     def _error(self, exc: BaseException) -> None:
-        self._in_flight = False
+        self._in_flight -= 1
+        self._last_sent = None  # send it again, whatever it was
         self.failed.emit(error_sentence(exc))
         self._retry.start()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -99,3 +100,28 @@ def test_a_refused_save_says_why_and_keeps_the_text(
     assert "Amend" in failed.args[0]
     assert saver.unsaved
     assert _stored(qtbot, worker, visit.id) == visit
+
+
+def test_a_flush_while_a_save_is_running_still_goes_before_what_follows(
+    qtbot: QtBot, worker: DbWorker, folder: Path
+) -> None:
+    """Finalise flushes, then asks the store to finalise: if a save was already running,
+    the latest change must still be queued before the finalise, never after it."""
+    visit = _workspace_with_visit(folder)
+    _open(qtbot, worker, folder)
+    saver = Autosaver(worker)
+    saver.start_from(visit)
+    release = threading.Event()
+    # Something slow on the database thread, so the first save is still in flight.
+    worker.submit(lambda _ws: release.wait(10), lambda _r: None, lambda _e: None)
+    saver.changed(visit.revised(place="Kitchen"))
+    saver.flush()  # the first save: queued behind the slow operation
+    saver.changed(visit.revised(place="Kitchen table"))
+    saver.flush()  # what finalise does, while that save is in flight
+    seen: list[str | None] = []
+    worker.submit(lambda ws: ws.visits.get(visit.id).visit.place, seen.append, lambda _e: None)
+    release.set()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == ["Kitchen table"]  # the operation after the flush saw the latest words
+    qtbot.waitUntil(lambda: not saver.unsaved and not worker.busy, timeout=5000)
+    assert _stored(qtbot, worker, visit.id).place == "Kitchen table"
