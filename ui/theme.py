@@ -115,7 +115,7 @@ QToolButton#visibility::menu-indicator { image: none; width: 0px; }
 # not move when the focus arrives; a box is as tall as a button beside it. Scroll areas
 # (the person's record, each visit step) are Tab stops, so that PgDn and the arrow keys
 # scroll them for reading: they get the same mark, drawn in a border kept transparent
-# until then so nothing moves.
+# until then so nothing moves. So does the print preview's page view (it had none).
 BOXES = """
 QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit {
     border: %(edge_width)dpx solid %(edge)s;
@@ -137,8 +137,8 @@ QAbstractSpinBox QLineEdit:focus, QComboBox QLineEdit:focus {
     padding: 0px;
     background: transparent;
 }
-QScrollArea { border: %(focus_width)dpx solid transparent; }
-QScrollArea:focus { border-color: %(focus)s; }
+QScrollArea, QPdfView { border: %(focus_width)dpx solid transparent; }
+QScrollArea:focus, QPdfView:focus { border-color: %(focus)s; }
 """
 
 # Radio rings and tick boxes drawn by the theme (Fusion's were 1.7-2.1:1 against the

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from msp_desktop.errors import KnownError, WorkspaceDamaged, WrongPassphrase
 from msp_desktop.store.throttle import unlock_delay
-from ui.a11y import buddy, name_buttons
+from ui.a11y import StatusLabel, buddy, name_buttons
 from ui.db_worker import DbWorker
 from ui.dialog_parts import InlineError, heading, is_plain_escape, paragraph, plain_buttons
 from ui.i18n import tr, tr_n
@@ -45,7 +45,9 @@ class UnlockDialog(QDialog):
         self.passphrase_edit.setMinimumWidth(320)
         self.passphrase_edit.setObjectName("unlock.passphrase")
         self.error = InlineError(self)
-        self.status = paragraph("", self)
+        # "Unlocking…" is announced; the "Wait N seconds" countdown is not (see _show_wait).
+        self.status = StatusLabel(tr("Unlock status"), self)
+        self.status.setWordWrap(True)
         self.status.hide()
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
@@ -124,8 +126,9 @@ class UnlockDialog(QDialog):
     def _set_working(self, working: bool) -> None:
         self.passphrase_edit.setEnabled(not working and not self._damaged)
         self.unlock_button.setEnabled(not working and not self._damaged and not self._wait_left)
-        self.status.setText(tr("Unlocking…") if working else "")
+        # Shown first: a hidden line's words are not announced.
         self.status.setVisible(working)
+        self.status.set_status(tr("Unlocking…") if working else "")
 
     def _unlock(self) -> None:
         if self._damaged or self._wait_left:
@@ -161,14 +164,17 @@ class UnlockDialog(QDialog):
             self._countdown.start()
 
     def _show_wait(self) -> None:
-        self.status.setText(
+        # Silent: spoken every second it would talk over the wrong-passphrase sentence
+        # and everything after it. The line still reads it, for a reader who asks.
+        self.status.setVisible(True)
+        self.status.set_status(
             tr_n(
                 "Wait {count} second before trying again.",
                 "Wait {count} seconds before trying again.",
                 self._wait_left,
-            )
+            ),
+            speak=False,
         )
-        self.status.setVisible(True)
 
     def _tick(self) -> None:
         self._wait_left = max(0, self._wait_left - 1)

@@ -17,9 +17,16 @@ from typing import Any
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QPlainTextEdit
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QPlainTextEdit,
+    QRadioButton,
+)
 
 from tests.ui.atspi import Listener, wait_until
+from ui.documents.copy_dialog import CopyDialog
 from ui.documents.preview_window import PreviewWindow
 from ui.main_window import MainWindow
 from ui.session import Session
@@ -131,6 +138,79 @@ def statuses(folder: Path, visit_id: str) -> dict[str, Any]:
     return out
 
 
+def heard_on(listener: Listener, widget: Any) -> list[dict[str, Any]]:
+    """What was announced on ``widget``'s object."""
+    path = listener.path_of(widget)
+    return [h for h in listener.heard if h["path"] == path]
+
+
+def more_statuses(folder: Path, visit_id: str) -> dict[str, Any]:
+    """The sync page's status, the copy dialog's note, a step's findings count: heard."""
+    listener = Listener()
+    window = unlocked(folder)
+    listener.learn_app_bus(window)
+    out: dict[str, Any] = {}
+
+    # The sync status, as an operation starts and as it is reported.
+    window.open_sync()
+    sync = window.sync_page
+    wait_until(lambda: sync.view is not None)
+    done: list[object] = []
+    sync.run("Reading the records again…", lambda ws: ws.people.count(), done.append)
+    wait_until(lambda: bool(done))
+    sync.status_line.setText(f"{done[0]} people read.")
+    wait_until(lambda: len(heard_on(listener, sync.status_line)) >= 2)
+    out["sync"] = {
+        "heard": heard_on(listener, sync.status_line),
+        "name": listener.name(sync.status_line),
+        "description": listener.description(sync.status_line),
+    }
+    listener.heard.clear()
+
+    # The copy dialog's note, as the person's answer is chosen.
+    dialog = CopyDialog(window)
+    dialog.show()
+    wait_until(dialog.isVisible)
+    first_words = dialog.note.text()
+    makes = [b for choice, b in dialog.choice_buttons.items() if choice.makes_document]
+    no_copy = [b for choice, b in dialog.choice_buttons.items() if not choice.makes_document]
+    makes[0].click()
+    wait_until(lambda: bool(heard_on(listener, dialog.note)))
+    no_copy[0].click()
+    wait_until(lambda: len(heard_on(listener, dialog.note)) >= 2)
+    out["copy"] = {
+        "first_words": first_words,
+        "heard": heard_on(listener, dialog.note),
+        "name": listener.name(dialog.note),
+    }
+    dialog.reject()
+    listener.heard.clear()
+
+    # The findings count, as an answer raises a finding on the step.
+    window.show_visit(visit_id, "support-to-decide")
+    page = window.visit_page
+    wait_until(
+        lambda: (step := page.current_step()) is not None and step.step.id == "support-to-decide"
+    )
+    step = page.current_step()
+    assert step is not None
+    boxes = {box.text(): box for box in step.findChildren(QCheckBox)}
+    boxes["Remembering information"].click()
+    no = next(
+        b
+        for b in step.findChildren(QRadioButton)
+        if b.accessibleName().startswith("Is there someone you trust") and b.text() == "No"
+    )
+    no.click()
+    wait_until(lambda: bool(heard_on(listener, step.findings)))
+    out["findings"] = {
+        "heard": heard_on(listener, step.findings),
+        "lines": step.findings.texts(),
+        "name": listener.name(step.findings),
+    }
+    return out
+
+
 def structure(folder: Path, visit_id: str) -> dict[str, Any]:
     """Headings, drop-downs and who-may-read buttons of the beginning visit, as read
     over the bus: role, name and what each drop-down is labelled by."""
@@ -171,6 +251,8 @@ def main() -> None:
     scenario, *args = sys.argv[1:]
     if scenario == "statuses":
         result = statuses(Path(args[0]), args[1])
+    elif scenario == "more_statuses":
+        result = more_statuses(Path(args[0]), args[1])
     elif scenario == "structure":
         result = structure(Path(args[0]), args[1])
     else:

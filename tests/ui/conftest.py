@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -75,3 +77,19 @@ def window(qtbot: QtBot, worker: DbWorker, existing: Path) -> Iterator[MainWindo
     qtbot.waitUntil(lambda: main.caseload.model.rowCount() == 3, timeout=5_000)
     yield main
     main.detach()
+
+
+@pytest.fixture
+def spoken(monkeypatch: pytest.MonkeyPatch) -> list[tuple[QObject, str]]:
+    """Every announcement sent to Qt's accessibility layer, as (object, words): what a
+    screen reader would be given. tests/ui/test_announcements.py hears them on the bus."""
+    said: list[tuple[QObject, str]] = []
+    sent = QAccessible.updateAccessibility
+
+    def record(event: QAccessibleEvent) -> None:
+        if isinstance(event, QAccessibleAnnouncementEvent):
+            said.append((event.object(), event.message()))
+        sent(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(record))
+    return said

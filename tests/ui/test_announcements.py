@@ -63,3 +63,39 @@ def test_turning_a_preview_page_is_announced(heard: dict[str, Any]) -> None:
         preview["heard"]
     )
     assert preview["name"] == "Page 2 of 2"
+
+
+@pytest.fixture(scope="module")
+def more(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    require_bus()
+    folder = tmp_path_factory.mktemp("atspi") / "workspace"
+    visit_id = workspace_for_a_child(folder)
+    return run_child("more_statuses", str(folder), visit_id, env={"MSP_PASSPHRASE": PASSPHRASE})
+
+
+def test_the_sync_status_is_announced_and_names_its_line(more: dict[str, Any]) -> None:
+    sync = more["sync"]
+    assert [h["message"] for h in sync["heard"]] == ["Reading the records again…", "3 people read."]
+    assert {h["politeness"] for h in sync["heard"]} == {POLITE}
+    assert sync["name"] == "3 people read."
+    assert sync["description"] == "Sync status"
+
+
+def test_the_copy_dialogs_note_is_announced_as_the_answer_changes(more: dict[str, Any]) -> None:
+    copy = more["copy"]
+    said = [h["message"] for h in copy["heard"]]
+    assert copy["first_words"] == "Choose the person's answer first."
+    assert said == [
+        "The copy opens in a preview; nothing is printed or saved yet.",
+        "Nothing will be printed. Tell the person what was agreed.",
+    ]
+    assert copy["name"] == said[-1]
+
+
+def test_the_findings_count_is_announced_on_the_step(more: dict[str, Any]) -> None:
+    findings = more["findings"]
+    count = len(findings["lines"])
+    words = f"{count} thing to think about" if count == 1 else f"{count} things to think about"
+    assert [h["message"] for h in findings["heard"]][-1] == words
+    assert {h["politeness"] for h in findings["heard"]} == {POLITE}
+    assert findings["name"] == "Things to think about"

@@ -6,8 +6,9 @@ The offscreen platform's screen size is fixed when Qt starts, so each screen run
 cases in ``tests/ui/fits_screen_cases.py`` in a fresh pytest with the platform given a
 configuration file saying the size (Qt's ``offscreen:configfile=``). Those cases open the
 main window (caseload, a person's record, a visit step, the sync page), every dialog and
-the print preview at 100, 150 and 200 % text, and list whatever is off the screen's
-available area, too small to aim at, or a caseload cell cut short.
+the print preview at 100, 150 and 200 % text, and in high contrast at 150 and 200 %, and
+list whatever is off the screen's available area, too small to aim at, or a caseload
+cell cut short.
 """
 
 from __future__ import annotations
@@ -48,4 +49,4 @@ def test_every_window_fits_the_screen(tmp_path: Path, width: int, height: int) -
         check=False,
     )
     assert run.returncode == 0, run.stdout[-12_000:] + run.stderr[-4_000:]
-    assert "6 passed" in run.stdout, run.stdout[-4_000:]
+    assert "10 passed" in run.stdout, run.stdout[-4_000:]

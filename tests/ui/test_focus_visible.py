@@ -17,13 +17,23 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from msp_desktop.model import ConcernStatus, Stage
 from msp_desktop.settings import Settings
 from msp_desktop.store import Workspace
 from tests import builders
+from tests.ui.atspi_child import two_page_pdf
 from tests.ui.contrast import image_of, mark_pixels
 from tests.ui.helpers import PEOPLE, on_worker, wait_idle
 from ui.db_worker import DbWorker
+from ui.documents.copy_dialog import CopyDialog
+from ui.documents.preview_window import PreviewWindow
 from ui.main_window import MainWindow
+from ui.person.close_concern_dialog import CloseConcernDialog
+from ui.person.contact_dialog import ContactDialog
+from ui.person.not_held_dialog import NotHeldDialog
+from ui.person.raise_concern_dialog import RaiseConcernDialog
+from ui.person.reopen_dialog import ReopenDialog
+from ui.person.stage_dialog import StageDialog
 from ui.settings_dialog import SettingsDialog
 from ui.theme import apply_theme
 from ui.unlock_dialog import UnlockDialog
@@ -248,4 +258,44 @@ def test_every_stop_of_the_main_dialogs_is_marked(
         faint += unmarked(qtbot, stops)
         dialog.reject()
     unlock_worker.stop()
+    assert faint == []
+
+
+@pytest.mark.parametrize("high_contrast", THEMES)
+def test_every_stop_of_the_copy_concern_and_preview_windows_is_marked(
+    qtbot: QtBot, themed: QApplication, window: MainWindow, high_contrast: bool
+) -> None:
+    apply_theme(themed, Settings(high_contrast=high_contrast))
+    worker = window.worker
+    assert worker is not None
+    person = PEOPLE[0]
+    open_one = builders.concern(person)
+    closed = builders.concern(person, stage=Stage.END, status=ConcernStatus.CLOSED)
+
+    def add(ws: Workspace) -> None:
+        ws.concerns.add(open_one)
+        ws.concerns.add(closed)
+
+    on_worker(qtbot, worker, add)
+    dialogs: list[QDialog] = [
+        CopyDialog("en", window),
+        RaiseConcernDialog(worker, person, window),
+        CloseConcernDialog(worker, open_one, window),
+        StageDialog(worker, open_one, window),
+        NotHeldDialog(worker, open_one, window.guide.ref, window),
+        ReopenDialog(worker, closed, window),
+        ContactDialog(worker, person, [(open_one.id, "A concern")], window, date.today()),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+    # Not added to qtbot: the preview deletes itself when closed.
+    dialogs.append(PreviewWindow(two_page_pdf(), "A copy to keep", window))
+    faint = []
+    walked = []
+    for dialog in dialogs:
+        stops = dialog_stops(qtbot, dialog)
+        walked.append(f"{type(dialog).__name__}: {len(stops)}")
+        faint += [f"{type(dialog).__name__}: {line}" for line in unmarked(qtbot, stops)]
+        dialog.reject()
+    assert all(not line.endswith(": 0") for line in walked), walked
     assert faint == []

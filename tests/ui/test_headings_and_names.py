@@ -10,13 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QGroupBox, QLabel
 from pytestqt.qtbot import QtBot
 
+from msp_desktop.settings import Settings
+from tests.ui.helpers import wait_idle
+from tests.ui.test_focus_visible import open_person_with_concern
 from ui.a11y import HEADING_LEVEL
 from ui.caseload.caseload_page import CaseloadPage
 from ui.db_worker import DbWorker
 from ui.documents.copy_dialog import CopyDialog
+from ui.main_window import MainWindow
+from ui.settings_dialog import SettingsDialog
 from ui.unlock_dialog import UnlockDialog
 
 
@@ -67,3 +72,40 @@ def test_the_copy_answers_are_named_as_shown(qtbot: QtBot) -> None:
     assert QAccessible.queryAccessibleInterface(keep).text(QAccessible.Text.Name) == (
         "1 A copy to keep"
     )
+
+
+def levels(widget: object) -> list[tuple[str, int, QAccessible.Role]]:
+    return [(h.text(), h.property(HEADING_LEVEL), role(h)) for h in headings(widget)]
+
+
+def test_the_sync_pages_titles_are_headings(qtbot: QtBot, window: MainWindow) -> None:
+    window.open_sync()
+    assert window.worker is not None
+    wait_idle(qtbot, window.worker)
+    heading = QAccessible.Role.Heading
+    assert levels(window.sync_page) == [
+        ("Send records to the office", 1, heading),
+        ("Before this laptop can send records", 2, heading),
+        ("Every record", 2, heading),  # the table's title
+    ]
+
+
+def test_what_the_person_wants_is_a_heading_under_its_concern(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    open_person_with_concern(qtbot, window)
+    wants = window.person.findChild(QLabel, "concern.wants_title")
+    assert wants is not None
+    assert wants.text() == "What the person wants"
+    assert role(wants) == QAccessible.Role.Heading
+    card_title = [h for h in headings(window.person) if h.property(HEADING_LEVEL) == 3]
+    assert card_title  # the concern's own title, one level up
+    assert wants.property(HEADING_LEVEL) == 4
+
+
+def test_the_settings_dialog_has_its_title_and_no_untitled_groups(qtbot: QtBot) -> None:
+    # One form under the dialog's title: no group boxes or group titles to mark.
+    dialog = SettingsDialog(Settings(), Path("settings.json"), workspace_open=True)
+    qtbot.addWidget(dialog)
+    assert levels(dialog) == [("Settings", 1, QAccessible.Role.Heading)]
+    assert dialog.findChildren(QGroupBox) == []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.settings import Settings
@@ -77,6 +77,24 @@ def test_repeated_failures_make_the_next_try_wait(
         try_passphrase(qtbot, dialog, worker, PASSPHRASE)
 
 
+def test_unlocking_is_announced_and_the_countdown_is_not(
+    qtbot: QtBot, worker: DbWorker, existing: Path, spoken: list[tuple[QObject, str]]
+) -> None:
+    # WCAG 4.1.3: the worker pressed Enter and the dialog went quiet for the key's
+    # stretching; "Unlocking…" says why. "Wait N seconds", said every second, would talk
+    # over the wrong-passphrase sentence (spoken through the field), so it stays silent.
+    dialog = make_dialog(qtbot, worker, existing)
+    for attempt in range(3):
+        try_passphrase(qtbot, dialog, worker, f"wrong guess {attempt}")
+    assert dialog.status.text() == "Wait 1 second before trying again."
+    assert dialog.status.accessibleName() == dialog.status.text()
+    assert dialog.status.accessibleDescription() == "Unlock status"
+    said = [words for thing, words in spoken if thing is dialog.status]
+    assert said == ["Unlocking…"] * 3
+    qtbot.waitUntil(dialog.unlock_button.isEnabled, timeout=3_000)
+    assert [words for thing, words in spoken if thing is dialog.status] == ["Unlocking…"] * 3
+
+
 def test_damaged_workspace_names_the_backup_and_stops(
     qtbot: QtBot, worker: DbWorker, existing: Path
 ) -> None:
@@ -114,11 +132,7 @@ def test_wide_enough_for_its_sentence(qtbot: QtBot, worker: DbWorker, existing: 
             apply_theme(app, Settings(text_scale_percent=percent, high_contrast=percent > 100))
             dialog = make_dialog(qtbot, worker, existing)
             assert dialog.width() >= dialog.minimumWidth() >= MIN_WIDTH
-            intro = next(
-                label
-                for label in dialog.findChildren(type(dialog.status))
-                if "laptop" in label.text()
-            )
+            intro = next(label for label in dialog.findChildren(QLabel) if "laptop" in label.text())
             qtbot.waitUntil(lambda i=intro: i.width() > 0)
             # The sentence fits on one line: no word wraps onto a line of its own.
             assert intro.fontMetrics().horizontalAdvance(intro.text()) <= intro.width()

@@ -3,10 +3,14 @@
 Each column gets room for its widest entry. When the table is too narrow for that
 (eight columns at 150 % text in a 1200 px window), the headings wrap onto a second
 line ("Overdue / actions"), never cut; if that is not enough, the preferred name joins
-the name ("Bryn Sample (Bryn)") and its own column is hidden. Only then do entries wrap
-onto more lines, between words ("Overdue since / 16 Nov"), in the columns that matter
-least (``FIT_FIRST``) first: no entry is ever cut short ("Beginn…"), and no word is
-broken. If even the widest word of each column does not fit, the table scrolls across.
+the name ("Bryn Sample (Bryn)") and its own column is hidden, and then the room kept
+beside each entry shrinks to the cell's own margins. Only then do entries wrap onto
+more lines, between words ("Overdue since / 16 Nov"): first in columns with long
+entries, which give back much room for their extra line, then in the columns that
+matter least (``FIT_FIRST``). A column whose entries are short ("18 Nov") keeps them
+whole first: wrapped, it would give back a few pixels for a line on every row. No entry
+is ever cut short ("Beginn…"), and no word is broken. If even the widest word of each
+column does not fit, the table scrolls across.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ WRAPPED_HEADER_LINES = 2.75
 # When not every column fits, the order they are given their full width in: the
 # name, the local ID, when a visit is due and how many actions are overdue first.
 FIT_FIRST = (0, 2, 6, 7, 3, 5, 4, 1)
+# A column whose widest entry is at most this many average characters wider than the
+# least it can wrap to is "short": it is given its whole width before others wrap.
+SHORT_CHARS = 4
 # Headings left-aligned, and wrapped at a space when their column is narrower.
 HEADING_ALIGNMENT = Qt.AlignmentFlag(
     Qt.AlignmentFlag.AlignLeft.value
@@ -56,6 +63,14 @@ def share_room(needs: Sequence[tuple[int, int]], room: int, order: Sequence[int]
     return widths
 
 
+def short_first(needs: Sequence[tuple[int, int]], short: int) -> list[int]:
+    """``FIT_FIRST`` with the columns whose entries are short (whole, at most ``short``
+    wider than their least) first: wrapping one of them costs a line on every row and
+    gives back almost nothing."""
+    shorts = [c for c in FIT_FIRST if needs[c][1] - needs[c][0] <= short]
+    return shorts + [c for c in FIT_FIRST if c not in shorts]
+
+
 def two_line_width(title: str, metrics: QFontMetrics) -> int:
     """The narrowest a heading can be on at most two lines, broken at a space."""
     words = title.split()
@@ -79,6 +94,9 @@ class _Measure:
         self.strong = QFontMetrics(bold)
         # Room for the cell's own margins (6 px in Fusion) and a third of a character more.
         self.gap = self.cells.averageCharWidth() // 3 + 8
+        # The least room beside an entry drawn whole: the style's text margins.
+        focus_margin = table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+        self.snug_gap = 2 * (focus_margin + 1)
         margin = self.header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
         self.header_gap = margin * 2 + self.gap
 
@@ -93,12 +111,14 @@ class _Measure:
             return [name_text(person, folded) for person in people]
         return [str(self.model.index(row, column).data() or "") for row in range(self.rows)]
 
-    def contents(self, column: int, folded: bool) -> int:
-        """The widest entry of ``column`` (a usual one while nobody is listed)."""
+    def contents(self, column: int, folded: bool, snug: bool = False) -> int:
+        """The widest entry of ``column`` (a usual one while nobody is listed), with the
+        usual room beside it, or only the cell's margins when ``snug``."""
+        gap = self.snug_gap if snug else self.gap
         if not self.rows:
-            return self.cells.averageCharWidth() * COLUMN_CHARS[column] + self.gap
+            return self.cells.averageCharWidth() * COLUMN_CHARS[column] + gap
         metrics = self.metrics(column)
-        return max(metrics.horizontalAdvance(t) for t in self.texts(column, folded)) + self.gap
+        return max(metrics.horizontalAdvance(t) for t in self.texts(column, folded)) + gap
 
     def widest_word(self, column: int, folded: bool) -> int:
         """The widest single word of ``column``: it is as narrow as an entry can wrap."""
@@ -113,20 +133,24 @@ class _Measure:
             if not width or not self.rows:
                 continue
             metrics = self.metrics(column)
-            room = QRect(0, 0, max(width - self.gap, 1), 10_000)
+            # As the cell draws it: inside the style's text margins.
+            room = QRect(0, 0, max(width - self.snug_gap, 1), 10_000)
             for text in self.texts(column, folded):
-                if metrics.horizontalAdvance(text) + self.gap <= width:
+                if metrics.horizontalAdvance(text) + self.snug_gap <= width:
                     continue
                 flags = Qt.TextFlag.TextWordWrap.value
                 taken = metrics.boundingRect(room, flags, text).height()
                 most = max(most, -(-taken // metrics.lineSpacing()))
         return most
 
-    def needs(self, wrapped: bool, folded: bool, cells_wrap: bool = False) -> Needs:
+    def needs(
+        self, wrapped: bool, folded: bool, cells_wrap: bool = False, snug: bool = False
+    ) -> Needs:
         """Each column's (least, usual) width: its heading whole (on one line, or on
         two when ``wrapped``) and its widest entry; nothing for the preferred name when
         it is ``folded`` into the name. With ``cells_wrap`` an entry may wrap between
-        words, so the least is the heading's or the widest word's."""
+        words, so the least is the heading's or the widest word's. With ``snug`` the
+        least is the widest entry with only the cell's margins beside it (one line)."""
         found: Needs = []
         for column in range(len(COLUMN_CHARS)):
             if folded and column == CaseloadModel.PREFERRED_NAME_COLUMN:
@@ -142,6 +166,8 @@ class _Measure:
                 )
             if cells_wrap and self.rows:
                 least = max(least, self.widest_word(column, folded))
+            if snug:
+                least = max(least, self.contents(column, folded, snug=True))
             found.append((least, max(least, self.contents(column, folded))))
         return found
 
@@ -163,11 +189,15 @@ def fit_columns(table: QTableView, model: CaseloadModel, rows_counted: int) -> b
         if not table.isVisible() or sum(usual for _least, usual in needs) <= room:
             break
         needs, folded = measure.needs(wrap, fold), fold
+    order: Sequence[int] = FIT_FIRST
     if sum(usual for _least, usual in needs) > room:
-        needs = measure.needs(True, folded, cells_wrap=True)
+        needs = measure.needs(True, folded, snug=True)  # one line, if only just
+        if sum(least for least, _usual in needs) > room:
+            needs = measure.needs(True, folded, cells_wrap=True)
+            order = short_first(needs, measure.cells.averageCharWidth() * SHORT_CHARS)
     model.set_folded(folded)
     table.setColumnHidden(CaseloadModel.PREFERRED_NAME_COLUMN, folded)
-    widths = share_room(needs, room, FIT_FIRST)
+    widths = share_room(needs, room, order)
     for column, width in enumerate(widths):
         if width:
             header.resizeSection(column, width)

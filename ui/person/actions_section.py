@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from msp_desktop.model import ActionOwner, ActionStatus, AgreedAction, Person
 from msp_desktop.services.actions import finished_on
-from ui.a11y import mark_heading, named
+from ui.a11y import StatusLabel, mark_heading, named
 from ui.date_text import date_text
 from ui.i18n import N_, Message, tr, tr_marked, tr_n
 from ui.person.person_file import PersonFile
 from ui.person.person_text import concern_title
-from ui.person.sections import button, card, text
+from ui.person.sections import button, card, page_font, text
 
 STATUS_WORDS: dict[ActionStatus, Message] = {
     ActionStatus.OPEN: N_("Still to do"),
@@ -129,6 +129,18 @@ def finished_block(action: AgreedAction, record: PersonFile, parent: QWidget) ->
     return box
 
 
+def status_text(words: str, parent: QWidget, bold: bool = False) -> StatusLabel:
+    """A count of actions in the page's type, named by its words. Built with the record,
+    before it is shown, so it is not announced then; the person's page announces the
+    note when reading the record again changes it."""
+    label = StatusLabel(tr("Actions to do"), parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setFont(page_font(1.0, bold))
+    label.set_status(words)
+    return label
+
+
 def actions_note(record: PersonFile, today: date, parent: QWidget) -> QLabel:
     """One line under the person's details saying what is still to do (bold when some
     is overdue), so it is read before the concerns; hidden when nothing is open."""
@@ -139,7 +151,7 @@ def actions_note(record: PersonFile, today: date, parent: QWidget) -> QLabel:
             "{summary} They are under “Agreed actions”, after the concerns.",
             summary=summary_words(record, today),
         )
-    note = text(words, parent, bold=overdue)
+    note = status_text(words, parent, bold=overdue)
     note.setObjectName("person.actions_note")
     note.setVisible(bool(words))
     return note
@@ -152,7 +164,7 @@ def actions_section(record: PersonFile, today: date, parent: QWidget) -> QFrame:
     title = mark_heading(text(tr("Agreed actions"), frame, scale=1.3, bold=True), 2)
     title.setObjectName("actions.title")
     layout.addWidget(title)
-    summary = text(summary_words(record, today), frame)
+    summary = status_text(summary_words(record, today), frame)
     summary.setObjectName("actions.summary")
     layout.addWidget(summary)
     for action in record.actions.open:

@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
 from msp_desktop.model import ContactNote
 from msp_desktop.services.contacts import ChronologyEntry, chronology, matches
 from msp_desktop.store import Workspace
-from ui.a11y import buddy, mark_heading, named
+from ui.a11y import StatusLabel, announce, buddy, mark_heading, named
 from ui.date_text import date_text
 from ui.db_worker import DbWorker
 from ui.i18n import tr, tr_marked, tr_n
@@ -30,6 +30,9 @@ from ui.person.person_text import concern_title
 from ui.person.sections import button, page_font, text
 from ui.targets import roomy_clear_button
 from ui.visit.editors import VISIBILITY_WORDS
+
+COUNT_PAUSE_MS = 500
+"""How long typing in the search must pause before the count is announced."""
 
 
 def entry_heading(entry: ChronologyEntry) -> str:
@@ -133,8 +136,19 @@ class ChronologySection(QFrame):
         )
         self.add_button.setEnabled(worker is not None)
         self.add_button.clicked.connect(self.open_dialog)
-        self.count_note = text("", self)
+        # Announced as the search changes it, as the caseload's count is.
+        self.count_note = StatusLabel(tr("Chronology count"), self)
+        self.count_note.setWordWrap(True)
+        self.count_note.setFont(page_font())
+        self.count_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.count_note.setObjectName("chronology.count")
+        # Said once the worker stops typing, not at every letter: a count per key
+        # would queue up behind each other and talk over the typing.
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_PAUSE_MS)
+        self._count_timer.timeout.connect(self._say_count)
+        self._count_said = ""
         self.status_note = text("", self)
         self.status_note.setObjectName("chronology.status")
         self.status_note.hide()
@@ -187,7 +201,18 @@ class ChronologySection(QFrame):
             wanted = matches(entry, search)
             block.setHidden(not wanted)
             shown += wanted
-        self.count_note.setText(count_words(shown, len(self._blocks), search))
+        words = count_words(shown, len(self._blocks), search)
+        self.count_note.set_status(words, speak=False)
+        if search.strip() or self._count_said:
+            self._count_timer.start()
+        else:
+            self._count_said = words  # the first listing is read with the record
+
+    def _say_count(self) -> None:
+        words = self.count_note.text()
+        if words != self._count_said:
+            self._count_said = words
+            announce(self.count_note, words)
 
     # -- adding a contact note -----------------------------------------------------------
 

@@ -124,7 +124,9 @@ def concern_card(
     if documents is not None:
         layout.addLayout(document_buttons(story, frame, documents))
 
-    layout.addWidget(text(tr("What the person wants"), frame, scale=1.1, bold=True))
+    wants = mark_heading(text(tr("What the person wants"), frame, scale=1.1, bold=True), 4)
+    wants.setObjectName("concern.wants_title")
+    layout.addWidget(wants)
     if not story.outcomes:
         layout.addWidget(text(tr("No desired outcomes recorded yet."), frame))
     for history in story.outcomes:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.store import Workspace
-from ui.a11y import mark_heading, named
+from ui.a11y import announce, mark_heading, named
 from ui.db_worker import DbWorker
 from ui.i18n import tr
 from ui.messages import error_sentence
@@ -71,6 +72,9 @@ class PersonPage(QWidget):
         self._generation = 0
         self.person_id: str | None = None
         self.record: PersonFile | None = None
+        # The person shown last and their count of actions, kept across re-reading the
+        # record (which rebuilds it) so a changed count can be announced.
+        self._actions_told: tuple[str, str] | None = None
 
         self.back_button = button(tr("Back to caseload"), self)
         self.back_button.setObjectName("person.back")
@@ -129,6 +133,7 @@ class PersonPage(QWidget):
         """Forget the worker and the record shown (the workspace is being locked)."""
         self.journey.detach()
         self._worker = None
+        self._actions_told = None
         self.clear()
 
     def clear(self) -> None:
@@ -171,10 +176,22 @@ class PersonPage(QWidget):
         self.status_note.setText("")
         self._replace_content(self._build(record, date.today()))
         named(self.record_view, tr("Record of {name}", name=record.person.name))
+        self._tell_actions(record.person.id)
         self.edit_button.setEnabled(True)
         self.raise_button.setEnabled(True)
         self._put_focus()
         self.loaded.emit(record.person.id)
+
+    def _tell_actions(self, person_id: str) -> None:
+        # Read again after a change (a concern closed, a visit's actions agreed): a
+        # different count is news the worker did not look for, so it is announced.
+        summary = self.record_view.findChild(QLabel, "actions.summary")
+        if summary is None:
+            return
+        words = summary.text()
+        before, self._actions_told = self._actions_told, (person_id, words)
+        if before is not None and before[0] == person_id and before[1] != words:
+            announce(summary, words)
 
     def _edit(self) -> None:
         if self.record is not None:

@@ -45,7 +45,7 @@ from msp_desktop.services.network_sync import NoInboxAddress, SyncReport
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_keys import NotReadyToSync
 from ui import messages
-from ui.a11y import StatusLabel, name_button, named
+from ui.a11y import StatusLabel, mark_heading, name_button, named
 from ui.db_worker import DbWorker
 from ui.dialog_parts import heading, paragraph
 from ui.i18n import N_, tr, tr_marked
@@ -173,6 +173,7 @@ class SyncPage(QWidget):
         bold.setBold(True)
         self.table_title.setFont(bold)
         self.table_title.setBuddy(self.table)
+        mark_heading(self.table_title, 2)
 
         # Wraps at large text sizes rather than pushing the page wider than the screen.
         buttons = wrapping_row(

@@ -20,7 +20,7 @@ from msp_desktop.services.office_keys import read_office_keys, trust_office, wri
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_status import SyncStatus
 from ui import messages
-from ui.a11y import name_button, named
+from ui.a11y import mark_heading, name_button, named
 from ui.dialog_parts import paragraph
 from ui.i18n import N_, tr, tr_marked
 from ui.sync.sync_text import BUSY_ENROL, BUSY_KEYS
@@ -70,6 +70,7 @@ class SetupPanel(QFrame):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        mark_heading(self.title, 2)
         self.intro = paragraph(
             tr(
                 "The office must know this device, and this device needs the office's keys "

@@ -17,7 +17,7 @@ from msp_desktop.store import PersonSummary
 from ui.app import BASE_FONT_POINTS
 from ui.caseload.caseload_model import CaseloadModel
 from ui.caseload.caseload_page import CaseloadPage
-from ui.caseload.column_fit import share_room, two_line_width
+from ui.caseload.column_fit import FIT_FIRST, share_room, short_first, two_line_width
 from ui.theme import apply_theme, reset_theme
 
 TODAY = date(2026, 12, 5)
@@ -159,3 +159,70 @@ def test_when_even_that_is_too_narrow_entries_wrap_and_none_is_cut(
             assert needed <= table.rowHeight(row), (text, needed, table.rowHeight(row))
             wrapped_somewhere |= metrics.horizontalAdvance(text) > room
     assert wrapped_somewhere  # the case this test is for: there was not room for all
+
+
+# The screenshot's caseload (docs/screenshots/10-high-contrast-150.png): a short "Last
+# visit" ("18 Nov"), a long bold "Overdue since 16 Nov", a name with its preferred name.
+SHOT_PEOPLE = [
+    PersonSummary(
+        "a", "Ada Example", None, "DEMO-1000", date(1950, 10, 13), "beginning",
+        date(2026, 11, 18), date(2026, 12, 9),
+    ),
+    PersonSummary(
+        "b", "Bryn Sample", "Bryn", "DEMO-1001", date(1942, 6, 7), "middle",
+        date(2026, 10, 29), date(2026, 11, 16), overdue_actions=2,
+    ),
+    PersonSummary(
+        "c", "Dilys Testcase", None, "DEMO-1003", date(1961, 1, 20), "beginning",
+        date(2026, 11, 18), date(2026, 12, 16),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.interactive_desktop(
+    "measures text against Windows' fonts and style metrics; Wine has substitute fonts and GDI"
+)
+def test_short_entries_stay_whole_and_rows_one_line_at_150_percent_high_contrast(
+    qtbot: QtBot, app_at_app_size: QApplication
+) -> None:
+    # As the screenshot's 1200 px window, the list longer than the window so its scroll
+    # bar takes room too. "18 Nov" was wrapped ("18 / Nov") for want of a few pixels,
+    # making every row two lines high.
+    page = CaseloadPage()
+    qtbot.addWidget(page)
+    page.resize(1192, 380)
+    page.show()
+    qtbot.waitExposed(page)
+    apply_theme(app_at_app_size, Settings(text_scale_percent=150, high_contrast=True))
+    page.model.set_people(SHOT_PEOPLE + PEOPLE, today=TODAY)
+    page.fit_to_text()
+    table, model = page.table, page.model
+    qtbot.waitUntil(table.verticalScrollBar().isVisible, timeout=2_000)
+    page.fit_to_text()
+    header = table.horizontalHeader()
+    shown = [c for c in range(model.columnCount()) if not table.isColumnHidden(c)]
+    assert sum(header.sectionSize(c) for c in shown) <= table.viewport().width()
+    assert not table.wordWrap()
+    one_line = round(max(table.fontMetrics().height(), header.fontMetrics().height()) * 1.75)
+    assert [table.rowHeight(row) for row in range(model.rowCount())] == [one_line] * len(
+        SHOT_PEOPLE + PEOPLE
+    )
+    for column in shown:
+        for row in range(model.rowCount()):
+            index = model.index(row, column)
+            font = model.data(index, Qt.ItemDataRole.FontRole) or table.font()
+            width = QFontMetrics(font).horizontalAdvance(model.data(index))
+            assert width + CELL_MARGINS <= header.sectionSize(column), model.data(index)
+
+
+def test_short_columns_are_given_their_width_before_long_ones_wrap() -> None:
+    # Last visit (5) is short: whole, it is 5 px wider than wrapped. Visit due (6) is
+    # long. In FIT_FIRST alone Visit due comes first and "18 Nov" wraps for 5 px.
+    needs = [(100, 100)] * 8
+    needs[5] = (60, 65)
+    needs[6] = (90, 280)
+    room = 6 * 100 + 60 + 240
+    assert share_room(needs, room, FIT_FIRST)[5:7] == [60, 240]
+    order = short_first(needs, 10)
+    assert order.index(5) < order.index(6)
+    assert share_room(needs, room, order)[5:7] == [65, 235]

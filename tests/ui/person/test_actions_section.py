@@ -8,13 +8,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from msp_desktop.model import ActionOwner, AgreedAction, Person
+from msp_desktop.model import (
+    ActionOwner,
+    ActionStatus,
+    AgreedAction,
+    OutcomeStatus,
+    Person,
+    PlanReview,
+)
+from msp_desktop.store import Workspace
+from tests.ui.helpers import on_worker
 from tests.ui.person.journey_story import (
     FINISHED,
+    GUIDE,
     LATER,
     OUTCOME_WORDS,
     OVERDUE,
@@ -138,3 +148,52 @@ def test_no_actions_at_all_says_so(qtbot: QtBot, window: MainWindow) -> None:
     assert note is not None
     assert not note.isVisible()
     assert actions.findChild(QPushButton, "actions.show_finished") is None
+
+
+def test_a_changed_count_is_announced_when_the_record_is_read_again(
+    qtbot: QtBot,
+    window: MainWindow,
+    story: JourneyStory,
+    worker: DbWorker,
+    spoken: list[tuple[QObject, str]],
+) -> None:
+    # WCAG 4.1.3: after a change elsewhere (here an action finished in the store), the
+    # record is read again and rebuilt; the new count is news, and is announced. The
+    # first reading is not: the line is read with the record, under the details.
+    summary = labels(section(window), "actions.summary")[0]
+    assert summary.accessibleName() == "3 actions to do; 1 overdue."
+    assert summary.accessibleDescription() == "Actions to do"
+    assert [words for _thing, words in spoken if "action" in words] == []
+
+    def finish_the_overdue_one(ws: Workspace) -> None:
+        # As a worker would: a review visit records it done, and is finalised.
+        review = ws.visits.begin(story.concern_id, GUIDE, ago(0))
+        review = review.revised(
+            consent_to_record=True,
+            plan_review=review.plan_review.revised(consent=PlanReview.SAME),
+            undue_influence=review.undue_influence.revised(person_declined_help=False),
+            desired_outcomes=[
+                o.revised(status=OutcomeStatus.STILL_WANTED) for o in review.desired_outcomes
+            ],
+            actions=[
+                a.revised(status=ActionStatus.DONE)
+                if a.what and a.what.text == OVERDUE
+                else a.revised(status=a.status or ActionStatus.OPEN)
+                for a in review.actions
+            ],
+        )
+        ws.visits.save_draft(review)
+        ws.visits.finalise(review.id)
+
+    on_worker(qtbot, worker, finish_the_overdue_one)
+    with qtbot.waitSignal(window.person.loaded, timeout=5_000):
+        window.person.show_person(story.person_id)
+    summary = labels(section(window), "actions.summary")[0]
+    assert summary.text() == "2 actions to do; none overdue."
+    assert [(thing, words) for thing, words in spoken if "action" in words] == [
+        (summary, "2 actions to do; none overdue.")
+    ]
+    # The same count read again is not news.
+    with qtbot.waitSignal(window.person.loaded, timeout=5_000):
+        window.person.show_person(story.person_id)
+    assert len([words for _thing, words in spoken if "action" in words]) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -28,7 +28,7 @@ from ui import actions, messages
 from ui.date_text import date_text
 from ui.db_worker import DbWorker
 from ui.main_window import MainWindow
-from ui.person.chronology_section import ChronologySection, count_words
+from ui.person.chronology_section import COUNT_PAUSE_MS, ChronologySection, count_words
 from ui.person.contact_dialog import ContactDialog, day_words
 from ui.security.privacy_screen import PrivacyScreen
 
@@ -112,6 +112,27 @@ def test_the_search_keeps_what_matches_as_it_is_typed(qtbot: QtBot, window: Main
     assert section.count_note.text() == "Nothing in the chronology matches “nothing like this”."
     section.search_edit.clear()
     assert len(section.shown_entries()) == 5
+
+
+def test_the_count_is_announced_once_typing_pauses(
+    qtbot: QtBot, window: MainWindow, spoken: list[tuple[QObject, str]]
+) -> None:
+    # WCAG 4.1.3: the count says what the search left, without moving the focus.
+    section = chronology(window)
+    assert section.count_note.accessibleName() == "5 entries"
+    assert section.count_note.accessibleDescription() == "Chronology count"
+    section.search_edit.setFocus()
+    qtbot.keyClicks(section.search_edit, "BANK")
+    said = [words for thing, words in spoken if thing is section.count_note]
+    assert said == []  # not at every letter
+    qtbot.waitUntil(lambda: any(thing is section.count_note for thing, _ in spoken), timeout=3000)
+    qtbot.wait(COUNT_PAUSE_MS + 200)
+    said = [words for thing, words in spoken if thing is section.count_note]
+    assert said == ["1 of 5 entries match “BANK”"]
+    assert section.count_note.accessibleName() == said[0]
+    section.search_edit.clear()
+    qtbot.waitUntil(lambda: len([t for t, _ in spoken if t is section.count_note]) == 2)
+    assert spoken[-1][1] == "5 entries"
 
 
 def test_a_note_added_by_keyboard_is_kept_and_listed_first(

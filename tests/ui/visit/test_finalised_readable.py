@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -29,6 +30,7 @@ from tests.ui.contrast import TEXT_MINIMUM, image_of, text_contrast
 from tests.ui.helpers import type_text
 from tests.ui.visit.conftest import Setting
 from ui.theme import apply_theme
+from ui.visit.read_only import lock
 from ui.visit.step_page import StepPage
 
 THEMES = [pytest.param(False, id="normal"), pytest.param(True, id="high-contrast")]
@@ -148,3 +150,59 @@ def test_the_current_step_is_readable(
         row = steps.visualItemRect(steps.currentItem())
         measured = text_contrast(image_of(steps.viewport(), row.adjusted(1, 1, -1, -1)))
         assert measured >= TEXT_MINIMUM, f"{measured:.2f}:1 with focus {has_focus}"
+
+
+def test_finalised_answers_are_reported_read_only_and_refuse_an_assistive_press(
+    qtbot: QtBot, themed: QApplication, beginning: Setting
+) -> None:
+    # WCAG 4.1.2: Qt has no read-only state of its own for these controls; the locked
+    # ones report it (and say it), and a screen reader's press or toggle action, which
+    # calls click() or toggle() past any event filter, no longer changes the answer.
+    apply_theme(themed, Settings())
+    visit = finalised(qtbot, beginning)
+    before = beginning.stored(qtbot, visit.id)
+    pressed = 0
+    for step_id in ("check-in", "support-to-decide"):
+        page = beginning.step(step_id)
+        qtbot.waitUntil(page.isVisible)
+        values = [block.editor.value() for block in page.blocks]
+        choices = [w for w in answers_on(page) if isinstance(w, QAbstractButton | QComboBox)]
+        assert any(isinstance(w, QRadioButton) for w in choices)
+        assert any(isinstance(w, QCheckBox) for w in choices)
+        with qtbot.assertNotEmitted(page.edited):
+            for widget in choices:
+                interface = QAccessible.queryAccessibleInterface(widget)
+                assert interface.state().readOnly, describe(widget)
+                assert interface.text(QAccessible.Text.Description).startswith(
+                    "Read only: cannot be changed."
+                ), describe(widget)
+                if isinstance(widget, QAbstractButton):
+                    assert interface.text(QAccessible.Text.Name), describe(widget)
+                    assert interface.state().checked == widget.isChecked(), describe(widget)
+                actions = interface.actionInterface()
+                assert actions is not None
+                for name in ("Press", "Toggle", "ShowMenu"):
+                    actions.doAction(name)
+                    pressed += 1
+                # Only moving the focus is offered.
+                assert actions.actionNames() == ["SetFocus"], describe(widget)
+            qtbot.wait(300)  # a press is an animated click, 100 ms later
+        assert [block.editor.value() for block in page.blocks] == values
+    assert pressed >= 30
+    assert beginning.stored(qtbot, visit.id) == before
+
+
+def test_an_answer_unlocked_again_is_qts_own_again(qtbot: QtBot) -> None:
+    box = QCheckBox("Remembering information")
+    qtbot.addWidget(box)
+    lock(box, True)
+    assert QAccessible.queryAccessibleInterface(box).state().readOnly
+    lock(box, False)
+    interface = QAccessible.queryAccessibleInterface(box)
+    assert not interface.state().readOnly
+    assert "Toggle" in interface.actionInterface().actionNames()
+    assert interface.text(QAccessible.Text.Description) == ""
+
+
+def describe(widget: QWidget) -> str:
+    return f"{type(widget).__name__} {widget.accessibleName()!r}"
