@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -278,10 +279,10 @@ class GuardedConfig(uvicorn.Config):
 def file_descriptor_room() -> int | None:
     """Raise this process's open-file limit to its hard limit (POSIX; capped), and say
     how many it may have; None where there is no such limit to read (Windows)."""
-    try:
-        import resource
-    except ImportError:
+    if sys.platform == "win32":
         return None
+    import resource  # POSIX only
+
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
     if soft != resource.RLIM_INFINITY and soft < wanted:
