@@ -5,7 +5,7 @@ The office machine runs on UTC. At 23:30 UTC on 15 July 2026 it is 00:30 BST on
 16 July. The office must judge that date by its own calendar (Europe/London unless
 office.json says otherwise) with a day of grace, not by its machine's UTC date.
 ``date.today()`` in the shared model is pinned to the UTC date here, as it is on
-such a machine; the office's "now" is its importer's clock.
+such a machine; the office's "now" for dates is its importer's ``calendar`` clock.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _bundle_raised_on(office: Office, device: FakeDevice, raised_on: date) -> by
 
 
 def _importer(office: Office, time_zone: str = "Europe/London") -> Importer:
-    return Importer(office.store, office.keys, office.layout, clock=lambda: NOW,
+    return Importer(office.store, office.keys, office.layout, calendar=lambda: NOW,
                     time_zone=time_zone)  # fmt: skip
 
 
