@@ -217,7 +217,7 @@ def serve_process(command: Sequence[str], env: dict[str, str] | None) -> Iterato
     url = None
     deadline = time.monotonic() + 30
     while url is None and time.monotonic() < deadline and process.poll() is None:
-        found = [re.search(r"takes bundles at (https://[^/\s]+)/v1/bundles", li) for li in lines]
+        found = [re.search(r"takes bundles at (https?://[^/\s]+)/v1/bundles", li) for li in lines]
         url = next((m[1] for m in found if m), None)
         time.sleep(0.05)
     # The sentence is printed once the port is bound, but uvicorn listens on it only

@@ -14,6 +14,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
 )
 
 __all__ = [
@@ -61,14 +62,19 @@ RecordId = Annotated[
 ]
 
 
-def _not_in_future(value: date) -> date:
-    if value > date.today():
+def _not_in_future(value: date, info: ValidationInfo) -> date:
+    # The office passes its own latest acceptable day (its calendar plus a day of
+    # grace) in the validation context; the device uses its own "today".
+    context = info.context if isinstance(info.context, dict) else {}
+    latest = context.get("latest_date")
+    if value > (latest if latest is not None else date.today()):
         raise ValueError("date must not be in the future")
     return value
 
 
 NotFutureDate = Annotated[date, AfterValidator(_not_in_future)]
-"""A date on or before today (the device's local date)."""
+"""A date on or before today (the device's local date), or on or before the
+``latest_date`` given in the validation context (the office's)."""
 
 
 def _unique(values: Sequence[_H]) -> Sequence[_H]:

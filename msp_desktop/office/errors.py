@@ -20,6 +20,7 @@ __all__ = [
     "OfficeBusy",
     "OfficeDamaged",
     "OfficeExists",
+    "OfficeInterrupted",
     "OfficeMissing",
     "SequenceReplayed",
 ]
@@ -47,6 +48,12 @@ class OfficeBusy(KnownError):
     """Another ``msp-office`` is writing to the database right now."""
 
     exit_code = ExitCode.BUSY
+
+
+class OfficeInterrupted(KnownError):
+    """The database holds a stopped import's journal that this user cannot roll back."""
+
+    exit_code = ExitCode.NOT_IN_THIS_STATE
 
 
 class DeviceRefused(InvalidInput):

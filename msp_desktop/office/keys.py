@@ -28,11 +28,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 
 from msp_desktop.bundles import AgeIdentity, AgeRecipient, BundleRejected, KeyPair
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.errors import InvalidInput
+from msp_desktop.office.dates import DEFAULT_TIME_ZONE, check_time_zone
 from msp_desktop.office.errors import OfficeDamaged, OfficeExists, OfficeMissing
 from msp_desktop.office.files import fsync_directory, make_private_folder, write_atomic
 from msp_desktop.owner_only import how_to_make_private, make_private, readable_by_others
@@ -125,6 +126,16 @@ class OfficeConfig(BaseModel):
     recovery_recipient: str
     office_key_id: str
     created: str
+    time_zone: str = DEFAULT_TIME_ZONE
+    """The council's time zone: "today" for the dates in records (``office.dates``)."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            return check_time_zone(value)
+        except InvalidInput as exc:
+            raise ValueError(exc.message) from None
 
     def to_bytes(self) -> bytes:
         """Readable JSON for the file."""

@@ -41,6 +41,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from pydantic import ValidationError
 
@@ -75,7 +76,9 @@ class BundleContents:
     audit: list[AuditBatch]
 
 
-def parse_contents(manifest: Manifest, files: Mapping[str, bytes]) -> BundleContents:
+def parse_contents(
+    manifest: Manifest, files: Mapping[str, bytes], *, latest_date: date | None = None
+) -> BundleContents:
     """Parse every file; ``ContentRejected`` for any file that is not a valid one, or
     not in the manifest's format version (a version 1 bundle, from a device not yet
     updated, carries people, concerns and visits only)."""
@@ -85,7 +88,7 @@ def parse_contents(manifest: Manifest, files: Mapping[str, bytes]) -> BundleCont
     for name, content in files.items():
         if name.startswith("records/"):
             envelope = parse_record_file(name, content, version)
-            _check_record(name, envelope)
+            _check_record(name, envelope, latest_date)
             records.append((envelope, content.decode("utf-8")))
         else:
             batch = parse_audit_file(name, content, version)
@@ -100,11 +103,13 @@ def parse_contents(manifest: Manifest, files: Mapping[str, bytes]) -> BundleCont
     return BundleContents(records=records, audit=audit)
 
 
-def _check_record(name: str, envelope: RecordEnvelope) -> None:
+def _check_record(name: str, envelope: RecordEnvelope, latest_date: date | None) -> None:
     # The record must be one the app itself could have written (docs §5: it validates
-    # against the schema of its kind); the office keeps no record it cannot read.
+    # against the schema of its kind); the office keeps no record it cannot read. Dates
+    # are judged against the office's calendar (``latest_date``), not this machine's.
+    context = {"latest_date": latest_date} if latest_date else None
     try:
-        RECORD_MODELS[envelope.kind].model_validate(envelope.record)
+        RECORD_MODELS[envelope.kind].model_validate(envelope.record, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or envelope.kind

@@ -278,7 +278,8 @@ def verify(args: argparse.Namespace) -> int:
     path: Path = args.bundle
     with _store(args, read_only=True) as store:
         try:
-            checked = Importer(store, keys, layout).check(read_bundle(path))
+            importer = Importer(store, keys, layout, time_zone=config.time_zone)
+            checked = importer.check(read_bundle(path))
         except BundleQuarantined as exc:
             exc.message += (
                 " Importing it would keep it in quarantine; enrol the device first."
@@ -308,7 +309,7 @@ def import_bundles(args: argparse.Namespace) -> int:
     receipts: Path = args.receipts or layout.receipts
     first_failure = 0
     with _store(args, read_only=False) as store:
-        importer = Importer(store, keys, layout)
+        importer = Importer(store, keys, layout, time_zone=config.time_zone)
         for path in args.bundles:
             try:
                 outcome = importer.import_bundle(

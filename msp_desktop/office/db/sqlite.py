@@ -13,6 +13,13 @@ Two rules shape this module (S19-S21):
   Because the plan was made outside the write lock, ``apply`` first checks
   ``PRAGMA data_version`` (which changes when another connection commits): if another
   import got in between, it rolls back untouched and the importer plans again.
+
+One exception to "opening never writes": an import killed inside its transaction can
+leave a *hot* rollback journal (``office.db-journal``) beside a half-written file. A
+read-only connection may not roll it back (SQLite says ``SQLITE_READONLY_ROLLBACK``),
+so a read-only open that meets one opens read-write just long enough for SQLite's own
+rollback to put the file back as it was before that import, then reads as usual. That
+write only restores bytes the killed import had changed.
 """
 
 from __future__ import annotations
@@ -25,16 +32,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from msp_desktop.errors import KnownError, StorageFull
 from msp_desktop.office.db.queries import SqlOfficeQueries
 from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION, UPGRADES
 from msp_desktop.office.db.store import ImportPlan, Upgraded, version_refusal
-from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeMissing
+from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeInterrupted, OfficeMissing
 from msp_desktop.office.files import fsync_directory
 from msp_desktop.owner_only import create_private_file
 
 __all__ = ["SqliteOfficeStore"]
 
 BUSY_TIMEOUT_SECONDS = 30.0
+
+# Result codes (sqlite3 errors carry them as ``sqlite_errorcode``; the low byte is the
+# primary code).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL = 5, 6, 10, 11, 13
+_SQLITE_NOTADB = 26
+_SQLITE_READONLY_ROLLBACK = 776  # a hot journal only a writer may roll back
 
 
 class _StalePlan(Exception):
@@ -51,6 +65,59 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
             f"There is no office database at {path}; create an office with: msp-office init"
         ) from None
     return conn
+
+
+def _first_read(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Per-connection settings, then the application id and schema version."""
+    # Per-connection settings only: neither is stored in the file.
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    return int(app_id), int(version)
+
+
+def _roll_back_hot_journal(path: Path) -> None:
+    """Let SQLite roll back the hot journal a killed writer left beside ``path``.
+
+    The first read on a connection that may write does it (under the exclusive lock,
+    so two readers cannot both try); the connection is closed straight after.
+    """
+    try:
+        conn = _connect(path, read_only=False)
+        try:
+            conn.execute("PRAGMA application_id").fetchone()
+        finally:
+            conn.close()
+    except (sqlite3.DatabaseError, OfficeMissing):
+        raise OfficeInterrupted(
+            f"{path} was left mid-import by an msp-office that was stopped; its journal "
+            f"{path.name}-journal must be rolled back before it can be read, which needs "
+            f"write access: run msp-office as a user who may write to {path.parent}."
+        ) from None
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> KnownError:
+    """What a failed first read of ``path`` means, in one sentence.
+
+    Only a file that is not a SQLite database is "not an office database"; a lock held
+    too long or a read error says so, since the database itself may be healthy.
+    """
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return OfficeBusy(f"Another msp-office is using {path}; try again shortly.")
+    if code == _SQLITE_NOTADB:
+        return OfficeDamaged(f"{path} is not an office database.")
+    if code == _SQLITE_CORRUPT:
+        return OfficeDamaged(
+            f"{path} is damaged (SQLite: {exc}); restore the office database from a backup."
+        )
+    if code in (_SQLITE_IOERR, _SQLITE_FULL):
+        return StorageFull(
+            f"{path} could not be read (SQLite: {exc}); check the disk it is on has room "
+            "and no errors."
+        )
+    return OfficeDamaged(f"{path} could not be read (SQLite: {exc}).")
 
 
 def _keep_copy(conn: sqlite3.Connection, path: Path, version: int, now: datetime) -> Path:
@@ -110,14 +177,18 @@ class SqliteOfficeStore(SqlOfficeQueries):
             )
         conn = _connect(path, read_only=read_only)
         try:
-            # Per-connection settings only: neither is stored in the file.
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = FULL")
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError:
+            app_id, version = _first_read(conn)
+        except sqlite3.DatabaseError as exc:
             conn.close()
-            raise OfficeDamaged(f"{path} is not an office database.") from None
+            if getattr(exc, "sqlite_errorcode", 0) != _SQLITE_READONLY_ROLLBACK:
+                raise _unreadable(path, exc) from None
+            _roll_back_hot_journal(path)
+            conn = _connect(path, read_only=read_only)
+            try:
+                app_id, version = _first_read(conn)
+            except sqlite3.DatabaseError as again:
+                conn.close()
+                raise _unreadable(path, again) from None
         if app_id != APPLICATION_ID:
             conn.close()
             raise OfficeDamaged(f"{path} is not an office database.")

@@ -147,7 +147,13 @@ class Inbox:
         with self._lock:
             store = open_store(self.settings.office_dir, self.settings.db_url, read_only=False)
             try:
-                importer = _ServiceImporter(store, self.keys, self.layout, clock=self.clock)
+                importer = _ServiceImporter(
+                    store,
+                    self.keys,
+                    self.layout,
+                    clock=self.clock,
+                    time_zone=self.config.time_zone,
+                )
                 checked, receipt, released = importer.receive(data, source=source, gate=self._gate)
             finally:
                 store.close()

@@ -8,6 +8,7 @@ socket is bound here rather than by uvicorn, so a port in use is one plain sente
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import sys
@@ -20,7 +21,20 @@ from starlette.types import ASGIApp
 
 from msp_desktop.errors import InvalidInput
 from msp_desktop.office.inbox.app import create_app
-from msp_desktop.office.inbox.logs import configure_service_logging, uvicorn_log_config
+from msp_desktop.office.inbox.guard import (
+    WAITING_TOTAL,
+    ConnectionGuard,
+    GuardedConfig,
+    Notes,
+    file_descriptor_room,
+    guarded_protocol,
+    waiting_total,
+)
+from msp_desktop.office.inbox.logs import (
+    LOGGER_NAME,
+    configure_service_logging,
+    uvicorn_log_config,
+)
 from msp_desktop.office.inbox.receive import Inbox
 
 __all__ = ["TlsFiles", "listen", "make_server", "run", "url_of"]
@@ -70,17 +84,29 @@ def url_of(sock: socket.socket, *, tls: bool) -> str:
     return f"{'https' if tls else 'http'}://{shown}:{port}"
 
 
-def make_server(app: ASGIApp, *, tls: TlsFiles | None, log_level: str = "info") -> uvicorn.Server:
-    """A uvicorn server for ``app``: JSON logs, no access log, no Server header.
+def make_server(
+    app: ASGIApp,
+    *,
+    tls: TlsFiles | None,
+    log_level: str = "info",
+    logger: logging.Logger | None = None,
+    waiting_total: int = WAITING_TOTAL,
+) -> uvicorn.Server:
+    """A uvicorn server for ``app``: JSON logs, no access log, no Server header, and
+    the guard against slow and many connections (``guard``; at most ``waiting_total``
+    connections waiting for their headers).
 
     Proxy headers (``X-Forwarded-For``) are believed from 127.0.0.1 only (uvicorn's
     default; ``$FORWARDED_ALLOW_IPS`` changes it), so behind a local TLS proxy the
     per-address rate limit sees the real client.
     """
-    config = uvicorn.Config(
+    notes = Notes(logger or logging.getLogger(LOGGER_NAME))
+    guard = ConnectionGuard(notes, total=waiting_total)
+    config = GuardedConfig(
         app,
+        notes=notes,
         lifespan="on",
-        http="h11",
+        http=guarded_protocol(guard),
         log_config=uvicorn_log_config(log_level.upper()),
         log_level=log_level,
         access_log=False,
@@ -98,7 +124,9 @@ def run(inbox: Inbox, *, host: str, port: int, tls: TlsFiles | None, prog: str) 
     logger = configure_service_logging()
     settings = inbox.settings
     app = create_app(inbox, logger=logger)
-    server = make_server(app, tls=tls)
+    # Room for many connections (the caps in ``guard`` keep well below it).
+    room = file_descriptor_room()
+    server = make_server(app, tls=tls, logger=logger, waiting_total=waiting_total(room))
     sock = listen(host, port)
     try:
         url = url_of(sock, tls=tls is not None)

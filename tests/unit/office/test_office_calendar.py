@@ -1,0 +1,76 @@
+"""Dates by the council's calendar (issue 15, item 8, the office half).
+
+The office machine runs on UTC. At 23:30 UTC on 15 July 2026 it is 00:30 BST on
+16 July in London, and a laptop there rightly records a concern raised "today",
+16 July. The office must judge that date by its own calendar (Europe/London unless
+office.json says otherwise) with a day of grace, not by its machine's UTC date.
+``date.today()`` in the shared model is pinned to the UTC date here, as it is on
+such a machine; the office's "now" for dates is its importer's ``calendar`` clock.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+import msp_desktop.model.base as model_base
+from msp_desktop.bundles import ContentRejected
+from msp_desktop.office.importer import Importer
+from tests import builders
+from tests.office_helpers import FakeDevice, envelope
+from tests.unit.office.conftest import Office
+
+NOW = datetime(2026, 7, 15, 23, 30, tzinfo=UTC)  # 00:30 BST on 16 July in London
+
+
+class _UtcMachineDate(date):
+    @classmethod
+    def today(cls) -> _UtcMachineDate:
+        return cls(2026, 7, 15)  # the office machine's (UTC) calendar at NOW
+
+
+@pytest.fixture(autouse=True)
+def _machine_on_utc(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_base, "date", _UtcMachineDate)
+
+
+def _bundle_raised_on(office: Office, device: FakeDevice, raised_on: date) -> bytes:
+    # Made as the laptop in London makes it: by the real calendar, not the pinned one.
+    with pytest.MonkeyPatch.context() as laptop:
+        laptop.setattr(model_base, "date", date)
+        person = builders.person("Ada Example")
+        concern = builders.concern(person, raised_on=raised_on)
+    records = [envelope("person", person), envelope("concern", concern)]
+    return device.bundle(office.inbox, records).data
+
+
+def _importer(office: Office, time_zone: str = "Europe/London") -> Importer:
+    return Importer(office.store, office.keys, office.layout, calendar=lambda: NOW,
+                    time_zone=time_zone)  # fmt: skip
+
+
+def test_a_date_that_is_today_in_london_is_accepted_while_utc_is_a_day_behind(
+    office: Office, device: FakeDevice
+) -> None:
+    data = _bundle_raised_on(office, device, date(2026, 7, 16))
+    outcome = _importer(office).import_bundle(data, source="b", receipts=office.layout.receipts)
+    assert outcome.checked.status == "imported"
+
+
+def test_the_day_of_grace_is_the_limit(office: Office, device: FakeDevice) -> None:
+    grace = _bundle_raised_on(office, device, date(2026, 7, 17))  # London's today + 1
+    imported = _importer(office).import_bundle(grace, source="b", receipts=office.layout.receipts)
+    assert imported.checked.status == "imported"
+    before = office.db_state()
+    late = _bundle_raised_on(office, device, date(2026, 7, 18))  # London's today + 2
+    with pytest.raises(ContentRejected, match="date must not be in the future"):
+        _importer(office).import_bundle(late, source="b", receipts=office.layout.receipts)
+    assert office.db_state() == before
+
+
+def test_the_time_zone_is_the_offices(office: Office, device: FakeDevice) -> None:
+    # At NOW it is 12:30 on 15 July in Pago Pago (UTC-11): the 17th is past its grace day.
+    data = _bundle_raised_on(office, device, date(2026, 7, 17))
+    with pytest.raises(ContentRejected, match="date must not be in the future"):
+        _importer(office, "Pacific/Pago_Pago").check(data)
