@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from msp_desktop.guide import GuideError, guide_file
-from ui.i18n import tr
+from ui.i18n import N_, tr, tr_marked
 
-TITLE = "The conversation guide has a problem"
+TITLE = N_("The conversation guide has a problem")
 MORE_SHOWN = 5  # problems listed in the window; `msp guide check` lists them all
 
 
@@ -32,7 +32,7 @@ def problem_text(error: GuideError) -> tuple[str, str]:
     others = error.problems[1:MORE_SHOWN]
     if others:
         lines.append(tr("Other problems in the same file:"))
-        lines += [f"• {tr('line {line}', line=p.line)}: {p.message}" for p in others]
+        lines += [tr("• line {line}: {problem}", line=p.line, problem=p.message) for p in others]
     left = len(error.problems) - 1 - len(others)
     if left > 0:
         lines.append(tr("… and {count} more.", count=left))
@@ -57,8 +57,8 @@ def guide_problem_box(error: GuideError, parent: QWidget | None = None) -> QMess
     )
     box.setObjectName("message.guide_problem")
     box.setInformativeText(details)
-    box.setAccessibleName(tr(TITLE))
-    box.setAccessibleDescription(f"{main}\n{details}")
+    box.setAccessibleName(tr_marked(TITLE))
+    box.setAccessibleDescription(main)  # what a screen reader says first, then the text
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     close = box.button(QMessageBox.StandardButton.Close)
     close.setText(tr("Close MSP Desktop"))

@@ -229,7 +229,7 @@ class Session(QObject):
     def _guide_broken(self, error: GuideError) -> None:
         """Say what is wrong with the guide; closing the window ends the run."""
         self.exit_code = ExitCode.GUIDE_INVALID
-        log.warning("A guide file cannot be used: %s", error.message)
+        log.log(logging.WARNING, "A guide file cannot be used: %s", error.message)
         box = guide_problem_box(error)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(self.end)
