@@ -14,9 +14,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
 )
 
+from msp_desktop.calendar_day import council_today
+
 __all__ = [
+    "TODAY",
     "NotFutureDate",
     "OptionalShortText",
     "RecordId",
@@ -61,14 +65,24 @@ RecordId = Annotated[
 ]
 
 
-def _not_in_future(value: date) -> date:
-    if value > date.today():
+TODAY = "today"
+"""The validation context key that says which day is "today" for ``NotFutureDate``:
+``Model.model_validate(data, context={TODAY: day})``. The office passes its own day
+(with its grace); without it the council's calendar day is used (``council_today``),
+never the machine's own time zone."""
+
+
+def _not_in_future(value: date, info: ValidationInfo) -> date:
+    context = info.context
+    today = context.get(TODAY) if isinstance(context, dict) else None
+    if value > (today if isinstance(today, date) else council_today()):
         raise ValueError("date must not be in the future")
     return value
 
 
 NotFutureDate = Annotated[date, AfterValidator(_not_in_future)]
-"""A date on or before today (the device's local date)."""
+"""A date on or before today: the caller's day (context key ``TODAY``), else the
+council's calendar day (Europe/London)."""
 
 
 def _unique(values: Sequence[_H]) -> Sequence[_H]:
