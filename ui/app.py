@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -59,6 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ui.session import Session
+    from ui.stop_signals import StopSignals
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("MSP Desktop")
@@ -70,10 +72,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setFont(font)
     app.setQuitOnLastWindowClosed(False)  # the session decides when the app ends
     session = Session(folder)
-    session.finished.connect(app.quit)
+    session.finished.connect(lambda: app.exit(session.exit_code))
     app.aboutToQuit.connect(session.end)
+    # SIGTERM (a logout, a shutdown) and Ctrl+C end the run as Quit does, in any state.
+    stops = StopSignals(app)
+    stops.stop_requested.connect(session.stop)
     session.start()
-    return app.exec()
+    status = app.exec()
+    stops.uninstall()
+    if session.worker_left_running:
+        # An operation was still running on the database thread after the stop's wait.
+        # Python would abort tearing down a running QThread; ending the process here is
+        # what a kill would do, and SQLite rolls the unfinished change back on next open.
+        logging.shutdown()
+        os._exit(status)
+    return status
 
 
 if __name__ == "__main__":

@@ -176,14 +176,15 @@ class DbWorker(QObject):
         """The worker thread (for tests: it must be finished after ``stop``)."""
         return self._thread
 
-    def stop(self) -> None:
+    def stop(self, wait_ms: int = 10_000) -> bool:
         """Close the workspace on its own thread, then end the thread and wait for it.
 
         Operations already sent run first (the queue is in order); their results are
-        dropped, because whoever sent them is going away.
+        dropped, because whoever sent them is going away. Returns whether the thread
+        ended within ``wait_ms``.
         """
         if self._stopped:
-            return
+            return self._thread.isFinished()
         self._stopped = True
         self._pending.clear()
 
@@ -194,5 +195,7 @@ class DbWorker(QObject):
                 QThread.currentThread().quit()
 
         self._dispatch.emit(0, close_and_quit)
-        if not self._thread.wait(10_000):
-            log.error("The database thread did not stop within 10 seconds")
+        if not self._thread.wait(wait_ms):
+            log.error("The database thread did not stop within %.1f seconds", wait_ms / 1000)
+            return False
+        return True

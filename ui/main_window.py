@@ -3,7 +3,6 @@ one stack."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, cast
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.guide import Guide, available_guides, guide_named, load_guide
 from msp_desktop.services.visits import last_guide_id, start_visit
 from ui import actions
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
     def _start_visit(self, concern_id: str, guide: Guide) -> None:
         if self.worker is None:
             return  # locked while the guide was being chosen
-        ref, today = guide.ref, date.today()
+        ref, today = guide.ref, council_today()
         self.worker.submit(lambda ws: start_visit(ws, concern_id, ref, today).id, self.show_visit)
 
     def show_visit(self, visit_id: str, step_id: str | None = None) -> None:

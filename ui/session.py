@@ -7,20 +7,30 @@ While the workspace is open the session also runs the S15-S17 guards (``ui.secur
 the idle lock and the OS screen-lock watch lock it the same way Ctrl+L does, F12 drives
 the privacy screen, and the clipboard guard clears copies on a timer and on every lock.
 A ``RestorePoint`` remembers where the person was, so unlocking returns them there.
+
+A guide file that cannot be used ends the run: the workspace is closed (or never
+opened) and a window says which guide, which line and what is wrong (``ui.guide_problem``);
+``exit_code`` is then the guide's code. ``stop`` ends the run on SIGTERM or Ctrl+C from
+any state, waiting only briefly for an operation the database thread is running.
 """
 
 from __future__ import annotations
 
+import logging
+import signal
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from msp_desktop.exit_codes import ExitCode
+from msp_desktop.guide import GuideError, available_guides
 from msp_desktop.settings import Settings, load_settings
 from msp_desktop.store import Workspace
 from ui import actions
 from ui.create_workspace_dialog import CreateWorkspaceDialog
 from ui.db_worker import DbWorker
+from ui.guide_problem import guide_problem_box
 from ui.main_window import MainWindow
 from ui.security.clipboard_guard import MS_PER_SECOND, ClipboardGuard
 from ui.security.idle_lock import MS_PER_MINUTE, IdleLock
@@ -32,6 +42,13 @@ from ui.unlock_dialog import UnlockDialog
 
 # The actions that only make sense while the workspace is open.
 _OPEN_ONLY = (actions.PRIVACY.id, actions.SETTINGS.id)
+
+# On a stop signal the operation the database thread is running gets this long to end:
+# a logout waits a few seconds before killing, and an unfinished change is rolled back
+# by SQLite on the next open either way (the kill -9 tests prove that).
+STOP_WAIT_MS = 1_500
+
+log = logging.getLogger("msp.ui")
 
 
 class Session(QObject):
@@ -70,11 +87,22 @@ class Session(QObject):
         self.privacy: PrivacyScreen | None = None
         self.restore_point = RestorePoint()
         self.settings_dialog: SettingsDialog | None = None
+        self.problem_box: QMessageBox | None = None
+        self.exit_code: int = ExitCode.OK
+        self.worker_left_running = False
         self._ended = False
 
     def start(self) -> None:
-        """Show the create dialog on first use, the unlock dialog otherwise."""
+        """Show the create dialog on first use, the unlock dialog otherwise.
+
+        Every guide is read first: a broken one is reported before a passphrase is asked.
+        """
         self._apply_theme()
+        try:
+            available_guides()
+        except GuideError as exc:
+            self._guide_broken(exc)
+            return
         if Workspace.exists(self.folder):
             self._ask_unlock()
         else:
@@ -115,7 +143,13 @@ class Session(QObject):
         self.dialog = None
         assert self.worker is not None
         if self.window is None:
-            self.window = self._new_window()
+            try:
+                self.window = self._new_window()
+            except GuideError as exc:  # a guide file added or changed since the start
+                self.worker.stop()  # the workspace is closed before anything is shown
+                self.worker = None
+                self._guide_broken(exc)
+                return
         self.window.attach(self.worker)
         for action_id in _OPEN_ONLY:
             self.window.action(action_id).setEnabled(True)
@@ -185,13 +219,38 @@ class Session(QObject):
         self.clipboard.set_seconds(settings.clipboard_clear_seconds)
         self._apply_theme()
 
+    def _guide_broken(self, error: GuideError) -> None:
+        """Say what is wrong with the guide; closing the window ends the run."""
+        self.exit_code = ExitCode.GUIDE_INVALID
+        log.log(logging.WARNING, "A guide file cannot be used: %s", error.message)
+        box = guide_problem_box(error)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(self.end)
+        self.problem_box = box
+        box.open()
+
+    def stop(self, signum: int) -> None:
+        """End the run because of a stop signal (SIGTERM, Ctrl+C) in whatever state.
+
+        The outcome already decided (a guide problem) keeps its exit code; Ctrl+C on an
+        otherwise good run exits 130, SIGTERM 0 (an ordinary end, as a logout asks).
+        """
+        log.info("Stopping on signal %s", signum)
+        if signum == signal.SIGINT and self.exit_code == ExitCode.OK:
+            self.exit_code = ExitCode.INTERRUPTED
+        self.end(wait_ms=STOP_WAIT_MS)
+
     def _apply_theme(self) -> None:
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, self.settings)
 
-    def end(self) -> None:
-        """Close the workspace, stop the worker and close every window."""
+    def end(self, wait_ms: int | None = None) -> None:
+        """Close the workspace, stop the worker and close every window.
+
+        ``wait_ms`` bounds the wait for an operation still running on the database
+        thread; ``worker_left_running`` then says it did not end in time.
+        """
         if self._ended:
             return
         self._ended = True
@@ -202,10 +261,14 @@ class Session(QObject):
         if self.window is not None:
             self.window.detach()
         if self.worker is not None:
-            self.worker.stop()
+            stopped = self.worker.stop() if wait_ms is None else self.worker.stop(wait_ms)
+            self.worker_left_running = not stopped
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.close()
         self.dialog = None
+        if self.problem_box is not None:
+            box, self.problem_box = self.problem_box, None
+            box.close()
         if self.window is not None:
             window, self.window = self.window, None
             window.close()

@@ -244,7 +244,9 @@ def walk(session: Any, ids: dict[str, tuple[str, str]]) -> Walk:
     # 19. The team's details, opened from Settings as a worker would find them there.
     settings.team_button.click()
     documents = window.documents
-    yield lambda: documents.team_dialog is not None and documents.team_dialog.save_button.isEnabled()
+    yield (
+        lambda: documents.team_dialog is not None and documents.team_dialog.save_button.isEnabled()
+    )
     team = documents.team_dialog
     yield 300
     save(team, "19-team-details")

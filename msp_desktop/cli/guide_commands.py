@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from msp_desktop.exit_codes import ExitCode
-from msp_desktop.guide import Guide, GuideError, parse_guide
+from msp_desktop.guide import Guide, GuideError, GuideProblem, decode_guide, parse_guide
 from msp_desktop.guide.locate import line_of, map_lines
 from msp_desktop.guide.walk import AnswersError, read_answers, walk, walk_lines
 from msp_desktop.model import Stage
@@ -58,16 +58,27 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _read_guide(path: Path) -> str:
+    """The guide's text; ``GuideError`` names the line where it stops being UTF-8."""
+    if path.is_dir():
+        raise OSError("this is a folder, not a guide file")
+    if path.stat().st_size > _LARGEST:
+        raise OSError("the file is larger than a guide can be (1 MB)")
+    return decode_guide(path.read_bytes(), str(path))
+
+
+def _problem_line(problem: GuideProblem) -> str:
+    """``FILE:LINE: field: reason``, the form editors and CI logs link to."""
+    field = f"{problem.path}: " if problem.path else ""
+    return f"{problem.source}:{problem.line}: {field}{problem.message}"
+
+
 def _problem_lines(path: Path, text: str) -> tuple[Guide | None, list[str]]:
     shown = str(path)
     try:
         guide = parse_guide(text, shown)
     except GuideError as exc:
-        return None, [
-            f"{shown}:{problem.line}: {f'{problem.path}: ' if problem.path else ''}"
-            f"{problem.message}"
-            for problem in exc.problems
-        ]
+        return None, [_problem_line(problem) for problem in exc.problems]
     if guide.id != path.stem:
         line = line_of(map_lines(text), ("id",))
         return guide, [
@@ -81,8 +92,11 @@ def check(args: argparse.Namespace) -> int:
     """``msp guide check FILE``."""
     path: Path = args.file
     try:
-        text = _read(path)
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read_guide(path)
+    except GuideError as exc:
+        print(_problem_line(exc.problems[0]))
+        return ExitCode.INVALID_INPUT
+    except OSError as exc:
         print(f"{path}:1: cannot be read: {_reason(exc)}.", file=sys.stdout)
         return ExitCode.INVALID_INPUT
     _, problems = _problem_lines(path, text)
@@ -98,8 +112,11 @@ def walk_command(args: argparse.Namespace) -> int:
     """``msp guide walk FILE --stage STAGE [--answers FILE.toml]``."""
     path: Path = args.file
     try:
-        text = _read(path)
-    except (OSError, UnicodeDecodeError) as exc:
+        text = _read_guide(path)
+    except GuideError as exc:
+        print(_problem_line(exc.problems[0]))
+        return ExitCode.INVALID_INPUT
+    except OSError as exc:
         print(f"{path}:1: cannot be read: {_reason(exc)}.")
         return ExitCode.INVALID_INPUT
     guide, problems = _problem_lines(path, text)

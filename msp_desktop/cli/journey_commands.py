@@ -5,10 +5,12 @@ service, print."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from msp_desktop.calendar_day import council_today, far_past_note
 from msp_desktop.cli import output
 from msp_desktop.cli.unlock import open_workspace
 from msp_desktop.errors import InvalidInput
@@ -41,6 +43,13 @@ def _day(text: str | None, what: str, example: str = "2026-03-31") -> date | Non
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidInput(f"The {what} {text!r} is not a date like {example}.") from None
+
+
+def _warn_far_past(what: str, value: date | None) -> None:
+    """After a save: a note on stderr when the date is unlikely far back (never a refusal)."""
+    note = far_past_note(what, value, council_today())
+    if note is not None:
+        print(f"Note: {note}", file=sys.stderr)
 
 
 def _text(value: str | None) -> str | None:
@@ -90,6 +99,7 @@ def people_add(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         person = add_person(ws, _person_details(args, adding=True))
     print(person.id)
+    _warn_far_past("date of birth", person.date_of_birth)
     return 0
 
 
@@ -120,6 +130,8 @@ def people_edit(args: argparse.Namespace) -> int:
         changes = edit_person(ws, args.id, details)
         person = ws.people.get(args.id)
     print(f"Saved the details of {person.name}." if changes else "Nothing was different.")
+    if "date_of_birth" in details:
+        _warn_far_past("date of birth", person.date_of_birth)
     return 0
 
 
@@ -173,6 +185,7 @@ def concerns_raise(args: argparse.Namespace) -> int:
             summary=args.summary,
         )
     print(concern.id)
+    _warn_far_past("date the concern was raised", concern.raised_on)
     return 0
 
 
@@ -253,7 +266,7 @@ _OWNER_WORDS: dict[ActionOwner | None, str] = {
 
 def actions_list(args: argparse.Namespace) -> int:
     """``msp actions list [--person ID] [--overdue] [--json]``."""
-    today = date.today()
+    today = council_today()
     with open_workspace(args) as ws:
         actions = list_actions(ws, args.person, overdue_on=today if args.overdue else None)
         names = {a.person_id: ws.people.get(a.person_id).name for a in actions}
@@ -305,6 +318,7 @@ def contacts_add(args: argparse.Namespace) -> int:
             concern_id=args.concern,
         )
     print(contact.id)
+    _warn_far_past("contact date", contact.on)
     return 0
 
 

@@ -18,6 +18,7 @@ from msp_desktop.guide.answers import (
 )
 from msp_desktop.guide.catalogue import (
     available_guides,
+    guide_file,
     guide_for,
     guide_named,
     shipped_guide_ids,
@@ -27,6 +28,7 @@ from msp_desktop.guide.loader import (
     DEFAULT_GUIDE,
     GuideError,
     GuideProblem,
+    decode_guide,
     load_guide,
     parse_guide,
 )
@@ -55,7 +57,9 @@ __all__ = [
     "Step",
     "available_guides",
     "carried_part",
+    "decode_guide",
     "findings_for",
+    "guide_file",
     "guide_for",
     "guide_named",
     "load_guide",

@@ -29,7 +29,7 @@ from msp_desktop.guide.schema import Guide
 from msp_desktop.model import Visit
 from msp_desktop.resources import resource_root
 
-__all__ = ["available_guides", "guide_for", "guide_named", "shipped_guide_ids"]
+__all__ = ["available_guides", "guide_file", "guide_for", "guide_named", "shipped_guide_ids"]
 
 _SUFFIX = ".toml"
 
@@ -43,6 +43,11 @@ def shipped_guide_ids() -> list[str]:
         if item.is_file() and item.name.endswith(_SUFFIX)
     )
     return sorted(ids, key=lambda guide_id: guide_id != DEFAULT_GUIDE)
+
+
+def guide_file(file_name: str) -> str:
+    """Where the shipped guide file ``file_name`` is, for the person who must fix it."""
+    return str(resource_root() / "guides" / file_name)
 
 
 @cache

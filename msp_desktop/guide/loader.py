@@ -24,7 +24,14 @@ from msp_desktop.guide.locate import Location, line_of, map_lines
 from msp_desktop.guide.schema import Guide
 from msp_desktop.resources import resource
 
-__all__ = ["DEFAULT_GUIDE", "GuideError", "GuideProblem", "load_guide", "parse_guide"]
+__all__ = [
+    "DEFAULT_GUIDE",
+    "GuideError",
+    "GuideProblem",
+    "decode_guide",
+    "load_guide",
+    "parse_guide",
+]
 
 DEFAULT_GUIDE = "msp-visit"
 """The guide used for MSP visits unless another is chosen."""
@@ -68,15 +75,37 @@ def load_guide(name: str = DEFAULT_GUIDE) -> Guide:
     try:
         if not _NAME.match(name):
             raise FileNotFoundError(name)
-        text = resource("guides", source).read_text(encoding="utf-8")
+        data = resource("guides", source).read_bytes()
     except FileNotFoundError:
         raise GuideError([GuideProblem(source, 1, "", "there is no guide of this name.")]) from None
+    text = decode_guide(data, source)
     guide = parse_guide(text, source)
     if guide.id != name:
         line = line_of(map_lines(text), ("id",))
         message = f"the id {guide.id!r} must be the file's name, {name!r}."
         raise GuideError([GuideProblem(source, line, "id", message)])
     return guide
+
+
+def decode_guide(data: bytes, source: str) -> str:
+    """The text of a guide file's bytes, which must be UTF-8.
+
+    Raises ``GuideError`` naming the line, the column and the byte where the text stops
+    being UTF-8: a guide saved by an editor in another encoding (Windows-1252 is the
+    usual one) is otherwise just "not UTF-8", and the person cannot find the word to fix.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        # The column counts characters, as an editor shows them, on the decodable part.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        message = (
+            f"this line is not UTF-8 text (the byte 0x{data[exc.start]:02X} at column "
+            f"{column}); save the file as UTF-8 and start again."
+        )
+        raise GuideError([GuideProblem(source, line, "", message)]) from None
 
 
 def parse_guide(text: str, source: str) -> Guide:

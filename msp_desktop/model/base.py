@@ -17,7 +17,10 @@ from pydantic import (
     ValidationInfo,
 )
 
+from msp_desktop.calendar_day import council_today
+
 __all__ = [
+    "TODAY",
     "NotFutureDate",
     "OptionalShortText",
     "RecordId",
@@ -62,19 +65,24 @@ RecordId = Annotated[
 ]
 
 
+TODAY = "today"
+"""The validation context key that says which day is "today" for ``NotFutureDate``:
+``Model.model_validate(data, context={TODAY: day})``. The office passes its own day
+(with its grace); without it the council's calendar day is used (``council_today``),
+never the machine's own time zone."""
+
+
 def _not_in_future(value: date, info: ValidationInfo) -> date:
-    # The office passes its own latest acceptable day (its calendar plus a day of
-    # grace) in the validation context; the device uses its own "today".
-    context = info.context if isinstance(info.context, dict) else {}
-    latest = context.get("latest_date")
-    if value > (latest if latest is not None else date.today()):
+    context = info.context
+    today = context.get(TODAY) if isinstance(context, dict) else None
+    if value > (today if isinstance(today, date) else council_today()):
         raise ValueError("date must not be in the future")
     return value
 
 
 NotFutureDate = Annotated[date, AfterValidator(_not_in_future)]
-"""A date on or before today (the device's local date), or on or before the
-``latest_date`` given in the validation context (the office's)."""
+"""A date on or before today: the caller's day (context key ``TODAY``), else the
+council's calendar day (Europe/London)."""
 
 
 def _unique(values: Sequence[_H]) -> Sequence[_H]:

@@ -54,6 +54,7 @@ from msp_desktop.bundles.records import (
     parse_record_file,
 )
 from msp_desktop.model import RECORD_MODELS
+from msp_desktop.model.base import TODAY
 from msp_desktop.office.db.store import (
     AuditRow,
     LedgerEntry,
@@ -107,7 +108,7 @@ def _check_record(name: str, envelope: RecordEnvelope, latest_date: date | None)
     # The record must be one the app itself could have written (docs §5: it validates
     # against the schema of its kind); the office keeps no record it cannot read. Dates
     # are judged against the office's calendar (``latest_date``), not this machine's.
-    context = {"latest_date": latest_date} if latest_date else None
+    context = {TODAY: latest_date} if latest_date else None
     try:
         RECORD_MODELS[envelope.kind].model_validate(envelope.record, context=context)
     except ValidationError as exc:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.errors import InvalidInput
 from msp_desktop.model import (
     Concern,
@@ -76,8 +77,8 @@ def raise_concern(
 ) -> Concern:
     """Raise a concern for a person on the caseload, at the beginning stage; audited."""
     ws.people.get(person_id)  # a clear "no such person" before anything else
-    raised_on = raised_on or date.today()
-    if raised_on > date.today():
+    raised_on = raised_on or council_today()
+    if raised_on > council_today():
         raise InvalidInput("A concern cannot be raised on a day still to come.")
     concern = Concern(
         person_id=person_id,
@@ -207,8 +208,8 @@ def close_concern(
     if check.missing:
         raise InvalidInput("The concern cannot be closed yet. " + " ".join(check.missing))
     concern = ws.concerns.get(concern_id)
-    on = on or date.today()
-    if on < concern.raised_on or on > date.today():
+    on = on or council_today()
+    if on < concern.raised_on or on > council_today():
         raise InvalidInput("The closing date must be between the day it was raised and today.")
     closed = concern.revised(
         status=ConcernStatus.CLOSED,
@@ -237,5 +238,5 @@ def reopen_concern(
         raise InvalidInput(
             "The reason holds a control or text-direction character; type it again without it."
         )
-    ws.concerns.reopen(concern_id, reason, on or date.today())
+    ws.concerns.reopen(concern_id, reason, on or council_today())
     return ws.concerns.get(concern_id)

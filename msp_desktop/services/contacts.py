@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.documents.dates import format_date
 from msp_desktop.errors import InvalidInput
 from msp_desktop.i18n import APP_LANGUAGE, N_, Message, tr, tr_marked
@@ -34,8 +35,8 @@ def add_contact(
         raise InvalidInput(
             f"The text is longer than {NOTE_MAX_CHARS:,} characters; shorten it. Nothing was saved."
         )
-    on = on or date.today()
-    if on > date.today():
+    on = on or council_today()
+    if on > council_today():
         raise InvalidInput("A contact is recorded once it has happened, not before.")
     contact = ContactNote(
         person_id=person_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.errors import InvalidInput
 from msp_desktop.model import Note, NotHeldReason, Visit, VisitNotHeld
 from msp_desktop.practice import suggested_next_visit
@@ -31,7 +32,7 @@ def record_not_held(
     """Record a visit that did not happen, finalised at once (it needs only its date and
     why); it stays in the person's history, and the rearranged date is when the next
     visit is due."""
-    if on > date.today():
+    if on > council_today():
         raise InvalidInput("Record a visit that did not happen on the day it was planned for.")
     if rearranged_for is not None and rearranged_for < on:
         raise InvalidInput("The rearranged date comes after the visit that did not happen.")

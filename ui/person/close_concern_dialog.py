@@ -10,11 +10,10 @@ and the dialog says so.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.model import Concern, RiskOutcome, SG2cActionResult, Visit
 from msp_desktop.services.concerns import (
     ClosingCheck,
@@ -99,7 +98,7 @@ class CloseConcernDialog(WorkspaceDialog):
         self.reason = text_box(tr("Reason"), self.body)
         self.reason.setObjectName("close.reason")
         self.closed_on = DateField(tr("Closed on"), self.body)
-        self.closed_on.set_value(date.today())
+        self.closed_on.set_value(council_today())
 
         form = form_layout()
         form.addRow(caption(tr("&Result (SG2c)"), self.sg2c, self.body), self.sg2c)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.errors import KnownError
 from msp_desktop.model import ContactKind, ContactNote, Person, Visibility
 from msp_desktop.services.contacts import add_contact
@@ -81,7 +82,7 @@ class ContactDialog(PrivateDialog):
         super().__init__(parent)
         self._worker = worker
         self._person_id = person.id
-        self._today = today or date.today()
+        self._today = today or council_today()
         self._saving = False
         self._done = False
         self.setObjectName("dialog.contact")

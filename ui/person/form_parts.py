@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.store import Workspace
 from ui import messages
 from ui.a11y import focus_through, name_buttons, named, plain
@@ -101,7 +102,7 @@ class DateField(QWidget):
 
     def set_today(self) -> None:
         """Put today's date in the field."""
-        self.set_value(date.today())
+        self.set_value(council_today())
 
     def value(self) -> date | None:
         """The date typed (None when empty); ``ValueError`` in words when it is no date."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.store import Workspace
 from ui.a11y import announce, mark_heading, named
 from ui.db_worker import DbWorker
@@ -174,7 +175,7 @@ class PersonPage(QWidget):
             return  # the page moved on while this was read
         self.record = record
         self.status_note.setText("")
-        self._replace_content(self._build(record, date.today()))
+        self._replace_content(self._build(record, council_today()))
         named(self.record_view, tr("Record of {name}", name=record.person.name))
         self._tell_actions(record.person.id)
         self.edit_button.setEnabled(True)

@@ -8,11 +8,10 @@ Saving calls ``services.concerns.raise_concern`` on the database thread.
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QWidget
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.model import Concern, Person, RiskLocation, RiskSource, RiskType
 from msp_desktop.services.concerns import raise_concern
 from msp_desktop.store import Workspace
@@ -40,7 +39,7 @@ class RaiseConcernDialog(WorkspaceDialog):
         self.person_id = person.id
         self.intro(tr("A new safeguarding concern for {name}.", name=person.name))
         self.raised = DateField(tr("Raised on"), self.body)
-        self.raised.set_value(date.today())
+        self.raised.set_value(council_today())
         self.types = QWidget(self.body)
         self.types.setObjectName("concern.types")
         grid = QGridLayout(self.types)
@@ -73,7 +72,7 @@ class RaiseConcernDialog(WorkspaceDialog):
                 tr(
                     "Filled in with today ({today}): the day the concern was raised, not an "
                     "answer. Change it if it came in earlier.",
-                    today=date_text(date.today()),
+                    today=date_text(council_today()),
                 ),
                 self.body,
             ),

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from msp_desktop.calendar_day import council_today
 from msp_desktop.guide import AnswerKind, Question, options_for
 from msp_desktop.model import Note, Visibility
 from ui.date_text import date_text
@@ -457,7 +458,7 @@ class DateEditor(AnswerEditor):
         super().changeEvent(event)
 
     def _set_today(self) -> None:
-        self._fill(date.today())
+        self._fill(council_today())
 
     def _fill(self, day: date) -> None:
         self.line.setText(day.strftime("%d/%m/%Y"))

@@ -4,8 +4,9 @@ The office machine runs on UTC. At 23:30 UTC on 15 July 2026 it is 00:30 BST on
 16 July in London, and a laptop there rightly records a concern raised "today",
 16 July. The office must judge that date by its own calendar (Europe/London unless
 office.json says otherwise) with a day of grace, not by its machine's UTC date.
-``date.today()`` in the shared model is pinned to the UTC date here, as it is on
-such a machine; the office's "now" for dates is its importer's ``calendar`` clock.
+The shared model's own "today" (``calendar_day.now``) is pinned to that moment here;
+the office's "now" for dates is its importer's ``calendar`` clock, and the office passes
+its own latest acceptable day (today plus the grace day) to the model.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-import msp_desktop.model.base as model_base
+from msp_desktop import calendar_day
 from msp_desktop.bundles import ContentRejected
 from msp_desktop.office.importer import Importer
 from tests import builders
@@ -24,21 +25,19 @@ from tests.unit.office.conftest import Office
 NOW = datetime(2026, 7, 15, 23, 30, tzinfo=UTC)  # 00:30 BST on 16 July in London
 
 
-class _UtcMachineDate(date):
-    @classmethod
-    def today(cls) -> _UtcMachineDate:
-        return cls(2026, 7, 15)  # the office machine's (UTC) calendar at NOW
+_REAL_NOW = calendar_day.now
 
 
 @pytest.fixture(autouse=True)
-def _machine_on_utc(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(model_base, "date", _UtcMachineDate)
+def _the_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(calendar_day, "now", lambda: NOW)
 
 
 def _bundle_raised_on(office: Office, device: FakeDevice, raised_on: date) -> bytes:
-    # Made as the laptop in London makes it: by the real calendar, not the pinned one.
+    # Made however the laptop made it (a later date too): by the real clock, so only the
+    # office's judgement is tested.
     with pytest.MonkeyPatch.context() as laptop:
-        laptop.setattr(model_base, "date", date)
+        laptop.setattr(calendar_day, "now", _REAL_NOW)
         person = builders.person("Ada Example")
         concern = builders.concern(person, raised_on=raised_on)
     records = [envelope("person", person), envelope("concern", concern)]
