@@ -97,7 +97,7 @@ class CloseConcernDialog(WorkspaceDialog):
         self.risk_outcome.set_enabled(False)
         self.reason = text_box(tr("Reason"), self.body)
         self.reason.setObjectName("close.reason")
-        self.closed_on = DateField(tr("Closed on"), self.body)
+        self.closed_on = DateField(tr("Closed on"), self.body, far_past="closing date")
         self.closed_on.set_value(council_today())
 
         form = form_layout()

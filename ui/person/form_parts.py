@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from msp_desktop.calendar_day import council_today
+from msp_desktop.calendar_day import council_today, far_past_note
 from msp_desktop.store import Workspace
 from ui import messages
-from ui.a11y import focus_through, name_buttons, named, plain
+from ui.a11y import StatusLabel, focus_through, name_buttons, named, plain
 from ui.db_worker import DbWorker
 from ui.dialog_parts import ERROR_STYLE, heading, paragraph, plain_buttons
 from ui.i18n import tr
@@ -79,9 +79,21 @@ class ErrorLine(QLabel):
 
 class DateField(QWidget):
     """A date typed the British way (26/11/2026), with a "Today" button unless the date
-    can never be today (a date of birth)."""
+    can never be today (a date of birth).
 
-    def __init__(self, name: str, parent: QWidget | None = None, *, today: bool = True) -> None:
+    With ``far_past`` (what the date is, e.g. "date of birth"), a date unlikely far back
+    gets a note under the field asking to check it (``calendar_day.far_past_note``):
+    never a refusal, and it is announced to a screen reader as it appears.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        parent: QWidget | None = None,
+        *,
+        today: bool = True,
+        far_past: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.line = QLineEdit(self)
         self.line.setPlaceholderText(tr("For example 26/11/2026"))
@@ -92,13 +104,34 @@ class DateField(QWidget):
         named(self.today, tr("Today: {name}", name=name))
         self.today.setAutoDefault(False)  # Enter saves the dialog, it never fills a date
         self.today.clicked.connect(self.set_today)
-        row = QHBoxLayout(self)
+        row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.line)
         row.addWidget(self.today)
         self.today.setVisible(today)
         row.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(row)
+        self.far_past = far_past
+        self.note = StatusLabel(tr("Date check"), self)
+        self.note.setObjectName("date.note")
+        self.note.setWordWrap(True)
+        self.note.hide()
+        column.addWidget(self.note)
+        if far_past is not None:
+            self.line.textChanged.connect(self._check_far_past)
         focus_through(self, self.line)
+
+    def _check_far_past(self) -> None:
+        try:
+            value = self.value()
+        except ValueError:
+            value = None  # not a date yet: the dialog says so when saving
+        note = far_past_note(self.far_past or "", value, council_today()) if value else None
+        # Shown first: an announcement is only sent for a line on screen.
+        self.note.setVisible(note is not None)
+        self.note.set_status(note or "")
 
     def set_today(self) -> None:
         """Put today's date in the field."""

@@ -93,7 +93,9 @@ class PersonDialog(WorkspaceDialog):
         self._field(tr("&Full name"), self.name)
         self.preferred_name = line_edit(tr("Preferred name"), self.body)
         self._field(tr("&Preferred name"), self.preferred_name)
-        self.birth = DateField(tr("Date of birth"), self.body, today=False)
+        self.birth = DateField(
+            tr("Date of birth"), self.body, today=False, far_past="date of birth"
+        )
         self._field(tr("Date of &birth"), self.birth)
         self.local_id = line_edit(tr("Local ID"), self.body)
         self._field(tr("Local &ID"), self.local_id)

@@ -38,7 +38,7 @@ class RaiseConcernDialog(WorkspaceDialog):
         super().__init__(worker, tr("Raise a concern"), "dialog.raise_concern", parent)
         self.person_id = person.id
         self.intro(tr("A new safeguarding concern for {name}.", name=person.name))
-        self.raised = DateField(tr("Raised on"), self.body)
+        self.raised = DateField(tr("Raised on"), self.body, far_past="date the concern was raised")
         self.raised.set_value(council_today())
         self.types = QWidget(self.body)
         self.types.setObjectName("concern.types")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -205,6 +205,33 @@ def test_a_refusal_keeps_every_typed_value_and_changes_nothing(
     with qtbot.waitSignal(app.person.loaded, timeout=5_000):
         qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     assert len(records(qtbot, worker).people) == len(before.people) + 1
+
+
+def test_a_date_of_birth_far_back_gets_a_note_and_is_still_saved(
+    qtbot: QtBot, app: MainWindow, worker: DbWorker, spoken: list[tuple[QObject, str]]
+) -> None:
+    dialog = add_dialog(qtbot, app)
+    note = dialog.birth.note
+    type_text(qtbot, dialog.name, "Old Typo")
+    qtbot.keyClicks(dialog.birth.line, "17/05/1844")  # 1944 meant
+    assert note.isVisible()
+    said = (
+        "Check the date of birth 17/05/1844: it is more than 120 years ago. It is saved as given."
+    )
+    assert note.text() == said
+    assert note.accessibleName() == said
+    assert (note, said) in spoken  # a screen reader hears it as it appears
+    dialog.birth.line.clear()
+    qtbot.keyClicks(dialog.birth.line, "17/05/1944")
+    assert not note.isVisible()
+    dialog.birth.line.clear()
+    qtbot.keyClicks(dialog.birth.line, "17/05/1844")
+    # Never a refusal: the worker may be right.
+    dialog.language.button_for(Language.EN).click()
+    with qtbot.waitSignal(app.person.loaded, timeout=5_000) as loaded:
+        qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    person = on_worker(qtbot, worker, lambda ws: ws.people.get(loaded.args[0]))
+    assert person.date_of_birth == date(1844, 5, 17)
 
 
 def test_the_nhs_number_check_digit_is_said_in_words(
