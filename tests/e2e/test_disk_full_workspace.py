@@ -42,7 +42,7 @@ def _run_limited(env: dict[str, str], *args: str) -> subprocess.CompletedProcess
         stdin=subprocess.DEVNULL,
         timeout=120,
         check=False,
-        preexec_fn=lambda: _limited(4096),  # noqa: PLW1509 - the limit is the test
+        preexec_fn=lambda: _limited(4096),  # applied in the child only
     )
 
 
