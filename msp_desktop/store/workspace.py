@@ -90,7 +90,8 @@ def _worker_name(text: str) -> str:
 
 def _on_read_only_media(folder: Path) -> bool:
     """True when the workspace's folder or database cannot be written (read-only media)."""
-    return not os.access(folder, os.W_OK) or not os.access(folder / DB_NAME, os.W_OK)
+    db = folder / DB_NAME
+    return not os.access(folder, os.W_OK) or (db.exists() and not os.access(db, os.W_OK))
 
 
 def _file_identity(folder: Path) -> tuple[int, ...] | None:
