@@ -137,7 +137,8 @@ def _swap(folder: Path, staging: Path, aside: Path) -> None:
 
 
 def finish_interrupted_restore(folder: Path) -> Path | None:
-    """Complete a restore that was stopped after its point of no return.
+    """Complete a restore that was stopped after its point of no return, or clear
+    what one stopped before it left (a copy of the backup, still encrypted).
 
     Returns the folder holding the files it replaced, or None when no restore was
     waiting. The caller holds the workspace alone (the exclusive owner lock).
@@ -147,6 +148,7 @@ def finish_interrupted_restore(folder: Path) -> Path | None:
         plan = json.loads(plan_path.read_bytes())
         aside = Path(folder) / str(plan["replaced"])
     except FileNotFoundError:
+        shutil.rmtree(plan_path.parent, ignore_errors=True)
         return None
     except (OSError, ValueError, KeyError, TypeError):
         # The plan is written atomically, so this is not a crash: leave it for a person.
