@@ -94,6 +94,14 @@ def _on_read_only_media(folder: Path) -> bool:
     return not os.access(folder, os.W_OK) or (db.exists() and not os.access(db, os.W_OK))
 
 
+def _refuse_on_read_only_media(folder: Path, action: str) -> None:
+    if folder.is_dir() and _on_read_only_media(folder):
+        raise WorkspaceReadOnly(
+            f"Cannot {action}: the workspace in {folder} is on read-only media. Nothing was "
+            "changed; copy the folder to a writable disk, or make the disk writable."
+        )
+
+
 def _file_identity(folder: Path) -> tuple[int, ...] | None:
     """Which files the database and key file are (device and inode), not their contents."""
     try:
@@ -331,6 +339,7 @@ class Workspace:
         keys_path = cls.keys_path(folder)
         if not keys_path.exists():
             raise WorkspaceMissing(f"There is no workspace in {folder}.")
+        _refuse_on_read_only_media(folder, "change the passphrase")
         with OwnerLock.exclusive(folder, "change the passphrase"):
             finish_interrupted_restore(folder)
             key_file = load_key_file(keys_path)
@@ -381,6 +390,7 @@ class Workspace:
         check_passphrase_strength(new_passphrase)
         if not folder.is_dir():
             raise WorkspaceMissing(f"There is no workspace in {folder}.")
+        _refuse_on_read_only_media(folder, "recover the workspace")
         with OwnerLock.exclusive(folder, "recover the workspace"):
             finish_interrupted_restore(folder)
             cls._recover_locked(folder, identity, new_passphrase)
@@ -507,6 +517,7 @@ class Workspace:
         None when there was no workspace to replace.
         """
         folder = Path(folder).absolute()
+        _refuse_on_read_only_media(folder, "restore a backup")
         make_private_folder(folder)
         with OwnerLock.exclusive(folder, "restore a backup"):
             return restore_backup(folder, backup_file, passphrase)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.exit_codes import ExitCode
+from tests.disk_faults import small_tmpfs
 from tests.e2e.conftest import MspRunner, msp_command
 
 pytestmark = pytest.mark.posix_only("resource limits and tmpfs mounts are POSIX")
@@ -90,22 +91,8 @@ def test_with_4_kb_left_every_command_says_the_disk_and_changes_nothing(
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real 2 MB tmpfs, where this test may mount one (root on Linux)."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root and mount(8); the size limit test runs")
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mount_point)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"this machine may not mount a tmpfs ({mounted.stderr.strip()})")
-    try:
+    with small_tmpfs(tmp_path / "small-disk") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def _fill(disk: Path) -> Path:
