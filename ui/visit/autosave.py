@@ -5,7 +5,8 @@ the draft is saved at least every ``DELAY_MS``: well within a second of any chan
 Saves run on the database thread, one at a time; a change made while one is in
 flight is saved straight after. "Saved" is reported only when the commit has
 returned. A failed save keeps the latest text in memory, says so in plain words,
-and tries again.
+and tries again -- unless the workspace's files were replaced under the app (by a
+program that ignored its lock): then it says so and stops saving.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from msp_desktop.errors import WorkspaceReplaced
 from msp_desktop.model import Concern, Visit
 from msp_desktop.store import Changes, Workspace
 from ui.db_worker import DbWorker
@@ -94,4 +96,5 @@ class Autosaver(QObject):
     def _error(self, exc: BaseException) -> None:
         self._in_flight = False
         self.failed.emit(error_sentence(exc))
-        self._retry.start()
+        if not isinstance(exc, WorkspaceReplaced):  # trying again cannot help there
+            self._retry.start()
