@@ -140,7 +140,16 @@ class OwnerLock:
                 if fd is None:
                     continue
                 if not _try_lock(fd, exclusive=True):
+                    # Not even a shared lock to be had: another restore (or passphrase
+                    # change) holds it alone, not an ordinary holder of this kind.
+                    another_restore = not _try_lock(fd, exclusive=False)
                     os.close(fd)
+                    if another_restore:
+                        raise WorkspaceBusy(
+                            f"Cannot {action}: another msp command is restoring or rekeying "
+                            f"the workspace in {folder}; wait for it to finish and try again. "
+                            "Nothing was changed."
+                        )
                     raise WorkspaceBusy(
                         f"Cannot {action}: {holder.value} has the workspace in {folder} open; "
                         f"{_ADVICE[holder]}. Nothing was changed."

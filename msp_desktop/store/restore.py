@@ -42,7 +42,7 @@ from msp_desktop.store.keyslots import load_key_file
 from msp_desktop.store.layout import DB_COMPANIONS, DB_NAME, KEYS_NAME
 from msp_desktop.store.space import disk_full_error, is_os_disk_error
 
-__all__ = ["STAGING", "finish_interrupted_restore", "restore_backup"]
+__all__ = ["PLAN", "STAGING", "finish_interrupted_restore", "restore_backup"]
 
 STAGING = ".restoring"
 PLAN = "plan.json"

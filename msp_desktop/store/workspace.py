@@ -23,6 +23,7 @@ from msp_desktop.bundles.age import AgeIdentity, AgeRecipient
 from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.errors import (
     InvalidInput,
+    WorkspaceBusy,
     WorkspaceDamaged,
     WorkspaceExists,
     WorkspaceMissing,
@@ -58,7 +59,7 @@ from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
 from msp_desktop.store.owner_lock import Holder, OwnerLock
 from msp_desktop.store.people import PeopleRepository
 from msp_desktop.store.recovery import seal_recovery_slot
-from msp_desktop.store.restore import STAGING, finish_interrupted_restore, restore_backup
+from msp_desktop.store.restore import PLAN, STAGING, finish_interrupted_restore, restore_backup
 from msp_desktop.store.space import disk_full_error, is_disk_error
 from msp_desktop.store.sync import SyncRepository
 from msp_desktop.store.visits import VisitsRepository
@@ -245,8 +246,13 @@ class Workspace:
         folder = Path(folder).absolute()
         read_only = folder.is_dir() and _on_read_only_media(folder)
         if not read_only and (folder / STAGING).exists():
-            with OwnerLock.exclusive(folder, "finish an interrupted restore"):
-                finish_interrupted_restore(folder)
+            try:
+                with OwnerLock.exclusive(folder, "finish an interrupted restore"):
+                    finish_interrupted_restore(folder)
+            except WorkspaceBusy:
+                if (folder / STAGING / PLAN).exists():
+                    raise  # half swapped: opening now could see a mixture
+                # Only a copy left before a plan: harmless, cleared by the next one alone.
         lock = OwnerLock.shared(folder, holder) if folder.is_dir() else None
         try:
             db_path, keys_path = cls.db_path(folder), cls.keys_path(folder)

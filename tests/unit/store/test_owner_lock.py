@@ -36,6 +36,12 @@ def test_the_app_and_a_command_share_it_but_not_with_a_restore(tmp_path: Path) -
             OwnerLock.shared(tmp_path, Holder.APP)
         with pytest.raises(WorkspaceBusy, match="being restored or rekeyed"):
             Workspace.open(tmp_path, PASSPHRASE)
+        with pytest.raises(WorkspaceBusy) as refused:
+            OwnerLock.exclusive(tmp_path, "change the passphrase")
+        assert refused.value.message == (
+            "Cannot change the passphrase: another msp command is restoring or rekeying the "
+            f"workspace in {tmp_path}; wait for it to finish and try again. Nothing was changed."
+        )
 
 
 def test_recover_and_passwd_refuse_while_the_workspace_is_open(
