@@ -156,7 +156,12 @@ def finish_interrupted_restore(folder: Path) -> Path | None:
             f"An interrupted restore in {folder} left a plan that cannot be read "
             f"({plan_path}). Nothing has been changed; contact support."
         ) from None
-    _swap(Path(folder), plan_path.parent, aside)
+    try:
+        _swap(Path(folder), plan_path.parent, aside)
+    except OSError as exc:
+        if is_os_disk_error(exc):  # e.g. no room for the replaced-... folder itself
+            raise disk_full_error(Path(folder), "finish restoring the backup") from exc
+        raise
     return aside if aside.exists() else None
 
 
@@ -196,6 +201,4 @@ def restore_backup(folder: Path, backup_file: Path, passphrase: str) -> Path | N
             raise disk_full_error(folder, "restore the backup", extra=size) from exc
         raise
     # The point of no return: from here a crash is finished by the next open.
-    _swap(folder, staging, folder / plan["replaced"])
-    aside = folder / plan["replaced"]
-    return aside if aside.exists() else None
+    return finish_interrupted_restore(folder)
