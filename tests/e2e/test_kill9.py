@@ -126,6 +126,17 @@ def test_kill_minus_9_during_restore_leaves_the_old_or_the_new_workspace(
     contents = {"a.db": {"In Both"}, "b.db": {"In Both", "Only In B"}}
     env = {**os.environ, "MSP_PASSPHRASE": PASSPHRASE, "MSP_LOG_DIR": str(tmp_path / "logs")}
     rng = random.Random(15)
+    # One whole restore, timed: the renames come in its last moments (after the key
+    # derivation and the copy), so half the kills aim there.
+    started = time.monotonic()
+    whole = subprocess.run(
+        [*msp_command(), "restore", "--from", str(tmp_path / "b.db")],
+        env={**env, "MSP_WORKSPACE": str(workspace_dir)},
+        capture_output=True,
+        check=False,
+    )
+    assert whole.returncode == 0, whole.stderr
+    took = time.monotonic() - started
     current = contents["b.db"]
     for n in range(RESTORE_ROUNDS):
         name = "a.db" if n % 2 == 0 else "b.db"
@@ -135,7 +146,8 @@ def test_kill_minus_9_during_restore_leaves_the_old_or_the_new_workspace(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.0, 1.0))
+        late = rng.random() < 0.5
+        time.sleep(rng.uniform(0.8 * took, 1.1 * took) if late else rng.uniform(0.0, took))
         child.kill()
         child.wait(timeout=30)
         found = _people(workspace_dir)  # opens (finishing a restore past its plan)
