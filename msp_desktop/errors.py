@@ -84,3 +84,14 @@ class StorageFull(KnownError):
     """The disk is full or failing; the last saved state is intact."""
 
     exit_code = ExitCode.STORAGE_FULL
+
+
+class WorkspaceReplaced(WorkspaceBusy):
+    """The workspace's files were replaced under an open workspace (e.g. a restore by
+    another program); nothing more is saved through the old connection."""
+
+
+class WorkspaceReadOnly(KnownError):
+    """The workspace is on read-only media: it opens to read, and refuses changes."""
+
+    exit_code = ExitCode.STORAGE_FULL

@@ -32,14 +32,16 @@ class ExitCode(enum.IntEnum):
     UNSUPPORTED_BUILD = 6
     """The SQLCipher library is not the build the app was checked against."""
     BUSY = 7
-    """Another program is writing, or the office asks to wait; try again shortly."""
+    """Another program is writing or has the workspace open (the sentence names the
+    desktop app or an msp command), or the office asks to wait; try again shortly."""
     NOT_FOUND = 8
     """No record or device has the id given."""
     NOT_IN_THIS_STATE = 9
     """The record's state does not allow it: a finalised record cannot change in place,
     a draft cannot be given to the person."""
     STORAGE_FULL = 10
-    """The disk is full or failing; the last saved state is intact."""
+    """The disk is full, failing or read-only (the sentence says which and how much space
+    is needed); the last saved state is intact."""
     NOT_READY_TO_FINALISE = 11
     """The visit still needs something before it can be finalised (said in words)."""
     NOT_READY_TO_SYNC = 12

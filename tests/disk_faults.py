@@ -1,4 +1,5 @@
-"""A full disk in one folder, on any platform, for tests of what the app says and keeps.
+"""A full disk in one folder, on any platform, for tests of what the app says and keeps;
+and, where the machine allows a mount, a real small or read-only tmpfs (``small_tmpfs``).
 
 The app writes its files with ``os.open`` and ``os.write`` (``msp_desktop.atomic``).
 ``full_disk_under`` remembers the descriptors ``os.open`` gives for paths under a folder
@@ -9,8 +10,12 @@ descriptor is, so the same test runs on Windows.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +51,30 @@ def full_disk_under(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 
     monkeypatch.setattr(os, "open", opening)
     monkeypatch.setattr(os, "write", writing)
+
+
+@contextlib.contextmanager
+def small_tmpfs(mount_point: Path, size: str = "2m") -> Iterator[Path]:
+    """A real tmpfs of ``size`` at ``mount_point`` (a real full or read-only disk for the
+    real ``msp``); skips the test, saying why, where this machine may not mount one."""
+    mount_point.mkdir(parents=True, exist_ok=True)
+    if shutil.which("mount") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root and mount(8); the portable tests still run")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(mount_point)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"this machine may not mount a tmpfs ({mounted.stderr.strip()})")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def remount_read_only(mount_point: Path) -> None:
+    """Make a tmpfs from ``small_tmpfs`` read-only, as a locked USB stick is (even root
+    cannot write to it, unlike a folder without write permission)."""
+    subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)

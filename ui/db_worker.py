@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from msp_desktop.store import Workspace
+from msp_desktop.store.owner_lock import Holder
 from ui import messages
 
 log = logging.getLogger("msp.ui")
@@ -120,7 +121,7 @@ class DbWorker(QObject):
     ) -> int:
         """Unlock the workspace in ``folder`` on the worker thread."""
         return self._send(
-            lambda executor: executor.adopt(Workspace.open(folder, passphrase)),
+            lambda executor: executor.adopt(Workspace.open(folder, passphrase, Holder.APP)),
             self._opened(on_done),
             on_error,
         )
@@ -130,7 +131,9 @@ class DbWorker(QObject):
     ) -> int:
         """Create (and keep open) a new workspace in ``folder`` on the worker thread."""
         return self._send(
-            lambda executor: executor.adopt(Workspace.create(folder, passphrase, worker)),
+            lambda executor: executor.adopt(
+                Workspace.create(folder, passphrase, worker, Holder.APP)
+            ),
             self._opened(on_done),
             on_error,
         )

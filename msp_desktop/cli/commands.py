@@ -114,7 +114,8 @@ def restore(args: argparse.Namespace) -> int:
     folder = folder_of(args)
     passphrase = current_passphrase(args.passphrase_file, prompt="Passphrase of the backup")
     aside = Workspace.restore(folder, args.source, passphrase)
-    print(f"Restored the backup into {folder}. The previous files were kept in {aside}.")
+    kept = f"The previous files were kept in {aside}." if aside else "There were no previous files."
+    print(f"Restored the backup into {folder}. {kept}")
     return 0
 
 

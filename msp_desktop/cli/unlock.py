@@ -40,10 +40,18 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     while True:
         passphrase = current_passphrase(passphrase_file)
         try:
-            return Workspace.open(folder, passphrase)
+            ws = Workspace.open(folder, passphrase)
         except WrongPassphrase as exc:
             failures += 1
             if failures >= PROMPT_TRIES or not can_prompt_again(passphrase_file):
                 raise
             print(f"msp: {exc.message}", file=sys.stderr)
             time.sleep(unlock_delay(failures))
+            continue
+        if ws.read_only:
+            print(
+                f"msp: the workspace in {folder} is on read-only media: it is open to read "
+                "only, and nothing can be changed.",
+                file=sys.stderr,
+            )
+        return ws

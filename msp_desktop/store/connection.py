@@ -15,6 +15,7 @@ from typing import Any
 import sqlcipher3
 
 from msp_desktop.errors import UnsupportedBuild, WorkspaceBusy, WorkspaceDamaged
+from msp_desktop.store.space import disk_full_error, is_disk_error
 
 # SQLCipher decrypts every page it reads, so a cache that holds the working set is
 # what keeps the encrypted store close to plain SQLite (64 MiB; see the benchmark).
@@ -47,11 +48,14 @@ def check_sqlcipher_build(conn: Connection) -> str:
     return str(version)
 
 
-def apply_pragmas(conn: Connection) -> None:
-    """S3: set and then assert the connection settings on ``conn``."""
+def apply_pragmas(conn: Connection, *, read_only: bool = False) -> None:
+    """S3: set and then assert the connection settings on ``conn``.
+
+    A read-only connection writes nothing, so it keeps its file's journal mode.
+    """
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA secure_delete = ON")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    mode = "wal" if read_only else conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -90,16 +94,29 @@ def assert_pragmas(conn: Connection, journal_mode: str | None = None) -> None:
         )
 
 
-def open_encrypted(path: Path, raw_key: bytes) -> Connection:
+def _read_only_uri(path: Path) -> str:
+    # With a WAL left by a crash, SQLite reads it through "mode=ro"; without one,
+    # "immutable" needs no -shm file, which read-only media cannot hold.
+    has_wal = Path(f"{path}-wal").exists()
+    return Path(path).absolute().as_uri() + ("?mode=ro" if has_wal else "?immutable=1")
+
+
+def open_encrypted(path: Path, raw_key: bytes, *, read_only: bool = False) -> Connection:
     """Open (or create) the SQLCipher database at ``path`` with the raw key.
 
     The key has already been proven right by the keyslot's authentication tag, so a
-    database that will not read is damaged, never "wrong passphrase".
+    database that will not read is damaged, never "wrong passphrase" -- unless the
+    disk refused (full, failing): that is ``StorageFull``, never damage. With
+    ``read_only`` nothing is written, not even the ``-wal`` and ``-shm`` files.
     """
     if len(raw_key) != 32:
         raise ValueError("the database key must be 32 bytes")
     conn = sqlcipher3.connect(
-        str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=True
+        _read_only_uri(path) if read_only else str(path),
+        isolation_level=None,
+        timeout=BUSY_TIMEOUT_S,
+        check_same_thread=True,
+        uri=read_only,
     )
     try:
         check_sqlcipher_build(conn)
@@ -115,11 +132,18 @@ def open_encrypted(path: Path, raw_key: bytes) -> Connection:
                     "The workspace is in use by another MSP Desktop window or command; "
                     "close it and try again."
                 ) from exc
+            if is_disk_error(exc):
+                raise disk_full_error(path.parent, "open the workspace") from exc
             raise WorkspaceDamaged(
                 f"The workspace database in {path.parent} is damaged and cannot be read. "
                 "Nothing has been changed or deleted."
             ) from exc
-        apply_pragmas(conn)
+        try:
+            apply_pragmas(conn, read_only=read_only)
+        except DatabaseErrors as exc:
+            if is_disk_error(exc):  # switching to WAL writes the header and the -shm
+                raise disk_full_error(path.parent, "open the workspace") from exc
+            raise
     except BaseException:
         conn.close()
         raise

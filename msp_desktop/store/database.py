@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,6 +32,9 @@ class Database:
         self._conn = conn
         self._owner = threading.get_ident()
         self._depth = 0
+        # Called before every write transaction; it raises to refuse (the workspace's
+        # files were replaced under it, or it is on read-only media).
+        self.guard: Callable[[], None] | None = None
 
     @property
     def connection(self) -> Connection:
@@ -54,6 +57,8 @@ class Database:
             finally:
                 self._depth -= 1
             return
+        if self.guard is not None:
+            self.guard()
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except OperationalErrors as exc:

@@ -16,18 +16,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 from pathlib import Path
 
-from msp_desktop.atomic import fsync_directory, write_atomic
+from msp_desktop.atomic import fsync_directory
 from msp_desktop.bundles.age import AgeIdentity, AgeRecipient
 from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.errors import (
     InvalidInput,
-    RecordNotFound,
+    WorkspaceBusy,
     WorkspaceDamaged,
     WorkspaceExists,
     WorkspaceMissing,
+    WorkspaceReadOnly,
+    WorkspaceReplaced,
 )
 from msp_desktop.model import new_id
 from msp_desktop.owner_only import (
@@ -53,15 +54,18 @@ from msp_desktop.store.keyslots import (
     new_raw_key,
     seal_passphrase_slot,
 )
+from msp_desktop.store.layout import DB_NAME, KEYS_NAME
 from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
+from msp_desktop.store.owner_lock import Holder, OwnerLock
 from msp_desktop.store.people import PeopleRepository
 from msp_desktop.store.recovery import seal_recovery_slot
+from msp_desktop.store.restore import PLAN, STAGING, finish_interrupted_restore, restore_backup
+from msp_desktop.store.space import disk_full_error, is_disk_error
 from msp_desktop.store.sync import SyncRepository
 from msp_desktop.store.visits import VisitsRepository
 
-DB_NAME = "workspace.db"
 PLACE_KEY = "resume_place"
-KEYS_NAME = "workspace.keys.json"
+__all__ = ["DB_NAME", "KEYS_NAME", "Holder", "Workspace"]
 
 
 def _damaged_message(folder: Path, why: str) -> str:
@@ -85,12 +89,50 @@ def _worker_name(text: str) -> str:
     return name
 
 
+def _on_read_only_media(folder: Path) -> bool:
+    """True when the workspace's folder or database cannot be written (read-only media)."""
+    db = folder / DB_NAME
+    return not os.access(folder, os.W_OK) or (db.exists() and not os.access(db, os.W_OK))
+
+
+def _refuse_on_read_only_media(folder: Path, action: str) -> None:
+    if folder.is_dir() and _on_read_only_media(folder):
+        raise WorkspaceReadOnly(
+            f"Cannot {action}: the workspace in {folder} is on read-only media. Nothing was "
+            "changed; copy the folder to a writable disk, or make the disk writable."
+        )
+
+
+def _file_identity(folder: Path) -> tuple[int, ...] | None:
+    """Which files the database and key file are (device and inode), not their contents."""
+    try:
+        db, keys = os.stat(folder / DB_NAME), os.stat(folder / KEYS_NAME)
+    except OSError:
+        return None
+    return (db.st_dev, db.st_ino, keys.st_dev, keys.st_ino)
+
+
 class Workspace:
     """An unlocked workspace: the one owner of its database connection."""
 
-    def __init__(self, folder: Path, db: Database, raw_key: bytes, key_file: KeyFile) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        db: Database,
+        raw_key: bytes,
+        key_file: KeyFile,
+        *,
+        lock: OwnerLock | None = None,
+        read_only: bool = False,
+    ) -> None:
         self.folder = folder
         self.db = db
+        self._lock = lock
+        self.read_only = read_only
+        # The files this connection writes to; should they be replaced under it (another
+        # program restored a backup), saving here would write where no one looks.
+        self._opened_as = _file_identity(folder)
+        db.guard = self._refuse_if_not_ours
         self._raw_key: bytearray | None = bytearray(raw_key)
         self._key_file = key_file
         self.worker = str(db.scalar("SELECT value FROM meta WHERE key = 'worker'") or "")
@@ -102,6 +144,20 @@ class Workspace:
         self.visits = VisitsRepository(db, self.worker, self.concerns, self.actions)
         self.copies = CopiesRepository(db, self.worker)
         self.sync = SyncRepository(db, self.worker)
+
+    def _refuse_if_not_ours(self) -> None:
+        if self.read_only:
+            raise WorkspaceReadOnly(
+                f"The workspace in {self.folder} is on read-only media, so it is open to "
+                "read only and nothing can be changed. Copy the folder to a writable disk "
+                "to work in it."
+            )
+        if _file_identity(self.folder) != self._opened_as:
+            raise WorkspaceReplaced(
+                f"The workspace files in {self.folder} were replaced by another program "
+                "(for example a restore) while they were open here, so nothing more is "
+                "saved. Copy any unsaved text, then close MSP Desktop and unlock again."
+            )
 
     # -- paths -------------------------------------------------------------------------
 
@@ -123,7 +179,9 @@ class Workspace:
     # -- create and open ---------------------------------------------------------------
 
     @classmethod
-    def create(cls, folder: Path, passphrase: str, worker: str) -> Workspace:
+    def create(
+        cls, folder: Path, passphrase: str, worker: str, holder: Holder = Holder.COMMAND
+    ) -> Workspace:
         """Create a new workspace; refuses if any part of one is already there."""
         folder = Path(folder).absolute()
         check_passphrase_strength(passphrase)
@@ -136,6 +194,17 @@ class Workspace:
         folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
         with contextlib.suppress(OSError):  # e.g. a disk that keeps no permissions
             make_private(folder)
+        lock = OwnerLock.shared(folder, holder)
+        try:
+            return cls._create_locked(folder, passphrase, worker, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _create_locked(
+        cls, folder: Path, passphrase: str, worker: str, lock: OwnerLock
+    ) -> Workspace:
         raw_key = new_raw_key()
         workspace_id = new_id()
         # Build the database under a temporary name and move it into place only once
@@ -165,27 +234,56 @@ class Workspace:
         key_file.save()
         os.replace(building, cls.db_path(folder))
         fsync_directory(folder)
-        return cls._open_with_key(folder, raw_key, key_file)
+        return cls._open_with_key(folder, raw_key, key_file, lock=lock)
 
     @classmethod
-    def open(cls, folder: Path, passphrase: str) -> Workspace:
-        """Unlock a workspace; wrong passphrase and damage raise without writing."""
+    def open(cls, folder: Path, passphrase: str, holder: Holder = Holder.COMMAND) -> Workspace:
+        """Unlock a workspace; wrong passphrase and damage raise without writing.
+
+        ``holder`` names who opens it (the app or a command) in another process's
+        refusal. On read-only media the workspace opens to read only (``read_only``).
+        """
         folder = Path(folder).absolute()
-        db_path, keys_path = cls.db_path(folder), cls.keys_path(folder)
-        if not db_path.exists() and not keys_path.exists():
-            raise WorkspaceMissing(f"There is no workspace in {folder}. Create one with: msp init")
-        if not keys_path.exists():
-            raise WorkspaceDamaged(_damaged_message(folder, "its key file is missing"))
-        if not db_path.exists():
-            raise WorkspaceDamaged(_damaged_message(folder, "its database file is missing"))
-        key_file = load_key_file(keys_path)
-        raw_key = key_file.unwrap(passphrase)
-        return cls._open_with_key(folder, raw_key, key_file)
+        read_only = folder.is_dir() and _on_read_only_media(folder)
+        if not read_only and (folder / STAGING).exists():
+            try:
+                with OwnerLock.exclusive(folder, "finish an interrupted restore"):
+                    finish_interrupted_restore(folder)
+            except WorkspaceBusy:
+                if (folder / STAGING / PLAN).exists():
+                    raise  # half swapped: opening now could see a mixture
+                # Only a copy left before a plan: harmless, cleared by the next one alone.
+        lock = OwnerLock.shared(folder, holder) if folder.is_dir() else None
+        try:
+            db_path, keys_path = cls.db_path(folder), cls.keys_path(folder)
+            if not db_path.exists() and not keys_path.exists():
+                raise WorkspaceMissing(
+                    f"There is no workspace in {folder}. Create one with: msp init"
+                )
+            if not keys_path.exists():
+                raise WorkspaceDamaged(_damaged_message(folder, "its key file is missing"))
+            if not db_path.exists():
+                raise WorkspaceDamaged(_damaged_message(folder, "its database file is missing"))
+            key_file = load_key_file(keys_path)
+            raw_key = key_file.unwrap(passphrase)
+            return cls._open_with_key(folder, raw_key, key_file, lock=lock, read_only=read_only)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
 
     @classmethod
-    def _open_with_key(cls, folder: Path, raw_key: bytes, key_file: KeyFile) -> Workspace:
+    def _open_with_key(
+        cls,
+        folder: Path,
+        raw_key: bytes,
+        key_file: KeyFile,
+        *,
+        lock: OwnerLock | None = None,
+        read_only: bool = False,
+    ) -> Workspace:
         try:
-            db = Database(open_encrypted(cls.db_path(folder), raw_key))
+            db = Database(open_encrypted(cls.db_path(folder), raw_key, read_only=read_only))
         except WorkspaceDamaged:
             raise WorkspaceDamaged(
                 _damaged_message(folder, "the database cannot be read")
@@ -200,16 +298,25 @@ class Workspace:
                 raise WorkspaceDamaged(
                     _damaged_message(folder, "the key file belongs to another workspace")
                 )
-            cls._upgrade(folder, db, raw_key, key_file)
+            if not read_only:
+                cls._upgrade(folder, db, raw_key, key_file)
+            elif schema_version(db) != LATEST_VERSION:
+                raise WorkspaceReadOnly(
+                    f"The workspace in {folder} is on read-only media and was made by "
+                    "another version of MSP Desktop; copy the folder to a writable disk "
+                    "to open it."
+                )
         except DatabaseErrors as exc:
             db.close()
+            if is_disk_error(exc):
+                raise disk_full_error(folder, "open the workspace") from exc
             raise WorkspaceDamaged(
                 _damaged_message(folder, f"reading it failed: {type(exc).__name__}")
             ) from None
         except BaseException:
             db.close()
             raise
-        return cls(folder, db, raw_key, key_file)
+        return cls(folder, db, raw_key, key_file, lock=lock, read_only=read_only)
 
     @staticmethod
     def _upgrade(folder: Path, db: Database, raw_key: bytes, key_file: KeyFile) -> None:
@@ -238,11 +345,14 @@ class Workspace:
         keys_path = cls.keys_path(folder)
         if not keys_path.exists():
             raise WorkspaceMissing(f"There is no workspace in {folder}.")
-        key_file = load_key_file(keys_path)
-        raw_key = key_file.unwrap(old)
-        key_file.with_passphrase_slot(
-            seal_passphrase_slot(raw_key, new, key_file.workspace_id)
-        ).save()
+        _refuse_on_read_only_media(folder, "change the passphrase")
+        with OwnerLock.exclusive(folder, "change the passphrase"):
+            finish_interrupted_restore(folder)
+            key_file = load_key_file(keys_path)
+            raw_key = key_file.unwrap(old)
+            key_file.with_passphrase_slot(
+                seal_passphrase_slot(raw_key, new, key_file.workspace_id)
+            ).save()
 
     # -- office recovery ---------------------------------------------------------------
 
@@ -263,6 +373,7 @@ class Workspace:
         )
         key_file.save()
         self._key_file = key_file
+        self._opened_as = _file_identity(self.folder)  # our own new key file
         with self.db.transaction():
             audit.append(
                 self.db,
@@ -283,6 +394,15 @@ class Workspace:
         """
         folder = Path(folder).absolute()
         check_passphrase_strength(new_passphrase)
+        if not folder.is_dir():
+            raise WorkspaceMissing(f"There is no workspace in {folder}.")
+        _refuse_on_read_only_media(folder, "recover the workspace")
+        with OwnerLock.exclusive(folder, "recover the workspace"):
+            finish_interrupted_restore(folder)
+            cls._recover_locked(folder, identity, new_passphrase)
+
+    @classmethod
+    def _recover_locked(cls, folder: Path, identity: AgeIdentity, new_passphrase: str) -> None:
         db_path, keys_path = cls.db_path(folder), cls.keys_path(folder)
         if not db_path.exists() and not keys_path.exists():
             raise WorkspaceMissing(f"There is no workspace in {folder}.")
@@ -395,37 +515,18 @@ class Workspace:
         return info
 
     @classmethod
-    def restore(cls, folder: Path, backup_file: Path, passphrase: str) -> Path:
-        """Put a verified backup in place; the old files are moved aside, never deleted.
+    def restore(cls, folder: Path, backup_file: Path, passphrase: str) -> Path | None:
+        """Put a verified backup in place, crash-safely (``msp_desktop.store.restore``);
+        refuses while the app or a command has the workspace open.
 
-        Returns the folder the previous (for example damaged) files were moved into.
+        Returns the one folder the previous files were moved into (never deleted), or
+        None when there was no workspace to replace.
         """
         folder = Path(folder).absolute()
-        backup_file = Path(backup_file).absolute()
-        backup_keys = Path(f"{backup_file}{backups.KEYS_SUFFIX}")
-        if not backup_file.exists() or not backup_keys.exists():
-            raise RecordNotFound(
-                f"The backup {backup_file} or its key file {backup_keys.name} is missing."
-            )
-        key_file = load_key_file(backup_keys)
-        raw_key = key_file.unwrap(passphrase)
-        backups.verify_copy(backup_file, raw_key, None, None)
-        aside = folder / f"replaced-{utc_now()[:19].replace(':', '')}"
-        aside.mkdir(parents=True)
-        make_private(aside)
-        for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYS_NAME):
-            if (folder / name).exists():
-                os.replace(folder / name, aside / name)
-        staged = folder / f".{DB_NAME}.restoring"
-        staged.unlink(missing_ok=True)  # left by an interrupted restore
-        create_private_file(staged)  # copyfile truncates it, keeping its protection
-        shutil.copyfile(backup_file, staged)
-        write_atomic(cls.keys_path(folder), backup_keys.read_bytes())
-        with open(staged, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(staged, cls.db_path(folder))
-        fsync_directory(folder)
-        return aside
+        _refuse_on_read_only_media(folder, "restore a backup")
+        make_private_folder(folder)
+        with OwnerLock.exclusive(folder, "restore a backup"):
+            return restore_backup(folder, backup_file, passphrase)
 
     # -- locking -----------------------------------------------------------------------
 
@@ -447,4 +548,8 @@ class Workspace:
         for i in range(len(self._raw_key)):
             self._raw_key[i] = 0
         self._raw_key = None
-        self.db.close()
+        try:
+            self.db.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()

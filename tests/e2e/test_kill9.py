@@ -8,6 +8,10 @@ starts a child on the workspace the last one was killed in (so it must open), an
 the end every id any child printed must be in the workspace and both integrity checks
 must pass, in this process and in the real ``msp check``.
 
+A second harness kills ``msp restore`` at random moments (issue 15): after each kill
+the workspace opens with the old or the new backup's records, never a mixture, and the
+replaced database and key file are always together in one folder.
+
 It takes minutes, so it is marked ``slow``: ``make test-slow`` runs it (after ``make
 test`` in CI), not ``make test``. ``MSP_KILL_ROUNDS`` sets the number of rounds (500 by
 default); the children are separate processes, so they open the workspace at the
@@ -25,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from msp_desktop.model import Person
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE
 from tests.e2e.conftest import msp_command
@@ -92,3 +97,63 @@ def test_kill_minus_9_loses_no_acknowledged_record(workspace_dir: Path) -> None:
     )
     assert checked.returncode == 0, checked.stderr
     assert "The workspace is healthy." in checked.stdout
+
+
+RESTORE_ROUNDS = int(os.environ.get("MSP_RESTORE_KILL_ROUNDS", "60"))
+
+
+def _people(folder: Path) -> set[str]:
+    ws = Workspace.open(folder, PASSPHRASE)
+    try:
+        assert ws.check().healthy
+        return {str(row[0]) for row in ws.db.all("SELECT name FROM people")}
+    finally:
+        ws.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(max(300, 6 * RESTORE_ROUNDS))
+@pytest.mark.usefixtures("real_kdf_cost")
+def test_kill_minus_9_during_restore_leaves_the_old_or_the_new_workspace(
+    workspace_dir: Path, tmp_path: Path
+) -> None:
+    """Issue 15: ``msp restore`` killed at random moments, alternating two backups."""
+    with Workspace.create(workspace_dir, PASSPHRASE, "Test Worker") as ws:
+        ws.people.add(Person(name="In Both"))
+        ws.backup(tmp_path / "a.db")
+        ws.people.add(Person(name="Only In B"))
+        ws.backup(tmp_path / "b.db")
+    contents = {"a.db": {"In Both"}, "b.db": {"In Both", "Only In B"}}
+    env = {**os.environ, "MSP_PASSPHRASE": PASSPHRASE, "MSP_LOG_DIR": str(tmp_path / "logs")}
+    rng = random.Random(15)
+    # One whole restore, timed: the renames come in its last moments (after the key
+    # derivation and the copy), so half the kills aim there.
+    started = time.monotonic()
+    whole = subprocess.run(
+        [*msp_command(), "restore", "--from", str(tmp_path / "b.db")],
+        env={**env, "MSP_WORKSPACE": str(workspace_dir)},
+        capture_output=True,
+        check=False,
+    )
+    assert whole.returncode == 0, whole.stderr
+    took = time.monotonic() - started
+    current = contents["b.db"]
+    for n in range(RESTORE_ROUNDS):
+        name = "a.db" if n % 2 == 0 else "b.db"
+        child = subprocess.Popen(
+            [*msp_command(), "restore", "--from", str(tmp_path / name)],
+            env={**env, "MSP_WORKSPACE": str(workspace_dir)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        late = rng.random() < 0.5
+        time.sleep(rng.uniform(0.8 * took, 1.1 * took) if late else rng.uniform(0.0, took))
+        child.kill()
+        child.wait(timeout=30)
+        found = _people(workspace_dir)  # opens (finishing a restore past its plan)
+        assert found in (current, contents[name]), (n, found)
+        current = found
+        for replaced in workspace_dir.glob("replaced-*"):
+            kept = {p.name for p in replaced.iterdir()}
+            assert {"workspace.db", "workspace.keys.json"} <= kept, (replaced, kept)
+    assert not (workspace_dir / ".restoring").exists()

@@ -7,7 +7,8 @@ flight is saved straight after. ``flush`` queues the latest change at once even 
 a save is running (the database thread runs in order), so whatever is asked next, a
 finalise or closing the workspace, always finds it saved. "Saved" is reported only
 when the commit has returned. A failed save keeps the latest text in memory, says so
-in plain words, and tries again.
+in plain words, and tries again -- unless the workspace's files were replaced under
+the app (by a program that ignored its lock): then it says so and stops saving.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from msp_desktop.errors import WorkspaceReplaced
 from msp_desktop.model import Concern, Visit
 from msp_desktop.store import Changes, Workspace
 from ui.db_worker import DbWorker
@@ -104,4 +106,5 @@ class Autosaver(QObject):
         self._in_flight -= 1
         self._last_sent = None  # send it again, whatever it was
         self.failed.emit(error_sentence(exc))
-        self._retry.start()
+        if not isinstance(exc, WorkspaceReplaced):  # trying again cannot help there
+            self._retry.start()

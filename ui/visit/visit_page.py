@@ -169,6 +169,9 @@ class VisitPage(QWidget):
         mark_heading(self.heading, 1)
         self.status = StatusLabel(tr("Save status"), self)
         self.status.setObjectName("visit.status")
+        # A refused save is a whole sentence (a full disk, files replaced): it wraps
+        # rather than widening the window past the screen.
+        self.status.setWordWrap(True)
         # Under the name: how the person wants to talk and what the concern is about,
         # so the worker has both in view through the whole conversation.
         self.context = QLabel(self)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -11,9 +13,10 @@ from pytestqt.qtbot import QtBot
 from msp_desktop.model import Visit
 from msp_desktop.store import Workspace
 from tests import builders
+from tests.conftest import snapshot
 from tests.ui.helpers import PASSPHRASE, WORKER_NAME, on_worker, wait_idle
 from ui.db_worker import DbWorker
-from ui.visit.autosave import Autosaver
+from ui.visit.autosave import RETRY_MS, Autosaver
 
 
 def _workspace_with_visit(folder: Path, complete: bool = False) -> Visit:
@@ -100,6 +103,39 @@ def test_a_refused_save_says_why_and_keeps_the_text(
     assert "Amend" in failed.args[0]
     assert saver.unsaved
     assert _stored(qtbot, worker, visit.id) == visit
+
+
+def test_files_replaced_under_the_app_stop_the_saves_with_a_sentence(
+    qtbot: QtBot, worker: DbWorker, folder: Path, tmp_path: Path
+) -> None:
+    visit = _workspace_with_visit(folder)
+    _open(qtbot, worker, folder)
+    saver = Autosaver(worker)
+    saver.start_from(visit)
+    # Another program (one that ignores the owner lock) moves the open files aside and
+    # puts others in their place: saving on would write where no one looks.
+    aside = tmp_path / "moved-aside"
+    aside.mkdir()
+    for name in ("workspace.db-wal", "workspace.db-shm", "workspace.db", "workspace.keys.json"):
+        if (folder / name).exists():
+            os.replace(folder / name, aside / name)
+            shutil.copyfile(aside / name, folder / name)
+    moved = snapshot(aside)
+
+    with qtbot.waitSignal(saver.failed, timeout=2000) as failed:
+        saver.changed(visit.revised(place="Typed after the files changed"))
+
+    assert failed.args[0] == (
+        f"The workspace files in {folder} were replaced by another program (for example a "
+        "restore) while they were open here, so nothing more is saved. Copy any unsaved "
+        "text, then close MSP Desktop and unlock again."
+    )
+    assert saver.unsaved  # the text is kept on screen
+    again: list[str] = []
+    saver.failed.connect(again.append)
+    qtbot.wait(RETRY_MS + 500)
+    assert again == []  # and it is not sent again and again
+    assert snapshot(aside) == moved
 
 
 def test_a_flush_while_a_save_is_running_still_goes_before_what_follows(
