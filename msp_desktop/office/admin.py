@@ -34,12 +34,14 @@ ALLOW_ROOT_VARIABLE = "MSP_OFFICE_ALLOW_ROOT"
 
 
 def account_name(uid: int) -> str:
-    """The login name of ``uid``, or ``uid N`` when it has none."""
-    try:
-        import pwd
+    """The login name of ``uid``, or ``uid N`` when it has none (or on Windows)."""
+    if sys.platform == "win32":
+        return f"uid {uid}"
+    import pwd
 
-        return pwd.getpwuid(uid).pw_name
-    except (ImportError, KeyError):
+    try:
+        return str(pwd.getpwuid(uid).pw_name)
+    except KeyError:
         return f"uid {uid}"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sys
 from pathlib import Path
 
 from msp_desktop import atomic, owner_only
@@ -36,7 +37,7 @@ def give_files_to(uid: int, gid: int) -> None:
 
 def hand_over(path: Path) -> None:
     """Give ``path`` to the office folder's owner, if a command runs as root."""
-    if _owner is not None:
+    if _owner is not None and sys.platform != "win32":
         os.chown(path, *_owner, follow_symlinks=False)
 
 

@@ -407,3 +407,16 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
     assert after["returned_forms"] == []
     assert office.run("status") == 0
     assert "bundles imported: 2" in capsys.readouterr().out
+
+
+def test_version_names_the_program_and_the_database_version_it_uses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from msp_desktop import __version__
+
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out == (
+        f"msp-office {__version__} (office database version {SCHEMA_VERSION})\n"
+    )
