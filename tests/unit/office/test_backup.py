@@ -14,15 +14,19 @@ import os
 import sqlite3
 import subprocess
 import tarfile
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 import pyrage
 import pytest
 
+from msp_desktop.office.cli.main import main
 from msp_desktop.office.keys import OfficeLayout, create_office_keys, load_config
 from tests.office_helpers import FakeDevice, caseload, office_command
+from tests.office_pg import PostgresServer
 from tests.platforms import assert_mode
+from tests.tools import require_tools
 from tests.unit.office.conftest import NOW, Office
 
 
@@ -248,3 +252,66 @@ def test_backup_and_verify_run_from_cron_without_a_prompt(office: Office, tmp_pa
         )
         assert (done.returncode, done.stderr) == (0, ""), args
     assert_mode(out, 0o600)
+
+
+GUIDE = Path(__file__).resolve().parents[3] / "docs" / "office-guide.md"
+
+
+def _guide_restore_sql() -> str:
+    """The SQL block under ``<!-- restore-postgresql -->`` in the office guide, as written."""
+    text = GUIDE.read_text("utf-8")
+    after = text.split("<!-- restore-postgresql -->", 1)[1]
+    block = after.split("```sql", 1)[1].split("```", 1)[0]
+    return textwrap.dedent(block)
+
+
+def test_the_guides_postgresql_restore_brings_back_every_row(
+    office: Office,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    postgres_server: PostgresServer,
+) -> None:
+    """Section 6's restore, step by step: age and tar unpack the backup, ``init`` makes
+    the tables in a new database, and ``psql`` runs the guide's SQL block unchanged."""
+    if office.db_url is None:
+        pytest.skip("the PostgreSQL restore; SQLite's is one file copied (checked above)")
+    require_tools("age", package="age")
+    require_tools("psql", package="postgresql-client")
+    _filled(office)
+    backup = _backup(office, capsys)
+    unpacked = tmp_path / "restore"
+    unpacked.mkdir(mode=0o700)
+    # The guide's pipe: age -d -i keys/inbox.key FILE | tar -xz -C FOLDER
+    plain = subprocess.run(
+        ["age", "-d", "-i", str(office.layout.inbox_key), str(backup)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-xz", "-C", str(unpacked)], input=plain, check=True)
+    restored = postgres_server.new_schema()
+    try:
+        assert main(["init", "--dir", str(tmp_path / "throwaway"), "--db", restored,
+                     "--office-id", "restore", "--name", "Restore"]) == 0  # fmt: skip
+        script = unpacked / "database" / "restore.sql"
+        script.write_text(_guide_restore_sql(), "utf-8")
+        done = subprocess.run(
+            ["psql", "-v", "ON_ERROR_STOP=1", "-q", "-d", restored, "-f", "restore.sql"],
+            cwd=script.parent,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        original = office.db_state()
+        office.db_url, live = restored, office.db_url
+        assert office.db_state() == original
+        # The office goes on in it: a new device and a new conflict take the next ids.
+        assert office.run("status") == 0
+        office.store = office.open_store()
+        try:
+            office.enrol(FakeDevice(device_id="laptop-new"))
+        finally:
+            office.store.close()
+        office.db_url = live
+    finally:
+        postgres_server.drop_schema(restored)
