@@ -159,7 +159,14 @@ def make_backup(layout: OfficeLayout, url: str | None, out: Path) -> BackupSumma
         }
         files: dict[str, dict[str, Any]] = {}
         for path in _folder_files(layout, {out}):
-            data = path.read_bytes()
+            try:
+                data = path.read_bytes()
+            except PermissionError:
+                raise InvalidInput(
+                    f"Cannot read {path} (it belongs to another account), so no backup was "
+                    "written; give it back to the office folder's owner (chown) and run "
+                    "the backup as that account."
+                ) from None
             name = path.relative_to(layout.root).as_posix()
             files[name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             members.append((f"files/{name}", data))

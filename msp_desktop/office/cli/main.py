@@ -222,7 +222,8 @@ def _run(args: argparse.Namespace) -> int:
     office = getattr(args, "dir", None) or os.environ.get("MSP_OFFICE_DIR")
     allow_root = bool(getattr(args, "allow_root", False))
     refuse_root(Path(office) if office else None, allow_root=allow_root)
-    if args.command in WRITES and args.command != "init":
+    writes = args.command in WRITES and getattr(args, "devices_command", None) != "list"
+    if writes and args.command != "init":
         layout = commands.office_layout(args)
         receipts: Path | None = getattr(args, "receipts", None)
         check_writable(layout, (receipts,) if receipts is not None else ())

@@ -271,3 +271,24 @@ def test_a_bug_after_the_commit_never_says_the_database_is_unchanged(
     assert "whatever it finished before (an imported bundle, an enrolled device) is kept" in err
     main(["status", "--json", "--dir", str(office)])
     assert json.loads(capsys.readouterr().out)["bundles"] == 1
+
+
+@needs_root
+def test_a_backup_by_the_service_account_names_a_file_it_cannot_read(
+    site: Site, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stray = site.layout.root / "alerts.log"
+    stray.write_text("{}\n")
+    os.chmod(stray, 0o600)  # root's, as an msp-office run as root once left it
+    out = site.base / "office.mspbackup"
+
+    done = as_service("backup", "--out", str(out), "--dir", site.root, base=site.base)
+
+    assert done.code == 2
+    assert done.err.strip() == (
+        f"msp-office: Cannot read {stray} (it belongs to another account), so no backup was "
+        "written; give it back to the office folder's owner (chown) and run the backup as "
+        "that account."
+    )
+    assert not out.exists()
+    assert [p.name for p in site.base.iterdir() if p.name.startswith(".office")] == []
