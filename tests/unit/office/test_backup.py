@@ -228,6 +228,7 @@ def test_a_backup_never_replaces_a_file(
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
+@pytest.mark.posix_only("cron, setsid and a bare environment are POSIX; the office runs on Linux")
 def test_backup_and_verify_run_from_cron_without_a_prompt(office: Office, tmp_path: Path) -> None:
     """No terminal, no stdin, only the variables cron would set: both finish."""
     env = {
