@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,11 @@ from msp_desktop.store import Workspace, keyslots
 from tests.platforms import apply_platform_markers
 
 PASSPHRASE = "correct horse battery staple"
+
+# msp-office refuses to run as root unless allowed (the office's one admin model), and
+# CI runs as root: every msp-office this suite runs, in this process or a child, is
+# allowed to. Tests of the refusal itself take the variable away.
+os.environ["MSP_OFFICE_ALLOW_ROOT"] = "1"
 
 # Argon2id at 64 MiB and 3 passes takes some 0.15 s (more on a busy machine) for every
 # workspace made, opened or re-keyed: about 40 % of the unit and UI tests' time. In

@@ -11,12 +11,21 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 import pyrage
 
 from msp_desktop.bundles.errors import DecryptionRejected
 
-__all__ = ["AgeIdentity", "AgeRecipient", "decrypt", "encrypt", "recipient_key_id"]
+__all__ = [
+    "AgeIdentity",
+    "AgeRecipient",
+    "decrypt",
+    "decrypt_stream",
+    "encrypt",
+    "encrypt_stream",
+    "recipient_key_id",
+]
 
 _SECRET_PREFIX = "AGE-SECRET-KEY-1"  # noqa: S105 - the format's prefix, not a secret
 
@@ -103,6 +112,28 @@ def decrypt(data: bytes, identity: AgeIdentity) -> bytes:
         return pyrage.decrypt(data, [identity._pyrage()])
     except pyrage.DecryptError as exc:
         raise DecryptionRejected(_why(str(exc))) from None
+
+
+def encrypt_stream(source: BinaryIO, target: BinaryIO, recipients: list[AgeRecipient]) -> None:
+    """``encrypt`` from one open file to another, without holding either in memory."""
+    if not recipients:
+        raise ValueError("age encryption needs at least one recipient")
+    pyrage.encrypt_io(source, target, [r._pyrage() for r in recipients])  # type: ignore[arg-type]
+
+
+def decrypt_stream(source: BinaryIO, target: BinaryIO, identity: AgeIdentity) -> None:
+    """``decrypt`` from one open file to another; ``DecryptionRejected`` with pyrage's
+    reason (``no matching keys`` when it was not encrypted to ``identity``)."""
+    try:
+        pyrage.decrypt_io(source, target, [identity._pyrage()])  # type: ignore[arg-type]
+    except pyrage.DecryptError as exc:
+        raise DecryptionRejected(str(exc)) from None
+    except OSError as exc:
+        # A chunk that fails its authentication tag comes out of the stream as an
+        # OSError without an errno ("decryption error"); a real I/O error has one.
+        if exc.errno is not None:
+            raise
+        raise DecryptionRejected(str(exc)) from None
 
 
 def _why(detail: str) -> str:

@@ -37,6 +37,7 @@ from msp_desktop.bundles import (
     open_bundle,
 )
 from msp_desktop.bundles.manifest import format_time
+from msp_desktop.errors import InvalidInput
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE, latest_record_date
 from msp_desktop.office.db.store import DeviceKey, ImportPlan, LedgerEntry, OfficeStore
 from msp_desktop.office.errors import (
@@ -253,12 +254,22 @@ class Importer:
             status=checked.status,
             received=self.clock(),
         )
-        make_private_folder(receipts)
         path = receipts / receipt_name(
             manifest.device_id, manifest.sequence, checked.verified.sha256
         )
-        write_atomic(path, receipt, mode=0o644)
-        released = release(self.layout.quarantine, checked.verified.sha256)
+        try:
+            make_private_folder(receipts)
+            write_atomic(path, receipt, mode=0o644)
+            released = release(self.layout.quarantine, checked.verified.sha256)
+        except PermissionError as exc:
+            # The bundle is in the database now: say so, never "unchanged". Importing the
+            # same file again writes the receipt and changes nothing else.
+            done = "already imported" if checked.already else "imported"
+            raise InvalidInput(
+                f"The bundle was {done}, but its receipt could not be written "
+                f"({exc.filename or receipts}: permission denied); as the office folder's "
+                "owner, import the same file again to write it."
+            ) from None
         return ImportOutcome(checked=checked, receipt=path, released=released)
 
     def _check_for_import(self, data: bytes, source: str) -> Checked:

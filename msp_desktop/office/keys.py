@@ -35,7 +35,12 @@ from msp_desktop.bundles.manifest import format_time
 from msp_desktop.errors import InvalidInput
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE, check_time_zone
 from msp_desktop.office.errors import OfficeDamaged, OfficeExists, OfficeMissing
-from msp_desktop.office.files import fsync_directory, make_private_folder, write_atomic
+from msp_desktop.office.files import (
+    fsync_directory,
+    hand_over,
+    make_private_folder,
+    write_atomic,
+)
 from msp_desktop.owner_only import how_to_make_private, make_private, readable_by_others
 
 __all__ = [
@@ -182,6 +187,7 @@ def create_office_keys(
     staging = layout.root / f".keys-{secrets.token_hex(6)}.tmp"
     staging.mkdir()
     make_private(staging)
+    hand_over(staging)
     write_atomic(staging / layout.inbox_key.name, inbox.to_text(now).encode("ascii"))
     write_atomic(staging / layout.recovery_key.name, recovery.to_text(now).encode("ascii"))
     write_atomic(staging / layout.office_key.name, _signing_key_text(signing).encode("ascii"))

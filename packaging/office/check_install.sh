@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The office installs without Qt (make office-install-test; .ci/run runs it).
 #
-# A fresh virtual environment in a temporary folder, `pip install "<repo>[office]"` (a
+# A fresh virtual environment in a temporary folder, the hash-pinned dependencies
+# (packaging/requirements-office.txt), then `pip install --no-deps "<repo>[office]"` (a
 # real, non-editable install of the wheel pip builds), then, in that environment only:
 # PySide6 is absent; `msp-office --help` and `serve --help` work; `init` makes an office
 # and `status` reads it; the PDF report is written from the installed package (fonts
@@ -22,6 +23,9 @@ cleanup() {
 trap cleanup EXIT
 
 STARTED=$SECONDS
+# msp-office refuses to run as root unless allowed; CI runs this check as root, in a
+# throwaway folder root owns.
+if [ "$(id -u)" = 0 ]; then export MSP_OFFICE_ALLOW_ROOT=1; fi
 say() { echo "office-install-test: $*"; }
 fail() { echo "office-install-test: FAILED: $*" >&2; exit 1; }
 
@@ -29,8 +33,15 @@ say "a fresh virtual environment in $WORK"
 "$PYTHON" -m venv "$WORK/venv"
 BIN="$WORK/venv/bin"
 "$BIN/python" -m pip install --quiet --upgrade pip
-say "pip install '$REPO[office]'"
-"$BIN/python" -m pip install --quiet "$REPO[office]" || fail "pip install of the office extra"
+# As the office guide installs it: the pinned, hash-checked dependencies first, then
+# msp-office itself with nothing else chosen by pip; pip check then proves the pins
+# hold everything the office extra needs.
+say "pip install --require-hashes -r packaging/requirements-office.txt"
+"$BIN/python" -m pip install --quiet --require-hashes -r "$REPO/packaging/requirements-office.txt" \
+    || fail "pip install of the pinned office dependencies"
+say "pip install --no-deps '$REPO[office]'"
+"$BIN/python" -m pip install --quiet --no-deps "$REPO[office]" || fail "pip install of msp-office"
+"$BIN/python" -m pip check >/dev/null || fail "the pinned dependencies miss one: $("$BIN/python" -m pip check)"
 say "installed in $((SECONDS - STARTED)) s"
 cd "$WORK"  # away from the checkout: everything below runs from the installed package
 
@@ -44,6 +55,8 @@ fi
     || fail "msp_desktop is not imported from the fresh environment"
 
 "$BIN/msp-office" --help >/dev/null || fail "msp-office --help"
+"$BIN/msp-office" --version | grep -q "^msp-office .* (office database version [0-9]*)$" \
+    || fail "msp-office --version"
 "$BIN/msp-office" serve --help >/dev/null || fail "msp-office serve --help"
 "$BIN/msp-office" init --dir "$WORK/office" --office-id install-check \
     --name "Install check" >/dev/null || fail "msp-office init"
@@ -52,6 +65,12 @@ fi
 "$BIN/msp-office" report --dir "$WORK/office" --year 2025-26 --out "$WORK/report.pdf" \
     >/dev/null || fail "msp-office report (PDF)"
 head -c 5 "$WORK/report.pdf" | grep -q "^%PDF-" || fail "the report is not a PDF"
+"$BIN/msp-office" backup --dir "$WORK/office" --out "$WORK/office.mspbackup" >/dev/null \
+    || fail "msp-office backup"
+"$BIN/msp-office" backup verify --dir "$WORK/office" "$WORK/office.mspbackup" >/dev/null \
+    || fail "msp-office backup verify"
+"$BIN/msp-office" migrate --dry-run --dir "$WORK/office" | grep -q "nothing to migrate" \
+    || fail "msp-office migrate --dry-run"
 
 "$BIN/python" -c "import psycopg, starlette, uvicorn; psycopg.pq.version()" \
     || fail "psycopg, starlette or uvicorn does not import"
@@ -80,6 +99,7 @@ import json, sys, urllib.request
 with urllib.request.urlopen(sys.argv[1] + "/v1/health", timeout=10) as response:
     body = json.load(response)
 assert body["status"] == "ok" and body["office_id"] == "install-check", body
+assert isinstance(body["schema_version"], int), body
 PY
 kill "$SERVE_PID"
 wait "$SERVE_PID" || fail "msp-office serve did not stop cleanly on SIGTERM"

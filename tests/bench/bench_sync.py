@@ -363,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with phase("build", phases):
             layout, plans = prepare(base / "office", args.devices, args.bundles)
         env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
+        env["MSP_OFFICE_ALLOW_ROOT"] = "1"  # CI is root; msp-office refuses root otherwise
         with serving(layout, base, max_pending=args.max_pending, env=env) as office:
             with phase("upload", phases):
                 uploads, elapsed = upload_all(office, plans)

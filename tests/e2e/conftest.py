@@ -34,6 +34,8 @@ def msp_env(tmp_path: Path) -> dict[str, str]:
         MSP_WORKSPACE=str(tmp_path / "workspace"),
         MSP_LOG_DIR=str(tmp_path / "logs"),
         MSP_PASSPHRASE=PASSPHRASE,
+        # CI is root; msp-office refuses root unless allowed (tests/conftest.py).
+        MSP_OFFICE_ALLOW_ROOT="1",
         TMPDIR=str(tmp_path / "tmpdir"),
     )
     return env

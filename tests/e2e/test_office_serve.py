@@ -23,6 +23,7 @@ from openapi_spec_validator import validate
 
 from msp_desktop.bundles import PublicKey, verify_receipt
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
+from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.keys import OfficeKeys, OfficeLayout, load_config, load_keys
 from tests.e2e.conftest import OfficeRunner, office_command
 from tests.office_helpers import FakeDevice, caseload
@@ -131,7 +132,12 @@ def test_a_device_uploads_over_tls_and_retries_get_the_same_receipt(served: Serv
     with httpx.Client(verify=served.context) as client:
         health = client.get(f"{served.url}/v1/health").json()
         description = client.get(f"{served.url}/openapi.json").json()
-    assert health == {"status": "ok", "office_id": "north-council", "version": health["version"]}
+    assert health == {
+        "status": "ok",
+        "office_id": "north-council",
+        "version": health["version"],
+        "schema_version": SCHEMA_VERSION,
+    }
     validate(description)
 
     assert served.stop() == 0

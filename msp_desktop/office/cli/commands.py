@@ -22,12 +22,7 @@ from msp_desktop.bundles.manifest import format_time
 from msp_desktop.bundles.provisioning import check_inbox_url, make_provisioning
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.office import devices
-from msp_desktop.office.db.backends import (
-    check_creatable,
-    create_store,
-    open_store,
-    upgrade_store,
-)
+from msp_desktop.office.db.backends import check_creatable, create_store, open_store
 from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.errors import BundleQuarantined
 from msp_desktop.office.files import write_atomic
@@ -52,7 +47,6 @@ __all__ = [
     "provisioning",
     "quarantine_list",
     "status",
-    "upgrade",
     "verify",
 ]
 
@@ -137,19 +131,6 @@ def init(args: argparse.Namespace) -> int:
     print("  The recovery key is only needed to recover a worker's workspace: keep a copy")
     print("  offline; it may be moved out of this folder.")
     print(f"Next: {PROG} provisioning --out office-keys.json")
-    return 0
-
-
-def upgrade(args: argparse.Namespace) -> int:
-    """``msp-office upgrade``: the office database to this msp-office's version."""
-    where, done = upgrade_store(office_layout(args).root, database_url(args))
-    if done.before == done.after:
-        print(f"The office database ({where}) is already at version {done.after}; nothing changed.")
-        return 0
-    print(f"Upgraded the office database ({where}) from version {done.before} to {done.after}.")
-    if done.backup is not None:
-        print(f"The database as it was is kept in {done.backup}.")
-    print("Everything it held is kept; bundles of every format version import into it.")
     return 0
 
 

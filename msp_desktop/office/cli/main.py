@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +17,9 @@ from pathlib import Path
 from msp_desktop import __version__
 from msp_desktop.command_guard import run_guarded
 from msp_desktop.logs import configure_logging
-from msp_desktop.office.cli import commands, feedback, report, serve
+from msp_desktop.office.admin import ALLOW_ROOT_VARIABLE, check_writable, refuse_root
+from msp_desktop.office.cli import commands, feedback, maintenance, report, serve
+from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 
 log = logging.getLogger("msp.office")
 PROG = commands.PROG
@@ -36,6 +39,19 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="the office database, if not OFFICE/office.db: postgresql://USER@HOST/DATABASE "
         "or sqlite:///PATH (default: $MSP_OFFICE_DB); keys, quarantine and alerts stay in OFFICE",
     )
+    _add_allow_root(parser, default=argparse.SUPPRESS)
+
+
+def _add_allow_root(parser: argparse.ArgumentParser, *, default: object) -> None:
+    # Before or after the command; SUPPRESS on the command's own, so that one does not
+    # set False over a --allow-root given before the command.
+    parser.add_argument(
+        "--allow-root",
+        action="store_true",
+        default=default,
+        help="run as root (containers, CI): files made are given to the office folder's "
+        f"owner (also: {ALLOW_ROOT_VARIABLE}=1); otherwise msp-office refuses root",
+    )
 
 
 def _add_json(parser: argparse.ArgumentParser) -> None:
@@ -49,7 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="MSP office: enrol devices, and verify and import the signed, encrypted "
         "record bundles they send, with a signed receipt for each.",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{PROG} {__version__} (office database version {SCHEMA_VERSION})",
+    )
+    _add_allow_root(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(
@@ -72,13 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--office-id", required=True, metavar="ID", help="e.g. north-council")
     p.add_argument("--name", required=True, help='e.g. "North Council Adult Safeguarding"')
 
-    command(
-        "upgrade",
-        "Upgrade the office database to this msp-office's version, keeping everything it "
-        "holds (a SQLite database is copied beside itself first). Run it once after "
-        "installing a newer msp-office: the other commands refuse an older database.",
-        commands.upgrade,
-    )
+    p = command("migrate", maintenance.MIGRATE_HELP, maintenance.migrate)
+    maintenance.add_migrate_arguments(p)
+    # The name of earlier versions, kept so scripts and notes that say it still work.
+    p = command("upgrade", "The same as migrate (its earlier name).", maintenance.migrate)
+    maintenance.add_migrate_arguments(p)
+
+    p = command("backup", maintenance.BACKUP_HELP, maintenance.backup)
+    maintenance.add_arguments(p)
+    backup_sub = p.add_subparsers(dest="backup_command", required=False, metavar="verify")
+    p = command("verify", maintenance.VERIFY_HELP, maintenance.backup_verify, backup_sub)
+    maintenance.add_verify_arguments(p)
 
     p = command(
         "provisioning",
@@ -188,17 +213,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+WRITES = frozenset({"init", "migrate", "upgrade", "devices", "import", "feedback", "serve"})
+"""The commands that write into the office folder or database: each first checks it can
+(``admin.check_writable``), so a root-owned ``receipts/`` refuses before anything changes."""
+
+
+def _run(args: argparse.Namespace) -> int:
+    office = getattr(args, "dir", None) or os.environ.get("MSP_OFFICE_DIR")
+    allow_root = bool(getattr(args, "allow_root", False))
+    refuse_root(Path(office) if office else None, allow_root=allow_root)
+    writes = args.command in WRITES and getattr(args, "devices_command", None) != "list"
+    if writes and args.command != "init":
+        layout = commands.office_layout(args)
+        receipts: Path | None = getattr(args, "receipts", None)
+        check_writable(layout, (receipts,) if receipts is not None else ())
+    return int(args.run(args))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``msp-office``; returns the exit code (also used as the console script)."""
     log_path = configure_logging()
     args = build_parser().parse_args(argv)
     return run_guarded(
         PROG,
-        lambda: int(args.run(args)),
+        lambda: _run(args),
         log,
         log_path,
         kept="bundles already imported are kept",
-        safe="the office database is unchanged by it",
+        # Never "unchanged": the failure may come after a commit (a bundle imported,
+        # a device enrolled), and the office must not be told otherwise.
+        safe="whatever it finished before (an imported bundle, an enrolled device) is kept; "
+        "see what the office holds with: msp-office status",
     )
 
 

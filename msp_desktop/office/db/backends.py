@@ -29,7 +29,15 @@ from msp_desktop.office.keys import OfficeLayout
 if TYPE_CHECKING:
     from msp_desktop.office.db.postgres import PostgresOfficeStore
 
-__all__ = ["check_creatable", "create_store", "open_store", "sqlite_path", "upgrade_store"]
+__all__ = [
+    "check_creatable",
+    "create_store",
+    "database_where",
+    "open_store",
+    "schema_version",
+    "sqlite_path",
+    "upgrade_store",
+]
 
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
 
@@ -68,8 +76,9 @@ def _postgres() -> type[PostgresOfficeStore]:
     return PostgresOfficeStore
 
 
-def _where(office_dir: Path, url: str | None) -> Path | str:
-    """The SQLite file, or the PostgreSQL URL, that ``url`` names; refuses any other."""
+def database_where(office_dir: Path, url: str | None) -> Path | str:
+    """The SQLite file, or the PostgreSQL URL, that ``url`` names (None: the office
+    folder's ``office.db``); refuses any other."""
     if url is None or not url.strip():
         return OfficeLayout(office_dir).database
     url = url.strip()
@@ -93,14 +102,14 @@ def check_creatable(office_dir: Path, url: str | None) -> None:
     A PostgreSQL database must exist, be reachable and hold no office tables yet; a
     SQLite file is checked by ``SqliteOfficeStore.create`` itself.
     """
-    where = _where(office_dir, url)
+    where = database_where(office_dir, url)
     if isinstance(where, str):
         _postgres().check_creatable(where)
 
 
 def create_store(office_dir: Path, url: str | None) -> str:
     """Make an empty office database where ``url`` says; says where, for ``init``."""
-    where = _where(office_dir, url)
+    where = database_where(office_dir, url)
     if isinstance(where, Path):
         SqliteOfficeStore.create(where)
         return str(where)
@@ -131,10 +140,20 @@ def open_store(office_dir: Path, url: str | None, *, read_only: bool) -> OfficeS
     )
 
 
+def schema_version(office_dir: Path, url: str | None) -> tuple[str, int]:
+    """Where the office database is, and its schema version, read without writing
+    (an older version too, unlike ``open_store``)."""
+    where = database_where(office_dir, url)
+    if isinstance(where, Path):
+        return str(where), SqliteOfficeStore.version(where)
+    backend = _postgres()
+    return backend.describe(where), backend.version(where)
+
+
 def upgrade_store(office_dir: Path, url: str | None) -> tuple[str, Upgraded]:
-    """Upgrade the office database ``url`` names to this msp-office's version; says
-    where, for ``msp-office upgrade``, and what was done."""
-    where = _where(office_dir, url)
+    """Upgrade the office database ``url`` names to this msp-office's version, one step
+    per transaction; says where, for ``msp-office migrate``, and what was done."""
+    where = database_where(office_dir, url)
     if isinstance(where, Path):
         return str(where), SqliteOfficeStore.upgrade(where)
     backend = _postgres()

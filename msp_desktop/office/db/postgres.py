@@ -218,10 +218,28 @@ class PostgresOfficeStore(SqlOfficeQueries):
         return cls(conn, url)
 
     @classmethod
+    def version(cls, url: str) -> int:
+        """The schema version of the office database, read without writing;
+        ``OfficeDamaged`` for one that is not an office database or is newer."""
+        conn = _connect(url)
+        try:
+            if "schema_version" not in _office_tables(conn):
+                raise OfficeMissing(
+                    f"There is no office database in the {describe_url(url)}; create an "
+                    "office with: msp-office init --db URL"
+                )
+            return _version(conn, url, lock=False)
+        finally:
+            conn.close()
+
+    @classmethod
     def upgrade(cls, url: str) -> Upgraded:
-        """Take the office database to ``SCHEMA_VERSION`` in one transaction, holding the
-        office lock (imports wait, then plan again); a current one is left untouched.
-        PostgreSQL's own backups (``pg_dump``) are the copy to keep: no file is made here."""
+        """Take the office database to ``SCHEMA_VERSION``, one step per transaction.
+
+        Each step holds the office lock (imports wait, then plan again) and records its
+        version, so an interrupted upgrade leaves the database at the last version it
+        finished. A current database is left untouched. ``msp-office migrate`` makes
+        and verifies a backup before calling this."""
         conn = _connect(url)
         store = cls(conn, url)
         try:
@@ -231,16 +249,15 @@ class PostgresOfficeStore(SqlOfficeQueries):
                     f"There is no office database in the {describe_url(url)}; create an "
                     "office with: msp-office init --db URL"
                 )
-            version = _version(conn, url, lock=False)
-            if version == SCHEMA_VERSION:
-                return Upgraded(version, version)
-            with store._write():
-                version = _version(conn, url, lock=True)  # another upgrade may have run
-                for step in range(version + 1, SCHEMA_VERSION + 1):
+            before = _version(conn, url, lock=False)
+            for step in range(before + 1, SCHEMA_VERSION + 1):
+                with store._write():
+                    if _version(conn, url, lock=True) != step - 1:
+                        continue  # another migrate took this step meanwhile
                     for statement in UPGRADES[step]:
                         conn.execute(statement)
-                conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION,))
-            return Upgraded(version, SCHEMA_VERSION)
+                    conn.execute("UPDATE schema_version SET version = %s", (step,))
+            return Upgraded(before, SCHEMA_VERSION)
         finally:
             conn.close()
 

@@ -24,11 +24,9 @@ write only restores bytes the killed import had changed.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +35,7 @@ from msp_desktop.office.db.queries import SqlOfficeQueries
 from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA, SCHEMA_VERSION, UPGRADES
 from msp_desktop.office.db.store import ImportPlan, Upgraded, version_refusal
 from msp_desktop.office.errors import OfficeBusy, OfficeDamaged, OfficeInterrupted, OfficeMissing
-from msp_desktop.office.files import fsync_directory
+from msp_desktop.office.files import fsync_directory, hand_over
 from msp_desktop.owner_only import create_private_file
 
 __all__ = ["SqliteOfficeStore"]
@@ -120,21 +118,19 @@ def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> KnownError:
     return OfficeDamaged(f"{path} could not be read (SQLite: {exc}).")
 
 
-def _keep_copy(conn: sqlite3.Connection, path: Path, version: int, now: datetime) -> Path:
-    """A consistent copy of the database (SQLite's backup API), written in full and
-    flushed to disk before anything changes."""
-    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-    copy = path.with_name(f"{path.name}.before-upgrade-v{version}-{stamp}")
-    create_private_file(copy)
-    target = sqlite3.connect(copy)
+def _checked_version(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's ``user_version``, refusing one that is not an office database's or
+    that this msp-office cannot take (newer)."""
     try:
-        conn.backup(target)
-    finally:
-        target.close()
-    with copy.open("rb+") as written:  # Windows flushes only through a write handle
-        os.fsync(written.fileno())
-    fsync_directory(path.parent)
-    return copy
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.DatabaseError:
+        raise OfficeDamaged(f"{path} is not an office database.") from None
+    if app_id != APPLICATION_ID:
+        raise OfficeDamaged(f"{path} is not an office database.")
+    if not 1 <= version <= SCHEMA_VERSION:
+        raise OfficeDamaged(version_refusal(str(path), version))
+    return version
 
 
 class SqliteOfficeStore(SqlOfficeQueries):
@@ -157,6 +153,7 @@ class SqliteOfficeStore(SqlOfficeQueries):
         tmp.unlink(missing_ok=True)
         # Owner-only from the first byte; SQLite gives its journal the same mode.
         create_private_file(tmp)
+        hand_over(tmp)
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.executescript(
@@ -198,12 +195,27 @@ class SqliteOfficeStore(SqlOfficeQueries):
         return cls(conn, path)
 
     @classmethod
-    def upgrade(cls, path: Path, *, now: datetime | None = None) -> Upgraded:
-        """Take the database at ``path`` to ``SCHEMA_VERSION``, keeping a copy of it first.
+    def version(cls, path: Path) -> int:
+        """The schema version of the database at ``path``, read without writing;
+        ``OfficeDamaged`` for a file that is not an office database or is newer."""
+        if not path.is_file():
+            raise OfficeMissing(
+                f"There is no office database at {path}; create an office with: msp-office init"
+            )
+        conn = _connect(path, read_only=True)
+        try:
+            return _checked_version(conn, path)
+        finally:
+            conn.close()
 
-        The copy is ``<name>.before-upgrade-v<version>-<UTC time>`` beside it (owner
-        only); then every step runs in one transaction, so an interrupted upgrade leaves
-        the old database as it was. A current database is left untouched.
+    @classmethod
+    def upgrade(cls, path: Path) -> Upgraded:
+        """Take the database at ``path`` to ``SCHEMA_VERSION``, one step at a time.
+
+        Each step (``UPGRADES[n]``) runs in its own transaction that also records
+        version n, so an interrupted upgrade leaves the database at the last version it
+        finished, whole, and ``migrate`` goes on from there. A current database is left
+        untouched. ``msp-office migrate`` makes and verifies a backup before calling this.
         """
         if not path.is_file():
             raise OfficeMissing(
@@ -211,34 +223,25 @@ class SqliteOfficeStore(SqlOfficeQueries):
             )
         conn = _connect(path, read_only=False)
         try:
-            try:
-                app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            except sqlite3.DatabaseError:
-                raise OfficeDamaged(f"{path} is not an office database.") from None
-            if app_id != APPLICATION_ID:
-                raise OfficeDamaged(f"{path} is not an office database.")
-            if version == SCHEMA_VERSION:
-                return Upgraded(version, version)
-            if not 1 <= version < SCHEMA_VERSION:
-                raise OfficeDamaged(version_refusal(str(path), version))
-            backup = _keep_copy(conn, path, version, now or datetime.now(UTC))
+            before = _checked_version(conn, path)
             # Outside the transaction (SQLite ignores it inside one): the old table goes
             # before its replacement takes its name, so references wait until the end.
             conn.execute("PRAGMA foreign_keys = OFF")
             conn.execute("PRAGMA synchronous = FULL")
             store = cls(conn, path)
-            with store._write():
-                for step in range(version + 1, SCHEMA_VERSION + 1):
+            for step in range(before + 1, SCHEMA_VERSION + 1):
+                with store._write():
+                    if _checked_version(conn, path) != step - 1:
+                        continue  # another migrate took this step meanwhile
                     for statement in UPGRADES[step]:
                         conn.execute(statement)
-                if conn.execute("PRAGMA foreign_key_check").fetchall():
-                    raise OfficeDamaged(
-                        f"{path} holds rows that point at nothing; it was not upgraded "
-                        f"(the copy made first is {backup})."
-                    )
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            return Upgraded(version, SCHEMA_VERSION, backup)
+                    if conn.execute("PRAGMA foreign_key_check").fetchall():
+                        raise OfficeDamaged(
+                            f"{path} holds rows that point at nothing; it was left at "
+                            f"version {step - 1}."
+                        )
+                    conn.execute(f"PRAGMA user_version = {step}")
+            return Upgraded(before, SCHEMA_VERSION)
         finally:
             conn.close()
 

@@ -27,8 +27,12 @@ the two as their databases report them, so a change here needs one there too.
 **Versions.** 1: the first. 2: ``record_revisions`` also takes agreed actions and
 contact notes (record kinds ``action`` and ``contact``, bundle format 2). 3:
 ``returned_forms`` (feedback forms posted back, ``msp-office feedback record``).
-``msp-office upgrade`` takes a database from any earlier version to this one with the
-steps in ``UPGRADES``; every other command refuses an older database until then.
+``msp-office migrate`` takes a database from any earlier version to this one with the
+steps in ``UPGRADES`` (one transaction each, after a verified backup; ``migrate.STEPS``
+says what each does in words, the same on PostgreSQL); every other command refuses an
+older database until then. A new version needs a step here, one in ``postgres_schema``
+and its words in ``migrate.STEPS``; then commit a fixture database of the version before
+(``tests/fixtures``) for ``test_migrate``.
 """
 
 from __future__ import annotations

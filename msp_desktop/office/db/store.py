@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
@@ -196,22 +195,20 @@ class ReturnedForm:
 
 @dataclass(frozen=True)
 class Upgraded:
-    """What ``upgrade`` did: the versions before and after, and where the copy of the
-    old database was kept (None when it was already current, or on PostgreSQL)."""
+    """What ``upgrade`` did: the schema versions before and after."""
 
     before: int
     after: int
-    backup: Path | None = None
 
 
 def version_refusal(where: str, version: int) -> str:
     """The sentence for a database this msp-office cannot read (``where``: ``PATH`` or
-    ``The PostgreSQL database ...``): upgrade an older one, or use a newer msp-office."""
+    ``The PostgreSQL database ...``): migrate an older one, or use a newer msp-office."""
     if 1 <= version < SCHEMA_VERSION:
         return (
             f"{where} has office database version {version}; this msp-office uses version "
-            f"{SCHEMA_VERSION}. Upgrade it first (everything it holds is kept): "
-            "msp-office upgrade"
+            f"{SCHEMA_VERSION}. Migrate it first (it is backed up, then everything it holds "
+            "is kept): msp-office migrate"
         )
     return (
         f"{where} has database version {version}; this msp-office reads version "

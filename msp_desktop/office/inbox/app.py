@@ -43,6 +43,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from msp_desktop import __version__
 from msp_desktop.errors import KnownError
+from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.errors import AlertingRejection, BundleQuarantined
 from msp_desktop.office.inbox.limits import TokenBuckets
 from msp_desktop.office.inbox.logs import LOGGER_NAME
@@ -231,9 +232,16 @@ class InboxService:
             )
 
     async def health(self, request: Request) -> Response:
-        """``GET /v1/health``: up, and which office; nothing counted, nothing personal."""
+        """``GET /v1/health``: up, which office, the msp-office version and the office
+        database version it uses (the service refuses to start on any other); nothing
+        counted, nothing personal."""
         return JSONResponse(
-            {"status": "ok", "office_id": self.inbox.config.office_id, "version": __version__}
+            {
+                "status": "ok",
+                "office_id": self.inbox.config.office_id,
+                "version": __version__,
+                "schema_version": SCHEMA_VERSION,
+            }
         )
 
     async def openapi(self, request: Request) -> Response:

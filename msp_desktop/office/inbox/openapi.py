@@ -150,11 +150,17 @@ def _schemas() -> dict[str, Any]:
         "Health": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["status", "office_id", "version"],
+            "required": ["status", "office_id", "version", "schema_version"],
             "properties": {
                 "status": {"type": "string", "enum": ["ok"]},
                 "office_id": {"type": "string", "pattern": _DEVICE_ID},
                 "version": {"type": "string", "description": "The msp-office version."},
+                "schema_version": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "The office database version this msp-office uses "
+                    "(msp-office migrate takes an older database to it).",
+                },
             },
         },
     }

@@ -31,6 +31,7 @@ from msp_desktop.office.cli.main import main
 from msp_desktop.office.cli.serve import is_loopback
 from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
+from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.errors import OfficeBusy
 from msp_desktop.office.inbox import app as service_module
 from msp_desktop.office.inbox import server as inbox_server
@@ -462,7 +463,12 @@ def test_a_bug_is_a_plain_500_and_a_scrubbed_log_line(
 def test_health(service: Service) -> None:
     response = service.client.get(f"{service.url}/v1/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "office_id": "north-council", "version": __version__}
+    assert response.json() == {
+        "status": "ok",
+        "office_id": "north-council",
+        "version": __version__,
+        "schema_version": SCHEMA_VERSION,
+    }
 
 
 def test_other_routes_and_methods_are_json_refusals(service: Service) -> None:
