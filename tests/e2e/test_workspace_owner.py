@@ -129,6 +129,10 @@ def test_passwd_and_restore_refuse_while_a_command_has_it_open(
     assert snapshot(folder) == before
 
 
+@pytest.mark.posix_only(
+    "Windows refuses to move a file another program has open (a sharing violation), "
+    "so a workspace's files cannot be replaced under the app there"
+)
 def test_the_app_stops_saving_when_its_files_are_replaced_under_it(
     msp: MspRunner, msp_env: dict[str, str], folder: Path, holders: list[Holder], tmp_path: Path
 ) -> None:

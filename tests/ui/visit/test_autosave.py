@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.model import Visit
@@ -105,6 +106,10 @@ def test_a_refused_save_says_why_and_keeps_the_text(
     assert _stored(qtbot, worker, visit.id) == visit
 
 
+@pytest.mark.posix_only(
+    "Windows refuses to move a file another program has open (a sharing violation), "
+    "so a workspace's files cannot be replaced under the app there"
+)
 def test_files_replaced_under_the_app_stop_the_saves_with_a_sentence(
     qtbot: QtBot, worker: DbWorker, folder: Path, tmp_path: Path
 ) -> None:
