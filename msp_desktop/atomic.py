@@ -12,11 +12,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from pathlib import Path
 
 from msp_desktop.errors import StorageFull
 from msp_desktop.owner_only import OWNER_ONLY, open_new
+from msp_desktop.temp_files import remove_stale, temporary_name
 
 __all__ = ["OWNER_ONLY", "fsync_directory", "write_atomic"]
 
@@ -44,7 +44,8 @@ def write_atomic(path: Path, data: bytes, *, mode: int = OWNER_ONLY) -> None:
     is then untouched and no temporary file is left behind.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    remove_stale(path.parent)  # what a run killed before its rename left here
+    tmp = temporary_name(path)
     try:
         fd = open_new(tmp, mode=mode)
         try:

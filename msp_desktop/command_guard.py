@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
-from msp_desktop.errors import KnownError
+from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.logs import scrubbed_traceback
+from msp_desktop.terminal_text import text_arguments_problem
 
 __all__ = ["run_guarded"]
 
@@ -24,10 +26,15 @@ def run_guarded(
     *,
     kept: str,
     safe: str,
+    arguments: Mapping[str, Any] | None = None,
 ) -> int:
     """Run one command; ``kept`` says what Ctrl+C keeps ("anything already saved is
-    kept"), ``safe`` what a bug leaves safe ("saved records are safe")."""
+    kept"), ``safe`` what a bug leaves safe ("saved records are safe"). ``arguments``
+    (the parsed ones by name) are refused first if one is not valid text."""
     try:
+        problem = text_arguments_problem(arguments or {})
+        if problem is not None:
+            raise InvalidInput(problem)
         return int(run())
     except KnownError as exc:
         log.info("known error %s", type(exc).__name__)

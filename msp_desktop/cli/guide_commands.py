@@ -10,13 +10,13 @@ visit being finalised (see ``msp_desktop.guide.walk`` for the answers file).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.guide import Guide, GuideError, GuideProblem, decode_guide, parse_guide
 from msp_desktop.guide.locate import line_of, map_lines
 from msp_desktop.guide.walk import AnswersError, read_answers, walk, walk_lines
+from msp_desktop.input_files import InputRefused, read_input, read_input_text
 from msp_desktop.model import Stage
 
 __all__ = ["add_guide_commands"]
@@ -51,20 +51,12 @@ def add_guide_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _read(path: Path) -> str:
-    if path.is_dir():
-        raise OSError("this is a folder, not a guide file")
-    if path.stat().st_size > _LARGEST:
-        raise OSError("the file is larger than a guide can be (1 MB)")
-    return path.read_text(encoding="utf-8")
+    return read_input_text(path, "an answers file (1 MB at most)", _LARGEST)
 
 
 def _read_guide(path: Path) -> str:
     """The guide's text; ``GuideError`` names the line where it stops being UTF-8."""
-    if path.is_dir():
-        raise OSError("this is a folder, not a guide file")
-    if path.stat().st_size > _LARGEST:
-        raise OSError("the file is larger than a guide can be (1 MB)")
-    return decode_guide(path.read_bytes(), str(path))
+    return decode_guide(read_input(path, "a guide (1 MB at most)", _LARGEST), str(path))
 
 
 def _problem_line(problem: GuideProblem) -> str:
@@ -96,8 +88,8 @@ def check(args: argparse.Namespace) -> int:
     except GuideError as exc:
         print(_problem_line(exc.problems[0]))
         return ExitCode.INVALID_INPUT
-    except OSError as exc:
-        print(f"{path}:1: cannot be read: {_reason(exc)}.", file=sys.stdout)
+    except InputRefused as exc:
+        print(f"{path}:1: cannot be read: {exc.reason}.")
         return ExitCode.INVALID_INPUT
     _, problems = _problem_lines(path, text)
     for line in problems:
@@ -116,8 +108,8 @@ def walk_command(args: argparse.Namespace) -> int:
     except GuideError as exc:
         print(_problem_line(exc.problems[0]))
         return ExitCode.INVALID_INPUT
-    except OSError as exc:
-        print(f"{path}:1: cannot be read: {_reason(exc)}.")
+    except InputRefused as exc:
+        print(f"{path}:1: cannot be read: {exc.reason}.")
         return ExitCode.INVALID_INPUT
     guide, problems = _problem_lines(path, text)
     if guide is None:
@@ -129,8 +121,8 @@ def walk_command(args: argparse.Namespace) -> int:
     if answers_path is not None:
         try:
             answers = _read(answers_path)
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"{answers_path}:1: cannot be read: {_reason(exc)}.")
+        except InputRefused as exc:
+            print(f"{answers_path}:1: cannot be read: {exc.reason}.")
             return ExitCode.INVALID_INPUT
     stage = Stage(args.stage)
     try:
@@ -141,13 +133,3 @@ def walk_command(args: argparse.Namespace) -> int:
     for line in walk_lines(walk(guide, stage, visit, concern, today=today)):
         print(line)
     return ExitCode.OK
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "there is no such file"
-    if isinstance(exc, UnicodeDecodeError):
-        return "it is not UTF-8 text"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return str(exc).rstrip(".")

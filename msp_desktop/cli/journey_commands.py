@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from msp_desktop.arg_types import whole_number
 from msp_desktop.calendar_day import council_today, far_past_note
 from msp_desktop.cli import output
 from msp_desktop.cli.unlock import open_workspace
@@ -353,7 +354,13 @@ def add_journey_commands(
     _person_options(p, name_required=False)
     p = action(people_sub, "list", "List people, optionally searching.", people_list)
     p.add_argument("--search", default="", metavar="TEXT", help="name, preferred name or id")
-    p.add_argument("--limit", type=int, default=200, metavar="N", help="at most N people")
+    p.add_argument(
+        "--limit",
+        type=whole_number(1, 1_000_000),
+        default=200,
+        metavar="N",
+        help="at most N people",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     concerns = sub.add_parser("concerns", help="Raise, list, close and reopen concerns.")

@@ -22,6 +22,7 @@ from msp_desktop.command_guard import run_guarded
 from msp_desktop.crash_dumps import no_crash_dumps
 from msp_desktop.logs import configure_logging
 from msp_desktop.model import SAFETY_QUESTION
+from msp_desktop.terminal_text import escaped_output
 
 log = logging.getLogger("msp.cli")
 
@@ -215,15 +216,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``msp``; returns the exit code (also used as the console script)."""
     no_crash_dumps()  # first: nothing of a key or a record may reach a dump file
     log_path = configure_logging()
-    args = build_parser().parse_args(argv)
-    return run_guarded(
-        "msp",
-        lambda: int(args.run(args)),
-        log,
-        log_path,
-        kept="anything already saved is kept",
-        safe="saved records are safe",
-    )
+    with escaped_output():
+        args = build_parser().parse_args(argv)
+        return run_guarded(
+            "msp",
+            lambda: int(args.run(args)),
+            log,
+            log_path,
+            kept="anything already saved is kept",
+            safe="saved records are safe",
+            arguments=vars(args),
+        )
 
 
 if __name__ == "__main__":

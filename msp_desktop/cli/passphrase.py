@@ -13,13 +13,17 @@ import sys
 from pathlib import Path
 
 from msp_desktop.errors import InvalidInput
+from msp_desktop.input_files import read_input_text
 from msp_desktop.owner_only import how_to_make_private, readable_by_others
+
+# A passphrase is a line of text; a file far longer is the wrong file, not read whole.
+MAX_PASSPHRASE_FILE = 64 * 1024
 
 
 def _from_file(path: Path) -> str:
+    text = read_input_text(path, "a passphrase file", MAX_PASSPHRASE_FILE)
     try:
         shared = readable_by_others(path)
-        text = path.read_text("utf-8")
     except OSError as exc:
         raise InvalidInput(f"Cannot read the passphrase file {path}: {exc.strerror}.") from exc
     if shared:

@@ -14,6 +14,7 @@ from msp_desktop.bundles.age import AgeIdentity
 from msp_desktop.bundles.errors import DecryptionRejected
 from msp_desktop.cli.passphrase import new_passphrase
 from msp_desktop.errors import InvalidInput
+from msp_desktop.input_files import read_input
 from msp_desktop.paths import workspace_folder
 from msp_desktop.store import Workspace
 
@@ -49,23 +50,16 @@ def add_recovery_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 def read_recovery_identity(path: Path) -> AgeIdentity:
     """Read the office's recovery identity file; one plain sentence if it is not one."""
+    not_one = InvalidInput(
+        f"{path} is not an age identity file (one AGE-SECRET-KEY-1... line). Nothing was changed."
+    )
+    data = read_input(
+        path, "the recovery identity file", MAX_IDENTITY_BYTES, too_large=lambda: not_one
+    )
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_IDENTITY_BYTES + 1)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InvalidInput(
-            f"Cannot read the recovery identity file {path}: {reason}. Nothing was changed."
-        ) from None
-    try:
-        if len(data) > MAX_IDENTITY_BYTES:
-            raise DecryptionRejected("too big")
         return AgeIdentity.from_text(data.decode("utf-8"))
     except (UnicodeDecodeError, DecryptionRejected):
-        raise InvalidInput(
-            f"{path} is not an age identity file (one AGE-SECRET-KEY-1... line). "
-            "Nothing was changed."
-        ) from None
+        raise not_one from None
 
 
 def recover(args: argparse.Namespace) -> int:

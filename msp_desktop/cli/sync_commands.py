@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from msp_desktop.arg_types import whole_number
 from msp_desktop.cli import output
 from msp_desktop.cli.unlock import open_workspace
 from msp_desktop.errors import InvalidInput
@@ -255,4 +256,4 @@ def add_sync_commands(
         required=True,
         help="required: only acknowledged records are ever removed",
     )
-    p.add_argument("--older-than", required=True, type=int, metavar="DAYS")
+    p.add_argument("--older-than", required=True, type=whole_number(0, 36_500), metavar="DAYS")

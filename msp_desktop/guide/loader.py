@@ -118,6 +118,9 @@ def parse_guide(text: str, source: str) -> Guide:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise GuideError([_syntax_problem(text, source, exc)]) from None
+    except RecursionError:  # arrays nested thousands deep: no guide is
+        problem = GuideProblem(source, 1, "", "the file is nested far too deeply to be a guide.")
+        raise GuideError([problem]) from None
     lines = map_lines(text)
     try:
         guide = Guide.model_validate(data)

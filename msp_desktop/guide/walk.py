@@ -127,6 +127,8 @@ def read_answers(guide: Guide, text: str, stage: Stage) -> tuple[Visit, Concern,
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise AnswersError(f"this is not valid TOML ({exc}).", 1) from None
+    except RecursionError:  # arrays nested thousands deep: no answers file is
+        raise AnswersError("the file is nested far too deeply to be answers.", 1) from None
     return answers_visit(guide, data, stage, map_lines(text))
 
 

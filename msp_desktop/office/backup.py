@@ -32,7 +32,6 @@ import hashlib
 import io
 import json
 import os
-import secrets
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -45,12 +44,14 @@ from msp_desktop.bundles import AgeIdentity, AgeRecipient, BundleRejected
 from msp_desktop.bundles.age import decrypt_stream, encrypt_stream
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.errors import InvalidInput
+from msp_desktop.input_files import read_input
 from msp_desktop.office.db.backends import database_where
 from msp_desktop.office.db.dump import DatabaseSums, TableSum, copy_sqlite, sqlite_sums
 from msp_desktop.office.errors import OfficeDamaged
 from msp_desktop.office.files import fsync_directory, hand_over
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
 from msp_desktop.owner_only import create_private_file, open_new
+from msp_desktop.temp_files import remove_stale, temporary_name
 
 __all__ = ["BACKUPS_FOLDER", "BackupSummary", "make_backup", "verify_backup"]
 
@@ -181,7 +182,8 @@ def make_backup(layout: OfficeLayout, url: str | None, out: Path) -> BackupSumma
 
 
 def _encrypt_into(plain: Path, out: Path, recipients: list[AgeRecipient]) -> None:
-    tmp = out.with_name(f".{out.name}.{secrets.token_hex(6)}.tmp")
+    remove_stale(out.parent)  # what a killed backup left here
+    tmp = temporary_name(out)
     try:
         with plain.open("rb") as source, os.fdopen(open_new(tmp), "wb") as target:
             encrypt_stream(source, target, recipients)
@@ -242,8 +244,9 @@ def _identity(layout: OfficeLayout, identity: Path | None) -> AgeIdentity:
     if identity is None:
         return load_keys(layout, load_config(layout)).inbox
     try:
-        return AgeIdentity.from_text(identity.read_text("ascii"))
-    except (OSError, UnicodeDecodeError, BundleRejected):
+        text = read_input(identity, "an age identity file", 64 * 1024).decode("ascii")
+        return AgeIdentity.from_text(text)
+    except (InvalidInput, UnicodeDecodeError, BundleRejected):
         raise InvalidInput(f"{identity} is not an age identity file that can be read.") from None
 
 

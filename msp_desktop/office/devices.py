@@ -22,6 +22,7 @@ from pathlib import Path
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.signed import MAX_SIGNED_BYTES
 from msp_desktop.errors import InvalidInput
+from msp_desktop.input_files import read_input
 from msp_desktop.office.db.store import DeviceKey, OfficeStore
 from msp_desktop.office.errors import DeviceNotFound, DeviceRefused
 
@@ -39,14 +40,7 @@ class Enrolled:
 
 def read_small_file(path: Path, what: str, limit: int = MAX_SIGNED_BYTES) -> bytes:
     """Read at most ``limit`` bytes of ``path``; ``InvalidInput`` if missing or larger."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot read the {what} {path}: {exc.strerror or exc}.") from None
-    if len(data) > limit:
-        raise InvalidInput(f"The {what} {path} is larger than any such file can be.")
-    return data
+    return read_input(path, f"an {what}", limit)
 
 
 def enrol(store: OfficeStore, data: bytes, *, replace: bool, now: str) -> Enrolled:

@@ -13,6 +13,7 @@ from pathlib import Path
 from msp_desktop.atomic import write_atomic
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.exit_codes import ExitCode
+from msp_desktop.input_files import read_input
 
 __all__ = [
     "MAX_SMALL_FILE",
@@ -36,20 +37,7 @@ class WriteFailed(KnownError):
 def read_small(path: Path, what: str) -> bytes:
     """The bytes of a small file (``what``: "a receipt", "an office keys file"), or one
     sentence saying why it cannot be read; nothing is changed either way."""
-    try:
-        if path.stat().st_size > MAX_SMALL_FILE:
-            raise InvalidInput(f"{path} is far too large to be {what}; nothing was changed.")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidInput(f"There is no file {path}.") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path} is a folder, not {what}.") from None
-    except OSError as exc:
-        # Windows refuses to open a folder as a file with "Permission denied", not
-        # IsADirectoryError: say what is really wrong there too.
-        if path.is_dir():
-            raise InvalidInput(f"{path} is a folder, not {what}.") from None
-        raise InvalidInput(f"Could not read {path}: {exc.strerror}.") from None
+    return read_input(path, what, MAX_SMALL_FILE)
 
 
 def require_folder(folder: Path, nothing_was: str) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -24,11 +24,13 @@ from msp_desktop.owner_only import create_private_file
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.connection import (
     DatabaseErrors,
+    OperationalErrors,
     cipher_integrity_problems,
     integrity_problems,
     open_encrypted,
 )
 from msp_desktop.store.database import Database
+from msp_desktop.temp_files import remove_stale, temporary_name
 
 BACKUPS_LIST = "backups.json"
 KEYS_SUFFIX = ".keys.json"
@@ -58,34 +60,39 @@ def row_counts(db: Database) -> dict[str, int]:
 
 
 def verify_copy(
-    path: Path, raw_key: bytes, counts: dict[str, int] | None, user_version: int | None
+    path: Path,
+    raw_key: bytes,
+    counts: dict[str, int] | None,
+    user_version: int | None,
+    *,
+    shown: str | None = None,
 ) -> tuple[dict[str, int], int]:
     """Open a copy with the key and prove it is whole; raise ``WorkspaceDamaged`` if not.
 
     With ``counts`` and ``user_version`` given, the copy must also match them (a new
     backup against its source). Returns the copy's row counts and schema version.
+    ``shown`` is the name the sentences use (the backup's, not its temporary file's).
     """
+    name = shown or path.name
     try:
         copy = Database(open_encrypted(path, raw_key))
     except WorkspaceDamaged as exc:
-        raise WorkspaceDamaged(f"The backup {path.name} did not verify: {exc.message}") from exc
+        raise WorkspaceDamaged(f"The backup {name} did not verify: {exc.message}") from exc
     try:
         if cipher_integrity_problems(copy.connection) or integrity_problems(copy.connection):
             raise WorkspaceDamaged(
-                f"The backup {path.name} did not verify: its pages failed the checks."
+                f"The backup {name} did not verify: its pages failed the checks."
             )
         found_counts = row_counts(copy)
         found_version = int(copy.scalar("PRAGMA user_version"))
     except DatabaseErrors:
-        raise WorkspaceDamaged(
-            f"The backup {path.name} did not verify: it cannot be read."
-        ) from None
+        raise WorkspaceDamaged(f"The backup {name} did not verify: it cannot be read.") from None
     finally:
         copy.close()
     if user_version is not None and found_version != user_version:
-        raise WorkspaceDamaged(f"The backup {path.name} did not verify: its schema differs.")
+        raise WorkspaceDamaged(f"The backup {name} did not verify: its schema differs.")
     if counts is not None and found_counts != counts:
-        raise WorkspaceDamaged(f"The backup {path.name} did not verify: its record counts differ.")
+        raise WorkspaceDamaged(f"The backup {name} did not verify: its record counts differ.")
     return found_counts, found_version
 
 
@@ -98,26 +105,27 @@ def _remove_quietly(path: Path) -> None:
 def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path) -> BackupInfo:
     """Write a verified backup of ``db`` to ``dest``; nothing is kept unless it verifies."""
     dest = Path(dest).absolute()
-    if dest.exists():
-        raise WorkspaceDamaged(f"{dest} already exists; choose a new name for the backup.")
-    if not dest.parent.is_dir():
+    try:
+        there, folder_there = dest.exists(), dest.parent.is_dir()
+    except OSError as exc:  # a name too long for the file system, say
+        raise InvalidInput(
+            f"Cannot make a backup at {dest}: {(exc.strerror or 'refused').lower()}. "
+            "No backup was made."
+        ) from None
+    if there:
+        raise InvalidInput(f"{dest} already exists; choose a new name for the backup.")
+    if not folder_there:
         raise InvalidInput(
             f"The folder {dest.parent} does not exist (is the USB stick plugged in?). "
             "No backup was made."
         )
-    tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.tmp")
-    counts = row_counts(db)
-    user_version = int(db.scalar("PRAGMA user_version"))
+    remove_stale(dest.parent)  # what a killed backup left here
+    tmp = temporary_name(dest)
     try:
         # Create the file owner-only first: SQLite would otherwise use the umask.
         create_private_file(tmp)
-        db.execute("ATTACH DATABASE ? AS backup KEY ?", (str(tmp), f"x'{raw_key.hex()}'"))
-        try:
-            db.scalar("SELECT sqlcipher_export('backup')")
-            db.execute(f"PRAGMA backup.user_version = {user_version}")
-        finally:
-            db.execute("DETACH DATABASE backup")
-        verify_copy(tmp, raw_key, counts, user_version)
+        counts, user_version = _copy_snapshot(db, tmp, raw_key)
+        verify_copy(tmp, raw_key, counts, user_version, shown=dest.name)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         write_atomic(Path(f"{dest}{KEYS_SUFFIX}"), key_file_bytes)
@@ -130,8 +138,44 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
                 f"Could not write the backup to {dest.parent}: the disk is full or failing. "
                 "No backup was kept; the workspace is unchanged."
             ) from exc
+        if isinstance(exc, OSError):  # a read-only stick, no permission
+            raise InvalidInput(
+                f"Could not write the backup to {dest.parent} "
+                f"({(exc.strerror or 'refused').lower()}). "
+                "No backup was kept; the workspace is unchanged."
+            ) from exc
         raise
     return BackupInfo(str(dest), utc_now(), user_version, counts)
+
+
+# Another process (the app) may commit between two reads; a snapshot cannot start while
+# SQLite is busy recovering or checkpointing, so a few tries a moment apart.
+SNAPSHOT_TRIES = 5
+
+
+def _copy_snapshot(db: Database, tmp: Path, raw_key: bytes) -> tuple[dict[str, int], int]:
+    """Copy ``db`` into ``tmp`` as of one moment: the counts and schema version the
+    copy must match are read in the same read transaction as the copy itself, so
+    writes by the app meanwhile are neither half in it nor mistaken for damage."""
+    db.execute("ATTACH DATABASE ? AS backup KEY ?", (str(tmp), f"x'{raw_key.hex()}'"))
+    try:
+        for attempt in range(SNAPSHOT_TRIES):
+            try:
+                with db.snapshot():
+                    counts = row_counts(db)
+                    user_version = int(db.scalar("PRAGMA main.user_version"))
+                    db.scalar("SELECT sqlcipher_export('backup')")
+                    db.execute(f"PRAGMA backup.user_version = {user_version}")
+                return counts, user_version
+            except OperationalErrors as exc:
+                # The rollback also emptied the copy: the next try starts afresh.
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or attempt == SNAPSHOT_TRIES - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")  # the last try returned or raised
+    finally:
+        db.execute("DETACH DATABASE backup")
 
 
 def _looks_full(exc: BaseException) -> bool:

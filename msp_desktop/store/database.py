@@ -85,6 +85,30 @@ class Database:
         finally:
             self._depth = 0
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read one consistent state within the block: a deferred transaction, which in
+        WAL mode sees the database as of its first read while others go on writing.
+
+        For a backup, which counts the rows, copies them and must find the same counts
+        in the copy. Writes inside are to attached databases only; nothing of the main
+        database is locked against the app.
+        """
+        self._check_thread()
+        if self._depth:
+            raise RuntimeError("a snapshot cannot be taken inside a transaction")
+        self._conn.execute("BEGIN DEFERRED")
+        self._depth = 1
+        try:
+            yield
+            self._conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(*DatabaseErrors):
+                self._conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run a statement; returns the number of rows it changed."""
         self._check_thread()

@@ -204,6 +204,8 @@ class KeyFile:
             raise _damaged(self.path, "the cipher is not AES-256-GCM")
         nonce = _unb64(cipher.get("nonce"), "the nonce", self.path)
         sealed = _unb64(cipher.get("ciphertext"), "the wrapped key", self.path)
+        if len(nonce) != 12:  # AES-GCM here always uses 96-bit nonces; anything else is damage
+            raise _damaged(self.path, "the nonce has the wrong length")
         try:
             raw_key = AESGCM(params.derive(passphrase)).decrypt(
                 nonce, sealed, _aad(self.workspace_id, params)
@@ -261,13 +263,22 @@ class KeyFile:
         write_atomic(self.path, self.to_json())
 
 
+# A key file holds two or three small slots: a few kilobytes at most.
+MAX_KEY_FILE_BYTES = 256 * 1024
+
+
 def load_key_file(path: Path) -> KeyFile:
     """Read and check ``workspace.keys.json``; never writes anything."""
     try:
-        doc = json.loads(path.read_bytes())
+        with path.open("rb") as handle:  # bounded: never read a huge file whole
+            data = handle.read(MAX_KEY_FILE_BYTES + 1)
+        if len(data) > MAX_KEY_FILE_BYTES:
+            raise _damaged(path, "it is far larger than a key file")
+        doc = json.loads(data)
     except FileNotFoundError:
         raise
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
+        # RecursionError: JSON nested thousands deep, which no key file is.
         raise _damaged(path, "it is not readable JSON") from exc
     if not isinstance(doc, dict) or doc.get("format") != KEYSLOT_FORMAT:
         raise _damaged(path, "it is not an MSP Desktop key file")

@@ -126,7 +126,7 @@ def test_workspace_without_recovery_key_says_so(
 @pytest.mark.parametrize(
     ("content", "why"),
     [
-        (None, "Cannot read the recovery identity file"),
+        (None, "There is no file"),
         (b"age1notasecret\n", "is not an age identity file"),
         (b"\xff\xfe not text", "is not an age identity file"),
         (b"AGE-SECRET-KEY-1" + b"Q" * 100_000, "is not an age identity file"),

@@ -120,7 +120,7 @@ def test_office_provisioning_without_the_fields_writes_the_old_file(
          "--tls-cert pins an https:// certificate"),
         (["--inbox-url", "https://office.example", "--tls-cert", "NOT-PEM"],
          "is not a PEM certificate"),
-        (["--inbox-url", "https://office.example", "--tls-cert", "MISSING"], "Could not read"),
+        (["--inbox-url", "https://office.example", "--tls-cert", "MISSING"], "There is no file"),
     ],
 )  # fmt: skip
 def test_office_provisioning_refuses_bad_network_options(

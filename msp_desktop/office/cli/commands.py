@@ -21,6 +21,7 @@ from msp_desktop.bundles.archive import DEFAULT_LIMITS
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.bundles.provisioning import check_inbox_url, make_provisioning
 from msp_desktop.errors import InvalidInput, KnownError
+from msp_desktop.input_files import read_input
 from msp_desktop.office import devices
 from msp_desktop.office.db.backends import check_creatable, create_store, open_store
 from msp_desktop.office.db.store import OfficeStore
@@ -98,14 +99,12 @@ def _fail(path: Path, exc: KnownError) -> int:
 def read_bundle(path: Path) -> bytes:
     """The bytes of a bundle file, refusing one over the size cap without reading it all."""
     limit = DEFAULT_LIMITS.max_bundle_bytes
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InvalidInput(f"Cannot read the bundle: {exc.strerror or exc}.") from None
-    if len(data) > limit:
-        raise ArchiveRejected("The bundle is larger than allowed.")
-    return data
+    return read_input(
+        path,
+        "a bundle",
+        limit,
+        too_large=lambda: ArchiveRejected("The bundle is larger than allowed."),
+    )
 
 
 def init(args: argparse.Namespace) -> int:
@@ -187,12 +186,7 @@ def _network_inbox(args: argparse.Namespace) -> tuple[str | None, tuple[str, str
         return url, None
     if not url.startswith("https://"):
         raise InvalidInput("--tls-cert pins an https:// certificate; the address is http://.")
-    try:
-        if cert_path.stat().st_size > MAX_CERTIFICATE_FILE:
-            raise InvalidInput(f"{cert_path} is far too large to be a certificate.")
-        pem = cert_path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"Could not read {cert_path}: {exc.strerror or exc}.") from None
+    pem = read_input(cert_path, "a certificate", MAX_CERTIFICATE_FILE)
     try:
         certificate = x509.load_pem_x509_certificates(pem)[0]
     except ValueError:

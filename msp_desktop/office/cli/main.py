@@ -20,6 +20,7 @@ from msp_desktop.logs import configure_logging
 from msp_desktop.office.admin import ALLOW_ROOT_VARIABLE, check_writable, refuse_root
 from msp_desktop.office.cli import commands, feedback, maintenance, report, serve
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
+from msp_desktop.terminal_text import escaped_output
 
 log = logging.getLogger("msp.office")
 PROG = commands.PROG
@@ -233,18 +234,20 @@ def _run(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``msp-office``; returns the exit code (also used as the console script)."""
     log_path = configure_logging()
-    args = build_parser().parse_args(argv)
-    return run_guarded(
-        PROG,
-        lambda: _run(args),
-        log,
-        log_path,
-        kept="bundles already imported are kept",
-        # Never "unchanged": the failure may come after a commit (a bundle imported,
-        # a device enrolled), and the office must not be told otherwise.
-        safe="whatever it finished before (an imported bundle, an enrolled device) is kept; "
-        "see what the office holds with: msp-office status",
-    )
+    with escaped_output():
+        args = build_parser().parse_args(argv)
+        return run_guarded(
+            PROG,
+            lambda: _run(args),
+            log,
+            log_path,
+            kept="bundles already imported are kept",
+            # Never "unchanged": the failure may come after a commit (a bundle imported,
+            # a device enrolled), and the office must not be told otherwise.
+            safe="whatever it finished before (an imported bundle, an enrolled device) is "
+            "kept; see what the office holds with: msp-office status",
+            arguments=vars(args),
+        )
 
 
 if __name__ == "__main__":

@@ -95,5 +95,5 @@ def test_a_revocation_reason_is_one_line(office: Office) -> None:
 def test_an_oversized_enrolment_file_is_not_read(office: Office) -> None:
     big = office.layout.root.parent / "big.json"
     big.write_bytes(b" " * (devices.MAX_SIGNED_BYTES + 1))
-    with pytest.raises(InvalidInput, match="larger than any such file"):
+    with pytest.raises(InvalidInput, match="is far too large to be an enrolment file"):
         devices.read_small_file(big, "enrolment file")

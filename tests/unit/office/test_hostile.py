@@ -175,7 +175,7 @@ def test_a_missing_bundle_file_is_one_line_and_the_others_still_import(
     missing = tmp_path / "missing.mspbundle"
     assert office.run("import", str(missing), str(good)) == 2
     captured = capsys.readouterr()
-    assert captured.err.startswith(f"msp-office: {missing}: Cannot read the bundle")
+    assert captured.err.startswith(f"msp-office: {missing}: There is no file {missing}.")
     assert f"{good}: imported: device laptop-7 sequence 1, 3 records, 2 audit entries" in (
         captured.out
     )
