@@ -14,6 +14,7 @@ import errno
 import os
 from pathlib import Path
 
+from msp_desktop import fault_points
 from msp_desktop.errors import StorageFull
 from msp_desktop.owner_only import OWNER_ONLY, open_new
 from msp_desktop.temp_files import remove_stale, temporary_name
@@ -56,6 +57,7 @@ def write_atomic(path: Path, data: bytes, *, mode: int = OWNER_ONLY) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+        fault_points.reached("write:before-rename")
         os.replace(tmp, path)
         fsync_directory(path.parent)
     except OSError as exc:

@@ -12,12 +12,14 @@ personal data), so a damaged workspace can point the worker at the newest one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from msp_desktop import fault_points
 from msp_desktop.atomic import fsync_directory, write_atomic
 from msp_desktop.errors import InvalidInput, StorageFull, WorkspaceDamaged
 from msp_desktop.owner_only import create_private_file
@@ -98,7 +100,8 @@ def verify_copy(
 
 def _remove_quietly(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
+        # OSError: on a read-only disk nothing was made; the first error is the one to say.
+        with contextlib.suppress(OSError):
             Path(f"{path}{suffix}").unlink()
 
 
@@ -125,6 +128,7 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
         # Create the file owner-only first: SQLite would otherwise use the umask.
         create_private_file(tmp)
         counts, user_version = _copy_snapshot(db, tmp, raw_key)
+        fault_points.reached("backup:copied")
         verify_copy(tmp, raw_key, counts, user_version, shown=dest.name)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
@@ -138,7 +142,12 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
                 f"Could not write the backup to {dest.parent}: the disk is full or failing. "
                 "No backup was kept; the workspace is unchanged."
             ) from exc
-        if isinstance(exc, OSError):  # a read-only stick, no permission
+        if isinstance(exc, OSError) and exc.errno == errno.EROFS:
+            raise StorageFull(
+                f"Could not write the backup to {dest.parent}: the disk is read-only "
+                "(a locked USB stick?). No backup was kept; the workspace is unchanged."
+            ) from exc
+        if isinstance(exc, OSError):  # no permission, and the like
             raise InvalidInput(
                 f"Could not write the backup to {dest.parent} "
                 f"({(exc.strerror or 'refused').lower()}). "

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged, WrongPassphrase
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.store import Workspace
 from msp_desktop.store.backup import latest_backup, list_backups
 from msp_desktop.store.migrations import LATEST_VERSION
@@ -50,8 +51,10 @@ def test_backup_is_verified_recorded_and_restorable(workspace: Workspace, tmp_pa
 def test_backup_never_overwrites(workspace: Workspace, tmp_path: Path) -> None:
     target = tmp_path / "existing.db"
     target.write_bytes(b"precious")
-    with pytest.raises(WorkspaceDamaged, match="already exists"):
+    # Exit 2 (what was given is not acceptable), never 5: nothing is damaged (issue 15).
+    with pytest.raises(InvalidInput, match="already exists; choose a new name") as refused:
         workspace.backup(target)
+    assert refused.value.exit_code == ExitCode.INVALID_INPUT
     assert target.read_bytes() == b"precious"
     assert list_backups(workspace.folder) == []
 
