@@ -7,14 +7,12 @@ from __future__ import annotations
 import errno
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from msp_desktop.errors import InvalidInput, KnownError, StorageFull
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.logs import scrubbed_traceback
-from msp_desktop.terminal_text import text_arguments_problem
 
 __all__ = ["run_guarded"]
 
@@ -60,15 +58,15 @@ def run_guarded(
     *,
     kept: str,
     safe: str,
-    arguments: Mapping[str, Any] | None = None,
+    refused: str | None = None,
 ) -> int:
     """Run one command; ``kept`` says what Ctrl+C keeps ("anything already saved is
     kept"), ``safe`` what a bug leaves safe ("saved records are safe"). ``arguments``
-    (the parsed ones by name) are refused first if one is not valid text."""
+    ``refused`` is the sentence refusing the arguments themselves, if any
+    (``msp_desktop.arg_types.arguments_problem``): then nothing runs."""
     try:
-        problem = text_arguments_problem(arguments or {})
-        if problem is not None:
-            raise InvalidInput(problem)
+        if refused is not None:
+            raise InvalidInput(refused)
         return int(run())
     except KeyboardInterrupt:
         print(f"{prog}: stopped; {kept}.", file=sys.stderr)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from msp_desktop.atomic import write_atomic
 from msp_desktop.i18n import N_, Message
 from msp_desktop.owner_only import make_private_folder
-from msp_desktop.paths import APP_AUTHOR, APP_NAME
+from msp_desktop.paths import APP_AUTHOR, APP_NAME, expand_home
 
 SETTINGS_FILE = "settings.json"
 SCHEMA_VERSION: Literal[1] = 1
@@ -79,7 +79,7 @@ def config_folder() -> Path:
     """The folder of the settings file: ``MSP_CONFIG_DIR``, else the per-user config folder."""
     env = os.environ.get("MSP_CONFIG_DIR")
     if env:
-        return Path(env).expanduser()
+        return expand_home(env)
     return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
 
 

@@ -11,21 +11,17 @@ escape (``\\u001b``, ``\\xff``) instead.
 
 The ``\\uXXXX`` form keeps ``--json`` output valid JSON: ``json.dumps`` already escapes
 C0 controls, and an escaped C1 control or override is a legal JSON escape.
-
-``text_arguments_problem`` finds an argument that is not text at all (bytes that are not
-UTF-8, which Python keeps as lone surrogates), so the command can refuse it in one
-sentence instead of storing or printing it.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
-__all__ = ["EscapedStream", "escape_for_terminal", "escaped_output", "text_arguments_problem"]
+__all__ = ["EscapedStream", "escape_for_terminal", "escaped_output"]
 
 # C0 controls but newline and tab, DEL and the C1 controls, the direction embeddings,
 # overrides and isolates, and lone surrogates (undecodable bytes in arguments and names).
@@ -75,24 +71,3 @@ def escaped_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = out, err
-
-
-def _has_undecodable(text: str) -> bool:
-    return any(0xD800 <= ord(char) <= 0xDFFF for char in text)
-
-
-def text_arguments_problem(values: Mapping[str, Any]) -> str | None:
-    """The sentence refusing the first argument that is not valid text, or None.
-
-    ``values`` is the parsed arguments by name (``vars(args)``). Paths are not checked:
-    a file name on Linux may be any bytes, and it is only ever used as a name.
-    """
-    for name, value in values.items():
-        texts = value if isinstance(value, list | tuple) else [value]
-        if any(isinstance(text, str) and _has_undecodable(text) for text in texts):
-            option = name.replace("_", "-")
-            return (
-                f"The {option} given is not text this program can read (it holds bytes "
-                "that are not UTF-8); type it again. Nothing was changed."
-            )
-    return None

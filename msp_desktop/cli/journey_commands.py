@@ -20,7 +20,6 @@ from msp_desktop.model import (
     ContactKind,
     CopyFormat,
     Language,
-    Note,
     RiskLocation,
     RiskOutcome,
     RiskSource,
@@ -80,7 +79,8 @@ def _person_details(args: argparse.Namespace, *, adding: bool) -> dict[str, Any]
         details["nhs_number"] = _text(args.nhs_number)
     if given("address"):
         address = _text(args.address)
-        details["address"] = Note(text=address) if address else None
+        # As data, not a Note: checked_person validates it and names the field if wrong.
+        details["address"] = {"text": address} if address else None
     if given("phone"):
         details["phone"] = _text(args.phone)
     if given("language"):
@@ -89,7 +89,7 @@ def _person_details(args: argparse.Namespace, *, adding: bool) -> dict[str, Any]
     if given("needs"):
         needs, notes = parse_needs(args.needs)
         details["communication_needs"] = needs
-        details["communication_notes"] = Note(text=notes) if notes else None
+        details["communication_notes"] = {"text": notes} if notes else None
     if given("format"):
         details["preferred_format"] = CopyFormat(args.format) if args.format else None
     return details

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from msp_desktop import __version__
+from msp_desktop.arg_types import arguments_problem
 from msp_desktop.cli import commands, document_commands, sync_commands
 from msp_desktop.cli.guide_commands import add_guide_commands
 from msp_desktop.cli.journey_commands import add_journey_commands
@@ -225,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             log_path,
             kept="anything already saved is kept",
             safe="saved records are safe",
-            arguments=vars(args),
+            refused=arguments_problem(sys.argv[1:] if argv is None else argv, vars(args)),
         )
 
 

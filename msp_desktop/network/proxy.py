@@ -101,7 +101,13 @@ def _parse(setting: str, name: str) -> Proxy:
     written = setting.strip()
     if "://" not in written:
         written = "http://" + written  # "proxy.council.local:8080", as often written
-    parts = urlsplit(written)
+    try:
+        parts = urlsplit(written)
+    except ValueError:  # "http://[::1", an unclosed bracket
+        raise BadProxy(
+            f"The proxy setting {name} cannot be read: give it as http://host:port. "
+            "Nothing was sent; everything stays queued."
+        ) from None
     if parts.scheme not in ("http", ""):
         raise BadProxy(
             f"The proxy setting {name} ({parts.scheme}://…) is not one this app can use: "

@@ -27,6 +27,7 @@ from pathlib import Path
 from msp_desktop.errors import InvalidInput
 from msp_desktop.office.files import give_files_to
 from msp_desktop.office.keys import OfficeLayout
+from msp_desktop.paths import expand_home
 
 __all__ = ["ALLOW_ROOT_VARIABLE", "account_name", "check_writable", "refuse_root"]
 
@@ -61,7 +62,7 @@ def refuse_root(office: Path | None, *, allow_root: bool) -> None:
     folder's owner. ``office`` is the office folder, if the command has one."""
     if sys.platform == "win32" or os.geteuid() != 0:
         return
-    owner = _owner_of(office.expanduser().absolute()) if office is not None else None
+    owner = _owner_of(expand_home(office).absolute()) if office is not None else None
     allowed = allow_root or os.environ.get(ALLOW_ROOT_VARIABLE, "") == "1"
     if not allowed:
         if owner is not None and owner[0] != 0:

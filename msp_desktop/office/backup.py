@@ -51,6 +51,7 @@ from msp_desktop.office.errors import OfficeDamaged
 from msp_desktop.office.files import fsync_directory, hand_over
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
 from msp_desktop.owner_only import create_private_file, open_new
+from msp_desktop.paths import expand_home
 from msp_desktop.temp_files import remove_stale, temporary_name
 
 __all__ = ["BACKUPS_FOLDER", "BackupSummary", "make_backup", "verify_backup"]
@@ -119,7 +120,7 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 def make_backup(layout: OfficeLayout, url: str | None, out: Path) -> BackupSummary:
     """Write the encrypted backup of the office (database and folder) to ``out``."""
-    out = out.expanduser().absolute()
+    out = expand_home(out).absolute()
     if out.exists():
         raise InvalidInput(f"{out} already exists; a backup never replaces a file: name a new one.")
     if not out.parent.is_dir():

@@ -37,6 +37,7 @@ from msp_desktop.model import (
     Visit,
 )
 from msp_desktop.model.safe_text import unsafe_text_fields
+from msp_desktop.model.text import NOTE_MAX_CHARS
 from msp_desktop.store.changes import Changes
 from msp_desktop.store.workspace import Workspace
 
@@ -234,6 +235,11 @@ def reopen_concern(
     """Reopen a closed concern, giving the reason; the closure is kept in its history."""
     if not reason.strip():
         raise InvalidInput("Say why the concern is being reopened.")
+    if len(reason.strip()) > NOTE_MAX_CHARS:
+        raise InvalidInput(
+            f"The reason is longer than {NOTE_MAX_CHARS:,} characters; shorten it. "
+            "Nothing was saved."
+        )
     if unsafe_text_fields(Note(text=reason.strip())):
         raise InvalidInput(
             "The reason holds a control or text-direction character; type it again without it."

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from pydantic import ValidationError
+
 from msp_desktop.calendar_day import council_today
 from msp_desktop.documents.dates import format_date
 from msp_desktop.errors import InvalidInput
@@ -38,13 +40,19 @@ def add_contact(
     on = on or council_today()
     if on > council_today():
         raise InvalidInput("A contact is recorded once it has happened, not before.")
-    contact = ContactNote(
-        person_id=person_id,
-        concern_id=concern_id,
-        on=on,
-        kind=kind,
-        text=Note(text=text, visibility=visibility),
-    )
+    try:
+        contact = ContactNote(
+            person_id=person_id,
+            concern_id=concern_id,
+            on=on,
+            kind=kind,
+            text=Note(text=text, visibility=visibility),
+        )
+    except ValidationError as exc:  # an empty person id, say: one sentence, not a bug
+        first = exc.errors()[0]
+        where = " ".join(str(p) for p in first["loc"]).replace("_", " ") or "contact"
+        why = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidInput(f"The {where} is not right: {why}. Nothing was saved.") from None
     if unsafe_text_fields(contact):
         raise InvalidInput(
             "The text holds a control or text-direction character that could hide or "

@@ -7,11 +7,7 @@ import io
 import json
 from typing import TextIO, cast
 
-from msp_desktop.terminal_text import (
-    EscapedStream,
-    escape_for_terminal,
-    text_arguments_problem,
-)
+from msp_desktop.terminal_text import EscapedStream, escape_for_terminal
 
 
 def test_controls_overrides_and_undecodable_bytes_are_shown_not_obeyed() -> None:
@@ -43,12 +39,3 @@ def test_the_stream_passes_everything_else_through() -> None:
     stream.writelines(["c\x07", "d\n"])
     assert out.getvalue() == "a\\u001bbc\\u0007d\n"
     assert stream.isatty() is False
-
-
-def test_an_argument_that_is_not_utf8_is_refused_by_its_name() -> None:
-    assert text_arguments_problem({"name": "Ann", "limit": 3, "file": None}) is None
-    assert text_arguments_problem({"preferred_name": "A\udcffB"}) == (
-        "The preferred-name given is not text this program can read (it holds bytes that "
-        "are not UTF-8); type it again. Nothing was changed."
-    )
-    assert text_arguments_problem({"ids": ["ok", "b\udc80d"]}) is not None

@@ -36,6 +36,7 @@ from msp_desktop.office.keys import (
     recovery_recipient,
 )
 from msp_desktop.office.quarantine import list_quarantine
+from msp_desktop.paths import expand_home
 from msp_desktop.text_table import table
 
 __all__ = [
@@ -59,7 +60,7 @@ def office_layout(args: argparse.Namespace) -> OfficeLayout:
     explicit = getattr(args, "dir", None) or os.environ.get("MSP_OFFICE_DIR")
     if not explicit:
         raise InvalidInput("Say which office folder to use: --dir OFFICE or $MSP_OFFICE_DIR.")
-    return OfficeLayout(Path(explicit).expanduser())
+    return OfficeLayout(expand_home(explicit))
 
 
 def _now() -> str:

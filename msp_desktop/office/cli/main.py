@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from msp_desktop import __version__
+from msp_desktop.arg_types import arguments_problem
 from msp_desktop.command_guard import run_guarded
 from msp_desktop.logs import configure_logging
 from msp_desktop.office.admin import ALLOW_ROOT_VARIABLE, check_writable, refuse_root
@@ -246,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # a device enrolled), and the office must not be told otherwise.
             safe="whatever it finished before (an imported bundle, an enrolled device) is "
             "kept; see what the office holds with: msp-office status",
-            arguments=vars(args),
+            refused=arguments_problem(sys.argv[1:] if argv is None else argv, vars(args)),
         )
 
 

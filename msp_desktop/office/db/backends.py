@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from msp_desktop.errors import InvalidInput
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
@@ -42,12 +42,23 @@ __all__ = [
 _POSTGRES_SCHEMES = ("postgresql", "postgres")
 
 
+def _split(url: str) -> SplitResult:
+    """``urlsplit``, with a sentence for a URL it cannot even split (``http://[::1``)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        raise InvalidInput(
+            "The database URL cannot be read; give sqlite:///PATH or "
+            "postgresql://USER@HOST:PORT/DATABASE."
+        ) from None
+
+
 def sqlite_path(url: str) -> Path:
     """The file a ``sqlite:///ABSOLUTE/PATH`` URL names; ``InvalidInput`` otherwise.
 
     On Windows the path starts with its drive, as in ``sqlite:///C:/office/office.db``.
     """
-    parts = urlsplit(url)
+    parts = _split(url)
     path = unquote(parts.path)
     if parts.scheme.lower() != "sqlite" or parts.netloc or parts.query or parts.fragment:
         raise InvalidInput(
@@ -82,7 +93,7 @@ def database_where(office_dir: Path, url: str | None) -> Path | str:
     if url is None or not url.strip():
         return OfficeLayout(office_dir).database
     url = url.strip()
-    scheme = urlsplit(url).scheme.lower()
+    scheme = _split(url).scheme.lower()
     if scheme == "sqlite":
         return sqlite_path(url)
     if scheme in _POSTGRES_SCHEMES:
@@ -124,20 +135,10 @@ def open_store(office_dir: Path, url: str | None, *, read_only: bool) -> OfficeS
     Opening never writes to the database. Raises ``OfficeMissing`` or ``OfficeDamaged``
     as the backend does, and ``InvalidInput`` for a URL it cannot use.
     """
-    if url is None or not url.strip():
-        return SqliteOfficeStore.open(OfficeLayout(office_dir).database, read_only=read_only)
-    scheme = urlsplit(url.strip()).scheme.lower()
-    if scheme == "sqlite":
-        return SqliteOfficeStore.open(sqlite_path(url.strip()), read_only=read_only)
-    if scheme in _POSTGRES_SCHEMES:
-        return _postgres().open(url.strip(), read_only=read_only)
-    if scheme.startswith("postgresql+"):
-        raise InvalidInput(
-            f"Give the PostgreSQL database as postgresql://USER@HOST:PORT/DATABASE, not {scheme}:."
-        )
-    raise InvalidInput(
-        f"The database URL must start with sqlite:/// or postgresql://, not {scheme or 'nothing'}:."
-    )
+    where = database_where(office_dir, url)
+    if isinstance(where, Path):
+        return SqliteOfficeStore.open(where, read_only=read_only)
+    return _postgres().open(where, read_only=read_only)
 
 
 def schema_version(office_dir: Path, url: str | None) -> tuple[str, int]:
