@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from pathlib import Path
 
 from msp_desktop import fault_points
-from msp_desktop.errors import StorageFull
+from msp_desktop.errors import InvalidInput, StorageFull
 from msp_desktop.owner_only import OWNER_ONLY, open_new
 from msp_desktop.temp_files import remove_stale, temporary_name
 
@@ -37,6 +38,18 @@ def fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
+def _refuse_special(path: Path) -> None:
+    """Refuse to rename over anything but an ordinary file: ``--out /dev/null`` run as
+    root would otherwise replace the device itself with a file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return  # not there (or not reachable): the write itself says what is wrong
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device or a pipe"
+        raise InvalidInput(f"{path} is {kind}, not a file that can be written; choose a file name.")
+
+
 def write_atomic(path: Path, data: bytes, *, mode: int = OWNER_ONLY) -> None:
     """Replace ``path`` with ``data`` atomically; the file is created owner-only
     (unless ``mode`` says otherwise) and written byte for byte, in binary mode.
@@ -45,6 +58,7 @@ def write_atomic(path: Path, data: bytes, *, mode: int = OWNER_ONLY) -> None:
     is then untouched and no temporary file is left behind.
     """
     path = Path(path)
+    _refuse_special(path)
     remove_stale(path.parent)  # what a run killed before its rename left here
     tmp = temporary_name(path)
     try:

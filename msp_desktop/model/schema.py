@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from msp_desktop.atomic import write_atomic
 from msp_desktop.model.actions import AgreedAction
 from msp_desktop.model.base import RecordModel
 from msp_desktop.model.concern import Concern
@@ -58,6 +59,7 @@ def write_json_schemas(out_dir: Path) -> list[Path]:
     for name, schema in json_schemas().items():
         path = out_dir / f"{name}.schema.json"
         text = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        path.write_bytes(text.encode("utf-8"))  # "\n" line ends on Windows too
+        # Whole or not at all, readable by the office; "\n" line ends on Windows too.
+        write_atomic(path, text.encode("utf-8"), mode=0o644)
         written.append(path)
     return written
