@@ -5,13 +5,14 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
 from msp_desktop import logs, paths, resources
 from msp_desktop.atomic import write_atomic
-from msp_desktop.errors import StorageFull
+from msp_desktop.errors import InvalidInput, StorageFull
 from tests.platforms import assert_mode
 
 
@@ -83,6 +84,20 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file(
     monkeypatch.undo()
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["keys.json"]
+
+
+@pytest.mark.posix_only(reason="named pipes are POSIX")
+def test_atomic_write_never_replaces_a_device_or_pipe(tmp_path: Path) -> None:
+    # As root, renaming over /dev/zero replaced the device with a file (issue 15): a
+    # pipe stands for every node that is not an ordinary file.
+    pipe = tmp_path / "out.pdf"
+    os.mkfifo(pipe)
+    with pytest.raises(InvalidInput, match="is a device or a pipe, not a file that can be"):
+        write_atomic(pipe, b"%PDF")
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
+    with pytest.raises(InvalidInput, match="is a folder, not a file that can be written"):
+        write_atomic(tmp_path, b"%PDF")
 
 
 def test_configuring_the_log_again_closes_the_old_file(tmp_path: Path) -> None:
