@@ -169,7 +169,12 @@ def _check_name(office_id: str, name: str) -> None:
 
 
 def create_office_keys(
-    layout: OfficeLayout, *, office_id: str, name: str, now: datetime
+    layout: OfficeLayout,
+    *,
+    office_id: str,
+    name: str,
+    now: datetime,
+    time_zone: str = DEFAULT_TIME_ZONE,
 ) -> OfficeConfig:
     """Make the office's keys and ``office.json``; ``OfficeExists`` if there is an office.
 
@@ -177,6 +182,7 @@ def create_office_keys(
     one step, so an interrupted run never leaves half a set of keys in place.
     """
     _check_name(office_id, name)
+    time_zone = check_time_zone(time_zone)  # before any key is made
     if layout.has_office():
         raise OfficeExists(
             f"{layout.root} already holds an office (keys or database); nothing was changed. "
@@ -204,6 +210,7 @@ def create_office_keys(
         recovery_recipient=recovery.recipient.text,
         office_key_id=signing.key_id,
         created=format_time(now),
+        time_zone=time_zone,
     )
     write_atomic(layout.config, config.to_bytes())
     return config

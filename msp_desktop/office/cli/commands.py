@@ -114,10 +114,15 @@ def init(args: argparse.Namespace) -> int:
     url = database_url(args)
     check_creatable(layout.root, url)  # a database it cannot use refuses before any key
     config = create_office_keys(
-        layout, office_id=args.office_id, name=args.name, now=datetime.now(UTC)
+        layout,
+        office_id=args.office_id,
+        name=args.name,
+        now=datetime.now(UTC),
+        time_zone=args.time_zone,
     )
     database = create_store(layout.root, url)
     print(f"Created the office {config.office_id} ({config.name}) in {layout.root}")
+    print(f"Dates are judged by the calendar of {config.time_zone}.")
     print(f"Office key id: {config.office_key_id}")
     print("  Read this key id to each worker when they install office-keys.json.")
     for label, path in (

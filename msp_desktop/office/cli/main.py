@@ -20,6 +20,7 @@ from msp_desktop.command_guard import run_guarded
 from msp_desktop.logs import configure_logging
 from msp_desktop.office.admin import ALLOW_ROOT_VARIABLE, check_writable, refuse_root
 from msp_desktop.office.cli import commands, feedback, maintenance, report, serve
+from msp_desktop.office.dates import DEFAULT_TIME_ZONE
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.terminal_text import escaped_output
 
@@ -94,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--office-id", required=True, metavar="ID", help="e.g. north-council")
     p.add_argument("--name", required=True, help='e.g. "North Council Adult Safeguarding"')
+    p.add_argument(
+        "--time-zone",
+        default=DEFAULT_TIME_ZONE,
+        metavar="ZONE",
+        help="the council's time zone, by whose calendar a record's date is judged "
+        f"(default: {DEFAULT_TIME_ZONE})",
+    )
 
     p = command("migrate", maintenance.MIGRATE_HELP, maintenance.migrate)
     maintenance.add_migrate_arguments(p)

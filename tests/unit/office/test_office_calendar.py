@@ -11,12 +11,15 @@ its own latest acceptable day (today plus the grace day) to the model.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
 from msp_desktop import calendar_day
 from msp_desktop.bundles import ContentRejected
+from msp_desktop.office.cli.main import main as office_main
 from msp_desktop.office.importer import Importer
 from tests import builders
 from tests.office_helpers import FakeDevice, envelope
@@ -73,3 +76,27 @@ def test_the_time_zone_is_the_offices(office: Office, device: FakeDevice) -> Non
     data = _bundle_raised_on(office, device, date(2026, 7, 17))
     with pytest.raises(ContentRejected, match="date must not be in the future"):
         _importer(office, "Pacific/Pago_Pago").check(data)
+
+
+def test_init_takes_the_council_time_zone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "office"
+    argv = ["init", "--dir", str(folder), "--office-id", "west", "--name", "West Council"]
+    assert office_main([*argv, "--time-zone", "Europe/Dublin"]) == 0
+    assert "Dates are judged by the calendar of Europe/Dublin." in capsys.readouterr().out
+    assert json.loads((folder / "office.json").read_text())["time_zone"] == "Europe/Dublin"
+
+
+def test_init_refuses_an_unknown_time_zone_before_making_any_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "office"
+    argv = ["init", "--dir", str(folder), "--office-id", "west", "--name", "West Council"]
+    assert office_main([*argv, "--time-zone", "Mars/Olympus_Mons"]) == 2
+    assert capsys.readouterr().err == (
+        "msp-office: 'Mars/Olympus_Mons' is not a time zone this computer knows; "
+        "give one like Europe/London.\n"
+    )
+    assert not (folder / "keys").exists()
+    assert not (folder / "office.json").exists()
