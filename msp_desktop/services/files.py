@@ -17,6 +17,7 @@ from msp_desktop.input_files import read_input
 
 __all__ = [
     "MAX_SMALL_FILE",
+    "ReadOnlyDisk",
     "WriteFailed",
     "could_not_write",
     "read_small",
@@ -32,6 +33,13 @@ class WriteFailed(KnownError):
     """A folder refused a file for a reason other than a full disk (which is StorageFull)."""
 
     exit_code = ExitCode.INVALID_INPUT
+
+
+class ReadOnlyDisk(WriteFailed):
+    """The disk itself is read-only (a locked stick): the table's code for a disk that
+    cannot take the file, as for a full one."""
+
+    exit_code = ExitCode.STORAGE_FULL
 
 
 def read_small(path: Path, what: str) -> bytes:
@@ -53,7 +61,12 @@ def require_folder(folder: Path, nothing_was: str) -> None:
 
 def could_not_write(folder: Path, exc: OSError) -> WriteFailed:
     """The sentence for a folder that refused a file (read-only stick, no permission)."""
-    if isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+    if exc.errno == errno.EROFS:
+        return ReadOnlyDisk(
+            f"Could not write to {folder}: it cannot be written to "
+            "(is the USB stick locked or read-only?)."
+        )
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
         return WriteFailed(
             f"Could not write to {folder}: it cannot be written to "
             "(is the USB stick locked or read-only?)."

@@ -168,6 +168,8 @@ def test_backup_to_an_existing_file_or_a_name_too_long_is_a_sentence(
 def test_read_only_outputs_are_the_disk_not_a_bug(
     msp: MspRunner, folder: Path, tmp_path: Path
 ) -> None:
+    # The first enrolment makes the device key; enrolling again only writes the file.
+    assert msp("enrol", "--out", str(tmp_path / "enrolment.json")).returncode == 0
     before = snapshot(folder)
     with small_tmpfs(tmp_path / "stick", "2m") as stick:
         remount_read_only(stick)
@@ -178,6 +180,8 @@ def test_read_only_outputs_are_the_disk_not_a_bug(
                        f"msp: The disk holding {stick / 'schemas'} is read-only"),
             "init": (["init", "--workspace", str(stick / "ws")],
                      f"msp: The disk holding {stick / 'ws'} is read-only"),
+            "enrol": (["enrol", "--out", str(stick / "enrolment.json")],
+                      f"msp: Could not write to {stick}: it cannot be written to"),
         }  # fmt: skip
         for name, (args, start) in cases.items():
             result = msp(*args)

@@ -16,6 +16,7 @@ from msp_desktop.bundles import SignatureRejected, VerifiedBundle
 from msp_desktop.bundles.provisioning import ProvisioningRejected, read_enrolment
 from msp_desktop.bundles.records import audit_entry_hash
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged
+from msp_desktop.exit_codes import ExitCode
 from msp_desktop.model import Concern, ContactKind, Note, Person
 from msp_desktop.services.contacts import add_contact
 from msp_desktop.services.export import export_bundles
@@ -766,6 +767,7 @@ def test_a_read_only_stick_is_said_in_one_sentence_and_the_bundle_waits(
     with pytest.raises(WriteFailed) as caught:
         export_bundles(workspace, outbox)
     monkeypatch.setattr(os, "open", real_open)
+    assert caught.value.exit_code == ExitCode.STORAGE_FULL  # the table: full, failing or read-only
     assert caught.value.message == (
         f"Could not write to {outbox}: it cannot be written to (is the USB stick locked or "
         "read-only?). The bundle is kept safely on this device and is written the next time "
