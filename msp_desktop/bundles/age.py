@@ -4,6 +4,14 @@ A bundle is sealed to the office's inbox recipient (``age1...``); the office ope
 with the matching identity file, the same file ``age -d -i inbox.key`` reads. The
 recipient key id named in a manifest is derived from the recipient text so a person
 can compute it by hand (``printf %s age1... | sha256sum``, first 16 hex digits).
+
+Before anything is decrypted the header is read and bounded (``check_header``): the
+age library's cost of reading a header grows with the square of its recipient entries
+(1,000 entries took 14 s here), and anyone holding the published inbox key can send
+one. A genuine bundle has one X25519 entry and at most one "grease" entry (random
+padding entries that rage adds so that parsers stay tolerant); an office backup has two
+X25519 entries (inbox and recovery) and a grease entry. More than ``max_entries``, or a
+header over ``MAX_HEADER_BYTES``, is refused at once.
 """
 
 from __future__ import annotations
@@ -18,8 +26,11 @@ import pyrage
 from msp_desktop.bundles.errors import DecryptionRejected
 
 __all__ = [
+    "MAX_HEADER_BYTES",
+    "MAX_RECIPIENT_ENTRIES",
     "AgeIdentity",
     "AgeRecipient",
+    "check_header",
     "decrypt",
     "decrypt_stream",
     "encrypt",
@@ -28,6 +39,11 @@ __all__ = [
 ]
 
 _SECRET_PREFIX = "AGE-SECRET-KEY-1"  # noqa: S105 - the format's prefix, not a secret
+_MAGIC = b"age-encryption.org/v1\n"
+MAX_HEADER_BYTES = 4096
+"""Far above any genuine header (an X25519 entry is about 100 bytes)."""
+MAX_RECIPIENT_ENTRIES = 2
+"""A bundle: the inbox's X25519 entry and at most one grease entry."""
 
 
 def recipient_key_id(recipient: str) -> str:
@@ -99,6 +115,31 @@ class AgeIdentity:
         return self._identity
 
 
+def check_header(data: bytes, max_entries: int = MAX_RECIPIENT_ENTRIES) -> None:
+    """Refuse an age file whose header has more than ``max_entries`` recipient entries or
+    is longer than ``MAX_HEADER_BYTES``, reading no more than that; nothing is decrypted.
+
+    Raises ``DecryptionRejected`` with the reason in one sentence.
+    """
+    if not data.startswith(_MAGIC):
+        raise DecryptionRejected(_why("no age header"))
+    end = data.find(b"\n---", 0, MAX_HEADER_BYTES + 1)
+    # Entries are counted within the bound only: the rest of a hostile header is never read.
+    window = end if end >= 0 else min(len(data), MAX_HEADER_BYTES)
+    if data.count(b"\n-> ", 0, window + 1) > max_entries:
+        raise DecryptionRejected(
+            f"The bundle's age header has more than {max_entries} recipient entries; a "
+            "genuine one has no more. It was refused without being decrypted."
+        )
+    if end < 0:
+        if len(data) > MAX_HEADER_BYTES:
+            raise DecryptionRejected(
+                f"The bundle's age header is longer than {MAX_HEADER_BYTES:,} bytes; a genuine "
+                "one is a few hundred. It was refused without being decrypted."
+            )
+        raise DecryptionRejected(_why("truncated header"))
+
+
 def encrypt(data: bytes, recipients: list[AgeRecipient]) -> bytes:
     """Binary (not armored) age ciphertext of ``data`` for every recipient."""
     if not recipients:
@@ -106,8 +147,10 @@ def encrypt(data: bytes, recipients: list[AgeRecipient]) -> bytes:
     return pyrage.encrypt(data, [recipient._pyrage() for recipient in recipients])
 
 
-def decrypt(data: bytes, identity: AgeIdentity) -> bytes:
-    """Open age ciphertext with ``identity``; ``DecryptionRejected`` for anything else."""
+def decrypt(data: bytes, identity: AgeIdentity, max_entries: int = MAX_RECIPIENT_ENTRIES) -> bytes:
+    """Open age ciphertext with ``identity``; ``DecryptionRejected`` for anything else,
+    a header beyond ``check_header``'s bounds before any decryption."""
+    check_header(data, max_entries)
     try:
         return pyrage.decrypt(data, [identity._pyrage()])
     except pyrage.DecryptError as exc:
@@ -121,9 +164,18 @@ def encrypt_stream(source: BinaryIO, target: BinaryIO, recipients: list[AgeRecip
     pyrage.encrypt_io(source, target, [r._pyrage() for r in recipients])  # type: ignore[arg-type]
 
 
-def decrypt_stream(source: BinaryIO, target: BinaryIO, identity: AgeIdentity) -> None:
-    """``decrypt`` from one open file to another; ``DecryptionRejected`` with pyrage's
-    reason (``no matching keys`` when it was not encrypted to ``identity``)."""
+def decrypt_stream(
+    source: BinaryIO,
+    target: BinaryIO,
+    identity: AgeIdentity,
+    max_entries: int = MAX_RECIPIENT_ENTRIES,
+) -> None:
+    """``decrypt`` from one open, seekable file to another; ``DecryptionRejected`` with
+    pyrage's reason (``no matching keys`` when it was not encrypted to ``identity``).
+    The header is checked first, as ``decrypt`` does."""
+    start = source.tell()
+    check_header(source.read(MAX_HEADER_BYTES + 1), max_entries)
+    source.seek(start)
     try:
         pyrage.decrypt_io(source, target, [identity._pyrage()])  # type: ignore[arg-type]
     except pyrage.DecryptError as exc:

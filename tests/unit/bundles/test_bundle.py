@@ -107,6 +107,22 @@ def _flip(offset: int) -> Case:
     return build
 
 
+def _forged_header(entries: int = 0, padding_lines: int = 0) -> Case:
+    """A genuine bundle with its header forged as the published format allows: the first
+    recipient entry repeated to make ``entries`` of them, or a stanza of
+    ``padding_lines`` 64-character lines; the stock ``age`` tool reads both headers."""
+
+    def build(key: KeyPair, inbox: AgeIdentity, sealed: SealedBundle) -> bytes:
+        magic, rest = sealed.data.split(b"\n", 1)
+        first = b"\n".join(rest.split(b"\n", 2)[:2]) + b"\n"  # "-> X25519 ..." and its body
+        padding = (
+            b"-> pad\n" + (b"A" * 64 + b"\n") * padding_lines + b"\n" if padding_lines else b""
+        )
+        return magic + b"\n" + first * max(entries - 1, 0) + padding + rest
+
+    return build
+
+
 _OTHER_INBOX = AgeIdentity.generate()
 _STRANGER = KeyPair.generate()
 _LISTED = "records/visit.v1.r1.json"
@@ -120,6 +136,12 @@ CORPUS: list[tuple[str, Case, type[BundleRejected], str]] = [
     ("flipped byte in header", _flip(30), DecryptionRejected, "."),
     ("flipped byte in payload", _flip(-20), DecryptionRejected, "not a readable"),
     ("appended bytes", lambda k, i, s: s.data + b"\x00", DecryptionRejected, "not a readable"),
+    ("1,000 recipient entries", _forged_header(entries=1000), DecryptionRejected,
+     "age header has more than 2 recipient entries"),
+    ("10,000 recipient entries", _forged_header(entries=10_000), DecryptionRejected,
+     "age header has more than 2 recipient entries"),
+    ("header over 4 KiB", _forged_header(padding_lines=80), DecryptionRejected,
+     "age header is longer than 4,096 bytes"),
     ("truncated archive", _inner(lambda k, s: signed_inner(_files(), s.manifest, k)[:-1024]),
      ArchiveRejected, "truncated"),
     ("zip slip", _inner(lambda k, s: signed_inner(
