@@ -7,9 +7,10 @@ removes such leftovers, and only those that are certainly abandoned:
 
 - the name is ours: ``.<target>.<pid>-<12 hex>.tmp`` (or the older ``.<target>.<12
   hex>.tmp``), so nothing a person saved is ever touched;
-- and either the process that wrote it is gone (POSIX can ask; the name carries its
-  process id) or it has not changed for ``STALE_AFTER_SECONDS``, far longer than any
-  write takes, since a file being written changes all the time.
+- and either the process that wrote it is gone (the name carries its process id; POSIX
+  asks with ``kill(pid, 0)``, Windows with ``OpenProcess``) or it has not changed for
+  ``STALE_AFTER_SECONDS``, far longer than any write takes, since a file being written
+  changes all the time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import contextlib
 import os
 import re
 import secrets
+import sys
 import time
 from pathlib import Path
 
@@ -32,9 +34,37 @@ def temporary_name(target: Path) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
 
 
+def _windows_process_gone(pid: int) -> bool:
+    """Whether no process ``pid`` is running (Windows: OpenProcess, then its exit code)."""
+    if sys.platform != "win32":  # spelt out so that mypy checks the rest for Windows only
+        return False
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    handle = kernel32.OpenProcess(_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return ctypes.get_last_error() == _ERROR_INVALID_PARAMETER  # no such process
+    try:
+        code = wintypes.DWORD()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return False
+        return code.value != _STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+_QUERY_LIMITED_INFORMATION = 0x1000
+_ERROR_INVALID_PARAMETER = 87
+_STILL_ACTIVE = 259
+
+
 def _writer_gone(pid: int) -> bool:
-    if os.name != "posix" or pid == os.getpid():
-        return False  # Windows: no cheap, safe question; the age rule decides there
+    if pid == os.getpid():
+        return False
+    if sys.platform == "win32":
+        return _windows_process_gone(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

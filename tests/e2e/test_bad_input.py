@@ -160,7 +160,13 @@ def test_backup_to_an_existing_file_or_a_name_too_long_is_a_sentence(
     too_long = tmp_path / ("b" * 300)
     result = msp("backup", "--to", str(too_long))
     assert result.returncode == ExitCode.INVALID_INPUT
-    assert _one_line(result.stderr).startswith(f"msp: Cannot make a backup at {too_long}: ")
+    # POSIX says the name is too long when asked if it exists; Windows says only "no such
+    # file" when it is made: either way one sentence naming where.
+    said = _one_line(result.stderr)
+    if sys.platform == "win32":
+        assert said.startswith(f"msp: Could not write the backup to {tmp_path} (")
+    else:
+        assert said.startswith(f"msp: Cannot make a backup at {too_long}: file name too long")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
@@ -249,8 +255,6 @@ def test_a_killed_write_does_not_block_or_litter_the_next(
     killed = msp("schema", "--out", str(out), **{fault_points.ENV: "write:before-rename"})
     assert killed.returncode == fault_points.CRASH_EXIT
     assert any(p.name.endswith(".tmp") for p in out.iterdir())
-    if sys.platform == "win32":
-        return  # the age rule alone decides there (an hour), as temp_files says
     result = msp("schema", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -9,8 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from msp_desktop.atomic import write_atomic
 from msp_desktop.temp_files import STALE_AFTER_SECONDS, remove_stale, temporary_name
 
@@ -35,7 +33,6 @@ def test_a_temporary_name_is_hidden_beside_its_target_with_this_process_id(
     assert name.name.endswith(".tmp")
 
 
-@pytest.mark.posix_only(reason="whether a process id is alive is asked with kill(pid, 0)")
 def test_a_leftover_of_a_dead_process_goes_at_once(tmp_path: Path) -> None:
     left = tmp_path / f".backup-2026.{_dead_pid()}-0123456789ab.tmp"
     left.write_bytes(b"half a backup")
@@ -72,7 +69,6 @@ def test_a_folder_that_cannot_be_listed_is_left_alone(tmp_path: Path) -> None:
     assert remove_stale(tmp_path / "not-there") == []
 
 
-@pytest.mark.posix_only(reason="whether a process id is alive is asked with kill(pid, 0)")
 def test_writing_a_file_clears_what_a_killed_write_of_it_left(tmp_path: Path) -> None:
     left = tmp_path / f".office-keys.json.{_dead_pid()}-00000000abcd.tmp"
     left.write_bytes(b"half")
