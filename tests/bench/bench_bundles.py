@@ -121,7 +121,12 @@ def _ok(code: int, what: str) -> None:
 
 def make_office(root: Path, tmp: Path) -> tuple[OfficeLayout, bytes]:
     """``msp-office init`` and ``provisioning``; returns the layout and office-keys.json."""
-    args = argparse.Namespace(dir=str(root), office_id=OFFICE_ID, name="Bench Office (fictional)")
+    args = argparse.Namespace(
+        dir=str(root),
+        office_id=OFFICE_ID,
+        name="Bench Office (fictional)",
+        time_zone="Europe/London",
+    )
     keys_file = tmp / "office-keys.json"
     with quiet():
         _ok(commands.init(args), "msp-office init")

@@ -115,7 +115,12 @@ class Office:
 
 def make_office(root: Path, fleet: Sequence[FakeDevice]) -> OfficeLayout:
     """``msp-office init``, then every device enrolled, as ``devices add`` does."""
-    args = argparse.Namespace(dir=str(root), office_id=OFFICE_ID, name="Bench Office (fictional)")
+    args = argparse.Namespace(
+        dir=str(root),
+        office_id=OFFICE_ID,
+        name="Bench Office (fictional)",
+        time_zone="Europe/London",
+    )
     with contextlib.redirect_stdout(io.StringIO()):
         if commands.init(args) != 0:
             raise AssertionError("msp-office init failed")

@@ -14,6 +14,10 @@ second, and meanwhile times ``GET /v1/health`` from 127.0.0.1. Then:
 A second test sends all its slow connections from one address: only the first
 ``WAITING_PER_ADDRESS`` are kept waiting, the rest are closed at once.
 
+A third (issue 16, item 4) has eight clients send whole headers and then a body byte
+every two seconds, taking every upload place: each is dropped (408) at the end of its
+first rate window, and a genuine device's upload, retrying as told, is imported.
+
 ``make test`` runs 300 connections; ``make test-slow`` runs the full 1,000 (marked
 ``slow``). Binding to 127.0.1.x needs Linux, where all of 127/8 is loopback.
 """
@@ -33,9 +37,12 @@ from pathlib import Path
 
 import pytest
 
+from msp_desktop.bundles import AgeRecipient
+from msp_desktop.office.inbox.app import RATE_WINDOW_SECONDS
 from msp_desktop.office.inbox.guard import HEADER_TIMEOUT_SECONDS, WAITING_PER_ADDRESS
+from msp_desktop.office.keys import load_config
 from tests.bench.bench_sync import make_office
-from tests.office_helpers import FakeDevice, office_command
+from tests.office_helpers import FakeDevice, caseload, office_command
 from tests.office_service_helpers import ServeProcess, serve_process
 
 pytestmark = [
@@ -197,4 +204,72 @@ def test_one_address_gets_only_its_share_of_waiting_connections(tmp_path: Path) 
             assert seconds < HEALTH_BUDGET_S
         finally:
             for sock in socks:
+                sock.close()
+
+
+SLOW_UPLOAD = (
+    b"POST /v1/bundles HTTP/1.1\r\nHost: office\r\nContent-Type: application/octet-stream\r\n"
+    b"Content-Length: 100000\r\nConnection: close\r\n\r\n"
+)
+
+
+def _upload(url: str, data: bytes) -> tuple[int, str, str | None]:
+    host, port = url.rsplit("//", 1)[1].rsplit(":", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        conn.request("POST", "/v1/bundles", body=data,
+                     headers={"Content-Type": "application/octet-stream"})  # fmt: skip
+        reply = conn.getresponse()
+        return reply.status, reply.read().decode(), reply.getheader("Retry-After")
+    finally:
+        conn.close()
+
+
+def test_a_genuine_upload_gets_in_while_eight_slow_clients_hold_every_place(
+    tmp_path: Path,
+) -> None:
+    device = FakeDevice(device_id="laptop-1")
+    layout = make_office(tmp_path / "office", [device])
+    inbox = AgeRecipient.from_text(load_config(layout).inbox_recipient)
+    bundle = device.bundle(inbox, caseload().envelopes()).data
+    command = [*office_command(), "serve", "--dir", str(layout.root), "--port", "0"]
+    with serve_process(command, None) as service:
+        host, port = service.url.rsplit("//", 1)[1].rsplit(":", 1)
+        slow = []
+        for n in range(1, 9):  # eight addresses: the per-address cap does not stop them
+            sock = socket.create_connection((host, int(port)), source_address=(f"127.0.1.{n}", 0))
+            sock.sendall(SLOW_UPLOAD)
+            slow.append(sock)
+        stop = threading.Event()
+
+        def trickle() -> None:
+            while not stop.is_set():
+                for sock in slow:
+                    with contextlib.suppress(OSError):
+                        sock.send(b"x")
+                stop.wait(2.0)
+
+        trickler = threading.Thread(target=trickle)
+        trickler.start()
+        try:
+            time.sleep(1.0)  # every place is taken by now
+            answers = []
+            # Under the old rule a body had 30 s plus its size at 32 KiB/s (33 s here): the
+            # slow clients would still hold every place when this gives up.
+            deadline = time.monotonic() + RATE_WINDOW_SECONDS + 12
+            while time.monotonic() < deadline:
+                status, body, retry = _upload(service.url, bundle)
+                answers.append(status)
+                if status != 503:
+                    break
+                time.sleep(float(retry or 1))
+            assert answers[0] == 503, answers  # the slow clients did hold every place
+            assert answers[-1] == 200, (answers, body)
+            for sock in slow:
+                sock.settimeout(5)
+                assert sock.recv(4096).startswith(b"HTTP/1.1 408 "), "a slow client kept its place"
+        finally:
+            stop.set()
+            trickler.join()
+            for sock in slow:
                 sock.close()

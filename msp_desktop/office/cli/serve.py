@@ -59,6 +59,10 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
                    help="bundles at once from one device (default: 30)")  # fmt: skip
     p.add_argument("--max-pending", type=int, default=8, metavar="N",
                    help="uploads in progress at once; more must retry (default: 8)")  # fmt: skip
+    p.add_argument("--max-pending-per-address", type=int, default=2, metavar="N",
+                   help="of those, from one address (default: 2)")  # fmt: skip
+    p.add_argument("--min-upload-kib", type=int, default=4, metavar="KIB",
+                   help="slowest upload kept, KiB/s over each 15 s (default: 4)")  # fmt: skip
 
 
 def add_openapi_arguments(p: argparse.ArgumentParser) -> None:
@@ -134,6 +138,10 @@ def settings_from(args: argparse.Namespace) -> InboxSettings:
             burst=_positive(args.burst_per_device, "--burst-per-device"),
         ),
         max_pending=_positive(args.max_pending, "--max-pending"),
+        max_pending_per_address=_positive(
+            args.max_pending_per_address, "--max-pending-per-address"
+        ),
+        min_bytes_per_second=_positive(args.min_upload_kib, "--min-upload-kib", 1024) * 1024,
     )
 
 

@@ -63,6 +63,10 @@ INTERNAL_ERROR = "The office could not take the bundle; nothing was imported. Tr
 # 64 MiB may take 35 minutes, a 100 KiB bundle 33 s; then 408 and the slot is free.
 BODY_GRACE_SECONDS = 30.0
 MIN_BODY_BYTES_PER_SECOND = 32 * 1024
+# And it must keep coming: in every window of this many seconds, at least
+# ``min_bytes_per_second`` times the window (or all that is left) must arrive. A client
+# sending a byte a minute holds its place for one window, not for 35 minutes.
+RATE_WINDOW_SECONDS = 15.0
 
 
 def _fields(request: Request) -> dict[str, Any]:
@@ -81,15 +85,18 @@ class InboxService:
         self.log = logger
         self.addresses = TokenBuckets(self.settings.ip_rate)
         self.pending = 0
+        self.pending_by_address: dict[str, int] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="msp-inbox")
 
     async def upload(self, request: Request) -> Response:
         """``POST /v1/bundles``."""
         fields = _fields(request)
+        address = request.client.host if request.client else "-"
         try:
-            length = self._admit(request)
+            length = self._admit(request, address)
             fields["bytes"] = length
             self.pending += 1
+            self.pending_by_address[address] = self.pending_by_address.get(address, 0) + 1
             try:
                 data = await self._read_body(request, length)
                 accepted = await asyncio.get_running_loop().run_in_executor(
@@ -97,6 +104,9 @@ class InboxService:
                 )
             finally:
                 self.pending -= 1
+                left = self.pending_by_address.pop(address) - 1
+                if left:
+                    self.pending_by_address[address] = left
         except Refusal as refusal:
             fields["reason"] = refusal.reason
             return refusal.response()
@@ -118,9 +128,8 @@ class InboxService:
             headers={"MSP-Import-Status": accepted.outcome, "Cache-Control": "no-store"},
         )
 
-    def _admit(self, request: Request) -> int:
+    def _admit(self, request: Request, address: str) -> int:
         """Every check before the body is read; the declared length, or a ``Refusal``."""
-        address = request.client.host if request.client else "-"
         wait = self.addresses.take(address)
         if wait:
             rate = self.settings.ip_rate
@@ -151,6 +160,14 @@ class InboxService:
         limit = self.settings.max_bundle_bytes
         if length > limit:
             raise self._too_large()
+        if self.pending_by_address.get(address, 0) >= self.settings.max_pending_per_address:
+            raise Refusal(
+                429,
+                "TooManyAtOnce",
+                f"This address is already sending {self.settings.max_pending_per_address} "
+                f"bundles; nothing was imported. Try again in {BUSY_RETRY_SECONDS} seconds.",
+                retry_after=BUSY_RETRY_SECONDS,
+            )
         if self.pending >= self.settings.max_pending:
             raise Refusal(
                 503,
@@ -171,14 +188,23 @@ class InboxService:
 
     async def _read_body(self, request: Request, length: int) -> bytes:
         limit = self.settings.max_bundle_bytes
-        deadline = BODY_GRACE_SECONDS + length / MIN_BODY_BYTES_PER_SECOND
+        loop = asyncio.get_running_loop()
+        last = loop.time() + BODY_GRACE_SECONDS + length / MIN_BODY_BYTES_PER_SECOND
+        per_window = int(self.settings.min_bytes_per_second * RATE_WINDOW_SECONDS)
         body = bytearray()
         try:
-            async with asyncio.timeout(deadline):
+            # One deadline, moved on each time a window's share has arrived: the end of
+            # the current window, never past the overall deadline.
+            async with asyncio.timeout_at(min(loop.time() + RATE_WINDOW_SECONDS, last)) as timer:
+                owed = min(per_window, length)
                 async for chunk in request.stream():
                     body += chunk
                     if len(body) > limit:
                         raise self._too_large()
+                    owed -= len(chunk)
+                    if owed <= 0:
+                        owed = min(per_window, max(length - len(body), 1))
+                        timer.reschedule(min(loop.time() + RATE_WINDOW_SECONDS, last))
         except TimeoutError:
             raise Refusal(
                 408,

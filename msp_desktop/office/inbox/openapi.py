@@ -47,8 +47,9 @@ ERROR_REASONS: dict[int, tuple[str, list[str]]] = {
     404: ("No such route.", ["NotFound"]),
     405: ("The route does not take this method.", ["MethodNotAllowed"]),
     408: (
-        "The body did not arrive in time (30 seconds plus its size at 32 KiB/s); nothing "
-        "was imported. Retry, as after a 503.",
+        "The body did not arrive in time (30 seconds plus its size at 32 KiB/s), or came "
+        "more slowly than msp-office serve --min-upload-kib (4 KiB a second by default) "
+        "over a 15-second window; nothing was imported. Retry, as after a 503.",
         ["RequestTimeout"],
     ),
     409: (
@@ -66,10 +67,11 @@ ERROR_REASONS: dict[int, tuple[str, list[str]]] = {
     ),
     415: ("The Content-Type is not application/octet-stream.", ["UnsupportedMediaType"]),
     429: (
-        "Too many requests from this address (checked before reading the body), or too "
-        "many bundles from this device (checked once its signature verifies). Nothing was "
-        "imported; retry after Retry-After seconds.",
-        ["RateLimited"],
+        "Too many requests from this address, or too many uploads from it in progress at "
+        "once (both checked before reading the body), or too many bundles from this device "
+        "(checked once its signature verifies). Nothing was imported; retry after "
+        "Retry-After seconds.",
+        ["RateLimited", "TooManyAtOnce"],
     ),
     500: (
         "An unexpected error; nothing was imported. Try again later.",

@@ -57,6 +57,11 @@ class InboxSettings:
     device_rate: Rate = field(default_factory=lambda: Rate(per_minute=30, burst=30))
     max_pending: int = 8
     """Uploads being read, waiting or importing at once; more are told to retry (503)."""
+    max_pending_per_address: int = 2
+    """Of those, from one address; more from it are told to retry (429), so a few
+    addresses cannot take every place."""
+    min_bytes_per_second: int = 4 * 1024
+    """The slowest an upload may come, judged over each ``RATE_WINDOW_SECONDS``."""
 
 
 @dataclass(frozen=True)
