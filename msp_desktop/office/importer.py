@@ -48,7 +48,7 @@ from msp_desktop.office.errors import (
     SequenceReplayed,
 )
 from msp_desktop.office.files import append_line, make_private_folder, write_atomic
-from msp_desktop.office.keys import OfficeKeys, OfficeLayout
+from msp_desktop.office.keys import OfficeKeys, OfficeLayout, load_config
 from msp_desktop.office.planning import (
     ledger_entry,
     parse_contents,
@@ -290,6 +290,9 @@ class Importer:
                 signer=signer,
                 source=source,
                 now=format_time(self.clock()),
+                never_enrolled=not exc.revoked,
+                limits=load_config(self.layout).quarantine,
+                alerts=self.layout.alerts,
             )
             hint = (
                 "a revoked key is never trusted again."
@@ -297,8 +300,14 @@ class Importer:
                 else "enrol the device (msp-office devices add ENROLMENT.json), "
                 "then import that file again."
             )
+            where = (
+                f"is kept in quarantine as {kept}"
+                if kept is not None
+                else "is too large to keep from a key this office never enrolled: only its "
+                f"note and hash are kept in {self.layout.quarantine}"
+            )
             raise BundleQuarantined(
-                f"{exc.message} It was not imported and is kept in quarantine as {kept}; {hint}",
+                f"{exc.message} It was not imported and {where}; {hint}",
                 key_id=exc.key_id,
                 revoked=exc.revoked,
             ) from None

@@ -41,6 +41,7 @@ from msp_desktop.office.files import (
     make_private_folder,
     write_atomic,
 )
+from msp_desktop.office.quarantine import QuarantineLimits
 from msp_desktop.owner_only import how_to_make_private, make_private, readable_by_others
 
 __all__ = [
@@ -132,6 +133,7 @@ class OfficeConfig(BaseModel):
     office_key_id: str
     created: str
     time_zone: str = DEFAULT_TIME_ZONE
+    quarantine: QuarantineLimits = QuarantineLimits()
     """The council's time zone: "today" for the dates in records (``office.dates``)."""
 
     @field_validator("time_zone")

@@ -358,7 +358,7 @@ def quarantine_list(args: argparse.Namespace) -> int:
                 n.key_id or "",
                 n.claimed_device_id or "",
                 str(n.claimed_sequence or ""),
-                n.reason,
+                n.reason if n.kept else f"{n.reason} (only its note and hash are kept)",
             ]
             for n in notes
         ]
