@@ -28,7 +28,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PositiveInt,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from msp_desktop.bundles import AgeIdentity, AgeRecipient, BundleRejected, KeyPair
 from msp_desktop.bundles.manifest import format_time
@@ -41,13 +48,13 @@ from msp_desktop.office.files import (
     make_private_folder,
     write_atomic,
 )
-from msp_desktop.office.quarantine import QuarantineLimits
 from msp_desktop.owner_only import how_to_make_private, make_private, readable_by_others
 
 __all__ = [
     "OfficeConfig",
     "OfficeKeys",
     "OfficeLayout",
+    "QuarantineLimits",
     "create_office_keys",
     "load_config",
     "load_keys",
@@ -118,6 +125,22 @@ class OfficeLayout:
     def has_office(self) -> bool:
         """True if anything of an office is already here."""
         return any(p.exists() for p in (self.keys, self.config, self.database))
+
+
+class QuarantineLimits(BaseModel):
+    """How much quarantine may hold (``office.json``: ``"quarantine": {...}``; applied by
+    ``quarantine.put_in_quarantine``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    max_total_mb: PositiveInt = 1024
+    """Bundles kept in all, in MiB; beyond it the oldest go first."""
+    max_per_key: PositiveInt = 20
+    """Bundles (or notes) from one signing key; beyond it that key's oldest go first."""
+    keep_unenrolled_kb: PositiveInt = 64
+    """A bundle from a key never enrolled larger than this keeps only its note and hash."""
+    max_notes: PositiveInt = 10_000
+    """Notes in all (a note is a few hundred bytes, but throwaway keys are free)."""
 
 
 class OfficeConfig(BaseModel):

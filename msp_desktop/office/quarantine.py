@@ -33,14 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, PositiveInt
-
 from msp_desktop.bundles import AgeIdentity, BundleRejected, minisign
 from msp_desktop.bundles.age import decrypt
 from msp_desktop.bundles.archive import read_archive
 from msp_desktop.bundles.canonical import parse_json_strict
 from msp_desktop.bundles.manifest import MANIFEST_NAME, SIGNATURE_NAME
 from msp_desktop.office.files import append_line, make_private_folder, write_atomic
+from msp_desktop.office.keys import QuarantineLimits
 
 __all__ = [
     "QuarantineLimits",
@@ -94,21 +93,6 @@ def _claims(manifest: bytes | None) -> tuple[str | None, int | None]:
         device if isinstance(device, str) and _DEVICE_ID.match(device) else None,
         sequence if type(sequence) is int and sequence >= 1 else None,
     )
-
-
-class QuarantineLimits(BaseModel):
-    """How much quarantine may hold (``office.json``: ``"quarantine": {...}``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    max_total_mb: PositiveInt = 1024
-    """Bundles kept in all, in MiB; beyond it the oldest go first."""
-    max_per_key: PositiveInt = 20
-    """Bundles (or notes) from one signing key; beyond it that key's oldest go first."""
-    keep_unenrolled_kb: PositiveInt = 64
-    """A bundle from a key never enrolled larger than this keeps only its note and hash."""
-    max_notes: PositiveInt = 10_000
-    """Notes in all (a note is a few hundred bytes, but throwaway keys are free)."""
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import pytest
 from msp_desktop.office import devices
 from msp_desktop.office.cli.main import main as office_main
 from msp_desktop.office.errors import BundleQuarantined
-from msp_desktop.office.keys import load_config
-from msp_desktop.office.quarantine import QuarantineLimits, list_quarantine
+from msp_desktop.office.keys import QuarantineLimits, load_config
+from msp_desktop.office.quarantine import list_quarantine
 from tests.office_helpers import FakeDevice, caseload
 from tests.unit.office.conftest import Office
 
