@@ -63,6 +63,7 @@ from msp_desktop.store.restore import PLAN, STAGING, finish_interrupted_restore,
 from msp_desktop.store.space import disk_full_error, is_disk_error
 from msp_desktop.store.sync import SyncRepository
 from msp_desktop.store.visits import VisitsRepository
+from msp_desktop.volumes import on_read_only_volume
 
 PLACE_KEY = "resume_place"
 __all__ = ["DB_NAME", "KEYS_NAME", "Holder", "Workspace"]
@@ -92,6 +93,8 @@ def _worker_name(text: str) -> str:
 def _on_read_only_media(folder: Path) -> bool:
     """True when the workspace's folder or database cannot be written (read-only media)."""
     db = folder / DB_NAME
+    if on_read_only_volume(folder):  # Windows: os.access does not see a locked stick
+        return True
     return not os.access(folder, os.W_OK) or (db.exists() and not os.access(db, os.W_OK))
 
 
