@@ -52,6 +52,7 @@ from msp_desktop.store.restore import swap_in
 
 __all__ = [
     "ASIDE",
+    "MUST_DIFFER",
     "PLAN",
     "STAGING",
     "RekeyResult",
@@ -62,6 +63,9 @@ __all__ = [
     "stage_rekey",
 ]
 
+MUST_DIFFER = (
+    "The new passphrase must differ from the current one, which may be known. Nothing was changed."
+)
 STAGING = ".rekeying"
 ASIDE = ".rekeyed-old"
 PLAN = "plan.json"

@@ -339,10 +339,7 @@ class Workspace:
         folder = Path(folder).absolute()
         check_passphrase_strength(new)
         if new == old:
-            raise InvalidInput(
-                "The new passphrase must differ from the current one, which may be known. "
-                "Nothing was changed."
-            )
+            raise InvalidInput(rekey.MUST_DIFFER)
         keys_path = cls.keys_path(folder)
         if not keys_path.exists():
             raise WorkspaceMissing(f"There is no workspace in {folder}.")
