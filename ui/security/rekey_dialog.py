@@ -90,7 +90,10 @@ class RekeyDialog(QDialog):
         self.status.setWordWrap(True)
         self.status.hide()
 
-        form = QFormLayout()
+        # The fields sit in one widget, hidden whole once the re-key is done.
+        self.fields = QWidget(self)
+        form = QFormLayout(self.fields)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setVerticalSpacing(10)
         form.addRow(buddy(tr("&Current passphrase"), self.current_edit, self), self.current_edit)
         form.addRow(buddy(tr("&New passphrase"), self.new_edit, self), self.new_edit)
@@ -126,7 +129,7 @@ class RekeyDialog(QDialog):
             self,
         )
         layout.addWidget(self.explanation)
-        layout.addLayout(form)
+        layout.addWidget(self.fields)
         layout.addWidget(self.error)
         layout.addWidget(self.status)
         layout.addStretch(1)
@@ -147,6 +150,7 @@ class RekeyDialog(QDialog):
         if working:
             self.status.show()
             self.status.set_status(tr("Changing the key of your workspace…"))
+            self.adjustSize()
 
     def _rekey(self) -> None:
         self.error.clear_error(*self._fields())
@@ -167,12 +171,13 @@ class RekeyDialog(QDialog):
         self._set_working(False)
         for field in self._fields():
             field.wipe()
-            field.setEnabled(False)
+        self.fields.hide()
         self.rekey_button.hide()
         self.cancel_button.setText(tr("Close"))
         self.cancel_button.setFocus()
         assert isinstance(result, RekeyResult)
         self.status.set_status(report(result))
+        self.adjustSize()
         self.finished_rekey.emit(self._worker.workspace is None)
 
     def _failed(self, exc: BaseException) -> None:

@@ -92,6 +92,7 @@ def test_rekey_from_the_app_locks_out_the_old_key_file_and_keeps_working(
 
     assert "older key files no longer open it" in dialog.status.text()
     assert dialog.current_edit.text() == dialog.new_edit.text() == ""
+    assert not dialog.fields.isVisible()
     assert not dialog.rekey_button.isVisible()
     assert dialog.cancel_button.text() == "Close"
     assert not _opens_current(existing, old_keys, PASSPHRASE)
