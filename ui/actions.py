@@ -84,7 +84,18 @@ TEAM_DETAILS = ActionSpec(
     N_("The team's name and phone number, printed on the person's copies so they can reach you."),
 )
 
-ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK, SYNC, ADD_PERSON, TEAM_DETAILS)
+# No shortcut: rare, and never to be set off by a slip of the fingers.
+REKEY = ActionSpec(
+    "action.rekey",
+    N_("My passphrase may be &known…"),
+    None,
+    N_(
+        "Give the workspace a new key and passphrase, so the old passphrase and older key "
+        "files no longer open it."
+    ),
+)
+
+ALL = (LOCK, FIND, QUIT, PRIVACY, SETTINGS, BACK, SYNC, ADD_PERSON, TEAM_DETAILS, REKEY)
 
 
 def make_action(spec: ActionSpec, parent: QWidget) -> QAction:

@@ -19,6 +19,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from msp_desktop.errors import WrongPassphrase
+from msp_desktop.services.rekey import check_rekey, rekey_workspace
 from msp_desktop.store import Workspace
 from msp_desktop.store.owner_lock import Holder
 from ui import messages
@@ -61,6 +63,13 @@ class _Executor(QObject):
         if self.workspace is not None:
             self.workspace.close()
             self.workspace = None
+
+
+def _open_with_either(folder: Path, first: str, second: str) -> Workspace:
+    try:
+        return Workspace.open(folder, first, Holder.APP)
+    except WrongPassphrase:
+        return Workspace.open(folder, second, Holder.APP)
 
 
 @dataclass
@@ -137,6 +146,29 @@ class DbWorker(QObject):
             self._opened(on_done),
             on_error,
         )
+
+    def rekey_workspace(
+        self, folder: Path, old: str, new: str, on_done: OnDone, on_error: OnError
+    ) -> int:
+        """Give the open workspace a new database key and passphrase on the worker thread
+        (``msp_desktop.services.rekey``); ``on_done`` gets its ``RekeyResult``.
+
+        Bad input is refused with the workspace still open. Then the workspace is closed
+        (a re-key needs it alone), re-keyed, and opened again with whichever passphrase
+        opens it now: the new one, or the old one when the re-key was refused (another
+        program had the workspace open, say). Should neither open it, it stays closed
+        and ``workspace`` is None: the caller then locks.
+        """
+
+        def job(executor: _Executor) -> Any:
+            check_rekey(folder, old, new)
+            executor.close_workspace()
+            try:
+                return rekey_workspace(folder, old, new)
+            finally:
+                executor.adopt(_open_with_either(folder, new, old))
+
+        return self._send(job, on_done, on_error)
 
     def _opened(self, on_done: OnDone) -> OnDone:
         def done(result: Any) -> None:

@@ -115,6 +115,7 @@ class MainWindow(QMainWindow):
         team = self.action(actions.TEAM_DETAILS.id)
         team.triggered.connect(lambda: self.documents.open_team_details())
         team.setEnabled(False)  # until a workspace is open
+        self.action(actions.REKEY.id).setEnabled(False)  # the session opens its dialog
         self.person.document_requested.connect(self.documents.open_document)
 
     def action(self, action_id: str) -> QAction:
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.action(actions.PRIVACY.id))
         menu.addAction(self.action(actions.SETTINGS.id))
         menu.addAction(self.action(actions.TEAM_DETAILS.id))
+        menu.addAction(self.action(actions.REKEY.id))
         menu.addSeparator()
         menu.addAction(self.action(actions.LOCK.id))
         menu.addAction(self.action(actions.QUIT.id))
@@ -313,6 +315,7 @@ class MainWindow(QMainWindow):
         self.action(actions.FIND.id).setEnabled(True)
         self.action(actions.SYNC.id).setEnabled(True)
         self.action(actions.TEAM_DETAILS.id).setEnabled(True)
+        self.action(actions.REKEY.id).setEnabled(True)
         self.worker = worker
         self._offer_adding()
         self.caseload.attach(worker)
@@ -340,6 +343,7 @@ class MainWindow(QMainWindow):
         self.action(actions.FIND.id).setEnabled(False)
         self.action(actions.SYNC.id).setEnabled(False)
         self.action(actions.TEAM_DETAILS.id).setEnabled(False)
+        self.action(actions.REKEY.id).setEnabled(False)
         self.people_label.setText(tr("Locked"))
         self.worker = None
         self._offer_adding()

@@ -35,6 +35,7 @@ from ui.main_window import MainWindow
 from ui.security.clipboard_guard import MS_PER_SECOND, ClipboardGuard
 from ui.security.idle_lock import MS_PER_MINUTE, IdleLock
 from ui.security.privacy_screen import PrivacyScreen
+from ui.security.rekey_dialog import RekeyDialog
 from ui.security.restore_point import RestorePoint
 from ui.settings_dialog import SettingsDialog
 from ui.theme import apply_theme
@@ -87,6 +88,7 @@ class Session(QObject):
         self.privacy: PrivacyScreen | None = None
         self.restore_point = RestorePoint()
         self.settings_dialog: SettingsDialog | None = None
+        self.rekey_dialog: RekeyDialog | None = None
         self.problem_box: QMessageBox | None = None
         self.exit_code: int = ExitCode.OK
         self.worker_left_running = False
@@ -133,6 +135,7 @@ class Session(QObject):
         window.lock_requested.connect(self.lock)
         window.closing.connect(self.end)
         window.action(actions.SETTINGS.id).triggered.connect(self.open_settings)
+        window.action(actions.REKEY.id).triggered.connect(self.open_rekey)
         self.privacy = PrivacyScreen(window, window.action(actions.PRIVACY.id))
         # The caseload's search is not kept across a lock: what was typed is often a
         # person's name, and nothing personal stays in memory while locked.
@@ -211,6 +214,32 @@ class Session(QObject):
     def _close_settings(self) -> None:
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
+        if self.rekey_dialog is not None:
+            self.rekey_dialog.reject()
+
+    # -- "my passphrase may be known" --------------------------------------------------
+
+    def open_rekey(self) -> None:
+        """Show the re-key dialog (without blocking) while the workspace is open."""
+        if self.rekey_dialog is not None:
+            self.rekey_dialog.raise_()
+            self.rekey_dialog.activateWindow()
+            return
+        if self.worker is None or self.window is None or self.dialog is not None:
+            return
+        dialog = RekeyDialog(self.worker, self.folder, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished_rekey.connect(self._rekey_came_back)
+        dialog.finished.connect(self._rekey_closed)
+        self.rekey_dialog = dialog
+        dialog.open()
+
+    def _rekey_came_back(self, closed: bool) -> None:
+        if closed:  # neither passphrase opened it again: ask for it, as after a lock
+            self.lock()
+
+    def _rekey_closed(self) -> None:
+        self.rekey_dialog = None
 
     def apply_settings(self, settings: Settings) -> None:
         """Use ``settings`` from now on: timers, text size and colours."""

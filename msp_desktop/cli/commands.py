@@ -11,6 +11,12 @@ from msp_desktop.cli.unlock import default_worker, folder_of, open_workspace
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.model.schema import write_json_schemas
 from msp_desktop.services.office_keys import read_office_keys, require_key_id, trust_office
+from msp_desktop.services.rekey import (
+    OLD_FILES_STILL_OPEN,
+    check_rekey,
+    rekey_workspace,
+    rekeyed_report,
+)
 from msp_desktop.store import Workspace
 
 
@@ -98,6 +104,18 @@ def passwd(args: argparse.Namespace) -> int:
     new = new_passphrase(None, env_name="MSP_NEW_PASSPHRASE")
     Workspace.change_passphrase(folder, old, new)
     print("The passphrase has been changed. The records themselves were not touched.")
+    print(OLD_FILES_STILL_OPEN)
+    return 0
+
+
+def rekey(args: argparse.Namespace) -> int:
+    """``msp rekey``: a new database key under a new passphrase."""
+    folder = folder_of(args)
+    old = current_passphrase(args.passphrase_file, prompt="Current passphrase")
+    new = new_passphrase(None, env_name="MSP_NEW_PASSPHRASE")
+    check_rekey(folder, old, new)
+    for line in rekeyed_report(folder, rekey_workspace(folder, old, new)):
+        print(line)
     return 0
 
 

@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
         "Only the key file is rewritten.",
         commands.passwd,
     )
+    command(
+        "rekey",
+        "My passphrase may be known: give the workspace a new database key and a new "
+        "passphrase ($MSP_NEW_PASSPHRASE or asked twice), so no older key file or old "
+        "passphrase opens it. Backups made before keep the old passphrase and key.",
+        commands.rekey,
+    )
     p = command("backup", "Write a verified, encrypted backup.", commands.backup)
     p.add_argument("--to", required=True, type=Path, metavar="FILE", help="the backup file")
     p = command(

@@ -46,6 +46,10 @@ class BackupInfo:
     created_at: str
     user_version: int
     row_counts: dict[str, int]
+    # True once the workspace's passphrase was changed or its key replaced (msp passwd,
+    # msp rekey) after this backup was made: its key file beside it still opens with
+    # the passphrase (and, after a re-key, the database key) of the day it was made.
+    opens_with_old_passphrase: bool = False
 
 
 def row_counts(db: Database) -> dict[str, int]:
@@ -127,7 +131,7 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
     try:
         # Create the file owner-only first: SQLite would otherwise use the umask.
         create_private_file(tmp)
-        counts, user_version = _copy_snapshot(db, tmp, raw_key)
+        counts, user_version = copy_snapshot(db, tmp, raw_key)
         fault_points.reached("backup:copied")
         verify_copy(tmp, raw_key, counts, user_version, shown=dest.name)
         with open(tmp, "rb+") as handle:
@@ -162,7 +166,7 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
 SNAPSHOT_TRIES = 5
 
 
-def _copy_snapshot(db: Database, tmp: Path, raw_key: bytes) -> tuple[dict[str, int], int]:
+def copy_snapshot(db: Database, tmp: Path, raw_key: bytes) -> tuple[dict[str, int], int]:
     """Copy ``db`` into ``tmp`` as of one moment: the counts and schema version the
     copy must match are read in the same read transaction as the copy itself, so
     writes by the app meanwhile are neither half in it nor mistaken for damage."""
@@ -198,6 +202,19 @@ def record_backup(workspace: Path, info: BackupInfo) -> None:
     listed.append(info)
     doc = {"backups": [asdict(b) for b in listed[-50:]]}
     write_atomic(workspace / BACKUPS_LIST, (json.dumps(doc, indent=2) + "\n").encode())
+
+
+def mark_old_passphrase(workspace: Path) -> int:
+    """Mark every listed backup as opening with the old passphrase (atomically, and
+    repeatable); returns how many are listed."""
+    listed = list_backups(workspace)
+    if listed and not all(b.opens_with_old_passphrase for b in listed):
+        marked = [asdict(b) | {"opens_with_old_passphrase": True} for b in listed]
+        write_atomic(
+            workspace / BACKUPS_LIST,
+            (json.dumps({"backups": marked}, indent=2) + "\n").encode(),
+        )
+    return len(listed)
 
 
 def list_backups(workspace: Path) -> list[BackupInfo]:

@@ -42,7 +42,7 @@ from msp_desktop.store.keyslots import load_key_file
 from msp_desktop.store.layout import DB_COMPANIONS, DB_NAME, KEYS_NAME
 from msp_desktop.store.space import disk_full_error, is_os_disk_error
 
-__all__ = ["PLAN", "STAGING", "finish_interrupted_restore", "restore_backup"]
+__all__ = ["PLAN", "STAGING", "finish_interrupted_restore", "restore_backup", "swap_in"]
 
 STAGING = ".restoring"
 PLAN = "plan.json"
@@ -108,8 +108,12 @@ def _move(source: Path, dest: Path, step: str) -> None:
     os.replace(source, dest)
 
 
-def _swap(folder: Path, staging: Path, aside: Path) -> None:
-    """The renames, each safe to repeat after a crash at any point among them."""
+def swap_in(folder: Path, staging: Path, aside: Path) -> None:
+    """Move the staged database and key file into ``folder``, the old ones into ``aside``.
+
+    Only renames, each safe to repeat after a crash at any point among them; the
+    staging folder (and its plan) goes last. Used by restore and by re-key.
+    """
     fault_points.reached("mkdir-replaced")
     make_private_folder(aside)
     if (staging / KEYS_NAME).exists():  # else the new key file is already in place
@@ -157,7 +161,7 @@ def finish_interrupted_restore(folder: Path) -> Path | None:
             f"({plan_path}). Nothing has been changed; contact support."
         ) from None
     try:
-        _swap(Path(folder), plan_path.parent, aside)
+        swap_in(Path(folder), plan_path.parent, aside)
     except OSError as exc:
         if is_os_disk_error(exc):  # e.g. no room for the replaced-... folder itself
             raise disk_full_error(Path(folder), "finish restoring the backup") from exc

@@ -18,6 +18,7 @@ import json
 import os
 from pathlib import Path
 
+from msp_desktop import fault_points
 from msp_desktop.atomic import fsync_directory
 from msp_desktop.bundles.age import AgeIdentity, AgeRecipient
 from msp_desktop.bundles.provisioning import Provisioning
@@ -37,7 +38,7 @@ from msp_desktop.owner_only import (
     make_private,
     make_private_folder,
 )
-from msp_desktop.store import audit, service_details, sync_keys
+from msp_desktop.store import audit, rekey, service_details, sync_keys
 from msp_desktop.store import backup as backups
 from msp_desktop.store.actions import ActionsRepository
 from msp_desktop.store.clock import utc_now
@@ -46,6 +47,14 @@ from msp_desktop.store.connection import DatabaseErrors, cipher_integrity_proble
 from msp_desktop.store.contacts import ContactsRepository
 from msp_desktop.store.copies import CopiesRepository, audit_document
 from msp_desktop.store.database import Database
+from msp_desktop.store.folder_state import (
+    damaged_message,
+    file_identity,
+    finish_interrupted,
+    has_plan,
+    on_read_only_media,
+    refuse_on_read_only_media,
+)
 from msp_desktop.store.health import HealthReport, check_workspace
 from msp_desktop.store.keyslots import (
     KeyFile,
@@ -59,27 +68,13 @@ from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
 from msp_desktop.store.owner_lock import Holder, OwnerLock
 from msp_desktop.store.people import PeopleRepository
 from msp_desktop.store.recovery import seal_recovery_slot
-from msp_desktop.store.restore import PLAN, STAGING, finish_interrupted_restore, restore_backup
+from msp_desktop.store.restore import STAGING, restore_backup
 from msp_desktop.store.space import disk_full_error, is_disk_error
 from msp_desktop.store.sync import SyncRepository
 from msp_desktop.store.visits import VisitsRepository
-from msp_desktop.volumes import on_read_only_volume
 
 PLACE_KEY = "resume_place"
 __all__ = ["DB_NAME", "KEYS_NAME", "Holder", "Workspace"]
-
-
-def _damaged_message(folder: Path, why: str) -> str:
-    latest = backups.latest_backup(folder)
-    offer = (
-        f" Your last verified backup is {latest.path} (made {latest.created_at[:16]} UTC);"
-        f" to use it run: msp restore --from {latest.path}"
-        if latest
-        else " No verified backup is recorded for it; contact your office for recovery."
-    )
-    return (
-        f"The workspace in {folder} is damaged ({why}). Nothing has been changed or deleted.{offer}"
-    )
 
 
 def _worker_name(text: str) -> str:
@@ -88,31 +83,6 @@ def _worker_name(text: str) -> str:
     if not name or len(name) > 200 or not name.isprintable():
         raise InvalidInput("Give the worker's name: 1 to 200 letters, without control characters.")
     return name
-
-
-def _on_read_only_media(folder: Path) -> bool:
-    """True when the workspace's folder or database cannot be written (read-only media)."""
-    db = folder / DB_NAME
-    if on_read_only_volume(folder):  # Windows: os.access does not see a locked stick
-        return True
-    return not os.access(folder, os.W_OK) or (db.exists() and not os.access(db, os.W_OK))
-
-
-def _refuse_on_read_only_media(folder: Path, action: str) -> None:
-    if folder.is_dir() and _on_read_only_media(folder):
-        raise WorkspaceReadOnly(
-            f"Cannot {action}: the workspace in {folder} is on read-only media. Nothing was "
-            "changed; copy the folder to a writable disk, or make the disk writable."
-        )
-
-
-def _file_identity(folder: Path) -> tuple[int, ...] | None:
-    """Which files the database and key file are (device and inode), not their contents."""
-    try:
-        db, keys = os.stat(folder / DB_NAME), os.stat(folder / KEYS_NAME)
-    except OSError:
-        return None
-    return (db.st_dev, db.st_ino, keys.st_dev, keys.st_ino)
 
 
 class Workspace:
@@ -134,7 +104,7 @@ class Workspace:
         self.read_only = read_only
         # The files this connection writes to; should they be replaced under it (another
         # program restored a backup), saving here would write where no one looks.
-        self._opened_as = _file_identity(folder)
+        self._opened_as = file_identity(folder)
         db.guard = self._refuse_if_not_ours
         self._raw_key: bytearray | None = bytearray(raw_key)
         self._key_file = key_file
@@ -155,7 +125,7 @@ class Workspace:
                 "read only and nothing can be changed. Copy the folder to a writable disk "
                 "to work in it."
             )
-        if _file_identity(self.folder) != self._opened_as:
+        if file_identity(self.folder) != self._opened_as:
             raise WorkspaceReplaced(
                 f"The workspace files in {self.folder} were replaced by another program "
                 "(for example a restore) while they were open here, so nothing more is "
@@ -247,13 +217,13 @@ class Workspace:
         refusal. On read-only media the workspace opens to read only (``read_only``).
         """
         folder = Path(folder).absolute()
-        read_only = folder.is_dir() and _on_read_only_media(folder)
-        if not read_only and (folder / STAGING).exists():
+        read_only = folder.is_dir() and on_read_only_media(folder)
+        if not read_only and ((folder / STAGING).exists() or (folder / rekey.STAGING).exists()):
             try:
-                with OwnerLock.exclusive(folder, "finish an interrupted restore"):
-                    finish_interrupted_restore(folder)
+                with OwnerLock.exclusive(folder, "finish an interrupted restore or re-key"):
+                    finish_interrupted(folder)
             except WorkspaceBusy:
-                if (folder / STAGING / PLAN).exists():
+                if has_plan(folder):
                     raise  # half swapped: opening now could see a mixture
                 # Only a copy left before a plan: harmless, cleared by the next one alone.
         lock = OwnerLock.shared(folder, holder) if folder.is_dir() else None
@@ -264,12 +234,15 @@ class Workspace:
                     f"There is no workspace in {folder}. Create one with: msp init"
                 )
             if not keys_path.exists():
-                raise WorkspaceDamaged(_damaged_message(folder, "its key file is missing"))
+                raise WorkspaceDamaged(damaged_message(folder, "its key file is missing"))
             if not db_path.exists():
-                raise WorkspaceDamaged(_damaged_message(folder, "its database file is missing"))
+                raise WorkspaceDamaged(damaged_message(folder, "its database file is missing"))
             key_file = load_key_file(keys_path)
             raw_key = key_file.unwrap(passphrase)
-            return cls._open_with_key(folder, raw_key, key_file, lock=lock, read_only=read_only)
+            ws = cls._open_with_key(folder, raw_key, key_file, lock=lock, read_only=read_only)
+            if not read_only:  # a re-key's old files, kept until the new key opened here
+                rekey.remove_old_files(folder)
+            return ws
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -288,18 +261,16 @@ class Workspace:
         try:
             db = Database(open_encrypted(cls.db_path(folder), raw_key, read_only=read_only))
         except WorkspaceDamaged:
-            raise WorkspaceDamaged(
-                _damaged_message(folder, "the database cannot be read")
-            ) from None
+            raise WorkspaceDamaged(damaged_message(folder, "the database cannot be read")) from None
         try:
             # Every page's HMAC is checked before any write, so a damaged page is
             # found here rather than half-way through a save (S6).
             if cipher_integrity_problems(db.connection):
-                raise WorkspaceDamaged(_damaged_message(folder, "some pages fail their check"))
+                raise WorkspaceDamaged(damaged_message(folder, "some pages fail their check"))
             stored_id = db.scalar("SELECT value FROM meta WHERE key = 'workspace_id'")
             if stored_id != key_file.workspace_id:
                 raise WorkspaceDamaged(
-                    _damaged_message(folder, "the key file belongs to another workspace")
+                    damaged_message(folder, "the key file belongs to another workspace")
                 )
             if not read_only:
                 cls._upgrade(folder, db, raw_key, key_file)
@@ -314,7 +285,7 @@ class Workspace:
             if is_disk_error(exc):
                 raise disk_full_error(folder, "open the workspace") from exc
             raise WorkspaceDamaged(
-                _damaged_message(folder, f"reading it failed: {type(exc).__name__}")
+                damaged_message(folder, f"reading it failed: {type(exc).__name__}")
             ) from None
         except BaseException:
             db.close()
@@ -348,14 +319,44 @@ class Workspace:
         keys_path = cls.keys_path(folder)
         if not keys_path.exists():
             raise WorkspaceMissing(f"There is no workspace in {folder}.")
-        _refuse_on_read_only_media(folder, "change the passphrase")
+        refuse_on_read_only_media(folder, "change the passphrase")
         with OwnerLock.exclusive(folder, "change the passphrase"):
-            finish_interrupted_restore(folder)
+            finish_interrupted(folder)
             key_file = load_key_file(keys_path)
             raw_key = key_file.unwrap(old)
             key_file.with_passphrase_slot(
                 seal_passphrase_slot(raw_key, new, key_file.workspace_id)
             ).save()
+            # Each backup's own key file still has the old passphrase: the list says so.
+            backups.mark_old_passphrase(folder)
+
+    @classmethod
+    def rekey(cls, folder: Path, old: str, new: str) -> rekey.RekeyResult:
+        """Replace the database key itself, for a passphrase that may be known
+        (``msp_desktop.store.rekey``): afterwards no older key file, with any
+        passphrase, opens the workspace. Refuses while anyone has it open.
+        """
+        folder = Path(folder).absolute()
+        check_passphrase_strength(new)
+        if new == old:
+            raise InvalidInput(rekey.MUST_DIFFER)
+        keys_path = cls.keys_path(folder)
+        if not keys_path.exists():
+            raise WorkspaceMissing(f"There is no workspace in {folder}.")
+        refuse_on_read_only_media(folder, "change the database key")
+        with OwnerLock.exclusive(folder, "change the database key"):
+            finish_interrupted(folder)
+            key_file = load_key_file(keys_path)
+            old_key = key_file.unwrap(old)  # a wrong passphrase stops here, unchanged
+            with cls._open_with_key(folder, old_key, key_file) as ws:
+                rekey.remove_old_files(folder)  # an earlier re-key's: this one opened
+                result = rekey.prepare_rekey(folder, ws.db, key_file, new, ws.worker)
+            rekey.commit_rekey(folder)  # the point of no return
+            fault_points.reached("rekey-verify-new")
+            placed = load_key_file(keys_path)
+            cls._open_with_key(folder, placed.unwrap(new), placed).close()
+            rekey.remove_old_files(folder)
+        return result
 
     # -- office recovery ---------------------------------------------------------------
 
@@ -369,14 +370,14 @@ class Workspace:
         on_disk = load_key_file(self.keys_path(self.folder))
         if on_disk.workspace_id != self.workspace_id:
             raise WorkspaceDamaged(
-                _damaged_message(self.folder, "the key file belongs to another workspace")
+                damaged_message(self.folder, "the key file belongs to another workspace")
             )
         key_file = on_disk.with_recovery_slot(
             seal_recovery_slot(raw_key, recipient, self.workspace_id)
         )
         key_file.save()
         self._key_file = key_file
-        self._opened_as = _file_identity(self.folder)  # our own new key file
+        self._opened_as = file_identity(self.folder)  # our own new key file
         with self.db.transaction():
             audit.append(
                 self.db,
@@ -399,9 +400,9 @@ class Workspace:
         check_passphrase_strength(new_passphrase)
         if not folder.is_dir():
             raise WorkspaceMissing(f"There is no workspace in {folder}.")
-        _refuse_on_read_only_media(folder, "recover the workspace")
+        refuse_on_read_only_media(folder, "recover the workspace")
         with OwnerLock.exclusive(folder, "recover the workspace"):
-            finish_interrupted_restore(folder)
+            finish_interrupted(folder)
             cls._recover_locked(folder, identity, new_passphrase)
 
     @classmethod
@@ -410,9 +411,9 @@ class Workspace:
         if not db_path.exists() and not keys_path.exists():
             raise WorkspaceMissing(f"There is no workspace in {folder}.")
         if not keys_path.exists():
-            raise WorkspaceDamaged(_damaged_message(folder, "its key file is missing"))
+            raise WorkspaceDamaged(damaged_message(folder, "its key file is missing"))
         if not db_path.exists():
-            raise WorkspaceDamaged(_damaged_message(folder, "its database file is missing"))
+            raise WorkspaceDamaged(damaged_message(folder, "its database file is missing"))
         key_file = load_key_file(keys_path)
         raw_key = key_file.unwrap_with_recovery(identity)
         new_slot = seal_passphrase_slot(raw_key, new_passphrase, key_file.workspace_id)
@@ -526,9 +527,10 @@ class Workspace:
         None when there was no workspace to replace.
         """
         folder = Path(folder).absolute()
-        _refuse_on_read_only_media(folder, "restore a backup")
+        refuse_on_read_only_media(folder, "restore a backup")
         make_private_folder(folder)
         with OwnerLock.exclusive(folder, "restore a backup"):
+            rekey.finish_interrupted_rekey(folder)
             return restore_backup(folder, backup_file, passphrase)
 
     # -- locking -----------------------------------------------------------------------

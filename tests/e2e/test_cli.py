@@ -15,7 +15,7 @@ from tests.e2e.conftest import MspRunner
 
 SUBCOMMANDS = [
     ["init"], ["demo"], ["people", "add"], ["people", "list"], ["visits", "list"],
-    ["visits", "show"], ["check"], ["passwd"], ["backup"], ["restore"], ["schema"],
+    ["visits", "show"], ["check"], ["passwd"], ["rekey"], ["backup"], ["restore"], ["schema"],
 ]  # fmt: skip
 
 

@@ -94,7 +94,7 @@ def test_a_workspace_on_a_read_only_disk_opens_to_read_and_refuses_changes(
         f"msp: The workspace in {folder} is on read-only media, so it is open to read only "
         "and nothing can be changed. Copy the folder to a writable disk to work in it."
     )
-    for args in (("restore", "--from", str(with_backup)), ("passwd",)):
+    for args in (("restore", "--from", str(with_backup)), ("passwd",), ("rekey",)):
         refused = msp(*args, env=env, MSP_NEW_PASSPHRASE="a brand new passphrase for it")
         assert refused.returncode == ExitCode.STORAGE_FULL, refused.stderr
         assert "is on read-only media. Nothing was changed" in refused.stderr
