@@ -92,6 +92,7 @@ class InboxService:
         """``POST /v1/bundles``."""
         fields = _fields(request)
         address = request.client.host if request.client else "-"
+        body_read = False
         try:
             length = self._admit(request, address)
             fields["bytes"] = length
@@ -99,6 +100,7 @@ class InboxService:
             self.pending_by_address[address] = self.pending_by_address.get(address, 0) + 1
             try:
                 data = await self._read_body(request, length)
+                body_read = True
                 accepted = await asyncio.get_running_loop().run_in_executor(
                     self.executor, self._receive, data, fields
                 )
@@ -109,7 +111,7 @@ class InboxService:
                     self.pending_by_address[address] = left
         except Refusal as refusal:
             fields["reason"] = refusal.reason
-            return refusal.response()
+            return refusal.response(body_unread=not body_read)
         except KnownError as exc:
             refused = refusal_for(exc)
             fields["reason"] = refused.reason

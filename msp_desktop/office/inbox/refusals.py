@@ -48,9 +48,16 @@ class Refusal(Exception):
         self.message = message
         self.retry_after = retry_after
 
-    def response(self) -> JSONResponse:
-        """The JSON error response (with ``Retry-After`` when there is one)."""
-        headers = {"Retry-After": str(self.retry_after)} if self.retry_after else None
+    def response(self, *, body_unread: bool = False) -> JSONResponse:
+        """The JSON error response (with ``Retry-After`` when there is one).
+
+        ``body_unread``: refused before the body was read, so the connection cannot carry
+        another request; ``Connection: close`` tells the client not to send its retry on
+        it (it would meet a closed connection, not this answer).
+        """
+        headers = {"Retry-After": str(self.retry_after)} if self.retry_after else {}
+        if body_unread:
+            headers["Connection"] = "close"
         return JSONResponse(
             {"error": self.message, "reason": self.reason}, self.status, headers=headers
         )

@@ -404,6 +404,8 @@ def test_one_address_may_have_only_its_share_of_uploads_in_progress(
         time.sleep(0.5)
         third = service.upload(b"x" * 10)
         assert third.headers["Retry-After"] == "5"
+        # Refused unread: the client must not send its retry on this connection.
+        assert third.headers["Connection"] == "close"
         message = _error(third, 429, "TooManyAtOnce")
         assert message == (
             "This address is already sending 2 bundles; nothing was imported. "
