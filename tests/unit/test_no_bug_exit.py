@@ -74,7 +74,9 @@ def _stdin_empty() -> Iterator[None]:
 @pytest.fixture
 def places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> JunkFiles:
     """A workspace with the demo caseload, an office, and the junk files; every command
-    finds them through its usual variables."""
+    finds them through its usual variables. The commands run in a scratch folder, so a
+    junk relative path (``--dir=0``) is made there, never in the repository."""
+    monkeypatch.chdir(tmp_path)
     workspace = tmp_path / "workspace"
     with Workspace.create(workspace, PASSPHRASE, "Junk Tester") as ws:
         fill_demo_caseload(ws, people=4)
