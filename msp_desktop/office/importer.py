@@ -205,6 +205,7 @@ class Importer:
             revisions=changes.revisions,
             conflicts=changes.conflicts,
             audit=changes.audit,
+            owners=changes.owners,
         )
         return Checked(verified, device, None, plan, token, records, audit_entries, reports)
 

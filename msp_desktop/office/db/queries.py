@@ -176,8 +176,8 @@ class SqlOfficeQueries:
                 [(t.to_device_id, t.transferred_at, kind, rid) for kind, rid in records],
             )
             self._run(
-                "INSERT INTO record_transfers (person_id, from_device_id, to_device_id, record_count, "
-                "reason, transferred_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO record_transfers (person_id, from_device_id, to_device_id, "
+                "record_count, reason, transferred_at) VALUES (?, ?, ?, ?, ?, ?)",
                 t.person_id, t.from_device_id, t.to_device_id, t.records, t.reason,
                 t.transferred_at,
             )  # fmt: skip

@@ -133,9 +133,7 @@ def test_the_fixtures_differ_from_this_version_only_as_their_versions_say(
     assert set(new) - set(old) == {"returned_forms", *OWNERSHIP_TABLES}
     for table in ("returned_forms", *OWNERSHIP_TABLES):
         del new[table]
-    assert set(new["conflicts"].columns) - set(previous["conflicts"].columns) == {
-        "owner_device_id"
-    }
+    assert set(new["conflicts"].columns) - set(previous["conflicts"].columns) == {"owner_device_id"}
     del new["conflicts"].columns["owner_device_id"]
     assert previous == new
     old["record_revisions"].checks = new["record_revisions"].checks
