@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import pytest
 
 from msp_desktop.bundles import verify_receipt
 from msp_desktop.bundles.records import RecordEnvelope
 from msp_desktop.model import Concern, SG2cActionResult
+from msp_desktop.office.inbox.openapi import openapi_document
 from msp_desktop.office.reports.figures import build_report
 from tests import builders
 from tests.office_helpers import FakeDevice, caseload, envelope
@@ -121,6 +123,12 @@ def test_a_receipt_without_conflicts_is_as_before_and_a_resent_bundle_lists_them
     assert first_receipt.conflicts is not None
     assert [(c.id, c.owner) for c in first_receipt.conflicts] == [(case.person.id, "laptop-7")]
     assert len(_alerts(office)) == 1  # the same bundle again is no new alert
+    # Both receipts are what the published OpenAPI description says a receipt is.
+    schema = openapi_document()["components"]["schemas"]["Receipt"]
+    listed = json.loads((office.layout.receipts / office.import_(sealed).receipt.name).read_bytes())
+    for receipt in (body, listed["receipt"]):
+        jsonschema.validate(receipt, schema)
+    assert listed["receipt"]["conflicts_total"] == 1
 
 
 def test_the_report_counts_the_owners_revision_not_another_devices(
