@@ -52,6 +52,7 @@ from msp_desktop.bundles.provisioning import read_provisioning
 from msp_desktop.demo import realistic_visit  # answered as the demo's visits are
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
 from msp_desktop.office.cli import commands
+from msp_desktop.office.dates import DEFAULT_TIME_ZONE
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
 from msp_desktop.office.importer import Importer, ImportOutcome
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
@@ -121,7 +122,12 @@ def _ok(code: int, what: str) -> None:
 
 def make_office(root: Path, tmp: Path) -> tuple[OfficeLayout, bytes]:
     """``msp-office init`` and ``provisioning``; returns the layout and office-keys.json."""
-    args = argparse.Namespace(dir=str(root), office_id=OFFICE_ID, name="Bench Office (fictional)")
+    args = argparse.Namespace(
+        dir=str(root),
+        office_id=OFFICE_ID,
+        name="Bench Office (fictional)",
+        time_zone=DEFAULT_TIME_ZONE,
+    )
     keys_file = tmp / "office-keys.json"
     with quiet():
         _ok(commands.init(args), "msp-office init")

@@ -47,6 +47,7 @@ import httpx
 from msp_desktop.bundles import PublicKey, SealedBundle, verify_receipt
 from msp_desktop.office import devices
 from msp_desktop.office.cli import commands
+from msp_desktop.office.dates import DEFAULT_TIME_ZONE
 from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.db.store import LedgerEntry
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
@@ -115,7 +116,12 @@ class Office:
 
 def make_office(root: Path, fleet: Sequence[FakeDevice]) -> OfficeLayout:
     """``msp-office init``, then every device enrolled, as ``devices add`` does."""
-    args = argparse.Namespace(dir=str(root), office_id=OFFICE_ID, name="Bench Office (fictional)")
+    args = argparse.Namespace(
+        dir=str(root),
+        office_id=OFFICE_ID,
+        name="Bench Office (fictional)",
+        time_zone=DEFAULT_TIME_ZONE,
+    )
     with contextlib.redirect_stdout(io.StringIO()):
         if commands.init(args) != 0:
             raise AssertionError("msp-office init failed")
