@@ -31,7 +31,7 @@ from msp_desktop.bundles.manifest import (
     Manifest,
 )
 from msp_desktop.bundles.minisign import KeyPair, PublicKey
-from msp_desktop.bundles.receipt import Receipt, make_receipt, verify_receipt
+from msp_desktop.bundles.receipt import Receipt, ReceiptConflict, make_receipt, verify_receipt
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -54,6 +54,7 @@ __all__ = [
     "ManifestRejected",
     "PublicKey",
     "Receipt",
+    "ReceiptConflict",
     "ReceiptRejected",
     "SealedBundle",
     "SignatureRejected",

@@ -6,6 +6,12 @@ as bundles. The device marks records acknowledged only on a receipt that verifie
 (S25). The file is canonical JSON:
 ``{"receipt": {...fields...}, "signature": "<minisign signature file text>"}``, the
 signature covering the RFC 8785 bytes of the ``receipt`` object.
+
+A bundle whose revisions were not all taken (a conflict: most importantly a revision
+of a record that belongs to another device, which never becomes current) gets a
+receipt that lists them, ``conflicts`` (at most ``MAX_RECEIPT_CONFLICTS``) and
+``conflicts_total``; both are left out otherwise, so every other receipt is exactly
+as before.
 """
 
 from __future__ import annotations
@@ -28,11 +34,34 @@ from msp_desktop.bundles.manifest import (
     UtcTime,
     format_time,
 )
+from msp_desktop.bundles.records import RecordKind
 from msp_desktop.bundles.signed import open_signed, seal_signed
 
-__all__ = ["Receipt", "ReceiptStatus", "make_receipt", "verify_receipt"]
+__all__ = [
+    "MAX_RECEIPT_CONFLICTS",
+    "Receipt",
+    "ReceiptConflict",
+    "ReceiptStatus",
+    "make_receipt",
+    "verify_receipt",
+]
 
 ReceiptStatus = Literal["imported", "already-imported"]
+
+MAX_RECEIPT_CONFLICTS = 100
+"""The most conflicts a receipt lists (``conflicts_total`` counts them all): a receipt
+stays far below the 64 KiB any signed file may be."""
+
+
+class ReceiptConflict(StrictModel):
+    """A revision in the bundle that the office kept aside instead of taking."""
+
+    kind: RecordKind
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+    revision: Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)]
+    owner: DeviceId | None
+    """The device the record belongs to at the office (None: not known)."""
+    reason: Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[ -~]+$")]
 
 
 class Receipt(StrictModel):
@@ -46,6 +75,11 @@ class Receipt(StrictModel):
     office_key_id: KeyId
     received: UtcTime
     status: ReceiptStatus
+    conflicts: (
+        Annotated[list[ReceiptConflict], Field(min_length=1, max_length=MAX_RECEIPT_CONFLICTS)]
+        | None
+    ) = None
+    conflicts_total: Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)] | None = None
 
     def trusted_comment(self) -> str:
         """The trusted comment of the receipt's signature."""
@@ -59,8 +93,10 @@ def make_receipt(
     office_key: minisign.KeyPair,
     status: ReceiptStatus = "imported",
     received: datetime | None = None,
+    conflicts: list[ReceiptConflict] | None = None,
 ) -> bytes:
-    """The signed receipt file for the bundle with ``bundle_sha256`` and ``manifest``."""
+    """The signed receipt file for the bundle with ``bundle_sha256`` and ``manifest``
+    (listing the first ``MAX_RECEIPT_CONFLICTS`` of ``conflicts``, if any)."""
     receipt = Receipt(
         format_version=1,
         bundle_id=manifest.bundle_id,
@@ -70,6 +106,8 @@ def make_receipt(
         office_key_id=office_key.key_id,
         received=format_time(received or datetime.now(UTC)),
         status=status,
+        conflicts=conflicts[:MAX_RECEIPT_CONFLICTS] if conflicts else None,
+        conflicts_total=len(conflicts) if conflicts else None,
     )
     return seal_signed(
         "receipt",
@@ -77,6 +115,7 @@ def make_receipt(
         office_key,
         receipt.trusted_comment(),
         f"MSP receipt for bundle {receipt.bundle_id}",
+        exclude_none=True,
     )
 
 

@@ -25,10 +25,17 @@ MAX_SIGNED_BYTES = 64 * 1024
 
 
 def seal_signed(
-    kind: str, body: BaseModel, key: minisign.KeyPair, trusted_comment: str, untrusted: str
+    kind: str,
+    body: BaseModel,
+    key: minisign.KeyPair,
+    trusted_comment: str,
+    untrusted: str,
+    *,
+    exclude_none: bool = False,
 ) -> bytes:
-    """The signed file for ``body`` under the top-level name ``kind``."""
-    inner = body.model_dump(mode="json")
+    """The signed file for ``body`` under the top-level name ``kind`` (``exclude_none``:
+    optional fields left empty are left out, so files without them stay as before)."""
+    inner = body.model_dump(mode="json", exclude_none=exclude_none)
     signature = key.sign(canonical_json(inner), trusted_comment, untrusted_comment=untrusted)
     return canonical_json({kind: inner, "signature": signature})
 

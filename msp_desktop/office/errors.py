@@ -17,6 +17,7 @@ __all__ = [
     "DeviceMismatch",
     "DeviceNotFound",
     "DeviceRefused",
+    "DeviceRevoked",
     "OfficeBusy",
     "OfficeDamaged",
     "OfficeExists",
@@ -62,6 +63,12 @@ class DeviceRefused(InvalidInput):
 
 class DeviceNotFound(RecordNotFound):
     """No enrolled device has that id (or it has no active key)."""
+
+
+class DeviceRevoked(KnownError):
+    """The device is enrolled but its key is revoked: it may not be given records."""
+
+    exit_code = ExitCode.NOT_IN_THIS_STATE
 
 
 class BundleQuarantined(BundleRejected):

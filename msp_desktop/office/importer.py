@@ -17,13 +17,19 @@ A bundle from an unknown or revoked key is copied to ``OFFICE/quarantine/``. A r
 (same device and sequence, other bytes) and a key signing for another device's id are
 security alerts: one JSON line each in ``OFFICE/alerts.log`` (time, kind, device,
 sequence, both hashes, message), printed too. ``verify`` writes nothing at all.
+
+Ownership (``planning``). A bundle that carries revisions of records belonging to
+another device is imported (its own records are taken), but those revisions are kept
+aside as conflicts; its receipt lists them (``Receipt.conflicts``, with the owning
+device and why), and, after the commit, one ``not-owner`` line in ``alerts.log`` names
+the sending device, the owners and the first few records.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +37,7 @@ from typing import Literal
 
 from msp_desktop.bundles import (
     PublicKey,
+    ReceiptConflict,
     SignatureRejected,
     VerifiedBundle,
     make_receipt,
@@ -39,7 +46,14 @@ from msp_desktop.bundles import (
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.errors import InvalidInput
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE, latest_record_date
-from msp_desktop.office.db.store import DeviceKey, ImportPlan, LedgerEntry, OfficeStore
+from msp_desktop.office.db.store import (
+    ConflictRow,
+    DeviceKey,
+    ImportPlan,
+    LedgerEntry,
+    NewConflict,
+    OfficeStore,
+)
 from msp_desktop.office.errors import (
     AlertingRejection,
     BundleQuarantined,
@@ -60,6 +74,8 @@ from msp_desktop.office.quarantine import Signer, put_in_quarantine, release, si
 __all__ = ["Checked", "ImportOutcome", "Importer", "receipt_name"]
 
 MAX_ATTEMPTS = 5
+ALERT_RECORDS = 10
+"""How many of another device's records a ``not-owner`` alert names (it counts them all)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,8 @@ class ImportOutcome:
     receipt: Path
     released: bool
     """True when the bundle had been in quarantine and was taken out of it."""
+    alert: str | None = None
+    """The ``not-owner`` alert written for this import, if any."""
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -187,6 +205,7 @@ class Importer:
             revisions=changes.revisions,
             conflicts=changes.conflicts,
             audit=changes.audit,
+            owners=changes.owners,
         )
         return Checked(verified, device, None, plan, token, records, audit_entries, reports)
 
@@ -247,12 +266,21 @@ class Importer:
                 "Other imports kept changing the office database; try this bundle again."
             )
         manifest = checked.verified.manifest
+        kept_aside: list[NewConflict] | list[ConflictRow] = (
+            list(checked.plan.conflicts)
+            if checked.plan is not None
+            else self.store.conflicts(checked.verified.sha256)
+        )
+        alert = None
+        if checked.plan is not None:
+            alert = self._not_owner_alert(checked, checked.plan.conflicts, source)
         receipt = make_receipt(
             bundle_sha256=checked.verified.sha256,
             manifest=manifest,
             office_key=self.keys.signing,
             status=checked.status,
             received=self.clock(),
+            conflicts=[_receipt_conflict(c) for c in kept_aside],
         )
         path = receipts / receipt_name(
             manifest.device_id, manifest.sequence, checked.verified.sha256
@@ -270,7 +298,35 @@ class Importer:
                 f"({exc.filename or receipts}: permission denied); as the office folder's "
                 "owner, import the same file again to write it."
             ) from None
-        return ImportOutcome(checked=checked, receipt=path, released=released)
+        return ImportOutcome(checked=checked, receipt=path, released=released, alert=alert)
+
+    def _not_owner_alert(
+        self, checked: Checked, conflicts: Sequence[NewConflict], source: str
+    ) -> str | None:
+        """Write the ``not-owner`` line for the revisions of other devices' records that
+        the (committed) import kept aside; its message, or None if there were none."""
+        sender = checked.verified.manifest.device_id
+        foreign = [c for c in conflicts if c.owner_device_id not in (None, sender)]
+        if not foreign:
+            return None
+        owners = sorted({str(c.owner_device_id) for c in foreign})
+        message = (
+            f"Device {sender} sent {_count(len(foreign), 'revision')} of records that belong "
+            f"to {'device' if len(owners) == 1 else 'devices'} {', '.join(owners)}; "
+            "they were kept aside as conflicts, not made current."
+        )
+        line = {
+            **self._alert("not-owner", checked.verified),
+            "owners": owners,
+            "records": len(foreign),
+            "first": [f"{c.kind} {c.record_id} revision {c.revision}" for c in foreign][
+                :ALERT_RECORDS
+            ],
+            "source": source,
+            "message": message,
+        }
+        append_line(self.layout.alerts, json.dumps(line, ensure_ascii=False))
+        return message
 
     def _check_for_import(self, data: bytes, source: str) -> Checked:
         try:
@@ -318,6 +374,16 @@ class Importer:
                 f"ALERT: {exc.message} Not imported; the alert is in {self.layout.alerts}.",
                 alert=line,
             ) from None
+
+
+def _receipt_conflict(conflict: NewConflict | ConflictRow) -> ReceiptConflict:
+    return ReceiptConflict(
+        kind=conflict.kind,  # type: ignore[arg-type] # a kind the bundle format allows
+        id=conflict.record_id,
+        revision=conflict.revision,
+        owner=conflict.owner_device_id,
+        reason=conflict.reason,
+    )
 
 
 def _claimed(signer: Signer) -> str:

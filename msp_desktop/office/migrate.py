@@ -27,6 +27,9 @@ __all__ = ["STEPS", "Migration", "migrate", "plan"]
 STEPS: dict[int, str] = {
     2: "record_revisions also takes agreed actions and contact notes (bundle format 2)",
     3: "a returned_forms table for the feedback forms posted back (msp-office feedback record)",
+    4: "record ownership: each record belongs to the device that sent its first revision; "
+    "revisions other devices sent become conflicts and never current "
+    "(msp-office records transfer)",
 }
 """What the step to each schema version changes, in words."""
 

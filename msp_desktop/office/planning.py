@@ -24,6 +24,16 @@ compared with what the office holds:
   conflict. A conflict never overwrites anything: the incoming envelope is kept
   whole in ``conflicts`` for a person to resolve.
 
+**Ownership.** Every record belongs to one device (``record_owners``): the device
+that first sent it, until ``msp-office records transfer`` gives it to another. A
+revision that the rules above would store (as current or as history) is stored only
+if it comes from the record's owner; from any other device it is a conflict naming
+both devices, reported, and listed in the receipt and in ``alerts.log`` (``importer``).
+Only the owner's revisions ever become current, so what the office reports (the
+statutory report reads current revisions only) is the owner's. Before ownership, any
+enrolled device could send ``person.<id>.r999999999.json`` for another device's
+person and become the office's current record.
+
 **Audit chain.** Each device's audit entries are stored per device by ``seq``. Every
 entry's hash is recomputed (``audit_entry_hash``) and the links are checked against
 the neighbours already held: the entry before the batch (or 64 zeros for entry 1)
@@ -163,6 +173,7 @@ class ChangePlan:
     revisions: list[NewRevision] = field(default_factory=list)
     conflicts: list[NewConflict] = field(default_factory=list)
     audit: list[AuditRow] = field(default_factory=list)
+    owners: list[tuple[str, str]] = field(default_factory=list)
     unchanged: int = 0
     history: int = 0
     reports: list[str] = field(default_factory=list)
@@ -196,8 +207,11 @@ def _plan_records(
     for envelope, text in records:
         key = (envelope.kind, envelope.id)
         current = pending.get(key) or _stored_current(store, *key)
-        made_current = _plan_record(store, manifest, envelope, text, current, plan)
+        owner = manifest.device_id if key in pending else store.owner(*key)
+        made_current = _plan_record(store, manifest, envelope, text, current, owner, plan)
         if made_current:
+            if current is None:
+                plan.owners.append(key)  # new here: it belongs to the device that sent it
             pending[key] = _Current(
                 envelope.revision, envelope.record_sha256, manifest.device_id, manifest.sequence
             )
@@ -216,25 +230,40 @@ def _plan_record(
     envelope: RecordEnvelope,
     text: str,
     current: _Current | None,
+    owner: str | None,
     plan: ChangePlan,
 ) -> bool:
     """Plan one incoming revision; True if it becomes the current one."""
     label = f"{envelope.kind} {envelope.id} revision {envelope.revision}"
     held = store.revision(envelope.kind, envelope.id, envelope.revision)
+    newer = current is None or envelope.revision > current.revision
+    late = (
+        current is not None
+        and current.device_id == manifest.device_id
+        and current.bundle_sequence > manifest.sequence
+    )
     if held is not None:
         if held.record_sha256 == envelope.record_sha256:
             plan.unchanged += 1
             return False
         reason = "the office already holds this revision with different content"
         plan.reports.append(f"conflict: {label} differs from the one held here")
-    elif current is None or envelope.revision > current.revision:
+    elif owner is not None and owner != manifest.device_id and (newer or late):
+        # Stored, it would be current (or history): only the owner's revisions are.
+        reason = f"sent by device {manifest.device_id}, but the record belongs to device {owner}"
+        plan.reports.append(
+            f"conflict: {label} is a record of device {owner}, not of device "
+            f"{manifest.device_id}: kept aside, not made current"
+        )
+    elif newer:
         plan.revisions.append(_new_revision(envelope, text, make_current=True))
         return True
-    elif current.device_id == manifest.device_id and current.bundle_sequence > manifest.sequence:
+    elif late:
         plan.revisions.append(_new_revision(envelope, text, make_current=False))
         plan.history += 1
         return False
     else:
+        assert current is not None  # not newer
         reason = f"older than the office's current revision {current.revision}"
         plan.reports.append(
             f"conflict: {label} is older than revision {current.revision} held here"
@@ -249,6 +278,7 @@ def _plan_record(
             reason=reason,
             office_revision=current.revision if current else None,
             office_record_sha256=current.record_sha256 if current else None,
+            owner_device_id=owner,
         )
     )
     return False

@@ -52,6 +52,7 @@ from msp_desktop.bundles.provisioning import read_provisioning
 from msp_desktop.demo import realistic_visit  # answered as the demo's visits are
 from msp_desktop.model import Concern, Note, Person, RiskType, Stage
 from msp_desktop.office.cli import commands
+from msp_desktop.office.dates import DEFAULT_TIME_ZONE
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
 from msp_desktop.office.importer import Importer, ImportOutcome
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
@@ -125,7 +126,7 @@ def make_office(root: Path, tmp: Path) -> tuple[OfficeLayout, bytes]:
         dir=str(root),
         office_id=OFFICE_ID,
         name="Bench Office (fictional)",
-        time_zone="Europe/London",
+        time_zone=DEFAULT_TIME_ZONE,
     )
     keys_file = tmp / "office-keys.json"
     with quiet():

@@ -47,6 +47,7 @@ import httpx
 from msp_desktop.bundles import PublicKey, SealedBundle, verify_receipt
 from msp_desktop.office import devices
 from msp_desktop.office.cli import commands
+from msp_desktop.office.dates import DEFAULT_TIME_ZONE
 from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.db.store import LedgerEntry
 from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
@@ -119,7 +120,7 @@ def make_office(root: Path, fleet: Sequence[FakeDevice]) -> OfficeLayout:
         dir=str(root),
         office_id=OFFICE_ID,
         name="Bench Office (fictional)",
-        time_zone="Europe/London",
+        time_zone=DEFAULT_TIME_ZONE,
     )
     with contextlib.redirect_stdout(io.StringIO()):
         if commands.init(args) != 0:

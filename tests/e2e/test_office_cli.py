@@ -16,7 +16,7 @@ from pathlib import Path
 from msp_desktop.bundles import canonical_json, verify_receipt
 from msp_desktop.bundles.provisioning import Provisioning, read_provisioning
 from tests.e2e.conftest import OfficeRunner
-from tests.office_helpers import FakeDevice, caseload
+from tests.office_helpers import FakeDevice, caseload, envelope
 from tests.tools import require_tools
 
 
@@ -141,3 +141,48 @@ def test_stock_age_opens_a_bundle_and_minisign_checks_a_receipt(
     )  # fmt: skip
     assert checked.returncode == 0, checked.stderr
     assert f"bundle_sha256:{sealed.sha256}" in checked.stdout
+
+
+def test_another_devices_revision_is_kept_aside_and_a_transfer_moves_the_person(
+    msp_office: OfficeRunner, tmp_path: Path, office_dir: Path
+) -> None:
+    provisioning, laptop = _set_up(msp_office, tmp_path)
+    case = caseload()
+    genuine = tmp_path / "laptop-7-000001.mspbundle"
+    genuine.write_bytes(laptop.bundle(provisioning.inbox, case.envelopes()).data)
+    assert msp_office("import", str(genuine)).returncode == 0
+    forger = FakeDevice(device_id="laptop-b", worker="Second Worker")
+    (tmp_path / "b.json").write_bytes(forger.enrolment())
+    assert msp_office("devices", "add", str(tmp_path / "b.json")).returncode == 0
+    forged = envelope("person", case.person.revised(local_id="FORGED-1"), 999_999_999)
+    sealed = forger.bundle(provisioning.inbox, [forged])
+    bundle = tmp_path / "laptop-b-000001.mspbundle"
+    bundle.write_bytes(sealed.data)
+    receipts = tmp_path / "receipts"
+
+    imported = msp_office("import", str(bundle), "--receipts", str(receipts))
+
+    assert imported.returncode == 0, imported.stderr
+    assert (
+        f"{bundle}: ALERT: Device laptop-b sent 1 revision of records that belong to device "
+        "laptop-7; they were kept aside as conflicts, not made current. The alert is in "
+        f"{office_dir / 'alerts.log'}."
+    ) in imported.stdout.splitlines()
+    receipt = verify_receipt(
+        (receipts / f"laptop-b-000001-{sealed.sha256[:12]}.receipt.json").read_bytes(),
+        provisioning.office_key,
+    )
+    assert receipt.conflicts is not None
+    assert [(c.id, c.owner) for c in receipt.conflicts] == [(case.person.id, "laptop-7")]
+    listed = json.loads(msp_office("conflicts", "--json").stdout)
+    assert [(c["device_id"], c["owner_device_id"]) for c in listed] == [("laptop-b", "laptop-7")]
+
+    before = _db_hash(office_dir)
+    refused = msp_office("records", "transfer", "--person", case.person.id, "--to", "nobody")
+    assert refused.returncode == 8
+    assert _one_line(refused.stderr) == "msp-office: No device 'nobody' is enrolled here."
+    assert _db_hash(office_dir) == before
+
+    moved = msp_office("records", "transfer", "--person", case.person.id, "--to", "laptop-b")
+    assert moved.returncode == 0, moved.stderr
+    assert "3 records (1 person, 1 concern, 1 visit)" in moved.stdout

@@ -310,6 +310,8 @@ def import_bundles(args: argparse.Namespace) -> int:
                 print(f"{path}: imported: {checked.summary()}; receipt {outcome.receipt}")
             for report in checked.reports:
                 print(f"{path}: note: {report}")
+            if outcome.alert:
+                print(f"{path}: ALERT: {outcome.alert} The alert is in {layout.alerts}.")
             if outcome.released:
                 print(f"{path}: note: taken out of quarantine")
     return first_failure
@@ -332,13 +334,15 @@ def conflicts(args: argparse.Namespace) -> int:
                 str(c.revision),
                 str(c.office_revision) if c.office_revision is not None else "",
                 c.device_id,
+                c.owner_device_id or "",
                 c.bundle_sha256[:12],
                 c.found_at,
                 c.reason,
             ]
             for c in found
         ]
-        headers = ["ID", "KIND", "RECORD", "REV", "OFFICE REV", "DEVICE", "BUNDLE", "FOUND", "WHY"]
+        headers = ["ID", "KIND", "RECORD", "REV", "OFFICE REV", "SENT BY", "OWNER", "BUNDLE",
+                   "FOUND", "WHY"]  # fmt: skip
         print(table(headers, rows))
     return 0
 

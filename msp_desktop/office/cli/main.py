@@ -19,7 +19,7 @@ from msp_desktop.arg_types import arguments_problem
 from msp_desktop.command_guard import run_guarded
 from msp_desktop.logs import configure_logging
 from msp_desktop.office.admin import ALLOW_ROOT_VARIABLE, check_writable, refuse_root
-from msp_desktop.office.cli import commands, feedback, maintenance, report, serve
+from msp_desktop.office.cli import commands, feedback, maintenance, records, report, serve
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.terminal_text import escaped_output
@@ -185,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("conflicts", "List record revisions kept aside as conflicts.", commands.conflicts)
     _add_json(p)
 
+    owned = sub.add_parser("records", help="Which device each person's records belong to.")
+    owned_sub = owned.add_subparsers(dest="records_command", required=True, metavar="ACTION")
+    p = command("transfer", records.TRANSFER_HELP, records.transfer, owned_sub)
+    records.add_transfer_arguments(p)
+
     quarantine = sub.add_parser("quarantine", help="Bundles from unknown or revoked keys.")
     q_sub = quarantine.add_subparsers(dest="quarantine_command", required=True, metavar="ACTION")
     p = command(
@@ -223,7 +228,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-WRITES = frozenset({"init", "migrate", "upgrade", "devices", "import", "feedback", "serve"})
+WRITES = frozenset(
+    {"init", "migrate", "upgrade", "devices", "import", "feedback", "records", "serve"}
+)
 """The commands that write into the office folder or database: each first checks it can
 (``admin.check_writable``), so a root-owned ``receipts/`` refuses before anything changes."""
 

@@ -29,12 +29,17 @@ from __future__ import annotations
 
 from msp_desktop.office.db.sqlite_schema import (
     APPLICATION_ID,
+    OWNERSHIP,
+    OWNERSHIP_FILL,
     RECORD_KINDS,
     RETURNED_FORMS,
     SCHEMA_VERSION,
 )
 
 __all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSION", "UPGRADES"]
+
+# record_owners and record_transfers, with every integer a BIGINT as above.
+_OWNERSHIP = tuple(statement.replace(" INTEGER ", " BIGINT ") for statement in OWNERSHIP)
 
 SCHEMA_STATEMENTS: tuple[str, ...] = (
     """
@@ -124,7 +129,8 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
         office_record_sha256 TEXT,
         device_id TEXT NOT NULL,
         bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
-        found_at TEXT NOT NULL
+        found_at TEXT NOT NULL,
+        owner_device_id TEXT
     )
     """,
     """
@@ -147,6 +153,7 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     """,
     # The same statement as SQLite's: text columns only, nothing to translate.
     RETURNED_FORMS,
+    *_OWNERSHIP,
 )
 
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -157,6 +164,11 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         f"CHECK (kind IN {RECORD_KINDS})",
     ),
     3: (RETURNED_FORMS,),
+    4: (
+        "ALTER TABLE conflicts ADD COLUMN owner_device_id TEXT",
+        *_OWNERSHIP,
+        *OWNERSHIP_FILL,
+    ),
 }
 """The statements that take a database from version n - 1 to version n (``sqlite_schema``
 says what each version changed)."""
@@ -171,5 +183,7 @@ OFFICE_TABLES: tuple[str, ...] = (
     "conflicts",
     "audit_entries",
     "returned_forms",
+    "record_owners",
+    "record_transfers",
 )
 """Every table of the schema, in the order they are created."""

@@ -14,6 +14,7 @@ from msp_desktop.office.db.store import (
     ImportPlan,
     LedgerEntry,
     OfficeCounts,
+    RecordTransfer,
     ReturnedForm,
     StoredRevision,
 )
@@ -152,6 +153,43 @@ class SqlOfficeQueries:
         )
         return CurrentRecord(*row) if row else None
 
+    def owner(self, kind: str, record_id: str) -> str | None:
+        """The device the record belongs to; None for a record not held here."""
+        row = self._one(
+            "SELECT device_id FROM record_owners WHERE kind = ? AND record_id = ?", kind, record_id
+        )
+        return str(row[0]) if row else None
+
+    def owners(self, kind: str) -> dict[str, str]:
+        """``record id -> owning device`` of every record of ``kind``."""
+        rows = self._rows("SELECT record_id, device_id FROM record_owners WHERE kind = ?", kind)
+        return {str(record_id): str(device) for record_id, device in rows}
+
+    def transfer(self, records: Sequence[tuple[str, str]], transfer: RecordTransfer) -> None:
+        """Give ``records`` to ``transfer.to_device_id`` and keep the audit row, in one
+        transaction."""
+        t = transfer
+        with self._write():
+            self._run_many(
+                "UPDATE record_owners SET device_id = ?, since = ? "
+                "WHERE kind = ? AND record_id = ?",
+                [(t.to_device_id, t.transferred_at, kind, rid) for kind, rid in records],
+            )
+            self._run(
+                "INSERT INTO record_transfers (person_id, from_device_id, to_device_id, "
+                "record_count, reason, transferred_at) VALUES (?, ?, ?, ?, ?, ?)",
+                t.person_id, t.from_device_id, t.to_device_id, t.records, t.reason,
+                t.transferred_at,
+            )  # fmt: skip
+
+    def transfers(self) -> list[RecordTransfer]:
+        """Every transfer, oldest first."""
+        rows = self._rows(
+            "SELECT person_id, from_device_id, to_device_id, record_count, reason, transferred_at "
+            "FROM record_transfers ORDER BY transferred_at"
+        )
+        return [RecordTransfer(*row) for row in rows]
+
     def audit_hashes(self, device_id: str, first: int, last: int) -> dict[int, tuple[str, str]]:
         """``seq -> (prev_hash, hash)`` of stored entries in ``first..last``."""
         rows = self._rows(
@@ -183,6 +221,10 @@ class SqlOfficeQueries:
                 for r in plan.revisions
             ],
         )  # fmt: skip
+        self._run_many(
+            "INSERT INTO record_owners (kind, record_id, device_id, since) VALUES (?, ?, ?, ?)",
+            [(kind, record_id, b.device_id, b.imported_at) for kind, record_id in plan.owners],
+        )
         # In plan order, so the last revision made current wins.
         for r in plan.revisions:
             if r.make_current:
@@ -196,11 +238,11 @@ class SqlOfficeQueries:
         self._run_many(
             "INSERT INTO conflicts (kind, record_id, revision, record_sha256, envelope, "
             "reason, office_revision, office_record_sha256, device_id, bundle_sha256, "
-            "found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "found_at, owner_device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (c.kind, c.record_id, c.revision, c.record_sha256, c.envelope, c.reason,
                  c.office_revision, c.office_record_sha256, b.device_id, b.sha256,
-                 b.imported_at)
+                 b.imported_at, c.owner_device_id)
                 for c in plan.conflicts
             ],
         )  # fmt: skip
@@ -215,12 +257,16 @@ class SqlOfficeQueries:
             ],
         )  # fmt: skip
 
-    def conflicts(self) -> list[ConflictRow]:
-        """Every conflict, oldest first."""
-        rows = self._rows(
+    def conflicts(self, bundle_sha256: str | None = None) -> list[ConflictRow]:
+        """Every conflict (or those the bundle ``bundle_sha256`` brought), oldest first."""
+        select = (
             "SELECT id, kind, record_id, revision, record_sha256, reason, office_revision, "
-            "device_id, bundle_sha256, found_at FROM conflicts ORDER BY id"
+            "device_id, bundle_sha256, found_at, owner_device_id FROM conflicts "
         )
+        if bundle_sha256 is None:
+            rows = self._rows(select + "ORDER BY id")
+        else:
+            rows = self._rows(select + "WHERE bundle_sha256 = ? ORDER BY id", bundle_sha256)
         return [ConflictRow(*row) for row in rows]
 
     def counts(self) -> OfficeCounts:

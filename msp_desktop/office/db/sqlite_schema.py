@@ -1,4 +1,4 @@
-"""The SQLite schema of the office database, version 3 (``PRAGMA user_version``).
+"""The SQLite schema of the office database, version 4 (``PRAGMA user_version``).
 
 Tables:
 
@@ -13,7 +13,14 @@ Tables:
   with the envelope exactly as it travelled; ``current_records``: the office's
   current revision of each record.
 - ``conflicts``: incoming revisions that were not allowed to overwrite the office's
-  data, kept whole for a person to resolve.
+  data, kept whole for a person to resolve; ``device_id`` is the device that sent it,
+  ``owner_device_id`` the device the record belonged to then (empty for conflicts
+  found before version 4).
+- ``record_owners``: the device each record belongs to (``planning``: the device that
+  first sent it, or the one it was transferred to); only that device's revisions
+  become current.
+- ``record_transfers``: the audit of ``msp-office records transfer``: which person,
+  from which device to which, how many records, why and when.
 - ``audit_entries``: each device's audit chain, ``hash_ok`` being the office's own
   recomputation of the entry's hash.
 - ``returned_forms``: the feedback forms the person posted back to the office, keyed by
@@ -26,7 +33,11 @@ the two as their databases report them, so a change here needs one there too.
 
 **Versions.** 1: the first. 2: ``record_revisions`` also takes agreed actions and
 contact notes (record kinds ``action`` and ``contact``, bundle format 2). 3:
-``returned_forms`` (feedback forms posted back, ``msp-office feedback record``).
+``returned_forms`` (feedback forms posted back, ``msp-office feedback record``). 4:
+record ownership (``record_owners``, ``record_transfers``, ``conflicts.owner_device_id``);
+each record's owner is the device that sent its first imported revision, a revision
+another device sent is listed as a conflict, and a record whose current revision came
+from another device gets its owner's highest revision back as current.
 ``msp-office migrate`` takes a database from any earlier version to this one with the
 steps in ``UPGRADES`` (one transaction each, after a verified backup; ``migrate.STEPS``
 says what each does in words, the same on PostgreSQL); every other command refuses an
@@ -39,6 +50,8 @@ from __future__ import annotations
 
 __all__ = [
     "APPLICATION_ID",
+    "OWNERSHIP",
+    "OWNERSHIP_FILL",
     "RECORD_KINDS",
     "RETURNED_FORMS",
     "SCHEMA",
@@ -46,7 +59,7 @@ __all__ = [
     "UPGRADES",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x4D53504F  # "MSPO": marks the file as an MSP office database
 
 RECORD_KINDS = "('person', 'concern', 'visit', 'action', 'contact')"
@@ -61,6 +74,58 @@ CREATE TABLE returned_forms (
     recorded_at TEXT NOT NULL
 );"""
 """The returned feedback forms (version 3); the same statement makes the table on PostgreSQL."""
+
+OWNERSHIP: tuple[str, ...] = (
+    """
+CREATE TABLE record_owners (
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (kind, record_id)
+);""",
+    """
+CREATE TABLE record_transfers (
+    person_id TEXT NOT NULL,
+    from_device_id TEXT NOT NULL,
+    to_device_id TEXT NOT NULL,
+    record_count INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    transferred_at TEXT NOT NULL
+);""",
+)
+"""The ownership tables (version 4); the same statements make them on PostgreSQL."""
+
+OWNERSHIP_FILL: tuple[str, ...] = (
+    # Each record's owner: the device of its first imported revision (ties within one
+    # second: the lowest revision; (kind, id, revision) is unique, so one row each).
+    "INSERT INTO record_owners (kind, record_id, device_id, since) "
+    "SELECT r.kind, r.record_id, r.device_id, r.imported_at FROM record_revisions r "
+    "WHERE NOT EXISTS (SELECT 1 FROM record_revisions o WHERE o.kind = r.kind "
+    "AND o.record_id = r.record_id AND (o.imported_at < r.imported_at "
+    "OR (o.imported_at = r.imported_at AND o.revision < r.revision)))",
+    # Every revision another device sent becomes a conflict (it stays as history too),
+    # named with both devices, as an import now does.
+    "INSERT INTO conflicts (kind, record_id, revision, record_sha256, envelope, reason, "
+    "office_revision, office_record_sha256, device_id, bundle_sha256, found_at, "
+    "owner_device_id) "
+    "SELECT r.kind, r.record_id, r.revision, r.record_sha256, r.envelope, "
+    "'sent by device ' || r.device_id || ', but the record belongs to device ' "
+    "|| o.device_id || ' (found by migrate)', NULL, NULL, r.device_id, r.bundle_sha256, "
+    "r.imported_at, o.device_id "
+    "FROM record_revisions r JOIN record_owners o "
+    "ON o.kind = r.kind AND o.record_id = r.record_id WHERE r.device_id <> o.device_id",
+    # A current revision another device sent gives way to the owner's highest one.
+    "UPDATE current_records SET revision = (SELECT max(r.revision) FROM record_revisions r "
+    "JOIN record_owners o ON o.kind = r.kind AND o.record_id = r.record_id "
+    "AND o.device_id = r.device_id "
+    "WHERE r.kind = current_records.kind AND r.record_id = current_records.record_id) "
+    "WHERE EXISTS (SELECT 1 FROM record_revisions r JOIN record_owners o "
+    "ON o.kind = r.kind AND o.record_id = r.record_id "
+    "WHERE r.kind = current_records.kind AND r.record_id = current_records.record_id "
+    "AND r.revision = current_records.revision AND r.device_id <> o.device_id)",
+)
+"""What step 4 does to the rows an office already holds (both backends)."""
 
 _RECORD_REVISIONS = f"""
 CREATE TABLE {{name}} (
@@ -88,6 +153,11 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "ALTER TABLE record_revisions_v2 RENAME TO record_revisions",
     ),
     3: (RETURNED_FORMS,),
+    4: (
+        "ALTER TABLE conflicts ADD COLUMN owner_device_id TEXT",
+        *OWNERSHIP,
+        *OWNERSHIP_FILL,
+    ),
 }
 """The statements that take a database from version n - 1 to version n."""
 
@@ -146,7 +216,8 @@ CREATE TABLE conflicts (
     office_record_sha256 TEXT,
     device_id TEXT NOT NULL,
     bundle_sha256 TEXT NOT NULL REFERENCES bundles (sha256),
-    found_at TEXT NOT NULL
+    found_at TEXT NOT NULL,
+    owner_device_id TEXT
 );
 
 CREATE TABLE audit_entries (
@@ -167,7 +238,10 @@ CREATE TABLE audit_entries (
 );
 
 {returned_forms}
+
+{ownership}
 """.format(
     record_revisions=_RECORD_REVISIONS.format(name="record_revisions").strip(),
     returned_forms=RETURNED_FORMS.strip(),
+    ownership="\n\n".join(statement.strip() for statement in OWNERSHIP),
 )

@@ -29,6 +29,7 @@ __all__ = [
     "NewRevision",
     "OfficeCounts",
     "OfficeStore",
+    "RecordTransfer",
     "ReturnedForm",
     "StoredRevision",
     "Upgraded",
@@ -120,6 +121,20 @@ class NewConflict:
     reason: str
     office_revision: int | None
     office_record_sha256: str | None
+    owner_device_id: str | None = None
+    """The device the record belongs to (None: a record new here, never the case today)."""
+
+
+@dataclass(frozen=True)
+class RecordTransfer:
+    """One ``msp-office records transfer``, as its audit row keeps it."""
+
+    person_id: str
+    from_device_id: str
+    to_device_id: str
+    records: int
+    reason: str
+    transferred_at: str
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,8 @@ class ImportPlan:
     revisions: Sequence[NewRevision] = field(default_factory=list)
     conflicts: Sequence[NewConflict] = field(default_factory=list)
     audit: Sequence[AuditRow] = field(default_factory=list)
+    owners: Sequence[tuple[str, str]] = field(default_factory=list)
+    """``(kind, id)`` of each record new here: it belongs to the bundle's device."""
 
 
 @dataclass(frozen=True)
@@ -161,8 +178,12 @@ class ConflictRow:
     reason: str
     office_revision: int | None
     device_id: str
+    """The device that sent the revision."""
     bundle_sha256: str
     found_at: str
+    owner_device_id: str | None
+    """The device the record belonged to when the conflict was found (None: found
+    before the office recorded owners, schema version 4)."""
 
 
 @dataclass(frozen=True)
@@ -255,14 +276,27 @@ class OfficeStore(Protocol):
     def current(self, kind: str, record_id: str) -> CurrentRecord | None:
         """The current revision of a record."""
 
+    def owner(self, kind: str, record_id: str) -> str | None:
+        """The device the record belongs to; None for a record not held here."""
+
+    def owners(self, kind: str) -> dict[str, str]:
+        """``record id -> owning device`` of every record of ``kind``."""
+
+    def transfer(self, records: Sequence[tuple[str, str]], transfer: RecordTransfer) -> None:
+        """Give ``records`` (``(kind, id)``) to ``transfer.to_device_id`` and keep the
+        transfer's audit row, in one transaction."""
+
+    def transfers(self) -> list[RecordTransfer]:
+        """Every transfer, oldest first."""
+
     def audit_hashes(self, device_id: str, first: int, last: int) -> dict[int, tuple[str, str]]:
         """``seq -> (prev_hash, hash)`` of the device's stored entries in ``first..last``."""
 
     def apply(self, plan: ImportPlan, token: int) -> bool:
         """Import ``plan`` in one transaction; False (nothing written) if ``token`` is stale."""
 
-    def conflicts(self) -> list[ConflictRow]:
-        """Every conflict, oldest first."""
+    def conflicts(self, bundle_sha256: str | None = None) -> list[ConflictRow]:
+        """Every conflict (or those the bundle ``bundle_sha256`` brought), oldest first."""
 
     def counts(self) -> OfficeCounts:
         """Totals for ``status``."""

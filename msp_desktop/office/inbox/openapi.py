@@ -8,10 +8,12 @@ the service does (statuses, bodies, headers), and needing no web framework to pr
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 from msp_desktop import __version__
 from msp_desktop.bundles import Receipt
+from msp_desktop.bundles.receipt import MAX_RECEIPT_CONFLICTS
+from msp_desktop.bundles.records import RecordKind
 
 __all__ = ["ERROR_REASONS", "openapi_bytes", "openapi_document"]
 
@@ -85,7 +87,8 @@ ERROR_REASONS: dict[int, tuple[str, list[str]]] = {
 }
 
 _RETRY_STATUSES = (429, 503)
-_RECEIPT_FIELDS = list(Receipt.model_fields)
+# The optional fields (a receipt listing revisions kept aside) are left out otherwise.
+_RECEIPT_FIELDS = [name for name, f in Receipt.model_fields.items() if f.is_required()]
 
 
 def _error_response(status: int) -> dict[str, Any]:
@@ -125,6 +128,35 @@ def _schemas() -> dict[str, Any]:
                 "office_key_id": {"type": "string", "pattern": _KEY_ID},
                 "received": {"type": "string", "pattern": _UTC},
                 "status": {"type": "string", "enum": ["imported", "already-imported"]},
+                "conflicts": {
+                    "type": "array",
+                    "description": "Revisions in the bundle kept aside, not made current "
+                    "(e.g. records that belong to another device); present only if any.",
+                    "minItems": 1,
+                    "maxItems": MAX_RECEIPT_CONFLICTS,
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["kind", "id", "revision", "owner", "reason"],
+                        "properties": {
+                            "kind": {"type": "string", "enum": list(get_args(RecordKind))},
+                            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+                            "revision": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": 9007199254740991,
+                            },
+                            "owner": {"type": "string", "nullable": True, "pattern": _DEVICE_ID},
+                            "reason": {"type": "string", "pattern": "^[ -~]{1,300}$"},
+                        },
+                    },
+                },
+                "conflicts_total": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 9007199254740991,
+                    "description": "How many revisions were kept aside (with conflicts).",
+                },
             },
         },
         "SignedReceipt": {

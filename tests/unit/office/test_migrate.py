@@ -50,6 +50,12 @@ STEP_3 = (
     "Version 3: a returned_forms table for the feedback forms posted back "
     "(msp-office feedback record)."
 )
+STEP_4 = (
+    "Version 4: record ownership: each record belongs to the device that sent its first "
+    "revision; revisions other devices sent become conflicts and never current "
+    "(msp-office records transfer)."
+)
+OWNERSHIP_TABLES = {"record_owners", "record_transfers"}
 
 
 def _dump_sqlite(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -65,6 +71,20 @@ def _dump_sqlite(path: Path) -> dict[str, list[tuple[object, ...]]]:
         return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables}
     finally:
         conn.close()
+
+
+def _as_migrated(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
+    """What a version-1 or -2 office of one device holds after migrating: every row, an
+    empty ``returned_forms`` and ``record_transfers``, no owner on the (no) conflicts,
+    and each record owned by the device of its first imported revision."""
+    first: dict[tuple[object, object], tuple[object, ...]] = {}
+    for row in rows["record_revisions"]:  # kind, id, revision, ..., device, bundle, at
+        key = (row[0], row[1])
+        if key not in first or (row[7], row[2]) < (first[key][7], first[key][2]):
+            first[key] = row
+    owners = sorted((kind, record_id, row[5], row[7]) for (kind, record_id), row in first.items())
+    assert rows["conflicts"] == []
+    return {**rows, "returned_forms": [], "record_owners": owners, "record_transfers": []}
 
 
 def _office_with(tmp_path: Path, fixture: str) -> Office:
@@ -109,9 +129,12 @@ def test_the_fixtures_differ_from_this_version_only_as_their_versions_say(
     )
     assert old["record_revisions"].checks == {V1_KINDS, "revision >= 1"}
     assert new["record_revisions"].checks == {V2_KINDS, "revision >= 1"}
-    assert set(new) - set(previous) == {"returned_forms"}
-    assert set(new) - set(old) == {"returned_forms"}
-    del new["returned_forms"]
+    assert set(new) - set(previous) == {"returned_forms", *OWNERSHIP_TABLES}
+    assert set(new) - set(old) == {"returned_forms", *OWNERSHIP_TABLES}
+    for table in ("returned_forms", *OWNERSHIP_TABLES):
+        del new[table]
+    assert set(new["conflicts"].columns) - set(previous["conflicts"].columns) == {"owner_device_id"}
+    del new["conflicts"].columns["owner_device_id"]
     assert previous == new
     old["record_revisions"].checks = new["record_revisions"].checks
     assert old == new
@@ -123,7 +146,7 @@ def test_an_older_database_is_refused_with_the_command_that_migrates_it(
     path = previous_office.layout.database
     before = _sha(path)
     expected = (
-        f"{path} has office database version 2; this msp-office uses version 3. Migrate it "
+        f"{path} has office database version 2; this msp-office uses version 4. Migrate it "
         "first (it is backed up, then everything it holds is kept): msp-office migrate"
     )
     with pytest.raises(OfficeDamaged) as refused:
@@ -144,11 +167,12 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
     before = _sha(path)
     assert main(["migrate", "--dry-run", "--dir", previous_office.root]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"The office database ({path}) is at version 2; this msp-office uses version 3. "
+        f"The office database ({path}) is at version 2; this msp-office uses version 4. "
         "Migrating would:",
         "  1. write a backup of the office and verify it",
         "  2. to version 3: a returned_forms table for the feedback forms posted back "
         "(msp-office feedback record)",
+        "  3. to version 4: " + STEP_4.removeprefix("Version 4: ").removesuffix("."),
         "Nothing was changed (--dry-run).",
     ]
     assert _sha(path) == before
@@ -170,14 +194,15 @@ def test_migrating_the_previous_schema_backs_up_verifies_and_keeps_every_row(
         # keys (4 files) and office.json: no receipts, quarantine or alerts yet
         f"(6 tables, {total} rows, 5 files of the office folder).",
         STEP_3,
-        f"Migrated the office database ({path}) from version 2 to 3; everything it held is kept.",
+        STEP_4,
+        f"Migrated the office database ({path}) from version 2 to 4; everything it held is kept.",
     ]
     assert_mode(backup, 0o600)
     assert_mode(backup.parent, 0o700)
     # The backup is the database as it was: version 2, every row.
     kept = verify_backup(previous_office.layout, None, backup)
     assert (kept.version, kept.tables, kept.rows) == (2, 6, total)
-    assert _dump_sqlite(path) == {**rows, "returned_forms": []}
+    assert _dump_sqlite(path) == _as_migrated(rows)
     fresh = tmp_path / "fresh.db"
     SqliteOfficeStore.create(fresh)
     assert sqlite_tables(path) == sqlite_tables(fresh)
@@ -201,15 +226,16 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
     assert out[1:] == [
         STEP_2,
         STEP_3,
-        f"Migrated the office database ({path}) from version 1 to 3; everything it held is kept.",
+        STEP_4,
+        f"Migrated the office database ({path}) from version 1 to 4; everything it held is kept.",
     ]
-    assert _dump_sqlite(path) == {**rows, "returned_forms": []}
+    assert _dump_sqlite(path) == _as_migrated(rows)
 
     # Again: nothing to do, and no second backup.
     after = _sha(path)
     assert main(["migrate", "--dir", old_office.root]) == 0
     assert capsys.readouterr().out == (
-        f"The office database ({path}) is already at version 3; nothing changed.\n"
+        f"The office database ({path}) is already at version 4; nothing changed.\n"
     )
     assert _sha(path) == after
     assert len(list((old_office.layout.root / "backups").iterdir())) == 1
@@ -261,6 +287,13 @@ def _imports_every_kind(office: Office) -> None:
     ]
 
 
+def _drop_ownership(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Take a new PostgreSQL office back to version 3: no ownership (version 4)."""
+    conn.execute("DROP TABLE record_owners")
+    conn.execute("DROP TABLE record_transfers")
+    conn.execute("ALTER TABLE conflicts DROP COLUMN owner_device_id")
+
+
 def _pg_office(tmp_path: Path, url: str) -> Office:
     layout = OfficeLayout(tmp_path / "office")
     config = create_office_keys(layout, office_id="fixture-office", name="Fixture", now=NOW)
@@ -285,6 +318,7 @@ def pg_old_office(tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyP
             "CHECK (kind IN ('person', 'concern', 'visit'))"
         )
         conn.execute("DROP TABLE returned_forms")
+        _drop_ownership(conn)
         conn.execute("UPDATE schema_version SET version = 1")
     return office
 
@@ -305,6 +339,7 @@ def pg_previous_office(
     rows = _dump_sqlite(FIXTURE / "office-v2.db")
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("DROP TABLE returned_forms")
+        _drop_ownership(conn)
         conn.execute("UPDATE schema_version SET version = 2")
         for table in _V2_TABLES:
             columns = [
@@ -344,22 +379,30 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
     assert out[1:] == [
         STEP_2,
         STEP_3,
-        f"Migrated the office database ({where}) from version 1 to 3; everything it held is kept.",
+        STEP_4,
+        f"Migrated the office database ({where}) from version 1 to 4; everything it held is kept.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)
-    # Every row kept; only the version and the change count moved on.
-    assert {t: r for t, r in after.items() if t not in ("schema_version", "office_lock")} == {
-        **{t: r for t, r in rows.items() if t not in ("schema_version", "office_lock")},
+    # Every row kept; only the version and the change count moved on, and each record
+    # has its owner (one device here: no conflicts).
+    skip = ("schema_version", "office_lock", "conflicts", *OWNERSHIP_TABLES)
+    assert {t: r for t, r in after.items() if t not in skip} == {
+        **{t: r for t, r in rows.items() if t not in skip},
         "returned_forms": [],
     }
+    assert rows["conflicts"] == after["conflicts"] == []
+    assert after["record_transfers"] == []
+    owners = office.sql("SELECT DISTINCT device_id FROM record_owners")
+    assert owners == [("laptop-v1",)]
+    assert len(after["record_owners"]) == len(office.sql("SELECT * FROM current_records"))
     fresh = tmp_path / "fresh.db"
     SqliteOfficeStore.create(fresh)
     tables, version = postgres_tables(office.db_url)
     assert differences(sqlite_tables(fresh)[0], tables) == []
     assert version == (APPLICATION_ID, SCHEMA_VERSION)
     assert office.run("migrate") == 0
-    assert "already at version 3; nothing changed" in capsys.readouterr().out
+    assert "already at version 4; nothing changed" in capsys.readouterr().out
 
     office.store = open_store(office.layout.root, office.db_url, read_only=False)
     try:
@@ -382,7 +425,7 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         capsys.readouterr()
         .err.strip()
         .endswith(
-            "has office database version 2; this msp-office uses version 3. Migrate it first "
+            "has office database version 2; this msp-office uses version 4. Migrate it first "
             "(it is backed up, then everything it holds is kept): msp-office migrate"
         )
     )
@@ -400,7 +443,7 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         f"Backed up the office to {backup} and verified it "
         f"(8 tables, {total} rows, 5 files of the office folder)."
     )
-    assert out[1] == STEP_3
+    assert out[1:3] == [STEP_3, STEP_4]
     after = office.db_state()
     assert isinstance(after, dict)
     assert {t: after[t] for t in _V2_TABLES} == {t: rows[t] for t in _V2_TABLES}

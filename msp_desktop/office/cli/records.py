@@ -1,0 +1,59 @@
+"""``msp-office records transfer --person ID --to DEVICE [--reason TEXT]``.
+
+Gives a person and every record about them to another device (``office.ownership``):
+from then on that device's revisions become current and the old device's are
+conflicts. One sentence and nothing changed when it cannot be done.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from msp_desktop.bundles.manifest import format_time
+from msp_desktop.office.cli.commands import database_url, office_layout
+from msp_desktop.office.db.backends import open_store
+from msp_desktop.office.ownership import DEFAULT_REASON, transfer_person
+
+__all__ = ["TRANSFER_HELP", "add_transfer_arguments", "transfer"]
+
+TRANSFER_HELP = (
+    "Give a person and their concerns, visits, actions and contact notes to another "
+    "device: its revisions become current from then on, the old device's are conflicts. "
+    "Kept in the office's transfer audit."
+)
+
+
+def add_transfer_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``records transfer``."""
+    parser.add_argument("--person", required=True, metavar="ID", help="the person's record id")
+    parser.add_argument(
+        "--to", required=True, metavar="DEVICE", help="the enrolled device to give them to"
+    )
+    parser.add_argument(
+        "--reason", metavar="TEXT", help=f"why, for the audit (default: {DEFAULT_REASON!r})"
+    )
+
+
+def transfer(args: argparse.Namespace) -> int:
+    """Transfer, then say what moved (or that nothing needed to)."""
+    layout = office_layout(args)
+    store = open_store(layout.root, database_url(args), read_only=False)
+    try:
+        done = transfer_person(
+            store, args.person, args.to, reason=args.reason, now=format_time(datetime.now(UTC))
+        )
+    finally:
+        store.close()
+    t = done.transfer
+    if not t.records:
+        print(f"Person {t.person_id} and their records already belong to device "
+              f"{t.to_device_id}; nothing changed.")  # fmt: skip
+        return 0
+    moved = ", ".join(f"{n} {kind}" for kind, n in done.by_kind.items() if n)
+    print(
+        f"Transferred person {t.person_id} from device {t.from_device_id} to device "
+        f"{t.to_device_id}: {t.records} records ({moved}). From now on only "
+        f"{t.to_device_id}'s revisions of them become current."
+    )
+    return 0
