@@ -22,7 +22,6 @@ sequence, both hashes, message), printed too. ``verify`` writes nothing at all.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +37,7 @@ from msp_desktop.bundles import (
 )
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.errors import InvalidInput
+from msp_desktop.office.alerts import write_alert
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE, latest_record_date
 from msp_desktop.office.db.store import DeviceKey, ImportPlan, LedgerEntry, OfficeStore
 from msp_desktop.office.errors import (
@@ -47,7 +47,7 @@ from msp_desktop.office.errors import (
     OfficeBusy,
     SequenceReplayed,
 )
-from msp_desktop.office.files import append_line, make_private_folder, write_atomic
+from msp_desktop.office.files import make_private_folder, write_atomic
 from msp_desktop.office.keys import OfficeKeys, OfficeLayout, load_config
 from msp_desktop.office.planning import (
     ledger_entry,
@@ -313,7 +313,7 @@ class Importer:
             ) from None
         except AlertingRejection as exc:
             line = {**exc.alert, "source": source, "message": exc.message}
-            append_line(self.layout.alerts, json.dumps(line, ensure_ascii=False))
+            line = write_alert(self.layout.alerts, line)
             raise type(exc)(
                 f"ALERT: {exc.message} Not imported; the alert is in {self.layout.alerts}.",
                 alert=line,
