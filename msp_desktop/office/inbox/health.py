@@ -70,15 +70,13 @@ class Health:
     async def _database(self) -> Problem | None:
         if time.monotonic() - self._checked_at >= DB_CHECK_SECONDS:
             if self._probe is None or self._probe.done():
-                self._probe = self.executor.submit(self._check_database)
+                self._probe = self.executor.submit(self._check_and_keep)
             try:
                 error = await asyncio.wait_for(
                     asyncio.shield(asyncio.wrap_future(self._probe)), DB_CHECK_TIMEOUT_SECONDS
                 )
             except TimeoutError:
-                error = "Timeout"  # not kept: the next request waits on the same check
-            else:
-                self._db_error, self._checked_at = error, time.monotonic()
+                error = "Timeout"  # the check goes on; its answer is kept when it comes
             self._note("database", error)
         else:
             error = self._db_error
@@ -88,6 +86,13 @@ class Health:
             "DatabaseUnavailable",
             "The office database cannot be reached; uploads are refused until it can.",
         )
+
+    def _check_and_keep(self) -> str | None:
+        """On the health thread: check, and keep the answer for the next requests (also
+        when the request that asked has stopped waiting)."""
+        error = self._check_database()
+        self._db_error, self._checked_at = error, time.monotonic()
+        return error
 
     def _check_database(self) -> str | None:
         """On the health thread: None if the database answered, else the error's class."""
