@@ -28,7 +28,6 @@ the sending device, the owners and the first few records.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,6 +44,7 @@ from msp_desktop.bundles import (
 )
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.errors import InvalidInput
+from msp_desktop.office.alerts import write_alert
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE, latest_record_date
 from msp_desktop.office.db.store import (
     ConflictRow,
@@ -61,7 +61,7 @@ from msp_desktop.office.errors import (
     OfficeBusy,
     SequenceReplayed,
 )
-from msp_desktop.office.files import append_line, make_private_folder, write_atomic
+from msp_desktop.office.files import make_private_folder, write_atomic
 from msp_desktop.office.keys import OfficeKeys, OfficeLayout, load_config
 from msp_desktop.office.planning import (
     ledger_entry,
@@ -325,7 +325,7 @@ class Importer:
             "source": source,
             "message": message,
         }
-        append_line(self.layout.alerts, json.dumps(line, ensure_ascii=False))
+        write_alert(self.layout.alerts, line)  # the file and syslog, with an id
         return message
 
     def _check_for_import(self, data: bytes, source: str) -> Checked:
@@ -369,7 +369,7 @@ class Importer:
             ) from None
         except AlertingRejection as exc:
             line = {**exc.alert, "source": source, "message": exc.message}
-            append_line(self.layout.alerts, json.dumps(line, ensure_ascii=False))
+            line = write_alert(self.layout.alerts, line)
             raise type(exc)(
                 f"ALERT: {exc.message} Not imported; the alert is in {self.layout.alerts}.",
                 alert=line,

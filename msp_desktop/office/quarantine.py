@@ -38,7 +38,8 @@ from msp_desktop.bundles.age import decrypt
 from msp_desktop.bundles.archive import read_archive
 from msp_desktop.bundles.canonical import parse_json_strict
 from msp_desktop.bundles.manifest import MANIFEST_NAME, SIGNATURE_NAME
-from msp_desktop.office.files import append_line, make_private_folder, write_atomic
+from msp_desktop.office.alerts import write_alert
+from msp_desktop.office.files import make_private_folder, write_atomic
 from msp_desktop.office.keys import QuarantineLimits
 
 __all__ = [
@@ -203,7 +204,7 @@ def _apply_limits(
         release(folder, sha256)
     if alerts is not None:
         line = {"time": now, "kind": "quarantine-evicted", "evicted": evicted}
-        append_line(alerts, json.dumps(line, ensure_ascii=False))
+        write_alert(alerts, line)
 
 
 def list_quarantine(folder: Path) -> list[QuarantineNote]:

@@ -36,6 +36,8 @@ def msp_env(tmp_path: Path) -> dict[str, str]:
         MSP_PASSPHRASE=PASSPHRASE,
         # CI is root; msp-office refuses root unless allowed (tests/conftest.py).
         MSP_OFFICE_ALLOW_ROOT="1",
+        # Alerts never reach the machine's real syslog from a test (tests/conftest.py).
+        MSP_OFFICE_SYSLOG="off",
         TMPDIR=str(tmp_path / "tmpdir"),
     )
     return env

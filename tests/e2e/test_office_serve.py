@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import ssl
 import threading
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ from tests.office_service_helpers import (
 from tests.platforms import assert_mode
 from tests.unit.bundles.conftest import seal
 from tests.unit.bundles.test_bundle import CORPUS
+from tests.unit.office.prometheus_text import parse, value
 
 HOSTILE_SAMPLE = [
     "wrong recipient",
@@ -249,3 +251,41 @@ def test_plain_http_off_loopback_is_refused_and_openapi_written(
     assert written.returncode == 0, written.stderr
     validate(json.loads(out.read_text()))
     assert_mode(Path(out), 0o644)
+
+
+@pytest.mark.posix_only(
+    "stops msp-office serve with SIGTERM, as a service manager does, and expects a clean exit; "
+    "Windows has no SIGTERM (TerminateProcess exits 1), and the office serves from Linux"
+)
+def test_metrics_are_served_on_their_own_address_only(
+    msp_office: OfficeRunner, msp_env: dict[str, str], office_dir: Path, tmp_path: Path
+) -> None:
+    assert msp_office("init", "--office-id", "north-council", "--name", "N").returncode == 0
+    device = FakeDevice()
+    enrolment = tmp_path / "enrolment.json"
+    enrolment.write_bytes(device.enrolment())
+    assert msp_office("devices", "add", str(enrolment)).returncode == 0
+    layout = OfficeLayout(office_dir)
+    keys = load_keys(layout, load_config(layout))
+    command = [*office_command(), "serve", "--port", "0", "--metrics-bind", "127.0.0.1:0"]
+    env = {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}
+    with serve_process(command, env) as service, httpx.Client(timeout=30) as client:
+        found = [re.search(r"metrics for Prometheus at (http://\S+/v1/metrics)\.", line)
+                 for line in service.lines]  # fmt: skip
+        [metrics_url] = [m[1] for m in found if m]
+        sealed = device.bundle(keys.inbox.recipient, caseload().envelopes())
+        assert client.post(f"{service.url}/v1/bundles", content=sealed.data,
+                           headers=OCTET).status_code == 200  # fmt: skip
+        assert client.post(f"{service.url}/v1/bundles", content=b"junk",
+                           headers=OCTET).status_code == 400  # fmt: skip
+        assert client.get(f"{service.url}/v1/metrics").status_code == 404
+        assert client.get(f"{service.url}/v1/health").json()["status"] == "ok"
+        scraped = client.get(metrics_url)
+        assert client.get(metrics_url.replace("/v1/metrics", "/v1/bundles")).status_code == 404
+        assert service.stop() == 0
+    assert scraped.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
+    samples, _ = parse(scraped.text)
+    assert value(samples, "msp_office_uploads_total", outcome="imported") == 1
+    assert value(samples, "msp_office_refusals_total", reason="DecryptionRejected") == 1
+    assert value(samples, "msp_office_import_duration_seconds_count") == 2
+    assert value(samples, "msp_office_alerts_open") == 0

@@ -23,6 +23,7 @@ from msp_desktop.bundles.provisioning import check_inbox_url, make_provisioning
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.input_files import read_input
 from msp_desktop.office import devices
+from msp_desktop.office.alerts import open_alert_count
 from msp_desktop.office.db.backends import check_creatable, create_store, open_store
 from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.errors import BundleQuarantined
@@ -381,7 +382,7 @@ def status(args: argparse.Namespace) -> int:
     with _store(args, read_only=True) as store:
         counts = store.counts()
     quarantined = len(list_quarantine(layout.quarantine))
-    alerts = _count_lines(layout.alerts)
+    alerts = open_alert_count(layout.alerts)  # not yet acknowledged
     if args.json:
         print(
             _json(
@@ -403,13 +404,5 @@ def status(args: argparse.Namespace) -> int:
     print(f"audit entries: {counts.audit_entries}")
     print(f"conflicts: {counts.conflicts}")
     print(f"quarantined bundles: {quarantined}")
-    print(f"alerts: {alerts}" + (f" (see {layout.alerts})" if alerts else ""))
+    print(f"alerts open: {alerts}" + (f" (see: {PROG} alerts list)" if alerts else ""))
     return 0
-
-
-def _count_lines(path: Path) -> int:
-    try:
-        with path.open("rb") as handle:
-            return sum(1 for _ in handle)
-    except FileNotFoundError:
-        return 0

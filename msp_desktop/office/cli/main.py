@@ -19,7 +19,7 @@ from msp_desktop.arg_types import arguments_problem
 from msp_desktop.command_guard import run_guarded
 from msp_desktop.logs import configure_logging
 from msp_desktop.office.admin import ALLOW_ROOT_VARIABLE, check_writable, refuse_root
-from msp_desktop.office.cli import commands, feedback, maintenance, records, report, serve
+from msp_desktop.office.cli import alerts, commands, feedback, maintenance, records, report, serve
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.terminal_text import escaped_output
@@ -199,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
         q_sub,
     )
     _add_json(p)
+
+    alerts_parser = sub.add_parser("alerts", help=alerts.HELP)
+    a_sub = alerts_parser.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
+    _add_json(command("list", alerts.LIST_HELP, alerts.list_command, a_sub))
+    alerts.add_ack_arguments(command("ack", alerts.ACK_HELP, alerts.ack, a_sub))
 
     p = command("status", "Count devices, bundles, records, conflicts and more.", commands.status)
     _add_json(p)

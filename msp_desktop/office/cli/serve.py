@@ -6,7 +6,9 @@ first and say what is wrong in one sentence; only then is the server imported, s
 on an import.
 
 Listening without TLS is allowed on loopback only (127.0.0.1, ::1, localhost) unless
-``--insecure-http`` says a reverse proxy in front terminates TLS.
+``--insecure-http`` says a reverse proxy in front terminates TLS. The metrics
+listener (``--metrics-bind``) is plain HTTP always, so it too is loopback only unless
+``--insecure-metrics`` says the address is on a management network.
 """
 
 from __future__ import annotations
@@ -63,6 +65,15 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
                    help="of those, from one address (default: 2)")  # fmt: skip
     p.add_argument("--min-upload-kib", type=int, default=4, metavar="KIB",
                    help="slowest upload kept, KiB/s over each 15 s (default: 4)")  # fmt: skip
+    p.add_argument("--min-free-mb", type=int, metavar="MB",
+                   help="/v1/health fails below this much free disk space where quarantine "
+                   "and receipts go (default: twice --max-bundle-mb)")  # fmt: skip
+    p.add_argument("--metrics-bind", metavar="HOST:PORT",
+                   help="serve GET /v1/metrics (Prometheus text, plain HTTP) on this address; "
+                   "off unless given, e.g. 127.0.0.1:9464")  # fmt: skip
+    p.add_argument("--insecure-metrics", action="store_true",
+                   help="allow --metrics-bind on a non-loopback address (no TLS, no login: "
+                   "a management network only)")  # fmt: skip
 
 
 def add_openapi_arguments(p: argparse.ArgumentParser) -> None:
@@ -90,6 +101,28 @@ def check_bind(host: str, *, tls: bool, insecure_http: bool) -> None:
         f"127.0.0.1 or ::1, not {host}; give a certificate and key, or add --insecure-http "
         "if a reverse proxy in front of it terminates TLS."
     )
+
+
+def parse_metrics_bind(value: str | None, *, insecure: bool) -> tuple[str, int] | None:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6) of ``--metrics-bind``: loopback only,
+    unless ``--insecure-metrics``; None when not given."""
+    if value is None:
+        if insecure:
+            raise InvalidInput("--insecure-metrics only goes with --metrics-bind HOST:PORT.")
+        return None
+    host, sep, port = value.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not sep or not host or not port.isascii() or not port.isdigit() or int(port) > 65535:
+        raise InvalidInput(
+            "--metrics-bind takes HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464 (port 0: any free)."
+        )
+    if not insecure and not is_loopback(host):
+        raise InvalidInput(
+            f"The metrics are plain HTTP with no login, so --metrics-bind listens only on "
+            f"127.0.0.1, ::1 or localhost, not {host}; add --insecure-metrics to serve them "
+            "on a management network (a firewall should still keep others out)."
+        )
+    return host, int(port)
 
 
 def check_tls(cert: Path | None, key: Path | None) -> tuple[Path, Path] | None:
@@ -142,6 +175,9 @@ def settings_from(args: argparse.Namespace) -> InboxSettings:
             args.max_pending_per_address, "--max-pending-per-address"
         ),
         min_bytes_per_second=_positive(args.min_upload_kib, "--min-upload-kib", 1024) * 1024,
+        min_free_bytes=None
+        if args.min_free_mb is None
+        else _positive(args.min_free_mb, "--min-free-mb", 1024 * 1024) * MIB,
     )
 
 
@@ -152,6 +188,7 @@ def serve(args: argparse.Namespace) -> int:
         raise InvalidInput("--port must be a port number, 1 to 65535 (0: any free port).")
     tls_files = check_tls(args.tls_cert, args.tls_key)
     check_bind(args.host, tls=tls_files is not None, insecure_http=args.insecure_http)
+    metrics_bind = parse_metrics_bind(args.metrics_bind, insecure=args.insecure_metrics)
     inbox = Inbox(settings)  # the office's keys and database, checked before listening
     try:
         from msp_desktop.office.inbox import server  # the optional web stack
@@ -163,7 +200,9 @@ def serve(args: argparse.Namespace) -> int:
             ) from None
         raise
     tls = server.TlsFiles(*tls_files) if tls_files else None
-    return server.run(inbox, host=args.host, port=args.port, tls=tls, prog=PROG)
+    return server.run(
+        inbox, host=args.host, port=args.port, tls=tls, prog=PROG, metrics_bind=metrics_bind
+    )
 
 
 def openapi(args: argparse.Namespace) -> int:

@@ -11,7 +11,12 @@ Routes (described in ``inbox.openapi``, served at ``/openapi.json``):
   device (alerted), 411 no Content-Length, 413 too large, 415 not
   ``application/octet-stream``, 429 rate limited and 503 busy (both with
   ``Retry-After``), 408 the body came too slowly, 500 a bug (never a traceback).
-- ``GET /v1/health``: ``{"status": "ok", "office_id": ..., "version": ...}``.
+- ``GET /v1/health``: ``{"status": "ok", "office_id": ..., "version": ...}``, or
+  ``503`` with ``{"status": "unavailable", "reason": ..., "error": <sentence>, ...}``
+  when the office database cannot be read or the disk is nearly full (``health``).
+
+``/v1/metrics`` is not served here: only on the separate listener of
+``--metrics-bind`` (``metrics``), which shares this service's counters.
 
 The bundle's signature by an enrolled device key is the only authorisation. Before
 the body is read a request is checked in this order: the rate limit of its address,
@@ -45,8 +50,10 @@ from msp_desktop import __version__
 from msp_desktop.errors import KnownError
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.errors import AlertingRejection, BundleQuarantined
+from msp_desktop.office.inbox.health import Health
 from msp_desktop.office.inbox.limits import TokenBuckets
 from msp_desktop.office.inbox.logs import LOGGER_NAME
+from msp_desktop.office.inbox.metrics import Metrics
 from msp_desktop.office.inbox.openapi import openapi_document
 from msp_desktop.office.inbox.receive import Accepted, Inbox, InboxSettings
 from msp_desktop.office.inbox.refusals import BUSY_RETRY_SECONDS, Refusal, refusal_for
@@ -87,6 +94,8 @@ class InboxService:
         self.pending = 0
         self.pending_by_address: dict[str, int] = {}
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="msp-inbox")
+        self.metrics = Metrics()
+        self.checks = Health(inbox, logger)
 
     async def upload(self, request: Request) -> Response:
         """``POST /v1/bundles``."""
@@ -224,7 +233,11 @@ class InboxService:
     def _receive(self, data: bytes, fields: dict[str, Any]) -> Accepted:
         """On the worker thread: hash for the log, then import."""
         fields["bundle"] = hashlib.sha256(data).hexdigest()[:12]
-        return self.inbox.receive(data)
+        started = time.perf_counter()
+        try:
+            return self.inbox.receive(data)
+        finally:
+            self.metrics.import_took(time.perf_counter() - started)
 
     def _note_refusal(self, exc: KnownError, fields: dict[str, Any]) -> None:
         """A line of its own for a security alert or a quarantined bundle."""
@@ -261,16 +274,20 @@ class InboxService:
 
     async def health(self, request: Request) -> Response:
         """``GET /v1/health``: up, which office, the msp-office version and the office
-        database version it uses (the service refuses to start on any other); nothing
-        counted, nothing personal."""
-        return JSONResponse(
-            {
-                "status": "ok",
-                "office_id": self.inbox.config.office_id,
-                "version": __version__,
-                "schema_version": SCHEMA_VERSION,
-            }
-        )
+        database version it uses (the service refuses to start on any other); ``503``
+        with a reason when the database cannot be read or the disk is nearly full
+        (``health``). Nothing counted, nothing personal."""
+        about = {
+            "office_id": self.inbox.config.office_id,
+            "version": __version__,
+            "schema_version": SCHEMA_VERSION,
+        }
+        problem = await self.checks.problem()
+        if problem is None:
+            return JSONResponse({"status": "ok", **about})
+        _fields(request)["reason"] = problem.reason
+        body = {"status": "unavailable", "reason": problem.reason, "error": problem.error}
+        return JSONResponse({**body, **about}, 503, headers={"Cache-Control": "no-store"})
 
     async def openapi(self, request: Request) -> Response:
         """``GET /openapi.json``."""
@@ -299,9 +316,12 @@ class RequestLog:
     which would log its message.
     """
 
-    def __init__(self, app: ASGIApp, logger: logging.Logger) -> None:
+    def __init__(
+        self, app: ASGIApp, logger: logging.Logger, metrics: Metrics | None = None
+    ) -> None:
         self.app = app
         self.log = logger
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one connection scope."""
@@ -344,6 +364,8 @@ class RequestLog:
         finally:
             fields["status"] = status
             fields["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            if self.metrics is not None and path == BUNDLES and scope.get("method") == "POST":
+                self.metrics.upload(fields.get("outcome"), fields.get("reason"))
             self.log.log(
                 logging.ERROR if status >= 500 else logging.INFO,
                 "request",
@@ -362,6 +384,7 @@ def create_app(inbox: Inbox, *, logger: logging.Logger | None = None) -> Starlet
             yield
         finally:
             service.executor.shutdown(wait=True)
+            service.checks.close()
 
     app = Starlette(
         routes=[
@@ -369,7 +392,7 @@ def create_app(inbox: Inbox, *, logger: logging.Logger | None = None) -> Starlet
             Route(HEALTH, service.health, methods=["GET"]),
             Route(OPENAPI, service.openapi, methods=["GET"]),
         ],
-        middleware=[Middleware(RequestLog, logger=log)],
+        middleware=[Middleware(RequestLog, logger=log, metrics=service.metrics)],
         exception_handlers={HTTPException: _http_error},
         lifespan=lifespan,
     )

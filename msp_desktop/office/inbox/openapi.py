@@ -197,6 +197,22 @@ def _schemas() -> dict[str, Any]:
                 },
             },
         },
+        "Unhealthy": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["status", "reason", "error", "office_id", "version", "schema_version"],
+            "properties": {
+                "status": {"type": "string", "enum": ["unavailable"]},
+                "reason": {
+                    "type": "string",
+                    "enum": ["DatabaseUnavailable", "DiskLow", "DiskUnavailable"],
+                },
+                "error": {"type": "string", "description": "One sentence, naming no path."},
+                "office_id": {"type": "string", "pattern": _DEVICE_ID},
+                "version": {"type": "string"},
+                "schema_version": {"type": "integer", "minimum": 1},
+            },
+        },
     }
 
 
@@ -268,6 +284,18 @@ def openapi_document() -> dict[str, Any]:
                             },
                         },
                         "500": _error_response(500),
+                        "503": {
+                            "description": "The service is up but cannot take bundles: the "
+                            "office database cannot be read (DatabaseUnavailable), or less "
+                            "free disk space is left where quarantine and receipts go than "
+                            "msp-office serve --min-free-mb asks for, by default twice the "
+                            "largest bundle accepted (DiskLow, DiskUnavailable).",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Unhealthy"}
+                                }
+                            },
+                        },
                     },
                 }
             },

@@ -62,6 +62,15 @@ class InboxSettings:
     addresses cannot take every place."""
     min_bytes_per_second: int = 4 * 1024
     """The slowest an upload may come, judged over each ``RATE_WINDOW_SECONDS``."""
+    min_free_bytes: int | None = None
+    """Free space below which ``/v1/health`` fails; None: twice ``max_bundle_bytes``."""
+
+    @property
+    def min_free(self) -> int:
+        """The free space ``/v1/health`` asks for where quarantine and receipts go."""
+        if self.min_free_bytes is not None:
+            return self.min_free_bytes
+        return 2 * self.max_bundle_bytes
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from msp_desktop.office.inbox.logs import (
     configure_service_logging,
     uvicorn_log_config,
 )
+from msp_desktop.office.inbox.metrics import METRICS, create_metrics_app
 from msp_desktop.office.inbox.receive import Inbox
 
 __all__ = ["TlsFiles", "listen", "make_server", "run", "url_of"]
@@ -42,6 +43,7 @@ __all__ = ["TlsFiles", "listen", "make_server", "run", "url_of"]
 # TLS 1.2 suites with forward secrecy and AEAD only (TLS 1.3 suites are not affected).
 TLS12_CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20"
 KEEP_ALIVE_SECONDS = 5
+METRICS_WAITING_TOTAL = 64  # a scraper or two, not the world
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,20 @@ def make_server(
     return uvicorn.Server(config)
 
 
-def run(inbox: Inbox, *, host: str, port: int, tls: TlsFiles | None, prog: str) -> int:
-    """Serve ``inbox`` until stopped (Ctrl+C or SIGTERM); ``KnownError`` if it cannot start."""
+def run(
+    inbox: Inbox,
+    *,
+    host: str,
+    port: int,
+    tls: TlsFiles | None,
+    prog: str,
+    metrics_bind: tuple[str, int] | None = None,
+) -> int:
+    """Serve ``inbox`` until stopped (Ctrl+C or SIGTERM); ``KnownError`` if it cannot start.
+
+    With ``metrics_bind``, ``/v1/metrics`` is served on that address too, over plain
+    HTTP, by a second server on a thread of its own, stopped when the inbox stops.
+    """
     logger = configure_service_logging()
     settings = inbox.settings
     app = create_app(inbox, logger=logger)
@@ -128,7 +142,10 @@ def run(inbox: Inbox, *, host: str, port: int, tls: TlsFiles | None, prog: str) 
     room = file_descriptor_room()
     server = make_server(app, tls=tls, logger=logger, waiting_total=waiting_total(room))
     sock = listen(host, port)
+    metrics: tuple[uvicorn.Server, threading.Thread, socket.socket] | None = None
     try:
+        if metrics_bind is not None:
+            metrics = _start_metrics(app, inbox, metrics_bind, logger, prog)
         url = url_of(sock, tls=tls is not None)
         print(
             f"{prog}: the inbox of office {inbox.config.office_id} takes bundles at "
@@ -151,7 +168,35 @@ def run(inbox: Inbox, *, host: str, port: int, tls: TlsFiles | None, prog: str) 
         server.run(sockets=[sock])
     finally:
         sock.close()
+        if metrics is not None:
+            metrics_server, thread, metrics_sock = metrics
+            metrics_server.should_exit = True
+            thread.join(10)
+            metrics_sock.close()
     return 0
+
+
+def _start_metrics(
+    app: ASGIApp, inbox: Inbox, bind: tuple[str, int], logger: logging.Logger, prog: str
+) -> tuple[uvicorn.Server, threading.Thread, socket.socket]:
+    """The metrics listener, serving the inbox app's counters, started on a thread.
+
+    On a thread, uvicorn leaves the signals alone: the inbox's server (on the main
+    thread) takes SIGTERM, and ``run`` then stops this one.
+    """
+    service = app.state.service  # type: ignore[attr-defined]
+    metrics_app = create_metrics_app(service.metrics, inbox.layout, inbox.config.office_id)
+    metrics_sock = listen(*bind)
+    server = make_server(metrics_app, tls=None, logger=logger, waiting_total=METRICS_WAITING_TOTAL)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [metrics_sock]}, name="msp-metrics", daemon=True
+    )
+    thread.start()
+    print(
+        f"{prog}: metrics for Prometheus at {url_of(metrics_sock, tls=False)}{METRICS}.",
+        file=sys.stderr,
+    )
+    return server, thread, metrics_sock
 
 
 def _exit_cleanly_on_sigterm() -> None:
