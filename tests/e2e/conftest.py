@@ -13,9 +13,18 @@ import pytest
 from tests.conftest import PASSPHRASE
 from tests.office_helpers import office_command
 
-__all__ = ["MspRunner", "OfficeRunner", "office_command"]
+__all__ = ["MspRunner", "OfficeRunner", "office_command", "one_plain_line"]
 
 MspRunner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def one_plain_line(stderr: str) -> str:
+    """The one line ``msp`` printed to stderr: exactly one, no traceback, ``msp: `` first."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    assert lines[0].startswith("msp: ")
+    return lines[0]
 
 
 def msp_command() -> list[str]:

@@ -18,15 +18,7 @@ from msp_desktop import fault_points
 from msp_desktop.exit_codes import ExitCode
 from tests.conftest import PASSPHRASE, snapshot
 from tests.disk_faults import remount_read_only, small_tmpfs
-from tests.e2e.conftest import MspRunner, msp_command
-
-
-def _one_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    assert lines[0].startswith("msp: ")
-    return lines[0]
+from tests.e2e.conftest import MspRunner, msp_command, one_plain_line
 
 
 @pytest.fixture
@@ -50,7 +42,7 @@ def test_a_passphrase_file_that_is_not_utf8_is_a_sentence(
     path = _private(tmp_path / "pass.txt", b"correct horse \xff\n")
     result = msp("check", "--passphrase-file", str(path), MSP_PASSPHRASE="")
     assert result.returncode == ExitCode.INVALID_INPUT
-    assert _one_line(result.stderr) == (
+    assert one_plain_line(result.stderr) == (
         f"msp: {path} is not plain text in UTF-8 (line 1 holds other bytes), so it cannot "
         "be a passphrase file. Save it as UTF-8 and try again."
     )
@@ -68,7 +60,7 @@ def test_a_pipe_or_device_as_passphrase_file_is_refused_at_once(
         os.mkfifo(path, 0o600)
     result = msp("check", "--passphrase-file", str(path), MSP_PASSPHRASE="")  # 120 s cap
     assert result.returncode == ExitCode.INVALID_INPUT
-    assert _one_line(result.stderr) == (
+    assert one_plain_line(result.stderr) == (
         f"msp: {path} is a device or a pipe, not a passphrase file."
     )
 
@@ -84,7 +76,7 @@ def test_a_name_that_is_not_utf8_is_refused_not_stored(
         check=False,
     )  # fmt: skip
     assert result.returncode == ExitCode.INVALID_INPUT
-    assert _one_line(result.stderr) == (
+    assert one_plain_line(result.stderr) == (
         "msp: The name given is not text this program can read (it holds bytes that are "
         "not UTF-8); type it again. Nothing was changed."
     )
@@ -142,7 +134,7 @@ def test_a_broken_key_file_is_damage_in_one_sentence(
     before = snapshot(folder)
     result = msp("check")
     assert result.returncode == ExitCode.DAMAGED
-    assert f"is damaged ({why})" in _one_line(result.stderr)
+    assert f"is damaged ({why})" in one_plain_line(result.stderr)
     assert snapshot(folder) == before
 
 
@@ -153,7 +145,7 @@ def test_backup_to_an_existing_file_or_a_name_too_long_is_a_sentence(
     existing.write_bytes(b"precious")
     result = msp("backup", "--to", str(existing))
     assert result.returncode == ExitCode.INVALID_INPUT
-    assert _one_line(result.stderr) == (
+    assert one_plain_line(result.stderr) == (
         f"msp: {existing} already exists; choose a new name for the backup."
     )
     assert existing.read_bytes() == b"precious"
@@ -162,7 +154,7 @@ def test_backup_to_an_existing_file_or_a_name_too_long_is_a_sentence(
     assert result.returncode == ExitCode.INVALID_INPUT
     # POSIX says the name is too long when asked if it exists; Windows says only "no such
     # file" when it is made: either way one sentence naming where.
-    said = _one_line(result.stderr)
+    said = one_plain_line(result.stderr)
     if sys.platform == "win32":
         assert said.startswith(f"msp: Could not write the backup to {tmp_path} (")
     else:
@@ -192,7 +184,7 @@ def test_read_only_outputs_are_the_disk_not_a_bug(
         for name, (args, start) in cases.items():
             result = msp(*args)
             assert result.returncode == ExitCode.STORAGE_FULL, (name, result.stderr)
-            assert _one_line(result.stderr).startswith(start), name
+            assert one_plain_line(result.stderr).startswith(start), name
     assert snapshot(folder) == before
 
 

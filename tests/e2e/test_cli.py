@@ -11,20 +11,12 @@ import pytest
 
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE, snapshot
-from tests.e2e.conftest import MspRunner
+from tests.e2e.conftest import MspRunner, one_plain_line
 
 SUBCOMMANDS = [
     ["init"], ["demo"], ["people", "add"], ["people", "list"], ["visits", "list"],
     ["visits", "show"], ["check"], ["passwd"], ["rekey"], ["backup"], ["restore"], ["schema"],
 ]  # fmt: skip
-
-
-def _one_plain_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    assert lines[0].startswith("msp: ")
-    return lines[0]
 
 
 @pytest.mark.parametrize("words", SUBCOMMANDS, ids=" ".join)
@@ -87,7 +79,7 @@ def test_demo_refuses_to_touch_an_existing_workspace(msp: MspRunner, tmp_path: P
     before = snapshot(tmp_path / "workspace")
     result = msp("demo")
     assert result.returncode == 3
-    assert "already exists" in _one_plain_line(result.stderr)
+    assert "already exists" in one_plain_line(result.stderr)
     assert snapshot(tmp_path / "workspace") == before
 
 
@@ -97,7 +89,7 @@ def test_wrong_passphrase_is_one_line_and_changes_nothing(msp: MspRunner, tmp_pa
     before = snapshot(tmp_path / "workspace")
     result = msp("people", "list", MSP_PASSPHRASE="not the right one")
     assert result.returncode == 4
-    line = _one_plain_line(result.stderr)
+    line = one_plain_line(result.stderr)
     assert line.startswith("msp: Wrong passphrase for the workspace in")
     assert snapshot(tmp_path / "workspace") == before
 
@@ -105,7 +97,7 @@ def test_wrong_passphrase_is_one_line_and_changes_nothing(msp: MspRunner, tmp_pa
 def test_missing_workspace_and_missing_passphrase(msp: MspRunner) -> None:
     result = msp("people", "list")
     assert result.returncode == 3
-    assert "msp init" in _one_plain_line(result.stderr)
+    assert "msp init" in one_plain_line(result.stderr)
     msp("init")
     no_pass = msp("people", "list", env={"MSP_PASSPHRASE": ""}, MSP_PASSPHRASE="")
     assert no_pass.returncode == 4  # an empty passphrase is just a wrong one
@@ -118,7 +110,7 @@ def test_no_passphrase_source_at_all_says_how_to_give_one(
     del msp_env["MSP_PASSPHRASE"]
     result = msp("people", "list")
     assert result.returncode == 2
-    assert "MSP_PASSPHRASE" in _one_plain_line(result.stderr)
+    assert "MSP_PASSPHRASE" in one_plain_line(result.stderr)
 
 
 @pytest.mark.posix_only(
@@ -132,7 +124,7 @@ def test_passphrase_file_must_be_private(msp: MspRunner, tmp_path: Path) -> None
     secret.chmod(0o644)
     refused = msp("people", "list", "--passphrase-file", str(secret))
     assert refused.returncode == 2
-    assert "chmod 600" in _one_plain_line(refused.stderr)
+    assert "chmod 600" in one_plain_line(refused.stderr)
     secret.chmod(0o600)
     accepted = msp("people", "list", "--passphrase-file", str(secret), MSP_PASSPHRASE="wrong")
     assert accepted.returncode == 0, accepted.stderr
@@ -142,7 +134,7 @@ def test_bad_date_is_explained(msp: MspRunner) -> None:
     msp("init")
     result = msp("people", "add", "--name", "Ada Example", "--dob", "31/03/1950")
     assert result.returncode == 2
-    assert "not a date like 1950-03-31" in _one_plain_line(result.stderr)
+    assert "not a date like 1950-03-31" in one_plain_line(result.stderr)
     assert json.loads(msp("people", "list", "--json").stdout) == []
 
 
@@ -150,7 +142,7 @@ def test_unknown_visit(msp: MspRunner) -> None:
     msp("init")
     result = msp("visits", "show", "no-such-id", "--json")
     assert result.returncode == 8
-    assert "No visit with id no-such-id" in _one_plain_line(result.stderr)
+    assert "No visit with id no-such-id" in one_plain_line(result.stderr)
 
 
 def test_passwd_rewraps_only_the_key(msp: MspRunner, tmp_path: Path) -> None:
@@ -226,7 +218,7 @@ def test_damaged_workspace_is_one_line_naming_the_backup(msp: MspRunner, tmp_pat
     before = snapshot(tmp_path / "workspace")
     result = msp("people", "list")
     assert result.returncode == 5
-    line = _one_plain_line(result.stderr)
+    line = one_plain_line(result.stderr)
     assert "is damaged" in line
     assert f"msp restore --from {backup}" in line
     assert snapshot(tmp_path / "workspace") == before

@@ -28,7 +28,7 @@ from msp_desktop.services.documents import TEAM_DETAILS_MISSING
 from msp_desktop.store import Workspace
 from tests import builders
 from tests.conftest import PASSPHRASE
-from tests.e2e.conftest import MspRunner, msp_command
+from tests.e2e.conftest import MspRunner, msp_command, one_plain_line
 from tests.platforms import assert_mode
 from tests.tools import require_tools
 from tests.unit.documents import pdftools
@@ -66,14 +66,6 @@ def demo(demo_template: Path, msp_env: dict[str, str]) -> Path:
 @pytest.fixture
 def poppler() -> None:
     require_tools(*pdftools.POPPLER, package="poppler-utils")
-
-
-def _one_plain_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("msp: ")
-    assert "Traceback" not in stderr
-    return lines[0]
 
 
 def _visits(msp: MspRunner, status: str) -> list[str]:
@@ -276,7 +268,7 @@ def test_no_feedback_form_without_a_return_address(
     out.mkdir()
     result = msp("feedback-form", visit["concern_id"], "--out", str(out / "form.pdf"))
     assert result.returncode == InvalidInput.exit_code
-    line = _one_plain_line(result.stderr)
+    line = one_plain_line(result.stderr)
     assert "return address" in line
     assert "--return-address" in line
     assert _files(out) == []
@@ -320,7 +312,7 @@ def test_no_copy_is_made_without_the_team_details(msp: MspRunner, tmp_path: Path
     result = msp("summary", visit.id, "--copy", "keep", "--out", str(pdf_path),
                  "--workspace", str(folder))  # fmt: skip
     assert result.returncode == 2
-    assert _one_plain_line(result.stderr) == f"msp: {TEAM_DETAILS_MISSING}"
+    assert one_plain_line(result.stderr) == f"msp: {TEAM_DETAILS_MISSING}"
     assert not pdf_path.exists()
     assert _copies(folder, visit.id) == []  # nothing recorded: no copy was given
     assert _audit(folder, visit.id) == before
@@ -362,7 +354,7 @@ def test_copy_is_required(
     assert not pdf_path.exists()
     missing_out = msp("summary", visit_id, "--copy", "keep", "--style", "plain")
     assert missing_out.returncode == 2
-    assert "--out" in _one_plain_line(missing_out.stderr)
+    assert "--out" in one_plain_line(missing_out.stderr)
     assert _files(tmp_path).count("copy.pdf") == 0
 
 
@@ -399,7 +391,7 @@ def test_an_existing_file_is_refused_and_left_unchanged(
     ):
         result = msp(*args, "--out", str(pdf_path))
         assert result.returncode == 2
-        line = _one_plain_line(result.stderr)
+        line = one_plain_line(result.stderr)
         assert "already exists" in line
         assert "--force" in line
         assert pdf_path.read_bytes() == b"the worker's own file"
@@ -421,7 +413,7 @@ def test_an_unknown_record_is_one_line_and_nothing_on_disk(
     extra = ("--copy", "keep", "--style", "plain") if command == "summary" else ()
     result = msp(command, "no-such-id", *extra, "--out", str(out / "x.pdf"))
     assert result.returncode == 8
-    assert "no-such-id" in _one_plain_line(result.stderr)
+    assert "no-such-id" in one_plain_line(result.stderr)
     assert _files(out) == []
 
 
@@ -435,7 +427,7 @@ def test_a_draft_visit_is_never_given_to_the_person(
         result = msp("summary", draft_id, "--copy", choice, "--style", "plain",
                      "--out", str(out / "copy.pdf"))  # fmt: skip
         assert result.returncode == 9
-        assert "still a draft" in _one_plain_line(result.stderr)
+        assert "still a draft" in one_plain_line(result.stderr)
     assert _files(out) == []
     assert _copies(demo, draft_id) == []
 
@@ -485,7 +477,7 @@ def test_a_full_disk_leaves_no_file_and_no_audit_entry(
         calls.clear()
         argv[-1] = str(out / argv[-1])
         assert _main(argv) == StorageFull.exit_code
-        line = _one_plain_line(capsys.readouterr().err)
+        line = one_plain_line(capsys.readouterr().err)
         assert "disk is full" in line
         assert len(calls) == 2
         assert _files(out) == []
@@ -511,7 +503,7 @@ def test_a_copy_the_audit_log_cannot_record_is_removed_again(
     monkeypatch.setattr(Workspace, "audit_document", full)
     argv = ["summary", visit_id, "--copy", "keep", "--style", "plain", "--out", str(pdf_path)]
     assert _main(argv) == StorageFull.exit_code
-    _one_plain_line(capsys.readouterr().err)
+    one_plain_line(capsys.readouterr().err)
     assert not pdf_path.exists()
     monkeypatch.undo()
     # The decision and its audit entry were one transaction with the document's entry.

@@ -11,17 +11,9 @@ import pytest
 from msp_desktop.bundles.age import AgeIdentity
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE, snapshot
-from tests.e2e.conftest import MspRunner
+from tests.e2e.conftest import MspRunner, one_plain_line
 
 NEW_PASSPHRASE = "a new passphrase from the office"
-
-
-def _one_plain_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    assert lines[0].startswith("msp: ")
-    return lines[0]
 
 
 @pytest.fixture
@@ -103,7 +95,7 @@ def test_another_identity_is_refused_and_nothing_changes(
     before = snapshot(folder)
     result = msp("recover", "--recovery-identity", str(stranger), MSP_NEW_PASSPHRASE=NEW_PASSPHRASE)
     assert result.returncode == 4
-    line = _one_plain_line(result.stderr)
+    line = one_plain_line(result.stderr)
     assert "That recovery key does not open" in line
     assert "Nothing was changed" in line
     assert snapshot(folder) == before
@@ -119,7 +111,7 @@ def test_workspace_without_recovery_key_says_so(
         "recover", "--recovery-identity", str(office[1]), MSP_NEW_PASSPHRASE=NEW_PASSPHRASE
     )
     assert result.returncode == 4
-    assert "has no office recovery key" in _one_plain_line(result.stderr)
+    assert "has no office recovery key" in one_plain_line(result.stderr)
     assert snapshot(tmp_path / "workspace") == before
 
 
@@ -142,7 +134,7 @@ def test_bad_identity_file_is_one_line_and_changes_nothing(
     before = snapshot(folder)
     result = msp("recover", "--recovery-identity", str(path), MSP_NEW_PASSPHRASE=NEW_PASSPHRASE)
     assert result.returncode == 2
-    assert why in _one_plain_line(result.stderr)
+    assert why in one_plain_line(result.stderr)
     assert snapshot(folder) == before
 
 
@@ -152,5 +144,5 @@ def test_weak_new_passphrase_is_refused(
     before = snapshot(folder)
     result = msp("recover", "--recovery-identity", str(office[1]), MSP_NEW_PASSPHRASE="short")
     assert result.returncode == 2
-    assert "at least 8 characters" in _one_plain_line(result.stderr)
+    assert "at least 8 characters" in one_plain_line(result.stderr)
     assert snapshot(folder) == before

@@ -13,7 +13,7 @@ from msp_desktop.bundles import KeyPair
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.store import Workspace
 from tests.conftest import PASSPHRASE, snapshot
-from tests.e2e.conftest import MspRunner
+from tests.e2e.conftest import MspRunner, one_plain_line
 from tests.sync_helpers import (
     DEVICE_ID,
     Office,
@@ -28,14 +28,6 @@ NEW_COMMANDS = [
     ["office-keys", "import"], ["office-keys", "show"], ["enrol"], ["export"],
     ["receipts", "import"], ["sync", "status"], ["purge"],
 ]  # fmt: skip
-
-
-def _one_plain_line(stderr: str) -> str:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    assert lines[0].startswith("msp: ")
-    return lines[0]
 
 
 @pytest.fixture
@@ -125,7 +117,7 @@ def test_init_with_a_bad_keys_file_creates_no_workspace(
     result = msp("init", "--office-keys", str(keys_file), *extra)
 
     assert result.returncode == code, result.stderr
-    assert _one_plain_line(result.stderr).startswith(expected)
+    assert one_plain_line(result.stderr).startswith(expected)
     assert result.stdout == ""
     assert not folder.exists()
 
@@ -136,7 +128,7 @@ def test_init_with_office_keys_but_no_key_id_makes_nothing(
     result = msp("init", "--worker", "Test Worker", "--office-keys", str(keys_file))
 
     assert result.returncode == 2
-    assert _one_plain_line(result.stderr) == (
+    assert one_plain_line(result.stderr) == (
         "msp: The first office keys file needs the office key id the office read out to "
         "you: run again with --office-key-id ID. Nothing was changed."
     )
@@ -153,7 +145,7 @@ def test_not_ready_to_export_is_one_plain_line(msp: MspRunner, tmp_path: Path) -
     stick.mkdir()
     result = msp("export", "--to", str(stick))
     assert result.returncode == 12
-    assert _one_plain_line(result.stderr) == (
+    assert one_plain_line(result.stderr) == (
         "msp: This workspace has no office keys yet. Ask the office for its keys file "
         "and its key id, and import it: msp office-keys import FILE --office-key-id ID"
     )
@@ -171,7 +163,7 @@ def test_the_first_office_keys_need_the_key_id_the_office_read_out(
     refused = msp("office-keys", "import", str(keys_file))
 
     assert refused.returncode == 2
-    assert _one_plain_line(refused.stderr) == (
+    assert one_plain_line(refused.stderr) == (
         "msp: The first office keys file needs the office key id the office read out to "
         "you: run again with --office-key-id ID. Nothing was changed."
     )
@@ -195,7 +187,7 @@ def test_office_keys_import_then_another_office_is_refused(
     refused = msp("office-keys", "import", str(other))
 
     assert refused.returncode == 2
-    assert _one_plain_line(refused.stderr) == (
+    assert one_plain_line(refused.stderr) == (
         f"msp: This workspace already trusts North Office (office key {office.key.key_id}); "
         f"the file is signed by key {stranger.key.key_id}. Nothing was changed."
     )
@@ -230,12 +222,12 @@ def test_enrol_export_receipts_status_and_purge(
     )
     exists = msp("enrol", "--out", str(enrol_file))
     assert exists.returncode == 2
-    assert "already exists" in _one_plain_line(exists.stderr)
+    assert "already exists" in one_plain_line(exists.stderr)
     assert msp("enrol", "--out", str(enrol_file), "--force").returncode == 0
     assert read_enrolment(enrol_file.read_bytes()).key_id == key_id
     changed = msp("enrol", "--out", str(tmp_path / "e2.json"), "--device-id", "laptop-8")
     assert changed.returncode == 2
-    assert "cannot change" in _one_plain_line(changed.stderr)
+    assert "cannot change" in one_plain_line(changed.stderr)
     assert "Device: laptop-7" in msp("office-keys", "show").stdout
 
     # Records made in the app (there is no command for concerns and visits).
@@ -250,7 +242,7 @@ def test_enrol_export_receipts_status_and_purge(
     stick.mkdir()
     missing = msp("export", "--to", str(tmp_path / "no-stick"))
     assert missing.returncode == 2
-    assert "does not exist" in _one_plain_line(missing.stderr)
+    assert "does not exist" in one_plain_line(missing.stderr)
     assert list(stick.iterdir()) == []
 
     exported = msp("export", "--to", str(stick))
@@ -289,7 +281,7 @@ def test_enrol_export_receipts_status_and_purge(
     bad.write_bytes(office.receipt(data, enrolment, signer=KeyPair.generate()))
     imported = msp("receipts", "import", str(bad), str(good))
     assert imported.returncode == 13
-    assert _one_plain_line(imported.stderr).startswith(f"msp: {bad}: The receipt was refused:")
+    assert one_plain_line(imported.stderr).startswith(f"msp: {bad}: The receipt was refused:")
     assert imported.stdout.strip() == (f"{good}: bundle 1 acknowledged by the office (6 records).")
     status = _status(msp)
     assert status["counts"] == {"draft": 1, "finalised": 0, "in-bundle": 0, "acknowledged": 6}
@@ -300,7 +292,7 @@ def test_enrol_export_receipts_status_and_purge(
     garbage.write_bytes(b"x" * (64 * 1024 + 1))
     too_big = msp("receipts", "import", str(garbage))
     assert too_big.returncode == 2
-    assert "far too large" in _one_plain_line(too_big.stderr)
+    assert "far too large" in one_plain_line(too_big.stderr)
 
     # Purge: --acknowledged is required; the closed, acknowledged concern goes.
     unsure = msp("purge", "--older-than", "0")
