@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from msp_desktop.cli import output
 from msp_desktop.cli.passphrase import current_passphrase, new_passphrase
@@ -18,6 +19,7 @@ from msp_desktop.services.rekey import (
     rekeyed_report,
 )
 from msp_desktop.store import Workspace
+from msp_desktop.store.backup import list_backups
 
 
 def init(args: argparse.Namespace) -> int:
@@ -131,10 +133,29 @@ def restore(args: argparse.Namespace) -> int:
     """``msp restore --from FILE``."""
     folder = folder_of(args)
     passphrase = current_passphrase(args.passphrase_file, prompt="Passphrase of the backup")
+    older = _made_before_a_key_change(folder, args.source)
     aside = Workspace.restore(folder, args.source, passphrase)
     kept = f"The previous files were kept in {aside}." if aside else "There were no previous files."
     print(f"Restored the backup into {folder}. {kept}")
+    if older:
+        print(
+            "This backup was made before the passphrase or key was last changed: the "
+            "workspace now opens with the passphrase of that day again. If it may be known "
+            "to someone else, run: msp rekey"
+        )
     return 0
+
+
+def _made_before_a_key_change(folder: Path, source: Path) -> bool:
+    """Whether the workspace's list marks ``source`` as opening with an older passphrase."""
+    try:
+        wanted = Path(source).resolve()
+        return any(
+            b.opens_with_old_passphrase and Path(b.path).resolve() == wanted
+            for b in list_backups(folder)
+        )
+    except OSError:
+        return False
 
 
 def schema(args: argparse.Namespace) -> int:

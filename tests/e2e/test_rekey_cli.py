@@ -140,3 +140,17 @@ def test_rekey_refuses_while_the_workspace_is_open_naming_the_holder(
     finally:
         holder.quit()
     assert "Bob While Open" in msp("people", "list").stdout
+
+
+def test_restoring_a_backup_from_before_the_rekey_says_the_old_passphrase_is_back(
+    msp: MspRunner, folder: Path, tmp_path: Path
+) -> None:
+    assert msp("rekey", MSP_NEW_PASSPHRASE=NEW).returncode == 0
+    restored = msp("restore", "--from", str(tmp_path / "backup.db"))  # with the old passphrase
+    assert restored.returncode == 0, restored.stderr
+    assert restored.stdout.splitlines()[-1] == (
+        "This backup was made before the passphrase or key was last changed: the workspace "
+        "now opens with the passphrase of that day again. If it may be known to someone "
+        "else, run: msp rekey"
+    )
+    assert _opens(folder, folder / "workspace.keys.json", PASSPHRASE)
