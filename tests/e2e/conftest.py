@@ -7,13 +7,21 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import PASSPHRASE
 from tests.office_helpers import office_command
 
-__all__ = ["MspRunner", "OfficeRunner", "office_command", "one_plain_line"]
+__all__ = [
+    "MspRunner",
+    "OfficeRunner",
+    "log_and_passphrase_env",
+    "office_command",
+    "one_plain_line",
+    "run_msp",
+]
 
 MspRunner = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -31,6 +39,30 @@ def msp_command() -> list[str]:
     """The installed ``msp`` console script beside this Python, else the module."""
     script = Path(sys.executable).parent / "msp"
     return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.cli.main"]
+
+
+def run_msp(env: dict[str, str], *args: str, **popen: Any) -> subprocess.CompletedProcess[str]:
+    """The real ``msp ARGS`` with ``env``, stdin empty; never raises on a non-zero exit
+    (``popen``: more for ``subprocess.run``, such as ``preexec_fn``)."""
+    return subprocess.run(
+        [*msp_command(), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+        **popen,
+    )
+
+
+def log_and_passphrase_env(base: Path) -> dict[str, str]:
+    """This environment without MSP_ settings, with a log folder under ``base`` and the
+    test passphrase (for module-scoped set-ups, which cannot use ``msp_env``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
+    (base / "logs").mkdir(exist_ok=True)
+    env.update(MSP_LOG_DIR=str(base / "logs"), MSP_PASSPHRASE=PASSPHRASE)
+    return env
 
 
 @pytest.fixture
@@ -59,16 +91,7 @@ def msp(msp_env: dict[str, str]) -> MspRunner:
     def run(
         *args: str, env: dict[str, str] | None = None, **extra: str
     ) -> subprocess.CompletedProcess[str]:
-        merged = {**msp_env, **(env or {}), **extra}
-        return subprocess.run(
-            [*msp_command(), *args],
-            env=merged,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
+        return run_msp({**msp_env, **(env or {}), **extra}, *args)
 
     return run
 

@@ -21,7 +21,7 @@ import pytest
 
 from msp_desktop.exit_codes import ExitCode
 from tests.disk_faults import small_tmpfs
-from tests.e2e.conftest import MspRunner, msp_command
+from tests.e2e.conftest import MspRunner, run_msp
 
 pytestmark = pytest.mark.posix_only("resource limits and tmpfs mounts are POSIX")
 
@@ -35,16 +35,7 @@ def _limited(limit: int) -> None:
 
 
 def _run_limited(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*msp_command(), *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-        preexec_fn=lambda: _limited(4096),  # applied in the child only
-    )
+    return run_msp(env, *args, preexec_fn=lambda: _limited(4096))  # in the child only
 
 
 def _data(folder: Path) -> dict[str, bytes]:

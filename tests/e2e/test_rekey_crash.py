@@ -11,7 +11,6 @@ after the new one has opened, no old key file is left that opens it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,7 +23,7 @@ from msp_desktop.store.backup import list_backups
 from msp_desktop.store.connection import open_encrypted
 from msp_desktop.store.keyslots import load_key_file
 from tests.conftest import PASSPHRASE
-from tests.e2e.conftest import msp_command
+from tests.e2e.conftest import log_and_passphrase_env, run_msp
 
 NEW = "a passphrase nobody has seen yet"
 NAMES = ("Ann Before", "Bob Before")
@@ -49,30 +48,15 @@ AFTER_THE_PLAN = (
 )
 
 
-def _env(base: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
-    (base / "logs").mkdir(exist_ok=True)
-    env.update(MSP_LOG_DIR=str(base / "logs"), MSP_PASSPHRASE=PASSPHRASE)
-    return env
-
-
 def _msp(env: dict[str, str], *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*msp_command(), *args],
-        env={**env, **extra},
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    return run_msp({**env, **extra}, *args)
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace with two people and one backup, made by the real ``msp``."""
     base = tmp_path_factory.mktemp("rekey-template")
-    env = _env(base)
+    env = log_and_passphrase_env(base)
     folder = base / "workspace"
     assert _msp(env, "init", "--worker", "T", "--workspace", str(folder)).returncode == 0
     for name in NAMES:
@@ -97,7 +81,7 @@ def test_a_rekey_killed_at_any_step_leaves_the_old_or_the_new_workspace(
     template: Path, tmp_path: Path, step: str
 ) -> None:
     shutil.copytree(template / "workspace", tmp_path / "workspace")
-    folder, env = tmp_path / "workspace", _env(tmp_path)
+    folder, env = tmp_path / "workspace", log_and_passphrase_env(tmp_path)
     old_keys = tmp_path / "old.keys.json"
     shutil.copyfile(folder / "workspace.keys.json", old_keys)
 

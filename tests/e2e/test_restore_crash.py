@@ -11,7 +11,6 @@ in one ``replaced-...`` folder that itself opens, with the record from the WAL.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -21,8 +20,7 @@ import pytest
 
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.fault_points import CRASH_EXIT, ENV
-from tests.conftest import PASSPHRASE
-from tests.e2e.conftest import msp_command
+from tests.e2e.conftest import log_and_passphrase_env, run_msp
 
 # Each step where the restore can be stopped, in the order it reaches them.
 BEFORE_THE_PLAN = ("copy-db-part", "fsync-copy-db", "copy-keys", "fsync-staging", "write-plan")
@@ -51,30 +49,15 @@ os._exit(0)  # killed: the record is in the -wal, never checkpointed
 """
 
 
-def _env(base: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
-    (base / "logs").mkdir(exist_ok=True)
-    env.update(MSP_LOG_DIR=str(base / "logs"), MSP_PASSPHRASE=PASSPHRASE)
-    return env
-
-
 def _msp(env: dict[str, str], *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*msp_command(), *args],
-        env={**env, **extra},
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    return run_msp({**env, **extra}, *args)
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace whose last record is only in its WAL, and a backup from before it."""
     base = tmp_path_factory.mktemp("restore-template")
-    env = _env(base)
+    env = log_and_passphrase_env(base)
     folder = base / "workspace"
     assert _msp(env, "init", "--worker", "T", "--workspace", str(folder)).returncode == 0
     assert _msp(env, "people", "add", "--name", "Ann In Both", "--workspace", str(folder))
@@ -96,7 +79,7 @@ def test_a_restore_killed_at_any_step_leaves_the_old_or_the_new_workspace(
     template: Path, tmp_path: Path, step: str
 ) -> None:
     shutil.copytree(template / "workspace", tmp_path / "workspace")
-    folder, env = tmp_path / "workspace", _env(tmp_path)
+    folder, env = tmp_path / "workspace", log_and_passphrase_env(tmp_path)
     backup = template / "backup.db"
 
     crashed = _msp(env, "restore", "--from", str(backup), "--workspace", str(folder), **{ENV: step})
