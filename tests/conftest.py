@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.store import Workspace, keyslots
-from tests.platforms import apply_platform_markers
+from tests.platforms import apply_platform_markers, retry_wine_spawn_failures
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -24,6 +24,7 @@ os.environ["MSP_OFFICE_ALLOW_ROOT"] = "1"
 # Alerts go to syslog at /dev/log when it exists: never the real one from a test. Tests
 # of syslog delivery point this variable at a socket of their own.
 os.environ["MSP_OFFICE_SYSLOG"] = "off"
+retry_wine_spawn_failures()
 
 # Argon2id at 64 MiB and 3 passes takes some 0.15 s (more on a busy machine) for every
 # workspace made, opened or re-keyed: about 40 % of the unit and UI tests' time. In
