@@ -24,6 +24,7 @@ from msp_desktop.bundles.records import (
     RecordKind,
     audit_entry_hash,
 )
+from msp_desktop.bundles.rotation import RotationLink, make_link
 from msp_desktop.model import AgreedAction, Concern, ContactNote, Person, Visit
 from tests import builders
 
@@ -87,12 +88,24 @@ class FakeDevice:
     last_sha256: str | None = None
     audit: list[AuditItem] = field(default_factory=list)
     format_version: int = FORMAT_VERSION
+    rotations: list[RotationLink] = field(default_factory=list)
 
     def enrolment(self) -> bytes:
-        """The signed enrolment file for ``msp-office devices add``."""
+        """The signed enrolment file for ``msp-office devices add`` (with the rotations
+        that led to its key, as ``msp enrol --new-key`` writes them)."""
         return make_enrolment(
-            device_id=self.device_id, worker=self.worker, device_key=self.key, created=CREATED
+            device_id=self.device_id,
+            worker=self.worker,
+            device_key=self.key,
+            created=CREATED,
+            rotations=self.rotations,
         )
+
+    def rotated(self) -> FakeDevice:
+        """The same device with a new key, the change signed by the old key and the new."""
+        new = KeyPair.generate()
+        link = make_link(self.device_id, self.key, new, CREATED)
+        return FakeDevice(self.device_id, self.worker, new, rotations=[*self.rotations, link])
 
     def audit_entries(self, count: int, *, actor: str | None = None) -> list[AuditItem]:
         """``count`` new entries continuing this device's chain (not yet recorded)."""

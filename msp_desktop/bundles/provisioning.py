@@ -25,6 +25,7 @@ from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
 from pydantic import (
+    Field,
     SerializerFunctionWrapHandler,
     StringConstraints,
     model_serializer,
@@ -43,6 +44,7 @@ from msp_desktop.bundles.manifest import (
     UtcTime,
     format_time,
 )
+from msp_desktop.bundles.rotation import MAX_LINKS, RotationLink, check_links
 from msp_desktop.bundles.signed import open_signed, seal_signed
 
 __all__ = [
@@ -207,12 +209,26 @@ class Enrolment(StrictModel):
     key_id: KeyId
     minisign_public_key: Annotated[str, StringConstraints(min_length=1, max_length=300)]
     created: UtcTime
+    rotations: Annotated[list[RotationLink], Field(min_length=1, max_length=MAX_LINKS)] | None = (
+        None
+    )
+    """The device's last key rotations, oldest first, ending at this key (``rotation``);
+    left out of the file for a device that never changed its key."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _absent_not_null(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "rotations" in data and data["rotations"] is None:
+            raise ValueError("rotations is null: leave it out instead")
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         _plain_text(self.worker, "worker")
         if minisign.PublicKey.from_text(self.minisign_public_key).key_id != self.key_id:
             raise ValueError("key_id is not the id of minisign_public_key")
+        if self.rotations:
+            check_links(self.rotations, self.device_id, self.key_id, self.minisign_public_key)
         return self
 
     @property
@@ -290,9 +306,15 @@ def read_provisioning(data: bytes, *, expected_key_id: str | None = None) -> Pro
 
 
 def make_enrolment(
-    *, device_id: str, worker: str, device_key: minisign.KeyPair, created: datetime | None = None
+    *,
+    device_id: str,
+    worker: str,
+    device_key: minisign.KeyPair,
+    created: datetime | None = None,
+    rotations: list[RotationLink] | None = None,
 ) -> bytes:
-    """The signed ``enrolment.json`` the office adds with ``msp-office devices add``."""
+    """The signed ``enrolment.json`` the office adds with ``msp-office devices add``
+    (with ``rotations``, the signed links from earlier keys to ``device_key``)."""
     body = Enrolment(
         format_version=1,
         device_id=device_id,
@@ -300,9 +322,15 @@ def make_enrolment(
         key_id=device_key.key_id,
         minisign_public_key=device_key.public_key.to_text(),
         created=format_time(created or datetime.now(UTC)),
+        **({"rotations": rotations} if rotations else {}),
     )
     return seal_signed(
-        "enrolment", body, device_key, body.trusted_comment(), f"MSP enrolment of {device_id}"
+        "enrolment",
+        body,
+        device_key,
+        body.trusted_comment(),
+        f"MSP enrolment of {device_id}",
+        exclude_none=True,
     )
 
 

@@ -51,6 +51,8 @@ def office_keys_show(args: argparse.Namespace) -> int:
         if provisioning.tls_sha256 is not None:
             print(f"Office certificate (SHA-256, pinned): {provisioning.tls_sha256}")
         print(f"Device: {ws.sync.device_id() or 'not enrolled yet (msp enrol --out FILE)'}")
+        if (key_id := ws.sync.device_key_id()) is not None:
+            print(f"Device key: {key_id}")
     return 0
 
 
@@ -65,6 +67,12 @@ def enrol(args: argparse.Namespace) -> int:
         f"Wrote {out} for device {enrolled.device_id}, key id {enrolled.key_id}. Give it to "
         "the office to enrol this device, and read them the key id so they can check it."
     )
+    if args.new_key:
+        print(
+            "The file carries the change of key, signed by the old key and the new one: the "
+            "office adds it with msp-office devices add --replace. Until then, bundles from "
+            "this device wait for the office to enrol the new key."
+        )
     return 0
 
 
@@ -181,7 +189,7 @@ def add_sync_commands(
         "--office-key-id", default=None, metavar="ID", help="the key id the office read out"
     )
     p.set_defaults(run=office_keys_import)
-    p = keys_sub.add_parser("show", help="Show the office keys and this device's id.")
+    p = keys_sub.add_parser("show", help="Show the office keys and this device's id and key.")
     add_common(p)
     p.set_defaults(run=office_keys_show)
 
@@ -193,7 +201,12 @@ def add_sync_commands(
     )
     p.add_argument("--out", required=True, type=Path, metavar="FILE")
     p.add_argument("--device-id", default=None, metavar="ID", help="default: computer name")
-    p.add_argument("--new-key", action="store_true", help="replace the device key (re-enrol)")
+    p.add_argument(
+        "--new-key",
+        action="store_true",
+        help="make a new device key; the file carries the change signed by the old key and the "
+        "new, which the office needs to add it (msp-office devices add --replace)",
+    )
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
     p = command(

@@ -30,6 +30,8 @@ STEPS: dict[int, str] = {
     4: "record ownership: each record belongs to the device that sent its first revision; "
     "revisions other devices sent become conflicts and never current "
     "(msp-office records transfer)",
+    5: "a lost_device_keys table: keys enrolled for a lost device without the old key's "
+    "signature (msp-office devices replace-lost)",
 }
 """What the step to each schema version changes, in words."""
 

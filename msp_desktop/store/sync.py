@@ -31,6 +31,11 @@ class SyncRepository:
         identity = sync_keys.device_identity(self._db)
         return identity.device_id if identity else None
 
+    def device_key_id(self) -> str | None:
+        """The id of this device's signing key (the one the office enrols), once made."""
+        identity = sync_keys.device_identity(self._db)
+        return identity.key.key_id if identity else None
+
     def enrol(self, device_id: str | None = None, *, new_key: bool = False) -> bytes:
         """The signed enrolment file for the office (makes the device key the first time)."""
         return sync_keys.enrol(self._db, self._actor, device_id=device_id, new_key=new_key)

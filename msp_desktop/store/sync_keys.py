@@ -10,9 +10,11 @@ recovery key is also added to the workspace's key file (S14); that part is
 from __future__ import annotations
 
 import base64
+import json
 import re
 import secrets
 import socket
+from datetime import UTC, datetime
 
 from msp_desktop.bundles import minisign
 from msp_desktop.bundles.provisioning import (
@@ -20,6 +22,7 @@ from msp_desktop.bundles.provisioning import (
     make_enrolment,
     read_provisioning,
 )
+from msp_desktop.bundles.rotation import MAX_LINKS, RotationLink, make_link
 from msp_desktop.errors import InvalidInput, KnownError, WorkspaceDamaged
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.store import audit
@@ -39,6 +42,7 @@ __all__ = [
 _OFFICE_KEYS = "office_keys"
 _DEVICE_ID = "device_id"
 _DEVICE_KEY = "device_signing_key"
+_ROTATIONS = "device_key_rotations"
 NO_OFFICE_KEYS = (
     "This workspace has no office keys yet. Ask the office for its keys file "
     "and its key id, and import it: msp office-keys import FILE --office-key-id ID"
@@ -159,6 +163,10 @@ def enrol(
     Asking again gives the same id and key (the office may have lost the file), unless
     ``new_key``: then a fresh key replaces the old one, which the office must enrol
     again (``msp-office devices add --replace``). The id never changes once made.
+
+    A new key comes with a rotation link signed by the old key and the new one (S24),
+    kept with the last few before it and carried in every enrolment file from then
+    on: the office replaces the enrolled key only on that proof.
     """
     identity = device_identity(db)
     # fullmatch: with match, '$' would also accept a trailing newline.
@@ -171,9 +179,18 @@ def enrol(
             f"This device is already enrolled as {identity.device_id}; its id cannot change."
         )
     with db.transaction():
+        rotations = _rotations(db)
         if identity is None or new_key:
+            old = identity
             chosen = identity.device_id if identity else device_id or default_device_id()
             identity = DeviceIdentity(chosen, minisign.KeyPair.generate())
+            detail = {"key_id": identity.key.key_id}
+            if old is not None:
+                link = make_link(chosen, old.key, identity.key, datetime.now(UTC))
+                rotations = [*rotations, link][-MAX_LINKS:]
+                kept = [r.model_dump(mode="json") for r in rotations]
+                _set_meta(db, _ROTATIONS, json.dumps(kept))
+                detail["replaces_key_id"] = old.key.key_id
             _set_meta(db, _DEVICE_ID, identity.device_id)
             _set_meta(db, _DEVICE_KEY, base64.b64encode(identity.key.secret_bytes()).decode())
             audit.append(
@@ -182,11 +199,28 @@ def enrol(
                 action="device_key_made",
                 entity="device",
                 entity_id=identity.device_id,
-                detail={"key_id": identity.key.key_id},
+                detail=detail,
             )
     # Workspaces made before names were trimmed may carry outer or double spaces.
     worker = " ".join(actor.split()) or "worker"
-    return make_enrolment(device_id=identity.device_id, worker=worker, device_key=identity.key)
+    return make_enrolment(
+        device_id=identity.device_id, worker=worker, device_key=identity.key, rotations=rotations
+    )
+
+
+def _rotations(db: Database) -> list[RotationLink]:
+    """The signed rotations kept for the enrolment file, oldest first (none before the
+    first ``--new-key``)."""
+    text = _meta(db, _ROTATIONS)
+    if text is None:
+        return []
+    try:
+        return [RotationLink.model_validate(link, strict=True) for link in json.loads(text)]
+    except (ValueError, TypeError):  # a JSON or validation error: the row was edited
+        raise WorkspaceDamaged(
+            "The device's record of its key changes is damaged; the office will need "
+            "the lost-device replacement to enrol a new key."
+        ) from None
 
 
 def ready_to_sync(db: Database) -> tuple[Provisioning, DeviceIdentity]:

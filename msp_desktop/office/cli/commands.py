@@ -23,7 +23,7 @@ from msp_desktop.bundles.provisioning import check_inbox_url, make_provisioning
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.input_files import read_input
 from msp_desktop.office import devices
-from msp_desktop.office.alerts import open_alert_count
+from msp_desktop.office.alerts import open_alert_count, write_alert
 from msp_desktop.office.db.backends import check_creatable, create_store, open_store
 from msp_desktop.office.db.store import OfficeStore
 from msp_desktop.office.errors import BundleQuarantined
@@ -214,9 +214,43 @@ def devices_add(args: argparse.Namespace) -> int:
         print(f"Device {key.device_id} is already enrolled with key {key.key_id}; nothing changed.")
         return 0
     if result.replaced:
-        print(f"Revoked the old key {result.replaced.key_id} of device {key.device_id}.")
+        print(
+            f"Revoked the old key {result.replaced.key_id} of device {key.device_id}, which "
+            "signed the change to the new key."
+        )
     print(f"Enrolled device {key.device_id} (worker {key.worker}) with key {key.key_id}.")
     print("Check this key id with the worker, who reads it from the device.")
+    return 0
+
+
+def devices_replace_lost(args: argparse.Namespace) -> int:
+    """``msp-office devices replace-lost ENROLMENT.json --confirm-key-id ID --reason TEXT``."""
+    data = devices.read_small_file(args.enrolment, "enrolment file")
+    layout = office_layout(args)
+    with _store(args, read_only=False) as store:
+        result = devices.replace_lost(
+            store, data, confirm_key_id=args.confirm_key_id, reason=args.reason, now=_now()
+        )
+    key, old = result.key, result.replaced
+    message = (
+        f"Device {key.device_id} was given key {key.key_id} as a lost device's, without a "
+        "change signed by its old key"
+        + (f" (key {old.key_id}, now revoked)" if old else "")
+        + f"; key id confirmed out of band. Reason: {args.reason.strip()}"
+    )
+    alert = write_alert(
+        layout.alerts,
+        {
+            "time": key.enrolled_at,
+            "kind": "lost-device-key",
+            "device": key.device_id,
+            "key_id": key.key_id,
+            "revoked_key_id": old.key_id if old else None,
+            "message": message,
+        },
+    )
+    print(message)
+    print(f"This is in the alerts log as {alert['id']} and marked in msp-office devices list.")
     return 0
 
 
@@ -234,12 +268,18 @@ def devices_list(args: argparse.Namespace) -> int:
                 k.device_id,
                 k.worker,
                 k.key_id,
-                k.enrolled_at,
+                k.enrolled_at + (" (lost device)" if k.lost_device is not None else ""),
                 f"{k.revoked_at} ({k.revoked_reason})" if k.revoked_at else "",
             ]
             for k in keys
         ]
         print(table(["DEVICE", "WORKER", "KEY ID", "ENROLLED", "REVOKED"], rows))
+        for k in keys:
+            if k.lost_device is not None:
+                print(
+                    f"Key {k.key_id} of device {k.device_id} was enrolled as a lost device's, "
+                    f"not signed by the key before it: {k.lost_device}"
+                )
     return 0
 
 

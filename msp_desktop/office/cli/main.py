@@ -146,7 +146,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--replace",
         action="store_true",
-        help="the device already has a key: revoke it and enrol this one",
+        help="the device already has a key: revoke it and enrol this one (the file must "
+        "carry the change signed by the old key: msp enrol --new-key)",
+    )
+    p = command(
+        "replace-lost",
+        "Give a device that lost its key (a lost laptop, a wiped workspace) a new key without "
+        "the old key's signature: only with the key id read out by the worker. Alerted.",
+        commands.devices_replace_lost,
+        devices_sub,
+    )
+    p.add_argument("enrolment", type=Path, metavar="ENROLMENT.json")
+    p.add_argument(
+        "--confirm-key-id",
+        required=True,
+        metavar="ID",
+        help="the new key id, as the worker reads it from the new device (not from the file)",
+    )
+    p.add_argument(
+        "--reason", required=True, metavar="TEXT", help="why the old key is gone, for the audit"
     )
     p = command("list", "List enrolled device keys, revoked ones too.", commands.devices_list,
                 devices_sub)  # fmt: skip

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from msp_desktop.office.db.sqlite_schema import (
     APPLICATION_ID,
+    LOST_DEVICE_KEYS,
     OWNERSHIP,
     OWNERSHIP_FILL,
     RECORD_KINDS,
@@ -154,6 +155,7 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     # The same statement as SQLite's: text columns only, nothing to translate.
     RETURNED_FORMS,
     *_OWNERSHIP,
+    LOST_DEVICE_KEYS,
 )
 
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -169,6 +171,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         *_OWNERSHIP,
         *OWNERSHIP_FILL,
     ),
+    5: (LOST_DEVICE_KEYS,),
 }
 """The statements that take a database from version n - 1 to version n (``sqlite_schema``
 says what each version changed)."""
@@ -185,5 +188,6 @@ OFFICE_TABLES: tuple[str, ...] = (
     "returned_forms",
     "record_owners",
     "record_transfers",
+    "lost_device_keys",
 )
 """Every table of the schema, in the order they are created."""

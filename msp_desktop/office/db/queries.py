@@ -13,6 +13,7 @@ from msp_desktop.office.db.store import (
     DeviceKey,
     ImportPlan,
     LedgerEntry,
+    LostDeviceKey,
     OfficeCounts,
     RecordTransfer,
     ReturnedForm,
@@ -60,15 +61,27 @@ class SqlOfficeQueries:
         order = f"enrolled_at{self._COLLATE}, {self._ENROLLED_ORDER}"
         rows = self._rows(
             "SELECT key_id, device_id, worker, public_key, enrolled_at, revoked_at, "  # noqa: S608 - order is made of class constants
-            "revoked_reason FROM device_keys ORDER BY " + order
+            "revoked_reason, (SELECT l.reason FROM lost_device_keys l "
+            "WHERE l.key_id = device_keys.key_id) FROM device_keys ORDER BY " + order
         )
         return [DeviceKey(*row) for row in rows]
 
-    def add_device_key(self, key: DeviceKey, enrolment: bytes, *, revoke: str | None) -> None:
-        """Enrol ``key``; with ``revoke``, revoke that key id in the same transaction."""
+    def add_device_key(
+        self,
+        key: DeviceKey,
+        enrolment: bytes,
+        *,
+        revoke: str | None,
+        revoke_reason: str = "",
+        lost: LostDeviceKey | None = None,
+    ) -> None:
+        """Enrol ``key``; with ``revoke``, revoke that key id in the same transaction (for
+        ``revoke_reason``); with ``lost``, keep that a lost device's key was replaced."""
         with self._write():
             if revoke is not None:
-                self._revoke(revoke, key.enrolled_at, f"replaced by key {key.key_id}")
+                self._revoke(
+                    revoke, key.enrolled_at, revoke_reason or f"replaced by key {key.key_id}"
+                )
             self._run(
                 "INSERT INTO device_keys (key_id, device_id, worker, public_key, enrolment, "
                 "enrolled_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -79,6 +92,13 @@ class SqlOfficeQueries:
                 enrolment.decode("utf-8"),
                 key.enrolled_at,
             )
+            if lost is not None:
+                self._run(
+                    "INSERT INTO lost_device_keys (key_id, device_id, previous_key_id, reason, "
+                    "replaced_at) VALUES (?, ?, ?, ?, ?)",
+                    lost.key_id, lost.device_id, lost.previous_key_id, lost.reason,
+                    lost.replaced_at,
+                )  # fmt: skip
 
     def revoke_key(self, key_id: str, *, at: str, reason: str) -> None:
         """Mark ``key_id`` revoked at ``at`` for ``reason``."""

@@ -1,10 +1,13 @@
-"""The SQLite schema of the office database, version 4 (``PRAGMA user_version``).
+"""The SQLite schema of the office database, version 5 (``PRAGMA user_version``).
 
 Tables:
 
 - ``device_keys``: every device key ever enrolled; revoked keys stay (with when and
   why) so a key id can never be enrolled twice and old bundles stay attributable. At
   most one active key per device (partial unique index).
+- ``lost_device_keys``: the keys enrolled for a lost device (``msp-office devices
+  replace-lost``) without a rotation signed by the key before them: which key, the key
+  it followed, why, and when; the devices list and the alerts log mark them (S24).
 - ``bundles``: the replay ledger (S21), keyed by the SHA-256 of the bundle bytes,
   with (device, sequence) unique. ``gap_before`` counts the device's sequences
   missing just before this bundle when it arrived; ``note`` holds what was reported
@@ -37,7 +40,8 @@ contact notes (record kinds ``action`` and ``contact``, bundle format 2). 3:
 record ownership (``record_owners``, ``record_transfers``, ``conflicts.owner_device_id``);
 each record's owner is the device that sent its first imported revision, a revision
 another device sent is listed as a conflict, and a record whose current revision came
-from another device gets its owner's highest revision back as current.
+from another device gets its owner's highest revision back as current. 5:
+``lost_device_keys`` (keys enrolled for a lost device without the old key's signature).
 ``msp-office migrate`` takes a database from any earlier version to this one with the
 steps in ``UPGRADES`` (one transaction each, after a verified backup; ``migrate.STEPS``
 says what each does in words, the same on PostgreSQL); every other command refuses an
@@ -50,6 +54,7 @@ from __future__ import annotations
 
 __all__ = [
     "APPLICATION_ID",
+    "LOST_DEVICE_KEYS",
     "OWNERSHIP",
     "OWNERSHIP_FILL",
     "RECORD_KINDS",
@@ -59,7 +64,7 @@ __all__ = [
     "UPGRADES",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x4D53504F  # "MSPO": marks the file as an MSP office database
 
 RECORD_KINDS = "('person', 'concern', 'visit', 'action', 'contact')"
@@ -95,6 +100,16 @@ CREATE TABLE record_transfers (
 );""",
 )
 """The ownership tables (version 4); the same statements make them on PostgreSQL."""
+
+LOST_DEVICE_KEYS = """
+CREATE TABLE lost_device_keys (
+    key_id TEXT PRIMARY KEY REFERENCES device_keys (key_id),
+    device_id TEXT NOT NULL,
+    previous_key_id TEXT NOT NULL REFERENCES device_keys (key_id),
+    reason TEXT NOT NULL,
+    replaced_at TEXT NOT NULL
+);"""
+"""The keys enrolled for a lost device (version 5); the same statement on PostgreSQL."""
 
 OWNERSHIP_FILL: tuple[str, ...] = (
     # Each record's owner: the device of its first imported revision (ties within one
@@ -158,6 +173,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         *OWNERSHIP,
         *OWNERSHIP_FILL,
     ),
+    5: (LOST_DEVICE_KEYS,),
 }
 """The statements that take a database from version n - 1 to version n."""
 
@@ -240,8 +256,11 @@ CREATE TABLE audit_entries (
 {returned_forms}
 
 {ownership}
+
+{lost_device_keys}
 """.format(
     record_revisions=_RECORD_REVISIONS.format(name="record_revisions").strip(),
     returned_forms=RETURNED_FORMS.strip(),
     ownership="\n\n".join(statement.strip() for statement in OWNERSHIP),
+    lost_device_keys=LOST_DEVICE_KEYS.strip(),
 )

@@ -25,6 +25,7 @@ __all__ = [
     "DeviceKey",
     "ImportPlan",
     "LedgerEntry",
+    "LostDeviceKey",
     "NewConflict",
     "NewRevision",
     "OfficeCounts",
@@ -48,6 +49,9 @@ class DeviceKey:
     enrolled_at: str
     revoked_at: str | None = None
     revoked_reason: str | None = None
+    lost_device: str | None = None
+    """For a key enrolled for a lost device (no rotation signed by the key before it),
+    why the admin replaced it: the devices list marks such keys."""
 
     @property
     def active(self) -> bool:
@@ -135,6 +139,17 @@ class RecordTransfer:
     records: int
     reason: str
     transferred_at: str
+
+
+@dataclass(frozen=True)
+class LostDeviceKey:
+    """A key enrolled for a lost device (``msp-office devices replace-lost``), as kept."""
+
+    key_id: str
+    device_id: str
+    previous_key_id: str
+    reason: str
+    replaced_at: str
 
 
 @dataclass(frozen=True)
@@ -249,8 +264,17 @@ class OfficeStore(Protocol):
     def device_keys(self) -> list[DeviceKey]:
         """Every key ever enrolled, revoked ones included, oldest first."""
 
-    def add_device_key(self, key: DeviceKey, enrolment: bytes, *, revoke: str | None) -> None:
-        """Enrol ``key`` (revoking the key id ``revoke`` in the same transaction)."""
+    def add_device_key(
+        self,
+        key: DeviceKey,
+        enrolment: bytes,
+        *,
+        revoke: str | None,
+        revoke_reason: str = "",
+        lost: LostDeviceKey | None = None,
+    ) -> None:
+        """Enrol ``key``, in one transaction revoking the key id ``revoke`` (for
+        ``revoke_reason``) and keeping ``lost``, the record of a lost-device key."""
 
     def revoke_key(self, key_id: str, *, at: str, reason: str) -> None:
         """Mark a key revoked."""

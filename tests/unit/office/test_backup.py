@@ -99,7 +99,7 @@ def test_a_backup_holds_the_database_and_folder_and_verifies(
     assert office.run("backup", "--out", str(out)) == 0
 
     backend = "sqlite" if office.db_url is None else "postgresql"
-    tables = 9 if office.db_url is None else 11
+    tables = 10 if office.db_url is None else 12
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(
         f"Wrote the backup of office north-council to {out} (owner-only, encrypted to the "
@@ -124,7 +124,7 @@ def test_a_backup_holds_the_database_and_folder_and_verifies(
     assert office.run("backup", "verify", str(out)) == 0
     verified = capsys.readouterr().out.strip()
     assert verified.startswith(f"{out}: a sound backup of office north-council made ")
-    assert f"(database version 4, {backend}): restored and matched {tables} tables, " in verified
+    assert f"(database version 5, {backend}): restored and matched {tables} tables, " in verified
     # The recovery key (kept offline) opens it too, when the office folder is lost.
     assert office.run("backup", "verify", str(out), "--identity",
                       str(office.layout.recovery_key)) == 0  # fmt: skip

@@ -51,16 +51,19 @@ def test_adding_the_same_enrolment_again_changes_nothing(office: Office) -> None
 
 
 def test_a_second_key_for_a_device_needs_replace(office: Office) -> None:
-    office.enrol(FakeDevice())
-    new_laptop = FakeDevice()
+    laptop = FakeDevice()
+    office.enrol(laptop)
+    new_key = laptop.rotated()
     with pytest.raises(DeviceRefused, match="add --replace"):
-        devices.enrol(office.store, new_laptop.enrolment(), replace=False, now=NOW)
-    result = devices.enrol(office.store, new_laptop.enrolment(), replace=True, now=NOW)
+        devices.enrol(office.store, new_key.enrolment(), replace=False, now=NOW)
+    result = devices.enrol(office.store, new_key.enrolment(), replace=True, now=NOW)
     assert result.replaced is not None
     keys = {k.key_id: k for k in office.store.device_keys()}
     assert not keys[result.replaced.key_id].active
-    assert keys[result.replaced.key_id].revoked_reason == f"replaced by key {new_laptop.key.key_id}"
-    assert keys[new_laptop.key.key_id].active
+    assert keys[result.replaced.key_id].revoked_reason == (
+        f"replaced by key {new_key.key.key_id} (a change signed by this key)"
+    )
+    assert keys[new_key.key.key_id].active
 
 
 def test_a_known_key_is_never_enrolled_again(office: Office) -> None:

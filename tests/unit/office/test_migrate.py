@@ -55,7 +55,13 @@ STEP_4 = (
     "revision; revisions other devices sent become conflicts and never current "
     "(msp-office records transfer)."
 )
+STEP_5 = (
+    "Version 5: a lost_device_keys table: keys enrolled for a lost device without the old "
+    "key's signature (msp-office devices replace-lost)."
+)
 OWNERSHIP_TABLES = {"record_owners", "record_transfers"}
+LATER_TABLES = {"returned_forms", *OWNERSHIP_TABLES, "lost_device_keys"}
+"""The tables versions 3 to 5 added."""
 
 
 def _dump_sqlite(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -75,8 +81,9 @@ def _dump_sqlite(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def _as_migrated(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
     """What a version-1 or -2 office of one device holds after migrating: every row, an
-    empty ``returned_forms`` and ``record_transfers``, no owner on the (no) conflicts,
-    and each record owned by the device of its first imported revision."""
+    empty ``returned_forms``, ``record_transfers`` and ``lost_device_keys``, no owner on
+    the (no) conflicts, and each record owned by the device of its first imported
+    revision."""
     first: dict[tuple[object, object], tuple[object, ...]] = {}
     for row in rows["record_revisions"]:  # kind, id, revision, ..., device, bundle, at
         key = (row[0], row[1])
@@ -84,7 +91,13 @@ def _as_migrated(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tu
             first[key] = row
     owners = sorted((kind, record_id, row[5], row[7]) for (kind, record_id), row in first.items())
     assert rows["conflicts"] == []
-    return {**rows, "returned_forms": [], "record_owners": owners, "record_transfers": []}
+    return {
+        **rows,
+        "returned_forms": [],
+        "record_owners": owners,
+        "record_transfers": [],
+        "lost_device_keys": [],
+    }
 
 
 def _office_with(tmp_path: Path, fixture: str) -> Office:
@@ -129,9 +142,9 @@ def test_the_fixtures_differ_from_this_version_only_as_their_versions_say(
     )
     assert old["record_revisions"].checks == {V1_KINDS, "revision >= 1"}
     assert new["record_revisions"].checks == {V2_KINDS, "revision >= 1"}
-    assert set(new) - set(previous) == {"returned_forms", *OWNERSHIP_TABLES}
-    assert set(new) - set(old) == {"returned_forms", *OWNERSHIP_TABLES}
-    for table in ("returned_forms", *OWNERSHIP_TABLES):
+    assert set(new) - set(previous) == LATER_TABLES
+    assert set(new) - set(old) == LATER_TABLES
+    for table in LATER_TABLES:
         del new[table]
     assert set(new["conflicts"].columns) - set(previous["conflicts"].columns) == {"owner_device_id"}
     del new["conflicts"].columns["owner_device_id"]
@@ -146,7 +159,7 @@ def test_an_older_database_is_refused_with_the_command_that_migrates_it(
     path = previous_office.layout.database
     before = _sha(path)
     expected = (
-        f"{path} has office database version 2; this msp-office uses version 4. Migrate it "
+        f"{path} has office database version 2; this msp-office uses version 5. Migrate it "
         "first (it is backed up, then everything it holds is kept): msp-office migrate"
     )
     with pytest.raises(OfficeDamaged) as refused:
@@ -167,12 +180,13 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
     before = _sha(path)
     assert main(["migrate", "--dry-run", "--dir", previous_office.root]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"The office database ({path}) is at version 2; this msp-office uses version 4. "
+        f"The office database ({path}) is at version 2; this msp-office uses version 5. "
         "Migrating would:",
         "  1. write a backup of the office and verify it",
         "  2. to version 3: a returned_forms table for the feedback forms posted back "
         "(msp-office feedback record)",
         "  3. to version 4: " + STEP_4.removeprefix("Version 4: ").removesuffix("."),
+        "  4. to version 5: " + STEP_5.removeprefix("Version 5: ").removesuffix("."),
         "Nothing was changed (--dry-run).",
     ]
     assert _sha(path) == before
@@ -195,7 +209,8 @@ def test_migrating_the_previous_schema_backs_up_verifies_and_keeps_every_row(
         f"(6 tables, {total} rows, 5 files of the office folder).",
         STEP_3,
         STEP_4,
-        f"Migrated the office database ({path}) from version 2 to 4; everything it held is kept.",
+        STEP_5,
+        f"Migrated the office database ({path}) from version 2 to 5; everything it held is kept.",
     ]
     assert_mode(backup, 0o600)
     assert_mode(backup.parent, 0o700)
@@ -227,7 +242,8 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
         STEP_2,
         STEP_3,
         STEP_4,
-        f"Migrated the office database ({path}) from version 1 to 4; everything it held is kept.",
+        STEP_5,
+        f"Migrated the office database ({path}) from version 1 to 5; everything it held is kept.",
     ]
     assert _dump_sqlite(path) == _as_migrated(rows)
 
@@ -235,7 +251,7 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
     after = _sha(path)
     assert main(["migrate", "--dir", old_office.root]) == 0
     assert capsys.readouterr().out == (
-        f"The office database ({path}) is already at version 4; nothing changed.\n"
+        f"The office database ({path}) is already at version 5; nothing changed.\n"
     )
     assert _sha(path) == after
     assert len(list((old_office.layout.root / "backups").iterdir())) == 1
@@ -288,7 +304,9 @@ def _imports_every_kind(office: Office) -> None:
 
 
 def _drop_ownership(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Take a new PostgreSQL office back to version 3: no ownership (version 4)."""
+    """Take a new PostgreSQL office back to version 3: no lost-device keys (version 5),
+    no ownership (version 4)."""
+    conn.execute("DROP TABLE lost_device_keys")
     conn.execute("DROP TABLE record_owners")
     conn.execute("DROP TABLE record_transfers")
     conn.execute("ALTER TABLE conflicts DROP COLUMN owner_device_id")
@@ -380,7 +398,8 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
         STEP_2,
         STEP_3,
         STEP_4,
-        f"Migrated the office database ({where}) from version 1 to 4; everything it held is kept.",
+        STEP_5,
+        f"Migrated the office database ({where}) from version 1 to 5; everything it held is kept.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)
@@ -390,6 +409,7 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
     assert {t: r for t, r in after.items() if t not in skip} == {
         **{t: r for t, r in rows.items() if t not in skip},
         "returned_forms": [],
+        "lost_device_keys": [],
     }
     assert rows["conflicts"] == after["conflicts"] == []
     assert after["record_transfers"] == []
@@ -402,7 +422,7 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
     assert differences(sqlite_tables(fresh)[0], tables) == []
     assert version == (APPLICATION_ID, SCHEMA_VERSION)
     assert office.run("migrate") == 0
-    assert "already at version 4; nothing changed" in capsys.readouterr().out
+    assert "already at version 5; nothing changed" in capsys.readouterr().out
 
     office.store = open_store(office.layout.root, office.db_url, read_only=False)
     try:
@@ -425,7 +445,7 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         capsys.readouterr()
         .err.strip()
         .endswith(
-            "has office database version 2; this msp-office uses version 4. Migrate it first "
+            "has office database version 2; this msp-office uses version 5. Migrate it first "
             "(it is backed up, then everything it holds is kept): msp-office migrate"
         )
     )
@@ -443,7 +463,13 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         f"Backed up the office to {backup} and verified it "
         f"(8 tables, {total} rows, 5 files of the office folder)."
     )
-    assert out[1:3] == [STEP_3, STEP_4]
+    assert out[1:] == [
+        STEP_3,
+        STEP_4,
+        STEP_5,
+        f"Migrated the office database ({PostgresOfficeStore.describe(office.db_url)}) from "
+        "version 2 to 5; everything it held is kept.",
+    ]
     after = office.db_state()
     assert isinstance(after, dict)
     assert {t: after[t] for t in _V2_TABLES} == {t: rows[t] for t in _V2_TABLES}

@@ -87,7 +87,7 @@ def test_a_bundle_imported_before_revocation_still_gets_a_receipt(
 
 
 def test_a_replaced_key_quarantines_the_old_one(office: Office, device: FakeDevice) -> None:
-    replacement = FakeDevice(device_id="laptop-7")
+    replacement = device.rotated()
     office.enrol(replacement, replace=True)
     with pytest.raises(BundleQuarantined, match="replaced by key"):
         office.import_(device.bundle(office.inbox, caseload().envelopes()))
