@@ -32,6 +32,7 @@ from msp_desktop.store.connection import (
     open_encrypted,
 )
 from msp_desktop.store.database import Database
+from msp_desktop.store.key_memory import key_connection
 from msp_desktop.temp_files import remove_stale, temporary_name
 
 BACKUPS_LIST = "backups.json"
@@ -67,7 +68,7 @@ def row_counts(db: Database) -> dict[str, int]:
 
 def verify_copy(
     path: Path,
-    raw_key: bytes,
+    raw_key: bytes | bytearray,
     counts: dict[str, int] | None,
     user_version: int | None,
     *,
@@ -109,7 +110,9 @@ def _remove_quietly(path: Path) -> None:
             Path(f"{path}{suffix}").unlink()
 
 
-def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path) -> BackupInfo:
+def make_backup(
+    db: Database, raw_key: bytes | bytearray, key_file_bytes: bytes, dest: Path
+) -> BackupInfo:
     """Write a verified backup of ``db`` to ``dest``; nothing is kept unless it verifies."""
     dest = Path(dest).absolute()
     try:
@@ -131,7 +134,7 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
     try:
         # Create the file owner-only first: SQLite would otherwise use the umask.
         create_private_file(tmp)
-        counts, user_version = copy_snapshot(db, tmp, raw_key)
+        counts, user_version = copy_snapshot(db, tmp)
         fault_points.reached("backup:copied")
         verify_copy(tmp, raw_key, counts, user_version, shown=dest.name)
         with open(tmp, "rb+") as handle:
@@ -166,12 +169,21 @@ def make_backup(db: Database, raw_key: bytes, key_file_bytes: bytes, dest: Path)
 SNAPSHOT_TRIES = 5
 
 
-def copy_snapshot(db: Database, tmp: Path, raw_key: bytes) -> tuple[dict[str, int], int]:
-    """Copy ``db`` into ``tmp`` as of one moment: the counts and schema version the
-    copy must match are read in the same read transaction as the copy itself, so
-    writes by the app meanwhile are neither half in it nor mistaken for damage."""
-    db.execute("ATTACH DATABASE ? AS backup KEY ?", (str(tmp), f"x'{raw_key.hex()}'"))
+def copy_snapshot(
+    db: Database, tmp: Path, new_key: bytes | bytearray | None = None
+) -> tuple[dict[str, int], int]:
+    """Copy ``db`` into ``tmp`` as of one moment, under ``db``'s own key or ``new_key``:
+    the counts and schema version the copy must match are read in the same read
+    transaction as the copy itself, so writes by the app meanwhile are neither half in
+    it nor mistaken for damage."""
+    # Without KEY, SQLCipher gives the copy the main database's key itself, and a new
+    # key goes in from a wiped buffer: no key text is made here (``key_memory``).
+    db.execute("ATTACH DATABASE ? AS backup", (str(tmp),))
     try:
+        if new_key is not None and not key_connection(db.connection, tmp, new_key, "backup"):
+            # Windows: no sqlite3_key_v2 to call, so the key goes in as ATTACH's KEY text.
+            db.execute("DETACH DATABASE backup")
+            db.execute("ATTACH DATABASE ? AS backup KEY ?", (str(tmp), f"x'{new_key.hex()}'"))
         for attempt in range(SNAPSHOT_TRIES):
             try:
                 with db.snapshot():

@@ -15,6 +15,7 @@ from typing import Any
 import sqlcipher3
 
 from msp_desktop.errors import UnsupportedBuild, WorkspaceBusy, WorkspaceDamaged
+from msp_desktop.store.key_memory import key_connection
 from msp_desktop.store.space import disk_full_error, is_disk_error
 
 # SQLCipher decrypts every page it reads, so a cache that holds the working set is
@@ -101,8 +102,11 @@ def _read_only_uri(path: Path) -> str:
     return Path(path).absolute().as_uri() + ("?mode=ro" if has_wal else "?immutable=1")
 
 
-def open_encrypted(path: Path, raw_key: bytes, *, read_only: bool = False) -> Connection:
-    """Open (or create) the SQLCipher database at ``path`` with the raw key.
+def open_encrypted(
+    path: Path, raw_key: bytes | bytearray, *, read_only: bool = False
+) -> Connection:
+    """Open (or create) the SQLCipher database at ``path`` with the raw key, given to
+    SQLCipher from a wiped buffer where the platform allows (``key_memory``).
 
     The key has already been proven right by the keyslot's authentication tag, so a
     database that will not read is damaged, never "wrong passphrase" -- unless the
@@ -123,7 +127,8 @@ def open_encrypted(path: Path, raw_key: bytes, *, read_only: bool = False) -> Co
         # SQLCipher otherwise prints its own lines to stderr on a damaged page; the
         # person gets one plain sentence from us instead.
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.execute(f"PRAGMA key = \"x'{raw_key.hex()}'\"")
+        if not key_connection(conn, Path(path), raw_key):  # Windows: no sqlite3_key to call
+            conn.execute(f"PRAGMA key = \"x'{raw_key.hex()}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except DatabaseErrors as exc:

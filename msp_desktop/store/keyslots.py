@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from msp_desktop.atomic import write_atomic
 from msp_desktop.bundles.age import AgeIdentity
 from msp_desktop.errors import InvalidInput, WorkspaceDamaged, WrongPassphrase, WrongRecoveryKey
+from msp_desktop.store.key_memory import KeyBuffer, new_key_buffer, wipe
 from msp_desktop.store.recovery import RECOVERY_SLOT_TYPE, open_recovery_slot
 
 KEYSLOT_FORMAT = "msp-desktop-keyslots"
@@ -127,12 +128,14 @@ def check_passphrase_strength(passphrase: str) -> None:
         )
 
 
-def new_raw_key() -> bytes:
-    """A fresh random 256-bit database key."""
-    return secrets.token_bytes(RAW_KEY_BYTES)
+def new_raw_key() -> KeyBuffer:
+    """A fresh random 256-bit database key, in a buffer the holder wipes (``key_memory``)."""
+    return new_key_buffer(RAW_KEY_BYTES)
 
 
-def seal_passphrase_slot(raw_key: bytes, passphrase: str, workspace_id: str) -> dict[str, Any]:
+def seal_passphrase_slot(
+    raw_key: bytes | bytearray, passphrase: str, workspace_id: str
+) -> dict[str, Any]:
     """Wrap ``raw_key`` under ``passphrase``; returns the slot as JSON-ready data."""
     params = Argon2Params(
         memory_kib=ARGON2_MEMORY_KIB,
@@ -196,8 +199,9 @@ class KeyFile:
             raise _damaged(self.path, "the key derivation settings are outside the safe range")
         return params
 
-    def unwrap(self, passphrase: str) -> bytes:
-        """Return the raw database key, or raise ``WrongPassphrase``."""
+    def unwrap(self, passphrase: str) -> KeyBuffer:
+        """Return the raw database key, in a buffer the caller wipes (``key_memory``), or
+        raise ``WrongPassphrase``."""
         params = self.kdf_params()
         cipher = self.passphrase_slot().get("cipher")
         if not isinstance(cipher, dict) or cipher.get("name") != "aes-256-gcm":
@@ -217,7 +221,10 @@ class KeyFile:
             ) from None
         if len(raw_key) != RAW_KEY_BYTES:
             raise _damaged(self.path, "the wrapped key has the wrong length")
-        return raw_key
+        # Decryption can only return an immutable copy: moved to a buffer, then cleared.
+        key = bytearray(raw_key)
+        wipe(raw_key)
+        return key
 
     def with_passphrase_slot(self, slot: dict[str, Any]) -> KeyFile:
         """A copy of this file with the passphrase slot replaced."""
@@ -238,15 +245,19 @@ class KeyFile:
         others = tuple(s for s in self.slots if s.get("type") != RECOVERY_SLOT_TYPE)
         return KeyFile(self.path, self.workspace_id, (*others, slot))
 
-    def unwrap_with_recovery(self, identity: AgeIdentity) -> bytes:
-        """The raw key, opened with the office recovery identity; never writes."""
+    def unwrap_with_recovery(self, identity: AgeIdentity) -> KeyBuffer:
+        """The raw key, opened with the office recovery identity, in a buffer the caller
+        wipes; never writes."""
         slot = self.recovery_slot()
         if slot is None:
             raise WrongRecoveryKey(
                 f"This workspace ({self.path.parent}) has no office recovery key; only its "
                 "passphrase or a backup can open it. Nothing was changed."
             )
-        return open_recovery_slot(slot, identity, self.workspace_id, self.path)
+        raw_key = open_recovery_slot(slot, identity, self.workspace_id, self.path)
+        key = bytearray(raw_key)
+        wipe(raw_key)
+        return key
 
     def to_json(self) -> bytes:
         """Serialise for writing to disk."""

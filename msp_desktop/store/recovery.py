@@ -45,7 +45,7 @@ def _damaged(path: Path, why: str) -> WorkspaceDamaged:
     )
 
 
-def _sealed_document(raw_key: bytes, workspace_id: str) -> bytes:
+def _sealed_document(raw_key: bytes | bytearray, workspace_id: str) -> bytes:
     return json.dumps(
         {
             "format": RECOVERY_FORMAT,
@@ -59,7 +59,7 @@ def _sealed_document(raw_key: bytes, workspace_id: str) -> bytes:
 
 
 def seal_recovery_slot(
-    raw_key: bytes, recipient: AgeRecipient, workspace_id: str
+    raw_key: bytes | bytearray, recipient: AgeRecipient, workspace_id: str
 ) -> dict[str, Any]:
     """Seal ``raw_key``, bound to ``workspace_id``, to the office recovery recipient."""
     if len(raw_key) != _RAW_KEY_BYTES:

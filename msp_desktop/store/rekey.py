@@ -40,6 +40,7 @@ from msp_desktop.store import audit, sync_keys
 from msp_desktop.store import backup as backups
 from msp_desktop.store.connection import open_encrypted
 from msp_desktop.store.database import Database
+from msp_desktop.store.key_memory import KeyBuffer, wipe
 from msp_desktop.store.keyslots import (
     KeyFile,
     load_key_file,
@@ -96,6 +97,20 @@ def prepare_rekey(
     (``RekeyResult.recovery_dropped`` says when one is lost that way).
     """
     new_key = new_raw_key()
+    try:
+        return _prepare_rekey(folder, db, key_file, new_key, new_passphrase, actor)
+    finally:
+        wipe(new_key)  # sealed into the new key file; the workspace reopens from that
+
+
+def _prepare_rekey(
+    folder: Path,
+    db: Database,
+    key_file: KeyFile,
+    new_key: KeyBuffer,
+    new_passphrase: str,
+    actor: str,
+) -> RekeyResult:
     workspace_id = key_file.workspace_id
     slots: list[dict[str, Any]] = [seal_passphrase_slot(new_key, new_passphrase, workspace_id)]
     provisioning = sync_keys.office_keys(db)
@@ -129,7 +144,7 @@ def _clear_staging(folder: Path) -> None:
 def stage_rekey(
     folder: Path,
     db: Database,
-    new_key: bytes,
+    new_key: bytes | bytearray,
     new_key_file: KeyFile,
     *,
     new_passphrase: str,

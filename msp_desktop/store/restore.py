@@ -38,6 +38,7 @@ from msp_desktop.store import backup as backups
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.connection import DatabaseErrors, open_encrypted
 from msp_desktop.store.database import Database
+from msp_desktop.store.key_memory import wipe
 from msp_desktop.store.keyslots import load_key_file
 from msp_desktop.store.layout import DB_COMPANIONS, DB_NAME, KEYS_NAME
 from msp_desktop.store.space import disk_full_error, is_os_disk_error
@@ -68,7 +69,9 @@ def _copy_private(source: Path, dest: Path, step: str) -> None:
         os.close(fd)
 
 
-def _check_staged(staged_db: Path, raw_key: bytes, workspace_id: str, source: Path) -> None:
+def _check_staged(
+    staged_db: Path, raw_key: bytes | bytearray, workspace_id: str, source: Path
+) -> None:
     """Both integrity checks on the staged copy, and that its key file belongs to it."""
     try:
         backups.verify_copy(staged_db, raw_key, None, None)
@@ -189,7 +192,10 @@ def restore_backup(folder: Path, backup_file: Path, passphrase: str) -> Path | N
         _copy_private(backup_file, staging / DB_NAME, "copy-db")
         fault_points.reached("copy-keys")
         write_atomic(staging / KEYS_NAME, backup_keys.read_bytes())
-        _check_staged(staging / DB_NAME, raw_key, key_file.workspace_id, backup_file)
+        try:
+            _check_staged(staging / DB_NAME, raw_key, key_file.workspace_id, backup_file)
+        finally:
+            wipe(raw_key)  # the check was its only use
         for leftover in DB_COMPANIONS:  # the check's own, already checkpointed
             (staging / leftover).unlink(missing_ok=True)
         with open(staging / DB_NAME, "rb+") as handle:  # the check set WAL mode in it

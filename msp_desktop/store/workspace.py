@@ -56,6 +56,7 @@ from msp_desktop.store.folder_state import (
     refuse_on_read_only_media,
 )
 from msp_desktop.store.health import HealthReport, check_workspace
+from msp_desktop.store.key_memory import KeyBuffer, wipe
 from msp_desktop.store.keyslots import (
     KeyFile,
     check_passphrase_strength,
@@ -92,7 +93,7 @@ class Workspace:
         self,
         folder: Path,
         db: Database,
-        raw_key: bytes,
+        raw_key: KeyBuffer,
         key_file: KeyFile,
         *,
         lock: OwnerLock | None = None,
@@ -106,7 +107,8 @@ class Workspace:
         # program restored a backup), saving here would write where no one looks.
         self._opened_as = file_identity(folder)
         db.guard = self._refuse_if_not_ours
-        self._raw_key: bytearray | None = bytearray(raw_key)
+        # This object owns the key's one buffer from here on, and wipes it on close.
+        self._raw_key: KeyBuffer | None = raw_key
         self._key_file = key_file
         self.worker = str(db.scalar("SELECT value FROM meta WHERE key = 'worker'") or "")
         self.workspace_id = key_file.workspace_id
@@ -175,10 +177,9 @@ class Workspace:
             raise
 
     @classmethod
-    def _create_locked(
-        cls, folder: Path, passphrase: str, worker: str, lock: OwnerLock
+    def _build(
+        cls, folder: Path, passphrase: str, worker: str, lock: OwnerLock, raw_key: KeyBuffer
     ) -> Workspace:
-        raw_key = new_raw_key()
         workspace_id = new_id()
         # Build the database under a temporary name and move it into place only once
         # its key file is safely written, so a crash never leaves a keyless database.
@@ -210,6 +211,17 @@ class Workspace:
         return cls._open_with_key(folder, raw_key, key_file, lock=lock)
 
     @classmethod
+    def _create_locked(
+        cls, folder: Path, passphrase: str, worker: str, lock: OwnerLock
+    ) -> Workspace:
+        raw_key = new_raw_key()
+        try:
+            return cls._build(folder, passphrase, worker, lock, raw_key)
+        except BaseException:
+            wipe(raw_key)
+            raise
+
+    @classmethod
     def open(cls, folder: Path, passphrase: str, holder: Holder = Holder.COMMAND) -> Workspace:
         """Unlock a workspace; wrong passphrase and damage raise without writing.
 
@@ -239,7 +251,11 @@ class Workspace:
                 raise WorkspaceDamaged(damaged_message(folder, "its database file is missing"))
             key_file = load_key_file(keys_path)
             raw_key = key_file.unwrap(passphrase)
-            ws = cls._open_with_key(folder, raw_key, key_file, lock=lock, read_only=read_only)
+            try:
+                ws = cls._open_with_key(folder, raw_key, key_file, lock=lock, read_only=read_only)
+            except BaseException:
+                wipe(raw_key)
+                raise
             if not read_only:  # a re-key's old files, kept until the new key opened here
                 rekey.remove_old_files(folder)
             return ws
@@ -252,7 +268,7 @@ class Workspace:
     def _open_with_key(
         cls,
         folder: Path,
-        raw_key: bytes,
+        raw_key: KeyBuffer,
         key_file: KeyFile,
         *,
         lock: OwnerLock | None = None,
@@ -293,7 +309,7 @@ class Workspace:
         return cls(folder, db, raw_key, key_file, lock=lock, read_only=read_only)
 
     @staticmethod
-    def _upgrade(folder: Path, db: Database, raw_key: bytes, key_file: KeyFile) -> None:
+    def _upgrade(folder: Path, db: Database, raw_key: bytes | bytearray, key_file: KeyFile) -> None:
         """Migrate an older workspace, after a verified backup of it as it was."""
         version = schema_version(db)
         if version > LATEST_VERSION:
@@ -324,9 +340,12 @@ class Workspace:
             finish_interrupted(folder)
             key_file = load_key_file(keys_path)
             raw_key = key_file.unwrap(old)
-            key_file.with_passphrase_slot(
-                seal_passphrase_slot(raw_key, new, key_file.workspace_id)
-            ).save()
+            try:
+                key_file.with_passphrase_slot(
+                    seal_passphrase_slot(raw_key, new, key_file.workspace_id)
+                ).save()
+            finally:
+                wipe(raw_key)
             # Each backup's own key file still has the old passphrase: the list says so.
             backups.mark_old_passphrase(folder)
 
@@ -503,10 +522,10 @@ class Workspace:
 
     # -- health and backups ------------------------------------------------------------
 
-    def _key(self) -> bytes:
+    def _key(self) -> KeyBuffer:
         if self._raw_key is None:
             raise RuntimeError("the workspace is locked")
-        return bytes(self._raw_key)
+        return self._raw_key  # lent, never copied
 
     def check(self) -> HealthReport:
         """Cipher pages, structure, links, audit chain, finalised content (S7)."""
@@ -550,8 +569,7 @@ class Workspace:
         """Close the database and drop the key material held in this object."""
         if self._raw_key is None:
             return
-        for i in range(len(self._raw_key)):
-            self._raw_key[i] = 0
+        wipe(self._raw_key)
         self._raw_key = None
         try:
             self.db.close()
