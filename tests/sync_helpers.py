@@ -19,7 +19,7 @@ from msp_desktop.bundles import (
     open_bundle,
 )
 from msp_desktop.bundles.provisioning import make_provisioning, read_enrolment
-from msp_desktop.bundles.receipt import ReceiptStatus
+from msp_desktop.bundles.receipt import ReceiptConflict, ReceiptStatus
 from msp_desktop.bundles.records import AuditBatch, RecordEnvelope, parse_audit_file
 from msp_desktop.bundles.records import parse_record_file as _parse_record_file
 from msp_desktop.model import Concern, ConcernStatus, Person, SG2cActionResult, Visit
@@ -88,9 +88,11 @@ class Office:
         status: ReceiptStatus = "imported",
         signer: KeyPair | None = None,
         bundle_sha256: str | None = None,
+        conflicts: list[ReceiptConflict] | None = None,
         **manifest_changes: Any,
     ) -> bytes:
-        """The signed receipt for the bundle ``data`` (opened and checked first).
+        """The signed receipt for the bundle ``data`` (opened and checked first), listing
+        ``conflicts`` as kept aside.
 
         ``signer``, ``bundle_sha256`` and ``manifest_changes`` make the wrong receipts
         the device must refuse: another key, a hash never sent, another device/sequence.
@@ -103,6 +105,7 @@ class Office:
             manifest=manifest,
             office_key=signer or self.key,
             status=status,
+            conflicts=conflicts,
         )
 
 

@@ -59,8 +59,9 @@ class ReceiptConflict(StrictModel):
     kind: RecordKind
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
     revision: Annotated[int, Field(ge=1, le=MAX_SAFE_INTEGER)]
-    owner: DeviceId | None
-    """The device the record belongs to at the office (None: not known)."""
+    owner: DeviceId | None = None
+    """The device the record belongs to at the office; left out when not known (a
+    conflict found before records had owners), as the receipt leaves out empty fields."""
     reason: Annotated[str, Field(min_length=1, max_length=300, pattern=r"^[ -~]+$")]
 
 

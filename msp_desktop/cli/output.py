@@ -9,6 +9,7 @@ from typing import Any
 
 from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.store import PersonSummary, RevisionInfo, VisitRecord, VisitSummary
+from msp_desktop.store.outbox import ReceiptResult
 from msp_desktop.text_table import table as table  # re-exported: commands print output.table
 
 
@@ -82,4 +83,34 @@ def trusted_sentence(provisioning: Provisioning) -> str:
         f"This workspace now sends records to {provisioning.office_name} "
         f"({provisioning.office_id}). Office key {provisioning.office_key_id}: check it "
         "matches the key id the office gave you. The office recovery key was added."
+    )
+
+
+_KIND_WORDS = {
+    "person": "details",
+    "concern": "concern",
+    "visit": "visit",
+    "action": "agreed action",
+    "contact": "contact note",
+}
+
+
+def kept_aside_sentence(result: ReceiptResult) -> str:
+    """What the office kept aside from ``result``'s bundle, whose, and what to do."""
+    parts = []
+    for item in result.kept_aside:
+        what = _KIND_WORDS.get(item.kind, item.kind)
+        part = f"{item.person}'s {what}" if item.person else f"a {what} ({item.record_id})"
+        if item.owner:
+            part += f", which the office holds for device {item.owner}"
+        parts.append(part)
+    more = result.kept_aside_total - len(result.kept_aside)
+    if more > 0:
+        parts.append(f"{more} more")
+    count = result.kept_aside_total
+    changes, them = ("1 change", "it") if count == 1 else (f"{count} changes", "them")
+    return (
+        f"The office kept {changes} from bundle {result.sequence} aside instead of taking "
+        f"{them}: {'; '.join(parts)}. Nothing is lost: the office holds {them}. Ask the "
+        "office which version is right before you change these records again."
     )

@@ -105,6 +105,8 @@ def receipts_import(args: argparse.Namespace) -> int:
                 f"{outcome.path}: bundle {outcome.result.sequence} acknowledged by the office "
                 f"({outcome.result.records} records)."
             )
+        if outcome.result is not None and outcome.result.kept_aside_total:
+            print(output.kept_aside_sentence(outcome.result))
     failed = [o.error for o in outcomes if o.error is not None]
     return failed[0].exit_code if failed else 0
 
@@ -129,6 +131,9 @@ def sync_network(args: argparse.Namespace) -> int:
         report = sync_now(ws, args.url, progress=progress, on_retry=retry)
     for line in report.done_lines():
         print(line)
+    for done in report.confirmed:
+        if done.result is not None and done.result.kept_aside_total:
+            print(output.kept_aside_sentence(done.result))
     for line in report.failure_lines():
         print(f"msp: {line}", file=sys.stderr)
     return report.exit_code

@@ -29,6 +29,7 @@ from msp_desktop.store import audit
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.database import Database
 from msp_desktop.store.health import check_workspace
+from msp_desktop.store.kept_aside import KeptAside, name_kept_aside
 from msp_desktop.store.sync_keys import ready_to_sync
 
 __all__ = [
@@ -81,6 +82,12 @@ class ReceiptResult:
     sequence: int
     records: int
     already: bool
+    kept_aside: tuple[KeptAside, ...] = ()
+    """Revisions in the bundle the office kept aside instead of taking (a record that
+    belongs to another device, or newer data there): listed on the receipt, at most
+    its first ``MAX_RECEIPT_CONFLICTS``."""
+    kept_aside_total: int = 0
+    """How many it kept aside in all (``kept_aside`` may list fewer)."""
 
 
 def _utc(text: str) -> str:
@@ -301,8 +308,12 @@ def acknowledge_receipt(db: Database, actor: str, data: bytes) -> ReceiptResult:
         raise ReceiptRejected(
             "The receipt names another device or bundle number. Nothing was changed."
         )
+    kept = name_kept_aside(db, receipt.conflicts or [])
+    total = receipt.conflicts_total or len(kept)
     if acknowledged_at is not None:
-        return ReceiptResult(sequence, records, already=True)
+        return ReceiptResult(
+            sequence, records, already=True, kept_aside=kept, kept_aside_total=total
+        )
     with db.transaction():
         # The bytes are no longer needed once the office holds them.
         db.execute(
@@ -316,6 +327,7 @@ def acknowledge_receipt(db: Database, actor: str, data: bytes) -> ReceiptResult:
             action="receipt",
             entity="bundle",
             entity_id=receipt.bundle_id,
-            detail={"sequence": sequence, "status": receipt.status},
+            detail={"sequence": sequence, "status": receipt.status}
+            | ({"kept_aside": total} if total else {}),
         )
-    return ReceiptResult(sequence, records, already=False)
+    return ReceiptResult(sequence, records, already=False, kept_aside=kept, kept_aside_total=total)

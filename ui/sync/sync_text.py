@@ -154,6 +154,7 @@ def receipts_sentence(done: Sequence[ReceiptResult], failed: Sequence[tuple[str,
                 numbers=and_list(sorted(again)),
             )
         )
+    lines.extend(kept_aside_lines(done))
     if failed:
         if done:
             lines.append("")
@@ -183,6 +184,42 @@ def retry_words(why: str, seconds: float) -> str:
     )
 
 
+def kept_aside_lines(results: Sequence[ReceiptResult]) -> list[str]:
+    """For each receipt that lists revisions the office kept aside (another device's
+    record, or newer data there): which, whose, and to ask the office."""
+    lines: list[str] = []
+    for result in results:
+        if not result.kept_aside_total:
+            continue
+        lines.append(
+            tr_n(
+                "The office kept 1 change from bundle {number} aside instead of taking it:",
+                "The office kept {count} changes from bundle {number} aside instead of "
+                "taking them:",
+                result.kept_aside_total,
+                number=result.sequence,
+            )
+        )
+        for item in result.kept_aside:
+            what = kind_words(item.kind)
+            if item.person:
+                what = tr("{name}: {kind}", name=item.person, kind=what)
+            if item.owner:
+                what = tr("{what} (the office holds it for device {device})", what=what,
+                          device=item.owner)  # fmt: skip
+            lines.append(f"• {what}")
+        more = result.kept_aside_total - len(result.kept_aside)
+        if more > 0:
+            lines.append("• " + tr_n("and 1 more", "and {count} more", more))
+        lines.append(
+            tr(
+                "Nothing is lost: the office holds these changes. Ask the office which "
+                "version is right before you change these records again."
+            )
+        )
+    return lines
+
+
 def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
     """What "Sync now" did: what the office confirmed, each failure (``failures``, one
     sentence each) and what was left for next time."""
@@ -200,6 +237,7 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
         )
     elif report.confirmed:
         lines.append(tr("The office had already confirmed what was sent."))
+    lines.extend(kept_aside_lines([o.result for o in report.confirmed if o.result is not None]))
     lines.extend(failures)
     if report.not_tried:
         lines.append(

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles import AgeIdentity, KeyPair, make_receipt, open_bundle
 from msp_desktop.bundles.provisioning import make_provisioning, read_enrolment
+from msp_desktop.bundles.receipt import ReceiptConflict
 from msp_desktop.model import ContactKind, Person
 from msp_desktop.services.contacts import add_contact
 from msp_desktop.store import Workspace
@@ -167,8 +168,14 @@ def export(qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch) -> str:
     return sync.click(qtbot, sync.page.export_button)
 
 
-def receipt_for(sync: Sync, bundle: Path, key: KeyPair | None = None) -> Path:
-    """The office's receipt for ``bundle`` (signed by ``key``, by default the office's)."""
+def receipt_for(
+    sync: Sync,
+    bundle: Path,
+    key: KeyPair | None = None,
+    conflicts: list[ReceiptConflict] | None = None,
+) -> Path:
+    """The office's receipt for ``bundle`` (signed by ``key``, by default the office's),
+    listing ``conflicts`` as kept aside."""
     assert sync.enrolment is not None
     device = read_enrolment(sync.enrolment)
     data = bundle.read_bytes()
@@ -179,6 +186,7 @@ def receipt_for(sync: Sync, bundle: Path, key: KeyPair | None = None) -> Path:
         bundle_sha256=hashlib.sha256(data).hexdigest(),
         manifest=opened.manifest,
         office_key=key or sync.office.key,
+        conflicts=conflicts,
     )
     path = bundle.with_name(bundle.name.removesuffix(".mspbundle") + ".receipt.json")
     path.write_bytes(receipt)

@@ -15,7 +15,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles import KeyPair
+from msp_desktop.services.network_sync import BundleOutcome, SyncReport
 from msp_desktop.store import Workspace
+from msp_desktop.store.kept_aside import KeptAside
+from msp_desktop.store.outbox import ReceiptResult
 from msp_desktop.store.sync_status import SyncStatus
 from tests import builders
 from tests.inbox_server import Canned, InboxServer, NetOffice, TlsFiles, make_tls
@@ -27,6 +30,7 @@ from ui.db_worker import DbWorker
 from ui.main_window import MainWindow
 from ui.sync.sync_model import STATE_ROLE
 from ui.sync.sync_page import SyncPage
+from ui.sync.sync_text import sync_sentence
 
 
 @dataclass
@@ -259,3 +263,17 @@ def test_locking_while_waiting_to_try_again_stops_at_once(qtbot: QtBot, net: Net
     assert len(messages.shown) == shown  # nothing said to a locked screen
     net.window.attach(net.worker)  # unlocked again (and for the fixture's own detach)
     assert net.status(qtbot).counts["in-bundle"] == 6  # sealed, queued for next time
+
+
+def test_a_sync_says_what_the_office_kept_aside() -> None:
+    kept = KeptAside("visit", "v-1", 2, "Ada Example", None)
+    confirmed = ReceiptResult(3, 4, already=False, kept_aside=(kept,), kept_aside_total=2)
+    report = SyncReport(sealed=3, outcomes=[BundleOutcome(3, 4, result=confirmed)])
+    assert sync_sentence(report, []).splitlines() == [
+        "4 records sent and confirmed by the office.",
+        "The office kept 2 changes from bundle 3 aside instead of taking them:",
+        "• Ada Example: Visit",
+        "• and 1 more",
+        "Nothing is lost: the office holds these changes. Ask the office which version is "
+        "right before you change these records again.",
+    ]

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles import KeyPair, open_bundle
 from msp_desktop.bundles.provisioning import read_enrolment
+from msp_desktop.bundles.receipt import ReceiptConflict
 from tests.disk_faults import full_disk_under
 from tests.platforms import assert_mode
 from tests.ui.helpers import wait_idle
@@ -244,6 +245,26 @@ def test_a_receipt_turns_the_records_acknowledged(
 
     # The same receipt again: said, and harmless.
     assert sync.click(qtbot, sync.page.receipts_button) == "Bundle 1 was already acknowledged."
+
+
+def test_changes_the_office_kept_aside_are_named_with_what_to_do(
+    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    export(qtbot, sync, monkeypatch)
+    kept = ReceiptConflict(
+        kind="person", id=sync.person.id, revision=1, owner="laptop-8",
+        reason="sent by device laptop-7, but the record belongs to device laptop-8",
+    )  # fmt: skip
+    choose_files(monkeypatch, receipt_for(sync, sync.bundles()[0], conflicts=[kept]))
+    text = sync.click(qtbot, sync.page.receipts_button)
+    assert text.splitlines() == [
+        "1 receipt imported: bundle 1 acknowledged.",
+        "The office kept 1 change from bundle 1 aside instead of taking it:",
+        f"• {sync.person.display_name}: Person's details (the office holds it for device laptop-8)",
+        "Nothing is lost: the office holds these changes. Ask the office which version is "
+        "right before you change these records again.",
+    ]
+    assert messages.shown[-1].kind == "info"
 
 
 def test_a_receipt_signed_by_another_key_changes_nothing(
