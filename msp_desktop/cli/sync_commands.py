@@ -156,7 +156,7 @@ def sync_status(args: argparse.Namespace) -> int:
                 r.kind,
                 r.record_id,
                 "" if r.revision is None else str(r.revision),
-                r.state,
+                r.state + (" (kept aside by the office)" if r.kept_aside else ""),
                 "" if r.bundle is None else str(r.bundle),
             ]
             for r in status.records

@@ -4,7 +4,9 @@ acknowledged.
 Visits are listed per revision. People, concerns, agreed actions and contact notes
 are kept as their current state, so they are listed once: "finalised" when their
 current content has not been sent yet (it goes into the next bundle), otherwise the
-state of the bundle that carried it.
+state of the bundle that carried it. A revision the office's receipt lists as kept
+aside (another device's record, or newer data there) is acknowledged, and marked
+``kept_aside``: the office holds it but did not take it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ class RecordState:
     revision: int | None
     state: SyncState
     bundle: int | None
+    kept_aside: bool = False
+    """The office's receipt says it kept this revision aside instead of taking it."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,16 @@ def _bundle_states(db: Database) -> dict[int, bool]:
     }
 
 
+def _kept_aside(db: Database) -> set[tuple[str, str, int]]:
+    """(kind, id, revision) of every revision a stored receipt lists as kept aside (the
+    receipts were verified when taken; only those that list any are read)."""
+    kept: set[tuple[str, str, int]] = set()
+    for (text,) in db.all("SELECT receipt FROM bundles_sent WHERE receipt LIKE '%\"conflicts\"%'"):
+        for item in json.loads(text)["receipt"].get("conflicts", []):
+            kept.add((str(item["kind"]), str(item["id"]), int(item["revision"])))
+    return kept
+
+
 def _sent_state(acknowledged: dict[int, bool], bundle: int) -> SyncState:
     return "acknowledged" if acknowledged[bundle] else "in-bundle"
 
@@ -98,6 +112,7 @@ def _sent_state(acknowledged: dict[int, bool], bundle: int) -> SyncState:
 def sync_status(db: Database) -> SyncStatus:
     """The state of every record and bundle (reads only)."""
     acknowledged = _bundle_states(db)
+    kept = _kept_aside(db)
     sent = {
         (kind, record_id, int(revision)): (sha, int(bundle))
         for kind, record_id, revision, sha, bundle in db.all(
@@ -117,7 +132,8 @@ def sync_status(db: Database) -> SyncStatus:
                 found.append(RecordState(kind, record_id, None, "finalised", None))
             else:
                 state = _sent_state(acknowledged, last[2])
-                found.append(RecordState(kind, record_id, last[0], state, last[2]))
+                aside = (kind, record_id, last[0]) in kept
+                found.append(RecordState(kind, record_id, last[0], state, last[2], aside))
         return found
 
     records = snapshots("person", "people") + snapshots("concern", "concerns")
@@ -132,7 +148,8 @@ def sync_status(db: Database) -> SyncStatus:
         else:
             bundle = sent[key][1]
             state = _sent_state(acknowledged, bundle)
-            records.append(RecordState("visit", visit_id, int(revision), state, bundle))
+            aside = key in kept
+            records.append(RecordState("visit", visit_id, int(revision), state, bundle, aside))
     records += snapshots("action", "actions") + snapshots("contact", "contacts")
 
     bundles = [

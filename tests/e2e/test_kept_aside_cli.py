@@ -59,3 +59,6 @@ def test_a_change_to_a_person_now_held_by_another_device_is_reported(
         "is lost: the office holds it. Ask the office which version is right before you "
         "change these records again."
     ) in taken
+    listed = _ok(msp("sync", "status", "--records"))
+    [row] = [line for line in listed.splitlines() if person["id"] in line and "person" in line]
+    assert "acknowledged (kept aside by the office)" in row

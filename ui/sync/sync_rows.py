@@ -28,6 +28,7 @@ class SyncRow:
     state: SyncState
     bundle: int | None
     written: bool  # False while its bundle has not been written to any folder yet
+    kept_aside: bool = False  # the office's receipt says it kept this revision aside
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def load_view(ws: Workspace) -> SyncView:
                 bundle=record.bundle,
                 # Over the network there is no folder: a bundle waits for its receipt.
                 written=inbox_url is not None or record.bundle not in unwritten,
+                kept_aside=record.kept_aside,
             )
         )
     # Grouped by person, so a worker finds someone's records together.

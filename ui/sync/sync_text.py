@@ -27,6 +27,7 @@ STATE_WORDS: dict[str, Message] = {
     "acknowledged": N_("Confirmed by the office"),
 }
 NOT_WRITTEN = N_("In a bundle, not yet written to a folder")
+KEPT_ASIDE = N_("Kept aside by the office: ask the office")
 
 BUSY_EXPORT = N_("Sealing and writing the bundle…")
 BUSY_RECEIPTS = N_("Checking the receipts…")
@@ -57,8 +58,11 @@ def kind_words(kind: str) -> str:
     return tr_marked(words) if words is not None else kind
 
 
-def state_words(state: SyncState | str, written: bool = True) -> str:
-    """Where a record is, in words (a bundle not yet written anywhere is said so)."""
+def state_words(state: SyncState | str, written: bool = True, *, kept_aside: bool = False) -> str:
+    """Where a record is, in words (a bundle not yet written anywhere is said so, and a
+    revision the office kept aside instead of taking)."""
+    if kept_aside:
+        return tr_marked(KEPT_ASIDE)
     if state == "in-bundle" and not written:
         return tr_marked(NOT_WRITTEN)
     words = STATE_WORDS.get(state)

@@ -265,6 +265,14 @@ def test_changes_the_office_kept_aside_are_named_with_what_to_do(
         "right before you change these records again.",
     ]
     assert messages.shown[-1].kind == "info"
+    # The table says it of that record, and only of it.
+    model = sync.page.model
+    where = {
+        (model.text(row, 1), model.text(row, 4)): model.text(row, 3)
+        for row in (model.row_at(n) for n in range(model.rowCount()))
+    }
+    assert where[("Person's details", "1")] == "Kept aside by the office: ask the office"
+    assert list(where.values()).count("Kept aside by the office: ask the office") == 1
 
 
 def test_a_receipt_signed_by_another_key_changes_nothing(

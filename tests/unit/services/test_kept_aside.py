@@ -30,7 +30,7 @@ def sent(workspace: Workspace, tmp_path: Path) -> tuple[Office, bytes, Path]:
 
 
 def _conflict(kind: str, record_id: str, owner: str | None = "laptop-8") -> ReceiptConflict:
-    return ReceiptConflict(kind=kind, id=record_id, revision=2, owner=owner, reason=OWNED)
+    return ReceiptConflict(kind=kind, id=record_id, revision=1, owner=owner, reason=OWNED)
 
 
 def test_a_receipt_with_kept_aside_revisions_names_the_person(
@@ -65,6 +65,9 @@ def test_a_receipt_with_kept_aside_revisions_names_the_person(
     assert again.result is not None
     assert again.result.already
     assert again.result.kept_aside == outcome.result.kept_aside
+    # Where every record stands: acknowledged, and these two marked as kept aside.
+    marked = {(r.kind, r.record_id) for r in workspace.sync.status().records if r.kept_aside}
+    assert marked == {("person", person.id), ("concern", concern.id)}
 
 
 def test_a_record_this_device_does_not_hold_is_named_by_kind_and_id(
@@ -83,6 +86,8 @@ def test_a_record_this_device_does_not_hold_is_named_by_kind_and_id(
     assert "a visit (v-0), which the office holds for device laptop-8" in text
     assert text.count("a visit (") == MAX_RECEIPT_CONFLICTS
     assert "; 3 more. Nothing is lost" in text
+    # None of them is a record this device holds: no row is marked.
+    assert not any(r.kept_aside for r in workspace.sync.status().records)
 
 
 def test_a_receipt_without_conflicts_says_nothing_more(
@@ -97,3 +102,4 @@ def test_a_receipt_without_conflicts_says_nothing_more(
     assert outcome.result.kept_aside_total == 0
     receipts = [e for e in workspace.audit_entries() if e.action == "receipt"]
     assert "kept_aside" not in receipts[-1].detail
+    assert not any(r.kept_aside for r in workspace.sync.status().records)
