@@ -11,14 +11,18 @@ from typing import Any
 
 import pytest
 
+from msp_desktop.bundles.provisioning import read_provisioning
 from tests.conftest import PASSPHRASE
 from tests.office_helpers import office_command
 
 __all__ = [
     "MspRunner",
     "OfficeRunner",
+    "demo_device",
     "log_and_passphrase_env",
+    "new_office",
     "office_command",
+    "ok",
     "one_plain_line",
     "run_msp",
 ]
@@ -122,3 +126,29 @@ def msp_office(msp_env: dict[str, str], office_dir: Path) -> OfficeRunner:
         )
 
     return run
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    """The output of a run that must succeed (its stderr shown when it did not)."""
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def new_office(msp_office: OfficeRunner, folder: Path) -> tuple[Path, str]:
+    """``msp-office init`` and ``provisioning``: the office keys file (in ``folder``) and
+    the office key id read out with it."""
+    ok(msp_office("init", "--office-id", "north", "--name", "North Borough ASC"))
+    keys = folder / "office-keys.json"
+    ok(msp_office("provisioning", "--out", str(keys)))
+    return keys, read_provisioning(keys.read_bytes()).office_key_id
+
+
+def demo_device(
+    msp: MspRunner, office: tuple[Path, str], enrolment: Path, device_id: str, **env: str
+) -> None:
+    """A workspace with the demo caseload (``env``: another ``MSP_WORKSPACE``) that trusts
+    ``office`` and wrote its enrolment file to ``enrolment`` as ``device_id``."""
+    keys, key_id = office
+    ok(msp("demo", env=env))
+    ok(msp("office-keys", "import", str(keys), "--office-key-id", key_id, env=env))
+    ok(msp("enrol", "--out", str(enrolment), "--device-id", device_id, env=env))

@@ -6,21 +6,15 @@ read out (``devices replace-lost --confirm-key-id``), marked and alerted."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from msp_desktop.bundles import KeyPair
-from msp_desktop.bundles.provisioning import make_enrolment, read_enrolment, read_provisioning
-from tests.e2e.conftest import MspRunner, OfficeRunner
-
-
-def _ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+from msp_desktop.bundles.provisioning import make_enrolment, read_enrolment
+from tests.e2e.conftest import MspRunner, OfficeRunner, demo_device, new_office, ok
 
 
 def _keys(msp_office: OfficeRunner) -> list[dict[str, object]]:
-    listed: list[dict[str, object]] = json.loads(_ok(msp_office("devices", "list", "--json")))
+    listed: list[dict[str, object]] = json.loads(ok(msp_office("devices", "list", "--json")))
     return listed
 
 
@@ -29,14 +23,9 @@ def test_a_new_key_replaces_the_old_only_when_the_old_signed_it(
 ) -> None:
     stick = tmp_path / "stick"
     stick.mkdir()
-    _ok(msp_office("init", "--office-id", "north", "--name", "North Borough ASC"))
-    _ok(msp_office("provisioning", "--out", str(tmp_path / "office-keys.json")))
-    key_id = read_provisioning((tmp_path / "office-keys.json").read_bytes()).office_key_id
-    _ok(msp("demo"))
-    _ok(msp("office-keys", "import", str(tmp_path / "office-keys.json"), "--office-key-id", key_id))
     first = tmp_path / "enrolment.json"
-    _ok(msp("enrol", "--out", str(first), "--device-id", "laptop-7"))
-    _ok(msp_office("devices", "add", str(first)))
+    demo_device(msp, new_office(msp_office, tmp_path), first, "laptop-7")
+    ok(msp_office("devices", "add", str(first)))
     old_key = read_enrolment(first.read_bytes()).key_id
 
     # Someone else's file for the same device, "a replacement" an admin is talked into.
@@ -54,38 +43,32 @@ def test_a_new_key_replaces_the_old_only_when_the_old_signed_it(
 
     # The worker makes a new key on the device: the file carries the signed change.
     second = tmp_path / "enrolment-2.json"
-    made = _ok(msp("enrol", "--new-key", "--out", str(second)))
+    made = ok(msp("enrol", "--new-key", "--out", str(second)))
     new_key = read_enrolment(second.read_bytes()).key_id
     assert "signed by the old key and the new one" in " ".join(made.split())
-    assert f"Device key: {new_key}" in _ok(msp("office-keys", "show"))
-    added = _ok(msp_office("devices", "add", str(second), "--replace"))
+    assert f"Device key: {new_key}" in ok(msp("office-keys", "show"))
+    added = ok(msp_office("devices", "add", str(second), "--replace"))
     assert f"Revoked the old key {old_key} of device laptop-7, which signed the change" in added
     keys = {k["key_id"]: k for k in _keys(msp_office)}
     assert keys[new_key]["revoked_at"] is None
     assert keys[old_key]["revoked_at"] is not None
 
     # Bundles signed with the new key are imported.
-    (bundle,) = _ok(msp("export", "--to", str(stick))).splitlines()
-    imported = _ok(msp_office("import", bundle))
+    (bundle,) = ok(msp("export", "--to", str(stick))).splitlines()
+    imported = ok(msp_office("import", bundle))
     assert "imported" in imported
 
 
 def test_a_lost_laptop_is_replaced_with_the_key_id_read_out(
     msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
 ) -> None:
-    _ok(msp_office("init", "--office-id", "north", "--name", "North Borough ASC"))
-    _ok(msp_office("provisioning", "--out", str(tmp_path / "office-keys.json")))
-    key_id = read_provisioning((tmp_path / "office-keys.json").read_bytes()).office_key_id
+    office = new_office(msp_office, tmp_path)
     for laptop in ("old", "new"):  # the old laptop is lost; the new one starts afresh
-        env = {"MSP_WORKSPACE": str(tmp_path / f"workspace-{laptop}")}
-        _ok(msp("demo", env=env))
-        _ok(msp("office-keys", "import", str(tmp_path / "office-keys.json"),
-                "--office-key-id", key_id, env=env))  # fmt: skip
-        _ok(msp("enrol", "--out", str(tmp_path / f"{laptop}.json"), "--device-id", "laptop-7",
-                env=env))  # fmt: skip
+        workspace = str(tmp_path / f"workspace-{laptop}")
+        demo_device(msp, office, tmp_path / f"{laptop}.json", "laptop-7", MSP_WORKSPACE=workspace)
     old_key = read_enrolment((tmp_path / "old.json").read_bytes()).key_id
     new_key = read_enrolment((tmp_path / "new.json").read_bytes()).key_id
-    _ok(msp_office("devices", "add", str(tmp_path / "old.json")))
+    ok(msp_office("devices", "add", str(tmp_path / "old.json")))
 
     # The new laptop cannot sign with the lost key: --replace is refused.
     before = _keys(msp_office)
@@ -100,12 +83,12 @@ def test_a_lost_laptop_is_replaced_with_the_key_id_read_out(
     assert f"not {old_key} as confirmed" in " ".join(wrong.stderr.split())
     assert _keys(msp_office) == before
 
-    replaced = _ok(msp_office(
+    replaced = ok(msp_office(
         "devices", "replace-lost", str(tmp_path / "new.json"),
         "--confirm-key-id", new_key, "--reason", "laptop stolen",
     ))  # fmt: skip
     assert f"(key {old_key}, now revoked)" in replaced
-    listing = _ok(msp_office("devices", "list"))
+    listing = ok(msp_office("devices", "list"))
     assert "(lost device)" in listing
-    alerts = _ok(msp_office("alerts", "list"))
+    alerts = ok(msp_office("alerts", "list"))
     assert f"Device laptop-7 was given key {new_key} as a lost device's" in alerts

@@ -9,18 +9,12 @@ failed under CI=true).
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from msp_desktop.bundles.provisioning import read_provisioning
-from tests.e2e.conftest import MspRunner, OfficeRunner, office_command
+from tests.e2e.conftest import MspRunner, OfficeRunner, office_command, ok
 from tests.office_pg import postgres_server, postgres_url  # noqa: F401 - fixtures
 from tests.office_service_helpers import self_signed, serve_process
-
-
-def _ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def test_msp_sync_sends_everything_to_the_service_on_postgres_and_gets_receipts(
@@ -32,7 +26,7 @@ def test_msp_sync_sends_everything_to_the_service_on_postgres_and_gets_receipts(
     postgres_url: str,  # noqa: F811
 ) -> None:
     def office(*args: str) -> str:
-        return _ok(msp_office(*args, "--db", postgres_url))
+        return ok(msp_office(*args, "--db", postgres_url))
 
     office("init", "--office-id", "north", "--name", "North Borough ASC")
     tls = self_signed(tmp_path)
@@ -48,8 +42,8 @@ def test_msp_sync_sends_everything_to_the_service_on_postgres_and_gets_receipts(
         assert provisioning.inbox_url == url
         assert provisioning.tls_sha256 is not None
 
-        _ok(msp("demo"))
-        _ok(
+        ok(msp("demo"))
+        ok(
             msp(
                 "office-keys",
                 "import",
@@ -58,16 +52,16 @@ def test_msp_sync_sends_everything_to_the_service_on_postgres_and_gets_receipts(
                 provisioning.office_key_id,  # as `msp-office provisioning` printed it
             )
         )
-        _ok(msp("enrol", "--out", str(tmp_path / "enrolment.json")))
+        ok(msp("enrol", "--out", str(tmp_path / "enrolment.json")))
         office("devices", "add", str(tmp_path / "enrolment.json"))
-        before = json.loads(_ok(msp("sync", "status", "--json")))["counts"]
+        before = json.loads(ok(msp("sync", "status", "--json")))["counts"]
         assert before["finalised"] > 0
 
         synced = msp("sync")
         assert synced.returncode == 0, synced.stderr
         assert f"{before['finalised']} records sent and confirmed by the office" in synced.stdout
 
-        after = json.loads(_ok(msp("sync", "status", "--json")))["counts"]
+        after = json.loads(ok(msp("sync", "status", "--json")))["counts"]
         assert after["acknowledged"] == before["finalised"]
         assert after["finalised"] == after["in-bundle"] == 0
         assert after["draft"] == before["draft"]

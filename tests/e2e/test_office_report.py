@@ -19,13 +19,8 @@ import subprocess
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.e2e.conftest import MspRunner, OfficeRunner
+from tests.e2e.conftest import MspRunner, OfficeRunner, ok
 from tests.tools import require_tools
-
-
-def _ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def _one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -42,22 +37,22 @@ def _year_of(day: date) -> str:
 
 
 def _demo_at_the_office(msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path) -> None:
-    created = _ok(msp_office("init", "--office-id", "north-council", "--name", "North Council"))
+    created = ok(msp_office("init", "--office-id", "north-council", "--name", "North Council"))
     key_id = re.search(r"^Office key id: ([0-9A-F]{16})$", created, re.MULTILINE)
     assert key_id, created
     keys = tmp_path / "office-keys.json"
-    _ok(msp_office("provisioning", "--out", str(keys)))
-    _ok(msp("demo"))
-    _ok(msp("office-keys", "import", str(keys), "--office-key-id", key_id[1]))
+    ok(msp_office("provisioning", "--out", str(keys)))
+    ok(msp("demo"))
+    ok(msp("office-keys", "import", str(keys), "--office-key-id", key_id[1]))
     enrolment = tmp_path / "enrolment.json"
-    _ok(msp("enrol", "--out", str(enrolment), "--device-id", "laptop-demo"))
-    _ok(msp_office("devices", "add", str(enrolment)))
+    ok(msp("enrol", "--out", str(enrolment), "--device-id", "laptop-demo"))
+    ok(msp_office("devices", "add", str(enrolment)))
     stick = tmp_path / "stick"
     stick.mkdir()
-    _ok(msp("export", "--to", str(stick)))
+    ok(msp("export", "--to", str(stick)))
     bundles = sorted(str(p) for p in stick.glob("*.mspbundle"))
     assert bundles
-    _ok(msp_office("import", *bundles))
+    ok(msp_office("import", *bundles))
 
 
 def _csv_rows(path: Path) -> dict[str, dict[str, int]]:
@@ -87,7 +82,7 @@ def test_report_of_the_demo_caseload(
     totals: dict[str, dict[str, int]] = {}
     for year in years:
         out = tmp_path / f"sac-{year}.csv"
-        said = _ok(msp_office("report", "--year", year, "--out", str(out)))
+        said = ok(msp_office("report", "--year", year, "--out", str(out)))
         assert said.startswith(f"Wrote {out}: ")
         assert "The CSV shows every number" in said
         for measure, counts in _csv_rows(out).items():
@@ -126,7 +121,7 @@ def test_report_of_the_demo_caseload(
     # The PDF of the same year: made by the console script, small numbers hidden.
     require_tools("pdftotext", package="poppler-utils")
     pdf = tmp_path / "sac.pdf"
-    said = _ok(msp_office("report", "--year", years[-1], "--out", str(pdf)))
+    said = ok(msp_office("report", "--year", years[-1], "--out", str(pdf)))
     assert "Numbers from 1 to 5 are hidden in the PDF" in said
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -138,16 +133,16 @@ def test_report_of_the_demo_caseload(
 
 
 def test_report_refusals_are_one_line(msp_office: OfficeRunner, tmp_path: Path) -> None:
-    _ok(msp_office("init", "--office-id", "north-council", "--name", "North Council"))
+    ok(msp_office("init", "--office-id", "north-council", "--name", "North Council"))
     out = tmp_path / "sac.csv"
-    said = _ok(msp_office("report", "--year", "2025-26", "--out", str(out)))
+    said = ok(msp_office("report", "--year", "2025-26", "--out", str(out)))
     assert "0 concerns concluded in 2025-26 (1 April 2025 to 31 March 2026)" in said
     assert "Note: No concern held at this office concluded in 2025-26" in said
 
     again = msp_office("report", "--year", "2025-26", "--out", str(out))
     assert again.returncode == 2
     assert _one_line(again) == f"msp-office: {out} already exists; add --force to replace it."
-    _ok(msp_office("report", "--year", "2025-26", "--out", str(out), "--force"))
+    ok(msp_office("report", "--year", "2025-26", "--out", str(out), "--force"))
 
     wrong = msp_office("report", "--year", "2025-2026", "--out", str(tmp_path / "x.csv"))
     assert wrong.returncode == 2
@@ -168,19 +163,19 @@ def test_a_feedback_form_posted_back_is_recorded_and_counted_apart(
     them apart from the answers asked at the visit."""
     require_tools("pdftotext", package="poppler-utils")
     _demo_at_the_office(msp, msp_office, tmp_path)
-    concerns = json.loads(_ok(msp("concerns", "list", "--json")))
+    concerns = json.loads(ok(msp("concerns", "list", "--json")))
     closed = next(c for c in concerns if c["status"] == "closed")
-    _ok(msp("service", "set", "--name", "North Council Adult Social Care", "--phone",
+    ok(msp("service", "set", "--name", "North Council Adult Social Care", "--phone",
             "01632 960123", "--return-address", "Freepost RTXX-ABCD, County Hall"))  # fmt: skip
     form = tmp_path / "form.pdf"
-    _ok(msp("feedback-form", closed["id"], "--lang", "cy", "--out", str(form)))
+    ok(msp("feedback-form", closed["id"], "--lang", "cy", "--out", str(form)))
     text = subprocess.run(
         ["pdftotext", str(form), "-"], capture_output=True, text=True, check=True
     ).stdout
     code = re.search(r"Ein cyfeirnod: ([A-Z2-9]{4}-[A-Z2-9]{4})", text)
     assert code, text
 
-    said = _ok(msp_office("feedback", "record", code[1], "--answers", "a-lot,a-little,blank,a-lot"))
+    said = ok(msp_office("feedback", "record", code[1], "--answers", "a-lot,a-little,blank,a-lot"))
     assert said == (
         f"Recorded the returned feedback form {code[1]} (the Welsh form): 3 of 4 questions "
         "answered.\n"
@@ -191,7 +186,7 @@ def test_a_feedback_form_posted_back_is_recorded_and_counted_apart(
 
     year = _year_of(date.fromisoformat(closed["closed_on"]))
     out = tmp_path / "sac.csv"
-    said = _ok(msp_office("report", "--year", year, "--out", str(out)))
+    said = ok(msp_office("report", "--year", year, "--out", str(out)))
     assert "Note: Some feedback forms posted back were the Welsh form" in said
     rows = _csv_rows(out)
     assert rows["Feedback forms posted back: Forms for the concerns concluded"] == {

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 from msp_desktop.bundles.provisioning import read_enrolment, read_provisioning
-from tests.e2e.conftest import MspRunner, office_command
+from tests.e2e.conftest import MspRunner, office_command, ok
 from tests.tools import require_tools
 
 
@@ -29,11 +29,6 @@ def _office(env: dict[str, str], office: Path, *args: str) -> subprocess.Complet
     )
 
 
-def _ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def test_device_to_office_and_back_with_the_stock_tools_checking_on_the_way(
     msp: MspRunner, msp_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -42,25 +37,25 @@ def test_device_to_office_and_back_with_the_stock_tools_checking_on_the_way(
     stick.mkdir()
 
     # The office: keys, and the signed public half for its devices.
-    _ok(_office(msp_env, office, "init", "--office-id", "north", "--name", "North Borough ASC"))
-    _ok(_office(msp_env, office, "provisioning", "--out", str(tmp_path / "office-keys.json")))
+    ok(_office(msp_env, office, "init", "--office-id", "north", "--name", "North Borough ASC"))
+    ok(_office(msp_env, office, "provisioning", "--out", str(tmp_path / "office-keys.json")))
     key_id = read_provisioning((tmp_path / "office-keys.json").read_bytes()).office_key_id
 
     # The device: a (fictional) caseload, the office trusted with its key id, enrolled.
-    _ok(msp("demo"))
-    trusted = _ok(
+    ok(msp("demo"))
+    trusted = ok(
         msp("office-keys", "import", str(tmp_path / "office-keys.json"), "--office-key-id", key_id)
     )
     assert key_id in trusted
-    _ok(msp("enrol", "--out", str(tmp_path / "enrolment.json"), "--device-id", "laptop-7"))
-    added = _ok(_office(msp_env, office, "devices", "add", str(tmp_path / "enrolment.json")))
+    ok(msp("enrol", "--out", str(tmp_path / "enrolment.json"), "--device-id", "laptop-7"))
+    added = ok(_office(msp_env, office, "devices", "add", str(tmp_path / "enrolment.json")))
     assert "laptop-7" in added
 
-    before = json.loads(_ok(msp("sync", "status", "--json")))["counts"]
+    before = json.loads(ok(msp("sync", "status", "--json")))["counts"]
     assert before["finalised"] > 0
     assert before["in-bundle"] == before["acknowledged"] == 0
 
-    (printed,) = _ok(msp("export", "--to", str(stick))).splitlines()
+    (printed,) = ok(msp("export", "--to", str(stick))).splitlines()
     bundle = Path(printed)
     assert bundle.parent == stick
 
@@ -93,20 +88,20 @@ def test_device_to_office_and_back_with_the_stock_tools_checking_on_the_way(
     assert len(records) == before["finalised"]
 
     # The office imports it and writes a receipt; the device takes the receipt.
-    verified = _ok(_office(msp_env, office, "verify", str(bundle)))
+    verified = ok(_office(msp_env, office, "verify", str(bundle)))
     assert "would be accepted" in verified
-    imported = _ok(_office(msp_env, office, "import", str(bundle), "--receipts", str(receipts)))
+    imported = ok(_office(msp_env, office, "import", str(bundle), "--receipts", str(receipts)))
     (receipt,) = receipts.iterdir()
     assert str(receipt) in imported
-    taken = _ok(msp("receipts", "import", str(receipt)))
+    taken = ok(msp("receipts", "import", str(receipt)))
     assert "acknowledged by the office" in taken
 
-    after = json.loads(_ok(msp("sync", "status", "--json")))["counts"]
+    after = json.loads(ok(msp("sync", "status", "--json")))["counts"]
     assert after["acknowledged"] == before["finalised"]
     assert after["finalised"] == after["in-bundle"] == 0
     assert after["draft"] == before["draft"]  # drafts stay on the device
 
     # The same bundle again changes nothing at the office; nothing new to export.
-    again = _ok(_office(msp_env, office, "import", str(bundle), "--receipts", str(receipts)))
+    again = ok(_office(msp_env, office, "import", str(bundle), "--receipts", str(receipts)))
     assert "already imported" in again
-    assert "Nothing to export" in _ok(msp("export", "--to", str(stick)))
+    assert "Nothing to export" in ok(msp("export", "--to", str(stick)))
