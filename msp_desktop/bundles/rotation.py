@@ -47,6 +47,10 @@ PublicKeyText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 SignatureText = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
 
+def _comment(device_id: str, old_key_id: str, new_key_id: str) -> str:
+    return f"msp-key-rotation:1 device:{device_id} old:{old_key_id} new:{new_key_id}"
+
+
 class RotationRejected(SignatureRejected):
     """No rotation signed by the enrolled key leads to the new key."""
 
@@ -70,10 +74,7 @@ class RotationLink(StrictModel):
 
     def trusted_comment(self) -> str:
         """The trusted comment both signatures carry."""
-        return (
-            f"msp-key-rotation:1 device:{self.device_id} old:{self.old_key_id} "
-            f"new:{self.new_key_id}"
-        )
+        return _comment(self.device_id, self.old_key_id, self.new_key_id)
 
     @property
     def new_key(self) -> minisign.PublicKey:
@@ -122,7 +123,7 @@ def make_link(
         "new_public_key": new.public_key.to_text(),
         "rotated": format_time(rotated),
     }
-    comment = f"msp-key-rotation:1 device:{device_id} old:{old.key_id} new:{new.key_id}"
+    comment = _comment(device_id, old.key_id, new.key_id)
     signed = canonical_json(facts)
     untrusted = f"rotation of {device_id} to key {new.key_id}"
     return RotationLink.model_validate(

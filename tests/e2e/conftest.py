@@ -25,6 +25,7 @@ __all__ = [
     "ok",
     "one_plain_line",
     "run_msp",
+    "run_program",
 ]
 
 MspRunner = Callable[..., subprocess.CompletedProcess[str]]
@@ -45,11 +46,13 @@ def msp_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "msp_desktop.cli.main"]
 
 
-def run_msp(env: dict[str, str], *args: str, **popen: Any) -> subprocess.CompletedProcess[str]:
-    """The real ``msp ARGS`` with ``env``, stdin empty; never raises on a non-zero exit
-    (``popen``: more for ``subprocess.run``, such as ``preexec_fn``)."""
+def run_program(
+    command: list[str], env: dict[str, str], **popen: Any
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` with ``env``, stdin empty, output captured as text; never raises
+    on a non-zero exit (``popen``: more for ``subprocess.run``, such as ``preexec_fn``)."""
     return subprocess.run(
-        [*msp_command(), *args],
+        command,
         env=env,
         capture_output=True,
         text=True,
@@ -58,6 +61,11 @@ def run_msp(env: dict[str, str], *args: str, **popen: Any) -> subprocess.Complet
         check=False,
         **popen,
     )
+
+
+def run_msp(env: dict[str, str], *args: str, **popen: Any) -> subprocess.CompletedProcess[str]:
+    """The real ``msp ARGS`` with ``env`` (``run_program``)."""
+    return run_program([*msp_command(), *args], env, **popen)
 
 
 def log_and_passphrase_env(base: Path) -> dict[str, str]:
@@ -115,15 +123,7 @@ def msp_office(msp_env: dict[str, str], office_dir: Path) -> OfficeRunner:
     env = {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [*office_command(), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=120,
-            check=False,
-        )
+        return run_program([*office_command(), *args], env)
 
     return run
 

@@ -13,20 +13,12 @@ import subprocess
 from pathlib import Path
 
 from msp_desktop.bundles.provisioning import read_enrolment, read_provisioning
-from tests.e2e.conftest import MspRunner, office_command, ok
+from tests.e2e.conftest import MspRunner, office_command, ok, run_program
 from tests.tools import require_tools
 
 
 def _office(env: dict[str, str], office: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*office_command(), *args, "--dir", str(office)],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-    )
+    return run_program([*office_command(), *args, "--dir", str(office)], env)
 
 
 def test_device_to_office_and_back_with_the_stock_tools_checking_on_the_way(

@@ -7,7 +7,6 @@ import errno
 import json
 import os
 import signal
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from msp_desktop.store.recovery import RECOVERY_SLOT_TYPE
 from msp_desktop.store.sync_keys import NotReadyToSync
 from tests import builders
 from tests.conftest import PASSPHRASE, snapshot
-from tests.e2e.conftest import msp_command
+from tests.e2e.conftest import run_msp
 from tests.sync_helpers import (
     DEVICE_ID,
     ZERO_HASH,
@@ -589,16 +588,7 @@ def test_a_failed_write_loses_nothing_and_the_next_export_writes_the_same_bundle
     env.update(
         MSP_WORKSPACE=str(folder), MSP_PASSPHRASE=PASSPHRASE, MSP_LOG_DIR=str(tmp_path / "logs")
     )
-    failed = subprocess.run(
-        [*msp_command(), "export", "--to", str(outbox)],
-        env=env,
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        check=False,
-        preexec_fn=lambda: _limit_file_size(limit),
-    )
+    failed = run_msp(env, "export", "--to", str(outbox), preexec_fn=lambda: _limit_file_size(limit))
     assert failed.returncode == 10, failed.stderr
     (line,) = failed.stderr.strip().splitlines()
     bundle_name = line.removeprefix("msp: Could not save ").split(":")[0]

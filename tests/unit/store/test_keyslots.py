@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from msp_desktop.store import Workspace, keyslots
 from msp_desktop.store.keyslots import load_key_file
 from tests import builders
 from tests.conftest import PASSPHRASE, SHIPPED_KDF_COST, TEST_KDF_COST, snapshot
-from tests.e2e.conftest import msp_command
+from tests.e2e.conftest import run_msp
 
 
 def test_the_shipped_cost_meets_s4_and_the_suite_lowers_it_only_in_this_process() -> None:
@@ -101,11 +100,7 @@ def test_the_real_program_refuses_a_workspace_sealed_at_the_test_cost(
     before = snapshot(workspace.folder)
     env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
     env.update(MSP_PASSPHRASE=PASSPHRASE, MSP_LOG_DIR=str(tmp_path / "logs"))
-    refused = subprocess.run(
-        [*msp_command(), "check", "--workspace", str(workspace.folder)],
-        env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
-        check=False,
-    )  # fmt: skip
+    refused = run_msp(env, "check", "--workspace", str(workspace.folder))
     assert refused.returncode != 0
     assert refused.stdout == ""
     assert "guards the passphrase more weakly than MSP Desktop allows" in refused.stderr
