@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.bench_documents --out bench-results
 	$(BIN)/python -m tests.bench.bench_bundles --out bench-results
 	$(BIN)/python -m tests.bench.bench_sync --out bench-results
+	$(BIN)/python -m tests.bench.bench_packs --out bench-results
 
 # Extracts the messages into build/locale/msp.pot, updates the Welsh catalogue
 # (resources/locale/cy/LC_MESSAGES/msp.po) and the table in docs/translation-review.md,

@@ -1,4 +1,4 @@
-"""``msp-office records transfer``: give a person's records to another device.
+"""``msp-office records transfer`` and ``allocate``: give a person's records to a device.
 
 Every record at the office belongs to one device (``planning``: the device that first
 sent it), and only that device's revisions become current. When a person's case
@@ -8,6 +8,13 @@ records' ``person_id``) to the new device, in one transaction that also keeps an
 audit row (``record_transfers``: the person, the device or devices they came from,
 the device they went to, how many records, why and when). From then on the new
 device's revisions become current and the old device's are conflicts.
+
+People the office brought in from the council's caseload (``caseload``) may belong to
+no device yet: ``msp-office allocate`` gives them, with their concerns, to one, the same
+way (the audit row says they came from ``unallocated``). Either way the change is
+queued for the devices' next office packs: the records for the device that now holds
+them, and for each device that held them before, that the person has gone (the
+device removes them only once the office has everything of theirs).
 
 Refusals change nothing: a person the office does not hold, a device never enrolled
 (exit 8), a device whose key is revoked (exit 9), a reason that is not one line.
@@ -19,15 +26,26 @@ import re
 from dataclasses import dataclass
 
 from msp_desktop.errors import InvalidInput, RecordNotFound
-from msp_desktop.office.db.store import OfficeStore, RecordTransfer
+from msp_desktop.office.db.store import DeviceKey, OfficeStore, QueuedChange, RecordTransfer
 from msp_desktop.office.errors import DeviceNotFound, DeviceRevoked
 
-__all__ = ["PERSON_KINDS", "Transferred", "transfer_person"]
+__all__ = [
+    "ALLOCATE_REASON",
+    "PERSON_KINDS",
+    "UNALLOCATED",
+    "Transferred",
+    "active_device",
+    "find_person",
+    "transfer_person",
+]
 
 PERSON_KINDS = ("concern", "visit", "action", "contact")
 """The record kinds about one person, each with a ``person_id``."""
 
 DEFAULT_REASON = "transferred by the office"
+ALLOCATE_REASON = "allocated by the office"
+UNALLOCATED = "unallocated"
+"""The ``from`` of the audit row of a person who belonged to no device before."""
 _RECORD_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
@@ -47,48 +65,97 @@ def _reason(text: str | None) -> str:
     return reason
 
 
-def transfer_person(
-    store: OfficeStore, person_id: str, to_device: str, *, reason: str | None, now: str
-) -> Transferred:
-    """Give person ``person_id`` and every record about them to ``to_device``.
-
-    Raises ``RecordNotFound`` for a person the office does not hold, ``DeviceNotFound``
-    for a device never enrolled, ``DeviceRevoked`` for one whose key is revoked, and
-    ``InvalidInput`` for a bad reason, before anything is written.
-    """
-    why = _reason(reason)
-    if not _RECORD_ID.fullmatch(person_id) or store.owner("person", person_id) is None:
-        raise RecordNotFound(f"The office holds no person with the id {person_id!r}.")
-    keys = [k for k in store.device_keys() if k.device_id == to_device]
+def active_device(store: OfficeStore, device_id: str) -> DeviceKey:
+    """The device's active key; ``DeviceNotFound`` for a device never enrolled and
+    ``DeviceRevoked`` for one whose keys are all revoked."""
+    keys = [k for k in store.device_keys() if k.device_id == device_id]
     if not keys:
-        raise DeviceNotFound(f"No device {to_device!r} is enrolled here.")
-    if not any(k.active for k in keys):
+        raise DeviceNotFound(f"No device {device_id!r} is enrolled here.")
+    active = [k for k in keys if k.active]
+    if not active:
         last = keys[-1]
         raise DeviceRevoked(
-            f"Device {to_device} was revoked on {last.revoked_at} ({last.revoked_reason}); "
+            f"Device {device_id} was revoked on {last.revoked_at} ({last.revoked_reason}); "
             "records cannot be given to a revoked device."
         )
-    owner = store.owner("person", person_id)
-    held: list[tuple[str, str, str]] = [("person", person_id, str(owner))]
+    return active[0]
+
+
+def find_person(store: OfficeStore, text: str) -> str:
+    """The office's id of the person ``text`` names: their record id, or the local id
+    a caseload import brought them with; ``RecordNotFound`` if neither."""
+    if _RECORD_ID.fullmatch(text) and store.owner("person", text) is not None:
+        return text
+    caseload = store.caseload_people()
+    if text in caseload.values():
+        return text
+    if text in caseload:
+        return caseload[text]
+    raise RecordNotFound(
+        f"The office holds no person with the id {text!r} (a record id, or the local id "
+        "from the caseload import)."
+    )
+
+
+def _held(store: OfficeStore, person_id: str) -> dict[tuple[str, str], str | None]:
+    """Every record about the person and the device it belongs to (None: nobody's yet)."""
+    held: dict[tuple[str, str], str | None] = {
+        ("person", person_id): store.owner("person", person_id)
+    }
     for kind in PERSON_KINDS:
         owners = store.owners(kind)
         for record in store.current_records(kind):
             record_id = str(record.get("id"))
             if record.get("person_id") == person_id and record_id in owners:
-                held.append((kind, record_id, owners[record_id]))
+                held[(kind, record_id)] = owners[record_id]
+    # Concerns from the caseload that no device has sent back yet.
+    for concern_id, of_person in store.caseload_concerns().values():
+        if of_person == person_id and ("concern", concern_id) not in held:
+            held[("concern", concern_id)] = store.owner("concern", concern_id)
+    return held
+
+
+def transfer_person(
+    store: OfficeStore,
+    person_id: str,
+    to_device: str,
+    *,
+    reason: str | None,
+    now: str,
+    default_reason: str = DEFAULT_REASON,
+) -> Transferred:
+    """Give person ``person_id`` and every record about them to ``to_device``, and queue
+    the change for the devices' next office packs.
+
+    Raises ``RecordNotFound`` for a person the office does not hold, ``DeviceNotFound``
+    for a device never enrolled, ``DeviceRevoked`` for one whose key is revoked, and
+    ``InvalidInput`` for a bad reason, before anything is written.
+    """
+    why = _reason(reason or default_reason)
+    person_id = find_person(store, person_id)
+    active_device(store, to_device)
+    held = _held(store, person_id)
     # Records already the device's stay as they are; the rest move.
-    moving = [(kind, record_id) for kind, record_id, device in held if device != to_device]
-    from_devices = {device for _, _, device in held}
-    by_kind = {kind: sum(1 for k, _ in moving if k == kind) for kind in ("person", *PERSON_KINDS)}
+    moving = [key for key, device in held.items() if device != to_device]
+    from_devices = {device for device in held.values() if device is not None}
     from_devices.discard(to_device)
+    by_kind = {kind: sum(1 for k, _ in moving if k == kind) for kind in ("person", *PERSON_KINDS)}
+    unowned = held[("person", person_id)] is None
     transfer = RecordTransfer(
         person_id=person_id,
-        from_device_id=", ".join(sorted(from_devices)) or to_device,
+        from_device_id=", ".join(sorted(from_devices)) or (UNALLOCATED if unowned else to_device),
         to_device_id=to_device,
         records=len(moving),
         reason=why,
         transferred_at=now,
     )
+    queue = [
+        QueuedChange(to_device, "allocate", kind, record_id, why, now) for kind, record_id in moving
+    ]
+    queue += [
+        QueuedChange(device, "remove", "person", person_id, why, now)
+        for device in sorted(from_devices)
+    ]
     if moving:
-        store.transfer(moving, transfer)
+        store.transfer(moving, transfer, queue)
     return Transferred(transfer, by_kind)

@@ -210,8 +210,10 @@ def _plan_records(
         owner = manifest.device_id if key in pending else store.owner(*key)
         made_current = _plan_record(store, manifest, envelope, text, current, owner, plan)
         if made_current:
-            if current is None:
-                plan.owners.append(key)  # new here: it belongs to the device that sent it
+            if current is None and owner is None:
+                # New here: it belongs to the device that sent it. (A record the office
+                # allocated before any device sent it has its owner already.)
+                plan.owners.append(key)
             pending[key] = _Current(
                 envelope.revision, envelope.record_sha256, manifest.device_id, manifest.sequence
             )

@@ -19,7 +19,16 @@ from msp_desktop.arg_types import arguments_problem
 from msp_desktop.command_guard import run_guarded
 from msp_desktop.logs import configure_logging
 from msp_desktop.office.admin import ALLOW_ROOT_VARIABLE, check_writable, refuse_root
-from msp_desktop.office.cli import alerts, commands, feedback, maintenance, records, report, serve
+from msp_desktop.office.cli import (
+    alerts,
+    caseload,
+    commands,
+    feedback,
+    maintenance,
+    records,
+    report,
+    serve,
+)
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.terminal_text import escaped_output
@@ -208,6 +217,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("transfer", records.TRANSFER_HELP, records.transfer, owned_sub)
     records.add_transfer_arguments(p)
 
+    caseload_parser = sub.add_parser(
+        "caseload", help="People and concerns from the council's system."
+    )
+    c_sub = caseload_parser.add_subparsers(dest="caseload_command", required=True, metavar="ACTION")
+    p = command("import", caseload.IMPORT_HELP, caseload.caseload_import, c_sub)
+    caseload.add_import_arguments(p)
+    p = command("allocate", caseload.ALLOCATE_HELP, caseload.allocate)
+    caseload.add_allocate_arguments(p)
+
     quarantine = sub.add_parser("quarantine", help="Bundles from unknown or revoked keys.")
     q_sub = quarantine.add_subparsers(dest="quarantine_command", required=True, metavar="ACTION")
     p = command(
@@ -252,7 +270,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 WRITES = frozenset(
-    {"init", "migrate", "upgrade", "devices", "import", "feedback", "records", "serve"}
+    {
+        "init",
+        "migrate",
+        "upgrade",
+        "devices",
+        "import",
+        "feedback",
+        "records",
+        "serve",
+        "caseload",
+        "allocate",
+    }
 )
 """The commands that write into the office folder or database: each first checks it can
 (``admin.check_writable``), so a root-owned ``receipts/`` refuses before anything changes."""

@@ -13,9 +13,14 @@ from datetime import UTC, datetime
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.office.cli.commands import database_url, office_layout
 from msp_desktop.office.db.backends import open_store
-from msp_desktop.office.ownership import DEFAULT_REASON, transfer_person
+from msp_desktop.office.ownership import (
+    DEFAULT_REASON,
+    UNALLOCATED,
+    Transferred,
+    transfer_person,
+)
 
-__all__ = ["TRANSFER_HELP", "add_transfer_arguments", "transfer"]
+__all__ = ["TRANSFER_HELP", "add_transfer_arguments", "give_person", "moved_kinds", "transfer"]
 
 TRANSFER_HELP = (
     "Give a person and their concerns, visits, actions and contact notes to another "
@@ -35,25 +40,42 @@ def add_transfer_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def transfer(args: argparse.Namespace) -> int:
-    """Transfer, then say what moved (or that nothing needed to)."""
+def give_person(args: argparse.Namespace, default_reason: str) -> Transferred | None:
+    """``--person`` to ``--to`` for ``--reason`` (``transfer_person``); None, having said
+    so, when they and their records belong to that device already."""
     layout = office_layout(args)
     store = open_store(layout.root, database_url(args), read_only=False)
     try:
         done = transfer_person(
-            store, args.person, args.to, reason=args.reason, now=format_time(datetime.now(UTC))
-        )
+            store, args.person, args.to, reason=args.reason,
+            now=format_time(datetime.now(UTC)), default_reason=default_reason,
+        )  # fmt: skip
     finally:
         store.close()
     t = done.transfer
     if not t.records:
         print(f"Person {t.person_id} and their records already belong to device "
               f"{t.to_device_id}; nothing changed.")  # fmt: skip
+        return None
+    return done
+
+
+def moved_kinds(done: Transferred) -> str:
+    """``1 person, 2 concern``: how many records of each kind moved."""
+    return ", ".join(f"{n} {kind}" for kind, n in done.by_kind.items() if n)
+
+
+def transfer(args: argparse.Namespace) -> int:
+    """Transfer, then say what moved (or that nothing needed to)."""
+    done = give_person(args, DEFAULT_REASON)
+    if done is None:
         return 0
-    moved = ", ".join(f"{n} {kind}" for kind, n in done.by_kind.items() if n)
+    t = done.transfer
+    source = "no device" if t.from_device_id == UNALLOCATED else f"device {t.from_device_id}"
     print(
-        f"Transferred person {t.person_id} from device {t.from_device_id} to device "
-        f"{t.to_device_id}: {t.records} records ({moved}). From now on only "
-        f"{t.to_device_id}'s revisions of them become current."
+        f"Transferred person {t.person_id} from {source} to device "
+        f"{t.to_device_id}: {t.records} records ({moved_kinds(done)}). From now on only "
+        f"{t.to_device_id}'s revisions of them become current; the change is queued for "
+        "the devices' next office packs."
     )
     return 0

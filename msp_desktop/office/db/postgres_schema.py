@@ -7,9 +7,9 @@ revisions are keyed (kind, id, revision), audit entries (device, seq). Translati
 
 - every integer is ``BIGINT`` (SQLite integers are 64-bit; sequences reach 2^53);
 - ``audit_entries.hash_ok`` is a ``BOOLEAN``;
-- ``conflicts.id`` is an identity column, and ``device_keys.enrolled_order`` one too,
-  standing in for SQLite's ``rowid`` so keys enrolled in the same second keep their
-  order.
+- ``conflicts.id`` and ``pack_queue.id`` are identity columns, and
+  ``device_keys.enrolled_order`` one too, standing in for SQLite's ``rowid`` so keys
+  enrolled in the same second keep their order.
 
 Two small tables have no SQLite counterpart:
 
@@ -27,8 +27,11 @@ version), allowing only the differences above: change one, and change the other.
 
 from __future__ import annotations
 
+import re
+
 from msp_desktop.office.db.sqlite_schema import (
     APPLICATION_ID,
+    CASELOAD,
     LOST_DEVICE_KEYS,
     OWNERSHIP,
     OWNERSHIP_FILL,
@@ -41,6 +44,18 @@ __all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSI
 
 # record_owners and record_transfers, with every integer a BIGINT as above.
 _OWNERSHIP = tuple(statement.replace(" INTEGER ", " BIGINT ") for statement in OWNERSHIP)
+
+# The caseload tables, likewise; pack_queue.id is an identity column, as conflicts.id.
+_CASELOAD = tuple(
+    re.sub(
+        r"\bINTEGER\b",
+        "BIGINT",
+        statement.replace(
+            "id INTEGER PRIMARY KEY", "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+        ),
+    )
+    for statement in CASELOAD
+)
 
 SCHEMA_STATEMENTS: tuple[str, ...] = (
     """
@@ -156,6 +171,7 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     RETURNED_FORMS,
     *_OWNERSHIP,
     LOST_DEVICE_KEYS,
+    *_CASELOAD,
 )
 
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -172,6 +188,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         *OWNERSHIP_FILL,
     ),
     5: (LOST_DEVICE_KEYS,),
+    6: _CASELOAD,
 }
 """The statements that take a database from version n - 1 to version n (``sqlite_schema``
 says what each version changed)."""
@@ -189,5 +206,9 @@ OFFICE_TABLES: tuple[str, ...] = (
     "record_owners",
     "record_transfers",
     "lost_device_keys",
+    "office_revisions",
+    "caseload_people",
+    "caseload_concerns",
+    "pack_queue",
 )
 """Every table of the schema, in the order they are created."""

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from typing import Any
 
+from msp_desktop.office.db.caseload_queries import CaseloadQueries
 from msp_desktop.office.db.store import (
     ConflictRow,
     CurrentRecord,
@@ -27,7 +26,7 @@ class _AlreadyThere(Exception):
     """A returned form's code is recorded already: the write transaction is rolled back."""
 
 
-class SqlOfficeQueries:
+class SqlOfficeQueries(CaseloadQueries):
     """The queries and the import's inserts, shared by the SQLite and PostgreSQL stores.
 
     One copy of the SQL, so the two backends cannot drift apart. Written with ``?``
@@ -39,22 +38,6 @@ class SqlOfficeQueries:
     # Text sorts in byte order on both: SQLite's default, PostgreSQL's "C" collation.
     _COLLATE = ""
     _ENROLLED_ORDER = ""
-
-    def _rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
-        raise NotImplementedError
-
-    def _run(self, sql: str, *params: object) -> None:
-        raise NotImplementedError
-
-    def _run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
-        raise NotImplementedError
-
-    def _write(self) -> AbstractContextManager[object]:
-        raise NotImplementedError
-
-    def _one(self, sql: str, *params: object) -> tuple[Any, ...] | None:
-        rows = self._rows(sql, *params)
-        return rows[0] if rows else None
 
     def device_keys(self) -> list[DeviceKey]:
         """Every key ever enrolled, oldest first."""
@@ -184,23 +167,6 @@ class SqlOfficeQueries:
         """``record id -> owning device`` of every record of ``kind``."""
         rows = self._rows("SELECT record_id, device_id FROM record_owners WHERE kind = ?", kind)
         return {str(record_id): str(device) for record_id, device in rows}
-
-    def transfer(self, records: Sequence[tuple[str, str]], transfer: RecordTransfer) -> None:
-        """Give ``records`` to ``transfer.to_device_id`` and keep the audit row, in one
-        transaction."""
-        t = transfer
-        with self._write():
-            self._run_many(
-                "UPDATE record_owners SET device_id = ?, since = ? "
-                "WHERE kind = ? AND record_id = ?",
-                [(t.to_device_id, t.transferred_at, kind, rid) for kind, rid in records],
-            )
-            self._run(
-                "INSERT INTO record_transfers (person_id, from_device_id, to_device_id, "
-                "record_count, reason, transferred_at) VALUES (?, ?, ?, ?, ?, ?)",
-                t.person_id, t.from_device_id, t.to_device_id, t.records, t.reason,
-                t.transferred_at,
-            )  # fmt: skip
 
     def transfers(self) -> list[RecordTransfer]:
         """Every transfer, oldest first."""

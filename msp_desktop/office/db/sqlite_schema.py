@@ -1,4 +1,4 @@
-"""The SQLite schema of the office database, version 5 (``PRAGMA user_version``).
+"""The SQLite schema of the office database, version 6 (``PRAGMA user_version``).
 
 Tables:
 
@@ -30,6 +30,17 @@ Tables:
   the form's reference code (``model.feedback_code``), so one form is recorded once:
   the concern it is about, the language it was printed in, the answers (JSON, question
   to answer, a question left blank absent) and when it was recorded.
+- ``office_revisions``: record revisions made at the office rather than on a device
+  (people and concerns read from the council's caseload export, later corrections),
+  each with its envelope as a pack will carry it, why, by whom and when. They are
+  apart from ``record_revisions`` (what devices sent), which the report reads: a
+  concern only the council's system knows of is not yet a conversation to count.
+- ``caseload_people`` and ``caseload_concerns``: which office record each local id
+  and concern reference of the council's system became, so importing the same
+  export again adds nobody twice.
+- ``pack_queue``: the changes waiting for a device's next office pack (a person or
+  concern allocated to it, a person taken away from it, a correction, a decision on a
+  conflict); ``pack_sequence`` is set once a pack carries the change.
 
 The PostgreSQL schema (``postgres_schema``) is this one translated; a test compares
 the two as their databases report them, so a change here needs one there too.
@@ -42,6 +53,8 @@ each record's owner is the device that sent its first imported revision, a revis
 another device sent is listed as a conflict, and a record whose current revision came
 from another device gets its owner's highest revision back as current. 5:
 ``lost_device_keys`` (keys enrolled for a lost device without the old key's signature).
+6: ``office_revisions``, ``caseload_people``, ``caseload_concerns`` and ``pack_queue``
+(``msp-office caseload import`` and ``allocate``).
 ``msp-office migrate`` takes a database from any earlier version to this one with the
 steps in ``UPGRADES`` (one transaction each, after a verified backup; ``migrate.STEPS``
 says what each does in words, the same on PostgreSQL); every other command refuses an
@@ -54,6 +67,7 @@ from __future__ import annotations
 
 __all__ = [
     "APPLICATION_ID",
+    "CASELOAD",
     "LOST_DEVICE_KEYS",
     "OWNERSHIP",
     "OWNERSHIP_FILL",
@@ -64,7 +78,7 @@ __all__ = [
     "UPGRADES",
 ]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x4D53504F  # "MSPO": marks the file as an MSP office database
 
 RECORD_KINDS = "('person', 'concern', 'visit', 'action', 'contact')"
@@ -110,6 +124,50 @@ CREATE TABLE lost_device_keys (
     replaced_at TEXT NOT NULL
 );"""
 """The keys enrolled for a lost device (version 5); the same statement on PostgreSQL."""
+
+CHANGES = "('allocate', 'remove', 'correct', 'decision')"
+"""The kinds of change ``pack_queue`` takes (the CHECK's list, shared with PostgreSQL)."""
+
+CASELOAD: tuple[str, ...] = (
+    f"""
+CREATE TABLE office_revisions (
+    kind TEXT NOT NULL CHECK (kind IN {RECORD_KINDS}),
+    record_id TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    record_sha256 TEXT NOT NULL,
+    envelope TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    made_by TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    PRIMARY KEY (kind, record_id, revision)
+);""",
+    """
+CREATE TABLE caseload_people (
+    local_id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL UNIQUE,
+    imported_at TEXT NOT NULL
+);""",
+    """
+CREATE TABLE caseload_concerns (
+    reference TEXT PRIMARY KEY,
+    concern_id TEXT NOT NULL UNIQUE,
+    person_id TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+);""",
+    f"""
+CREATE TABLE pack_queue (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    change TEXT NOT NULL CHECK (change IN {CHANGES}),
+    kind TEXT NOT NULL CHECK (kind IN {RECORD_KINDS}),
+    record_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    pack_sequence INTEGER
+);""",
+)
+"""The caseload, office revisions and pack queue (version 6); PostgreSQL's are these with
+``BIGINT`` integers and an identity ``pack_queue.id``."""
 
 OWNERSHIP_FILL: tuple[str, ...] = (
     # Each record's owner: the device of its first imported revision (ties within one
@@ -174,6 +232,7 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         *OWNERSHIP_FILL,
     ),
     5: (LOST_DEVICE_KEYS,),
+    6: CASELOAD,
 }
 """The statements that take a database from version n - 1 to version n."""
 
@@ -258,9 +317,12 @@ CREATE TABLE audit_entries (
 {ownership}
 
 {lost_device_keys}
+
+{caseload}
 """.format(
     record_revisions=_RECORD_REVISIONS.format(name="record_revisions").strip(),
     returned_forms=RETURNED_FORMS.strip(),
     ownership="\n\n".join(statement.strip() for statement in OWNERSHIP),
     lost_device_keys=LOST_DEVICE_KEYS.strip(),
+    caseload="\n\n".join(statement.strip() for statement in CASELOAD),
 )

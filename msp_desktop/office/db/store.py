@@ -20,6 +20,7 @@ from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 
 __all__ = [
     "AuditRow",
+    "CaseloadWrite",
     "ConflictRow",
     "CurrentRecord",
     "DeviceKey",
@@ -29,7 +30,9 @@ __all__ = [
     "NewConflict",
     "NewRevision",
     "OfficeCounts",
+    "OfficeRevision",
     "OfficeStore",
+    "QueuedChange",
     "RecordTransfer",
     "ReturnedForm",
     "StoredRevision",
@@ -139,6 +142,56 @@ class RecordTransfer:
     records: int
     reason: str
     transferred_at: str
+
+
+@dataclass(frozen=True)
+class OfficeRevision:
+    """A record revision made at the office (a caseload import, a correction), with its
+    envelope as an office pack carries it."""
+
+    kind: str
+    record_id: str
+    revision: int
+    record_sha256: str
+    envelope: str
+    reason: str
+    made_by: str
+    """Who ran the command (the office account's login name)."""
+    made_at: str
+
+
+@dataclass(frozen=True)
+class QueuedChange:
+    """A change waiting for a device's next office pack (``pack_queue``)."""
+
+    device_id: str
+    change: str
+    """``allocate`` (the record is the device's now: send it), ``remove`` (the person
+    was given to another device), ``correct`` (a new revision made at the office) or
+    ``decision`` (the office resolved a conflict)."""
+    kind: str
+    record_id: str
+    reason: str
+    queued_at: str
+    id: int | None = None
+    pack_sequence: int | None = None
+    """The pack that carried it; None while it waits."""
+
+
+@dataclass(frozen=True)
+class CaseloadWrite:
+    """Everything one caseload import writes, in one transaction."""
+
+    people: Sequence[tuple[str, str]]
+    """``(local id, person id)`` of each person new here."""
+    concerns: Sequence[tuple[str, str, str]]
+    """``(reference, concern id, person id)`` of each concern new here."""
+    revisions: Sequence[OfficeRevision]
+    allocations: Sequence[RecordTransfer]
+    """One audit row per person given to a device by the import."""
+    owners: Sequence[tuple[str, str, str]]
+    """``(kind, record id, device id)`` of each record allocated."""
+    queue: Sequence[QueuedChange]
 
 
 @dataclass(frozen=True)
@@ -306,9 +359,14 @@ class OfficeStore(Protocol):
     def owners(self, kind: str) -> dict[str, str]:
         """``record id -> owning device`` of every record of ``kind``."""
 
-    def transfer(self, records: Sequence[tuple[str, str]], transfer: RecordTransfer) -> None:
-        """Give ``records`` (``(kind, id)``) to ``transfer.to_device_id`` and keep the
-        transfer's audit row, in one transaction."""
+    def transfer(
+        self,
+        records: Sequence[tuple[str, str]],
+        transfer: RecordTransfer,
+        queue: Sequence[QueuedChange] = (),
+    ) -> None:
+        """Give ``records`` (``(kind, id)``, owned or not yet) to ``transfer.to_device_id``,
+        keep the transfer's audit row and queue ``queue``, in one transaction."""
 
     def transfers(self) -> list[RecordTransfer]:
         """Every transfer, oldest first."""
@@ -338,3 +396,19 @@ class OfficeStore(Protocol):
 
     def returned_forms(self) -> list[ReturnedForm]:
         """Every returned feedback form, by code."""
+
+    def caseload_people(self) -> dict[str, str]:
+        """``local id -> person id`` of everyone a caseload import brought."""
+
+    def caseload_concerns(self) -> dict[str, tuple[str, str]]:
+        """``reference -> (concern id, person id)`` of every concern a caseload import
+        brought."""
+
+    def add_caseload(self, write: CaseloadWrite) -> None:
+        """Write one caseload import, in one transaction."""
+
+    def office_revision(self, kind: str, record_id: str) -> OfficeRevision | None:
+        """The highest revision of a record made at the office, None if there is none."""
+
+    def queued(self, device_id: str | None = None) -> list[QueuedChange]:
+        """The changes waiting for a pack (for one device, or all), oldest first."""

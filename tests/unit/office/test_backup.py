@@ -22,6 +22,7 @@ import pyrage
 import pytest
 
 from msp_desktop.office.cli.main import main
+from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.keys import OfficeLayout, create_office_keys, load_config
 from tests.office_helpers import FakeDevice, caseload, office_command
 from tests.office_pg import PostgresServer
@@ -99,7 +100,7 @@ def test_a_backup_holds_the_database_and_folder_and_verifies(
     assert office.run("backup", "--out", str(out)) == 0
 
     backend = "sqlite" if office.db_url is None else "postgresql"
-    tables = 10 if office.db_url is None else 12
+    tables = 14 if office.db_url is None else 16
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(
         f"Wrote the backup of office north-council to {out} (owner-only, encrypted to the "
@@ -124,7 +125,10 @@ def test_a_backup_holds_the_database_and_folder_and_verifies(
     assert office.run("backup", "verify", str(out)) == 0
     verified = capsys.readouterr().out.strip()
     assert verified.startswith(f"{out}: a sound backup of office north-council made ")
-    assert f"(database version 5, {backend}): restored and matched {tables} tables, " in verified
+    assert (
+        f"(database version {SCHEMA_VERSION}, {backend}): restored and matched {tables} tables, "
+        in verified
+    )
     # The recovery key (kept offline) opens it too, when the office folder is lost.
     assert office.run("backup", "verify", str(out), "--identity",
                       str(office.layout.recovery_key)) == 0  # fmt: skip

@@ -18,7 +18,13 @@ from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.errors import DeviceRefused
 from tests.office_helpers import FakeDevice
 from tests.unit.office.conftest import Office
-from tests.unit.office.test_migrate import STEP_5, _dump_sqlite, _office_with
+from tests.unit.office.test_migrate import (
+    CASELOAD_TABLES,
+    STEP_5,
+    STEP_6,
+    _dump_sqlite,
+    _office_with,
+)
 
 NOW = "2026-12-06T09:00:00Z"
 
@@ -40,10 +46,15 @@ def test_migrating_keeps_every_key_as_it_was(
     out = capsys.readouterr().out.splitlines()
     assert out[1:] == [
         STEP_5,
-        f"Migrated the office database ({office.layout.database}) from version 4 to 5; "
+        STEP_6,
+        f"Migrated the office database ({office.layout.database}) from version 4 to 6; "
         "everything it held is kept.",
     ]
-    assert _dump_sqlite(office.layout.database) == {**rows, "lost_device_keys": []}
+    assert _dump_sqlite(office.layout.database) == {
+        **rows,
+        "lost_device_keys": [],
+        **{table: [] for table in CASELOAD_TABLES},
+    }
 
     assert office.run("devices", "list", "--json") == 0
     listed = json.loads(capsys.readouterr().out)

@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
@@ -59,9 +60,15 @@ STEP_5 = (
     "Version 5: a lost_device_keys table: keys enrolled for a lost device without the old "
     "key's signature (msp-office devices replace-lost)."
 )
+STEP_6 = (
+    "Version 6: the caseload from the council's system, records made at the office and the "
+    "queue of changes for devices' office packs (msp-office caseload import, allocate); "
+    "nothing is queued for what happened before."
+)
 OWNERSHIP_TABLES = {"record_owners", "record_transfers"}
-LATER_TABLES = {"returned_forms", *OWNERSHIP_TABLES, "lost_device_keys"}
-"""The tables versions 3 to 5 added."""
+CASELOAD_TABLES = {"office_revisions", "caseload_people", "caseload_concerns", "pack_queue"}
+LATER_TABLES = {"returned_forms", *OWNERSHIP_TABLES, "lost_device_keys", *CASELOAD_TABLES}
+"""The tables versions 3 to 6 added."""
 
 
 def _dump_sqlite(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -97,6 +104,7 @@ def _as_migrated(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tu
         "record_owners": owners,
         "record_transfers": [],
         "lost_device_keys": [],
+        **{table: [] for table in CASELOAD_TABLES},
     }
 
 
@@ -159,7 +167,7 @@ def test_an_older_database_is_refused_with_the_command_that_migrates_it(
     path = previous_office.layout.database
     before = _sha(path)
     expected = (
-        f"{path} has office database version 2; this msp-office uses version 5. Migrate it "
+        f"{path} has office database version 2; this msp-office uses version 6. Migrate it "
         "first (it is backed up, then everything it holds is kept): msp-office migrate"
     )
     with pytest.raises(OfficeDamaged) as refused:
@@ -180,13 +188,14 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
     before = _sha(path)
     assert main(["migrate", "--dry-run", "--dir", previous_office.root]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"The office database ({path}) is at version 2; this msp-office uses version 5. "
+        f"The office database ({path}) is at version 2; this msp-office uses version 6. "
         "Migrating would:",
         "  1. write a backup of the office and verify it",
         "  2. to version 3: a returned_forms table for the feedback forms posted back "
         "(msp-office feedback record)",
         "  3. to version 4: " + STEP_4.removeprefix("Version 4: ").removesuffix("."),
         "  4. to version 5: " + STEP_5.removeprefix("Version 5: ").removesuffix("."),
+        "  5. to version 6: " + STEP_6.removeprefix("Version 6: ").removesuffix("."),
         "Nothing was changed (--dry-run).",
     ]
     assert _sha(path) == before
@@ -210,7 +219,8 @@ def test_migrating_the_previous_schema_backs_up_verifies_and_keeps_every_row(
         STEP_3,
         STEP_4,
         STEP_5,
-        f"Migrated the office database ({path}) from version 2 to 5; everything it held is kept.",
+        STEP_6,
+        f"Migrated the office database ({path}) from version 2 to 6; everything it held is kept.",
     ]
     assert_mode(backup, 0o600)
     assert_mode(backup.parent, 0o700)
@@ -243,7 +253,8 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
         STEP_3,
         STEP_4,
         STEP_5,
-        f"Migrated the office database ({path}) from version 1 to 5; everything it held is kept.",
+        STEP_6,
+        f"Migrated the office database ({path}) from version 1 to 6; everything it held is kept.",
     ]
     assert _dump_sqlite(path) == _as_migrated(rows)
 
@@ -251,7 +262,7 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
     after = _sha(path)
     assert main(["migrate", "--dir", old_office.root]) == 0
     assert capsys.readouterr().out == (
-        f"The office database ({path}) is already at version 5; nothing changed.\n"
+        f"The office database ({path}) is already at version 6; nothing changed.\n"
     )
     assert _sha(path) == after
     assert len(list((old_office.layout.root / "backups").iterdir())) == 1
@@ -304,8 +315,10 @@ def _imports_every_kind(office: Office) -> None:
 
 
 def _drop_ownership(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Take a new PostgreSQL office back to version 3: no lost-device keys (version 5),
-    no ownership (version 4)."""
+    """Take a new PostgreSQL office back to version 3: no caseload (version 6), no
+    lost-device keys (version 5), no ownership (version 4)."""
+    for table in sorted(CASELOAD_TABLES):
+        conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP TABLE lost_device_keys")
     conn.execute("DROP TABLE record_owners")
     conn.execute("DROP TABLE record_transfers")
@@ -341,6 +354,27 @@ def pg_old_office(tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyP
     return office
 
 
+def copy_rows(
+    conn: psycopg.Connection[tuple[object, ...]], path: Path, tables: Sequence[str]
+) -> None:
+    """Copy every row of ``tables`` (in that order, which their references allow) from
+    the SQLite office database ``path`` into the PostgreSQL one ``conn`` is on."""
+    rows = _dump_sqlite(path)
+    columns_of = sqlite3.connect(path)
+    try:
+        for table in tables:
+            columns = [str(c[1]) for c in columns_of.execute(f'PRAGMA table_info("{table}")')]
+            names, marks = ", ".join(columns), ", ".join("%s" for _ in columns)
+            override = " OVERRIDING SYSTEM VALUE" if table == "conflicts" else ""
+            for row in rows[table]:
+                values = [
+                    bool(v) if c == "hash_ok" else v for c, v in zip(columns, row, strict=True)
+                ]
+                conn.execute(f"INSERT INTO {table} ({names}){override} VALUES ({marks})", values)
+    finally:
+        columns_of.close()
+
+
 # The committed version-2 file's tables, in an order their references allow.
 _V2_TABLES = ("device_keys", "bundles", "record_revisions", "current_records", "conflicts",
               "audit_entries")  # fmt: skip
@@ -354,26 +388,11 @@ def pg_previous_office(
     committed ``office-v2.db``."""
     monkeypatch.delenv("MSP_OFFICE_DB", raising=False)
     office = _pg_office(tmp_path, postgres_url)
-    rows = _dump_sqlite(FIXTURE / "office-v2.db")
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("DROP TABLE returned_forms")
         _drop_ownership(conn)
         conn.execute("UPDATE schema_version SET version = 2")
-        for table in _V2_TABLES:
-            columns = [
-                str(c[1])
-                for c in sqlite3.connect(FIXTURE / "office-v2.db").execute(
-                    f'PRAGMA table_info("{table}")'
-                )
-            ]
-            names = ", ".join(columns)
-            marks = ", ".join("%s" for _ in columns)
-            override = " OVERRIDING SYSTEM VALUE" if table == "conflicts" else ""
-            for row in rows[table]:
-                values = [
-                    bool(v) if c == "hash_ok" else v for c, v in zip(columns, row, strict=True)
-                ]
-                conn.execute(f"INSERT INTO {table} ({names}){override} VALUES ({marks})", values)
+        copy_rows(conn, FIXTURE / "office-v2.db", _V2_TABLES)
     return office
 
 
@@ -399,7 +418,8 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
         STEP_3,
         STEP_4,
         STEP_5,
-        f"Migrated the office database ({where}) from version 1 to 5; everything it held is kept.",
+        STEP_6,
+        f"Migrated the office database ({where}) from version 1 to 6; everything it held is kept.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)
@@ -410,6 +430,7 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
         **{t: r for t, r in rows.items() if t not in skip},
         "returned_forms": [],
         "lost_device_keys": [],
+        **{table: [] for table in CASELOAD_TABLES},
     }
     assert rows["conflicts"] == after["conflicts"] == []
     assert after["record_transfers"] == []
@@ -422,7 +443,7 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
     assert differences(sqlite_tables(fresh)[0], tables) == []
     assert version == (APPLICATION_ID, SCHEMA_VERSION)
     assert office.run("migrate") == 0
-    assert "already at version 5; nothing changed" in capsys.readouterr().out
+    assert "already at version 6; nothing changed" in capsys.readouterr().out
 
     office.store = open_store(office.layout.root, office.db_url, read_only=False)
     try:
@@ -445,7 +466,7 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         capsys.readouterr()
         .err.strip()
         .endswith(
-            "has office database version 2; this msp-office uses version 5. Migrate it first "
+            "has office database version 2; this msp-office uses version 6. Migrate it first "
             "(it is backed up, then everything it holds is kept): msp-office migrate"
         )
     )
@@ -467,8 +488,9 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         STEP_3,
         STEP_4,
         STEP_5,
+        STEP_6,
         f"Migrated the office database ({PostgresOfficeStore.describe(office.db_url)}) from "
-        "version 2 to 5; everything it held is kept.",
+        "version 2 to 6; everything it held is kept.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)

@@ -163,8 +163,17 @@ def test_a_transfer_makes_the_new_devices_revisions_current_and_the_old_ones_con
     assert capsys.readouterr().out == (
         f"Transferred person {case.person.id} from device laptop-7 to device laptop-b: 3 "
         "records (1 person, 1 concern, 1 visit). From now on only laptop-b's revisions of "
-        "them become current.\n"
+        "them become current; the change is queued for the devices' next office packs.\n"
     )
+    # The new device gets the three records in its next pack; the old one lets them go.
+    queued = [(q.device_id, q.change, q.kind, q.record_id, q.reason) for q in office.store.queued()]
+    why = "Case moved to the second worker"
+    assert sorted(queued) == sorted([
+        ("laptop-b", "allocate", "person", case.person.id, why),
+        ("laptop-b", "allocate", "concern", case.concern.id, why),
+        ("laptop-b", "allocate", "visit", case.visit.id, why),
+        ("laptop-7", "remove", "person", case.person.id, why),
+    ])  # fmt: skip
     for kind, record_id in (("person", case.person.id), ("concern", case.concern.id),
                             ("visit", case.visit.id)):  # fmt: skip
         assert office.store.owner(kind, record_id) == "laptop-b"
@@ -206,8 +215,10 @@ def test_a_transfer_makes_the_new_devices_revisions_current_and_the_old_ones_con
 @pytest.mark.parametrize(
     ("person", "to", "code", "message"),
     [
-        ("unknown", "laptop-b", 8, "The office holds no person with the id 'unknown'."),
-        ("Not An Id!", "laptop-b", 8, "The office holds no person with the id 'Not An Id!'."),
+        ("unknown", "laptop-b", 8, "The office holds no person with the id 'unknown' "
+         "(a record id, or the local id from the caseload import)."),
+        ("Not An Id!", "laptop-b", 8, "The office holds no person with the id 'Not An Id!' "
+         "(a record id, or the local id from the caseload import)."),
         ("PERSON", "laptop-x", 8, "No device 'laptop-x' is enrolled here."),
         ("PERSON", "laptop-b", 9, "Device laptop-b was revoked on 2026-11-21T09:00:00Z "
          "(stolen); records cannot be given to a revoked device."),

@@ -20,7 +20,13 @@ from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from tests.unit.office.conftest import Office
 from tests.unit.office.test_import_journey import FIXTURE
-from tests.unit.office.test_migrate import _drop_ownership, _dump_sqlite, _office_with, _pg_office
+from tests.unit.office.test_migrate import (
+    _drop_ownership,
+    _dump_sqlite,
+    _office_with,
+    _pg_office,
+    copy_rows,
+)
 
 FORGED = 999_999_999
 V3 = FIXTURE / "office-v3.db"
@@ -56,22 +62,10 @@ def v3_office(
         return _office_with(tmp_path, "office-v3.db")
     url = request.getfixturevalue("postgres_url")
     office = _pg_office(tmp_path, url)
-    rows = _dump_sqlite(V3)
     with psycopg.connect(url, autocommit=True) as conn:
         _drop_ownership(conn)
         conn.execute("UPDATE schema_version SET version = 3")
-        columns_of = sqlite3.connect(V3)
-        for table in _V3_TABLES:
-            columns = [str(c[1]) for c in columns_of.execute(f'PRAGMA table_info("{table}")')]
-            names = ", ".join(columns)
-            marks = ", ".join("%s" for _ in columns)
-            override = " OVERRIDING SYSTEM VALUE" if table == "conflicts" else ""
-            for row in rows[table]:
-                values = [
-                    bool(v) if c == "hash_ok" else v for c, v in zip(columns, row, strict=True)
-                ]
-                conn.execute(f"INSERT INTO {table} ({names}){override} VALUES ({marks})", values)
-        columns_of.close()
+        copy_rows(conn, V3, _V3_TABLES)
     return office
 
 

@@ -252,9 +252,10 @@ def test_the_sqlite_and_postgresql_schemas_agree(both: tuple[Path, str]) -> None
     assert set(sqlite) == {
         "device_keys", "bundles", "record_revisions", "current_records", "conflicts",
         "audit_entries", "returned_forms", "record_owners", "record_transfers",
-        "lost_device_keys",
+        "lost_device_keys", "office_revisions", "caseload_people", "caseload_concerns",
+        "pack_queue",
     }  # fmt: skip
-    assert sum(len(t.columns) for t in sqlite.values()) == 79
+    assert sum(len(t.columns) for t in sqlite.values()) == 102
     assert sqlite["bundles"].unique == {frozenset({"device_id", "sequence"})}
     assert sqlite["device_keys"].indexes == {(frozenset({"device_id"}), True, "revoked_at is null")}
     assert ((("kind", "record_id", "revision")), "record_revisions", (
@@ -277,7 +278,8 @@ def test_what_only_postgresql_has_is_there(both: tuple[Path, str]) -> None:
     ("old", "new", "reported"),
     [
         # A column left out, a NOT NULL, a type, a default, each constraint, an index.
-        ("    envelope TEXT NOT NULL,\n    reason", "    reason", "conflicts.envelope:"),
+        ("    envelope TEXT NOT NULL,\n    reason TEXT NOT NULL,\n    office_revision",
+         "    reason TEXT NOT NULL,\n    office_revision", "conflicts.envelope:"),
         ("    revoked_at TEXT,\n    revoked_reason TEXT\n", "    revoked_at TEXT\n",
          "device_keys.revoked_reason:"),
         ("    worker TEXT NOT NULL,\n    public_key", "    worker TEXT,\n    public_key",
@@ -290,7 +292,9 @@ def test_what_only_postgresql_has_is_there(both: tuple[Path, str]) -> None:
         (",\n    UNIQUE (device_id, sequence)", "", "bundles unique"),
         ("NOT NULL REFERENCES bundles (sha256),\n    imported_at", "NOT NULL,\n    imported_at",
          "record_revisions foreign_keys"),
-        ("NOT NULL CHECK (revision >= 1)", "NOT NULL", "record_revisions checks"),
+        ("CHECK (revision >= 1),\n    record_sha256 TEXT NOT NULL,\n    envelope TEXT NOT NULL,\n"
+         "    device_id", ",\n    record_sha256 TEXT NOT NULL,\n    envelope TEXT NOT NULL,\n"
+         "    device_id", "record_revisions checks"),
         ("\n    WHERE revoked_at IS NULL", "", "device_keys indexes"),
     ],
 )  # fmt: skip

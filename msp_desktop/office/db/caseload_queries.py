@@ -1,0 +1,143 @@
+"""The office database's SQL for the caseload, office revisions and the pack queue.
+
+Part of ``SqlOfficeQueries`` (one copy of the SQL for SQLite and PostgreSQL), kept in
+its own module for size: what ``msp-office caseload import``, ``allocate`` and
+``records transfer`` write and read beyond what bundles bring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from msp_desktop.office.db.store import CaseloadWrite, OfficeRevision, QueuedChange, RecordTransfer
+
+__all__ = ["CaseloadQueries", "SqlBase"]
+
+
+class SqlBase:
+    """What a backend provides to the shared SQL: ``_rows``, ``_run`` and ``_run_many``
+    on its connection and ``_write`` (one write transaction)."""
+
+    def _rows(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def _run(self, sql: str, *params: object) -> None:
+        raise NotImplementedError
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        raise NotImplementedError
+
+    def _write(self) -> AbstractContextManager[object]:
+        raise NotImplementedError
+
+    def _one(self, sql: str, *params: object) -> tuple[Any, ...] | None:
+        rows = self._rows(sql, *params)
+        return rows[0] if rows else None
+
+
+_QUEUE_INSERT = (
+    "INSERT INTO pack_queue (device_id, change, kind, record_id, reason, queued_at) "
+    "VALUES (?, ?, ?, ?, ?, ?)"
+)
+_TRANSFER_INSERT = (
+    "INSERT INTO record_transfers (person_id, from_device_id, to_device_id, record_count, "
+    "reason, transferred_at) VALUES (?, ?, ?, ?, ?, ?)"
+)
+# A record the office made and never gave to a device has no owner row yet: one is
+# made; an owned record changes hands.
+_OWNER_UPSERT = (
+    "INSERT INTO record_owners (kind, record_id, device_id, since) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (kind, record_id) DO UPDATE SET device_id = excluded.device_id, "
+    "since = excluded.since"
+)
+
+
+def _queue_row(q: QueuedChange) -> tuple[object, ...]:
+    return (q.device_id, q.change, q.kind, q.record_id, q.reason, q.queued_at)
+
+
+def _transfer_row(t: RecordTransfer) -> tuple[object, ...]:
+    return (t.person_id, t.from_device_id, t.to_device_id, t.records, t.reason, t.transferred_at)
+
+
+class CaseloadQueries(SqlBase):
+    """The caseload's, office revisions' and pack queue's queries and writes."""
+
+    def transfer(
+        self,
+        records: Sequence[tuple[str, str]],
+        transfer: RecordTransfer,
+        queue: Sequence[QueuedChange] = (),
+    ) -> None:
+        """Give ``records`` to ``transfer.to_device_id``, keep the audit row and queue
+        ``queue``, in one transaction."""
+        t = transfer
+        with self._write():
+            self._run_many(
+                _OWNER_UPSERT,
+                [(kind, rid, t.to_device_id, t.transferred_at) for kind, rid in records],
+            )
+            self._run(_TRANSFER_INSERT, *_transfer_row(t))
+            self._run_many(_QUEUE_INSERT, [_queue_row(q) for q in queue])
+
+    def caseload_people(self) -> dict[str, str]:
+        """``local id -> person id`` of everyone a caseload import brought."""
+        return {
+            str(a): str(b) for a, b in self._rows("SELECT local_id, person_id FROM caseload_people")
+        }
+
+    def caseload_concerns(self) -> dict[str, tuple[str, str]]:
+        """``reference -> (concern id, person id)`` of every imported concern."""
+        rows = self._rows("SELECT reference, concern_id, person_id FROM caseload_concerns")
+        return {str(ref): (str(cid), str(pid)) for ref, cid, pid in rows}
+
+    def add_caseload(self, write: CaseloadWrite) -> None:
+        """Write one caseload import, in one transaction."""
+        w = write
+        at = w.revisions[0].made_at if w.revisions else ""
+        with self._write():
+            self._run_many(
+                "INSERT INTO office_revisions (kind, record_id, revision, record_sha256, envelope, "
+                "reason, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (r.kind, r.record_id, r.revision, r.record_sha256, r.envelope, r.reason,
+                     r.made_by, r.made_at)
+                    for r in w.revisions
+                ],
+            )  # fmt: skip
+            self._run_many(
+                "INSERT INTO caseload_people (local_id, person_id, imported_at) VALUES (?, ?, ?)",
+                [(local_id, person_id, at) for local_id, person_id in w.people],
+            )
+            self._run_many(
+                "INSERT INTO caseload_concerns (reference, concern_id, person_id, imported_at) "
+                "VALUES (?, ?, ?, ?)",
+                [(ref, cid, pid, at) for ref, cid, pid in w.concerns],
+            )
+            self._run_many(_OWNER_UPSERT, [(kind, rid, dev, at) for kind, rid, dev in w.owners])
+            self._run_many(_TRANSFER_INSERT, [_transfer_row(t) for t in w.allocations])
+            self._run_many(_QUEUE_INSERT, [_queue_row(q) for q in w.queue])
+
+    def office_revision(self, kind: str, record_id: str) -> OfficeRevision | None:
+        """The highest revision of a record made at the office."""
+        row = self._one(
+            "SELECT kind, record_id, revision, record_sha256, envelope, reason, made_by, made_at "
+            "FROM office_revisions WHERE kind = ? AND record_id = ? ORDER BY revision DESC LIMIT 1",
+            kind,
+            record_id,
+        )
+        return OfficeRevision(*row) if row else None
+
+    def queued(self, device_id: str | None = None) -> list[QueuedChange]:
+        """The changes waiting for a pack, oldest first."""
+        select = (
+            "SELECT device_id, change, kind, record_id, reason, queued_at, id, pack_sequence "
+            "FROM pack_queue WHERE pack_sequence IS NULL "
+        )
+        if device_id is None:
+            rows = self._rows(select + "ORDER BY id")
+        else:
+            rows = self._rows(select + "AND device_id = ? ORDER BY id", device_id)
+        return [QueuedChange(*row) for row in rows]

@@ -1,0 +1,89 @@
+"""``msp-office migrate`` to version 6 (the caseload, office revisions and the pack queue)
+of an office made by the version-5 code (``tests/fixtures/bundles-v1/office-v5.db``,
+``make_office_v5.py``), in which one person had been transferred to a second device.
+
+Migrating keeps every row and queues nothing for what happened before (no pack ever
+promised it); from then on a transfer or an allocation is queued. On SQLite and on
+PostgreSQL (the committed file's rows loaded into a version-5 database).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from msp_desktop.office.db.backends import open_store
+from tests.unit.office.conftest import Office
+from tests.unit.office.test_import_journey import FIXTURE
+from tests.unit.office.test_migrate import (
+    CASELOAD_TABLES,
+    STEP_6,
+    _dump_sqlite,
+    _office_with,
+    _pg_office,
+    copy_rows,
+)
+
+V5 = FIXTURE / "office-v5.db"
+# The committed file's tables, in an order their references allow.
+_V5_TABLES = ("device_keys", "bundles", "record_revisions", "current_records", "conflicts",
+              "audit_entries", "returned_forms", "record_owners", "record_transfers",
+              "lost_device_keys")  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def v5_office(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Office:
+    """An office of version 5 holding every row of the committed ``office-v5.db``."""
+    monkeypatch.delenv("MSP_OFFICE_DB", raising=False)
+    if request.param == "sqlite":
+        return _office_with(tmp_path, "office-v5.db")
+    url = request.getfixturevalue("postgres_url")
+    office = _pg_office(tmp_path, url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in sorted(CASELOAD_TABLES):
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("UPDATE schema_version SET version = 5")
+        copy_rows(conn, V5, _V5_TABLES)
+    return office
+
+
+def _rows(office: Office, table: str) -> list[tuple[object, ...]]:
+    """The table's rows, read directly (an office of an older version refuses to open)."""
+    if office.db_url is None:
+        return _dump_sqlite(office.layout.database).get(table, [])
+    return sorted(tuple(r) for r in office.sql(f"SELECT * FROM {table}"))
+
+
+def test_migrating_keeps_every_row_and_queues_nothing_from_before(
+    v5_office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    office = v5_office
+    committed = _dump_sqlite(V5)
+    before = {table: _rows(office, table) for table in _V5_TABLES}
+    assert {t: len(r) for t, r in before.items()} == {t: len(committed[t]) for t in _V5_TABLES}
+    [transfer] = committed["record_transfers"]
+    person = str(transfer[0])
+
+    assert office.run("migrate") == 0
+
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == STEP_6
+    assert out[2].endswith("from version 5 to 6; everything it held is kept.")
+    assert {table: _rows(office, table) for table in _V5_TABLES} == before
+    for table in CASELOAD_TABLES:
+        assert _rows(office, table) == []
+
+    # From now on a move is queued: the person goes back to the first laptop.
+    office.store = open_store(office.layout.root, office.db_url, read_only=False)
+    try:
+        assert office.store.owner("person", person) == "laptop-8"
+        assert office.run("allocate", "--person", person, "--to", "laptop-v1") == 0
+        queued = {(q.device_id, q.change, q.kind) for q in office.store.queued()}
+        assert ("laptop-v1", "allocate", "person") in queued
+        assert ("laptop-8", "remove", "person") in queued
+    finally:
+        office.store.close()
