@@ -15,7 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from msp_desktop.bundles import FORMAT_VERSION, AgeRecipient, KeyPair, SealedBundle, write_bundle
+from msp_desktop.bundles import (
+    FORMAT_VERSION,
+    AgeIdentity,
+    AgeRecipient,
+    KeyPair,
+    SealedBundle,
+    write_bundle,
+)
 from msp_desktop.bundles.provisioning import make_enrolment
 from msp_desktop.bundles.records import (
     AuditBatch,
@@ -89,6 +96,8 @@ class FakeDevice:
     audit: list[AuditItem] = field(default_factory=list)
     format_version: int = FORMAT_VERSION
     rotations: list[RotationLink] = field(default_factory=list)
+    pack: AgeIdentity | None = field(default_factory=AgeIdentity.generate)
+    """The key office packs for it are sealed to (None: a device from before packs)."""
 
     def enrolment(self) -> bytes:
         """The signed enrolment file for ``msp-office devices add`` (with the rotations
@@ -99,10 +108,12 @@ class FakeDevice:
             device_key=self.key,
             created=CREATED,
             rotations=self.rotations,
+            pack_recipient=self.pack.recipient if self.pack else None,
         )
 
     def rotated(self) -> FakeDevice:
-        """The same device with a new key, the change signed by the old key and the new."""
+        """The same device with a new key (and pack key), the change signed by the old
+        key and the new."""
         new = KeyPair.generate()
         link = make_link(self.device_id, self.key, new, CREATED)
         return FakeDevice(self.device_id, self.worker, new, rotations=[*self.rotations, link])

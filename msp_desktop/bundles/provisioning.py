@@ -214,12 +214,16 @@ class Enrolment(StrictModel):
     )
     """The device's last key rotations, oldest first, ending at this key (``rotation``);
     left out of the file for a device that never changed its key."""
+    pack_recipient: Annotated[str, StringConstraints(pattern=r"^age1[0-9a-z]{58}$")] | None = None
+    """The age X25519 recipient office packs for this device are sealed to (§9); left
+    out by devices from before office packs."""
 
     @model_validator(mode="before")
     @classmethod
     def _absent_not_null(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "rotations" in data and data["rotations"] is None:
-            raise ValueError("rotations is null: leave it out instead")
+        for name in ("rotations", "pack_recipient"):
+            if isinstance(data, dict) and name in data and data[name] is None:
+                raise ValueError(f"{name} is null: leave it out instead")
         return data
 
     @model_validator(mode="after")
@@ -229,7 +233,18 @@ class Enrolment(StrictModel):
             raise ValueError("key_id is not the id of minisign_public_key")
         if self.rotations:
             check_links(self.rotations, self.device_id, self.key_id, self.minisign_public_key)
+        if self.pack_recipient is not None:
+            try:
+                AgeRecipient.from_text(self.pack_recipient)
+            except DecryptionRejected:
+                raise ValueError("pack_recipient is not an age X25519 recipient") from None
         return self
+
+    @property
+    def pack_key(self) -> AgeRecipient | None:
+        """What office packs for this device are sealed to (None: a device from before
+        office packs, which cannot take them until it enrols again)."""
+        return AgeRecipient(self.pack_recipient) if self.pack_recipient else None
 
     @property
     def public_key(self) -> minisign.PublicKey:
@@ -312,9 +327,17 @@ def make_enrolment(
     device_key: minisign.KeyPair,
     created: datetime | None = None,
     rotations: list[RotationLink] | None = None,
+    pack_recipient: AgeRecipient | None = None,
 ) -> bytes:
     """The signed ``enrolment.json`` the office adds with ``msp-office devices add``
-    (with ``rotations``, the signed links from earlier keys to ``device_key``)."""
+    (with ``rotations``, the signed links from earlier keys to ``device_key``, and
+    ``pack_recipient``, what office packs for the device are sealed to)."""
+    # Left out, never null, when they do not apply: the file keeps its earlier shape.
+    optional: dict[str, Any] = {}
+    if rotations:
+        optional["rotations"] = rotations
+    if pack_recipient is not None:
+        optional["pack_recipient"] = pack_recipient.text
     body = Enrolment(
         format_version=1,
         device_id=device_id,
@@ -322,7 +345,7 @@ def make_enrolment(
         key_id=device_key.key_id,
         minisign_public_key=device_key.public_key.to_text(),
         created=format_time(created or datetime.now(UTC)),
-        **({"rotations": rotations} if rotations else {}),
+        **optional,
     )
     return seal_signed(
         "enrolment",

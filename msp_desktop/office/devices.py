@@ -47,6 +47,8 @@ class Enrolled:
     key: DeviceKey
     replaced: DeviceKey | None
     already: bool
+    pack_key_added: bool = False
+    """The key was enrolled already, and the office now has its pack key as well."""
 
 
 def read_small_file(path: Path, what: str, limit: int = MAX_SIGNED_BYTES) -> bytes:
@@ -60,6 +62,14 @@ def enrol(store: OfficeStore, data: bytes, *, replace: bool, now: str) -> Enroll
     keys = store.device_keys()
     already = _known_key(keys, enrolment)
     if already is not None:
+        # The same key again, now with the key office packs are sealed to (a device
+        # enrolled before office packs, enrolling again): signed by that same key, so
+        # only its holder can name it.
+        kept = store.enrolment(already.key_id)
+        held = read_enrolment(kept).pack_recipient if kept else None
+        if enrolment.pack_recipient is not None and enrolment.pack_recipient != held:
+            store.update_enrolment(already.key_id, data)
+            return Enrolled(key=already, replaced=None, already=True, pack_key_added=True)
         return Enrolled(key=already, replaced=None, already=True)
     mine = [k for k in keys if k.device_id == enrolment.device_id]
     active = next((k for k in mine if k.active), None)

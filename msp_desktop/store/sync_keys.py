@@ -2,7 +2,9 @@
 
 Both live inside the encrypted database (``meta``), never in plain files: the office
 keys file as received (re-verified on every read, so an edited row is caught), and
-the device's Ed25519 signing key, whose public half the office enrols. The office's
+the device's Ed25519 signing key, whose public half the office enrols, with the age
+X25519 identity office packs for the device are sealed to (its recipient is in the
+enrolment file, signed by the device key). The office's
 recovery key is also added to the workspace's key file (S14); that part is
 ``Workspace.import_office_keys``, which owns both files.
 """
@@ -17,6 +19,8 @@ import socket
 from datetime import UTC, datetime
 
 from msp_desktop.bundles import minisign
+from msp_desktop.bundles.age import AgeIdentity
+from msp_desktop.bundles.errors import DecryptionRejected
 from msp_desktop.bundles.provisioning import (
     Provisioning,
     make_enrolment,
@@ -36,6 +40,7 @@ __all__ = [
     "device_identity",
     "enrol",
     "office_keys",
+    "pack_identity",
     "store_office_keys",
 ]
 
@@ -43,6 +48,7 @@ _OFFICE_KEYS = "office_keys"
 _DEVICE_ID = "device_id"
 _DEVICE_KEY = "device_signing_key"
 _ROTATIONS = "device_key_rotations"
+_PACK_IDENTITY = "device_pack_identity"
 NO_OFFICE_KEYS = (
     "This workspace has no office keys yet. Ask the office for its keys file "
     "and its key id, and import it: msp office-keys import FILE --office-key-id ID"
@@ -149,6 +155,20 @@ def device_identity(db: Database) -> DeviceIdentity | None:
     return DeviceIdentity(device_id, key)
 
 
+def pack_identity(db: Database) -> AgeIdentity | None:
+    """The age identity office packs for this device are sealed to (None until ``enrol``
+    has made it: devices enrolled before office packs make it when they enrol again)."""
+    text = _meta(db, _PACK_IDENTITY)
+    if text is None:
+        return None
+    try:
+        return AgeIdentity.from_text(text)
+    except DecryptionRejected:
+        raise WorkspaceDamaged(
+            "The device's key for office packs in this workspace is damaged."
+        ) from None
+
+
 def default_device_id() -> str:
     """The computer's name, made safe, plus a random suffix (two laptops may share a name)."""
     host = re.sub(r"[^A-Za-z0-9_-]+", "-", socket.gethostname()).strip("-_")[:40] or "device"
@@ -193,6 +213,9 @@ def enrol(
                 detail["replaces_key_id"] = old.key.key_id
             _set_meta(db, _DEVICE_ID, identity.device_id)
             _set_meta(db, _DEVICE_KEY, base64.b64encode(identity.key.secret_bytes()).decode())
+            # A new signing key comes with a new pack key too: whatever made the old key
+            # unsafe (a copied workspace) made the old pack key unsafe as well.
+            _set_meta(db, _PACK_IDENTITY, AgeIdentity.generate().to_text())
             audit.append(
                 db,
                 actor=actor,
@@ -201,10 +224,17 @@ def enrol(
                 entity_id=identity.device_id,
                 detail=detail,
             )
+        elif pack_identity(db) is None:  # enrolled before office packs: make it now
+            _set_meta(db, _PACK_IDENTITY, AgeIdentity.generate().to_text())
+        packs = pack_identity(db)
     # Workspaces made before names were trimmed may carry outer or double spaces.
     worker = " ".join(actor.split()) or "worker"
     return make_enrolment(
-        device_id=identity.device_id, worker=worker, device_key=identity.key, rotations=rotations
+        device_id=identity.device_id,
+        worker=worker,
+        device_key=identity.key,
+        rotations=rotations,
+        pack_recipient=packs.recipient if packs else None,
     )
 
 

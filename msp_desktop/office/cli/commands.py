@@ -210,6 +210,12 @@ def devices_add(args: argparse.Namespace) -> int:
     with _store(args, read_only=False) as store:
         result = devices.enrol(store, data, replace=args.replace, now=_now())
     key = result.key
+    if result.pack_key_added:
+        print(
+            f"Device {key.device_id} is already enrolled with key {key.key_id}; the file, "
+            "signed by that key, adds the key office packs for it are sealed to, now kept."
+        )
+        return 0
     if result.already:
         print(f"Device {key.device_id} is already enrolled with key {key.key_id}; nothing changed.")
         return 0

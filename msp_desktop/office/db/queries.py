@@ -83,6 +83,20 @@ class SqlOfficeQueries(CaseloadQueries):
                     lost.replaced_at,
                 )  # fmt: skip
 
+    def enrolment(self, key_id: str) -> bytes | None:
+        """The enrolment file a key was enrolled (or last re-enrolled) with."""
+        row = self._one("SELECT enrolment FROM device_keys WHERE key_id = ?", key_id)
+        return str(row[0]).encode("utf-8") if row else None
+
+    def update_enrolment(self, key_id: str, enrolment: bytes) -> None:
+        """Keep a newer enrolment file of the same key (one that adds its pack key)."""
+        with self._write():
+            self._run(
+                "UPDATE device_keys SET enrolment = ? WHERE key_id = ?",
+                enrolment.decode("utf-8"),
+                key_id,
+            )
+
     def revoke_key(self, key_id: str, *, at: str, reason: str) -> None:
         """Mark ``key_id`` revoked at ``at`` for ``reason``."""
         with self._write():

@@ -329,6 +329,12 @@ class OfficeStore(Protocol):
         """Enrol ``key``, in one transaction revoking the key id ``revoke`` (for
         ``revoke_reason``) and keeping ``lost``, the record of a lost-device key."""
 
+    def enrolment(self, key_id: str) -> bytes | None:
+        """The enrolment file a key was enrolled (or last re-enrolled) with."""
+
+    def update_enrolment(self, key_id: str, enrolment: bytes) -> None:
+        """Keep a newer enrolment file of the same key (one that adds its pack key)."""
+
     def revoke_key(self, key_id: str, *, at: str, reason: str) -> None:
         """Mark a key revoked."""
 

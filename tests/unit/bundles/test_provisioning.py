@@ -494,6 +494,21 @@ def _swap_device_key(data: bytes) -> bytes:
             "trusted comment of the enrolment file does not match it",
             id="trusted comment for another device",
         ),
+        pytest.param(
+            lambda d: _resign(d, DEVICE, pack_recipient=None),
+            "pack_recipient is null: leave it out instead",
+            id="pack key written as null",
+        ),
+        pytest.param(
+            lambda d: _resign(d, DEVICE, pack_recipient="age1" + "q" * 58),
+            "pack_recipient is not an age X25519 recipient",
+            id="pack key not a recipient",
+        ),
+        pytest.param(
+            lambda d: _resign(d, DEVICE, pack_recipient="AGE-SECRET-KEY-1QQQQ"),
+            "pack_recipient",
+            id="pack key a secret key",
+        ),
     ],
 )
 def test_tampered_enrolment_is_rejected(tamper: Tamper, reason: str) -> None:

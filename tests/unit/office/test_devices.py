@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from msp_desktop.bundles.provisioning import EnrolmentRejected
+from msp_desktop.bundles.provisioning import EnrolmentRejected, read_enrolment
 from msp_desktop.errors import InvalidInput
 from msp_desktop.office import devices
 from msp_desktop.office.errors import DeviceNotFound, DeviceRefused
@@ -100,3 +100,37 @@ def test_an_oversized_enrolment_file_is_not_read(office: Office) -> None:
     big.write_bytes(b" " * (devices.MAX_SIGNED_BYTES + 1))
     with pytest.raises(InvalidInput, match="is far too large to be an enrolment file"):
         devices.read_small_file(big, "enrolment file")
+
+
+def test_a_device_from_before_packs_adds_its_pack_key_by_enrolling_again(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = FakeDevice(pack=None)
+    office.enrol(old)
+    stored = office.store.enrolment(old.key.key_id)
+    assert stored is not None
+    assert read_enrolment(stored).pack_key is None
+    updated = FakeDevice(old.device_id, old.worker, old.key)  # the same key, now with a pack key
+    path = office.layout.root.parent / "enrolment.json"
+    path.write_bytes(updated.enrolment())
+    capsys.readouterr()
+
+    assert office.run("devices", "add", str(path)) == 0
+
+    assert capsys.readouterr().out == (
+        f"Device laptop-7 is already enrolled with key {old.key.key_id}; the file, signed by "
+        "that key, adds the key office packs for it are sealed to, now kept.\n"
+    )
+    stored = office.store.enrolment(old.key.key_id)
+    assert stored is not None
+    assert updated.pack is not None
+    assert read_enrolment(stored).pack_key == updated.pack.recipient
+    before = office.db_hash()
+    assert office.run("devices", "add", str(path)) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert office.db_hash() == before
+    # Only the key's own signature can name its pack key: another key's file is refused.
+    stranger = FakeDevice(old.device_id, old.worker)
+    with pytest.raises(DeviceRefused, match="add --replace"):
+        devices.enrol(office.store, stranger.enrolment(), replace=False, now=NOW)
+    assert office.db_hash() == before

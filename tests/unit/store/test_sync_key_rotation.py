@@ -50,3 +50,26 @@ def test_only_the_last_rotations_are_carried(workspace: Workspace) -> None:
     assert last.rotations[0].old_key_id == keys[1].key_id
     check_chain_from(last.rotations, keys[1].public_key)
     assert all(link.old_key_id != first.key_id for link in last.rotations)
+
+
+def test_the_enrolment_carries_a_pack_key_that_changes_with_a_new_key(
+    workspace: Workspace,
+) -> None:
+    first = read_enrolment(workspace.sync.enrol(DEVICE_ID))
+    assert first.pack_key is not None
+    assert read_enrolment(workspace.sync.enrol()).pack_key == first.pack_key
+    new = read_enrolment(workspace.sync.enrol(new_key=True))
+    assert new.pack_key is not None
+    assert new.pack_key != first.pack_key
+
+
+def test_a_device_enrolled_before_packs_makes_its_pack_key_when_it_enrols_again(
+    workspace: Workspace,
+) -> None:
+    first = read_enrolment(workspace.sync.enrol(DEVICE_ID))
+    with workspace.db.transaction():  # as a workspace enrolled before office packs holds it
+        workspace.db.execute("DELETE FROM meta WHERE key = 'device_pack_identity'")
+    again = read_enrolment(workspace.sync.enrol())
+    assert again.key_id == first.key_id
+    assert again.pack_key is not None
+    assert again.pack_key != first.pack_key
