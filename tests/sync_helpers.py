@@ -18,6 +18,7 @@ from msp_desktop.bundles import (
     make_receipt,
     open_bundle,
 )
+from msp_desktop.bundles.pack import Change, SealedPack, write_pack
 from msp_desktop.bundles.provisioning import make_provisioning, read_enrolment
 from msp_desktop.bundles.receipt import ReceiptConflict, ReceiptStatus
 from msp_desktop.bundles.records import AuditBatch, RecordEnvelope, parse_audit_file
@@ -106,6 +107,31 @@ class Office:
             office_key=signer or self.key,
             status=status,
             conflicts=conflicts,
+        )
+
+    def pack(
+        self,
+        enrolment: bytes,
+        changes: list[Change],
+        records: list[RecordEnvelope],
+        *,
+        sequence: int = 1,
+        previous: str | None = None,
+        signer: KeyPair | None = None,
+    ) -> SealedPack:
+        """An office pack for the enrolled device, sealed to its pack key (as
+        ``msp-office packs issue`` makes it; ``signer`` for a pack the device must refuse)."""
+        enrolled = read_enrolment(enrolment)
+        assert enrolled.pack_key is not None
+        return write_pack(
+            changes,
+            records,
+            office_id=self.office_id,
+            device_id=enrolled.device_id,
+            sequence=sequence,
+            previous_pack_sha256=previous,
+            office_key=signer or self.key,
+            recipient=enrolled.pack_key,
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.store import PersonSummary, RevisionInfo, VisitRecord, VisitSummary
 from msp_desktop.store.outbox import ReceiptResult
+from msp_desktop.store.packs import PackResult
 from msp_desktop.text_table import table as table  # re-exported: commands print output.table
 
 
@@ -114,3 +115,35 @@ def kept_aside_sentence(result: ReceiptResult) -> str:
         f"{them}: {'; '.join(parts)}. Nothing is lost: the office holds {them}. Ask the "
         "office which version is right before you change these records again."
     )
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def pack_sentence(result: PackResult) -> str:
+    """What one office pack brought, in the worker's words."""
+    taken = result.taken
+    brought = [
+        _counted(taken[kind], one, many)
+        for kind, one, many in (("person", "person", "people"), ("concern", "concern", "concerns"))
+        if taken.get(kind)
+    ]
+    parts = [
+        f"office pack {result.sequence} taken"
+        + (f": {' and '.join(brought)} from the office." if brought else ".")
+    ]
+    if result.kept_aside:
+        n = len(result.kept_aside)
+        parts.append(
+            f"The office changed {_counted(n, 'record', 'records')} you had also changed "
+            "since you last sent them; yours are kept as you wrote them, and the office's "
+            "version is kept beside them to compare."
+        )
+    if result.leaving:
+        n = len(result.leaving)
+        parts.append(
+            f"The office has given {_counted(n, 'person', 'people')} to another worker; "
+            "they stay on this laptop until everything about them has reached the office."
+        )
+    return " ".join(parts)

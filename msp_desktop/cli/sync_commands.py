@@ -17,6 +17,7 @@ from msp_desktop.cli import output
 from msp_desktop.cli.unlock import open_workspace
 from msp_desktop.errors import InvalidInput
 from msp_desktop.services import export as exports
+from msp_desktop.services import packs
 from msp_desktop.services.files import read_small
 from msp_desktop.services.network_sync import sync_now
 from msp_desktop.services.office_keys import trust_office, write_enrolment
@@ -107,6 +108,22 @@ def receipts_import(args: argparse.Namespace) -> int:
             )
         if outcome.result is not None and outcome.result.kept_aside_total:
             print(output.kept_aside_sentence(outcome.result))
+    failed = [o.error for o in outcomes if o.error is not None]
+    return failed[0].exit_code if failed else 0
+
+
+def packs_import(args: argparse.Namespace) -> int:
+    """``msp packs import FILE...``: each office pack checked and applied whole, in order."""
+    with open_workspace(args) as ws:
+        outcomes = packs.import_packs(ws, args.files)
+    for outcome in outcomes:
+        result = outcome.result
+        if outcome.error is not None:
+            print(f"msp: {outcome.path}: {outcome.error.message}", file=sys.stderr)
+        elif result is not None and result.already:
+            print(f"{outcome.path}: office pack {result.sequence} was already taken.")
+        elif result is not None:
+            print(f"{outcome.path}: {output.pack_sentence(result)}")
     failed = [o.error for o in outcomes if o.error is not None]
     return failed[0].exit_code if failed else 0
 
@@ -233,6 +250,17 @@ def add_sync_commands(
     add_common(p)
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.set_defaults(run=receipts_import)
+
+    office_packs = sub.add_parser("packs", help="Office packs: people and changes from the office.")
+    packs_sub = office_packs.add_subparsers(dest="packs_command", required=True)
+    p = packs_sub.add_parser(
+        "import",
+        help="Check office packs (msp-office packs issue) and take what they bring: the "
+        "people and concerns the office gave this device. Each pack whole or not at all.",
+    )
+    add_common(p)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.set_defaults(run=packs_import)
 
     sync_help = (
         "Send records to the office over the network: seal what is waiting, send every "

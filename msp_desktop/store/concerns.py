@@ -65,6 +65,11 @@ class ConcernsRepository:
             raise InvalidInput("Close a concern with its result (close), not by editing it.")
         return self._write(concern, "update")
 
+    def replace(self, concern: Concern, *, because: str) -> Changes:
+        """Write a concern as it stands, open or closed, for a reason outside the
+        worker's editing (``because``: "office pack", the office's revision of it)."""
+        return self._write(concern, "update", {"from": because})
+
     def _write(
         self, concern: Concern, action: str, detail: dict[str, object] | None = None
     ) -> Changes:

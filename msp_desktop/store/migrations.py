@@ -322,12 +322,66 @@ def _copy_finalised_actions(db: Database) -> None:
             )
 
 
+def _to_v6(db: Database) -> None:
+    """Office packs: what the office sent this device (docs/bundle-format.md §9).
+
+    ``packs_received`` keeps each pack applied (its number and hash: the next must
+    follow it); ``records_received`` each record revision a pack brought, so the next
+    change the worker makes goes to the office as the revision after it;
+    ``pack_conflicts`` what a pack would have changed in a record the worker had
+    changed since (kept, never written over the worker's words); ``people_leaving``
+    the people the office gave to another device.
+    """
+    statements = [
+        """CREATE TABLE packs_received (
+            sequence INTEGER PRIMARY KEY CHECK (sequence >= 1),
+            pack_id TEXT NOT NULL UNIQUE,
+            sha256 TEXT NOT NULL UNIQUE,
+            received_at TEXT NOT NULL,
+            changes INTEGER NOT NULL,
+            acknowledged_in INTEGER
+        )""",
+        """CREATE TABLE records_received (
+            kind TEXT NOT NULL CHECK (kind IN ('person', 'concern', 'visit', 'action', 'contact')),
+            record_id TEXT NOT NULL,
+            revision INTEGER NOT NULL CHECK (revision >= 1),
+            record_sha256 TEXT NOT NULL,
+            pack_sequence INTEGER NOT NULL REFERENCES packs_received(sequence),
+            change TEXT NOT NULL,
+            reason TEXT,
+            PRIMARY KEY (kind, record_id, revision)
+        )""",
+        """CREATE TABLE pack_conflicts (
+            id INTEGER PRIMARY KEY,
+            pack_sequence INTEGER NOT NULL REFERENCES packs_received(sequence),
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            person_id TEXT,
+            revision INTEGER NOT NULL,
+            envelope TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            settled_at TEXT
+        )""",
+        "CREATE INDEX pack_conflicts_by_person ON pack_conflicts(person_id)",
+        """CREATE TABLE people_leaving (
+            person_id TEXT PRIMARY KEY,
+            pack_sequence INTEGER NOT NULL REFERENCES packs_received(sequence),
+            reason TEXT,
+            noted_at TEXT NOT NULL
+        )""",
+    ]
+    for sql in statements:
+        db.execute(sql)
+
+
 STEPS: dict[int, Callable[[Database], None]] = {
     1: _to_v1,
     2: _to_v2,
     3: _to_v3,
     4: _to_v4,
     5: _to_v5,
+    6: _to_v6,
 }
 LATEST_VERSION = max(STEPS)
 

@@ -30,6 +30,7 @@ from msp_desktop.store.clock import utc_now
 from msp_desktop.store.database import Database
 from msp_desktop.store.health import check_workspace
 from msp_desktop.store.kept_aside import KeptAside, name_kept_aside
+from msp_desktop.store.packs import last_known
 from msp_desktop.store.sync_keys import ready_to_sync
 
 __all__ = [
@@ -97,12 +98,9 @@ def _utc(text: str) -> str:
 
 
 def _last_sent(db: Database, kind: str, record_id: str) -> tuple[int, str] | None:
-    row = db.one(
-        "SELECT revision, record_sha256 FROM records_sent WHERE kind = ? AND record_id = ?"
-        " ORDER BY revision DESC LIMIT 1",
-        (kind, record_id),
-    )
-    return None if row is None else (int(row[0]), str(row[1]))
+    # What the office last knew of the record: sent from here, or brought by an office
+    # pack. A record the office allocated goes back as the revision after the office's.
+    return last_known(db, kind, record_id)
 
 
 def _snapshots(db: Database, kind: RecordKind, table: str) -> list[PendingRecord]:

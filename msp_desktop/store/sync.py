@@ -8,7 +8,7 @@ them over the network are operations of ``msp_desktop.services``, built on these
 from __future__ import annotations
 
 from msp_desktop.bundles.provisioning import Provisioning
-from msp_desktop.store import outbox, purge, sync_keys, sync_status
+from msp_desktop.store import outbox, packs, purge, sync_keys, sync_status
 from msp_desktop.store.database import Database
 from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 
@@ -61,6 +61,10 @@ class SyncRepository:
     def unacknowledged(self) -> list[OutgoingBundle]:
         """Every sealed bundle the office has not acknowledged, in sequence order."""
         return outbox.unacknowledged_bundles(self._db)
+
+    def import_pack(self, data: bytes) -> packs.PackResult:
+        """Check an office pack for this device and apply it whole (docs/bundle-format §9)."""
+        return packs.apply_pack(self._db, self._actor, data)
 
     def import_receipt(self, data: bytes) -> ReceiptResult:
         """Mark a bundle's records acknowledged on the office's signed receipt (S25)."""

@@ -25,6 +25,7 @@ from msp_desktop.office.cli import (
     commands,
     feedback,
     maintenance,
+    packs,
     records,
     report,
     serve,
@@ -226,6 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("allocate", caseload.ALLOCATE_HELP, caseload.allocate)
     caseload.add_allocate_arguments(p)
 
+    packs_parser = sub.add_parser("packs", help="Office packs: changes sent to the laptops.")
+    k_sub = packs_parser.add_subparsers(dest="packs_command", required=True, metavar="ACTION")
+    packs.add_issue_arguments(command("issue", packs.ISSUE_HELP, packs.issue, k_sub))
+    packs.add_list_arguments(command("list", packs.LIST_HELP, packs.list_packs, k_sub))
+
     quarantine = sub.add_parser("quarantine", help="Bundles from unknown or revoked keys.")
     q_sub = quarantine.add_subparsers(dest="quarantine_command", required=True, metavar="ACTION")
     p = command(
@@ -281,6 +287,7 @@ WRITES = frozenset(
         "serve",
         "caseload",
         "allocate",
+        "packs",
     }
 )
 """The commands that write into the office folder or database: each first checks it can
@@ -291,7 +298,11 @@ def _run(args: argparse.Namespace) -> int:
     office = getattr(args, "dir", None) or os.environ.get("MSP_OFFICE_DIR")
     allow_root = bool(getattr(args, "allow_root", False))
     refuse_root(Path(office) if office else None, allow_root=allow_root)
-    writes = args.command in WRITES and getattr(args, "devices_command", None) != "list"
+    listing = "list" in (
+        getattr(args, "devices_command", None),
+        getattr(args, "packs_command", None),
+    )
+    writes = args.command in WRITES and not listing
     if writes and args.command != "init":
         layout = commands.office_layout(args)
         receipts: Path | None = getattr(args, "receipts", None)

@@ -1,4 +1,4 @@
-"""The office database's SQL for the caseload, office revisions and the pack queue.
+"""The office database's SQL for the caseload, office revisions, the pack queue and packs.
 
 Part of ``SqlOfficeQueries`` (one copy of the SQL for SQLite and PostgreSQL), kept in
 its own module for size: what ``msp-office caseload import``, ``allocate`` and
@@ -7,11 +7,18 @@ its own module for size: what ``msp-office caseload import``, ``allocate`` and
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from msp_desktop.office.db.store import CaseloadWrite, OfficeRevision, QueuedChange, RecordTransfer
+from msp_desktop.office.db.store import (
+    CaseloadWrite,
+    IssuedPack,
+    OfficeRevision,
+    QueuedChange,
+    RecordTransfer,
+)
 
 __all__ = ["CaseloadQueries", "SqlBase"]
 
@@ -141,3 +148,78 @@ class CaseloadQueries(SqlBase):
         else:
             rows = self._rows(select + "AND device_id = ? ORDER BY id", device_id)
         return [QueuedChange(*row) for row in rows]
+
+    def revision_envelope(self, kind: str, record_id: str, revision: int) -> str | None:
+        """The envelope of a revision the office holds, sent by a device or made here."""
+        for table in ("record_revisions", "office_revisions"):
+            row = self._one(
+                f"SELECT envelope FROM {table} WHERE kind = ? AND record_id = ? AND revision = ?",  # noqa: S608 - one of two names
+                kind,
+                record_id,
+                revision,
+            )
+            if row is not None:
+                return str(row[0])
+        return None
+
+    def latest_revision(self, kind: str, record_id: str) -> int | None:
+        """The higher of the current revision devices sent and the office's highest."""
+        row = self._one(
+            "SELECT max(revision) FROM (SELECT revision FROM current_records "
+            "WHERE kind = ? AND record_id = ? UNION ALL SELECT revision FROM office_revisions "
+            "WHERE kind = ? AND record_id = ?) AS held",
+            kind, record_id, kind, record_id,
+        )  # fmt: skip
+        return int(row[0]) if row and row[0] is not None else None
+
+    _PACKS = (
+        "SELECT sha256, pack_id, device_id, sequence, previous_sha256, key_id, "
+        "recipient_key_id, changes, issued_at, acknowledged_at FROM packs "
+    )
+
+    def packs(self, device_id: str | None = None) -> list[IssuedPack]:
+        """Every pack issued, by device and sequence."""
+        if device_id is None:
+            rows = self._rows(self._PACKS + "ORDER BY device_id, sequence")
+        else:
+            rows = self._rows(self._PACKS + "WHERE device_id = ? ORDER BY sequence", device_id)
+        return [IssuedPack(*row) for row in rows]
+
+    def pack_data(self, sha256: str) -> bytes | None:
+        """The sealed bytes of an issued pack."""
+        row = self._one("SELECT data FROM packs WHERE sha256 = ?", sha256)
+        return base64.b64decode(str(row[0])) if row else None
+
+    def add_pack(self, pack: IssuedPack, data: bytes, queue_ids: Sequence[int]) -> bool:
+        """Keep ``pack`` and mark ``queue_ids`` as carried by it, in one transaction;
+        False, with nothing written, if another writer got there first."""
+        p = pack
+        try:
+            with self._write():
+                # Writers take turns (``_write``): what is read here is the latest.
+                last = self._one("SELECT max(sequence) FROM packs WHERE device_id = ?", p.device_id)
+                if (int(last[0]) if last and last[0] is not None else 0) != p.sequence - 1:
+                    raise _Taken
+                for queue_id in queue_ids:
+                    row = self._one("SELECT pack_sequence FROM pack_queue WHERE id = ?", queue_id)
+                    if row is None or row[0] is not None:
+                        raise _Taken
+                self._run(
+                    "INSERT INTO packs (sha256, pack_id, device_id, sequence, previous_sha256, "
+                    "key_id, recipient_key_id, changes, data, issued_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    p.sha256, p.pack_id, p.device_id, p.sequence, p.previous_sha256, p.key_id,
+                    p.recipient_key_id, p.changes, base64.b64encode(data).decode("ascii"),
+                    p.issued_at,
+                )  # fmt: skip
+                self._run_many(
+                    "UPDATE pack_queue SET pack_sequence = ? WHERE id = ?",
+                    [(p.sequence, queue_id) for queue_id in queue_ids],
+                )
+        except _Taken:
+            return False
+        return True
+
+
+class _Taken(Exception):
+    """Another writer issued a pack to the device, or took a queued change, first."""

@@ -210,5 +210,6 @@ OFFICE_TABLES: tuple[str, ...] = (
     "caseload_people",
     "caseload_concerns",
     "pack_queue",
+    "packs",
 )
 """Every table of the schema, in the order they are created."""

@@ -41,6 +41,10 @@ Tables:
 - ``pack_queue``: the changes waiting for a device's next office pack (a person or
   concern allocated to it, a person taken away from it, a correction, a decision on a
   conflict); ``pack_sequence`` is set once a pack carries the change.
+- ``packs``: every office pack issued, keyed by its SHA-256, (device, sequence)
+  unique: the device key whose enrolment named the pack key it was sealed to, how
+  many changes, the sealed bytes (base64; a lost pack is written again, never made
+  again) and when the device acknowledged it.
 
 The PostgreSQL schema (``postgres_schema``) is this one translated; a test compares
 the two as their databases report them, so a change here needs one there too.
@@ -53,8 +57,8 @@ each record's owner is the device that sent its first imported revision, a revis
 another device sent is listed as a conflict, and a record whose current revision came
 from another device gets its owner's highest revision back as current. 5:
 ``lost_device_keys`` (keys enrolled for a lost device without the old key's signature).
-6: ``office_revisions``, ``caseload_people``, ``caseload_concerns`` and ``pack_queue``
-(``msp-office caseload import`` and ``allocate``).
+6: ``office_revisions``, ``caseload_people``, ``caseload_concerns``, ``pack_queue`` and
+``packs`` (``msp-office caseload import``, ``allocate`` and ``packs issue``).
 ``msp-office migrate`` takes a database from any earlier version to this one with the
 steps in ``UPGRADES`` (one transaction each, after a verified backup; ``migrate.STEPS``
 says what each does in words, the same on PostgreSQL); every other command refuses an
@@ -164,6 +168,21 @@ CREATE TABLE pack_queue (
     reason TEXT NOT NULL,
     queued_at TEXT NOT NULL,
     pack_sequence INTEGER
+);""",
+    """
+CREATE TABLE packs (
+    sha256 TEXT PRIMARY KEY,
+    pack_id TEXT NOT NULL UNIQUE,
+    device_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+    previous_sha256 TEXT,
+    key_id TEXT NOT NULL REFERENCES device_keys (key_id),
+    recipient_key_id TEXT NOT NULL,
+    changes INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    acknowledged_at TEXT,
+    UNIQUE (device_id, sequence)
 );""",
 )
 """The caseload, office revisions and pack queue (version 6); PostgreSQL's are these with

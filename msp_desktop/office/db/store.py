@@ -25,6 +25,7 @@ __all__ = [
     "CurrentRecord",
     "DeviceKey",
     "ImportPlan",
+    "IssuedPack",
     "LedgerEntry",
     "LostDeviceKey",
     "NewConflict",
@@ -176,6 +177,23 @@ class QueuedChange:
     id: int | None = None
     pack_sequence: int | None = None
     """The pack that carried it; None while it waits."""
+
+
+@dataclass(frozen=True)
+class IssuedPack:
+    """An office pack as the office keeps it (``packs``), without its bytes."""
+
+    sha256: str
+    pack_id: str
+    device_id: str
+    sequence: int
+    previous_sha256: str | None
+    key_id: str
+    """The device key whose enrolment named the pack key the pack is sealed to."""
+    recipient_key_id: str
+    changes: int
+    issued_at: str
+    acknowledged_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -418,3 +436,21 @@ class OfficeStore(Protocol):
 
     def queued(self, device_id: str | None = None) -> list[QueuedChange]:
         """The changes waiting for a pack (for one device, or all), oldest first."""
+
+    def revision_envelope(self, kind: str, record_id: str, revision: int) -> str | None:
+        """The envelope of a revision the office holds, sent by a device or made here."""
+
+    def latest_revision(self, kind: str, record_id: str) -> int | None:
+        """The record's revision to send a device: the higher of the current one devices
+        sent and the highest made at the office; None for a record not held."""
+
+    def packs(self, device_id: str | None = None) -> list[IssuedPack]:
+        """Every pack issued (to one device, or all), by device and sequence."""
+
+    def pack_data(self, sha256: str) -> bytes | None:
+        """The sealed bytes of an issued pack."""
+
+    def add_pack(self, pack: IssuedPack, data: bytes, queue_ids: Sequence[int]) -> bool:
+        """Keep an issued pack and mark the queued changes it carries, in one
+        transaction; False, with nothing written, if another writer issued a pack to
+        the device or took one of the changes first."""

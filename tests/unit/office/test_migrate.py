@@ -61,12 +61,14 @@ STEP_5 = (
     "key's signature (msp-office devices replace-lost)."
 )
 STEP_6 = (
-    "Version 6: the caseload from the council's system, records made at the office and the "
-    "queue of changes for devices' office packs (msp-office caseload import, allocate); "
-    "nothing is queued for what happened before."
+    "Version 6: the caseload from the council's system, records made at the office, the "
+    "queue of changes for devices' office packs and the packs issued (msp-office caseload "
+    "import, allocate, packs issue); nothing is queued for what happened before."
 )
 OWNERSHIP_TABLES = {"record_owners", "record_transfers"}
-CASELOAD_TABLES = {"office_revisions", "caseload_people", "caseload_concerns", "pack_queue"}
+CASELOAD_TABLES = {
+    "office_revisions", "caseload_people", "caseload_concerns", "pack_queue", "packs",
+}  # fmt: skip
 LATER_TABLES = {"returned_forms", *OWNERSHIP_TABLES, "lost_device_keys", *CASELOAD_TABLES}
 """The tables versions 3 to 6 added."""
 

@@ -253,9 +253,9 @@ def test_the_sqlite_and_postgresql_schemas_agree(both: tuple[Path, str]) -> None
         "device_keys", "bundles", "record_revisions", "current_records", "conflicts",
         "audit_entries", "returned_forms", "record_owners", "record_transfers",
         "lost_device_keys", "office_revisions", "caseload_people", "caseload_concerns",
-        "pack_queue",
+        "pack_queue", "packs",
     }  # fmt: skip
-    assert sum(len(t.columns) for t in sqlite.values()) == 102
+    assert sum(len(t.columns) for t in sqlite.values()) == 113
     assert sqlite["bundles"].unique == {frozenset({"device_id", "sequence"})}
     assert sqlite["device_keys"].indexes == {(frozenset({"device_id"}), True, "revoked_at is null")}
     assert ((("kind", "record_id", "revision")), "record_revisions", (
@@ -289,7 +289,8 @@ def test_what_only_postgresql_has_is_there(both: tuple[Path, str]) -> None:
          "bundles.gap_before:"),
         ("    PRIMARY KEY (device_id, seq)", "    UNIQUE (device_id, seq)",
          "audit_entries primary_key"),
-        (",\n    UNIQUE (device_id, sequence)", "", "bundles unique"),
+        (",\n    note TEXT NOT NULL DEFAULT '',\n    UNIQUE (device_id, sequence)",
+         ",\n    note TEXT NOT NULL DEFAULT ''", "bundles unique"),
         ("NOT NULL REFERENCES bundles (sha256),\n    imported_at", "NOT NULL,\n    imported_at",
          "record_revisions foreign_keys"),
         ("CHECK (revision >= 1),\n    record_sha256 TEXT NOT NULL,\n    envelope TEXT NOT NULL,\n"

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from msp_desktop.bundles import KeyPair
+from msp_desktop.bundles.pack import Change
+from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.errors import WorkspaceDamaged
 from msp_desktop.store import Workspace
 from msp_desktop.store.backup import latest_backup
@@ -14,7 +17,11 @@ from msp_desktop.store.connection import DatabaseErrors, open_encrypted
 from msp_desktop.store.database import Database
 from msp_desktop.store.keyslots import load_key_file
 from msp_desktop.store.migrations import LATEST_VERSION, migrate, schema_version
+from msp_desktop.store.outbox import pending_records
+from tests import builders
 from tests.conftest import PASSPHRASE, snapshot
+from tests.office_helpers import envelope
+from tests.sync_helpers import Office
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
@@ -24,7 +31,7 @@ def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) ->
     shutil.copytree(FIXTURES / "workspace-v1", folder)
     ws = Workspace.open(folder, "fixture passphrase v1")
     try:
-        assert schema_version(ws.db) == LATEST_VERSION == 5
+        assert schema_version(ws.db) == LATEST_VERSION == 6
         # The search index (schema 2) was built from rows written under schema 1.
         assert [p.local_id for p in ws.people.search("fixture")] == ["FIX-001", "FIX-002"]
         assert [p.name for p in ws.people.search("bry")] == ["Bryn Fixture-Sample"]
@@ -62,7 +69,7 @@ def test_fixture_workspace_v4_upgrades_to_the_journey(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "workspace-v4", folder)
     ws = Workspace.open(folder, "fixture passphrase v4")
     try:
-        assert schema_version(ws.db) == 5
+        assert schema_version(ws.db) == 6
         cara = next(p for p in ws.people.search("cara"))
         (held,) = [v for v in ws.visits.list(person_id=cara.id) if v.status == "finalised"]
         visit = ws.visits.get(held.id).visit
@@ -167,5 +174,34 @@ def test_step_4_keeps_finalised_revisions_undeletable_except_under_a_purge_permi
             ws.db.scalar("SELECT count(*) FROM visit_revisions WHERE visit_id = ?", (visit_id,))
             == 0
         )
+    finally:
+        ws.close()
+
+
+def test_fixture_workspace_v5_upgrades_to_office_packs(tmp_path: Path) -> None:
+    folder = tmp_path / "v5"
+    shutil.copytree(FIXTURES / "workspace-v5", folder)
+    office = Office(office_id="fixture-office", name="Fixture Office")
+    office.key = KeyPair.from_secret_bytes((folder / "office.key").read_bytes())
+    ws = Workspace.open(folder, "fixture passphrase v5")
+    try:
+        assert schema_version(ws.db) == LATEST_VERSION == 6
+        [eira] = ws.people.search("eira")
+        # The change made after bundle 1 still waits, as the next revision.
+        [pending] = pending_records(ws.db)
+        assert (pending.kind, pending.record_id, pending.revision) == ("person", eira.id, 2)
+        for table in ("packs_received", "records_received", "pack_conflicts", "people_leaving"):
+            assert ws.db.scalar(f"SELECT count(*) FROM {table}") == 0
+        # Enrolled before packs: the next enrolment file carries a pack key, same device key.
+        old = read_enrolment((folder / "enrolment.json").read_bytes())
+        assert old.pack_key is None
+        again = ws.sync.enrol()
+        assert read_enrolment(again).key_id == old.key_id
+        person = builders.person("Ffion Fixture-Sample")
+        sent = envelope("person", person)
+        pack = office.pack(again, [Change(change="allocate", kind="person", id=person.id,
+                                          revision=1)], [sent])  # fmt: skip
+        assert ws.sync.import_pack(pack.data).taken == {"person": 1}
+        assert ws.check().healthy
     finally:
         ws.close()

@@ -1,0 +1,234 @@
+"""Taking an office pack on the device: checked whole, applied in one transaction.
+
+``bundles.pack.open_pack`` makes every check the pack alone allows (sealed to this
+device's pack key, signed by the office key this workspace trusts, for this device,
+every file whole). Then, against what this workspace has applied before
+(``packs_received``):
+
+- the same pack again is a no-op that says so;
+- a pack numbered at or below the last one applied, with another hash, is refused (a
+  replay or a rollback), and so is one that skips a number or does not name the last
+  pack applied as the one before it (the packs between must come first);
+
+and every change is applied in one transaction with the pack's own row, so a pack is
+taken whole or not at all.
+
+**The worker's words are never overwritten.** The office's revision of a record is
+written only when the device has no unsent change to it: the record as it is on the
+device is the last revision the office knows (sent from here, or brought by a pack).
+Otherwise the office's revision is kept aside in ``pack_conflicts``, shown on the
+person's page, and the worker's record stays as it is.
+
+A person the office gave to another device is noted in ``people_leaving``; they stay
+on the device until everything of theirs has reached the office.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from msp_desktop.bundles.canonical import canonical_json
+from msp_desktop.bundles.pack import Change, VerifiedPack, open_pack
+from msp_desktop.bundles.records import RecordEnvelope
+from msp_desktop.errors import KnownError
+from msp_desktop.exit_codes import ExitCode
+from msp_desktop.model.concern import Concern
+from msp_desktop.model.person import Person
+from msp_desktop.store import audit
+from msp_desktop.store.clock import utc_now
+from msp_desktop.store.concerns import ConcernsRepository
+from msp_desktop.store.database import Database
+from msp_desktop.store.people import PeopleRepository
+from msp_desktop.store.sync_keys import NotReadyToSync, pack_identity, ready_to_sync
+
+__all__ = ["PackRefused", "PackResult", "apply_pack", "last_known"]
+
+_TABLES = {"person": "people", "concern": "concerns"}
+"""The record kinds this version takes from a pack, and where the device keeps them."""
+
+
+class PackRefused(KnownError):
+    """A pack this workspace cannot take; nothing was applied."""
+
+    exit_code = ExitCode.REFUSED
+
+
+@dataclass
+class PackResult:
+    """What applying one pack did."""
+
+    sequence: int
+    already: bool = False
+    taken: dict[str, int] = field(default_factory=dict)
+    """Records written, by kind."""
+    kept_aside: list[tuple[str, str]] = field(default_factory=list)
+    """``(kind, id)`` of each office revision kept aside: the worker had changed the record."""
+    leaving: list[str] = field(default_factory=list)
+    """People the office gave to another device."""
+
+
+def last_known(db: Database, kind: str, record_id: str) -> tuple[int, str] | None:
+    """``(revision, record_sha256)`` of the record's latest revision the office knows:
+    the highest sent from here or brought by a pack; None if the office knows none."""
+    row = db.one(
+        "SELECT revision, record_sha256 FROM (SELECT revision, record_sha256 FROM records_sent"
+        " WHERE kind = ? AND record_id = ? UNION ALL SELECT revision, record_sha256"
+        " FROM records_received WHERE kind = ? AND record_id = ?)"
+        " ORDER BY revision DESC LIMIT 1",
+        (kind, record_id, kind, record_id),
+    )
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def _sha(record: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_json(record)).hexdigest()
+
+
+def _check_order(db: Database, verified: VerifiedPack) -> bool:
+    """True when this exact pack was applied before; ``PackRefused`` when it is out of order."""
+    m = verified.manifest
+    same = db.one("SELECT sequence FROM packs_received WHERE sha256 = ?", (verified.sha256,))
+    if same is not None:
+        return True
+    last = db.one("SELECT sequence, sha256 FROM packs_received ORDER BY sequence DESC LIMIT 1")
+    last_sequence, last_sha = (0, None) if last is None else (int(last[0]), str(last[1]))
+    if m.sequence <= last_sequence:
+        raise PackRefused(
+            f"This is office pack {m.sequence}, but pack {last_sequence} has been applied "
+            "here already and this one is not the pack of that number this device took: a "
+            "pack sent again from an old copy, or not from the office. Nothing was changed."
+        )
+    if m.sequence != last_sequence + 1 or m.previous_pack_sha256 != last_sha:
+        raise PackRefused(
+            f"This is office pack {m.sequence}; the next this device can take is pack "
+            f"{last_sequence + 1}. Import the packs in order (ask the office to write the "
+            "missing ones again: msp-office packs issue --again). Nothing was changed."
+        )
+    return False
+
+
+class _Applier:
+    def __init__(self, db: Database, actor: str, verified: VerifiedPack) -> None:
+        self.db, self.actor, self.verified = db, actor, verified
+        self.sequence = verified.manifest.sequence
+        self.result = PackResult(self.sequence)
+        self.people = PeopleRepository(db, actor)
+        self.concerns = ConcernsRepository(db, actor)
+
+    def change(self, change: Change) -> None:
+        if change.change == "remove":
+            self.db.execute(
+                "INSERT OR IGNORE INTO people_leaving (person_id, pack_sequence, reason, noted_at)"
+                " VALUES (?, ?, ?, ?)",
+                (change.id, self.sequence, change.reason, utc_now()),
+            )
+            self.result.leaving.append(change.id)
+            return
+        if change.change not in ("allocate", "correct") or change.kind not in _TABLES:
+            raise PackRefused(
+                f"The office pack asks for a change this version of the app cannot make "
+                f"({change.change} of a {change.kind} record); update the app, then import it "
+                "again. Nothing was changed."
+            )
+        assert change.revision is not None  # allocate and correct carry a revision
+        envelope = self.verified.records[(change.kind, change.id, change.revision)]
+        self._record(change, envelope)
+
+    def _record(self, change: Change, envelope: RecordEnvelope) -> None:
+        kind, record_id = change.kind, change.id
+        known = last_known(self.db, kind, record_id)
+        if known is not None and known[0] >= envelope.revision:
+            return  # this device has that revision, or a later one, already
+        table = _TABLES[kind]
+        row = self.db.one(f"SELECT data FROM {table} WHERE id = ?", (record_id,))  # noqa: S608 - a fixed name
+        local = None if row is None else json.loads(str(row[0]))
+        if local is not None and (known is None or _sha(local) != known[1]):
+            # The worker changed it since the office last heard: keep both, overwrite nothing.
+            self._keep_aside(change, envelope, local)
+            return
+        self._write(kind, envelope.record, exists=local is not None)
+        self.db.execute(
+            "INSERT INTO records_received (kind, record_id, revision, record_sha256,"
+            " pack_sequence, change, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (kind, record_id, envelope.revision, envelope.record_sha256, self.sequence,
+             change.change, change.reason or envelope.reason),
+        )  # fmt: skip
+        self.result.taken[kind] = self.result.taken.get(kind, 0) + 1
+
+    def _write(self, kind: str, record: dict[str, Any], *, exists: bool) -> None:
+        if kind == "person":
+            person = Person.model_validate(record)
+            (self.people.update if exists else self.people.add)(person)
+            return
+        concern = Concern.model_validate(record)
+        if not self.db.scalar("SELECT 1 FROM people WHERE id = ?", (concern.person_id,)):
+            raise PackRefused(
+                f"The office pack gives a concern of a person it does not carry "
+                f"({concern.person_id}); nothing was changed. Tell the office."
+            )
+        if exists:
+            # The office's revision replaces the record as it stands (a closed concern
+            # too): written as the repository writes, with its audit entry.
+            self.concerns.replace(concern, because="office pack")
+        else:
+            self.concerns.add(concern)
+
+    def _keep_aside(self, change: Change, envelope: RecordEnvelope, local: dict[str, Any]) -> None:
+        person_id = local.get("person_id") if change.kind != "person" else change.id
+        self.db.execute(
+            "INSERT INTO pack_conflicts (pack_sequence, kind, record_id, person_id, revision,"
+            " envelope, reason, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (self.sequence, change.kind, change.id, person_id, envelope.revision,
+             envelope.to_bytes().decode("utf-8"),
+             f"the office's {change.change} arrived after this device changed the record",
+             utc_now()),
+        )  # fmt: skip
+        self.result.kept_aside.append((change.kind, change.id))
+
+
+def apply_pack(db: Database, actor: str, data: bytes) -> PackResult:
+    """Check an office pack for this device and apply it whole, in one transaction.
+
+    Raises ``BundleRejected`` subclasses (from ``open_pack``) or ``PackRefused``, with
+    nothing changed, for a pack this workspace cannot take; ``NotReadyToSync`` before
+    the device is enrolled with a pack key.
+    """
+    provisioning, identity = ready_to_sync(db)
+    packs_key = pack_identity(db)
+    if packs_key is None:
+        raise NotReadyToSync(
+            "This device has no key for office packs yet. Make a new enrolment file with "
+            "msp enrol --out FILE and give it to the office, then import the pack again."
+        )
+    verified = open_pack(
+        data, identity=packs_key, office_key=provisioning.office_key, device_id=identity.device_id
+    )
+    with db.transaction():
+        if _check_order(db, verified):
+            return PackResult(verified.manifest.sequence, already=True)
+        # The pack's own row first: what it brings refers to it.
+        db.execute(
+            "INSERT INTO packs_received (sequence, pack_id, sha256, received_at, changes)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (verified.manifest.sequence, verified.manifest.pack_id, verified.sha256, utc_now(),
+             len(verified.changes)),
+        )  # fmt: skip
+        applier = _Applier(db, actor, verified)
+        for change in verified.changes:
+            applier.change(change)
+        audit.append(
+            db,
+            actor=actor,
+            action="pack_applied",
+            entity="pack",
+            entity_id=str(verified.manifest.sequence),
+            detail={
+                "changes": len(verified.changes),
+                "taken": sum(applier.result.taken.values()),
+                "kept_aside": len(applier.result.kept_aside),
+            },
+        )
+    return applier.result

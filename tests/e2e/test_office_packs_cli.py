@@ -1,0 +1,79 @@
+"""People allocated at the office reach a fresh laptop without typing, end to end with
+both real programs (issue 17, item 7): the council's caseload export imported at the
+office, a person allocated to a laptop, the office pack written to a USB stick and
+taken with ``msp packs import``; then the person moved to a colleague's laptop, which
+gets them in its own pack while the first laptop is told. A pack for another laptop
+is refused, and changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.e2e.conftest import MspRunner, OfficeRunner, new_office, ok
+from tests.unit.office.test_caseload_csv import HEADER
+
+ADA = (
+    "M-1001,Ada Example,Ada,1948-03-02,943 476 5919,1 Fictional Road,01632 960001,Welsh,"
+    "large_print,large-print,SAF-1,2026-11-03,Financial or Material Abuse,Own Home,"
+    "Other - Known to individual,laptop-7"
+)
+BRYN = "M-1002,Bryn Sample,,,,,,,,,,,,,,"
+
+
+def _laptop(msp: MspRunner, office: tuple[Path, str], enrolment: Path, device: str,
+            workspace: Path) -> dict[str, str]:  # fmt: skip
+    """A fresh workspace that trusts the office and wrote its enrolment file."""
+    env = {"MSP_WORKSPACE": str(workspace)}
+    keys, key_id = office
+    ok(msp("init", "--office-keys", str(keys), "--office-key-id", key_id, env=env))
+    ok(msp("enrol", "--out", str(enrolment), "--device-id", device, env=env))
+    return env
+
+
+def test_an_allocated_person_reaches_a_fresh_laptop_and_moves_to_a_colleagues(
+    msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
+) -> None:
+    office = new_office(msp_office, tmp_path)
+    mine = _laptop(msp, office, tmp_path / "mine.json", "laptop-7", tmp_path / "mine")
+    theirs = _laptop(msp, office, tmp_path / "theirs.json", "laptop-8", tmp_path / "theirs")
+    ok(msp_office("devices", "add", str(tmp_path / "mine.json")))
+    ok(msp_office("devices", "add", str(tmp_path / "theirs.json")))
+    export = tmp_path / "caseload.csv"
+    export.write_text(f"{HEADER}\n{ADA}\n{BRYN}\n", encoding="utf-8")
+    ok(msp_office("caseload", "import", "--csv", str(export)))
+    stick = tmp_path / "stick"
+    stick.mkdir()
+
+    issued = ok(msp_office("packs", "issue", "--out", str(stick)))
+
+    [pack] = sorted(stick.iterdir())
+    assert issued == f"Issued pack 1 to device laptop-7 (2 changes): {pack}\n"
+    taken = ok(msp("packs", "import", str(pack), env=mine))
+    assert taken == f"{pack}: office pack 1 taken: 1 person and 1 concern from the office.\n"
+    [ada] = json.loads(ok(msp("people", "list", "--json", env=mine)))
+    assert (ada["name"], ada["local_id"]) == ("Ada Example", "M-1001")
+    assert json.loads(ok(msp("people", "list", "--json", env=theirs))) == []
+
+    # A pack for laptop-7 cannot be taken by laptop-8: refused, nothing changed.
+    refused = msp("packs", "import", str(pack), env=theirs)
+    assert refused.returncode == 13
+    assert "not sealed to this device's pack key: it is for another device" in refused.stderr
+    assert json.loads(ok(msp("people", "list", "--json", env=theirs))) == []
+
+    # The case moves to the colleague: their pack brings Ada, and laptop-7 is told.
+    ok(msp_office("allocate", "--person", "M-1001", "--to", "laptop-8", "--reason", "cover"))
+    second = tmp_path / "second"
+    second.mkdir()
+    ok(msp_office("packs", "issue", "--out", str(second)))
+    packs = {p.name.split("-pack-")[0]: p for p in second.iterdir()}
+    assert ok(msp("packs", "import", str(packs["laptop-8"]), env=theirs)).endswith(
+        "office pack 1 taken: 1 person and 1 concern from the office.\n"
+    )
+    [moved] = json.loads(ok(msp("people", "list", "--json", env=theirs)))
+    assert moved["id"] == ada["id"]
+    told = ok(msp("packs", "import", str(packs["laptop-7"]), env=mine))
+    assert "office pack 2 taken. The office has given 1 person to another worker" in told
+    # Taking the same pack again is harmless.
+    again = ok(msp("packs", "import", str(packs["laptop-7"]), env=mine))
+    assert again == f"{packs['laptop-7']}: office pack 2 was already taken.\n"

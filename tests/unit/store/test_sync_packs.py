@@ -1,0 +1,194 @@
+"""Taking office packs on the device (issue 17, item 3; docs/bundle-format.md §9), with a
+real encrypted workspace and real packs: a pack is applied whole or not at all, in
+order; the worker's words are never overwritten; a record the office allocated goes
+back to it as the revision after the office's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from msp_desktop.bundles import KeyPair
+from msp_desktop.bundles.errors import SignatureRejected
+from msp_desktop.bundles.pack import Change
+from msp_desktop.bundles.records import RecordEnvelope, RecordKind
+from msp_desktop.services.export import export_bundles
+from msp_desktop.store import Workspace
+from msp_desktop.store.outbox import pending_records
+from msp_desktop.store.packs import PackRefused
+from msp_desktop.store.sync_keys import NotReadyToSync
+from tests import builders
+from tests.office_helpers import envelope
+from tests.sync_helpers import Office, bundle_files, ready, records_of
+
+_TABLES = ("people", "concerns", "packs_received", "records_received", "pack_conflicts",
+           "people_leaving", "audit")  # fmt: skip
+
+
+def _state(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
+    return {t: sorted(ws.db.all(f"SELECT * FROM {t}")) for t in _TABLES}
+
+
+def _made_at_office(kind: RecordKind, record: dict[str, object]) -> RecordEnvelope:
+    return RecordEnvelope.wrap(
+        kind, 1, record, saved_at="2026-12-06T09:00:00Z", saved_by="the office",
+        reason="from the council's caseload export",
+    )  # fmt: skip
+
+
+def _office_records() -> tuple[RecordEnvelope, RecordEnvelope]:
+    person = builders.person("Ada Example", local_id="M-1001")
+    concern = builders.concern(person)
+    return (
+        _made_at_office("person", person.model_dump(mode="json")),
+        _made_at_office("concern", concern.model_dump(mode="json")),
+    )
+
+
+def _allocate(*records: RecordEnvelope) -> list[Change]:
+    return [Change(change="allocate", kind=r.kind, id=r.id, revision=r.revision) for r in records]
+
+
+def test_an_allocated_person_arrives_and_goes_back_as_the_next_revision(
+    workspace: Workspace,
+) -> None:
+    office = Office()
+    enrolment = ready(workspace, office)
+    person, concern = _office_records()
+    pack = office.pack(enrolment, _allocate(person, concern), [person, concern])
+
+    result = workspace.sync.import_pack(pack.data)
+
+    assert (result.sequence, result.taken, result.kept_aside) == (
+        1,
+        {"person": 1, "concern": 1},
+        [],
+    )
+    assert workspace.people.get(person.id).name == "Ada Example"
+    assert workspace.concerns.get(concern.id).person_id == person.id
+    # Nothing to send: the office has exactly these.
+    assert pending_records(workspace.db) == []
+    # The worker changes the person: revision 2 goes to the office.
+    changed = workspace.people.get(person.id).revised(phone="01632 960002")
+    workspace.people.update(changed)
+    [pending] = pending_records(workspace.db)
+    assert (pending.kind, pending.record_id, pending.revision) == ("person", person.id, 2)
+    # The same pack again changes nothing.
+    before = _state(workspace)
+    again = workspace.sync.import_pack(pack.data)
+    assert again.already
+    assert _state(workspace) == before
+
+
+def test_packs_are_taken_in_order_and_a_replay_or_rollback_changes_nothing(
+    workspace: Workspace,
+) -> None:
+    office = Office()
+    enrolment = ready(workspace, office)
+    person, concern = _office_records()
+    first = office.pack(enrolment, _allocate(person), [person])
+    workspace.sync.import_pack(first.data)
+    second = office.pack(
+        enrolment, _allocate(concern), [concern], sequence=2, previous=first.sha256
+    )
+    third = office.pack(enrolment, [Change(change="remove", kind="person", id="someone")], [],
+                        sequence=3, previous=second.sha256)  # fmt: skip
+    before = _state(workspace)
+    with pytest.raises(
+        PackRefused, match="This is office pack 3; the next this device can take is pack 2"
+    ):
+        workspace.sync.import_pack(third.data)
+    other_first = office.pack(enrolment, _allocate(concern), [concern])
+    with pytest.raises(PackRefused, match="pack 1 has been applied here already"):
+        workspace.sync.import_pack(other_first.data)
+    forged = office.pack(enrolment, _allocate(concern), [concern], sequence=2,
+                         previous=first.sha256, signer=KeyPair.generate())  # fmt: skip
+    with pytest.raises(SignatureRejected, match="not by the office key"):
+        workspace.sync.import_pack(forged.data)
+    assert _state(workspace) == before
+    workspace.sync.import_pack(second.data)
+    result = workspace.sync.import_pack(third.data)
+    assert result.leaving == ["someone"]
+
+
+def test_the_workers_words_are_kept_and_the_offices_kept_beside_them(
+    workspace: Workspace,
+) -> None:
+    office = Office()
+    enrolment = ready(workspace, office)
+    person, concern = _office_records()
+    first = office.pack(enrolment, _allocate(person, concern), [person, concern])
+    workspace.sync.import_pack(first.data)
+    mine = workspace.people.get(person.id).revised(preferred_name="Addie")
+    workspace.people.update(mine)  # not yet sent to the office
+    corrected = RecordEnvelope.wrap(
+        "person", 2, {**person.record, "name": "Ada Exampel-Corrected"},
+        saved_at="2026-12-06T10:00:00Z", saved_by="the office", reason="name corrected",
+    )  # fmt: skip
+    change = Change(
+        change="correct", kind="person", id=person.id, revision=2, reason="name corrected"
+    )
+    second = office.pack(enrolment, [change], [corrected], sequence=2, previous=first.sha256)
+
+    result = workspace.sync.import_pack(second.data)
+
+    assert result.kept_aside == [("person", person.id)]
+    assert workspace.people.get(person.id) == mine
+    [row] = workspace.db.all(
+        "SELECT kind, record_id, person_id, revision, settled_at FROM pack_conflicts"
+    )
+    assert row == ("person", person.id, person.id, 2, None)
+
+
+def test_a_correction_to_an_unchanged_record_is_taken(workspace: Workspace) -> None:
+    office = Office()
+    enrolment = ready(workspace, office)
+    person, concern = _office_records()
+    first = office.pack(enrolment, _allocate(person, concern), [person, concern])
+    workspace.sync.import_pack(first.data)
+    corrected = RecordEnvelope.wrap(
+        "person", 2, {**person.record, "phone": "01632 960003"},
+        saved_at="2026-12-06T10:00:00Z", saved_by="the office", reason="new phone number",
+    )  # fmt: skip
+    change = Change(
+        change="correct", kind="person", id=person.id, revision=2, reason="new phone number"
+    )
+    second = office.pack(enrolment, [change], [corrected], sequence=2, previous=first.sha256)
+
+    assert workspace.sync.import_pack(second.data).taken == {"person": 1}
+    assert workspace.people.get(person.id).phone == "01632 960003"
+    assert pending_records(workspace.db) == []
+
+
+def test_a_device_without_a_pack_key_says_what_to_do(workspace: Workspace) -> None:
+    office = Office()
+    enrolment = ready(workspace, office)
+    person, _ = _office_records()
+    pack = office.pack(enrolment, _allocate(person), [person])
+    with workspace.db.transaction():
+        workspace.db.execute("DELETE FROM meta WHERE key = 'device_pack_identity'")
+    before = _state(workspace)
+    with pytest.raises(NotReadyToSync, match="no key for office packs yet"):
+        workspace.sync.import_pack(pack.data)
+    assert _state(workspace) == before
+
+
+def test_a_device_record_the_office_sends_back_unchanged_is_not_sent_again(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    # A person this device made and sent (revision 1), then brought back by a pack.
+    office = Office()
+    enrolment = ready(workspace, office)
+    person = builders.person("Cai Other")
+    workspace.people.add(person)
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    export_bundles(workspace, folder)
+    [sent] = bundle_files(folder)
+    assert set(records_of(office.open(sent.read_bytes(), enrolment))) == {
+        f"records/person.{person.id}.r1.json"
+    }
+    back = envelope("person", person)
+    pack = office.pack(enrolment, _allocate(back), [back])
+    assert workspace.sync.import_pack(pack.data).taken == {}
