@@ -167,13 +167,23 @@ def sync_status(args: argparse.Namespace) -> int:
     for state, count in status.counts.items():
         print(f"{state:>13}: {count}")
     print(f"Bundles waiting for a receipt: {status.waiting_bundles}")
+    if status.packs:
+        last = status.packs[-1]
+        print(
+            f"From the office: {len(status.packs)} office pack(s) taken, the last "
+            f"(pack {last.sequence}) on {last.received_at[:10]}"
+        )
+    if status.office_versions_kept:
+        print(f"Office versions kept beside records you changed: {status.office_versions_kept}")
     if args.records:
         rows = [
             [
                 r.kind,
                 r.record_id,
                 "" if r.revision is None else str(r.revision),
-                r.state + (" (kept aside by the office)" if r.kept_aside else ""),
+                r.state
+                + (" (kept aside by the office)" if r.kept_aside else "")
+                + (" (from the office)" if r.from_office else ""),
                 "" if r.bundle is None else str(r.bundle),
             ]
             for r in status.records

@@ -44,7 +44,14 @@ from msp_desktop.store.database import Database
 from msp_desktop.store.people import PeopleRepository
 from msp_desktop.store.sync_keys import NotReadyToSync, pack_identity, ready_to_sync
 
-__all__ = ["PackRefused", "PackResult", "apply_pack", "last_known"]
+__all__ = [
+    "OfficeVersion",
+    "PackRefused",
+    "PackResult",
+    "apply_pack",
+    "last_known",
+    "office_versions",
+]
 
 _TABLES = {"person": "people", "concern": "concerns"}
 """The record kinds this version takes from a pack, and where the device keeps them."""
@@ -68,6 +75,41 @@ class PackResult:
     """``(kind, id)`` of each office revision kept aside: the worker had changed the record."""
     leaving: list[str] = field(default_factory=list)
     """People the office gave to another device."""
+
+
+@dataclass(frozen=True)
+class OfficeVersion:
+    """An office revision kept beside a record the worker had changed (``pack_conflicts``)."""
+
+    kind: str
+    record_id: str
+    revision: int
+    reason: str | None
+    """Why the office changed it, in the office's words (a correction's reason)."""
+    found_at: str
+    fields: tuple[str, ...]
+    """The record's fields where the office's version and the worker's differ."""
+
+
+def office_versions(db: Database, person_id: str) -> list[OfficeVersion]:
+    """The office's versions kept beside this person's records, oldest first (reads only)."""
+    found: list[OfficeVersion] = []
+    for kind, record_id, revision, text, found_at in db.all(
+        "SELECT kind, record_id, revision, envelope, found_at FROM pack_conflicts"
+        " WHERE person_id = ? AND settled_at IS NULL ORDER BY id",
+        (person_id,),
+    ):
+        envelope = RecordEnvelope.model_validate_json(text)
+        table = _TABLES.get(str(kind))
+        row = db.one(f"SELECT data FROM {table} WHERE id = ?", (record_id,)) if table else None  # noqa: S608 - a fixed name
+        mine: dict[str, Any] = json.loads(str(row[0])) if row else {}
+        theirs = envelope.record
+        fields = tuple(sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)))
+        found.append(
+            OfficeVersion(str(kind), str(record_id), int(revision), envelope.reason,
+                          str(found_at), fields)
+        )  # fmt: skip
+    return found
 
 
 def last_known(db: Database, kind: str, record_id: str) -> tuple[int, str] | None:

@@ -66,6 +66,10 @@ class SyncRepository:
         """Check an office pack for this device and apply it whole (docs/bundle-format §9)."""
         return packs.apply_pack(self._db, self._actor, data)
 
+    def office_versions(self, person_id: str) -> list[packs.OfficeVersion]:
+        """The office's versions kept beside this person's records the worker changed."""
+        return packs.office_versions(self._db, person_id)
+
     def import_receipt(self, data: bytes) -> ReceiptResult:
         """Mark a bundle's records acknowledged on the office's signed receipt (S25)."""
         return outbox.acknowledge_receipt(self._db, self._actor, data)

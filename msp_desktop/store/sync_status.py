@@ -6,7 +6,8 @@ are kept as their current state, so they are listed once: "finalised" when their
 current content has not been sent yet (it goes into the next bundle), otherwise the
 state of the bundle that carried it. A revision the office's receipt lists as kept
 aside (another device's record, or newer data there) is acknowledged, and marked
-``kept_aside``: the office holds it but did not take it.
+``kept_aside``: the office holds it but did not take it. A record whose content is the
+revision an office pack brought is the office's already: acknowledged, ``from_office``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from msp_desktop.bundles.records import record_sha256
 from msp_desktop.store.database import Database
 from msp_desktop.store.sync_keys import device_identity, office_keys
 
-__all__ = ["BundleState", "RecordState", "SyncState", "SyncStatus", "sync_status"]
+__all__ = ["BundleState", "PackState", "RecordState", "SyncState", "SyncStatus", "sync_status"]
 
 SyncState = Literal["draft", "finalised", "in-bundle", "acknowledged"]
 STATES: tuple[SyncState, ...] = ("draft", "finalised", "in-bundle", "acknowledged")
@@ -36,6 +37,19 @@ class RecordState:
     bundle: int | None
     kept_aside: bool = False
     """The office's receipt says it kept this revision aside instead of taking it."""
+    from_office: bool = False
+    """This revision came from the office in a pack (it has it already)."""
+
+
+@dataclass(frozen=True)
+class PackState:
+    """One office pack this device took."""
+
+    sequence: int
+    received_at: str
+    changes: int
+    records: int
+    """Records it brought (written here)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,9 @@ class SyncStatus:
     device_id: str | None
     records: list[RecordState] = field(default_factory=list)
     bundles: list[BundleState] = field(default_factory=list)
+    packs: list[PackState] = field(default_factory=list)
+    office_versions_kept: int = 0
+    """Office revisions kept beside records the worker had changed (not yet settled)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -85,6 +102,8 @@ class SyncStatus:
             "counts": self.counts,
             "records": [asdict(r) for r in self.records],
             "bundles": [asdict(b) for b in self.bundles],
+            "packs": [asdict(p) for p in self.packs],
+            "office_versions_kept": self.office_versions_kept,
         }
 
 
@@ -119,10 +138,17 @@ def sync_status(db: Database) -> SyncStatus:
             "SELECT kind, record_id, revision, record_sha256, bundle_sequence FROM records_sent"
         )
     }
-    latest: dict[tuple[str, str], tuple[int, str, int]] = {}
+    # The latest revision the office knows of each record: sent in a bundle, or brought
+    # by an office pack (bundle None).
+    latest: dict[tuple[str, str], tuple[int, str, int | None]] = {}
     for (kind, record_id, revision), (sha, bundle) in sent.items():
         if (kind, record_id) not in latest or latest[(kind, record_id)][0] < revision:
             latest[(kind, record_id)] = (revision, sha, bundle)
+    for kind, record_id, revision, sha in db.all(
+        "SELECT kind, record_id, revision, record_sha256 FROM records_received"
+    ):
+        if (kind, record_id) not in latest or latest[(kind, record_id)][0] < int(revision):
+            latest[(kind, record_id)] = (int(revision), str(sha), None)
 
     def snapshots(kind: str, table: str) -> list[RecordState]:
         found: list[RecordState] = []
@@ -130,6 +156,10 @@ def sync_status(db: Database) -> SyncStatus:
             last = latest.get((kind, record_id))
             if last is None or last[1] != record_sha256(json.loads(data)):
                 found.append(RecordState(kind, record_id, None, "finalised", None))
+            elif last[2] is None:
+                found.append(
+                    RecordState(kind, record_id, last[0], "acknowledged", None, from_office=True)
+                )
             else:
                 state = _sent_state(acknowledged, last[2])
                 aside = (kind, record_id, last[0]) in kept
@@ -169,6 +199,14 @@ def sync_status(db: Database) -> SyncStatus:
             " written_at, acknowledged_at FROM bundles_sent ORDER BY sequence"
         )
     ]
+    packs = [
+        PackState(int(sequence), str(received_at), int(changes), int(records))
+        for sequence, received_at, changes, records in db.all(
+            "SELECT p.sequence, p.received_at, p.changes, (SELECT count(*) FROM records_received"
+            " r WHERE r.pack_sequence = p.sequence) FROM packs_received p ORDER BY p.sequence"
+        )
+    ]
+    kept_beside = int(db.scalar("SELECT count(*) FROM pack_conflicts WHERE settled_at IS NULL"))
     provisioning = office_keys(db)
     identity = device_identity(db)
     return SyncStatus(
@@ -177,4 +215,6 @@ def sync_status(db: Database) -> SyncStatus:
         device_id=identity.device_id if identity else None,
         records=records,
         bundles=bundles,
+        packs=packs,
+        office_versions_kept=kept_beside,
     )

@@ -16,6 +16,7 @@ from msp_desktop.practice import next_visit_due
 from msp_desktop.services.actions import PersonActions, person_actions
 from msp_desktop.services.contacts import ChronologyEntry, chronology
 from msp_desktop.store import VisitRecord, Workspace
+from msp_desktop.store.packs import OfficeVersion
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ class PersonFile:
     concerns: tuple[ConcernStory, ...]
     actions: PersonActions = field(default_factory=PersonActions)
     chronology: tuple[ChronologyEntry, ...] = ()
+    office_versions: tuple[OfficeVersion, ...] = ()
+    """The office's versions of records the worker had changed, kept beside them."""
 
 
 def in_date_order(records: Iterable[VisitRecord]) -> list[VisitRecord]:
@@ -177,4 +180,5 @@ def load_person_file(workspace: Workspace, person_id: str, today: date | None = 
         concerns=tuple(concern_story(c, by_concern.get(c.id, []), today) for c in concerns),
         actions=person_actions(workspace, person_id),
         chronology=tuple(chronology(workspace, person_id)),
+        office_versions=tuple(workspace.sync.office_versions(person_id)),
     )

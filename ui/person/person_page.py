@@ -30,6 +30,7 @@ from ui.person.actions_section import actions_note, actions_section
 from ui.person.chronology_section import ChronologySection
 from ui.person.concern_card import concern_card
 from ui.person.journey_controller import Focus, JourneyController
+from ui.person.office_note import office_note
 from ui.person.person_file import PersonFile, load_person_file
 from ui.person.sections import button, header, household, text
 
@@ -243,6 +244,7 @@ class PersonPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
         column.addWidget(header(record.person, today, page))
+        column.addWidget(office_note(record, page))
         column.addWidget(actions_note(record, today, page))
         concerns_title = text(tr("Concerns, newest first"), page, scale=1.3, bold=True)
         mark_heading(concerns_title, 2)

@@ -72,7 +72,9 @@ class SyncModel(QAbstractTableModel):
         if column == 2:
             return date_text(row.on) if row.kind != "person" else ""
         if column == 3:
-            return state_words(row.state, row.written, kept_aside=row.kept_aside)
+            return state_words(
+                row.state, row.written, kept_aside=row.kept_aside, from_office=row.from_office
+            )
         if column == 4:
             return NOT_RECORDED if row.revision is None else str(row.revision)
         return NOT_RECORDED if row.bundle is None else str(row.bundle)

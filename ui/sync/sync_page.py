@@ -42,6 +42,7 @@ from msp_desktop.services.export import (
     import_receipts,
 )
 from msp_desktop.services.network_sync import NoInboxAddress, SyncReport
+from msp_desktop.services.packs import PackOutcome, import_packs
 from msp_desktop.store import Workspace
 from msp_desktop.store.sync_keys import NotReadyToSync
 from ui import messages
@@ -57,12 +58,15 @@ from ui.sync.sync_rows import SyncView, load_view
 from ui.sync.sync_setup import SetupPanel
 from ui.sync.sync_text import (
     BUSY_EXPORT,
+    BUSY_PACKS,
     BUSY_PREPARE,
     BUSY_RECEIPTS,
     BY_HAND,
     NO_ADDRESS,
     NOT_READY,
     export_sentence,
+    from_office_line,
+    packs_sentence,
     receipts_sentence,
     retry_words,
     sending_words,
@@ -70,6 +74,7 @@ from ui.sync.sync_text import (
 )
 
 RECEIPTS_FILTER = N_("Receipts (*.receipt.json);;All files (*)")
+PACKS_FILTER = N_("Office packs (*.msppack);;All files (*)")
 
 
 def failure_sentence(exc: BaseException) -> str:
@@ -153,6 +158,15 @@ class SyncPage(QWidget):
             tr("Choose the receipt files the office gave you.")
         )
         self.receipts_button.clicked.connect(self.import_receipts)
+        self.packs_button = name_button(QPushButton(tr("Import office &packs…"), self))
+        self.packs_button.setObjectName("sync.packs")
+        self.packs_button.setAccessibleDescription(
+            tr("Choose the office pack files the office gave you: people and concerns for you.")
+        )
+        self.packs_button.clicked.connect(self.import_packs)
+        self.from_office = paragraph("", self)
+        self.from_office.setObjectName("sync.from_office")
+        self.from_office.hide()
 
         self.progress = QProgressBar(self)
         self.progress.setObjectName("sync.progress")
@@ -178,7 +192,11 @@ class SyncPage(QWidget):
         # Wraps at large text sizes rather than pushing the page wider than the screen.
         buttons = wrapping_row(
             self,
-            ((self.sync_button, self.export_button), (self.again_check,), (self.receipts_button,)),
+            (
+                (self.sync_button, self.export_button),
+                (self.again_check,),
+                (self.receipts_button, self.packs_button),
+            ),
         )
         working = QHBoxLayout()
         working.setSpacing(12)
@@ -198,6 +216,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.office_line)
         layout.addWidget(self.setup)
         layout.addWidget(self.counts)
+        layout.addWidget(self.from_office)
         layout.addWidget(self.by_hand_note)
         layout.addWidget(buttons)
         layout.addLayout(working)
@@ -211,6 +230,7 @@ class SyncPage(QWidget):
             self.export_button,
             self.again_check,
             self.receipts_button,
+            self.packs_button,
             self.table,
         ]
         for first, second in pairwise(order):
@@ -282,6 +302,8 @@ class SyncPage(QWidget):
         self.sync_button.setVisible(view.ready and view.inbox_url is not None)
         self.by_hand_note.setVisible(view.ready and view.inbox_url is None)
         self.counts.show_view(view)
+        self.from_office.setText(from_office_line(status))
+        self.from_office.setVisible(bool(status.packs))
         self.model.set_rows(view.rows)
         self._set_ready(view.ready)
         if self._focus_pending:
@@ -340,7 +362,10 @@ class SyncPage(QWidget):
         enabled = ready and not self._busy
         # Said, not only greyed out: why the buttons cannot be used yet.
         why = "" if ready or self.view is None else tr_marked(NOT_READY)
-        controls = (self.sync_button, self.export_button, self.again_check, self.receipts_button)
+        controls = (
+            self.sync_button, self.export_button, self.again_check, self.receipts_button,
+            self.packs_button,
+        )  # fmt: skip
         for control in controls:
             control.setEnabled(enabled)
             control.setToolTip(why or control.accessibleDescription())
@@ -425,7 +450,31 @@ class SyncPage(QWidget):
     def _receipts_done(self, outcomes: list[ReceiptOutcome]) -> None:
         done = [o.result for o in outcomes if o.result is not None]
         failed = [(o.path.name, failure_sentence(o.error)) for o in outcomes if o.error is not None]
-        text = receipts_sentence(done, failed)
+        self._say_batch(receipts_sentence(done, failed), failed=bool(failed))
+
+    # -- office packs ------------------------------------------------------------------
+
+    def import_packs(self) -> None:
+        """Choose office pack files and take each one, in order."""
+        names, _filter = QFileDialog.getOpenFileNames(
+            self,
+            tr("Choose the office packs"),
+            str(self.start_folder()),
+            tr_marked(PACKS_FILTER),
+        )
+        if not names:
+            return
+        paths = [Path(name) for name in names]
+        self.remember_folder(paths[0].parent)
+        self.run(tr_marked(BUSY_PACKS), lambda ws: import_packs(ws, paths), self._packs_done)
+
+    def _packs_done(self, outcomes: list[PackOutcome]) -> None:
+        done = [o.result for o in outcomes if o.result is not None]
+        failed = [(o.path.name, failure_sentence(o.error)) for o in outcomes if o.error is not None]
+        self._say_batch(packs_sentence(done, failed), failed=bool(failed))
+
+    def _say_batch(self, text: str, *, failed: bool) -> None:
+        """How a batch of files went: calmly when all were taken, as an error otherwise."""
         if not failed:
             self.report(text)
             return

@@ -29,6 +29,7 @@ class SyncRow:
     bundle: int | None
     written: bool  # False while its bundle has not been written to any folder yet
     kept_aside: bool = False  # the office's receipt says it kept this revision aside
+    from_office: bool = False  # an office pack brought this revision
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def load_view(ws: Workspace) -> SyncView:
                 # Over the network there is no folder: a bundle waits for its receipt.
                 written=inbox_url is not None or record.bundle not in unwritten,
                 kept_aside=record.kept_aside,
+                from_office=record.from_office,
             )
         )
     # Grouped by person, so a worker finds someone's records together.

@@ -4,12 +4,15 @@ where it can be avoided, and every failure as one sentence saying what to do."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from msp_desktop.services.export import ExportResult
 from msp_desktop.services.network_sync import SyncReport
 from msp_desktop.store.outbox import ReceiptResult
-from msp_desktop.store.sync_status import SyncState
+from msp_desktop.store.packs import PackResult
+from msp_desktop.store.sync_status import SyncState, SyncStatus
+from ui.date_text import date_text
 from ui.i18n import N_, Message, tr, tr_marked, tr_n
 
 KIND_WORDS: dict[str, Message] = {
@@ -28,9 +31,11 @@ STATE_WORDS: dict[str, Message] = {
 }
 NOT_WRITTEN = N_("In a bundle, not yet written to a folder")
 KEPT_ASIDE = N_("Kept aside by the office: ask the office")
+FROM_OFFICE = N_("From the office")
 
 BUSY_EXPORT = N_("Sealing and writing the bundle…")
 BUSY_RECEIPTS = N_("Checking the receipts…")
+BUSY_PACKS = N_("Checking the office packs and taking what they bring…")
 BUSY_KEYS = N_("Checking the office keys file…")
 BUSY_ENROL = N_("Making the enrolment file…")
 BUSY_PREPARE = N_("Checking the workspace and sealing what is waiting…")
@@ -58,11 +63,16 @@ def kind_words(kind: str) -> str:
     return tr_marked(words) if words is not None else kind
 
 
-def state_words(state: SyncState | str, written: bool = True, *, kept_aside: bool = False) -> str:
+def state_words(
+    state: SyncState | str, written: bool = True, *, kept_aside: bool = False,
+    from_office: bool = False,
+) -> str:  # fmt: skip
     """Where a record is, in words (a bundle not yet written anywhere is said so, and a
     revision the office kept aside instead of taking)."""
     if kept_aside:
         return tr_marked(KEPT_ASIDE)
+    if from_office:
+        return tr_marked(FROM_OFFICE)
     if state == "in-bundle" and not written:
         return tr_marked(NOT_WRITTEN)
     words = STATE_WORDS.get(state)
@@ -255,3 +265,77 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
     if failures or report.not_tried:
         lines.append(tr_marked(STAYS_QUEUED))
     return "\n".join(lines)
+
+
+def packs_sentence(done: Sequence[PackResult], failed: Sequence[tuple[str, str]]) -> str:
+    """What a batch of office packs did: what came from the office, and each failure."""
+    lines: list[str] = []
+    for result in done:
+        if result.already:
+            lines.append(tr("Office pack {number} was already taken.", number=result.sequence))
+            continue
+        people, concerns = result.taken.get("person", 0), result.taken.get("concern", 0)
+        lines.append(
+            tr(
+                "Office pack {number} taken: {people} and {concerns} from the office.",
+                number=result.sequence,
+                people=tr_n("1 person", "{count} people", people),
+                concerns=tr_n("1 concern", "{count} concerns", concerns),
+            )
+        )
+        if result.kept_aside:
+            lines.append(
+                tr_n(
+                    "The office changed 1 record you had also changed since you last sent it. "
+                    "Yours is kept as you wrote it; the office's version is kept beside it.",
+                    "The office changed {count} records you had also changed since you last "
+                    "sent them. Yours are kept as you wrote them; the office's versions are "
+                    "kept beside them.",
+                    len(result.kept_aside),
+                )
+            )
+        if result.leaving:
+            lines.append(
+                tr_n(
+                    "The office has given 1 person to another worker. They stay on this laptop "
+                    "until everything about them has reached the office.",
+                    "The office has given {count} people to another worker. They stay on this "
+                    "laptop until everything about them has reached the office.",
+                    len(result.leaving),
+                )
+            )
+    if failed:
+        if done:
+            lines.append("")
+        lines.append(
+            tr_n(
+                "1 file was not taken; nothing was changed by it:",
+                "{count} files were not taken; nothing was changed by them:",
+                len(failed),
+            )
+        )
+        lines.extend(tr("{name}: {reason}", name=name, reason=reason) for name, reason in failed)
+    return "\n".join(lines)
+
+
+def from_office_line(status: SyncStatus) -> str:
+    """What has come from the office: packs taken, the last one's date, versions kept."""
+    if not status.packs:
+        return ""
+    last = status.packs[-1]
+    records = sum(p.records for p in status.packs)
+    line = tr_n(
+        "From the office: 1 office pack taken on {day}, with {records}.",
+        "From the office: {count} office packs taken, the last on {day}, with {records} in all.",
+        len(status.packs),
+        day=date_text(date.fromisoformat(last.received_at[:10])),
+        records=tr_n("1 record", "{count} records", records),
+    )
+    if status.office_versions_kept:
+        line += " " + tr_n(
+            "1 office version is kept beside a record you had changed: see the person's page.",
+            "{count} office versions are kept beside records you had changed: see the "
+            "people's pages.",
+            status.office_versions_kept,
+        )
+    return line

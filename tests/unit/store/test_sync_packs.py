@@ -67,8 +67,15 @@ def test_an_allocated_person_arrives_and_goes_back_as_the_next_revision(
     )
     assert workspace.people.get(person.id).name == "Ada Example"
     assert workspace.concerns.get(concern.id).person_id == person.id
-    # Nothing to send: the office has exactly these.
+    # Nothing to send: the office has exactly these, and the sync status says so.
     assert pending_records(workspace.db) == []
+    status = workspace.sync.status()
+    states = {(r.kind, r.record_id): (r.state, r.from_office, r.revision) for r in status.records}
+    assert states[("person", person.id)] == ("acknowledged", True, 1)
+    assert states[("concern", concern.id)] == ("acknowledged", True, 1)
+    [taken] = status.packs
+    assert (taken.sequence, taken.changes, taken.records) == (1, 2, 2)
+    assert status.to_json()["office_versions_kept"] == 0
     # The worker changes the person: revision 2 goes to the office.
     changed = workspace.people.get(person.id).revised(phone="01632 960002")
     workspace.people.update(changed)
@@ -134,6 +141,7 @@ def test_the_workers_words_are_kept_and_the_offices_kept_beside_them(
     result = workspace.sync.import_pack(second.data)
 
     assert result.kept_aside == [("person", person.id)]
+    assert workspace.sync.status().office_versions_kept == 1
     assert workspace.people.get(person.id) == mine
     [row] = workspace.db.all(
         "SELECT kind, record_id, person_id, revision, settled_at FROM pack_conflicts"

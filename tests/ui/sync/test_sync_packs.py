@@ -1,0 +1,148 @@
+"""The sync page takes office packs (issue 17, item 3): "Import office packs…" brings the
+people and concerns the office gave this laptop, says so, and the page says what came
+from the office; a pack for another laptop is refused and changes nothing. Real
+workspace, real packs sealed to the device's pack key (see ``conftest``)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from msp_desktop.bundles import AgeIdentity
+from msp_desktop.bundles.pack import Change, write_pack
+from msp_desktop.bundles.provisioning import read_enrolment
+from msp_desktop.bundles.records import RecordEnvelope
+from tests import builders
+from tests.ui.sync.conftest import Sync, choose_files
+from ui import messages
+from ui.date_text import date_text
+
+SAVED_AT = "2026-12-06T09:00:00Z"
+
+
+def _pack(sync: Sync, folder: Path, *, to_another_laptop: bool = False) -> tuple[Path, str]:
+    """An office pack giving this laptop one new person with one concern; the person's name."""
+    assert sync.enrolment is not None
+    enrolled = read_enrolment(sync.enrolment)
+    assert enrolled.pack_key is not None
+    person = builders.person("Bryn Sample", local_id="M-1002")
+    concern = builders.concern(person)
+    records = [
+        RecordEnvelope.wrap(kind, 1, record.model_dump(mode="json"), saved_at=SAVED_AT,
+                            saved_by="the office", reason="from the council's caseload export")
+        for kind, record in (("person", person), ("concern", concern))
+    ]  # fmt: skip
+    pack = write_pack(
+        [Change(change="allocate", kind=r.kind, id=r.id, revision=1) for r in records],
+        records,
+        office_id="example-office",
+        device_id=enrolled.device_id,
+        sequence=1,
+        previous_pack_sha256=None,
+        office_key=sync.office.key,
+        recipient=AgeIdentity.generate().recipient if to_another_laptop else enrolled.pack_key,
+    )
+    path = folder / pack.file_name
+    path.write_bytes(pack.data)
+    return path, person.name
+
+
+def test_an_office_pack_brings_people_and_the_page_says_what_came(
+    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = sync.states()
+    path, name = _pack(sync, sync.stick)
+    choose_files(monkeypatch, path)
+
+    text = sync.click(qtbot, sync.page.packs_button)
+
+    assert text == "Office pack 1 taken: 1 person and 1 concern from the office."
+    assert messages.shown[-1].kind == "info"
+    # The new records are the office's already: acknowledged, nothing to send.
+    assert sync.states() == before + Counter({"acknowledged": 2})
+    status = sync.status(qtbot)
+    today = date_text(date.fromisoformat(status.packs[0].received_at[:10]))
+    assert sync.page.from_office.isVisibleTo(sync.page)
+    assert sync.page.from_office.text() == (
+        f"From the office: 1 office pack taken on {today}, with 2 records."
+    )
+    model = sync.page.model
+    where = {
+        (model.text(row, 0), model.text(row, 1)): model.text(row, 3)
+        for row in (model.row_at(n) for n in range(model.rowCount()))
+    }
+    assert where[(name, "Person's details")] == where[(name, "Concern")] == "From the office"
+    people = sync.run(qtbot, lambda ws: [p.name for p in ws.people.search("Bryn")])
+    assert people == [name]
+    # Again: said, and harmless.
+    assert sync.click(qtbot, sync.page.packs_button) == "Office pack 1 was already taken."
+
+
+def test_a_pack_for_another_laptop_is_refused_and_changes_nothing(
+    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _name = _pack(sync, sync.stick, to_another_laptop=True)
+    before = sync.status(qtbot)
+    choose_files(monkeypatch, path)
+    text = sync.click(qtbot, sync.page.packs_button)
+    assert text.splitlines() == [
+        "1 file was not taken; nothing was changed by it:",
+        f"{path.name}: The office pack is not sealed to this device's pack key: it is for "
+        "another device or workspace.",
+    ]
+    assert messages.shown[-1].kind == "error"
+    assert sync.status(qtbot) == before
+    assert not sync.page.from_office.isVisibleTo(sync.page)
+
+
+def test_the_persons_page_says_the_office_sent_another_version(
+    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _name = _pack(sync, sync.stick)
+    choose_files(monkeypatch, first)
+    sync.click(qtbot, sync.page.packs_button)
+    [bryn] = sync.run(qtbot, lambda ws: ws.people.search("Bryn"))
+    mine = sync.run(qtbot, lambda ws: ws.people.get(bryn.id).revised(preferred_name="Bry"))
+    sync.run(qtbot, lambda ws: ws.people.update(mine))  # the worker's change, not yet sent
+    assert sync.enrolment is not None
+    enrolled = read_enrolment(sync.enrolment)
+    assert enrolled.pack_key is not None
+    office_person = sync.run(qtbot, lambda ws: ws.people.get(bryn.id)).revised(
+        preferred_name=None, phone="01632 960009"
+    )
+    corrected = RecordEnvelope.wrap(
+        "person", 2, office_person.model_dump(mode="json"), saved_at=SAVED_AT,
+        saved_by="the office", reason="new phone number from the council's system",
+    )  # fmt: skip
+    second = write_pack(
+        [Change(change="correct", kind="person", id=bryn.id, revision=2,
+                reason="new phone number from the council's system")],
+        [corrected], office_id="example-office", device_id=enrolled.device_id, sequence=2,
+        previous_pack_sha256=hashlib.sha256(first.read_bytes()).hexdigest(),
+        office_key=sync.office.key, recipient=enrolled.pack_key,
+    )  # fmt: skip
+    path = sync.stick / second.file_name
+    path.write_bytes(second.data)
+    choose_files(monkeypatch, path)
+    text = sync.click(qtbot, sync.page.packs_button)
+    assert "Yours is kept as you wrote it; the office's version is kept beside it." in text
+
+    window = sync.window
+    with qtbot.waitSignal(window.person.loaded, timeout=5_000):
+        window.open_person(bryn.id)
+    [note] = [n for n in window.person.findChildren(QLabel, "person.office_note") if n.text()]
+    assert note.isVisibleTo(window.person)
+    day = date_text(date.today())
+    assert note.text() == (
+        f"On {day} the office sent another version of Bry's details (new phone number "
+        "from the council's system), after you had changed it here. Your version is kept as "
+        "you wrote it, and the office's is kept beside it: ask the office which is right "
+        "before you change it again."
+    )
+    assert sync.run(qtbot, lambda ws: ws.people.get(bryn.id)).preferred_name == "Bry"
