@@ -87,6 +87,8 @@ def export(args: argparse.Namespace) -> int:
             return 0
     for bundle in result.written:
         print(bundle.path)
+    for receipt in result.pack_receipts:
+        print(receipt)
     if result.sealed is not None:
         print(f"Bundle {result.sealed} sealed for the office.", file=sys.stderr)
     return 0

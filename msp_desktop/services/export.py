@@ -10,7 +10,7 @@ the others.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from msp_desktop.errors import KnownError, StorageFull
@@ -47,6 +47,8 @@ class ExportResult:
     sealed: int | None
     """The sequence number of the new bundle, or None if nothing new was waiting."""
     written: list[BundleWritten]
+    pack_receipts: list[Path] = field(default_factory=list)
+    """The receipts for office packs taken here, written for the office to import."""
 
 
 def export_bundles(ws: Workspace, folder: Path, *, again: bool = False) -> ExportResult:
@@ -72,9 +74,16 @@ def export_bundles(ws: Workspace, folder: Path, *, again: bool = False) -> Expor
             raise type(exc)(f"{exc.message} {KEPT}") from exc
         ws.sync.mark_written(bundle.sequence, str(path))
         written.append(BundleWritten(bundle.sequence, path, bundle.records))
-    if sealed is None and not written:
+    # The receipts for office packs taken here go to the office the same way.
+    receipts: list[Path] = []
+    for sequence, name, data in ws.sync.pack_receipts_to_write(again=again):
+        path = Path(folder) / name
+        write_public_file(path, data)
+        ws.sync.mark_pack_receipt_written(sequence)
+        receipts.append(path)
+    if sealed is None and not written and not receipts:
         raise NothingToExport("Nothing to export: every finalised record is already in a bundle.")
-    return ExportResult(sealed=sealed, written=written)
+    return ExportResult(sealed=sealed, written=written, pack_receipts=receipts)
 
 
 @dataclass(frozen=True)

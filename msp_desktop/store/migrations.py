@@ -326,8 +326,9 @@ def _to_v6(db: Database) -> None:
     """Office packs: what the office sent this device (docs/bundle-format.md §9).
 
     ``packs_received`` keeps each pack applied (its number and hash: the next must
-    follow it); ``records_received`` each record revision a pack brought, so the next
-    change the worker makes goes to the office as the revision after it;
+    follow it) and the device's signed receipt for it, written out for the office with
+    the next export; ``records_received`` each record revision a pack brought, so the
+    next change the worker makes goes to the office as the revision after it;
     ``pack_conflicts`` what a pack would have changed in a record the worker had
     changed since (kept, never written over the worker's words); ``people_leaving``
     the people the office gave to another device.
@@ -339,7 +340,8 @@ def _to_v6(db: Database) -> None:
             sha256 TEXT NOT NULL UNIQUE,
             received_at TEXT NOT NULL,
             changes INTEGER NOT NULL,
-            acknowledged_in INTEGER
+            receipt TEXT,
+            receipt_written_at TEXT
         )""",
         """CREATE TABLE records_received (
             kind TEXT NOT NULL CHECK (kind IN ('person', 'concern', 'visit', 'action', 'contact')),

@@ -32,6 +32,7 @@ from typing import Any
 
 from msp_desktop.bundles.canonical import canonical_json
 from msp_desktop.bundles.pack import Change, VerifiedPack, open_pack
+from msp_desktop.bundles.pack_receipt import make_pack_receipt, pack_receipt_name
 from msp_desktop.bundles.records import RecordEnvelope
 from msp_desktop.errors import KnownError
 from msp_desktop.exit_codes import ExitCode
@@ -42,7 +43,12 @@ from msp_desktop.store.clock import utc_now
 from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.database import Database
 from msp_desktop.store.people import PeopleRepository
-from msp_desktop.store.sync_keys import NotReadyToSync, pack_identity, ready_to_sync
+from msp_desktop.store.sync_keys import (
+    NotReadyToSync,
+    device_identity,
+    pack_identity,
+    ready_to_sync,
+)
 
 __all__ = [
     "OfficeVersion",
@@ -261,6 +267,18 @@ def apply_pack(db: Database, actor: str, data: bytes) -> PackResult:
         applier = _Applier(db, actor, verified)
         for change in verified.changes:
             applier.change(change)
+        # The device's signed receipt, kept until written out for the office (msp export).
+        receipt = make_pack_receipt(
+            device_id=identity.device_id,
+            device_key=identity.key,
+            sequence=verified.manifest.sequence,
+            pack_sha256=verified.sha256,
+            kept_aside=len(applier.result.kept_aside),
+        )
+        db.execute(
+            "UPDATE packs_received SET receipt = ? WHERE sequence = ?",
+            (receipt.decode("utf-8"), verified.manifest.sequence),
+        )
         audit.append(
             db,
             actor=actor,
@@ -274,3 +292,29 @@ def apply_pack(db: Database, actor: str, data: bytes) -> PackResult:
             },
         )
     return applier.result
+
+
+def pack_receipts_to_write(db: Database, *, again: bool) -> list[tuple[int, str, bytes]]:
+    """``(sequence, file name, bytes)`` of each pack receipt not yet written for the office
+    (``again``: every one, for a lost stick; the office takes one twice harmlessly)."""
+    identity = device_identity(db)
+    if identity is None:
+        return []
+    where = "" if again else " AND receipt_written_at IS NULL"
+    return [
+        (int(sequence), pack_receipt_name(identity.device_id, int(sequence)), str(text).encode())
+        for sequence, text in db.all(
+            "SELECT sequence, receipt FROM packs_received WHERE receipt IS NOT NULL"  # noqa: S608 - a fixed condition
+            + where
+            + " ORDER BY sequence"
+        )
+    ]
+
+
+def mark_pack_receipt_written(db: Database, sequence: int) -> None:
+    """Note that the receipt for pack ``sequence`` was written for the office."""
+    with db.transaction():
+        db.execute(
+            "UPDATE packs_received SET receipt_written_at = ? WHERE sequence = ?",
+            (utc_now(), sequence),
+        )

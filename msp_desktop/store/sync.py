@@ -66,6 +66,14 @@ class SyncRepository:
         """Check an office pack for this device and apply it whole (docs/bundle-format §9)."""
         return packs.apply_pack(self._db, self._actor, data)
 
+    def pack_receipts_to_write(self, *, again: bool = False) -> list[tuple[int, str, bytes]]:
+        """The signed receipts for office packs not yet written for the office."""
+        return packs.pack_receipts_to_write(self._db, again=again)
+
+    def mark_pack_receipt_written(self, sequence: int) -> None:
+        """Note that a pack receipt was written for the office."""
+        packs.mark_pack_receipt_written(self._db, sequence)
+
     def office_versions(self, person_id: str) -> list[packs.OfficeVersion]:
         """The office's versions kept beside this person's records the worker changed."""
         return packs.office_versions(self._db, person_id)

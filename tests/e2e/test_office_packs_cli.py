@@ -61,6 +61,19 @@ def test_an_allocated_person_reaches_a_fresh_laptop_and_moves_to_a_colleagues(
     assert "not sealed to this device's pack key: it is for another device" in refused.stderr
     assert json.loads(ok(msp("people", "list", "--json", env=theirs))) == []
 
+    # The laptop's next export carries its signed receipt for the pack; the office marks
+    # the pack acknowledged.
+    back = tmp_path / "back"
+    back.mkdir()
+    [receipt] = ok(msp("export", "--to", str(back), env=mine)).splitlines()
+    assert receipt.endswith("laptop-7-pack-000001.pack-receipt.json")
+    applied = json.loads(Path(receipt).read_bytes())["pack_receipt"]["applied"]
+    assert ok(msp_office("import", receipt)) == (
+        f"{receipt}: office pack 1 of device laptop-7 acknowledged (applied {applied})\n"
+    )
+    [listed] = json.loads(ok(msp_office("packs", "list", "--json")))
+    assert listed["acknowledged_at"] is not None
+
     # The case moves to the colleague: their pack brings Ada, and laptop-7 is told.
     ok(msp_office("allocate", "--person", "M-1001", "--to", "laptop-8", "--reason", "cover"))
     second = tmp_path / "second"

@@ -125,6 +125,28 @@ def and_list(numbers: Sequence[int]) -> str:
 
 def export_sentence(result: ExportResult, folder: Path) -> str:
     """What an export did, and what to do next."""
+    receipts = len(result.pack_receipts)
+    if receipts and not result.written:
+        return tr_n(
+            "1 receipt for an office pack written to {folder}. Take it to the office.",
+            "{count} receipts for office packs written to {folder}. Take them to the office.",
+            receipts,
+            folder=folder,
+        )
+    also = (
+        " "
+        + tr_n(
+            "With it, 1 receipt for an office pack.",
+            "With it, {count} receipts for office packs.",
+            receipts,
+        )
+        if receipts
+        else ""
+    )
+    return _bundles_sentence(result, folder) + also
+
+
+def _bundles_sentence(result: ExportResult, folder: Path) -> str:
     written = result.written
     records = sum(b.records for b in written)
     numbers = and_list([b.sequence for b in written])

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes
 from msp_desktop.bundles import AgeRecipient, ArchiveRejected
 from msp_desktop.bundles.archive import DEFAULT_LIMITS
 from msp_desktop.bundles.manifest import format_time
+from msp_desktop.bundles.pack_receipt import PACK_RECEIPT_SUFFIX
 from msp_desktop.bundles.provisioning import check_inbox_url, make_provisioning
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.input_files import read_input
@@ -36,6 +37,7 @@ from msp_desktop.office.keys import (
     load_keys,
     recovery_recipient,
 )
+from msp_desktop.office.pack_receipts import take_pack_receipt
 from msp_desktop.office.quarantine import list_quarantine
 from msp_desktop.paths import expand_home
 from msp_desktop.text_table import table
@@ -339,6 +341,9 @@ def import_bundles(args: argparse.Namespace) -> int:
     with _store(args, read_only=False) as store:
         importer = Importer(store, keys, layout, time_zone=config.time_zone)
         for path in args.bundles:
+            if path.name.endswith(PACK_RECEIPT_SUFFIX):
+                first_failure = first_failure or _pack_receipt(store, path)
+                continue
             try:
                 outcome = importer.import_bundle(
                     read_bundle(path), source=path.name, receipts=receipts
@@ -362,6 +367,23 @@ def import_bundles(args: argparse.Namespace) -> int:
             if outcome.released:
                 print(f"{path}: note: taken out of quarantine")
     return first_failure
+
+
+def _pack_receipt(store: OfficeStore, path: Path) -> int:
+    """One device's receipt for an office pack, imported beside the bundles."""
+    try:
+        taken = take_pack_receipt(store, read_bundle(path), now=_now())
+    except KnownError as exc:
+        return _fail(path, exc)
+    r = taken.receipt
+    if taken.already:
+        print(f"{path}: office pack {r.sequence} of device {r.device_id} was already "
+              "acknowledged; nothing changed")  # fmt: skip
+    else:
+        kept = f"; {r.kept_aside} kept beside the worker's changes" if r.kept_aside else ""
+        print(f"{path}: office pack {r.sequence} of device {r.device_id} acknowledged "
+              f"(applied {r.applied}{kept})")  # fmt: skip
+    return 0
 
 
 def conflicts(args: argparse.Namespace) -> int:

@@ -190,6 +190,15 @@ class CaseloadQueries(SqlBase):
         row = self._one("SELECT data FROM packs WHERE sha256 = ?", sha256)
         return base64.b64decode(str(row[0])) if row else None
 
+    def acknowledge_pack(self, sha256: str, at: str) -> None:
+        """Mark an issued pack acknowledged by its device (once)."""
+        with self._write():
+            self._run(
+                "UPDATE packs SET acknowledged_at = ? WHERE sha256 = ? AND acknowledged_at IS NULL",
+                at,
+                sha256,
+            )
+
     def add_pack(self, pack: IssuedPack, data: bytes, queue_ids: Sequence[int]) -> bool:
         """Keep ``pack`` and mark ``queue_ids`` as carried by it, in one transaction;
         False, with nothing written, if another writer got there first."""

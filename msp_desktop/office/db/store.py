@@ -450,6 +450,9 @@ class OfficeStore(Protocol):
     def pack_data(self, sha256: str) -> bytes | None:
         """The sealed bytes of an issued pack."""
 
+    def acknowledge_pack(self, sha256: str, at: str) -> None:
+        """Mark an issued pack acknowledged by its device (once)."""
+
     def add_pack(self, pack: IssuedPack, data: bytes, queue_ids: Sequence[int]) -> bool:
         """Keep an issued pack and mark the queued changes it carries, in one
         transaction; False, with nothing written, if another writer issued a pack to

@@ -19,7 +19,7 @@ from msp_desktop.bundles.pack import Change, write_pack
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.records import RecordEnvelope
 from tests import builders
-from tests.ui.sync.conftest import Sync, choose_files
+from tests.ui.sync.conftest import Sync, choose_files, choose_folder
 from ui import messages
 from ui.date_text import date_text
 
@@ -146,3 +146,22 @@ def test_the_persons_page_says_the_office_sent_another_version(
         "before you change it again."
     )
     assert sync.run(qtbot, lambda ws: ws.people.get(bryn.id)).preferred_name == "Bry"
+
+
+def test_the_next_export_writes_the_receipt_for_the_pack(
+    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path, _name = _pack(sync, sync.stick)
+    choose_files(monkeypatch, path)
+    sync.click(qtbot, sync.page.packs_button)
+    folder = tmp_path / "back"
+    folder.mkdir()
+    choose_folder(monkeypatch, folder)
+    text = sync.click(qtbot, sync.page.export_button)
+    assert text.endswith(" With it, 1 receipt for an office pack.")
+    assert [p.name for p in folder.glob("*.pack-receipt.json")] == [
+        path.name.split("-pack-")[0] + "-pack-000001.pack-receipt.json"
+    ]
+    # Nothing else waiting: the next export writes nothing, and says so.
+    again = sync.click(qtbot, sync.page.export_button)
+    assert again.startswith("Nothing to export")

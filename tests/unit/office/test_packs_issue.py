@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.bundles.pack import open_pack
+from msp_desktop.bundles.pack_receipt import make_pack_receipt
 from msp_desktop.office.db.store import IssuedPack
 from msp_desktop.office.packs import Issued, issue_packs
 from tests.office_helpers import FakeDevice, caseload
@@ -143,3 +144,46 @@ def test_a_pack_another_office_process_issued_first_is_not_issued_twice(
     assert not office.store.add_pack(second, b"late", [q.id for q in waiting if q.id is not None])
     assert office.db_hash() == before
     assert issue_packs(office.store, office.config, office.keys, device_id=None, now=NOW) == []
+
+
+def test_a_devices_receipt_marks_its_pack_acknowledged_once(
+    office: Office, device: FakeDevice, second: FakeDevice, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert office.run("caseload", "import", "--csv", _file(office, ADA)) == 0
+    [made] = issue_packs(office.store, office.config, office.keys, device_id="laptop-7", now=NOW)
+    assert isinstance(made, Issued)
+    folder = Path(office.root).parent
+
+    def receipt(signer: FakeDevice, name: str, **changes: object) -> Path:
+        values: dict[str, object] = {"sequence": 1, "pack_sha256": made.pack.sha256, **changes}
+        path = folder / name
+        path.write_bytes(
+            make_pack_receipt(device_id=signer.device_id, device_key=signer.key,
+                              kept_aside=0, applied=NOW, **values)  # type: ignore[arg-type]
+        )  # fmt: skip
+        return path
+
+    before = office.db_hash()
+    wrong_device = receipt(second, "laptop-b-pack-000001.pack-receipt.json")
+    forged = receipt(FakeDevice(), "laptop-7-pack-000009.pack-receipt.json")
+    unknown = receipt(device, "laptop-7-pack-000002.pack-receipt.json", pack_sha256="0" * 64)
+    capsys.readouterr()
+    for bad in (wrong_device, forged, unknown):
+        assert office.run("import", str(bad)) == 13
+    errors = capsys.readouterr().err.splitlines()
+    assert "names office pack 1 of device laptop-b with a hash the office never issued" in errors[0]
+    assert "which is not an enrolled, unrevoked key of device laptop-7" in errors[1]
+    assert "names office pack 1 of device laptop-7 with a hash the office never issued" in errors[2]
+    assert office.db_hash() == before
+
+    good = receipt(device, "laptop-7-pack-000001.pack-receipt.json")
+    assert office.run("import", str(good)) == 0
+    assert capsys.readouterr().out == (
+        f"{good}: office pack 1 of device laptop-7 acknowledged (applied 2026-12-06T10:00:00Z)\n"
+    )
+    [pack] = office.store.packs("laptop-7")
+    assert pack.acknowledged_at is not None
+    after = office.db_hash()
+    assert office.run("import", str(good)) == 0
+    assert "was already acknowledged; nothing changed" in capsys.readouterr().out
+    assert office.db_hash() == after

@@ -12,6 +12,8 @@ import pytest
 from msp_desktop.bundles import KeyPair
 from msp_desktop.bundles.errors import SignatureRejected
 from msp_desktop.bundles.pack import Change
+from msp_desktop.bundles.pack_receipt import read_pack_receipt
+from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.records import RecordEnvelope, RecordKind
 from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
@@ -200,3 +202,21 @@ def test_a_device_record_the_office_sends_back_unchanged_is_not_sent_again(
     back = envelope("person", person)
     pack = office.pack(enrolment, _allocate(back), [back])
     assert workspace.sync.import_pack(pack.data).taken == {}
+
+
+def test_each_pack_taken_has_a_receipt_signed_by_the_device_key(workspace: Workspace) -> None:
+    office = Office()
+    enrolment = ready(workspace, office)
+    person, concern = _office_records()
+    pack = office.pack(enrolment, _allocate(person, concern), [person, concern])
+    workspace.sync.import_pack(pack.data)
+
+    [(sequence, name, data)] = workspace.sync.pack_receipts_to_write()
+
+    enrolled = read_enrolment(enrolment)
+    receipt = read_pack_receipt(data, lambda _body: enrolled.public_key)
+    assert (sequence, name) == (1, f"{enrolled.device_id}-pack-000001.pack-receipt.json")
+    assert (receipt.sequence, receipt.pack_sha256, receipt.kept_aside) == (1, pack.sha256, 0)
+    workspace.sync.mark_pack_receipt_written(1)
+    assert workspace.sync.pack_receipts_to_write() == []
+    assert [s for s, _n, _d in workspace.sync.pack_receipts_to_write(again=True)] == [1]
