@@ -20,6 +20,7 @@ Windows has no root and no chown: there all three do nothing.
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -29,9 +30,18 @@ from msp_desktop.office.files import give_files_to
 from msp_desktop.office.keys import OfficeLayout
 from msp_desktop.paths import expand_home
 
-__all__ = ["ALLOW_ROOT_VARIABLE", "account_name", "check_writable", "refuse_root"]
+__all__ = ["ALLOW_ROOT_VARIABLE", "account_name", "check_writable", "login_name", "refuse_root"]
 
 ALLOW_ROOT_VARIABLE = "MSP_OFFICE_ALLOW_ROOT"
+
+
+def login_name() -> str:
+    """Who is running this command, for the office's audit rows ("unknown" in a bare
+    container with no login name)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
 
 
 def account_name(uid: int) -> str:

@@ -22,7 +22,6 @@ Nothing is written unless every row is good; refusals change nothing.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from msp_desktop.errors import InvalidInput
 from msp_desktop.model.base import TODAY, new_id
 from msp_desktop.model.concern import Concern
 from msp_desktop.model.person import Person
+from msp_desktop.office.admin import login_name
 from msp_desktop.office.caseload_csv import CaseloadProblem, CaseloadRow, read_caseload
 from msp_desktop.office.db.store import (
     CaseloadWrite,
@@ -193,7 +193,7 @@ class _Planner:
 
     def __init__(self, store: OfficeStore, today: date, now: str, dry_run: bool) -> None:
         self.store, self.today, self.now = store, today, now
-        self.made_by = _login_name()
+        self.made_by = login_name()
         self.result = CaseloadImport(dry_run=dry_run)
         self.keys = store.device_keys()
         self.people = dict(store.caseload_people())
@@ -310,13 +310,6 @@ class _Planner:
             owners=self.owners,
             queue=self.queue,
         )
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in a bare container
-        return "unknown"
 
 
 def import_caseload(

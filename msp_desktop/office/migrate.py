@@ -33,8 +33,9 @@ STEPS: dict[int, str] = {
     5: "a lost_device_keys table: keys enrolled for a lost device without the old key's "
     "signature (msp-office devices replace-lost)",
     6: "the caseload from the council's system, records made at the office, the queue "
-    "of changes for devices' office packs and the packs issued (msp-office caseload "
-    "import, allocate, packs issue); nothing is queued for what happened before",
+    "of changes for devices' office packs, the packs issued and the decisions on "
+    "conflicts (msp-office caseload import, allocate, packs issue, conflicts resolve); "
+    "nothing is queued for what happened before",
 }
 """What the step to each schema version changes, in words."""
 

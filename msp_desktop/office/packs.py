@@ -32,8 +32,8 @@ __all__ = ["Issued", "NoPackKey", "issue_packs"]
 
 PACK_KINDS = ("person", "concern")
 """The record kinds packs carry in this version. The allocation of a transferred
-person's visits, agreed actions and contact notes stays queued until a version that
-carries them (a device of this version refuses a pack it cannot take whole)."""
+person's visits, agreed actions and contact notes, and decisions on conflicts, stay
+queued until a version that carries them (a device refuses a pack it cannot take whole)."""
 MAX_TRIES = 5
 """Plans made again when another msp-office issues to the same device meanwhile."""
 
@@ -56,7 +56,11 @@ class NoPackKey:
 
 def _packable(store: OfficeStore, device_id: str | None) -> list[QueuedChange]:
     """The waiting changes a pack of this version carries (``PACK_KINDS``, removals)."""
-    return [q for q in store.queued(device_id) if q.change == "remove" or q.kind in PACK_KINDS]
+    return [
+        q
+        for q in store.queued(device_id)
+        if q.change == "remove" or (q.change in ("allocate", "correct") and q.kind in PACK_KINDS)
+    ]
 
 
 def _changes(
@@ -83,12 +87,11 @@ def _changes(
         )
         if text is None:
             continue  # nothing held to send (cannot happen: allocation needs a record)
-        changes.append(
-            Change.model_validate(
-                {"change": "allocate", "kind": queued.kind, "id": queued.record_id,
-                 "revision": revision}
-            )
-        )  # fmt: skip
+        fields: dict[str, object] = {"change": queued.change, "kind": queued.kind,
+                                     "id": queued.record_id, "revision": revision}  # fmt: skip
+        if queued.change == "correct":
+            fields["reason"] = queued.reason[:500]
+        changes.append(Change.model_validate(fields))
         envelopes.append(RecordEnvelope.model_validate_json(text))
     return changes, envelopes, [q.id for q in waiting if q.id is not None]
 

@@ -23,6 +23,7 @@ from msp_desktop.office.cli import (
     alerts,
     caseload,
     commands,
+    conflicts,
     feedback,
     maintenance,
     packs,
@@ -212,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("conflicts", "List record revisions kept aside as conflicts.", commands.conflicts)
     _add_json(p)
+    c_more = p.add_subparsers(dest="conflicts_command", required=False, metavar="show|resolve")
+    conflicts.add_show_arguments(command("show", conflicts.SHOW_HELP, conflicts.show, c_more))
+    conflicts.add_resolve_arguments(
+        command("resolve", conflicts.RESOLVE_HELP, conflicts.settle, c_more)
+    )
 
     owned = sub.add_parser("records", help="Which device each person's records belong to.")
     owned_sub = owned.add_subparsers(dest="records_command", required=True, metavar="ACTION")
@@ -302,7 +308,8 @@ def _run(args: argparse.Namespace) -> int:
         getattr(args, "devices_command", None),
         getattr(args, "packs_command", None),
     )
-    writes = args.command in WRITES and not listing
+    deciding = getattr(args, "conflicts_command", None) == "resolve"
+    writes = (args.command in WRITES and not listing) or deciding
     if writes and args.command != "init":
         layout = commands.office_layout(args)
         receipts: Path | None = getattr(args, "receipts", None)

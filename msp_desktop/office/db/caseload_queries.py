@@ -14,6 +14,7 @@ from typing import Any
 
 from msp_desktop.office.db.store import (
     CaseloadWrite,
+    ConflictDecision,
     IssuedPack,
     OfficeRevision,
     QueuedChange,
@@ -189,6 +190,62 @@ class CaseloadQueries(SqlBase):
         """The sealed bytes of an issued pack."""
         row = self._one("SELECT data FROM packs WHERE sha256 = ?", sha256)
         return base64.b64decode(str(row[0])) if row else None
+
+    def conflict_envelope(self, conflict_id: int) -> str | None:
+        """The revision a conflict kept aside, as it travelled."""
+        row = self._one("SELECT envelope FROM conflicts WHERE id = ?", conflict_id)
+        return str(row[0]) if row else None
+
+    def held_revisions(self, kind: str, record_id: str) -> list[int]:
+        """Every revision of the record the office holds, ascending."""
+        rows = self._rows(
+            "SELECT revision FROM record_revisions WHERE kind = ? AND record_id = ? UNION "
+            "SELECT revision FROM office_revisions WHERE kind = ? AND record_id = ?",
+            kind, record_id, kind, record_id,
+        )  # fmt: skip
+        return sorted(int(r[0]) for r in rows)
+
+    def decisions(self) -> dict[int, ConflictDecision]:
+        """Every conflict decision, by conflict id."""
+        rows = self._rows(
+            "SELECT conflict_id, keep, reason, office_revision, decided_by, decided_at "
+            "FROM conflict_decisions"
+        )
+        return {int(row[0]): ConflictDecision(*row) for row in rows}
+
+    def resolve_conflict(
+        self,
+        decision: ConflictDecision,
+        revision: OfficeRevision | None,
+        queue: Sequence[QueuedChange],
+    ) -> bool:
+        """Keep a decision, its office revision and its queue in one transaction; False,
+        with nothing written, when the conflict was decided meanwhile."""
+        d = decision
+        try:
+            with self._write():
+                if self._one(
+                    "SELECT 1 FROM conflict_decisions WHERE conflict_id = ?", d.conflict_id
+                ):
+                    raise _Taken
+                self._run(
+                    "INSERT INTO conflict_decisions (conflict_id, keep, reason, office_revision, "
+                    "decided_by, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    d.conflict_id, d.keep, d.reason, d.office_revision, d.decided_by,
+                    d.decided_at,
+                )  # fmt: skip
+                if revision is not None:
+                    r = revision
+                    self._run(
+                        "INSERT INTO office_revisions (kind, record_id, revision, record_sha256, "
+                        "envelope, reason, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        r.kind, r.record_id, r.revision, r.record_sha256, r.envelope, r.reason,
+                        r.made_by, r.made_at,
+                    )  # fmt: skip
+                self._run_many(_QUEUE_INSERT, [_queue_row(q) for q in queue])
+        except _Taken:
+            return False
+        return True
 
     def acknowledge_pack(self, sha256: str, at: str) -> None:
         """Mark an issued pack acknowledged by its device (once)."""

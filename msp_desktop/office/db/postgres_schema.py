@@ -51,7 +51,8 @@ _CASELOAD = tuple(
         r"\bINTEGER\b",
         "BIGINT",
         statement.replace(
-            "id INTEGER PRIMARY KEY", "id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+            "\n    id INTEGER PRIMARY KEY",
+            "\n    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
         ),
     )
     for statement in CASELOAD
@@ -211,5 +212,6 @@ OFFICE_TABLES: tuple[str, ...] = (
     "caseload_concerns",
     "pack_queue",
     "packs",
+    "conflict_decisions",
 )
 """Every table of the schema, in the order they are created."""

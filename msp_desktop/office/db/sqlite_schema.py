@@ -41,6 +41,9 @@ Tables:
 - ``pack_queue``: the changes waiting for a device's next office pack (a person or
   concern allocated to it, a person taken away from it, a correction, a decision on a
   conflict); ``pack_sequence`` is set once a pack carries the change.
+- ``conflict_decisions``: how the office resolved a conflict (``msp-office conflicts
+  resolve``): which revision it keeps, why, who and when, and for ``incoming`` the
+  office revision that carries the kept content to the record's device.
 - ``packs``: every office pack issued, keyed by its SHA-256, (device, sequence)
   unique: the device key whose enrolment named the pack key it was sealed to, how
   many changes, the sealed bytes (base64; a lost pack is written again, never made
@@ -57,8 +60,9 @@ each record's owner is the device that sent its first imported revision, a revis
 another device sent is listed as a conflict, and a record whose current revision came
 from another device gets its owner's highest revision back as current. 5:
 ``lost_device_keys`` (keys enrolled for a lost device without the old key's signature).
-6: ``office_revisions``, ``caseload_people``, ``caseload_concerns``, ``pack_queue`` and
-``packs`` (``msp-office caseload import``, ``allocate`` and ``packs issue``).
+6: ``office_revisions``, ``caseload_people``, ``caseload_concerns``, ``pack_queue``,
+``packs`` and ``conflict_decisions`` (``msp-office caseload import``, ``allocate``,
+``packs issue`` and ``conflicts resolve``).
 ``msp-office migrate`` takes a database from any earlier version to this one with the
 steps in ``UPGRADES`` (one transaction each, after a verified backup; ``migrate.STEPS``
 says what each does in words, the same on PostgreSQL); every other command refuses an
@@ -183,6 +187,15 @@ CREATE TABLE packs (
     issued_at TEXT NOT NULL,
     acknowledged_at TEXT,
     UNIQUE (device_id, sequence)
+);""",
+    """
+CREATE TABLE conflict_decisions (
+    conflict_id INTEGER NOT NULL UNIQUE REFERENCES conflicts (id),
+    keep TEXT NOT NULL CHECK (keep IN ('current', 'incoming')),
+    reason TEXT NOT NULL,
+    office_revision INTEGER,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL
 );""",
 )
 """The caseload, office revisions and pack queue (version 6); PostgreSQL's are these with

@@ -21,6 +21,7 @@ from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 __all__ = [
     "AuditRow",
     "CaseloadWrite",
+    "ConflictDecision",
     "ConflictRow",
     "CurrentRecord",
     "DeviceKey",
@@ -194,6 +195,20 @@ class IssuedPack:
     changes: int
     issued_at: str
     acknowledged_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ConflictDecision:
+    """How the office resolved a conflict (``msp-office conflicts resolve``)."""
+
+    conflict_id: int
+    keep: str
+    """``current`` (the office's revision stands) or ``incoming`` (the revision sent)."""
+    reason: str
+    office_revision: int | None
+    """For ``incoming``: the office revision carrying the kept content to the device."""
+    decided_by: str
+    decided_at: str
 
 
 @dataclass(frozen=True)
@@ -452,6 +467,24 @@ class OfficeStore(Protocol):
 
     def acknowledge_pack(self, sha256: str, at: str) -> None:
         """Mark an issued pack acknowledged by its device (once)."""
+
+    def conflict_envelope(self, conflict_id: int) -> str | None:
+        """The revision a conflict kept aside, as it travelled."""
+
+    def held_revisions(self, kind: str, record_id: str) -> list[int]:
+        """Every revision of the record the office holds (sent or made here), ascending."""
+
+    def decisions(self) -> dict[int, ConflictDecision]:
+        """Every conflict decision, by conflict id."""
+
+    def resolve_conflict(
+        self,
+        decision: ConflictDecision,
+        revision: OfficeRevision | None,
+        queue: Sequence[QueuedChange],
+    ) -> bool:
+        """Keep a decision, the office revision it makes and what it queues, in one
+        transaction; False, with nothing written, when the conflict is decided already."""
 
     def add_pack(self, pack: IssuedPack, data: bytes, queue_ids: Sequence[int]) -> bool:
         """Keep an issued pack and mark the queued changes it carries, in one

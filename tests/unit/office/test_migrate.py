@@ -62,12 +62,14 @@ STEP_5 = (
 )
 STEP_6 = (
     "Version 6: the caseload from the council's system, records made at the office, the "
-    "queue of changes for devices' office packs and the packs issued (msp-office caseload "
-    "import, allocate, packs issue); nothing is queued for what happened before."
+    "queue of changes for devices' office packs, the packs issued and the decisions on "
+    "conflicts (msp-office caseload import, allocate, packs issue, conflicts resolve); "
+    "nothing is queued for what happened before."
 )
 OWNERSHIP_TABLES = {"record_owners", "record_transfers"}
 CASELOAD_TABLES = {
     "office_revisions", "caseload_people", "caseload_concerns", "pack_queue", "packs",
+    "conflict_decisions",
 }  # fmt: skip
 LATER_TABLES = {"returned_forms", *OWNERSHIP_TABLES, "lost_device_keys", *CASELOAD_TABLES}
 """The tables versions 3 to 6 added."""
