@@ -109,6 +109,8 @@ def _issue_one(
         if not active or pack_key is None:
             return NoPackKey(device_id, len(waiting))
         changes, envelopes, queue_ids = _changes(store, waiting)
+        if not changes:
+            return None  # only allocations of records no longer held: nothing to send
         before = store.packs(device_id)
         last = before[-1] if before else None
         sequence = 1 if last is None else last.sequence + 1

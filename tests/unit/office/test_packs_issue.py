@@ -13,7 +13,8 @@ import pytest
 
 from msp_desktop.bundles.pack import open_pack
 from msp_desktop.bundles.pack_receipt import make_pack_receipt
-from msp_desktop.office.db.store import IssuedPack
+from msp_desktop.office.db.store import IssuedPack, QueuedChange, RecordTransfer
+from msp_desktop.office.ownership import UNALLOCATED
 from msp_desktop.office.packs import Issued, issue_packs
 from tests.office_helpers import FakeDevice, caseload
 from tests.unit.office.conftest import Office
@@ -187,3 +188,13 @@ def test_a_devices_receipt_marks_its_pack_acknowledged_once(
     assert office.run("import", str(good)) == 0
     assert "was already acknowledged; nothing changed" in capsys.readouterr().out
     assert office.db_hash() == after
+
+
+def test_an_allocation_of_a_record_no_longer_held_makes_no_empty_pack(
+    office: Office, device: FakeDevice
+) -> None:
+    ghost = QueuedChange("laptop-7", "allocate", "person", "ghost", "test", "2026-12-06T09:00:00Z")
+    transfer = RecordTransfer("ghost", UNALLOCATED, "laptop-7", 1, "test", "2026-12-06T09:00:00Z")
+    office.store.transfer([("person", "ghost")], transfer, [ghost])
+    assert issue_packs(office.store, office.config, office.keys, device_id=None, now=NOW) == []
+    assert office.store.packs() == []
