@@ -131,6 +131,10 @@ class CaseloadRow:
     reference: str | None
     concern: dict[str, Any] | None
     allocated_to: str | None
+    checked_person: Person | None = field(default=None, compare=False, repr=False)
+    """``person`` as the model checked it (with a stand-in id)."""
+    checked_concern: Concern | None = field(default=None, compare=False, repr=False)
+    """``concern`` as the model checked it (with a stand-in person id)."""
 
 
 @dataclass
@@ -163,13 +167,16 @@ def _choice(value: str, choices: dict[str, str], what: str) -> str:
     return found
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(value: str) -> date:
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{value!r} is not a date written YYYY-MM-DD or DD/MM/YYYY")
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)  # much quicker than strptime, at 10,000 rows
+        return datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD or DD/MM/YYYY") from None
 
 
 def _listed(value: str) -> list[str]:
@@ -362,9 +369,13 @@ def _read_row(
         if not cells.get(column):
             problems.append((column, "it is empty; every row needs one"))
     person: dict[str, Any] = {}
+    checked_person: Person | None = None
+    checked_concern: Concern | None = None
     try:
         person = _person_fields(cells)
-        Person.model_validate({"id": _PLACEHOLDER_ID, **person}, context={TODAY: today})
+        checked_person = Person.model_validate(
+            {"id": _PLACEHOLDER_ID, **person}, context={TODAY: today}
+        )
     except _CellProblem as exc:
         problems.append((exc.column, exc.message))
     except ValidationError as exc:
@@ -379,7 +390,7 @@ def _read_row(
     else:
         try:
             concern = _concern_fields(cells)
-            Concern.model_validate(
+            checked_concern = Concern.model_validate(
                 {"person_id": _PLACEHOLDER_ID, **concern}, context={TODAY: today}
             )
         except _CellProblem as exc:
@@ -405,4 +416,6 @@ def _read_row(
         reference=reference,
         concern=concern,
         allocated_to=cells.get("allocated_to") or None,
+        checked_person=checked_person,
+        checked_concern=checked_concern,
     )
