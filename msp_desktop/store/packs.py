@@ -56,7 +56,9 @@ __all__ = [
     "PackResult",
     "apply_pack",
     "last_known",
+    "mark_pack_receipt_written",
     "office_versions",
+    "pack_receipts_to_write",
 ]
 
 _TABLES = {"person": "people", "concern": "concerns"}
@@ -198,11 +200,16 @@ class _Applier:
             self._keep_aside(change, envelope, local)
             return
         self._write(kind, envelope.record, exists=local is not None)
+        # The hash of the record as this device now holds it: a record from an older
+        # device may gain default fields when read, and must not then count as changed
+        # here (sent back again, or an office correction taken for a conflict).
+        stored = self.db.one(f"SELECT data FROM {table} WHERE id = ?", (record_id,))  # noqa: S608 - a fixed name
+        assert stored is not None  # just written
         self.db.execute(
             "INSERT INTO records_received (kind, record_id, revision, record_sha256,"
             " pack_sequence, change, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (kind, record_id, envelope.revision, envelope.record_sha256, self.sequence,
-             change.change, change.reason or envelope.reason),
+            (kind, record_id, envelope.revision, _sha(json.loads(str(stored[0]))),
+             self.sequence, change.change, change.reason or envelope.reason),
         )  # fmt: skip
         self.result.taken[kind] = self.result.taken.get(kind, 0) + 1
 

@@ -220,3 +220,19 @@ def test_each_pack_taken_has_a_receipt_signed_by_the_device_key(workspace: Works
     workspace.sync.mark_pack_receipt_written(1)
     assert workspace.sync.pack_receipts_to_write() == []
     assert [s for s, _n, _d in workspace.sync.pack_receipts_to_write(again=True)] == [1]
+
+
+def test_a_record_that_gains_default_fields_when_read_is_not_a_change_here(
+    workspace: Workspace,
+) -> None:
+    office = Office()
+    enrolment = ready(workspace, office)
+    person = builders.person("Dai Example").model_dump(mode="json")
+    for name in ("household", "communication_needs", "preferred_format"):
+        person.pop(name)  # as a device from before these fields sent it
+    sent = _made_at_office("person", person)
+    pack = office.pack(enrolment, _allocate(sent), [sent])
+    assert workspace.sync.import_pack(pack.data).taken == {"person": 1}
+    assert pending_records(workspace.db) == []
+    status = {(r.kind, r.record_id): r.state for r in workspace.sync.status().records}
+    assert status[("person", sent.id)] == "acknowledged"
