@@ -471,6 +471,12 @@ def status(args: argparse.Namespace) -> int:
     print(f"records: {counts.records} ({counts.revisions} revisions)")
     print(f"audit entries: {counts.audit_entries}")
     print(f"conflicts: {counts.conflicts}")
+    print(f"people from the caseload export: {counts.caseload_people}")
+    print(f"changes waiting for office packs: {counts.queued_changes}")
+    print(
+        f"office packs issued: {counts.packs} ({counts.packs_unacknowledged} not yet "
+        "acknowledged by their device)"
+    )
     print(f"quarantined bundles: {quarantined}")
     print(f"alerts open: {alerts}" + (f" (see: {PROG} alerts list)" if alerts else ""))
     return 0

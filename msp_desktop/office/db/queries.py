@@ -279,7 +279,11 @@ class SqlOfficeQueries(CaseloadQueries):
             "(SELECT count(*) FROM current_records), "
             "(SELECT count(*) FROM record_revisions), "
             "(SELECT count(*) FROM conflicts), "
-            "(SELECT count(*) FROM audit_entries)"
+            "(SELECT count(*) FROM audit_entries), "
+            "(SELECT count(*) FROM caseload_people), "
+            "(SELECT count(*) FROM pack_queue WHERE pack_sequence IS NULL), "
+            "(SELECT count(*) FROM packs), "
+            "(SELECT count(*) FROM packs WHERE acknowledged_at IS NULL)"
         )
         assert row is not None
         return OfficeCounts(*(int(value) for value in row))

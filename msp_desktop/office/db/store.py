@@ -298,6 +298,14 @@ class OfficeCounts:
     revisions: int
     conflicts: int
     audit_entries: int
+    caseload_people: int
+    """People the council's caseload export brought (``caseload import``)."""
+    queued_changes: int
+    """Changes waiting for a device's next office pack."""
+    packs: int
+    """Office packs issued."""
+    packs_unacknowledged: int
+    """Of those, packs no device receipt has acknowledged yet."""
 
 
 @dataclass(frozen=True)

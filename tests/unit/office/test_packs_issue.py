@@ -198,3 +198,22 @@ def test_an_allocation_of_a_record_no_longer_held_makes_no_empty_pack(
     office.store.transfer([("person", "ghost")], transfer, [ghost])
     assert issue_packs(office.store, office.config, office.keys, device_id=None, now=NOW) == []
     assert office.store.packs() == []
+
+
+def test_status_counts_the_caseload_the_queue_and_the_packs(
+    office: Office, device: FakeDevice, second: FakeDevice, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert office.run("caseload", "import", "--csv", _file(office, ADA, BRYN)) == 0
+    issue_packs(office.store, office.config, office.keys, device_id="laptop-7", now=NOW)
+    capsys.readouterr()
+    assert office.run("status", "--json") == 0
+    status = json.loads(capsys.readouterr().out)
+    assert {k: status[k] for k in ("caseload_people", "queued_changes", "packs",
+                                   "packs_unacknowledged")} == {
+        "caseload_people": 2, "queued_changes": 2, "packs": 1, "packs_unacknowledged": 1,
+    }  # fmt: skip
+    assert office.run("status") == 0
+    out = capsys.readouterr().out
+    assert "people from the caseload export: 2\n" in out
+    assert "changes waiting for office packs: 2\n" in out
+    assert "office packs issued: 1 (1 not yet acknowledged by their device)\n" in out
