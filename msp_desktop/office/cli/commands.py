@@ -390,8 +390,13 @@ def conflicts(args: argparse.Namespace) -> int:
     """``msp-office conflicts [--json]``."""
     with _store(args, read_only=True) as store:
         found = store.conflicts()
+        decided = store.decisions()
     if args.json:
-        print(_json(found))
+        print(_json([
+            {**dataclasses.asdict(c),
+             "decision": dataclasses.asdict(decided[c.id]) if c.id in decided else None}
+            for c in found
+        ]))  # fmt: skip
     elif not found:
         print("No conflicts.")
     else:
@@ -407,11 +412,12 @@ def conflicts(args: argparse.Namespace) -> int:
                 c.bundle_sha256[:12],
                 c.found_at,
                 c.reason,
+                f"kept {decided[c.id].keep}" if c.id in decided else "",
             ]
             for c in found
         ]
         headers = ["ID", "KIND", "RECORD", "REV", "OFFICE REV", "SENT BY", "OWNER", "BUNDLE",
-                   "FOUND", "WHY"]  # fmt: skip
+                   "FOUND", "WHY", "DECIDED"]  # fmt: skip
         print(table(headers, rows))
     return 0
 

@@ -94,6 +94,14 @@ def test_keeping_the_incoming_revision_sends_it_to_the_owner_as_a_correction(
     assert (change.change, change.id, change.revision) == ("correct", person_id, 3)
     assert change.reason is not None
     assert "the new number is right" in change.reason
+    # The list says it is decided.
+    assert office.run("conflicts") == 0
+    [row] = [line for line in capsys.readouterr().out.splitlines() if person_id in line]
+    assert row.rstrip().endswith("kept incoming")
+    assert office.run("conflicts", "--json") == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["decision"]["keep"] == "incoming"
+    assert listed["decision"]["office_revision"] == 3
     # A decision stands: asked again, refused, nothing changed.
     before = office.db_hash()
     assert office.run("conflicts", "resolve", str(conflict_id), "--keep", "current") == 9
@@ -125,6 +133,8 @@ def test_an_unknown_conflict_or_a_bad_reason_changes_nothing(
 ) -> None:
     conflict_id, _ = _conflict(office, device, other)
     before = office.db_hash()
+    assert office.run("conflicts", "--json") == 0
+    assert [c["decision"] for c in json.loads(capsys.readouterr().out)] == [None]
     assert office.run("conflicts", "show", "999") == 8
     assert office.run("conflicts", "resolve", "999", "--keep", "current") == 8
     assert "no conflict 999" in capsys.readouterr().err
