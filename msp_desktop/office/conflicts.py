@@ -23,7 +23,6 @@ decision per conflict, never changed) and sends it on:
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,6 +37,7 @@ from msp_desktop.office.db.store import (
     OfficeStore,
     QueuedChange,
 )
+from msp_desktop.office.devices import one_line_reason
 
 __all__ = ["Comparison", "FieldChange", "compare", "resolve"]
 
@@ -111,13 +111,6 @@ def compare(store: OfficeStore, conflict_id: int) -> Comparison:
     )
 
 
-def _reason(text: str | None, keep: str) -> str:
-    reason = (text or f"the office keeps the {keep} revision").strip()
-    if not reason or len(reason) > 500 or re.search(r"[\x00-\x1f\x7f]", reason):
-        raise InvalidInput("The reason must be one line of plain text, at most 500 characters.")
-    return reason
-
-
 def resolve(
     store: OfficeStore, conflict_id: int, keep: str, *, reason: str | None, now: str
 ) -> ConflictDecision:
@@ -126,7 +119,7 @@ def resolve(
     a bad reason) change nothing."""
     if keep not in ("current", "incoming"):
         raise InvalidInput("Keep 'current' (the office's revision) or 'incoming' (the one sent).")
-    why = _reason(reason, keep)
+    why = one_line_reason(reason or f"the office keeps the {keep} revision")
     conflict = _conflict(store, conflict_id)
     decided = store.decisions().get(conflict_id)
     if decided is not None:

@@ -35,7 +35,7 @@ from msp_desktop.input_files import read_input
 from msp_desktop.office.db.store import DeviceKey, LostDeviceKey, OfficeStore
 from msp_desktop.office.errors import DeviceNotFound, DeviceRefused
 
-__all__ = ["Enrolled", "enrol", "read_small_file", "replace_lost", "revoke"]
+__all__ = ["Enrolled", "enrol", "one_line_reason", "read_small_file", "replace_lost", "revoke"]
 
 LOST_COMMAND = "msp-office devices replace-lost ENROLMENT.json --confirm-key-id ID --reason TEXT"
 
@@ -103,7 +103,7 @@ def replace_lost(
     only when ``confirm_key_id``, read out by the worker, is the file's key id; the
     active key, if any, is revoked; ``lost_device_keys`` keeps why."""
     enrolment = read_enrolment(data)
-    reason = _one_line(reason)
+    reason = one_line_reason(reason)
     confirmed = confirm_key_id.strip().upper()
     if confirmed != enrolment.key_id:
         raise DeviceRefused(
@@ -181,7 +181,9 @@ def _key_of(enrolment: Enrolment, now: str) -> DeviceKey:
     )
 
 
-def _one_line(reason: str) -> str:
+def one_line_reason(reason: str) -> str:
+    """``reason`` trimmed, or ``InvalidInput`` unless it is one line of plain text of at
+    most 500 characters (every reason the office keeps in an audit row)."""
     reason = reason.strip()
     if not reason or len(reason) > 500 or re.search(r"[\x00-\x1f\x7f]", reason):
         raise InvalidInput("The reason must be one line of plain text, at most 500 characters.")
@@ -190,7 +192,7 @@ def _one_line(reason: str) -> str:
 
 def revoke(store: OfficeStore, device_id: str, *, reason: str, now: str) -> DeviceKey:
     """Revoke the device's active key; ``DeviceNotFound`` if it has none."""
-    reason = _one_line(reason)
+    reason = one_line_reason(reason)
     active = next((k for k in store.device_keys() if k.device_id == device_id and k.active), None)
     if active is None:
         raise DeviceNotFound(f"No device {device_id!r} with an active key is enrolled here.")

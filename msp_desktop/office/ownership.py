@@ -25,8 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from msp_desktop.errors import InvalidInput, RecordNotFound
+from msp_desktop.errors import RecordNotFound
 from msp_desktop.office.db.store import DeviceKey, OfficeStore, QueuedChange, RecordTransfer
+from msp_desktop.office.devices import one_line_reason
 from msp_desktop.office.errors import DeviceNotFound, DeviceRevoked
 
 __all__ = [
@@ -56,13 +57,6 @@ class Transferred:
     transfer: RecordTransfer
     by_kind: dict[str, int]
     """How many records of each kind moved."""
-
-
-def _reason(text: str | None) -> str:
-    reason = (text or DEFAULT_REASON).strip()
-    if not reason or len(reason) > 500 or re.search(r"[\x00-\x1f\x7f]", reason):
-        raise InvalidInput("The reason must be one line of plain text, at most 500 characters.")
-    return reason
 
 
 def active_device(store: OfficeStore, device_id: str) -> DeviceKey:
@@ -131,7 +125,7 @@ def transfer_person(
     for a device never enrolled, ``DeviceRevoked`` for one whose key is revoked, and
     ``InvalidInput`` for a bad reason, before anything is written.
     """
-    why = _reason(reason or default_reason)
+    why = one_line_reason(reason or default_reason)
     person_id = find_person(store, person_id)
     active_device(store, to_device)
     held = _held(store, person_id)
