@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -45,7 +45,16 @@ from msp_desktop.bundles.manifest import (
     format_time,
 )
 
-__all__ = ["SealedBundle", "VerifiedBundle", "open_bundle", "write_bundle"]
+__all__ = [
+    "SealedBundle",
+    "VerifiedBundle",
+    "listed_files",
+    "open_bundle",
+    "seal_archive",
+    "sha256_hex",
+    "unseal_archive",
+    "write_bundle",
+]
 
 
 @dataclass(frozen=True)
@@ -101,22 +110,60 @@ def write_bundle(
         created=format_time(created or datetime.now(UTC)),
         recipient_key_id=recipient.key_id,
         files=[
-            FileEntry(name=name, size=len(files[name]), sha256=_sha256(files[name]))
+            FileEntry(name=name, size=len(files[name]), sha256=sha256_hex(files[name]))
             for name in sorted(files)
         ],
     )
-    manifest_bytes = manifest.to_bytes()
-    signature = signing_key.sign(
-        manifest_bytes,
+    data = seal_archive(
+        manifest.to_bytes(),
         manifest.trusted_comment(),
-        untrusted_comment=f"MSP bundle {manifest.bundle_id} from device {device_id}",
+        f"MSP bundle {manifest.bundle_id} from device {device_id}",
+        [(entry.name, files[entry.name]) for entry in manifest.files],
+        signing_key=signing_key,
+        recipient=recipient,
+    )
+    return SealedBundle(data=data, sha256=sha256_hex(data), manifest=manifest)
+
+
+def seal_archive(
+    manifest_bytes: bytes,
+    trusted_comment: str,
+    untrusted_comment: str,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    signing_key: minisign.KeyPair,
+    recipient: age.AgeRecipient,
+) -> bytes:
+    """The age file of a ustar archive holding the manifest, its minisign signature by
+    ``signing_key`` and ``files`` in the manifest's order: a bundle, or an office pack."""
+    signature = signing_key.sign(
+        manifest_bytes, trusted_comment, untrusted_comment=untrusted_comment
     )
     inner = write_archive(
-        [(MANIFEST_NAME, manifest_bytes), (SIGNATURE_NAME, signature.encode("utf-8"))]
-        + [(entry.name, files[entry.name]) for entry in manifest.files]
+        [(MANIFEST_NAME, manifest_bytes), (SIGNATURE_NAME, signature.encode("utf-8")), *files]
     )
-    data = age.encrypt(inner, [recipient])
-    return SealedBundle(data=data, sha256=_sha256(data), manifest=manifest)
+    return age.encrypt(inner, [recipient])
+
+
+def unseal_archive(
+    decrypted: bytes, limits: Limits, *, what: str, file_what: str
+) -> tuple[dict[str, bytes], bytes, bytes]:
+    """The entries of a decrypted bundle or pack, every ``.json`` one strict, with its
+    manifest's and signature's bytes; ``what`` ("The bundle") and ``file_what`` ("The
+    bundle file") begin the sentences of a refusal."""
+    entries = read_archive(decrypted, limits)
+    for name, content in entries.items():
+        if name.endswith(".json"):
+            parse_json_strict(
+                content, what=f"{file_what} {name!r}", max_depth=limits.max_json_depth
+            )
+    manifest_bytes = entries.get(MANIFEST_NAME)
+    signature_bytes = entries.get(SIGNATURE_NAME)
+    if manifest_bytes is None:
+        raise ManifestRejected(f"{what} has no manifest.json.")
+    if signature_bytes is None:
+        raise SignatureRejected(f"{what} has no manifest signature.")
+    return entries, manifest_bytes, signature_bytes
 
 
 def open_bundle(
@@ -134,24 +181,14 @@ def open_bundle(
     """
     if len(data) > limits.max_bundle_bytes:
         raise ArchiveRejected("The bundle is larger than allowed.")
-    entries = read_archive(age.decrypt(data, identity), limits)
-    for name, content in entries.items():
-        if name.endswith(".json"):
-            parse_json_strict(
-                content, what=f"The bundle file {name!r}", max_depth=limits.max_json_depth
-            )
-
-    manifest_bytes = entries.get(MANIFEST_NAME)
-    signature_bytes = entries.get(SIGNATURE_NAME)
-    if manifest_bytes is None:
-        raise ManifestRejected("The bundle has no manifest.json.")
-    if signature_bytes is None:
-        raise SignatureRejected("The bundle has no manifest signature.")
+    entries, manifest_bytes, signature_bytes = unseal_archive(
+        age.decrypt(data, identity), limits, what="The bundle", file_what="The bundle file"
+    )
     trusted_comment, key_id = _check_signature(manifest_bytes, signature_bytes, trusted_keys)
     manifest = _check_manifest(manifest_bytes, key_id, identity.recipient, trusted_comment)
     files = _check_files(manifest, entries)
     return VerifiedBundle(
-        sha256=_sha256(data), manifest=manifest, files=files, trusted_comment=trusted_comment
+        sha256=sha256_hex(data), manifest=manifest, files=files, trusted_comment=trusted_comment
     )
 
 
@@ -192,23 +229,39 @@ def _check_manifest(
     return manifest
 
 
-def _check_files(manifest: Manifest, entries: Mapping[str, bytes]) -> dict[str, bytes]:
-    listed = {entry.name for entry in manifest.files}
+def listed_files(
+    listed: Sequence[tuple[str, int, str]],
+    entries: Mapping[str, bytes],
+    *,
+    what: str,
+    the_manifest: str,
+) -> dict[str, bytes]:
+    """Every file the manifest lists (``(name, size, sha256)``, in its order), each
+    present with that size and hash, and no other entry besides the manifest and its
+    signature; ``ContentRejected`` otherwise, said of ``what`` ("The bundle") and
+    ``the_manifest`` ("the manifest")."""
+    names = {name for name, _size, _sha in listed}
     for name in entries:
-        if name not in listed and name not in (MANIFEST_NAME, SIGNATURE_NAME):
-            raise ContentRejected(f"The bundle holds {name!r}, which its manifest does not list.")
+        if name not in names and name not in (MANIFEST_NAME, SIGNATURE_NAME):
+            raise ContentRejected(f"{what} holds {name!r}, which its manifest does not list.")
     files: dict[str, bytes] = {}
-    for entry in manifest.files:
-        content = entries.get(entry.name)
+    for name, size, sha256 in listed:
+        content = entries.get(name)
         if content is None:
-            raise ContentRejected(f"The bundle lacks {entry.name!r}, which its manifest lists.")
-        if len(content) != entry.size:
-            raise ContentRejected(f"The size of {entry.name!r} does not match the manifest.")
-        if _sha256(content) != entry.sha256:
-            raise ContentRejected(f"The content of {entry.name!r} does not match the manifest.")
-        files[entry.name] = content
+            raise ContentRejected(f"{what} lacks {name!r}, which its manifest lists.")
+        if len(content) != size:
+            raise ContentRejected(f"The size of {name!r} does not match {the_manifest}.")
+        if sha256_hex(content) != sha256:
+            raise ContentRejected(f"The content of {name!r} does not match {the_manifest}.")
+        files[name] = content
     return files
 
 
-def _sha256(data: bytes) -> str:
+def _check_files(manifest: Manifest, entries: Mapping[str, bytes]) -> dict[str, bytes]:
+    listed = [(entry.name, entry.size, entry.sha256) for entry in manifest.files]
+    return listed_files(listed, entries, what="The bundle", the_manifest="the manifest")
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of ``data``, lower-case hex: a bundle's or a pack's hash, and its files'."""
     return hashlib.sha256(data).hexdigest()

@@ -21,7 +21,6 @@ record of the packs it applied, and belong to the device's store.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import uuid
 from collections.abc import Mapping, Sequence
@@ -32,7 +31,8 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from msp_desktop.bundles import age, minisign
-from msp_desktop.bundles.archive import DEFAULT_LIMITS, Limits, read_archive, write_archive
+from msp_desktop.bundles.archive import DEFAULT_LIMITS, Limits
+from msp_desktop.bundles.bundle import listed_files, seal_archive, sha256_hex, unseal_archive
 from msp_desktop.bundles.canonical import (
     MAX_SAFE_INTEGER,
     canonical_json,
@@ -47,8 +47,6 @@ from msp_desktop.bundles.errors import (
     SignatureRejected,
 )
 from msp_desktop.bundles.manifest import (
-    MANIFEST_NAME,
-    SIGNATURE_NAME,
     Count,
     DeviceId,
     KeyId,
@@ -259,21 +257,18 @@ def write_pack(
         created=format_time(created or datetime.now(UTC)),
         recipient_key_id=recipient.key_id,
         files=[
-            PackFile(name=n, size=len(files[n]), sha256=_sha256(files[n])) for n in sorted(files)
+            PackFile(name=n, size=len(files[n]), sha256=sha256_hex(files[n])) for n in sorted(files)
         ],
     )
-    manifest_bytes = manifest.to_bytes()
-    signature = office_key.sign(
-        manifest_bytes,
+    data = seal_archive(
+        manifest.to_bytes(),
         manifest.trusted_comment(),
-        untrusted_comment=f"MSP office pack {manifest.pack_id} for device {device_id}",
+        f"MSP office pack {manifest.pack_id} for device {device_id}",
+        [(entry.name, files[entry.name]) for entry in manifest.files],
+        signing_key=office_key,
+        recipient=recipient,
     )
-    inner = write_archive(
-        [(MANIFEST_NAME, manifest_bytes), (SIGNATURE_NAME, signature.encode("utf-8"))]
-        + [(entry.name, files[entry.name]) for entry in manifest.files]
-    )
-    data = age.encrypt(inner, [recipient])
-    return SealedPack(data=data, sha256=_sha256(data), manifest=manifest)
+    return SealedPack(data=data, sha256=sha256_hex(data), manifest=manifest)
 
 
 def open_pack(
@@ -295,18 +290,9 @@ def open_pack(
     """
     if len(data) > limits.max_bundle_bytes:
         raise ArchiveRejected("The office pack is larger than allowed.")
-    entries = read_archive(_decrypt(data, identity), limits)
-    for name, content in entries.items():
-        if name.endswith(".json"):
-            parse_json_strict(
-                content, what=f"The pack file {name!r}", max_depth=limits.max_json_depth
-            )
-    manifest_bytes = entries.get(MANIFEST_NAME)
-    signature_bytes = entries.get(SIGNATURE_NAME)
-    if manifest_bytes is None:
-        raise ManifestRejected("The office pack has no manifest.json.")
-    if signature_bytes is None:
-        raise SignatureRejected("The office pack has no manifest signature.")
+    entries, manifest_bytes, signature_bytes = unseal_archive(
+        _decrypt(data, identity), limits, what="The office pack", file_what="The pack file"
+    )
     comment = _check_signature(manifest_bytes, signature_bytes, office_key)
     manifest = _check_manifest(manifest_bytes, office_key, identity.recipient, device_id, comment)
     files = _listed_files(manifest, entries)
@@ -318,7 +304,9 @@ def open_pack(
     if not is_canonical(changes_bytes, parse_json_strict(changes_bytes, what="The changes")):
         raise ContentRejected("The office pack's changes are not in canonical JSON form.")
     records = _check_changes(changes, files)
-    return VerifiedPack(sha256=_sha256(data), manifest=manifest, changes=changes, records=records)
+    return VerifiedPack(
+        sha256=sha256_hex(data), manifest=manifest, changes=changes, records=records
+    )
 
 
 def _decrypt(data: bytes, identity: age.AgeIdentity) -> bytes:
@@ -384,25 +372,8 @@ def _check_manifest(
 
 
 def _listed_files(manifest: PackManifest, entries: Mapping[str, bytes]) -> dict[str, bytes]:
-    listed = {entry.name for entry in manifest.files}
-    for name in entries:
-        if name not in listed and name not in (MANIFEST_NAME, SIGNATURE_NAME):
-            raise ContentRejected(
-                f"The office pack holds {name!r}, which its manifest does not list."
-            )
-    files: dict[str, bytes] = {}
-    for entry in manifest.files:
-        content = entries.get(entry.name)
-        if content is None:
-            raise ContentRejected(
-                f"The office pack lacks {entry.name!r}, which its manifest lists."
-            )
-        if len(content) != entry.size or _sha256(content) != entry.sha256:
-            raise ContentRejected(
-                f"The content of {entry.name!r} does not match the pack's manifest."
-            )
-        files[entry.name] = content
-    return files
+    listed = [(entry.name, entry.size, entry.sha256) for entry in manifest.files]
+    return listed_files(listed, entries, what="The office pack", the_manifest="the pack's manifest")
 
 
 def _check_changes(
@@ -435,7 +406,3 @@ def _check_changes(
             f"The office pack holds {kind} {record_id} revision {revision}, which no change names."
         )
     return records
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
