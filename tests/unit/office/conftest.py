@@ -151,3 +151,11 @@ def device(office: Office) -> FakeDevice:
     enrolled = FakeDevice()
     office.enrol(enrolled)
     return enrolled
+
+
+@pytest.fixture
+def other(office: Office) -> FakeDevice:
+    """A second enrolled device, B (``laptop-b``)."""
+    enrolled = FakeDevice(device_id="laptop-b", worker="Second Worker")
+    office.enrol(enrolled)
+    return enrolled

@@ -29,13 +29,6 @@ BRYN += "Second Worker"
 CAI = "M-1003,Cai Other,,,,,,,,,,,,,,"
 
 
-@pytest.fixture
-def second(office: Office) -> FakeDevice:
-    enrolled = FakeDevice(device_id="laptop-b", worker="Second Worker")
-    office.enrol(enrolled)
-    return enrolled
-
-
 def _file(office: Office, *rows: str, name: str = "caseload.csv") -> str:
     path = Path(office.root).parent / name
     path.write_bytes(_csv(*rows))
@@ -47,7 +40,7 @@ def _queued(office: Office) -> list[tuple[str, str, str, str]]:
 
 
 def test_an_export_becomes_office_records_given_to_the_devices_it_names(
-    office: Office, device: FakeDevice, second: FakeDevice, capsys: pytest.CaptureFixture[str]
+    office: Office, device: FakeDevice, other: FakeDevice, capsys: pytest.CaptureFixture[str]
 ) -> None:
     csv = _file(office, ADA, ADA_AGAIN, BRYN, CAI)
     capsys.readouterr()
@@ -190,7 +183,7 @@ def test_a_person_a_worker_typed_in_is_matched_by_local_id_not_made_twice(
 
 
 def test_allocate_gives_a_caseload_person_to_a_device_then_moves_them(
-    office: Office, device: FakeDevice, second: FakeDevice, capsys: pytest.CaptureFixture[str]
+    office: Office, device: FakeDevice, other: FakeDevice, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert office.run("caseload", "import", "--csv", _file(office, CAI, BRYN)) == 0
     cai = office.store.caseload_people()["M-1003"]
@@ -234,7 +227,7 @@ def test_allocate_gives_a_caseload_person_to_a_device_then_moves_them(
 
 
 def test_the_allocated_device_sends_the_person_back_as_its_own(
-    office: Office, device: FakeDevice, second: FakeDevice
+    office: Office, device: FakeDevice, other: FakeDevice
 ) -> None:
     assert office.run("caseload", "import", "--csv", _file(office, ADA)) == 0
     ada = office.store.caseload_people()["M-1001"]
@@ -246,7 +239,7 @@ def test_the_allocated_device_sends_the_person_back_as_its_own(
         saved_by="Test Worker",
     )  # fmt: skip
     # Another device's revision is a conflict; the owner's becomes current.
-    second_outcome = office.import_(second.bundle(office.inbox, [changed]))
+    second_outcome = office.import_(other.bundle(office.inbox, [changed]))
     assert second_outcome.checked.reports == [
         f"conflict: person {ada} revision 2 is a record of device laptop-7, not of device "
         "laptop-b: kept aside, not made current"

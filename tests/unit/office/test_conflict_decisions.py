@@ -18,13 +18,6 @@ from tests.unit.office.conftest import Office
 NOW = datetime(2026, 12, 6, 11, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def other(office: Office) -> FakeDevice:
-    enrolled = FakeDevice(device_id="laptop-b", worker="Second Worker")
-    office.enrol(enrolled)
-    return enrolled
-
-
 def _conflict(office: Office, device: FakeDevice, other: FakeDevice) -> tuple[int, str]:
     """laptop-7's person, then laptop-b's revision 2 of them with another phone number."""
     case = caseload()

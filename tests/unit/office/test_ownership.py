@@ -27,14 +27,6 @@ from tests.unit.office.test_report import YEAR, _closed_case, _row
 FORGED = 999_999_999
 
 
-@pytest.fixture
-def other(office: Office) -> FakeDevice:
-    """A second enrolled device, B."""
-    enrolled = FakeDevice(device_id="laptop-b", worker="Second Worker")
-    office.enrol(enrolled)
-    return enrolled
-
-
 def _alerts(office: Office) -> list[dict[str, object]]:
     if not office.layout.alerts.exists():
         return []

@@ -23,13 +23,6 @@ from tests.unit.office.test_caseload import ADA, BRYN, _file
 NOW = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def second(office: Office) -> FakeDevice:
-    enrolled = FakeDevice(device_id="laptop-b", worker="Second Worker")
-    office.enrol(enrolled)
-    return enrolled
-
-
 def _opened(
     device: FakeDevice, office: Office, path: Path
 ) -> list[tuple[str, str, str, int | None]]:
@@ -42,7 +35,7 @@ def _opened(
 
 
 def test_an_allocation_reaches_the_device_in_its_next_pack(
-    office: Office, device: FakeDevice, second: FakeDevice, capsys: pytest.CaptureFixture[str]
+    office: Office, device: FakeDevice, other: FakeDevice, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert office.run("caseload", "import", "--csv", _file(office, ADA, BRYN)) == 0
     ada = office.store.caseload_people()["M-1001"]
@@ -78,7 +71,7 @@ def test_an_allocation_reaches_the_device_in_its_next_pack(
 
 
 def test_a_transfer_tells_the_old_device_in_a_pack_that_follows_its_last(
-    office: Office, device: FakeDevice, second: FakeDevice, tmp_path: Path
+    office: Office, device: FakeDevice, other: FakeDevice, tmp_path: Path
 ) -> None:
     case = caseload()
     office.import_(device.bundle(office.inbox, case.envelopes()))
@@ -99,7 +92,7 @@ def test_a_transfer_tells_the_old_device_in_a_pack_that_follows_its_last(
     assert _opened(device, office, out / old.sealed.file_name) == [
         ("remove", "person", case.person.id, None)
     ]
-    assert _opened(second, office, out / new.sealed.file_name) == [
+    assert _opened(other, office, out / new.sealed.file_name) == [
         ("allocate", "person", case.person.id, 1),
         ("allocate", "concern", case.concern.id, 1),
     ]
@@ -148,7 +141,7 @@ def test_a_pack_another_office_process_issued_first_is_not_issued_twice(
 
 
 def test_a_devices_receipt_marks_its_pack_acknowledged_once(
-    office: Office, device: FakeDevice, second: FakeDevice, capsys: pytest.CaptureFixture[str]
+    office: Office, device: FakeDevice, other: FakeDevice, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert office.run("caseload", "import", "--csv", _file(office, ADA)) == 0
     [made] = issue_packs(office.store, office.config, office.keys, device_id="laptop-7", now=NOW)
@@ -165,7 +158,7 @@ def test_a_devices_receipt_marks_its_pack_acknowledged_once(
         return path
 
     before = office.db_hash()
-    wrong_device = receipt(second, "laptop-b-pack-000001.pack-receipt.json")
+    wrong_device = receipt(other, "laptop-b-pack-000001.pack-receipt.json")
     forged = receipt(FakeDevice(), "laptop-7-pack-000009.pack-receipt.json")
     unknown = receipt(device, "laptop-7-pack-000002.pack-receipt.json", pack_sha256="0" * 64)
     capsys.readouterr()
@@ -201,7 +194,7 @@ def test_an_allocation_of_a_record_no_longer_held_makes_no_empty_pack(
 
 
 def test_status_counts_the_caseload_the_queue_and_the_packs(
-    office: Office, device: FakeDevice, second: FakeDevice, capsys: pytest.CaptureFixture[str]
+    office: Office, device: FakeDevice, other: FakeDevice, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert office.run("caseload", "import", "--csv", _file(office, ADA, BRYN)) == 0
     issue_packs(office.store, office.config, office.keys, device_id="laptop-7", now=NOW)
