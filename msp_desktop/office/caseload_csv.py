@@ -23,11 +23,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -103,6 +103,7 @@ _CONCERN_FIELDS = {
     "risk_source": "sac_source",
 }
 _PLACEHOLDER_ID = "checking"
+R = TypeVar("R", Person, Concern)
 
 
 @dataclass(frozen=True)
@@ -361,6 +362,36 @@ def _read_rows(reader: Any, names: list[str], today: date, read: ReadCaseload) -
         read.rows.append(row)
 
 
+# Which CSV column each model's fields come from, and the column a problem with no
+# field of its own is put on.
+_NAMED_BY: dict[type, tuple[dict[str, str], str]] = {
+    Person: (_PERSON_FIELDS, "name"),
+    Concern: (_CONCERN_FIELDS, "concern_reference"),
+}
+
+
+def _checked(
+    model: type[R],
+    fields_of: Callable[[dict[str, str]], dict[str, Any]],
+    stand_ins: dict[str, str],
+    cells: dict[str, str],
+    today: date,
+    problems: list[tuple[str, str]],
+) -> tuple[dict[str, Any], R | None]:
+    """The model's fields from the row, and the record the model makes of them (with
+    ``stand_ins`` for its ids); each problem is added to ``problems`` by column."""
+    columns, fallback = _NAMED_BY[model]
+    fields: dict[str, Any] = {}
+    try:
+        fields = fields_of(cells)
+        return fields, model.model_validate({**stand_ins, **fields}, context={TODAY: today})
+    except _CellProblem as exc:
+        problems.append((exc.column, exc.message))
+    except ValidationError as exc:
+        problems.extend(_model_problems(exc, columns, fallback))
+    return fields, None
+
+
 def _read_row(
     number: int, cells: dict[str, str], today: date, read: ReadCaseload
 ) -> CaseloadRow | None:
@@ -368,35 +399,21 @@ def _read_row(
     for column in REQUIRED:
         if not cells.get(column):
             problems.append((column, "it is empty; every row needs one"))
-    person: dict[str, Any] = {}
-    checked_person: Person | None = None
-    checked_concern: Concern | None = None
-    try:
-        person = _person_fields(cells)
-        checked_person = Person.model_validate(
-            {"id": _PLACEHOLDER_ID, **person}, context={TODAY: today}
-        )
-    except _CellProblem as exc:
-        problems.append((exc.column, exc.message))
-    except ValidationError as exc:
-        problems.extend(_model_problems(exc, _PERSON_FIELDS, "name"))
+    person, checked_person = _checked(
+        Person, _person_fields, {"id": _PLACEHOLDER_ID}, cells, today, problems
+    )
     reference = cells.get("concern_reference") or None
     concern: dict[str, Any] | None = None
+    checked_concern: Concern | None = None
     if reference is None:
         given = [c for c in CONCERN_COLUMNS if cells.get(c)]
         if given:
             problems.append(("concern_reference", f"empty, but {', '.join(given)} "
                              "describe a concern; give its reference"))  # fmt: skip
     else:
-        try:
-            concern = _concern_fields(cells)
-            checked_concern = Concern.model_validate(
-                {"person_id": _PLACEHOLDER_ID, **concern}, context={TODAY: today}
-            )
-        except _CellProblem as exc:
-            problems.append((exc.column, exc.message))
-        except ValidationError as exc:
-            problems.extend(_model_problems(exc, _CONCERN_FIELDS, "concern_reference"))
+        concern, checked_concern = _checked(
+            Concern, _concern_fields, {"person_id": _PLACEHOLDER_ID}, cells, today, problems
+        )
         if len(reference) > 100:
             problems.append(("concern_reference", "longer than 100 characters"))
     if len(cells.get("local_id", "")) > 100:
