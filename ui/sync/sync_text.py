@@ -192,17 +192,20 @@ def receipts_sentence(done: Sequence[ReceiptResult], failed: Sequence[tuple[str,
         )
     lines.extend(kept_aside_lines(done))
     if failed:
-        if done:
-            lines.append("")
-        lines.append(
-            tr_n(
-                "1 file was not imported; nothing was changed by it:",
-                "{count} files were not imported; nothing was changed by them:",
-                len(failed),
-            )
+        heading = tr_n(
+            "1 file was not imported; nothing was changed by it:",
+            "{count} files were not imported; nothing was changed by them:",
+            len(failed),
         )
-        lines.extend(tr("{name}: {reason}", name=name, reason=reason) for name, reason in failed)
+        lines.extend(_failure_lines(heading, failed, after=bool(done)))
     return "\n".join(lines)
+
+
+def _failure_lines(heading: str, failed: Sequence[tuple[str, str]], *, after: bool) -> list[str]:
+    """The files a batch could not take, under ``heading``: each by name, with why; a
+    blank line first when lines about the files it took come before (``after``)."""
+    reasons = [tr("{name}: {reason}", name=name, reason=reason) for name, reason in failed]
+    return [*([""] if after else []), heading, *reasons]
 
 
 def sending_words(index: int, total: int) -> str:
@@ -327,16 +330,12 @@ def packs_sentence(done: Sequence[PackResult], failed: Sequence[tuple[str, str]]
                 )
             )
     if failed:
-        if done:
-            lines.append("")
-        lines.append(
-            tr_n(
-                "1 file was not taken; nothing was changed by it:",
-                "{count} files were not taken; nothing was changed by them:",
-                len(failed),
-            )
+        heading = tr_n(
+            "1 file was not taken; nothing was changed by it:",
+            "{count} files were not taken; nothing was changed by them:",
+            len(failed),
         )
-        lines.extend(tr("{name}: {reason}", name=name, reason=reason) for name, reason in failed)
+        lines.extend(_failure_lines(heading, failed, after=bool(done)))
     return "\n".join(lines)
 
 
