@@ -11,7 +11,7 @@ import pytest
 
 from msp_desktop.bundles import KeyPair
 from msp_desktop.bundles.errors import SignatureRejected
-from msp_desktop.bundles.pack import Change
+from msp_desktop.bundles.pack import Change, SealedPack
 from msp_desktop.bundles.pack_receipt import read_pack_receipt
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.records import RecordEnvelope, RecordKind
@@ -46,6 +46,23 @@ def _office_records() -> tuple[RecordEnvelope, RecordEnvelope]:
         _made_at_office("person", person.model_dump(mode="json")),
         _made_at_office("concern", concern.model_dump(mode="json")),
     )
+
+
+def _correction(
+    office: Office,
+    enrolment: bytes,
+    first: SealedPack,
+    person: RecordEnvelope,
+    reason: str,
+    **changes: object,
+) -> SealedPack:
+    """Pack 2, after ``first``: the office's revision 2 of ``person`` with ``changes``."""
+    corrected = RecordEnvelope.wrap(
+        "person", 2, {**person.record, **changes}, saved_at="2026-12-06T10:00:00Z",
+        saved_by="the office", reason=reason,
+    )  # fmt: skip
+    change = Change(change="correct", kind="person", id=person.id, revision=2, reason=reason)
+    return office.pack(enrolment, [change], [corrected], sequence=2, previous=first.sha256)
 
 
 def _allocate(*records: RecordEnvelope) -> list[Change]:
@@ -131,14 +148,9 @@ def test_the_workers_words_are_kept_and_the_offices_kept_beside_them(
     workspace.sync.import_pack(first.data)
     mine = workspace.people.get(person.id).revised(preferred_name="Addie")
     workspace.people.update(mine)  # not yet sent to the office
-    corrected = RecordEnvelope.wrap(
-        "person", 2, {**person.record, "name": "Ada Exampel-Corrected"},
-        saved_at="2026-12-06T10:00:00Z", saved_by="the office", reason="name corrected",
-    )  # fmt: skip
-    change = Change(
-        change="correct", kind="person", id=person.id, revision=2, reason="name corrected"
+    second = _correction(
+        office, enrolment, first, person, "name corrected", name="Ada Exampel-Corrected"
     )
-    second = office.pack(enrolment, [change], [corrected], sequence=2, previous=first.sha256)
 
     result = workspace.sync.import_pack(second.data)
 
@@ -157,14 +169,7 @@ def test_a_correction_to_an_unchanged_record_is_taken(workspace: Workspace) -> N
     person, concern = _office_records()
     first = office.pack(enrolment, _allocate(person, concern), [person, concern])
     workspace.sync.import_pack(first.data)
-    corrected = RecordEnvelope.wrap(
-        "person", 2, {**person.record, "phone": "01632 960003"},
-        saved_at="2026-12-06T10:00:00Z", saved_by="the office", reason="new phone number",
-    )  # fmt: skip
-    change = Change(
-        change="correct", kind="person", id=person.id, revision=2, reason="new phone number"
-    )
-    second = office.pack(enrolment, [change], [corrected], sequence=2, previous=first.sha256)
+    second = _correction(office, enrolment, first, person, "new phone number", phone="01632 960003")
 
     assert workspace.sync.import_pack(second.data).taken == {"person": 1}
     assert workspace.people.get(person.id).phone == "01632 960003"
