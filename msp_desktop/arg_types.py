@@ -6,7 +6,8 @@
 - ``arguments_problem``: an argument that is not text at all (bytes that are not UTF-8,
   which Python keeps as lone surrogates), and ``--option=--``, which argparse (3.11)
   turns into an empty list where one value was expected; each is refused in one
-  sentence instead of being stored, printed or passed on.
+  sentence instead of being stored, printed or passed on; so is an argument longer
+  than Windows allows a whole command line (``LONGEST_ARGUMENT``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
-__all__ = ["arguments_problem", "whole_number"]
+__all__ = ["LONGEST_ARGUMENT", "arguments_problem", "whole_number"]
+
+# Windows takes at most 32,767 characters in a whole command line (CreateProcess), and
+# Python refuses a longer path with a ValueError rather than an OSError naming the file.
+# No real command line on Windows holds a longer argument, and no file name or reason
+# needs one, so it is refused by name on every system, as NUL is.
+LONGEST_ARGUMENT = 32_767
 
 
 def whole_number(low: int, high: int) -> Callable[[str], int]:
@@ -52,6 +59,13 @@ def text_arguments_problem(values: Mapping[str, Any]) -> str | None:
         if any("\x00" in str(text) for text in texts if isinstance(text, str | PurePath)):
             # No real command line can hold one; a caller in this process can.
             return f"The {option} given holds a NUL character; nothing was changed."
+        if any(
+            len(str(text)) > LONGEST_ARGUMENT for text in texts if isinstance(text, str | PurePath)
+        ):
+            return (
+                f"The {option} given is longer than {LONGEST_ARGUMENT:,} characters, more than "
+                "any file name or text this program takes; nothing was changed."
+            )
         if any(isinstance(text, str) and _has_undecodable(text) for text in texts):
             return (
                 f"The {option} given is not text this program can read (it holds bytes "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from msp_desktop.arg_types import arguments_problem, whole_number
+from msp_desktop.arg_types import LONGEST_ARGUMENT, arguments_problem, whole_number
 
 
 def test_an_argument_that_is_not_utf8_is_refused_by_its_name() -> None:
@@ -24,6 +24,18 @@ def test_a_file_name_may_be_any_bytes_but_never_nul() -> None:
     assert arguments_problem([], {"dir": Path("a\x00b")}) == (
         "The dir given holds a NUL character; nothing was changed."
     )
+
+
+def test_an_argument_longer_than_windows_allows_is_refused_by_its_name() -> None:
+    # Windows' Python raises ValueError ("stat: path too long for Windows") for such a
+    # path, which the command guard would report as a bug (CI's windows-check found it).
+    longest = "a" * LONGEST_ARGUMENT
+    assert arguments_problem([], {"dir": longest, "reason": Path(longest)}) is None
+    assert arguments_problem([], {"dir": longest + "a"}) == (
+        "The dir given is longer than 32,767 characters, more than any file name or text "
+        "this program takes; nothing was changed."
+    )
+    assert arguments_problem([], {"files": [Path("ok"), Path(longest + "a")]}) is not None
 
 
 def test_two_dashes_as_a_value_is_refused_not_turned_into_an_empty_list() -> None:
