@@ -11,6 +11,8 @@ Routes (described in ``inbox.openapi``, served at ``/openapi.json``):
   device (alerted), 411 no Content-Length, 413 too large, 415 not
   ``application/octet-stream``, 429 rate limited and 503 busy (both with
   ``Retry-After``), 408 the body came too slowly, 500 a bug (never a traceback).
+- ``GET /v1/packs/next`` and ``POST /v1/pack-receipts``: a device fetches its office
+  packs with a signed request, and sends its signed receipt for each (``pack_routes``).
 - ``GET /v1/health``: ``{"status": "ok", "office_id": ..., "version": ...}``, or
   ``503`` with ``{"status": "unavailable", "reason": ..., "error": <sentence>, ...}``
   when the office database cannot be read or the disk is nearly full (``health``).
@@ -18,7 +20,8 @@ Routes (described in ``inbox.openapi``, served at ``/openapi.json``):
 ``/v1/metrics`` is not served here: only on the separate listener of
 ``--metrics-bind`` (``metrics``), which shares this service's counters.
 
-The bundle's signature by an enrolled device key is the only authorisation. Before
+The bundle's signature by an enrolled device key is the only authorisation of an
+upload (a pack request and a pack receipt are signed by that key too). Before
 the body is read a request is checked in this order: the rate limit of its address,
 its Content-Type, its Content-Length (present, a number, under the limit) and the
 number of uploads in progress; so a refused request costs almost nothing. The body
@@ -55,6 +58,7 @@ from msp_desktop.office.inbox.limits import TokenBuckets
 from msp_desktop.office.inbox.logs import LOGGER_NAME
 from msp_desktop.office.inbox.metrics import Metrics
 from msp_desktop.office.inbox.openapi import openapi_document
+from msp_desktop.office.inbox.pack_routes import PACK_RECEIPTS, PACK_ROUTES, PACKS_NEXT, PackRoutes
 from msp_desktop.office.inbox.receive import Accepted, Inbox, InboxSettings
 from msp_desktop.office.inbox.refusals import BUSY_RETRY_SECONDS, Refusal, refusal_for
 
@@ -63,7 +67,7 @@ __all__ = ["BUNDLES", "HEALTH", "INTERNAL_ERROR", "OPENAPI", "create_app"]
 BUNDLES = "/v1/bundles"
 HEALTH = "/v1/health"
 OPENAPI = "/openapi.json"
-_ROUTES = (BUNDLES, HEALTH, OPENAPI)
+_ROUTES = (BUNDLES, HEALTH, OPENAPI, *PACK_ROUTES)
 BUNDLE_TYPE = "application/octet-stream"
 INTERNAL_ERROR = "The office could not take the bundle; nothing was imported. Try again later."
 # The body must arrive within 30 s plus its size at 32 KiB/s (a slow mobile link):
@@ -377,6 +381,7 @@ def create_app(inbox: Inbox, *, logger: logging.Logger | None = None) -> Starlet
     """The ASGI application serving ``inbox``."""
     log = logger or logging.getLogger(LOGGER_NAME)
     service = InboxService(inbox, log)
+    packs = PackRoutes(service, log)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -389,6 +394,8 @@ def create_app(inbox: Inbox, *, logger: logging.Logger | None = None) -> Starlet
     app = Starlette(
         routes=[
             Route(BUNDLES, service.upload, methods=["POST"]),
+            Route(PACKS_NEXT, packs.next_pack, methods=["GET"]),
+            Route(PACK_RECEIPTS, packs.pack_receipt, methods=["POST"]),
             Route(HEALTH, service.health, methods=["GET"]),
             Route(OPENAPI, service.openapi, methods=["GET"]),
         ],

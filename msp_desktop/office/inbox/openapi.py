@@ -14,6 +14,7 @@ from msp_desktop import __version__
 from msp_desktop.bundles import Receipt
 from msp_desktop.bundles.receipt import MAX_RECEIPT_CONFLICTS
 from msp_desktop.bundles.records import RecordKind
+from msp_desktop.office.inbox.openapi_packs import pack_paths, pack_schemas
 
 __all__ = ["ERROR_REASONS", "openapi_bytes", "openapi_document"]
 
@@ -92,7 +93,10 @@ _RECEIPT_FIELDS = [name for name, f in Receipt.model_fields.items() if f.is_requ
 
 
 def _error_response(status: int) -> dict[str, Any]:
-    description, reasons = ERROR_REASONS[status]
+    return _refusal(status, *ERROR_REASONS[status])
+
+
+def _refusal(status: int, description: str, reasons: list[str]) -> dict[str, Any]:
     response: dict[str, Any] = {
         "description": description,
         "headers": {"X-Request-Id": {"$ref": "#/components/headers/RequestId"}},
@@ -263,13 +267,15 @@ def openapi_document() -> dict[str, Any]:
             "title": "MSP office inbox",
             "version": __version__,
             "description": "Devices upload signed, encrypted record bundles to their office "
-            "and get a signed receipt back (`msp-office serve`). The bundle and receipt "
-            "formats are in docs/bundle-format.md. Refusals are JSON "
+            "and get a signed receipt back, and fetch the office packs the office seals for "
+            "them, sending a signed receipt for each (`msp-office serve`). The bundle, pack "
+            "and receipt formats are in docs/bundle-format.md. Refusals are JSON "
             '`{"error": "<sentence>", "reason": "<class>"}`. Served over HTTPS '
             "(--tls-cert/--tls-key), or plain HTTP on loopback or behind a TLS proxy.",
         },
         "paths": {
             "/v1/bundles": {"post": _post_bundles()},
+            **pack_paths(_refusal),
             "/v1/health": {
                 "get": {
                     "operationId": "health",
@@ -313,7 +319,7 @@ def openapi_document() -> dict[str, Any]:
             },
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **pack_schemas()},
             "headers": {
                 "RetryAfter": {
                     "description": "Whole seconds to wait before trying again.",

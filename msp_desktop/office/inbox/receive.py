@@ -14,7 +14,7 @@ released once imported. What differs:
   retry safely. Nothing new is stored for it, and no receipt file is written.
 - **Each device has a rate limit**, taken after the signature has verified (the
   device is known only then) and before anything is written.
-- The database is opened per bundle (``db.backends.open_store``), so a device enrolled
+- The database is opened per request (``db.backends.open_store``), so a device enrolled
   with ``msp-office devices add`` while the service runs is trusted at once.
 
 Concurrent uploads of the same bundle, here or by ``msp-office import``: the store
@@ -32,11 +32,15 @@ from pathlib import Path
 from typing import Literal
 
 from msp_desktop.bundles import make_receipt
+from msp_desktop.bundles.manifest import format_time
+from msp_desktop.bundles.pack_request import PackRequest
 from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.errors import OfficeBusy
 from msp_desktop.office.importer import MAX_ATTEMPTS, Checked, Importer
 from msp_desktop.office.inbox.limits import Rate, RateLimited, TokenBuckets
 from msp_desktop.office.keys import OfficeConfig, OfficeLayout, load_config, load_keys
+from msp_desktop.office.pack_delivery import Delivery, next_pack
+from msp_desktop.office.pack_receipts import TakenPackReceipt, take_pack_receipt
 from msp_desktop.office.quarantine import release
 
 __all__ = ["MIB", "SOURCE", "Accepted", "Inbox", "InboxSettings", "first_receipt"]
@@ -180,6 +184,25 @@ class Inbox:
             sha256=checked.verified.sha256,
             released=released,
         )
+
+    def next_pack(self, header: str) -> tuple[PackRequest, Delivery | None]:
+        """The pack answering a device's signed request (``office.pack_delivery``),
+        issued now if changes wait for it; raises what ``next_pack`` raises."""
+        with self._lock:
+            store = open_store(self.settings.office_dir, self.settings.db_url, read_only=False)
+            try:
+                return next_pack(store, self.config, self.keys, header, now=self.clock())
+            finally:
+                store.close()
+
+    def pack_receipt(self, data: bytes) -> TakenPackReceipt:
+        """Take a device's signed receipt for a pack, as ``msp-office import`` does."""
+        with self._lock:
+            store = open_store(self.settings.office_dir, self.settings.db_url, read_only=False)
+            try:
+                return take_pack_receipt(store, data, now=format_time(self.clock()))
+            finally:
+                store.close()
 
     def _gate(self, checked: Checked) -> None:
         device_id = checked.device.device_id

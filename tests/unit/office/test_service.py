@@ -540,7 +540,8 @@ def test_the_openapi_description_is_valid_served_and_written(
     validate(served)
     assert served == openapi_document()
     assert served["openapi"].startswith("3.")
-    assert set(served["paths"]) == {"/v1/bundles", "/v1/health", "/openapi.json"}
+    assert set(served["paths"]) == {"/v1/bundles", "/v1/health", "/openapi.json",
+                                    "/v1/packs/next", "/v1/pack-receipts"}  # fmt: skip
     responses = served["paths"]["/v1/bundles"]["post"]["responses"]
     assert set(responses) == POST_STATUSES
     for status in ("429", "503"):
