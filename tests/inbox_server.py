@@ -3,7 +3,9 @@
 An office made by the same code as ``msp-office init`` (keys on disk, a SQLite
 database), behind a small ``http.server`` in a thread that keeps the inbox contract
 (``POST /v1/bundles`` -> 200 and the signed receipt; JSON errors with 400, 403, 409,
-503 ...), importing with the real ``Importer``. Over plain http, or over https with a
+503 ...), importing with the real ``Importer``. Office packs and pack receipts are
+answered only from queues a test fills (``pack_answers``), else 404 as an office
+from before packs would. Over plain http, or over https with a
 certificate made here: signed by a test CA (``TlsFiles.ca``), so a test can trust the
 CA (``SSL_CERT_FILE``) or pin the certificate (``TlsFiles.sha256``) or neither.
 
@@ -241,6 +243,11 @@ class InboxServer:
         self.tls = tls
         self.requests: list[Request] = []
         self.script: deque[Canned] = deque()
+        # Office packs: answers to GET /v1/packs/next and POST /v1/pack-receipts, in
+        # order; when none is queued, 404 (an office from before packs).
+        self.pack_answers: deque[Canned] = deque()
+        self.pack_receipt_answers: deque[Canned] = deque()
+        self.pack_receipts: list[bytes] = []
         self.receipt_signer: KeyPair | None = None
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -329,6 +336,9 @@ class InboxServer:
                 server.requests.append(
                     Request("GET", self.path, 0, None, tuple(k.lower() for k in self.headers))
                 )
+                if self.path == "/v1/packs/next" and server.pack_answers:
+                    self._reply(server.pack_answers.popleft())
+                    return
                 if self.path != "/v1/health":
                     self._reply(Canned.error(404, "No such page.", "NotFound"))
                     return
@@ -348,6 +358,10 @@ class InboxServer:
                         tuple(k.lower() for k in self.headers),
                     )
                 )
+                if self.path == "/v1/pack-receipts" and server.pack_receipt_answers:
+                    server.pack_receipts.append(body)
+                    self._reply(server.pack_receipt_answers.popleft())
+                    return
                 if self.path != "/v1/bundles":
                     self._reply(Canned.error(404, "No such page.", "NotFound"))
                     return

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from msp_desktop.bundles.provisioning import Provisioning
+from msp_desktop.services.pack_sync import PacksReport
 from msp_desktop.store import PersonSummary, RevisionInfo, VisitRecord, VisitSummary
 from msp_desktop.store.outbox import ReceiptResult
 from msp_desktop.store.packs import PackResult
@@ -147,3 +148,27 @@ def pack_sentence(result: PackResult) -> str:
             "they stay on this laptop until everything about them has reached the office."
         )
     return " ".join(parts)
+
+
+def pack_sync_lines(report: PacksReport) -> list[str]:
+    """What a network sync took from the office (``msp sync``)."""
+    lines = [capitalised(pack_sentence(result)) for result in report.new]
+    if report.no_pack_key:
+        lines.append(
+            "This device has no key for office packs yet, so nothing was asked of the office. "
+            "To receive people from the office, make a new enrolment file with msp enrol "
+            "--out FILE and give it to the office."
+        )
+    elif not report.new and not report.errors and not report.office_without_packs:
+        lines.append("Nothing new from the office.")
+    if report.receipts_sent:
+        lines.append(
+            f"The office was told which packs this device took "
+            f"({_counted(report.receipts_sent, 'receipt', 'receipts')} sent)."
+        )
+    return lines
+
+
+def capitalised(sentence: str) -> str:
+    """``sentence`` with its first letter upper case."""
+    return sentence[:1].upper() + sentence[1:]

@@ -153,6 +153,9 @@ def sync_network(args: argparse.Namespace) -> int:
     for done in report.confirmed:
         if done.result is not None and done.result.kept_aside_total:
             print(output.kept_aside_sentence(done.result))
+    if report.packs is not None:
+        for line in output.pack_sync_lines(report.packs):
+            print(line)
     for line in report.failure_lines():
         print(f"msp: {line}", file=sys.stderr)
     return report.exit_code

@@ -1,9 +1,11 @@
-"""Sending one sealed bundle to the office's inbox over HTTPS, and reading its answer.
+"""Talking to the office's inbox over HTTPS: sending bundles, and any other request.
 
 The office's inbox takes ``POST {inbox_url}/v1/bundles`` with the bundle's bytes and
 answers ``200`` with its signed receipt (the same receipt for the same bundle again),
 or a JSON ``{"error": sentence, "reason": class}`` with a status that says whether
 trying again can help (429, 503 and other 5xx) or not (400, 403, 409, 411, 413, 415).
+``Uploader.exchange`` and ``with_retries`` make any other request the same way (the
+office packs, ``network.pack_fetch``): the same connection, pin, proxy and retries.
 
 What this promises:
 
@@ -34,25 +36,32 @@ import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from msp_desktop import __version__
+from msp_desktop.bundles.archive import DEFAULT_LIMITS
 from msp_desktop.bundles.errors import BundleRejected, ReceiptRejected
 from msp_desktop.errors import KnownError
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.network.proxy import Proxy, proxy_for
 
 __all__ = [
+    "Answer",
     "Endpoint",
     "OfficeNotTrusted",
     "OfficeRefused",
     "OfficeUnreachable",
     "SyncCancelled",
+    "TemporaryFailure",
     "Uploader",
+    "busy",
+    "server_sentence",
     "wait",
 ]
 
 log = logging.getLogger("msp.sync")
+T = TypeVar("T")
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to connect and finish the TLS handshake."""
@@ -67,6 +76,8 @@ MAX_RETRY_AFTER = 30.0
 """The longest the office's ``Retry-After`` makes us wait."""
 MAX_ANSWER = 64 * 1024
 """A receipt or an error is a few hundred bytes; a longer answer is not read."""
+MAX_PACK_ANSWER = DEFAULT_LIMITS.max_bundle_bytes
+"""The largest office pack read: the largest a device takes from a stick too."""
 MAX_SENTENCE = 300
 BUNDLES_PATH = "/v1/bundles"
 
@@ -114,13 +125,30 @@ class SyncCancelled(KnownError):
     exit_code = ExitCode.OFFICE_UNREACHABLE
 
 
-class _Temporary(Exception):
+class TemporaryFailure(Exception):
     """One try failed in a way that may pass: a reason, and the office's Retry-After."""
 
     def __init__(self, why: str, retry_after: float | None = None) -> None:
         super().__init__(why)
         self.why = why
         self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The office's answer to one request: status, body, Retry-After and headers."""
+
+    status: int
+    body: bytes
+    retry_after: str | None
+    headers: dict[str, str]
+
+
+def busy(status: int, retry_after: str | None) -> TemporaryFailure:
+    """A 408, 429 or 5xx answer: worth trying again, after Retry-After if given."""
+    wait = float(retry_after) if retry_after and retry_after.strip().isdigit() else None
+    why = "the office is busy" if status in (429, 503) else "the office had a problem"
+    return TemporaryFailure(f"{why} (HTTP {status})", wait)
 
 
 @dataclass(frozen=True)
@@ -139,7 +167,7 @@ class Endpoint:
 # -- the network side ---------------------------------------------------------------------
 
 
-def _server_sentence(body: bytes) -> tuple[str | None, str | None]:
+def server_sentence(body: bytes) -> tuple[str | None, str | None]:
     """The office's ``error`` sentence and ``reason`` class, made safe to print."""
     try:
         document = json.loads(body.decode("utf-8"))
@@ -223,7 +251,8 @@ class Uploader:
         self._https = parts.scheme == "https"
         self._host = parts.hostname or ""
         self._port = parts.port
-        self._path = parts.path.rstrip("/") + BUNDLES_PATH
+        self._base = parts.path.rstrip("/")
+        self.max_pack_bytes = MAX_PACK_ANSWER
         self._sleep = sleep or wait
         self._attempts = max(1, attempts)
         self._jitter = jitter
@@ -241,20 +270,32 @@ class Uploader:
         Raises ``OfficeRefused`` (the office said no), ``OfficeNotTrusted`` (not the
         office's certificate) or, after every try, ``OfficeUnreachable``.
         """
+        return self.with_retries(
+            f"bundle {sequence}",
+            lambda: self._post(sequence, data),
+            lambda why, tries: (
+                f"Could not send bundle {sequence} to the office at {self.endpoint.url}: "
+                f"{why}. Tried {tries}; everything stays queued on this device and is sent "
+                "the next time you sync."
+            ),
+        )
+
+    def with_retries(
+        self, what: str, once: Callable[[], T], failed: Callable[[str, str], str]
+    ) -> T:
+        """``once()`` until it does not fail in a way that may pass (``TemporaryFailure``),
+        waiting between tries; after the last, ``OfficeUnreachable`` with the sentence
+        ``failed(why, "once" | "N times")``. ``what`` names the request in the log."""
         for attempt in range(1, self._attempts + 1):
             if self._cancelled():
                 raise SyncCancelled("The sync was stopped; everything stays queued.")
             try:
-                return self._post(sequence, data)
-            except _Temporary as exc:
-                log.info("bundle %s: try %s failed", sequence, attempt)
+                return once()
+            except TemporaryFailure as exc:
+                log.info("%s: try %s failed", what, attempt)
                 if attempt == self._attempts:
                     tries = "once" if attempt == 1 else f"{attempt} times"
-                    raise OfficeUnreachable(
-                        f"Could not send bundle {sequence} to the office at "
-                        f"{self.endpoint.url}: {exc.why}. Tried {tries}; everything stays "
-                        "queued on this device and is sent the next time you sync."
-                    ) from None
+                    raise OfficeUnreachable(failed(exc.why, tries)) from None
                 delay = self._delay(attempt, exc.retry_after)
                 if self._on_retry is not None:
                     self._on_retry(exc.why[:1].upper() + exc.why[1:], delay)
@@ -314,8 +355,8 @@ class Uploader:
         except (OSError, http.client.HTTPException) as exc:
             connection.close()
             if self.proxy is not None:
-                raise _Temporary(_proxy_why(exc, self.proxy)) from None
-            raise _Temporary(_network_why(exc, self._host)) from None
+                raise TemporaryFailure(_proxy_why(exc, self.proxy)) from None
+            raise TemporaryFailure(_network_why(exc, self._host)) from None
         assert connection.sock is not None
         if self.endpoint.tls_sha256 is not None:
             self._check_pin(connection)
@@ -338,49 +379,69 @@ class Uploader:
                 "a new office keys file."
             )
 
-    def _post(self, sequence: int, data: bytes) -> bytes:
+    def exchange(
+        self, method: str, path: str, *, body: bytes | None = None, headers: Mapping[str, str]
+    ) -> Answer:
+        """One request to the office (``path`` under the inbox address) and its answer:
+        at most ``MAX_ANSWER + 1`` bytes of body read, or of a pack
+        ``max_pack_bytes + 1``; ``TemporaryFailure`` when the network failed (worth
+        trying again)."""
         connection = self._connect()
         response: http.client.HTTPResponse | None = None
         try:
             connection.request(
-                "POST",
-                self._path,
-                body=data,
-                headers={
-                    "Content-Type": "application/octet-stream",
-                    "Accept": "application/json",
-                    "User-Agent": f"msp-desktop/{__version__}",
-                },
+                method,
+                self._base + path,
+                body=body,
+                headers={"User-Agent": f"msp-desktop/{__version__}", **headers},
             )
             response = connection.getresponse()
-            body = response.read(MAX_ANSWER + 1)
-            status = response.status
-            retry_after = response.getheader("Retry-After")
+            data = response.read(self._max_body(response) + 1)
+            answer = Answer(
+                response.status,
+                data,
+                response.getheader("Retry-After"),
+                {name.lower(): value for name, value in response.getheaders()},
+            )
         except (OSError, http.client.HTTPException) as exc:
-            raise _Temporary(_network_why(exc, self._host)) from None
+            raise TemporaryFailure(_network_why(exc, self._host)) from None
         finally:
             if response is not None:
                 response.close()  # it holds the socket when the office closes the connection
             connection.close()
-        log.info("the office answered %s", status)
-        if status == 200:
-            if len(body) > MAX_ANSWER:
+        log.info("the office answered %s", answer.status)
+        return answer
+
+    def _max_body(self, response: http.client.HTTPResponse) -> int:
+        """How much of an answer is read: a pack may be large, anything else is small."""
+        kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+        if response.status == 200 and kind == "application/octet-stream":
+            return self.max_pack_bytes
+        return MAX_ANSWER
+
+    def _post(self, sequence: int, data: bytes) -> bytes:
+        answer = self.exchange(
+            "POST",
+            BUNDLES_PATH,
+            body=data,
+            headers={"Content-Type": "application/octet-stream", "Accept": "application/json"},
+        )
+        if answer.status == 200:
+            if len(answer.body) > MAX_ANSWER:
                 raise ReceiptRejected(
                     f"The office's answer for bundle {sequence} is far too large to be a "
                     "receipt; it stays queued. Tell the office."
                 )
-            return body
-        raise self._refusal(sequence, status, body[:MAX_ANSWER], retry_after)
+            return answer.body
+        raise self._refusal(sequence, answer.status, answer.body[:MAX_ANSWER], answer.retry_after)
 
     def _refusal(
         self, sequence: int, status: int, body: bytes, retry_after: str | None
-    ) -> _Temporary | OfficeRefused:
-        sentence, reason = _server_sentence(body)
+    ) -> TemporaryFailure | OfficeRefused:
+        sentence, reason = server_sentence(body)
         says = f" The office says: {sentence}" if sentence else ""
         if status in (408, 429) or status >= 500:
-            wait = float(retry_after) if retry_after and retry_after.strip().isdigit() else None
-            why = "the office is busy" if status in (429, 503) else "the office had a problem"
-            return _Temporary(f"{why} (HTTP {status})", wait)
+            return busy(status, retry_after)
         if status in (401, 403):
             return OfficeRefused(
                 f"The office does not take this device's bundles yet.{says} Ask the office "

@@ -7,13 +7,16 @@ has not acknowledged, oldest first. A bundle is acknowledged only on the office'
 signed receipt for exactly that bundle (S25); anything else leaves it queued for the
 next sync.
 
-``msp sync`` runs ``sync_now``. The desktop app runs the same steps apart, because the
-network waits must not hold its database thread: ``prepare`` and ``take_receipt`` on
-the database thread, ``Uploader.send`` on a thread of its own.
+Then the device fetches the office packs waiting for it and sends their receipts
+(``pack_sync``). ``msp sync`` runs ``sync_now``. The desktop app runs the same steps
+apart, because the network waits must not hold its database thread: ``prepare``,
+``take_receipt`` and the pack steps on the database thread, the requests on a thread
+of its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -22,7 +25,14 @@ from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.provisioning import Provisioning, check_inbox_url
 from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.network.proxy import proxy_for
-from msp_desktop.network.uploader import Endpoint, OfficeRefused, Uploader
+from msp_desktop.network.uploader import (
+    Endpoint,
+    OfficeRefused,
+    OfficeUnreachable,
+    SyncCancelled,
+    Uploader,
+)
+from msp_desktop.services.pack_sync import PacksReport, fetch_packs, workspace_steps
 from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 from msp_desktop.store.sync_keys import NO_OFFICE_KEYS, NotReadyToSync
 from msp_desktop.store.workspace import Workspace
@@ -135,6 +145,8 @@ class SyncReport:
     sealed: int | None
     outcomes: list[BundleOutcome]
     not_tried: list[int] = field(default_factory=list)
+    packs: PacksReport | None = None
+    """The office packs fetched after the bundles (None: not asked for)."""
 
     @property
     def confirmed(self) -> list[BundleOutcome]:
@@ -148,8 +160,19 @@ class SyncReport:
 
     @property
     def errors(self) -> list[KnownError]:
-        """Each failure, in the order met."""
-        return [o.error for o in self.outcomes if o.error is not None]
+        """Each failure, in the order met (the bundles', then the office packs')."""
+        found = [o.error for o in self.outcomes if o.error is not None]
+        return found + (self.packs.errors if self.packs is not None else [])
+
+    @property
+    def stops_packs(self) -> bool:
+        """A bundle failure that fetching packs would meet too (the office unreachable or
+        not trusted, the sync stopped, this device not taken)."""
+        return any(
+            isinstance(error, OfficeUnreachable | SyncCancelled)
+            or (isinstance(error, OfficeRefused) and error.stops_all)
+            for error in self.errors
+        )
 
     @property
     def ok(self) -> bool:
@@ -235,15 +258,19 @@ def sync_now(
     progress: Callable[[int, int, OutgoingBundle], None] | None = None,
     on_retry: Callable[[str, float], None] | None = None,
 ) -> SyncReport:
-    """Seal what is waiting and send every unacknowledged bundle (``msp sync``).
+    """Seal what is waiting and send every unacknowledged bundle, then fetch and apply
+    the office's packs and send their receipts (``msp sync``; ``pack_sync``).
 
     The address is settled before anything is sealed: without one, nothing changes.
     """
     prepared = prepare(ws, url)
     uploader = Uploader(prepared.endpoint, sleep=sleep, on_retry=on_retry)
-    return upload_all(
+    report = upload_all(
         prepared,
         uploader,
         lambda bundle, answer: take_receipt(ws, bundle, answer),
         progress=progress,
     )
+    if report.stops_packs:
+        return report
+    return dataclasses.replace(report, packs=fetch_packs(uploader, workspace_steps(ws)))

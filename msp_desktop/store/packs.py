@@ -33,6 +33,7 @@ from typing import Any
 from msp_desktop.bundles.canonical import canonical_json
 from msp_desktop.bundles.pack import Change, VerifiedPack, open_pack
 from msp_desktop.bundles.pack_receipt import make_pack_receipt, pack_receipt_name
+from msp_desktop.bundles.pack_request import make_pack_request
 from msp_desktop.bundles.records import RecordEnvelope
 from msp_desktop.errors import KnownError
 from msp_desktop.exit_codes import ExitCode
@@ -59,6 +60,7 @@ __all__ = [
     "mark_pack_receipt_written",
     "office_versions",
     "pack_receipts_to_write",
+    "pack_request",
 ]
 
 _TABLES = {"person": "people", "concern": "concerns"}
@@ -318,8 +320,24 @@ def pack_receipts_to_write(db: Database, *, again: bool) -> list[tuple[int, str,
     ]
 
 
+def pack_request(db: Database) -> str | None:
+    """This device's signed request for the office packs after the last it applied
+    (``bundles.pack_request``), or None when it has no pack key to open them with."""
+    provisioning, identity = ready_to_sync(db)
+    if pack_identity(db) is None:
+        return None
+    last = db.scalar("SELECT MAX(sequence) FROM packs_received")
+    return make_pack_request(
+        office_id=provisioning.office_id,
+        device_id=identity.device_id,
+        device_key=identity.key,
+        after=int(last or 0),
+    )
+
+
 def mark_pack_receipt_written(db: Database, sequence: int) -> None:
-    """Note that the receipt for pack ``sequence`` was written for the office."""
+    """Note that the receipt for pack ``sequence`` reached the office: written for it with
+    an export, or taken by its inbox over the network."""
     with db.transaction():
         db.execute(
             "UPDATE packs_received SET receipt_written_at = ? WHERE sequence = ?",

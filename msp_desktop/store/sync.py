@@ -70,8 +70,13 @@ class SyncRepository:
         """The signed receipts for office packs not yet written for the office."""
         return packs.pack_receipts_to_write(self._db, again=again)
 
+    def pack_request(self) -> str | None:
+        """The signed request for the office packs after the last applied (None: this
+        device has no pack key yet)."""
+        return packs.pack_request(self._db)
+
     def mark_pack_receipt_written(self, sequence: int) -> None:
-        """Note that a pack receipt was written for the office."""
+        """Note that a pack receipt was written for the office, or taken by its inbox."""
         packs.mark_pack_receipt_written(self._db, sequence)
 
     def office_versions(self, person_id: str) -> list[packs.OfficeVersion]:

@@ -1,5 +1,6 @@
 """One "Sync now": seal what is waiting, send every unacknowledged bundle to the office's
-inbox, and take each receipt, with progress along the way.
+inbox, and take each receipt, with progress along the way; then fetch and apply the
+office's packs and send their receipts (``pack_sync``).
 
 Three threads, each doing only its own part:
 
@@ -8,9 +9,9 @@ Three threads, each doing only its own part:
   (``network_sync.take_receipt``): short operations, so the rest of the app is never held up;
 - a **network thread** of its own sends the bundles (``Uploader``), waits between
   tries, and hands each answer to the database thread, waiting for it to be taken
-  before sending the next bundle. A slow or unreachable office (up to a minute per
-  try) therefore never blocks the database thread: locking the workspace, say, closes
-  it at once;
+  before sending the next bundle (and so for each office pack and its receipt). A
+  slow or unreachable office (up to a minute per try) therefore never blocks the
+  database thread: locking the workspace, say, closes it at once;
 - the **GUI thread** only starts the run and hears about it through signals.
 
 Locking (``cancel``) wakes a wait between tries and stops before the next bundle or
@@ -19,10 +20,11 @@ try; anything already acknowledged stays acknowledged, everything else stays que
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -34,6 +36,7 @@ from msp_desktop.services.network_sync import (
     take_receipt,
     upload_all,
 )
+from msp_desktop.services.pack_sync import PackSteps, fetch_packs
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 from ui.db_worker import DbWorker
@@ -42,6 +45,7 @@ from ui.i18n import N_, tr_marked
 STOPPED = N_(
     "The sync was stopped when the workspace locked; everything not confirmed stays queued."
 )
+T = TypeVar("T")
 POLL = 0.1  # how often a wait for the database thread looks whether the run was stopped
 
 
@@ -51,6 +55,7 @@ class SyncNow(QObject):
 
     sending = Signal(int, int)  # the bundle being sent, and how many: 2 of 3
     retrying = Signal(str, float)  # why a try failed, and the seconds until the next one
+    fetching = Signal()  # the bundles are done: asking the office for its packs
     finished = Signal(object)  # the SyncReport: what the office confirmed, what failed
     failed = Signal(object)  # what stopped the run before anything was sent (or a bug)
     _ask_database = Signal(object)  # from the network thread: (operation, future)
@@ -128,6 +133,11 @@ class SyncNow(QObject):
                 self._take_receipt,
                 progress=lambda index, total, _bundle: self.sending.emit(index, total),
             )
+            if not report.stops_packs:
+                self.fetching.emit()
+                report = dataclasses.replace(
+                    report, packs=fetch_packs(uploader, self._pack_steps())
+                )
         except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which says it
             self._ended.emit(None, exc)
         else:
@@ -135,8 +145,23 @@ class SyncNow(QObject):
 
     def _take_receipt(self, bundle: OutgoingBundle, answer: bytes) -> ReceiptResult:
         """Have the database thread take the office's answer; wait for it (or a lock)."""
-        future: Future[ReceiptResult] = Future()
-        self._ask_database.emit((lambda ws: take_receipt(ws, bundle, answer), future))
+        return self._on_database_thread(lambda ws: take_receipt(ws, bundle, answer))
+
+    def _pack_steps(self) -> PackSteps:
+        """The office packs' workspace steps, each run on the database thread."""
+        return PackSteps(
+            request=lambda: self._on_database_thread(lambda ws: ws.sync.pack_request()),
+            apply=lambda data: self._on_database_thread(lambda ws: ws.sync.import_pack(data)),
+            receipts=lambda: self._on_database_thread(lambda ws: ws.sync.pack_receipts_to_write()),
+            delivered=lambda sequence: self._on_database_thread(
+                lambda ws: ws.sync.mark_pack_receipt_written(sequence)
+            ),
+        )
+
+    def _on_database_thread(self, operation: Callable[[Workspace], T]) -> T:
+        """Run ``operation`` on the database thread and wait for it (or for a lock)."""
+        future: Future[T] = Future()
+        self._ask_database.emit((operation, future))
         while True:
             try:
                 return future.result(timeout=POLL)

@@ -58,6 +58,7 @@ from ui.sync.sync_rows import SyncView, load_view
 from ui.sync.sync_setup import SetupPanel
 from ui.sync.sync_text import (
     BUSY_EXPORT,
+    BUSY_FETCH,
     BUSY_PACKS,
     BUSY_PREPARE,
     BUSY_RECEIPTS,
@@ -494,6 +495,7 @@ class SyncPage(QWidget):
         run = SyncNow(self._worker, sleep=self.sync_sleep)
         run.sending.connect(self._sending)
         run.retrying.connect(self._retrying)
+        run.fetching.connect(self._fetching)
         run.finished.connect(lambda report: self._synced(run, report))
         run.failed.connect(lambda exc: self._sync_failed(run, exc))
         self.sync_run = run
@@ -505,6 +507,11 @@ class SyncPage(QWidget):
         self.progress.setRange(0, total)
         self.progress.setValue(index - 1)
         self.status_line.setText(sending_words(index, total))
+
+    def _fetching(self) -> None:
+        if self._busy:
+            self.progress.setRange(0, 0)
+            self.status_line.setText(tr_marked(BUSY_FETCH))
 
     def _retrying(self, why: str, seconds: float) -> None:
         if self._busy:

@@ -39,6 +39,11 @@ BUSY_PACKS = N_("Checking the office packs and taking what they bring…")
 BUSY_KEYS = N_("Checking the office keys file…")
 BUSY_ENROL = N_("Making the enrolment file…")
 BUSY_PREPARE = N_("Checking the workspace and sealing what is waiting…")
+BUSY_FETCH = N_("Asking the office for anything new for this laptop…")
+NO_PACK_KEY = N_(
+    "This laptop has no key for office packs yet, so nothing was asked of the office. To "
+    "receive people from the office, make a new enrolment file and give it to the office."
+)
 
 BY_HAND = N_(
     "This office takes records on a USB stick or in a folder: choose Export to folder… "
@@ -264,7 +269,7 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
     sentence each) and what was left for next time."""
     lines: list[str] = []
     if not report.outcomes:
-        return tr("Nothing to send: every finalised record is confirmed by the office.")
+        lines.append(tr("Nothing to send: every finalised record is confirmed by the office."))
     records = report.records_confirmed
     if records:
         lines.append(
@@ -277,6 +282,10 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
     elif report.confirmed:
         lines.append(tr("The office had already confirmed what was sent."))
     lines.extend(kept_aside_lines([o.result for o in report.confirmed if o.result is not None]))
+    if report.packs is not None:
+        lines.extend(pack_lines([r for r in report.packs.taken if not r.already]))
+        if report.packs.no_pack_key:
+            lines.append(tr_marked(NO_PACK_KEY))
     lines.extend(failures)
     if report.not_tried:
         lines.append(
@@ -292,8 +301,8 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def packs_sentence(done: Sequence[PackResult], failed: Sequence[tuple[str, str]]) -> str:
-    """What a batch of office packs did: what came from the office, and each failure."""
+def pack_lines(done: Sequence[PackResult]) -> list[str]:
+    """What each office pack brought, one or more sentences each."""
     lines: list[str] = []
     for result in done:
         if result.already:
@@ -329,6 +338,12 @@ def packs_sentence(done: Sequence[PackResult], failed: Sequence[tuple[str, str]]
                     len(result.leaving),
                 )
             )
+    return lines
+
+
+def packs_sentence(done: Sequence[PackResult], failed: Sequence[tuple[str, str]]) -> str:
+    """What a batch of office packs did: what came from the office, and each failure."""
+    lines = pack_lines(done)
     if failed:
         heading = tr_n(
             "1 file was not taken; nothing was changed by it:",

@@ -83,8 +83,10 @@ def test_sync_goes_through_the_proxy_with_the_pin_checked_end_to_end(
 
     assert report.ok, report.errors
     assert report.records_confirmed == 4
-    assert [asked.target for asked in proxy.asked] == [f"{OFFICE_HOST}:{port_of(inbox)}"]
-    assert len(inbox.posts) == 1
+    # One tunnel for the bundle, one for asking for office packs: both to the office.
+    assert [asked.target for asked in proxy.asked] == [f"{OFFICE_HOST}:{port_of(inbox)}"] * 2
+    assert [(r.method, r.path) for r in inbox.requests] == [
+        ("POST", "/v1/bundles"), ("GET", "/v1/packs/next")]  # fmt: skip
     assert office.imported() == [1]
     assert queued(workspace) == []
 
@@ -125,7 +127,7 @@ def test_a_proxy_that_wants_a_password_gets_it_from_its_address_and_only_it(
     assert proxy.asked[-1].authorization == "Basic c3cwMTpwQHNzIHdvcmQ="
     assert inbox.posts
     for request in inbox.requests:
-        assert "content-type" in request.header_names  # headers were recorded
+        assert "user-agent" in request.header_names  # headers were recorded
         assert "proxy-authorization" not in request.header_names
         assert "authorization" not in request.header_names
 
