@@ -12,6 +12,12 @@ It times, each after an untimed set-up:
   real office key) taking one office pack that gives it 500 people with a concern each
   (bound 2 s): checked, then applied in one transaction. Before the figure is written
   the workspace must hold all 500.
+- ``fhir_export_1000_visits_s``: ``msp-office export --format fhir`` of an office holding
+  1,000 visits (100 people, a concern each, ten visits per concern answered as the
+  demo's are, imported by the real importer), the bound is 5 s: the real command in
+  process, reading the current records, building a Bundle per person and writing them.
+  Before the figure is written the folder must hold a Bundle per person, with an
+  Encounter per visit.
 
 Run it from the repository root::
 
@@ -26,29 +32,35 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import json
 import os
 import platform
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from msp_desktop.bundles.pack import Change
 from msp_desktop.bundles.records import RecordEnvelope
+from msp_desktop.demo import realistic_visit  # answered as the demo's visits are
 from msp_desktop.office import devices
 from msp_desktop.office.cli.main import main as office_main
 from msp_desktop.office.db.backends import open_store
+from msp_desktop.office.importer import Importer
+from msp_desktop.office.keys import OfficeLayout, load_config, load_keys
 from msp_desktop.store import Workspace
 from tests import builders
 from tests.bench.bench_output import log, write_result
 from tests.conftest import PASSPHRASE
-from tests.office_helpers import FakeDevice
+from tests.office_helpers import FakeDevice, envelope
 from tests.sync_helpers import Office, ready
 
-FULL = {"rows": 10_000, "devices": 10, "pack_people": 500}
-QUICK = {"rows": 200, "devices": 2, "pack_people": 20}
+FULL = {"rows": 10_000, "devices": 10, "pack_people": 500, "export_people": 100}
+QUICK = {"rows": 200, "devices": 2, "pack_people": 20, "export_people": 5}
+VISITS_PER_PERSON = 10
 HEADER = "local_id,name,date_of_birth,nhs_number,address,language,concern_reference,"
 HEADER += "raised_on,sac_type,sac_location,sac_source,allocated_to"
 
@@ -155,6 +167,51 @@ def pack_apply(people: int, scratch: Path) -> float:
     return seconds
 
 
+def fhir_export(people: int, scratch: Path) -> float:
+    """Seconds for ``msp-office export --format fhir`` of an office holding ``people``
+    people with ten visits each (set up untimed, checked before returning)."""
+    root = scratch / "export-office"
+    _office(root, {"devices": 0})
+    layout = OfficeLayout(root)
+    config = load_config(layout)
+    store = open_store(root, None, read_only=False)
+    try:
+        importer = Importer(store, load_keys(layout, config), layout)
+        device = FakeDevice(device_id="export-laptop", worker="Bench Worker")
+        devices.enrol(store, device.enrolment(), replace=False, now="2026-12-01T09:00:00Z")
+        first = date.today() - timedelta(days=VISITS_PER_PERSON * 7 + 7)
+        for i in range(people):
+            person = builders.person(f"Export Person {i:04d}")
+            concern = builders.concern(person, raised_on=first)
+            visits = [realistic_visit(concern, first + timedelta(days=7 * n), i)
+                      for n in range(VISITS_PER_PERSON)]  # fmt: skip
+            records = [envelope("person", person), envelope("concern", concern),
+                       *(envelope("visit", v) for v in visits)]  # fmt: skip
+            importer.import_bundle(
+                device.bundle(importer.keys.inbox.recipient, records).data,
+                source=f"export-{i}.mspbundle",
+                receipts=layout.receipts,
+            )
+    finally:
+        store.close()
+    out = scratch / "fhir"
+    log(f"exporting {people} people with {people * VISITS_PER_PERSON:,} visits as FHIR")
+    printed = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(printed):
+        code = office_main(["export", "--format", "fhir", "--out", str(out), "--dir", str(root)])
+    seconds = time.perf_counter() - start
+    if code != 0:
+        raise SystemExit(f"the export failed ({code}):\n{printed.getvalue()}")
+    bundles = [json.loads(path.read_bytes()) for path in out.iterdir()]
+    encounters = sum(
+        e["resource"]["resourceType"] == "Encounter" for b in bundles for e in b["entry"]
+    )
+    if (len(bundles), encounters) != (people, people * VISITS_PER_PERSON):
+        raise SystemExit(f"the export did not write what it should: {printed.getvalue()}")
+    return seconds
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and write ``packs.json``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -167,6 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(dir=args.tmp_dir) as scratch:
         result = run(sizes, Path(scratch))
         applied = pack_apply(sizes["pack_people"], Path(scratch))
+        exported = fhir_export(sizes["export_people"], Path(scratch))
+    visits = sizes["export_people"] * VISITS_PER_PERSON
+    result["fhir_export_1000_visits_s"] = round(exported * 1000 / visits, 3)
+    result["fhir_export_s"] = round(exported, 3)
     result["pack_apply_500_people_s"] = round(applied * 500 / sizes["pack_people"], 3)
     result["pack_apply_s"] = round(applied, 3)
     if args.quick:
@@ -178,7 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result,
         f"caseload import: {result['caseload_import_s']:.2f} s for {sizes['rows']:,} rows "
         f"({result['caseload_rows_per_s']:,.0f} rows/s); pack of {sizes['pack_people']} "
-        f"people applied in {result['pack_apply_s']:.2f} s",
+        f"people applied in {result['pack_apply_s']:.2f} s; FHIR export of {visits:,} visits "
+        f"in {result['fhir_export_s']:.2f} s",
     )
     return 0
 

@@ -20,7 +20,8 @@ def test_quick_run_writes_every_figure(tmp_path: Path) -> None:
 
     result = json.loads((out / "packs.json").read_text(encoding="utf-8"))
     for key in ("caseload_import_10000_rows_s", "caseload_import_s", "caseload_rows_per_s",
-                "pack_apply_500_people_s", "pack_apply_s"):  # fmt: skip
+                "pack_apply_500_people_s", "pack_apply_s", "fhir_export_1000_visits_s",
+                "fhir_export_s"):  # fmt: skip
         assert isinstance(result[key], float)
         assert result[key] > 0, key
     assert result["sizes"]["rows"] == bench_packs.QUICK["rows"]

@@ -24,6 +24,7 @@ from msp_desktop.office.cli import (
     caseload,
     commands,
     conflicts,
+    export,
     feedback,
     maintenance,
     packs,
@@ -258,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("report", report.HELP, report.run)
     report.add_arguments(p)
+
+    p = command("export", export.HELP, export.run)
+    export.add_arguments(p)
 
     forms = sub.add_parser("feedback", help="Feedback forms the person posted back.")
     forms_sub = forms.add_subparsers(dest="feedback_command", required=True, metavar="ACTION")

@@ -307,6 +307,24 @@ class SqlOfficeQueries(CaseloadQueries):
             found.append((int(envelope["format_version"]), dict(envelope["record"])))
         return found
 
+    def revision_times(self, kind: str) -> dict[str, str]:
+        """``record id -> time`` of the latest revision of each record of ``kind``,
+        received (``imported_at``) or made at the office (``made_at``).
+
+        Every revision held counts, not only the current one (one kept as older history
+        still arrived then): an export since a date would rather send a person again
+        than miss one. Revisions kept aside as conflicts are not held revisions.
+        """
+        rows = self._rows(
+            "SELECT record_id, max(at) FROM ("
+            "SELECT record_id, imported_at AS at FROM record_revisions WHERE kind = ? "
+            "UNION ALL SELECT record_id, made_at AS at FROM office_revisions WHERE kind = ?"
+            ") AS revisions GROUP BY record_id",
+            kind,
+            kind,
+        )
+        return {str(record_id): str(at) for record_id, at in rows}
+
     def add_returned_form(self, form: ReturnedForm) -> bool:
         """Record ``form`` unless its code is already recorded (then False, nothing written).
 

@@ -437,6 +437,10 @@ class OfficeStore(Protocol):
         """``(format_version, record)`` of the current revision of every record of
         ``kind``, ordered by id."""
 
+    def revision_times(self, kind: str) -> dict[str, str]:
+        """``record id -> time`` (UTC, ``YYYY-MM-DDTHH:MM:SSZ``) of the latest revision of
+        each record of ``kind`` the office received from a device or made itself."""
+
     def add_returned_form(self, form: ReturnedForm) -> bool:
         """Record a returned feedback form in one transaction; False, with nothing
         written, when a form with its code is already recorded."""
