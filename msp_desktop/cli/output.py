@@ -141,13 +141,25 @@ def pack_sentence(result: PackResult) -> str:
             "since you last sent them; yours are kept as you wrote them, and the office's "
             "version is kept beside them to compare."
         )
-    if result.leaving:
-        n = len(result.leaving)
+    staying = [p for p in result.leaving if p not in result.released]
+    if staying:
         parts.append(
-            f"The office has given {_counted(n, 'person', 'people')} to another worker; "
-            "they stay on this laptop until everything about them has reached the office."
+            f"The office has given {_counted(len(staying), 'person', 'people')} to another "
+            "worker; they stay on this laptop until everything about them has reached the "
+            "office."
         )
+    if result.released:
+        parts.append(released_sentence(len(result.released)))
     return " ".join(parts)
+
+
+def released_sentence(count: int) -> str:
+    """People moved to another worker who have now left this laptop."""
+    return (
+        f"{_counted(count, 'person', 'people')} the office gave to another worker "
+        f"{'has' if count == 1 else 'have'} left this laptop: everything about them is at "
+        "the office."
+    )
 
 
 def pack_sync_lines(report: PacksReport) -> list[str]:

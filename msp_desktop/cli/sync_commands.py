@@ -110,6 +110,8 @@ def receipts_import(args: argparse.Namespace) -> int:
             )
         if outcome.result is not None and outcome.result.kept_aside_total:
             print(output.kept_aside_sentence(outcome.result))
+        if outcome.result is not None and outcome.result.released:
+            print(output.released_sentence(len(outcome.result.released)))
     failed = [o.error for o in outcomes if o.error is not None]
     return failed[0].exit_code if failed else 0
 
@@ -153,6 +155,8 @@ def sync_network(args: argparse.Namespace) -> int:
     for done in report.confirmed:
         if done.result is not None and done.result.kept_aside_total:
             print(output.kept_aside_sentence(done.result))
+        if done.result is not None and done.result.released:
+            print(output.released_sentence(len(done.result.released)))
     if report.packs is not None:
         for line in output.pack_sync_lines(report.packs):
             print(line)
@@ -180,6 +184,13 @@ def sync_status(args: argparse.Namespace) -> int:
         )
     if status.office_versions_kept:
         print(f"Office versions kept beside records you changed: {status.office_versions_kept}")
+    if status.leaving:
+        drafts = sum(person.drafts for person in status.leaving)
+        print(
+            f"Moved to another worker, still here until everything about them is at the "
+            f"office: {len(status.leaving)}"
+            + (f" (finalise {drafts} draft visit(s), then sync)" if drafts else " (sync)")
+        )
     if args.records:
         rows = [
             [

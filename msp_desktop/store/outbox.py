@@ -30,6 +30,7 @@ from msp_desktop.store.clock import utc_now
 from msp_desktop.store.database import Database
 from msp_desktop.store.health import check_workspace
 from msp_desktop.store.kept_aside import KeptAside, name_kept_aside
+from msp_desktop.store.leaving import release_leaving
 from msp_desktop.store.packs import last_known
 from msp_desktop.store.sync_keys import ready_to_sync
 
@@ -89,6 +90,9 @@ class ReceiptResult:
     its first ``MAX_RECEIPT_CONFLICTS``."""
     kept_aside_total: int = 0
     """How many it kept aside in all (``kept_aside`` may list fewer)."""
+    released: tuple[str, ...] = ()
+    """People the office moved to another device who left this one with this receipt:
+    it acknowledged the last of their records (``store.leaving``)."""
 
 
 def _utc(text: str) -> str:
@@ -328,4 +332,12 @@ def acknowledge_receipt(db: Database, actor: str, data: bytes) -> ReceiptResult:
             detail={"sequence": sequence, "status": receipt.status}
             | ({"kept_aside": total} if total else {}),
         )
-    return ReceiptResult(sequence, records, already=False, kept_aside=kept, kept_aside_total=total)
+        released = release_leaving(db, actor)
+    return ReceiptResult(
+        sequence,
+        records,
+        already=False,
+        kept_aside=kept,
+        kept_aside_total=total,
+        released=tuple(released),
+    )

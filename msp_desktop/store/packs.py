@@ -20,7 +20,7 @@ Otherwise the office's revision is kept aside in ``pack_conflicts``, shown on th
 person's page, and the worker's record stays as it is.
 
 A person the office gave to another device is noted in ``people_leaving``; they stay
-on the device until everything of theirs has reached the office.
+on the device until everything of theirs has reached the office (``store.leaving``).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from msp_desktop.store import audit
 from msp_desktop.store.clock import utc_now
 from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.database import Database
+from msp_desktop.store.leaving import release_leaving
 from msp_desktop.store.people import PeopleRepository
 from msp_desktop.store.sync_keys import (
     NotReadyToSync,
@@ -85,6 +86,9 @@ class PackResult:
     """``(kind, id)`` of each office revision kept aside: the worker had changed the record."""
     leaving: list[str] = field(default_factory=list)
     """People the office gave to another device."""
+    released: list[str] = field(default_factory=list)
+    """People who left this device as the pack was applied: everything of theirs was
+    at the office already (``leaving``); any of ``leaving`` not here stay for now."""
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,7 @@ def apply_pack(db: Database, actor: str, data: bytes) -> PackResult:
         applier = _Applier(db, actor, verified)
         for change in verified.changes:
             applier.change(change)
+        applier.result.released = release_leaving(db, actor)
         # The device's signed receipt, kept until written out for the office (msp export).
         receipt = make_pack_receipt(
             device_id=identity.device_id,

@@ -18,6 +18,7 @@ from typing import Literal
 
 from msp_desktop.bundles.records import record_sha256
 from msp_desktop.store.database import Database
+from msp_desktop.store.leaving import Leaving, leaving_status
 from msp_desktop.store.sync_keys import device_identity, office_keys
 
 __all__ = ["BundleState", "PackState", "RecordState", "SyncState", "SyncStatus", "sync_status"]
@@ -79,6 +80,9 @@ class SyncStatus:
     packs: list[PackState] = field(default_factory=list)
     office_versions_kept: int = 0
     """Office revisions kept beside records the worker had changed (not yet settled)."""
+    leaving: list[Leaving] = field(default_factory=list)
+    """People the office moved to another device, still here until all of theirs is
+    at the office (``store.leaving``)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -104,6 +108,7 @@ class SyncStatus:
             "bundles": [asdict(b) for b in self.bundles],
             "packs": [asdict(p) for p in self.packs],
             "office_versions_kept": self.office_versions_kept,
+            "leaving": [asdict(person) for person in self.leaving],
         }
 
 
@@ -217,4 +222,5 @@ def sync_status(db: Database) -> SyncStatus:
         bundles=bundles,
         packs=packs,
         office_versions_kept=kept_beside,
+        leaving=leaving_status(db),
     )

@@ -86,7 +86,12 @@ def test_an_allocated_person_reaches_a_fresh_laptop_and_moves_to_a_colleagues(
     [moved] = json.loads(ok(msp("people", "list", "--json", env=theirs)))
     assert moved["id"] == ada["id"]
     told = ok(msp("packs", "import", str(packs["laptop-7"]), env=mine))
-    assert "office pack 2 taken. The office has given 1 person to another worker" in told
+    # Everything of Ada's on laptop-7 is what the office sent it: she leaves at once.
+    assert told.endswith(
+        "office pack 2 taken. 1 person the office gave to another worker has left this "
+        "laptop: everything about them is at the office.\n"
+    )
+    assert json.loads(ok(msp("people", "list", "--json", env=mine))) == []
     # Taking the same pack again is harmless.
     again = ok(msp("packs", "import", str(packs["laptop-7"]), env=mine))
     assert again == f"{packs['laptop-7']}: office pack 2 was already taken.\n"

@@ -3,7 +3,8 @@ both real programs (issue 17, items 3 and 7): ``msp sync`` against a running
 ``msp-office serve`` over TLS with the certificate pinned fetches the laptop's office
 pack (issued on demand from the caseload allocated to it), applies it and sends its
 signed receipt, which the office marks acknowledged; then the person moves to a
-colleague's laptop, which receives them at its own sync while the first laptop is told.
+colleague's laptop, which receives them at its own sync, and they leave the first
+laptop, which holds nothing of theirs the office does not.
 """
 
 from __future__ import annotations
@@ -80,9 +81,11 @@ def test_an_allocated_person_reaches_laptops_through_the_network(
         assert moved["id"] == ada["id"]
         told = msp("sync", env=laptops["laptop-7"])
         assert told.returncode == 0, told.stderr
-        assert "Office pack 2 taken. The office has given 1 person to another worker" in (
-            told.stdout
-        )
+        assert (
+            "Office pack 2 taken. 1 person the office gave to another worker has left this "
+            "laptop: everything about them is at the office."
+        ) in told.stdout.splitlines()
+        assert json.loads(ok(msp("people", "list", "--json", env=laptops["laptop-7"]))) == []
         listed = json.loads(ok(msp_office("packs", "list", "--json")))
         assert sorted((p["device_id"], p["sequence"]) for p in listed) == [
             ("laptop-7", 1), ("laptop-7", 2), ("laptop-8", 1)]  # fmt: skip

@@ -196,6 +196,7 @@ def receipts_sentence(done: Sequence[ReceiptResult], failed: Sequence[tuple[str,
             )
         )
     lines.extend(kept_aside_lines(done))
+    lines.extend(released_lines(sum(len(r.released) for r in done)))
     if failed:
         heading = tr_n(
             "1 file was not imported; nothing was changed by it:",
@@ -281,7 +282,9 @@ def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
         )
     elif report.confirmed:
         lines.append(tr("The office had already confirmed what was sent."))
-    lines.extend(kept_aside_lines([o.result for o in report.confirmed if o.result is not None]))
+    receipts = [o.result for o in report.confirmed if o.result is not None]
+    lines.extend(kept_aside_lines(receipts))
+    lines.extend(released_lines(sum(len(r.released) for r in receipts)))
     if report.packs is not None:
         lines.extend(pack_lines([r for r in report.packs.taken if not r.already]))
         if report.packs.no_pack_key:
@@ -309,14 +312,17 @@ def pack_lines(done: Sequence[PackResult]) -> list[str]:
             lines.append(tr("Office pack {number} was already taken.", number=result.sequence))
             continue
         people, concerns = result.taken.get("person", 0), result.taken.get("concern", 0)
-        lines.append(
-            tr(
-                "Office pack {number} taken: {people} and {concerns} from the office.",
-                number=result.sequence,
-                people=tr_n("1 person", "{count} people", people),
-                concerns=tr_n("1 concern", "{count} concerns", concerns),
+        if not people and not concerns:
+            lines.append(tr("Office pack {number} taken.", number=result.sequence))
+        else:
+            lines.append(
+                tr(
+                    "Office pack {number} taken: {people} and {concerns} from the office.",
+                    number=result.sequence,
+                    people=tr_n("1 person", "{count} people", people),
+                    concerns=tr_n("1 concern", "{count} concerns", concerns),
+                )
             )
-        )
         if result.kept_aside:
             lines.append(
                 tr_n(
@@ -328,17 +334,34 @@ def pack_lines(done: Sequence[PackResult]) -> list[str]:
                     len(result.kept_aside),
                 )
             )
-        if result.leaving:
+        staying = [p for p in result.leaving if p not in result.released]
+        if staying:
             lines.append(
                 tr_n(
                     "The office has given 1 person to another worker. They stay on this laptop "
                     "until everything about them has reached the office.",
                     "The office has given {count} people to another worker. They stay on this "
                     "laptop until everything about them has reached the office.",
-                    len(result.leaving),
+                    len(staying),
                 )
             )
+        lines.extend(released_lines(len(result.released)))
     return lines
+
+
+def released_lines(count: int) -> list[str]:
+    """People moved to another worker who have now left this laptop (none: no line)."""
+    if not count:
+        return []
+    return [
+        tr_n(
+            "1 person the office gave to another worker has left this laptop: everything "
+            "about them is at the office.",
+            "{count} people the office gave to another worker have left this laptop: "
+            "everything about them is at the office.",
+            count,
+        )
+    ]
 
 
 def packs_sentence(done: Sequence[PackResult], failed: Sequence[tuple[str, str]]) -> str:

@@ -18,10 +18,12 @@ from msp_desktop.bundles import AgeIdentity
 from msp_desktop.bundles.pack import Change, write_pack
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.records import RecordEnvelope
+from msp_desktop.store.packs import PackResult
 from tests import builders
 from tests.ui.sync.conftest import Sync, choose_files, choose_folder
 from ui import messages
 from ui.date_text import date_text
+from ui.sync.sync_text import pack_lines
 
 SAVED_AT = "2026-12-06T09:00:00Z"
 
@@ -165,3 +167,14 @@ def test_the_next_export_writes_the_receipt_for_the_pack(
     # Nothing else waiting: the next export writes nothing, and says so.
     again = sync.click(qtbot, sync.page.export_button)
     assert again.startswith("Nothing to export")
+
+
+def test_the_page_says_who_left_and_who_stays_until_their_words_reach_the_office() -> None:
+    moved = PackResult(2, leaving=["ada", "bryn"], released=["ada"])
+    assert pack_lines([moved]) == [
+        "Office pack 2 taken.",  # it brought no records: only who moved
+        "The office has given 1 person to another worker. They stay on this laptop until "
+        "everything about them has reached the office.",
+        "1 person the office gave to another worker has left this laptop: everything about "
+        "them is at the office.",
+    ]
