@@ -23,7 +23,7 @@ from msp_desktop.bundles.records import record_sha256
 from msp_desktop.store import audit
 from msp_desktop.store.database import Database
 
-__all__ = ["Leaving", "leaving_status", "release_leaving"]
+__all__ = ["Leaving", "at_office", "leaving_status", "release_leaving"]
 
 _PLACE_KEY = "resume_place"  # workspace.PLACE_KEY (workspace imports this module)
 _SNAPSHOTS = (("concern", "concerns"), ("action", "actions"), ("contact", "contacts"))
@@ -55,7 +55,7 @@ def _acknowledged(db: Database, kind: str, record_id: str, revision: int | None)
     return None if row is None or row[1] is None else str(row[0])
 
 
-def _at_office(db: Database, kind: str, record_id: str, data: str) -> bool:
+def at_office(db: Database, kind: str, record_id: str, data: str) -> bool:
     """The record as it is now is what the office acknowledged, or what it sent."""
     sha = record_sha256(json.loads(data))
     if _acknowledged(db, kind, record_id, None) == sha:
@@ -71,14 +71,14 @@ def _at_office(db: Database, kind: str, record_id: str, data: str) -> bool:
 def _status(db: Database, person_id: str) -> Leaving:
     drafts = missing = 0
     row = db.one("SELECT data FROM people WHERE id = ?", (person_id,))
-    if row is not None and not _at_office(db, "person", person_id, str(row[0])):
+    if row is not None and not at_office(db, "person", person_id, str(row[0])):
         missing += 1
     for kind, table in _SNAPSHOTS:
         for record_id, data in db.all(
             f"SELECT id, data FROM {table} WHERE person_id = ?",  # noqa: S608 - fixed names
             (person_id,),
         ):
-            missing += not _at_office(db, kind, str(record_id), str(data))
+            missing += not at_office(db, kind, str(record_id), str(data))
     for visit_id, revision, status in db.all(
         "SELECT r.visit_id, r.revision, r.status FROM visit_revisions r"
         " JOIN visits v ON v.id = r.visit_id WHERE v.person_id = ?",

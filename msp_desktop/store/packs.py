@@ -53,15 +53,14 @@ from msp_desktop.store.sync_keys import (
 )
 
 __all__ = [
-    "OfficeVersion",
     "PackRefused",
     "PackResult",
     "apply_pack",
     "last_known",
     "mark_pack_receipt_written",
-    "office_versions",
     "pack_receipts_to_write",
     "pack_request",
+    "write_office_record",
 ]
 
 _TABLES = {"person": "people", "concern": "concerns"}
@@ -91,49 +90,16 @@ class PackResult:
     at the office already (``leaving``); any of ``leaving`` not here stay for now."""
 
 
-@dataclass(frozen=True)
-class OfficeVersion:
-    """An office revision kept beside a record the worker had changed (``pack_conflicts``)."""
-
-    kind: str
-    record_id: str
-    revision: int
-    reason: str | None
-    """Why the office changed it, in the office's words (a correction's reason)."""
-    found_at: str
-    fields: tuple[str, ...]
-    """The record's fields where the office's version and the worker's differ."""
-
-
-def office_versions(db: Database, person_id: str) -> list[OfficeVersion]:
-    """The office's versions kept beside this person's records, oldest first (reads only)."""
-    found: list[OfficeVersion] = []
-    for kind, record_id, revision, text, found_at in db.all(
-        "SELECT kind, record_id, revision, envelope, found_at FROM pack_conflicts"
-        " WHERE person_id = ? AND settled_at IS NULL ORDER BY id",
-        (person_id,),
-    ):
-        envelope = RecordEnvelope.model_validate_json(text)
-        table = _TABLES.get(str(kind))
-        row = db.one(f"SELECT data FROM {table} WHERE id = ?", (record_id,)) if table else None  # noqa: S608 - a fixed name
-        mine: dict[str, Any] = json.loads(str(row[0])) if row else {}
-        theirs = envelope.record
-        fields = tuple(sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k)))
-        found.append(
-            OfficeVersion(str(kind), str(record_id), int(revision), envelope.reason,
-                          str(found_at), fields)
-        )  # fmt: skip
-    return found
-
-
 def last_known(db: Database, kind: str, record_id: str) -> tuple[int, str] | None:
     """``(revision, record_sha256)`` of the record's latest revision the office knows:
     the highest sent from here or brought by a pack; None if the office knows none."""
+    # At one revision number, what the office sent comes first: the worker chose the
+    # office's version over their own of that number (``office_versions``).
     row = db.one(
-        "SELECT revision, record_sha256 FROM (SELECT revision, record_sha256 FROM records_sent"
-        " WHERE kind = ? AND record_id = ? UNION ALL SELECT revision, record_sha256"
-        " FROM records_received WHERE kind = ? AND record_id = ?)"
-        " ORDER BY revision DESC LIMIT 1",
+        "SELECT revision, record_sha256 FROM (SELECT revision, record_sha256, 1 AS later"
+        " FROM records_sent WHERE kind = ? AND record_id = ? UNION ALL SELECT revision,"
+        " record_sha256, 0 FROM records_received WHERE kind = ? AND record_id = ?)"
+        " ORDER BY revision DESC, later LIMIT 1",
         (kind, record_id, kind, record_id),
     )
     return None if row is None else (int(row[0]), str(row[1]))
@@ -164,6 +130,36 @@ def _check_order(db: Database, verified: VerifiedPack) -> bool:
             "missing ones again: msp-office packs issue --again). Nothing was changed."
         )
     return False
+
+
+def write_office_record(
+    db: Database,
+    people: PeopleRepository,
+    concerns: ConcernsRepository,
+    kind: str,
+    record: dict[str, Any],
+    *,
+    exists: bool,
+) -> None:
+    """Write the office's revision of a person or concern as the device's record, through
+    the repositories (audited as they audit); ``PackRefused`` for a concern of a person
+    not on this device."""
+    if kind == "person":
+        person = Person.model_validate(record)
+        (people.update if exists else people.add)(person)
+        return
+    concern = Concern.model_validate(record)
+    if not db.scalar("SELECT 1 FROM people WHERE id = ?", (concern.person_id,)):
+        raise PackRefused(
+            f"The office pack gives a concern of a person it does not carry "
+            f"({concern.person_id}); nothing was changed. Tell the office."
+        )
+    if exists:
+        # The office's revision replaces the record as it stands (a closed concern
+        # too): written as the repository writes, with its audit entry.
+        concerns.replace(concern, because="office pack")
+    else:
+        concerns.add(concern)
 
 
 class _Applier:
@@ -205,7 +201,9 @@ class _Applier:
             # The worker changed it since the office last heard: keep both, overwrite nothing.
             self._keep_aside(change, envelope, local)
             return
-        self._write(kind, envelope.record, exists=local is not None)
+        write_office_record(
+            self.db, self.people, self.concerns, kind, envelope.record, exists=local is not None
+        )
         # The hash of the record as this device now holds it: a record from an older
         # device may gain default fields when read, and must not then count as changed
         # here (sent back again, or an office correction taken for a conflict).
@@ -218,24 +216,6 @@ class _Applier:
              self.sequence, change.change, change.reason or envelope.reason),
         )  # fmt: skip
         self.result.taken[kind] = self.result.taken.get(kind, 0) + 1
-
-    def _write(self, kind: str, record: dict[str, Any], *, exists: bool) -> None:
-        if kind == "person":
-            person = Person.model_validate(record)
-            (self.people.update if exists else self.people.add)(person)
-            return
-        concern = Concern.model_validate(record)
-        if not self.db.scalar("SELECT 1 FROM people WHERE id = ?", (concern.person_id,)):
-            raise PackRefused(
-                f"The office pack gives a concern of a person it does not carry "
-                f"({concern.person_id}); nothing was changed. Tell the office."
-            )
-        if exists:
-            # The office's revision replaces the record as it stands (a closed concern
-            # too): written as the repository writes, with its audit entry.
-            self.concerns.replace(concern, because="office pack")
-        else:
-            self.concerns.add(concern)
 
     def _keep_aside(self, change: Change, envelope: RecordEnvelope, local: dict[str, Any]) -> None:
         person_id = local.get("person_id") if change.kind != "person" else change.id

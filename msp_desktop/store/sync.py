@@ -8,7 +8,7 @@ them over the network are operations of ``msp_desktop.services``, built on these
 from __future__ import annotations
 
 from msp_desktop.bundles.provisioning import Provisioning
-from msp_desktop.store import outbox, packs, purge, sync_keys, sync_status
+from msp_desktop.store import office_versions, outbox, packs, purge, sync_keys, sync_status
 from msp_desktop.store.database import Database
 from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 
@@ -79,9 +79,17 @@ class SyncRepository:
         """Note that a pack receipt was written for the office, or taken by its inbox."""
         packs.mark_pack_receipt_written(self._db, sequence)
 
-    def office_versions(self, person_id: str) -> list[packs.OfficeVersion]:
+    def office_versions(self, person_id: str) -> list[office_versions.OfficeVersion]:
         """The office's versions kept beside this person's records the worker changed."""
-        return packs.office_versions(self._db, person_id)
+        return office_versions.office_versions(self._db, person_id)
+
+    def keep_mine(self, conflict_id: int) -> None:
+        """Keep the worker's record; set the office's version beside it aside."""
+        office_versions.keep_mine(self._db, self._actor, conflict_id)
+
+    def use_office_version(self, conflict_id: int) -> None:
+        """Make the office's version the record here (once the worker's is at the office)."""
+        office_versions.use_office_version(self._db, self._actor, conflict_id)
 
     def import_receipt(self, data: bytes) -> ReceiptResult:
         """Mark a bundle's records acknowledged on the office's signed receipt (S25)."""

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import QWidget
 
 from msp_desktop.guide import load_guide
 from msp_desktop.model import Concern, Person
+from msp_desktop.store.office_versions import OfficeVersion
 from ui.db_worker import DbWorker
 from ui.person.close_concern_dialog import CloseConcernDialog
 from ui.person.concern_buttons import CLOSE, NOT_HELD, REOPEN, STAGE
 from ui.person.form_parts import WorkspaceDialog
 from ui.person.not_held_dialog import NotHeldDialog
+from ui.person.office_version_dialog import OfficeVersionDialog
 from ui.person.person_dialog import PersonDialog
 from ui.person.person_file import ConcernStory
 from ui.person.raise_concern_dialog import RaiseConcernDialog
@@ -105,6 +107,13 @@ class JourneyController(QObject):
             raise ValueError(f"no concern dialog {kind!r}")
         focus = (card_name(concern.id), FOCUS_AFTER[kind])
         self._open(dialog, concern.person_id, lambda _result: focus)
+
+    def office_version(self, person_id: str, version: OfficeVersion) -> None:
+        """Compare the worker's version of a record with the office's, and choose."""
+        if self.worker is None:
+            return
+        dialog = OfficeVersionDialog(self.worker, version, self._page)
+        self._open(dialog, person_id, lambda _result: ("", "person.edit"))
 
     @staticmethod
     def _new_concern_focus(result: Any) -> Focus:

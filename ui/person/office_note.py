@@ -2,21 +2,26 @@
 records that the worker had changed since (an office pack; ``store.packs``).
 
 The worker's words were kept, never overwritten; the office's version is kept beside
-them. The note says so, when the office sent it and why (the office's reason), and to
-ask the office which version is right. Hidden when there is none.
+them. The note says so, when the office sent it and why (the office's reason), and
+offers to compare the two and choose (``office_version_dialog``). Hidden when there is
+none.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from msp_desktop.store.packs import OfficeVersion
+from msp_desktop.store.office_versions import OfficeVersion
+from ui.a11y import named
 from ui.date_text import date_text
 from ui.i18n import tr
 from ui.person.actions_section import status_text
 from ui.person.person_file import PersonFile
+from ui.person.sections import button as page_button
 
 __all__ = ["office_note", "office_words"]
 
@@ -30,8 +35,8 @@ def office_words(version: OfficeVersion, name: str) -> str:
         else tr("one of {name}'s concerns", name=name)
     )
     kept = tr(
-        "Your version is kept as you wrote it, and the office's is kept beside it: ask the "
-        "office which is right before you change it again."
+        "Your version is kept as you wrote it, and the office's is kept beside it: compare "
+        "them and choose which to keep."
     )
     if version.reason:
         sent = tr(
@@ -50,11 +55,30 @@ def office_words(version: OfficeVersion, name: str) -> str:
     return f"{sent} {kept}"
 
 
-def office_note(record: PersonFile, parent: QWidget) -> QLabel:
-    """The note, bold (it asks the worker to act), under the person's details."""
+def office_note(
+    record: PersonFile, parent: QWidget, compare: Callable[[OfficeVersion], None]
+) -> QWidget:
+    """The note, bold (it asks the worker to act), under the person's details, with a
+    button for each version to compare it with the worker's and choose (``compare``)."""
     name = record.person.display_name
+    box = QWidget(parent)
+    box.setObjectName("person.office_versions")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(6)
     words = "\n".join(office_words(v, name) for v in record.office_versions)
-    note = status_text(words, parent, bold=True)
+    note = status_text(words, box, bold=True)
     note.setObjectName("person.office_note")
-    note.setVisible(bool(words))
-    return note
+    layout.addWidget(note)
+    for index, version in enumerate(record.office_versions):
+        button = page_button(tr("Compare with the office's version…"), box)
+        button.setObjectName(f"person.compare_office.{index}")
+        named(
+            button,
+            tr("Compare with the office's version"),
+            tr("See your version and the office's side by side, and choose which to keep."),
+        )
+        button.clicked.connect(lambda _checked=False, v=version: compare(v))
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+    box.setVisible(bool(record.office_versions))
+    return box

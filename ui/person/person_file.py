@@ -16,7 +16,7 @@ from msp_desktop.practice import next_visit_due
 from msp_desktop.services.actions import PersonActions, person_actions
 from msp_desktop.services.contacts import ChronologyEntry, chronology
 from msp_desktop.store import VisitRecord, Workspace
-from msp_desktop.store.packs import OfficeVersion
+from msp_desktop.store.office_versions import OfficeVersion
 
 
 @dataclass(frozen=True)

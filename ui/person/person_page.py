@@ -244,7 +244,9 @@ class PersonPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
         column.addWidget(header(record.person, today, page))
-        column.addWidget(office_note(record, page))
+        column.addWidget(
+            office_note(record, page, lambda v: self.journey.office_version(record.person.id, v))
+        )
         column.addWidget(actions_note(record, today, page))
         concerns_title = text(tr("Concerns, newest first"), page, scale=1.3, bold=True)
         mark_heading(concerns_title, 2)

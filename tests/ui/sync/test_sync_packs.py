@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from msp_desktop.bundles import AgeIdentity
@@ -21,8 +21,10 @@ from msp_desktop.bundles.records import RecordEnvelope
 from msp_desktop.store.packs import PackResult
 from tests import builders
 from tests.ui.sync.conftest import Sync, choose_files, choose_folder
+from tests.ui.test_accessibility import unnamed
 from ui import messages
 from ui.date_text import date_text
+from ui.person.office_version_dialog import OfficeVersionDialog
 from ui.sync.sync_text import pack_lines
 
 SAVED_AT = "2026-12-06T09:00:00Z"
@@ -103,9 +105,9 @@ def test_a_pack_for_another_laptop_is_refused_and_changes_nothing(
     assert not sync.page.from_office.isVisibleTo(sync.page)
 
 
-def test_the_persons_page_says_the_office_sent_another_version(
-    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _office_correction(qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Bryn from pack 1, changed here ("Bry"), then pack 2 correcting Bryn at the office
+    (a new phone number): the office's version is kept beside the worker's. Bryn's id."""
     first, _name = _pack(sync, sync.stick)
     choose_files(monkeypatch, first)
     sync.click(qtbot, sync.page.packs_button)
@@ -135,19 +137,62 @@ def test_the_persons_page_says_the_office_sent_another_version(
     text = sync.click(qtbot, sync.page.packs_button)
     assert "Yours is kept as you wrote it; the office's version is kept beside it." in text
 
+    return str(bryn.id)
+
+
+def test_the_persons_page_says_the_office_sent_another_version(
+    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bryn_id = _office_correction(qtbot, sync, monkeypatch)
+
     window = sync.window
     with qtbot.waitSignal(window.person.loaded, timeout=5_000):
-        window.open_person(bryn.id)
+        window.open_person(bryn_id)
     [note] = [n for n in window.person.findChildren(QLabel, "person.office_note") if n.text()]
     assert note.isVisibleTo(window.person)
     day = date_text(date.today())
     assert note.text() == (
         f"On {day} the office sent another version of Bry's details (new phone number "
         "from the council's system), after you had changed it here. Your version is kept as "
-        "you wrote it, and the office's is kept beside it: ask the office which is right "
-        "before you change it again."
+        "you wrote it, and the office's is kept beside it: compare them and choose which "
+        "to keep."
     )
-    assert sync.run(qtbot, lambda ws: ws.people.get(bryn.id)).preferred_name == "Bry"
+    assert sync.run(qtbot, lambda ws: ws.people.get(bryn_id)).preferred_name == "Bry"
+
+
+def test_the_worker_compares_the_two_versions_and_keeps_theirs(
+    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bryn_id = _office_correction(qtbot, sync, monkeypatch)
+    window = sync.window
+    with qtbot.waitSignal(window.person.loaded, timeout=5_000):
+        window.open_person(bryn_id)
+    [compare] = window.person.findChildren(QPushButton, "person.compare_office.0")
+    assert compare.isVisibleTo(window.person)
+
+    compare.click()
+
+    dialog = window.person.journey.dialog
+    assert isinstance(dialog, OfficeVersionDialog)
+    shown = {label.objectName(): label.text() for label in dialog.findChildren(QLabel)
+             if label.objectName().startswith("office_version.")}  # fmt: skip
+    assert shown == {
+        "office_version.mine.phone": "—", "office_version.theirs.phone": "01632 960009",
+        "office_version.mine.preferred_name": "Bry",
+        "office_version.theirs.preferred_name": "—",
+    }  # fmt: skip
+    # Bry's version has not reached the office: the office's cannot be chosen yet.
+    assert not dialog.use_button.isEnabled()
+    [wait] = dialog.findChildren(QLabel, "dialog.office_version.sync_first")
+    assert wait.text().startswith("Your version has not reached the office yet.")
+    assert unnamed(dialog) == []
+
+    with qtbot.waitSignal(window.person.loaded, timeout=5_000):
+        dialog.ok_button.click()  # Keep mine
+
+    assert sync.run(qtbot, lambda ws: ws.people.get(bryn_id)).preferred_name == "Bry"
+    assert sync.run(qtbot, lambda ws: ws.sync.office_versions(bryn_id)) == []
+    assert not [n for n in window.person.findChildren(QLabel, "person.office_note") if n.text()]
 
 
 def test_the_next_export_writes_the_receipt_for_the_pack(
