@@ -18,6 +18,7 @@ from msp_desktop.office.export.csv_export import csv_files
 from msp_desktop.office.export.fhir import person_bundle, resource_uuid
 from msp_desktop.office.export.select import PersonRecords
 from msp_desktop.office.files import make_private_folder, write_atomic
+from msp_desktop.volumes import on_read_only_volume
 
 __all__ = ["FORMATS", "check_out_folder", "export_files", "write_files"]
 
@@ -72,6 +73,11 @@ def check_out_folder(out: Path) -> None:
         raise InvalidInput(
             f"The folder {out} cannot be read ({exc.strerror or 'refused'}); nothing was written."
         ) from None
+    if on_read_only_volume(where):
+        raise InvalidInput(
+            f"The folder {where} is on a read-only disk (a locked stick?); give another "
+            "folder for --out (nothing was written)."
+        )
     if not os.access(where, os.W_OK | os.X_OK):
         raise InvalidInput(
             f"The folder {where} cannot be written by this account; give another folder "

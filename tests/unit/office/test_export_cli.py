@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.office.export.csv_export import COLUMNS
+from tests.disk_faults import remount_read_only, small_tmpfs
 from tests.office_helpers import FakeDevice
 from tests.platforms import assert_mode
 from tests.unit.office.conftest import Office
@@ -80,19 +79,18 @@ def test_a_file_given_as_the_folder_is_refused(held: Office, tmp_path: Path) -> 
     assert out.read_text() == "{}"
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="root writes anywhere; POSIX modes"
-)
-def test_a_folder_that_cannot_be_written_is_refused(held: Office, tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
-    try:
-        code = held.run("export", "--format", "csv", "--out", str(locked / "out"))
+@pytest.mark.posix_only(reason="mounts a real tmpfs read-only (a locked stick)")
+def test_a_folder_that_cannot_be_written_is_refused(
+    held: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A read-only volume: even root cannot write there (CI runs as root).
+    with small_tmpfs(tmp_path / "stick", "1m") as stick:
+        remount_read_only(stick)
+        capsys.readouterr()
+        code = held.run("export", "--format", "csv", "--out", str(stick / "out"))
         assert code == ExitCode.INVALID_INPUT
-        assert list(locked.iterdir()) == []
-    finally:
-        locked.chmod(0o700)
+        assert f"The folder {stick} is on a read-only disk" in capsys.readouterr().err
+        assert list(stick.iterdir()) == []
 
 
 @pytest.mark.parametrize("since", ["2026-02-30", "tomorrow", "2026/11/01"])
