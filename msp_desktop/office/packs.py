@@ -30,10 +30,11 @@ from msp_desktop.office.keys import OfficeConfig, OfficeKeys
 
 __all__ = ["Issued", "NoPackKey", "issue_packs"]
 
-PACK_KINDS = ("person", "concern")
-"""The record kinds packs carry in this version. The allocation of a transferred
-person's visits, agreed actions and contact notes, and decisions on conflicts, stay
-queued until a version that carries them (a device refuses a pack it cannot take whole)."""
+PACK_KINDS = ("person", "concern", "visit", "action", "contact")
+"""The record kinds packs carry: everything about a person, so that a case moved to
+another worker arrives whole (visits as the colleague finalised them). Decisions on
+conflicts stay queued until a version that carries them (a device refuses a pack it
+cannot take whole)."""
 MAX_TRIES = 5
 """Plans made again when another msp-office issues to the same device meanwhile."""
 

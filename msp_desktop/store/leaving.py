@@ -86,7 +86,13 @@ def _status(db: Database, person_id: str) -> Leaving:
     ):
         if status != "finalised":
             drafts += 1
-        elif _acknowledged(db, "visit", str(visit_id), int(revision)) is None:
+        elif _acknowledged(db, "visit", str(visit_id), int(revision)) is None and not (
+            db.scalar(
+                "SELECT 1 FROM records_received WHERE kind = 'visit' AND record_id = ?"
+                " AND revision = ?",
+                (visit_id, revision),
+            )
+        ):
             missing += 1
     return Leaving(person_id, drafts, missing)
 

@@ -23,15 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from msp_desktop.bundles.records import RecordEnvelope, record_sha256
-from msp_desktop.errors import KnownError, RecordNotFound
+from msp_desktop.errors import InvalidInput, KnownError, RecordNotFound
 from msp_desktop.exit_codes import ExitCode
 from msp_desktop.store import audit
 from msp_desktop.store.clock import utc_now
-from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.database import Database
 from msp_desktop.store.leaving import at_office
-from msp_desktop.store.packs import write_office_record
-from msp_desktop.store.people import PeopleRepository
+from msp_desktop.store.pack_records import held, write_office_record
 
 __all__ = [
     "NotYetAtOffice",
@@ -40,8 +38,6 @@ __all__ = [
     "office_versions",
     "use_office_version",
 ]
-
-_TABLES = {"person": "people", "concern": "concerns"}
 
 
 class NotYetAtOffice(KnownError):
@@ -72,9 +68,9 @@ class OfficeVersion:
 
 
 def _mine(db: Database, kind: str, record_id: str) -> tuple[dict[str, Any], str] | None:
-    table = _TABLES.get(kind)
-    row = db.one(f"SELECT data FROM {table} WHERE id = ?", (record_id,)) if table else None  # noqa: S608 - a fixed name
-    return None if row is None else (json.loads(str(row[0])), str(row[0]))
+    """The worker's record and its stored text (a visit: its latest revision)."""
+    record = held(db, kind, record_id)
+    return None if record is None else (record, json.dumps(record))
 
 
 def office_versions(db: Database, person_id: str) -> list[OfficeVersion]:
@@ -127,6 +123,11 @@ def use_office_version(db: Database, actor: str, conflict_id: int) -> None:
     while the worker's own version has not reached the office."""
     with db.transaction():
         kind, record_id, revision, text, pack = _unsettled(db, conflict_id)
+        if kind == "visit":
+            raise InvalidInput(
+                "A visit keeps every revision as it was finalised: keep yours; the office "
+                "holds both. Nothing was changed."
+            )
         local = _mine(db, kind, record_id)
         if local is not None and not at_office(db, kind, record_id, local[1]):
             raise NotYetAtOffice(
@@ -135,8 +136,7 @@ def use_office_version(db: Database, actor: str, conflict_id: int) -> None:
                 "Nothing was changed."
             )
         envelope = RecordEnvelope.model_validate_json(text)
-        people, concerns = PeopleRepository(db, actor), ConcernsRepository(db, actor)
-        write_office_record(db, people, concerns, kind, envelope.record, exists=local is not None)
+        write_office_record(db, actor, envelope, exists=local is not None)
         stored = _mine(db, kind, record_id)
         assert stored is not None  # just written
         db.execute(

@@ -129,12 +129,14 @@ def _snapshots(db: Database, kind: RecordKind, table: str) -> list[PendingRecord
 
 
 def _visits(db: Database) -> list[PendingRecord]:
-    """Finalised visit revisions not yet in a bundle."""
+    """Finalised visit revisions not yet in a bundle (nor brought by an office pack)."""
     rows = db.all(
         "SELECT r.visit_id, r.revision, r.data, r.finalised_at, r.finalised_by, r.reason"
         " FROM visit_revisions r WHERE r.status = 'finalised' AND NOT EXISTS ("
         "   SELECT 1 FROM records_sent s WHERE s.kind = 'visit'"
-        "   AND s.record_id = r.visit_id AND s.revision = r.revision)"
+        "   AND s.record_id = r.visit_id AND s.revision = r.revision) AND NOT EXISTS ("
+        "   SELECT 1 FROM records_received g WHERE g.kind = 'visit'"
+        "   AND g.record_id = r.visit_id AND g.revision = r.revision)"
         " ORDER BY r.finalised_at, r.visit_id, r.revision"
     )
     return [

@@ -26,7 +26,6 @@ on the device until everything of theirs has reached the office (``store.leaving
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,16 +34,17 @@ from msp_desktop.bundles.pack import Change, VerifiedPack, open_pack
 from msp_desktop.bundles.pack_receipt import make_pack_receipt, pack_receipt_name
 from msp_desktop.bundles.pack_request import make_pack_request
 from msp_desktop.bundles.records import RecordEnvelope
-from msp_desktop.errors import KnownError
-from msp_desktop.exit_codes import ExitCode
-from msp_desktop.model.concern import Concern
-from msp_desktop.model.person import Person
 from msp_desktop.store import audit
 from msp_desktop.store.clock import utc_now
-from msp_desktop.store.concerns import ConcernsRepository
 from msp_desktop.store.database import Database
 from msp_desktop.store.leaving import release_leaving
-from msp_desktop.store.people import PeopleRepository
+from msp_desktop.store.pack_records import (
+    KINDS,
+    PackRefused,
+    changed_here,
+    held,
+    write_office_record,
+)
 from msp_desktop.store.sync_keys import (
     NotReadyToSync,
     device_identity,
@@ -60,17 +60,7 @@ __all__ = [
     "mark_pack_receipt_written",
     "pack_receipts_to_write",
     "pack_request",
-    "write_office_record",
 ]
-
-_TABLES = {"person": "people", "concern": "concerns"}
-"""The record kinds this version takes from a pack, and where the device keeps them."""
-
-
-class PackRefused(KnownError):
-    """A pack this workspace cannot take; nothing was applied."""
-
-    exit_code = ExitCode.REFUSED
 
 
 @dataclass
@@ -132,43 +122,11 @@ def _check_order(db: Database, verified: VerifiedPack) -> bool:
     return False
 
 
-def write_office_record(
-    db: Database,
-    people: PeopleRepository,
-    concerns: ConcernsRepository,
-    kind: str,
-    record: dict[str, Any],
-    *,
-    exists: bool,
-) -> None:
-    """Write the office's revision of a person or concern as the device's record, through
-    the repositories (audited as they audit); ``PackRefused`` for a concern of a person
-    not on this device."""
-    if kind == "person":
-        person = Person.model_validate(record)
-        (people.update if exists else people.add)(person)
-        return
-    concern = Concern.model_validate(record)
-    if not db.scalar("SELECT 1 FROM people WHERE id = ?", (concern.person_id,)):
-        raise PackRefused(
-            f"The office pack gives a concern of a person it does not carry "
-            f"({concern.person_id}); nothing was changed. Tell the office."
-        )
-    if exists:
-        # The office's revision replaces the record as it stands (a closed concern
-        # too): written as the repository writes, with its audit entry.
-        concerns.replace(concern, because="office pack")
-    else:
-        concerns.add(concern)
-
-
 class _Applier:
     def __init__(self, db: Database, actor: str, verified: VerifiedPack) -> None:
         self.db, self.actor, self.verified = db, actor, verified
         self.sequence = verified.manifest.sequence
         self.result = PackResult(self.sequence)
-        self.people = PeopleRepository(db, actor)
-        self.concerns = ConcernsRepository(db, actor)
 
     def change(self, change: Change) -> None:
         if change.change == "remove":
@@ -179,7 +137,7 @@ class _Applier:
             )
             self.result.leaving.append(change.id)
             return
-        if change.change not in ("allocate", "correct") or change.kind not in _TABLES:
+        if change.change not in ("allocate", "correct") or change.kind not in KINDS:
             raise PackRefused(
                 f"The office pack asks for a change this version of the app cannot make "
                 f"({change.change} of a {change.kind} record); update the app, then import it "
@@ -194,25 +152,24 @@ class _Applier:
         known = last_known(self.db, kind, record_id)
         if known is not None and known[0] >= envelope.revision:
             return  # this device has that revision, or a later one, already
-        table = _TABLES[kind]
-        row = self.db.one(f"SELECT data FROM {table} WHERE id = ?", (record_id,))  # noqa: S608 - a fixed name
-        local = None if row is None else json.loads(str(row[0]))
-        if local is not None and (known is None or _sha(local) != known[1]):
+        local = held(self.db, kind, record_id)
+        if local is not None and changed_here(self.db, kind, record_id, local, known):
             # The worker changed it since the office last heard: keep both, overwrite nothing.
             self._keep_aside(change, envelope, local)
             return
-        write_office_record(
-            self.db, self.people, self.concerns, kind, envelope.record, exists=local is not None
-        )
+        write_office_record(self.db, self.actor, envelope, exists=local is not None)
+        if kind == "person":
+            # Given (back) to this device: no longer leaving it.
+            self.db.execute("DELETE FROM people_leaving WHERE person_id = ?", (record_id,))
         # The hash of the record as this device now holds it: a record from an older
         # device may gain default fields when read, and must not then count as changed
         # here (sent back again, or an office correction taken for a conflict).
-        stored = self.db.one(f"SELECT data FROM {table} WHERE id = ?", (record_id,))  # noqa: S608 - a fixed name
+        stored = held(self.db, kind, record_id)
         assert stored is not None  # just written
         self.db.execute(
             "INSERT INTO records_received (kind, record_id, revision, record_sha256,"
             " pack_sequence, change, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (kind, record_id, envelope.revision, _sha(json.loads(str(stored[0]))),
+            (kind, record_id, envelope.revision, _sha(stored),
              self.sequence, change.change, change.reason or envelope.reason),
         )  # fmt: skip
         self.result.taken[kind] = self.result.taken.get(kind, 0) + 1

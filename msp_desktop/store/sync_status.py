@@ -149,10 +149,14 @@ def sync_status(db: Database) -> SyncStatus:
     for (kind, record_id, revision), (sha, bundle) in sent.items():
         if (kind, record_id) not in latest or latest[(kind, record_id)][0] < revision:
             latest[(kind, record_id)] = (revision, sha, bundle)
+    received: set[tuple[str, str, int]] = set()
     for kind, record_id, revision, sha in db.all(
         "SELECT kind, record_id, revision, record_sha256 FROM records_received"
     ):
-        if (kind, record_id) not in latest or latest[(kind, record_id)][0] < int(revision):
+        received.add((str(kind), str(record_id), int(revision)))
+        # At one revision number the office's comes first: the worker chose it over
+        # their own of that number (``store.office_versions``).
+        if (kind, record_id) not in latest or latest[(kind, record_id)][0] <= int(revision):
             latest[(kind, record_id)] = (int(revision), str(sha), None)
 
     def snapshots(kind: str, table: str) -> list[RecordState]:
@@ -178,6 +182,11 @@ def sync_status(db: Database) -> SyncStatus:
         key = ("visit", visit_id, int(revision))
         if status == "draft":
             records.append(RecordState("visit", visit_id, int(revision), "draft", None))
+        elif key in received:  # a colleague's, brought by an office pack
+            records.append(
+                RecordState("visit", visit_id, int(revision), "acknowledged", None,
+                            from_office=True)
+            )  # fmt: skip
         elif key not in sent:
             records.append(RecordState("visit", visit_id, int(revision), "finalised", None))
         else:
