@@ -22,10 +22,13 @@ from dataclasses import dataclass
 from msp_desktop.bundles.records import record_sha256
 from msp_desktop.store import audit
 from msp_desktop.store.database import Database
+from msp_desktop.store.purge import acknowledged_before
 
 __all__ = ["Leaving", "at_office", "leaving_status", "release_leaving"]
 
 _PLACE_KEY = "resume_place"  # workspace.PLACE_KEY (workspace imports this module)
+_EVER = "9999-12-31"
+"""Acknowledged at any time: the office itself asked for the person to go (no grace)."""
 _SNAPSHOTS = (("concern", "concerns"), ("action", "actions"), ("contact", "contacts"))
 
 
@@ -40,25 +43,10 @@ class Leaving:
     """Records (and visit revisions) the office has not acknowledged as they are now."""
 
 
-def _acknowledged(db: Database, kind: str, record_id: str, revision: int | None) -> str | None:
-    """The hash of the latest revision of the record (or of that visit revision) sent in
-    a bundle the office acknowledged; None if none was."""
-    sql = (
-        "SELECT s.record_sha256, b.acknowledged_at FROM records_sent s JOIN bundles_sent b"
-        " ON b.sequence = s.bundle_sequence WHERE s.kind = ? AND s.record_id = ?"
-    )
-    params: tuple[object, ...] = (kind, record_id)
-    if revision is not None:
-        sql += " AND s.revision = ?"
-        params += (revision,)
-    row = db.one(sql + " ORDER BY s.revision DESC LIMIT 1", params)
-    return None if row is None or row[1] is None else str(row[0])
-
-
 def at_office(db: Database, kind: str, record_id: str, data: str) -> bool:
     """The record as it is now is what the office acknowledged, or what it sent."""
     sha = record_sha256(json.loads(data))
-    if _acknowledged(db, kind, record_id, None) == sha:
+    if acknowledged_before(db, kind, record_id, None, sha, _EVER):
         return True
     received = db.scalar(
         "SELECT record_sha256 FROM records_received WHERE kind = ? AND record_id = ?"
@@ -66,6 +54,19 @@ def at_office(db: Database, kind: str, record_id: str, data: str) -> bool:
         (kind, record_id),
     )
     return bool(received == sha)
+
+
+def _visit_at_office(db: Database, visit_id: str, revision: int) -> bool:
+    """The finalised revision was acknowledged, or an office pack brought it."""
+    if acknowledged_before(db, "visit", visit_id, revision, None, _EVER):
+        return True
+    return bool(
+        db.scalar(
+            "SELECT 1 FROM records_received WHERE kind = 'visit' AND record_id = ?"
+            " AND revision = ?",
+            (visit_id, revision),
+        )
+    )
 
 
 def _status(db: Database, person_id: str) -> Leaving:
@@ -86,13 +87,7 @@ def _status(db: Database, person_id: str) -> Leaving:
     ):
         if status != "finalised":
             drafts += 1
-        elif _acknowledged(db, "visit", str(visit_id), int(revision)) is None and not (
-            db.scalar(
-                "SELECT 1 FROM records_received WHERE kind = 'visit' AND record_id = ?"
-                " AND revision = ?",
-                (visit_id, revision),
-            )
-        ):
+        elif not _visit_at_office(db, str(visit_id), int(revision)):
             missing += 1
     return Leaving(person_id, drafts, missing)
 

@@ -21,7 +21,7 @@ from msp_desktop.errors import InvalidInput
 from msp_desktop.store import audit
 from msp_desktop.store.database import Database
 
-__all__ = ["PurgeResult", "purge_acknowledged"]
+__all__ = ["PurgeResult", "acknowledged_before", "purge_acknowledged"]
 
 _PLACE_KEY = "resume_place"  # workspace.PLACE_KEY (workspace imports this module)
 
@@ -46,7 +46,7 @@ class _Purgeable:
     contacts: list[str]
 
 
-def _acknowledged_before(
+def acknowledged_before(
     db: Database, kind: str, record_id: str, revision: int | None, sha: str | None, cutoff: str
 ) -> bool:
     """True when that record (a visit revision, or a person's or concern's current
@@ -86,7 +86,7 @@ def _snapshots_acknowledged(
         (owner_id,),
     ):
         sha = record_sha256(json.loads(data))
-        if not _acknowledged_before(db, kind, record_id, None, sha, cutoff):
+        if not acknowledged_before(db, kind, record_id, None, sha, cutoff):
             return None
         ids.append(record_id)
     return ids
@@ -94,7 +94,7 @@ def _snapshots_acknowledged(
 
 def _concern_can_go(db: Database, concern_id: str, cutoff: str) -> _Purgeable | None:
     """What of the concern may go if everything about it is acknowledged in time, else None."""
-    if not _acknowledged_before(
+    if not acknowledged_before(
         db, "concern", concern_id, None, _current_sha(db, "concerns", concern_id), cutoff
     ):
         return None
@@ -104,7 +104,7 @@ def _concern_can_go(db: Database, concern_id: str, cutoff: str) -> _Purgeable | 
         " JOIN visits v ON v.id = r.visit_id WHERE v.concern_id = ?",
         (concern_id,),
     ):
-        if status != "finalised" or not _acknowledged_before(
+        if status != "finalised" or not acknowledged_before(
             db, "visit", visit_id, int(revision), None, cutoff
         ):
             return None
@@ -177,7 +177,7 @@ def _purge_person_if_done(db: Database, person_id: str, cutoff: str) -> int | No
         return None
     if db.scalar("SELECT 1 FROM visits WHERE person_id = ?", (person_id,)):
         return None
-    if not _acknowledged_before(
+    if not acknowledged_before(
         db, "person", person_id, None, _current_sha(db, "people", person_id), cutoff
     ):
         return None

@@ -11,12 +11,31 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from msp_desktop.bundles.provisioning import read_provisioning
 from tests.e2e.conftest import MspRunner, OfficeRunner, demo_device, office_command, ok
 from tests.office_service_helpers import ServeProcess, self_signed, serve_process
 from tests.unit.office.test_caseload_csv import HEADER
+
+
+@contextmanager
+def serving_office(
+    msp_office: OfficeRunner, msp_env: dict[str, str], office_dir: Path, tmp_path: Path
+) -> Iterator[tuple[ServeProcess, Path, str]]:
+    """A new office served over TLS (``msp-office serve``), and its keys file naming the
+    inbox and pinning its certificate, with the office key id read out with it."""
+    ok(msp_office("init", "--office-id", "north", "--name", "North Borough ASC"))
+    tls = self_signed(tmp_path)
+    command = [*office_command(), "serve", "--port", "0", "--tls-cert", str(tls.cert),
+               "--tls-key", str(tls.key)]  # fmt: skip
+    with serve_process(command, {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}) as service:
+        keys = tmp_path / "office-keys.json"
+        ok(msp_office("provisioning", "--out", str(keys), "--inbox-url", service.url,
+                      "--tls-cert", str(tls.cert)))  # fmt: skip
+        yield service, keys, read_provisioning(keys.read_bytes()).office_key_id
 
 
 def stopped_cleanly(service: ServeProcess) -> None:
@@ -42,15 +61,7 @@ def test_an_allocated_person_reaches_laptops_through_the_network(
     office_dir: Path,
     tmp_path: Path,
 ) -> None:
-    ok(msp_office("init", "--office-id", "north", "--name", "North Borough ASC"))
-    tls = self_signed(tmp_path)
-    command = [*office_command(), "serve", "--port", "0", "--tls-cert", str(tls.cert),
-               "--tls-key", str(tls.key)]  # fmt: skip
-    with serve_process(command, {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}) as service:
-        keys = tmp_path / "office-keys.json"
-        ok(msp_office("provisioning", "--out", str(keys), "--inbox-url", service.url,
-                      "--tls-cert", str(tls.cert)))  # fmt: skip
-        key_id = read_provisioning(keys.read_bytes()).office_key_id
+    with serving_office(msp_office, msp_env, office_dir, tmp_path) as (service, keys, key_id):
         laptops = {}
         for device in ("laptop-7", "laptop-8"):
             env = {"MSP_WORKSPACE": str(tmp_path / device)}
@@ -114,15 +125,8 @@ def test_a_case_moves_between_laptops_with_every_visit_and_leaves_the_first(
     """A worker's demo caseload reaches the office; one person with only finalised
     visits moves to a colleague, whose laptop gets every visit in the worker's words;
     the first laptop lets them go, since the office holds everything of theirs."""
-    ok(msp_office("init", "--office-id", "north", "--name", "North Borough ASC"))
-    tls = self_signed(tmp_path)
-    command = [*office_command(), "serve", "--port", "0", "--tls-cert", str(tls.cert),
-               "--tls-key", str(tls.key)]  # fmt: skip
-    with serve_process(command, {**msp_env, "MSP_OFFICE_DIR": str(office_dir)}) as service:
-        keys = tmp_path / "office-keys.json"
-        ok(msp_office("provisioning", "--out", str(keys), "--inbox-url", service.url,
-                      "--tls-cert", str(tls.cert)))  # fmt: skip
-        office = (keys, read_provisioning(keys.read_bytes()).office_key_id)
+    with serving_office(msp_office, msp_env, office_dir, tmp_path) as (service, keys, key_id):
+        office = (keys, key_id)
         mine = {"MSP_WORKSPACE": str(tmp_path / "laptop-7")}
         theirs = {"MSP_WORKSPACE": str(tmp_path / "laptop-8")}
         demo_device(msp, office, tmp_path / "laptop-7.json", "laptop-7", **mine)

@@ -16,19 +16,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
-
-from pydantic import BaseModel, ValidationError
 
 from msp_desktop.errors import InvalidInput
 from msp_desktop.model import AgreedAction, Concern, DesiredOutcome, Person, Visit
 from msp_desktop.office.dates import check_time_zone
 from msp_desktop.office.db.store import OfficeStore
-from msp_desktop.office.errors import OfficeDamaged
+from msp_desktop.office.held_records import validated
 
 __all__ = [
     "EXPORTED_KINDS",
@@ -39,10 +35,10 @@ __all__ = [
     "select_people",
 ]
 
+NOTHING = "nothing was exported"
+
 EXPORTED_KINDS = ("person", "concern", "visit", "action")
 """The record kinds an export reads; contact notes are internal and never exported."""
-
-M = TypeVar("M", bound=BaseModel)
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The first and last days whose midnight, in any time zone, is a datetime Python can
@@ -124,19 +120,6 @@ class Export:
     whose they are), so not exported."""
 
 
-def _validated(model: type[M], kind: str, records: Iterable[dict[str, Any]]) -> list[M]:
-    values: list[M] = []
-    for record in records:
-        try:
-            values.append(model.model_validate(record))
-        except ValidationError:
-            raise OfficeDamaged(
-                f"The {kind} {record.get('id', '(no id)')} held at the office is not a valid "
-                f"{kind} record for this version of msp-office; nothing was exported."
-            ) from None
-    return values
-
-
 def _visit_order(visit: Visit) -> tuple[date, str]:
     return (visit.visit_date or date.min, visit.id)
 
@@ -168,10 +151,10 @@ def _changed_people(
 def select_people(store: OfficeStore, since: str | None = None) -> Export:
     """Every person held (or, with ``since``, each with a revision at or after that
     UTC time) with their current concerns, visits and agreed actions."""
-    people = _validated(Person, "person", store.current_records("person"))
-    concerns = _validated(Concern, "concern", store.current_records("concern"))
-    visits = _validated(Visit, "visit", store.current_records("visit"))
-    actions = _validated(AgreedAction, "action", store.current_records("action"))
+    people = validated(Person, "person", store.current_records("person"), nothing=NOTHING)
+    concerns = validated(Concern, "concern", store.current_records("concern"), nothing=NOTHING)
+    visits = validated(Visit, "visit", store.current_records("visit"), nothing=NOTHING)
+    actions = validated(AgreedAction, "action", store.current_records("action"), nothing=NOTHING)
     wanted = {p.id for p in people}
     if since is not None:
         wanted &= _changed_people(store, since, concerns, visits, actions)

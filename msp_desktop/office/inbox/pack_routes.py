@@ -78,6 +78,13 @@ def pack_refusal(exc: KnownError) -> Refusal:
     )
 
 
+def _refused(exc: Refusal | KnownError, fields: dict[str, Any]) -> Response:
+    """The refusal's JSON answer, its reason noted in the request's log line."""
+    refusal = exc if isinstance(exc, Refusal) else pack_refusal(exc)
+    fields["reason"] = refusal.reason
+    return refusal.response()
+
+
 class PackRoutes:
     """The handlers of the two pack routes, sharing the service's limits and worker."""
 
@@ -118,13 +125,8 @@ class PackRoutes:
             asked, delivery = await loop.run_in_executor(
                 self.service.executor, self.service.inbox.next_pack, header
             )
-        except Refusal as refusal:
-            fields["reason"] = refusal.reason
-            return refusal.response()
-        except KnownError as exc:
-            refused = pack_refusal(exc)
-            fields["reason"] = refused.reason
-            return refused.response()
+        except (Refusal, KnownError) as exc:
+            return _refused(exc, fields)
         fields.update(device_id=asked.device_id, after=asked.after)
         if delivery is None:
             fields["outcome"] = "nothing-waiting"
@@ -148,13 +150,8 @@ class PackRoutes:
             taken = await loop.run_in_executor(
                 self.service.executor, self.service.inbox.pack_receipt, data
             )
-        except Refusal as refusal:
-            fields["reason"] = refusal.reason
-            return refusal.response()
-        except KnownError as exc:
-            refused = pack_refusal(exc)
-            fields["reason"] = refused.reason
-            return refused.response()
+        except (Refusal, KnownError) as exc:
+            return _refused(exc, fields)
         receipt = taken.receipt
         status = "already-acknowledged" if taken.already else "acknowledged"
         fields.update(device_id=receipt.device_id, sequence=receipt.sequence, outcome=status)

@@ -71,9 +71,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
 
 from msp_desktop.errors import InvalidInput
 from msp_desktop.model import (
@@ -90,7 +87,7 @@ from msp_desktop.model import (
     Visit,
 )
 from msp_desktop.office.db.store import OfficeStore, ReturnedForm
-from msp_desktop.office.errors import OfficeDamaged
+from msp_desktop.office.held_records import validated
 
 __all__ = [
     "CONCLUDED",
@@ -104,6 +101,9 @@ __all__ = [
     "build_report",
     "report_csv",
 ]
+
+NO_REPORT = "no report was made"
+"""How a sentence refusing a damaged office record ends (``held_records.validated``)."""
 
 CellRef = tuple[str, int, int]
 """One number of the report: (table key, row, column)."""
@@ -125,8 +125,6 @@ FORMS = "forms_posted"
 
 SUPPORT_YES = "Support provided by an advocate, family or friend"
 SUPPORT_NO = "No support by an advocate, family or friend recorded"
-
-M = TypeVar("M", bound=BaseModel)
 
 _YEAR = re.compile(r"(\d{4})-(\d{2})")
 _MONTHS = ("April", "March")
@@ -276,28 +274,15 @@ def _latest(visits: Iterable[Visit]) -> Visit | None:
     return max(dated, key=lambda v: (v.visit_date, v.id), default=None)
 
 
-def _validated(model: type[M], kind: str, records: list[dict[str, Any]]) -> list[M]:
-    values: list[M] = []
-    for record in records:
-        try:
-            values.append(model.model_validate(record))
-        except ValidationError:
-            raise OfficeDamaged(
-                f"The {kind} {record.get('id', '(no id)')} held at the office is not a valid "
-                f"{kind} record for this version of msp-office; no report was made."
-            ) from None
-    return values
-
-
 def _concerns(store: OfficeStore) -> tuple[list[_Concluded], int]:
     """Every ended concern with its date, and how many ended ones have no dated visit."""
     visits: dict[str, list[Visit]] = defaultdict(list)
-    for visit in _validated(Visit, "visit", store.current_records("visit")):
+    for visit in validated(Visit, "visit", store.current_records("visit"), nothing=NO_REPORT):
         visits[visit.concern_id].append(visit)
     ended: list[_Concluded] = []
     undated = 0
     for version, record in store.current_envelopes("concern"):
-        (concern,) = _validated(Concern, "concern", [record])
+        (concern,) = validated(Concern, "concern", [record], nothing=NO_REPORT)
         own = visits.get(concern.id, [])
         closing = _latest(v for v in own if v.experience is not None)
         if concern.closed_on is not None:
