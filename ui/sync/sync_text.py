@@ -378,7 +378,8 @@ def packs_sentence(done: Sequence[PackResult], failed: Sequence[tuple[str, str]]
 
 
 def from_office_line(status: SyncStatus) -> str:
-    """What has come from the office: packs taken, the last one's date, versions kept."""
+    """What has come from the office: packs taken, the last one's date, versions kept,
+    and people moved away who are still here (and why)."""
     if not status.packs:
         return ""
     last = status.packs[-1]
@@ -397,4 +398,19 @@ def from_office_line(status: SyncStatus) -> str:
             "people's pages.",
             status.office_versions_kept,
         )
+    if status.leaving:
+        drafts = sum(person.drafts for person in status.leaving)
+        line += " " + tr_n(
+            "1 person the office gave to another worker is still here until everything "
+            "about them has reached the office.",
+            "{count} people the office gave to another worker are still here until "
+            "everything about them has reached the office.",
+            len(status.leaving),
+        )
+        if drafts:
+            line += " " + tr_n(
+                "Finalise their draft visit, then send it.",
+                "Finalise their {count} draft visits, then send them.",
+                drafts,
+            )
     return line

@@ -266,10 +266,21 @@ class CaseloadQueries(SqlBase):
                 last = self._one("SELECT max(sequence) FROM packs WHERE device_id = ?", p.device_id)
                 if (int(last[0]) if last and last[0] is not None else 0) != p.sequence - 1:
                     raise _Taken
-                for queue_id in queue_ids:
-                    row = self._one("SELECT pack_sequence FROM pack_queue WHERE id = ?", queue_id)
-                    if row is None or row[0] is not None:
-                        raise _Taken
+                # Every change still waiting, or another writer took one: counted in
+                # batches (a caseload's pack carries thousands), not one query each.
+                wanted = sorted(set(queue_ids))
+                free = 0
+                for start in range(0, len(wanted), _BATCH):
+                    batch = wanted[start : start + _BATCH]
+                    marks = ", ".join("?" * len(batch))
+                    row = self._one(
+                        "SELECT count(*) FROM pack_queue WHERE pack_sequence IS NULL"  # noqa: S608 - placeholders only
+                        f" AND id IN ({marks})",
+                        *batch,
+                    )
+                    free += int(row[0]) if row else 0
+                if free != len(wanted):
+                    raise _Taken
                 self._run(
                     "INSERT INTO packs (sha256, pack_id, device_id, sequence, previous_sha256, "
                     "key_id, recipient_key_id, changes, data, issued_at) "
@@ -285,6 +296,10 @@ class CaseloadQueries(SqlBase):
         except _Taken:
             return False
         return True
+
+
+_BATCH = 500
+"""Queue ids checked in one query (well under SQLite's and PostgreSQL's limits)."""
 
 
 class _Taken(Exception):

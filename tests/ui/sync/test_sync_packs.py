@@ -18,14 +18,16 @@ from msp_desktop.bundles import AgeIdentity
 from msp_desktop.bundles.pack import Change, write_pack
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.records import RecordEnvelope
+from msp_desktop.store.leaving import Leaving
 from msp_desktop.store.packs import PackResult
+from msp_desktop.store.sync_status import PackState, SyncStatus
 from tests import builders
 from tests.ui.sync.conftest import Sync, choose_files, choose_folder
 from tests.ui.test_accessibility import unnamed
 from ui import messages
 from ui.date_text import date_text
 from ui.person.office_version_dialog import OfficeVersionDialog
-from ui.sync.sync_text import pack_lines
+from ui.sync.sync_text import from_office_line, pack_lines
 
 SAVED_AT = "2026-12-06T09:00:00Z"
 
@@ -223,3 +225,17 @@ def test_the_page_says_who_left_and_who_stays_until_their_words_reach_the_office
         "1 person the office gave to another worker has left this laptop: everything about "
         "them is at the office.",
     ]
+
+
+def test_the_sync_page_says_who_is_still_here_before_leaving_and_why() -> None:
+    status = SyncStatus(
+        office="North", office_key_id=None, device_id="laptop-7",
+        packs=[PackState(1, "2026-12-06T09:00:00Z", 2, 2)],
+        leaving=[Leaving("ada", drafts=1, not_yet_at_office=0),
+                 Leaving("bryn", drafts=0, not_yet_at_office=2)],
+    )  # fmt: skip
+    assert from_office_line(status) == (
+        "From the office: 1 office pack taken on 6 Dec 2026, with 2 records. 2 people the "
+        "office gave to another worker are still here until everything about them has "
+        "reached the office. Finalise their draft visit, then send it."
+    )
