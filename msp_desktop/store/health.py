@@ -31,12 +31,13 @@ class HealthReport:
 
 
 def _finalised_content_problems(db: Database) -> list[str]:
-    """A finalised revision must still hash to what its finalise audit entry recorded."""
+    """A finalised revision must still hash to what its finalise audit entry recorded (or,
+    for a colleague's revision brought by an office pack, its ``receive`` entry)."""
     problems: list[str] = []
     recorded = {
         (e.entity_id, e.revision): e.detail.get("content_sha256")
         for e in audit.entries(db)
-        if e.entity == "visit" and e.action == "finalise"
+        if e.entity == "visit" and e.action in ("finalise", "receive")
     }
     rows = db.all(
         "SELECT visit_id, revision, data, content_sha256 FROM visit_revisions"

@@ -45,28 +45,12 @@ class Leaving:
 
 def at_office(db: Database, kind: str, record_id: str, data: str) -> bool:
     """The record as it is now is what the office acknowledged, or what it sent."""
-    sha = record_sha256(json.loads(data))
-    if acknowledged_before(db, kind, record_id, None, sha, _EVER):
-        return True
-    received = db.scalar(
-        "SELECT record_sha256 FROM records_received WHERE kind = ? AND record_id = ?"
-        " ORDER BY revision DESC LIMIT 1",
-        (kind, record_id),
-    )
-    return bool(received == sha)
+    return acknowledged_before(db, kind, record_id, None, record_sha256(json.loads(data)), _EVER)
 
 
 def _visit_at_office(db: Database, visit_id: str, revision: int) -> bool:
     """The finalised revision was acknowledged, or an office pack brought it."""
-    if acknowledged_before(db, "visit", visit_id, revision, None, _EVER):
-        return True
-    return bool(
-        db.scalar(
-            "SELECT 1 FROM records_received WHERE kind = 'visit' AND record_id = ?"
-            " AND revision = ?",
-            (visit_id, revision),
-        )
-    )
+    return acknowledged_before(db, "visit", visit_id, revision, None, _EVER)
 
 
 def _status(db: Database, person_id: str) -> Leaving:

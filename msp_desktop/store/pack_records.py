@@ -206,7 +206,12 @@ def _write_visit(db: Database, actor: str, envelope: RecordEnvelope) -> None:
             audit.sha256_text(data),
         ),
     )
-    _audited(db, actor, "visit", visit.id, not exists, envelope.revision)
+    # The workspace check ties every finalised revision to the hash its audit entry
+    # recorded: "receive" here, as "finalise" on the laptop where it was finalised.
+    detail = {"content_sha256": audit.sha256_text(data), "from": "office pack",
+              "finalised_by": envelope.saved_by}  # fmt: skip
+    audit.append(db, actor=actor, action="receive", entity="visit", entity_id=visit.id,
+                 revision=envelope.revision, detail=detail)  # fmt: skip
 
 
 def write_office_record(

@@ -49,25 +49,32 @@ class _Purgeable:
 def acknowledged_before(
     db: Database, kind: str, record_id: str, revision: int | None, sha: str | None, cutoff: str
 ) -> bool:
-    """True when that record (a visit revision, or a person's or concern's current
-    content by hash) was acknowledged before ``cutoff``.
+    """True when that record (a visit revision, or a record's current content by hash)
+    was at the office before ``cutoff``: acknowledged by its receipt, or brought by an
+    office pack (what the office sent, it holds).
 
-    For current content it must be the *latest* snapshot sent: content changed back to
-    an older acknowledged snapshot, after a newer one was sent, is not yet at the office.
+    For current content it must be the *latest* revision the office knows: content
+    changed back to an older one, after a newer one was sent, is not yet at the office.
+    At one revision number what the office sent comes first (``office_versions``).
     """
-    sql = (
-        "SELECT b.acknowledged_at, s.record_sha256 FROM records_sent s JOIN bundles_sent b"
-        " ON b.sequence = s.bundle_sequence WHERE s.kind = ? AND s.record_id = ?"
-    )
+    one = " AND s.revision = ?" if revision is not None else ""
+    other = " AND r.revision = ?" if revision is not None else ""
     params: tuple[object, ...] = (kind, record_id)
     if revision is not None:
-        sql += " AND s.revision = ?"
         params += (revision,)
-    sql += " ORDER BY s.revision DESC LIMIT 1"
-    row = db.one(sql, params)
-    if row is None or row[0] is None or str(row[0]) >= cutoff:
+    row = db.one(
+        "SELECT record_sha256, at FROM (SELECT s.revision, s.record_sha256,"  # noqa: S608 - fixed conditions
+        " b.acknowledged_at AS at, 1 AS later FROM records_sent s JOIN bundles_sent b"
+        " ON b.sequence = s.bundle_sequence WHERE s.kind = ? AND s.record_id = ?"
+        + one
+        + " UNION ALL SELECT r.revision, r.record_sha256, p.received_at, 0"
+        " FROM records_received r JOIN packs_received p ON p.sequence = r.pack_sequence"
+        " WHERE r.kind = ? AND r.record_id = ?" + other + ") ORDER BY revision DESC, later LIMIT 1",
+        params + params,
+    )
+    if row is None or row[1] is None or str(row[1]) >= cutoff:
         return False
-    return sha is None or row[1] == sha
+    return sha is None or row[0] == sha
 
 
 def _current_sha(db: Database, table: str, record_id: str) -> str:

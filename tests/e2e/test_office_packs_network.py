@@ -160,6 +160,10 @@ def test_a_case_moves_between_laptops_with_every_visit_and_leaves_the_first(
         # Nothing of it goes back from the colleague's laptop.
         status = json.loads(ok(msp("sync", "status", "--json", env=theirs)))
         assert status["counts"]["finalised"] == 0
+        # And the workspace holding a colleague's visits checks out and syncs.
+        ok(msp("check", env=theirs))
+        again = msp("sync", env=theirs)
+        assert again.returncode == 0, again.stderr
 
         told = msp("sync", env=mine)
         assert told.returncode == 0, told.stderr

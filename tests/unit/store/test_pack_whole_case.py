@@ -21,7 +21,15 @@ from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import pending_records
 from msp_desktop.store.packs import PackRefused
 from tests.conftest import PASSPHRASE
-from tests.sync_helpers import Office, finalised_visit, person_with_concern, ready, records_of
+from tests.sync_helpers import (
+    Office,
+    close,
+    finalised_visit,
+    person_with_concern,
+    ready,
+    records_of,
+    send_and_acknowledge,
+)
 
 ORDER = ("person", "concern", "visit", "action", "contact")
 WORDS = "I want my own key back, and to choose who comes in."
@@ -102,3 +110,24 @@ def test_a_visit_of_a_concern_the_pack_does_not_carry_is_refused_whole(
 
     assert colleague.db.all("SELECT count(*) FROM people") == before
     assert colleague.db.all("SELECT count(*) FROM packs_received") == [(0,)]
+
+
+def test_a_moved_case_closed_here_is_purged_once_the_office_holds_it(
+    workspace: Workspace, colleague: Workspace, tmp_path: Path
+) -> None:
+    office = Office()
+    case = _case_from(workspace, office, tmp_path)
+    enrolment = ready(colleague, office, "laptop-8")
+    changes = [Change(change="allocate", kind=e.kind, id=e.id, revision=e.revision) for e in case]
+    colleague.sync.import_pack(office.pack(enrolment, changes, case).data)
+    concern_id = next(e.id for e in case if e.kind == "concern")
+    close(colleague, concern_id)
+    assert colleague.sync.purge(0).concerns == 0  # the closing is not at the office yet
+
+    send_and_acknowledge(colleague, office, enrolment, tmp_path / "back")
+    purged = colleague.sync.purge(0)
+
+    # The colleague's visit, action and note came from the office: it holds them too.
+    assert (purged.concerns, purged.visits, purged.actions, purged.contacts, purged.people) == (
+        1, 1, 1, 1, 1)  # fmt: skip
+    assert colleague.db.scalar("SELECT count(*) FROM visit_revisions") == 0
