@@ -17,7 +17,13 @@ from dataclasses import dataclass
 
 from msp_desktop.bundles.errors import BundleRejected
 from msp_desktop.bundles.pack_request import PACK_REQUEST_HEADER
-from msp_desktop.network.uploader import TemporaryFailure, Uploader, busy, server_sentence
+from msp_desktop.network.uploader import (
+    TemporaryFailure,
+    Uploader,
+    busy,
+    server_sentence,
+    worth_retrying,
+)
 
 __all__ = [
     "PACKS_NEXT_PATH",
@@ -88,7 +94,7 @@ def fetch_next_pack(uploader: Uploader, request_header: str) -> FetchedPack | No
                 )
             number = answer.headers.get("msp-pack-sequence", "").strip()
             return FetchedPack(int(number) if number.isdigit() else None, answer.body)
-        if answer.status in (408, 429) or answer.status >= 500:
+        if worth_retrying(answer.status):
             raise busy(answer.status, answer.retry_after)
         if answer.status in (404, 405):
             raise NoPacksAtOffice
@@ -118,7 +124,7 @@ def send_pack_receipt(uploader: Uploader, sequence: int, receipt: bytes) -> bool
         )
         if answer.status == 200:
             return _acknowledged(answer.body, sequence)
-        if answer.status in (408, 429) or answer.status >= 500:
+        if worth_retrying(answer.status):
             raise busy(answer.status, answer.retry_after)
         raise _refused(f"take the receipt for office pack {sequence}", answer.status, answer.body)
 

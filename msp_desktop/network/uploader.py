@@ -58,6 +58,7 @@ __all__ = [
     "busy",
     "server_sentence",
     "wait",
+    "worth_retrying",
 ]
 
 log = logging.getLogger("msp.sync")
@@ -142,6 +143,11 @@ class Answer:
     body: bytes
     retry_after: str | None
     headers: dict[str, str]
+
+
+def worth_retrying(status: int) -> bool:
+    """An answer that may pass: 408, 429 or 5xx (``busy`` says why, and when to try)."""
+    return status in (408, 429) or status >= 500
 
 
 def busy(status: int, retry_after: str | None) -> TemporaryFailure:
@@ -440,7 +446,7 @@ class Uploader:
     ) -> TemporaryFailure | OfficeRefused:
         sentence, reason = server_sentence(body)
         says = f" The office says: {sentence}" if sentence else ""
-        if status in (408, 429) or status >= 500:
+        if worth_retrying(status):
             return busy(status, retry_after)
         if status in (401, 403):
             return OfficeRefused(
