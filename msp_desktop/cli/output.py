@@ -141,6 +141,17 @@ def pack_sentence(result: PackResult) -> str:
             "since you last sent them; yours are kept as you wrote them, and the office's "
             "version is kept beside them to compare."
         )
+    kept = sum(1 for _kind, _id, keep in result.settled if keep == "current")
+    if kept:
+        parts.append(
+            f"After comparing, the office kept its own version of "
+            f"{_counted(kept, 'record', 'records')} you had sent; yours is kept at the office."
+        )
+    if len(result.settled) > kept:
+        parts.append(
+            f"After comparing, the office took your version of "
+            f"{_counted(len(result.settled) - kept, 'record', 'records')} it had set aside."
+        )
     staying = [p for p in result.leaving if p not in result.released]
     if staying:
         parts.append(

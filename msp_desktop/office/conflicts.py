@@ -16,8 +16,10 @@ decision per conflict, never changed) and sends it on:
   record belongs to; once that device takes it and sends its next change, that is the
   office's current revision.
 - ``current``: nothing changes at the office; the device that sent the conflicting
-  revision is told in a ``decision`` (queued; packs carry decisions once devices take
-  them).
+  revision is told in a ``decision`` in its next pack, carrying the office's current
+  revision: that device takes it in place of its own unless the worker changed the
+  record since (then it is kept beside theirs to compare), so both sides hold the same
+  record again. The sender's words are not lost: the office keeps them in the conflict.
 """
 
 from __future__ import annotations
@@ -158,7 +160,7 @@ def resolve(
             queue.append(
                 QueuedChange(owner, "correct", conflict.kind, conflict.record_id, reason_text, now)
             )
-    elif conflict.device_id != owner:
+    else:
         queue.append(
             QueuedChange(
                 conflict.device_id, "decision", conflict.kind, conflict.record_id, why, now

@@ -1,11 +1,11 @@
 """``msp-office packs issue``: the changes queued for each device, sealed into its next pack.
 
 The queue (``pack_queue``) fills as the office allocates people, transfers them and
-(later) corrects records and resolves conflicts. Issuing takes what waits for a
-device, in order, and seals it into the device's next office pack
-(``bundles.pack``, docs/bundle-format.md §9): each ``allocate`` carries the record's
-revision the office holds now (the higher of what devices sent and what the office
-made), each ``remove`` names the person. The pack is sealed to the pack key in the
+corrects records and resolves conflicts. Issuing takes what waits for a device, in
+order, and seals it into the device's next office pack (``bundles.pack``,
+docs/bundle-format.md §9): each ``allocate``, ``correct`` and ``decision`` carries the
+record's revision the office holds now (the higher of what devices sent and what the
+office made), each ``remove`` names the person. The pack is sealed to the pack key in the
 enrolment of the device's active key and signed by the office key.
 
 One pack per device per issue, kept whole in ``packs`` (its bytes too: a pack lost on
@@ -32,9 +32,9 @@ __all__ = ["Issued", "NoPackKey", "issue_packs"]
 
 PACK_KINDS = ("person", "concern", "visit", "action", "contact")
 """The record kinds packs carry: everything about a person, so that a case moved to
-another worker arrives whole (visits as the colleague finalised them). Decisions on
-conflicts stay queued until a version that carries them (a device refuses a pack it
-cannot take whole)."""
+another worker arrives whole (visits as the colleague finalised them)."""
+CARRYING = ("allocate", "correct", "decision")
+"""The queued changes that carry the record's current revision."""
 MAX_TRIES = 5
 """Plans made again when another msp-office issues to the same device meanwhile."""
 
@@ -60,7 +60,7 @@ def _packable(store: OfficeStore, device_id: str | None) -> list[QueuedChange]:
     return [
         q
         for q in store.queued(device_id)
-        if q.change == "remove" or (q.change in ("allocate", "correct") and q.kind in PACK_KINDS)
+        if q.change == "remove" or (q.change in CARRYING and q.kind in PACK_KINDS)
     ]
 
 
@@ -90,8 +90,11 @@ def _changes(
             continue  # nothing held to send (cannot happen: allocation needs a record)
         fields: dict[str, object] = {"change": queued.change, "kind": queued.kind,
                                      "id": queued.record_id, "revision": revision}  # fmt: skip
-        if queued.change == "correct":
+        if queued.change in ("correct", "decision"):
             fields["reason"] = queued.reason[:500]
+        if queued.change == "decision":
+            # Only "keep current" is queued: the office's revision stands, and goes with it.
+            fields["keep"] = "current"
         changes.append(Change.model_validate(fields))
         envelopes.append(RecordEnvelope.model_validate_json(text))
     return changes, envelopes, [q.id for q in waiting if q.id is not None]

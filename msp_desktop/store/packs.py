@@ -21,6 +21,14 @@ person's page, and the worker's record stays as it is.
 
 A person the office gave to another device is noted in ``people_leaving``; they stay
 on the device until everything of theirs has reached the office (``store.leaving``).
+
+A **decision** settles a revision the office kept aside from this device. ``incoming``
+(the office took the device's words) needs nothing here. ``current`` brings the
+office's revision, which stands: it takes the place of the device's own unless the
+worker changed the record since the revision the office kept aside (then it is kept
+beside theirs, as above). It is recorded at the higher of its own number and the one
+the device sent, so the worker's next change follows both. A visit keeps every
+revision as it was finalised, so a decision on one is only noted.
 """
 
 from __future__ import annotations
@@ -78,6 +86,9 @@ class PackResult:
     released: list[str] = field(default_factory=list)
     """People who left this device as the pack was applied: everything of theirs was
     at the office already (``leaving``); any of ``leaving`` not here stay for now."""
+    settled: list[tuple[str, str, str]] = field(default_factory=list)
+    """``(kind, id, keep)`` of each revision the office had kept aside and has now
+    decided about (``keep``: ``current``, the office's stands; ``incoming``, yours)."""
 
 
 def last_known(db: Database, kind: str, record_id: str) -> tuple[int, str] | None:
@@ -137,6 +148,9 @@ class _Applier:
             )
             self.result.leaving.append(change.id)
             return
+        if change.change == "decision" and change.kind in KINDS:
+            self._decision(change)
+            return
         if change.change not in ("allocate", "correct") or change.kind not in KINDS:
             raise PackRefused(
                 f"The office pack asks for a change this version of the app cannot make "
@@ -173,6 +187,45 @@ class _Applier:
              self.sequence, change.change, change.reason or envelope.reason),
         )  # fmt: skip
         self.result.taken[kind] = self.result.taken.get(kind, 0) + 1
+
+    def _decision(self, change: Change) -> None:
+        """The office decided about a revision it kept aside from this device."""
+        self.result.settled.append((change.kind, change.id, str(change.keep)))
+        audit.append(self.db, actor=self.actor, action="office_decision", entity=change.kind,
+                     entity_id=change.id, revision=change.revision,
+                     detail={"keep": change.keep, "pack": self.sequence})  # fmt: skip
+        local = held(self.db, change.kind, change.id)
+        if change.keep != "current" or change.kind == "visit" or local is None:
+            return  # nothing here to bring into line (see the module's docstring)
+        assert change.revision is not None  # a decision to keep current carries it
+        envelope = self.verified.records[(change.kind, change.id, change.revision)]
+        known = last_known(self.db, change.kind, change.id)
+        if _sha(local) == _sha(envelope.record):
+            pass  # the same words on both sides: only the numbering to bring into line
+        elif changed_here(self.db, change.kind, change.id, local, known):
+            self._keep_aside(change, envelope, local)
+            return
+        else:
+            write_office_record(self.db, self.actor, envelope, exists=True)
+            self.result.taken[change.kind] = self.result.taken.get(change.kind, 0) + 1
+        stored = held(self.db, change.kind, change.id)
+        assert stored is not None  # held above, and rewritten at most
+        revision = max(envelope.revision, known[0] if known else 0)
+        self.db.execute(
+            "INSERT OR REPLACE INTO records_received (kind, record_id, revision, record_sha256,"
+            " pack_sequence, change, reason) VALUES (?, ?, ?, ?, ?, 'decision', ?)",
+            (change.kind, change.id, revision, _sha(stored), self.sequence, change.reason),
+        )
+        self._settle_kept_beside(change.kind, change.id, envelope.revision)
+
+    def _settle_kept_beside(self, kind: str, record_id: str, revision: int) -> None:
+        """Office versions kept beside the record, up to ``revision``, are moot now that
+        the office's revision ``revision`` is the record here."""
+        self.db.execute(
+            "UPDATE pack_conflicts SET settled_at = ? WHERE kind = ? AND record_id = ?"
+            " AND revision <= ? AND settled_at IS NULL",
+            (utc_now(), kind, record_id, revision),
+        )
 
     def _keep_aside(self, change: Change, envelope: RecordEnvelope, local: dict[str, Any]) -> None:
         person_id = local.get("person_id") if change.kind != "person" else change.id

@@ -334,6 +334,7 @@ def pack_lines(done: Sequence[PackResult]) -> list[str]:
                     len(result.kept_aside),
                 )
             )
+        lines.extend(settled_lines(result))
         staying = [p for p in result.leaving if p not in result.released]
         if staying:
             lines.append(
@@ -346,6 +347,33 @@ def pack_lines(done: Sequence[PackResult]) -> list[str]:
                 )
             )
         lines.extend(released_lines(len(result.released)))
+    return lines
+
+
+def settled_lines(result: PackResult) -> list[str]:
+    """The office's decisions on revisions it had kept aside from this laptop."""
+    kept = sum(1 for _kind, _id, keep in result.settled if keep == "current")
+    taken = len(result.settled) - kept
+    lines = []
+    if kept:
+        lines.append(
+            tr_n(
+                "After comparing, the office kept its own version of 1 record you had sent. "
+                "Your version is kept at the office.",
+                "After comparing, the office kept its own versions of {count} records you had "
+                "sent. Your versions are kept at the office.",
+                kept,
+            )
+        )
+    if taken:
+        lines.append(
+            tr_n(
+                "After comparing, the office took your version of 1 record it had set aside.",
+                "After comparing, the office took your versions of {count} records it had set "
+                "aside.",
+                taken,
+            )
+        )
     return lines
 
 

@@ -239,3 +239,14 @@ def test_the_sync_page_says_who_is_still_here_before_leaving_and_why() -> None:
         "office gave to another worker are still here until everything about them has "
         "reached the office. Finalise their draft visit, then send it."
     )
+
+
+def test_the_page_says_what_the_office_decided_about_words_it_had_set_aside() -> None:
+    decided = PackResult(4, taken={"person": 1},
+                         settled=[("person", "p-1", "current"), ("concern", "c-1", "current"),
+                                  ("action", "a-1", "incoming")])  # fmt: skip
+    assert pack_lines([decided])[1:] == [
+        "After comparing, the office kept its own versions of 2 records you had sent. Your "
+        "versions are kept at the office.",
+        "After comparing, the office took your version of 1 record it had set aside.",
+    ]

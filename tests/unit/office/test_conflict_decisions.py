@@ -108,17 +108,32 @@ def test_keeping_the_incoming_revision_sends_it_to_the_owner_as_a_correction(
     )
 
 
-def test_keeping_the_current_revision_waits_to_tell_the_sender(
+def test_keeping_the_current_revision_tells_the_sender_in_its_next_pack(
     office: Office, device: FakeDevice, other: FakeDevice
 ) -> None:
     conflict_id, person_id = _conflict(office, device, other)
-    assert office.run("conflicts", "resolve", str(conflict_id), "--keep", "current") == 0
+    assert office.run("conflicts", "resolve", str(conflict_id), "--keep", "current",
+                      "--reason", "the number on file is right") == 0  # fmt: skip
     assert [(q.device_id, q.change, q.record_id) for q in office.store.queued()] == [
         ("laptop-b", "decision", person_id)
     ]
-    # Packs carry decisions once devices take them: none is issued for it yet.
-    assert issue_packs(office.store, office.config, office.keys, device_id=None, now=NOW) == []
     assert office.store.office_revision("person", person_id) is None
+
+    [issued] = issue_packs(office.store, office.config, office.keys, device_id=None, now=NOW)
+
+    # The sender's pack carries the decision with the office's revision, which stands.
+    assert isinstance(issued, Issued)
+    assert issued.pack.device_id == "laptop-b"
+    assert other.pack is not None
+    pack = open_pack(issued.sealed.data, identity=other.pack,
+                     office_key=office.keys.signing.public_key, device_id="laptop-b")  # fmt: skip
+    [change] = pack.changes
+    assert (change.change, change.id, change.revision, change.keep, change.reason) == (
+        "decision", person_id, 1, "current", "the number on file is right",
+    )  # fmt: skip
+    carried = pack.records[("person", person_id, 1)]
+    assert carried.record.get("phone") != "01632 960002"  # the office's words, not laptop-b's
+    assert office.store.queued() == []
 
 
 def test_an_unknown_conflict_or_a_bad_reason_changes_nothing(
