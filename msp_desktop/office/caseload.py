@@ -6,7 +6,8 @@ writes it, in one transaction (or, with ``--dry-run``, only says what it would d
 - A person is matched by the ``local_id`` of the council's system: first among those
   an earlier import brought, then among the people devices have sent (a worker may
   have typed the local id in). A person already held is left as they are: the worker's
-  record is not overwritten by the council's (a correction is the way to change it).
+  record is not overwritten by the council's (``msp-office records correct`` changes
+  it).
 - A concern is matched by its ``concern_reference``; one already held is left as it is.
 - Everything new becomes revision 1 of an office record (``office_revisions``), in the
   envelope an office pack will carry, saved by "the office".

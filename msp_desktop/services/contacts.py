@@ -15,6 +15,7 @@ from msp_desktop.model import ContactKind, Note, NotHeldReason, Stage, Visibilit
 from msp_desktop.model.contacts import ContactNote
 from msp_desktop.model.safe_text import unsafe_text_fields
 from msp_desktop.model.text import NOTE_MAX_CHARS
+from msp_desktop.store.office_versions import OfficeChange
 from msp_desktop.store.workspace import Workspace
 
 __all__ = ["ChronologyEntry", "add_contact", "chronology", "contact_kind_text", "matches"]
@@ -73,7 +74,7 @@ class ChronologyEntry:
     """
 
     on: date | None
-    kind: str  # "visit", "not_held", or a contact kind
+    kind: str  # "visit", "not_held", "office" (a change the office made), or a contact kind
     record_id: str
     concern_id: str | None
     title: str
@@ -149,6 +150,32 @@ def _visit_entry(visit: Visit, final: bool) -> ChronologyEntry:
     )
 
 
+_OFFICE_WHAT: dict[str, Message] = {
+    "person": N_("Their details"),
+    "concern": N_("A concern"),
+    "action": N_("An agreed action"),
+    "contact": N_("A contact note"),
+}
+
+
+def _office_entry(change: OfficeChange) -> ChronologyEntry:
+    """A correction the office made, or its decision, as the worker took it from a pack."""
+    what = tr_marked(_OFFICE_WHAT[change.kind])
+    if change.change == "decision":
+        title = tr("The office kept its own version")
+    else:
+        title = tr("Corrected by the office")
+    text = f"{what}: {change.reason}" if change.reason else what
+    return ChronologyEntry(
+        on=date.fromisoformat(change.received_at[:10]),
+        kind="office",
+        record_id=change.record_id,
+        concern_id=change.record_id if change.kind == "concern" else None,
+        title=title,
+        text=text,
+    )
+
+
 def matches(entry: ChronologyEntry, search: str) -> bool:
     """Whether ``entry`` holds ``search`` in its words (case-blind; empty matches all)."""
     wanted = " ".join(search.split()).casefold()
@@ -160,7 +187,8 @@ def matches(entry: ChronologyEntry, search: str) -> bool:
 
 
 def chronology(ws: Workspace, person_id: str, search: str = "") -> list[ChronologyEntry]:
-    """Every visit, visit that did not happen and contact of a person, newest first
+    """Every visit, visit that did not happen, contact and office correction (or
+    decision, ``office_changes``) of a person, newest first
     (an undated draft is the newest: it is being written); ``search`` keeps the entries
     whose words contain it (case-blind)."""
     ws.people.get(person_id)
@@ -180,6 +208,7 @@ def chronology(ws: Workspace, person_id: str, search: str = "") -> list[Chronolo
                 visibility=contact.text.visibility,
             )
         )
+    entries.extend(_office_entry(change) for change in ws.sync.office_changes(person_id))
     entries = [entry for entry in entries if matches(entry, search)]
     # Stable: on one day, visits (listed first) come before that day's contacts.
     entries.sort(key=lambda e: (e.on is None, e.on or date.min), reverse=True)

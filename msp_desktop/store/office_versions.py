@@ -33,8 +33,10 @@ from msp_desktop.store.pack_records import held, write_office_record
 
 __all__ = [
     "NotYetAtOffice",
+    "OfficeChange",
     "OfficeVersion",
     "keep_mine",
+    "office_changes",
     "office_versions",
     "use_office_version",
 ]
@@ -65,6 +67,39 @@ class OfficeVersion:
     """The office's revision."""
     mine_at_office: bool
     """The worker's version, as it is now, has reached the office."""
+
+
+@dataclass(frozen=True)
+class OfficeChange:
+    """A revision the office made of one of the person's records, taken here from a pack:
+    a correction, or its decision on words it had kept aside."""
+
+    received_at: str
+    kind: str
+    record_id: str
+    change: str
+    """``correct`` or ``decision``."""
+    reason: str | None
+
+
+def office_changes(db: Database, person_id: str) -> list[OfficeChange]:
+    """The office's corrections and decisions taken into this person's records, newest
+    first (reads only)."""
+    rows = db.all(
+        "SELECT p.received_at, r.kind, r.record_id, r.change, r.reason FROM records_received r"
+        " JOIN packs_received p ON p.sequence = r.pack_sequence"
+        " WHERE r.change IN ('correct', 'decision') AND ("
+        " (r.kind = 'person' AND r.record_id = ?)"
+        " OR (r.kind = 'concern' AND r.record_id IN (SELECT id FROM concerns WHERE person_id = ?))"
+        " OR (r.kind = 'action' AND r.record_id IN (SELECT id FROM actions WHERE person_id = ?))"
+        " OR (r.kind = 'contact' AND r.record_id IN (SELECT id FROM contacts WHERE person_id = ?)))"
+        " ORDER BY p.sequence DESC, r.kind, r.record_id",
+        (person_id, person_id, person_id, person_id),
+    )
+    return [
+        OfficeChange(str(at), str(kind), str(rid), str(change), None if why is None else str(why))
+        for at, kind, rid, change, why in rows
+    ]
 
 
 def _mine(db: Database, kind: str, record_id: str) -> tuple[dict[str, Any], str] | None:

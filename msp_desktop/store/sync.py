@@ -79,6 +79,10 @@ class SyncRepository:
         """Note that a pack receipt was written for the office, or taken by its inbox."""
         packs.mark_pack_receipt_written(self._db, sequence)
 
+    def office_changes(self, person_id: str) -> list[office_versions.OfficeChange]:
+        """The office's corrections and decisions taken into this person's records."""
+        return office_versions.office_changes(self._db, person_id)
+
     def office_versions(self, person_id: str) -> list[office_versions.OfficeVersion]:
         """The office's versions kept beside this person's records the worker changed."""
         return office_versions.office_versions(self._db, person_id)

@@ -95,3 +95,40 @@ def test_an_allocated_person_reaches_a_fresh_laptop_and_moves_to_a_colleagues(
     # Taking the same pack again is harmless.
     again = ok(msp("packs", "import", str(packs["laptop-7"]), env=mine))
     assert again == f"{packs['laptop-7']}: office pack 2 was already taken.\n"
+
+
+def test_a_correction_made_at_the_office_reaches_the_laptop_with_its_reason(
+    msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
+) -> None:
+    office = new_office(msp_office, tmp_path)
+    mine = _laptop(msp, office, tmp_path / "mine.json", "laptop-7", tmp_path / "mine")
+    ok(msp_office("devices", "add", str(tmp_path / "mine.json")))
+    export = tmp_path / "caseload.csv"
+    export.write_text(f"{HEADER}\n{ADA}\n", encoding="utf-8")
+    ok(msp_office("caseload", "import", "--csv", str(export)))
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    ok(msp_office("packs", "issue", "--out", str(first)))
+    [pack] = sorted(first.iterdir())
+    ok(msp("packs", "import", str(pack), env=mine))
+    [ada] = json.loads(ok(msp("people", "list", "--json", env=mine)))
+
+    # The manager corrects Ada's date of birth, naming her by the council's id.
+    fix = ["--set", "date_of_birth=1948-03-12", "--reason", "checked"]
+    corrected = ok(msp_office("records", "correct", "person", "M-1001", *fix))
+    assert corrected == (
+        f"Corrected person {ada['id']} (date_of_birth) as office revision 2; queued for device "
+        "laptop-7 as a correction in its next office pack.\n"
+    )
+    ok(msp_office("packs", "issue", "--out", str(second)))
+    [pack] = sorted(second.iterdir())
+    ok(msp("packs", "import", str(pack), env=mine))
+
+    [now] = json.loads(ok(msp("people", "list", "--json", env=mine)))
+    assert (ada["date_of_birth"], now["date_of_birth"]) == ("1948-03-02", "1948-03-12")
+    assert now["name"] == "Ada Example"
+    # A revision the office made and the laptop holds: nothing goes back but the receipts.
+    status = ok(msp("sync", "status", "--records", env=mine))
+    [row] = [line for line in status.splitlines() if ada["id"] in line and "person" in line]
+    assert row.split()[2:5] == ["2", "acknowledged", "(from"]

@@ -110,7 +110,10 @@ class ChronologySection(QFrame):
         mark_heading(title, 2)
         title.setObjectName("chronology.title")
         about = text(
-            tr("Visits, visits that did not happen, and contacts between visits."),
+            tr(
+                "Visits, visits that did not happen, contacts between visits, and changes "
+                "the office made."
+            ),
             self,
             scale=0.9,
         )

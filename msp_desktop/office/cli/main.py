@@ -220,10 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
         command("resolve", conflicts.RESOLVE_HELP, conflicts.settle, c_more)
     )
 
-    owned = sub.add_parser("records", help="Which device each person's records belong to.")
+    owned = sub.add_parser(
+        "records", help="Which device records belong to; corrections made at the office."
+    )
     owned_sub = owned.add_subparsers(dest="records_command", required=True, metavar="ACTION")
     p = command("transfer", records.TRANSFER_HELP, records.transfer, owned_sub)
     records.add_transfer_arguments(p)
+    p = command("correct", records.CORRECT_HELP, records.correct, owned_sub)
+    records.add_correct_arguments(p)
 
     caseload_parser = sub.add_parser(
         "caseload", help="People and concerns from the council's system."

@@ -1,8 +1,11 @@
-"""``msp-office records transfer --person ID --to DEVICE [--reason TEXT]``.
+"""``msp-office records transfer --person ID --to DEVICE [--reason TEXT]`` and
+``records correct KIND ID --set FIELD=VALUE… --reason TEXT``.
 
-Gives a person and every record about them to another device (``office.ownership``):
-from then on that device's revisions become current and the old device's are
-conflicts. One sentence and nothing changed when it cannot be done.
+``transfer`` gives a person and every record about them to another device
+(``office.ownership``): from then on that device's revisions become current and the
+old device's are conflicts. ``correct`` makes the office's corrected revision of a
+record and queues it for the record's device (``office.corrections``). One sentence and
+nothing changed when it cannot be done.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from datetime import UTC, datetime
 
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.office.cli.commands import database_url, office_layout
+from msp_desktop.office.corrections import CORRECTABLE, correct_record, read_settings
 from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.ownership import (
     DEFAULT_REASON,
@@ -20,12 +24,27 @@ from msp_desktop.office.ownership import (
     transfer_person,
 )
 
-__all__ = ["TRANSFER_HELP", "add_transfer_arguments", "give_person", "moved_kinds", "transfer"]
+__all__ = [
+    "CORRECT_HELP",
+    "TRANSFER_HELP",
+    "add_correct_arguments",
+    "add_transfer_arguments",
+    "correct",
+    "give_person",
+    "moved_kinds",
+    "transfer",
+]
 
 TRANSFER_HELP = (
     "Give a person and their concerns, visits, actions and contact notes to another "
     "device: its revisions become current from then on, the old device's are conflicts. "
     "Kept in the office's transfer audit."
+)
+
+CORRECT_HELP = (
+    "Correct a person, concern, agreed action or contact note at the office: a new office "
+    "revision with the reason, sent to the record's device in its next office pack (the "
+    "worker's own changes are never overwritten)."
 )
 
 
@@ -77,5 +96,45 @@ def transfer(args: argparse.Namespace) -> int:
         f"{t.to_device_id}: {t.records} records ({moved_kinds(done)}). From now on only "
         f"{t.to_device_id}'s revisions of them become current; the change is queued for "
         "the devices' next office packs."
+    )
+    return 0
+
+
+def add_correct_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``records correct``."""
+    parser.add_argument("kind", metavar="KIND", help=f"the record's kind: {', '.join(CORRECTABLE)}")
+    parser.add_argument("record_id", metavar="ID", help="the record's id")
+    parser.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        required=True,
+        metavar="FIELD=VALUE",
+        help="a field and its corrected value (repeat for more; empty clears; [..], {..}, "
+        "true, false and null are read as JSON)",
+    )
+    parser.add_argument("--reason", required=True, metavar="TEXT", help="why, kept with it")
+
+
+def correct(args: argparse.Namespace) -> int:
+    """Correct the record, then say what changed and where it goes."""
+    settings = read_settings(args.settings)
+    store = open_store(office_layout(args).root, database_url(args), read_only=False)
+    try:
+        done = correct_record(
+            store, args.kind, args.record_id, settings, reason=args.reason,
+            now=format_time(datetime.now(UTC)),
+        )  # fmt: skip
+    finally:
+        store.close()
+    goes = (
+        f"queued for device {done.device_id} as a correction in its next office pack"
+        if done.device_id
+        else "it belongs to no device yet, so it goes with its allocation"
+    )
+    print(
+        f"Corrected {args.kind} {done.revision.record_id} ({', '.join(done.fields)}) as office "
+        f"revision {done.revision.revision}; {goes}."
     )
     return 0

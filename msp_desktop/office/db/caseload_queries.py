@@ -235,13 +235,31 @@ class CaseloadQueries(SqlBase):
                     d.decided_at,
                 )  # fmt: skip
                 if revision is not None:
-                    r = revision
-                    self._run(
-                        "INSERT INTO office_revisions (kind, record_id, revision, record_sha256, "
-                        "envelope, reason, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        r.kind, r.record_id, r.revision, r.record_sha256, r.envelope, r.reason,
-                        r.made_by, r.made_at,
-                    )  # fmt: skip
+                    self._insert_office_revision(revision)
+                self._run_many(_QUEUE_INSERT, [_queue_row(q) for q in queue])
+        except _Taken:
+            return False
+        return True
+
+    def _insert_office_revision(self, r: OfficeRevision) -> None:
+        self._run(
+            "INSERT INTO office_revisions (kind, record_id, revision, record_sha256, "
+            "envelope, reason, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            r.kind, r.record_id, r.revision, r.record_sha256, r.envelope, r.reason,
+            r.made_by, r.made_at,
+        )  # fmt: skip
+
+    def add_office_revision(
+        self, revision: OfficeRevision, queue: Sequence[QueuedChange], *, after: int
+    ) -> bool:
+        """Keep a revision made at the office and what it queues, in one transaction;
+        False, with nothing written, when the record's latest revision is no longer
+        ``after`` (another msp-office changed it meanwhile)."""
+        try:
+            with self._write():
+                if self.latest_revision(revision.kind, revision.record_id) != after:
+                    raise _Taken
+                self._insert_office_revision(revision)
                 self._run_many(_QUEUE_INSERT, [_queue_row(q) for q in queue])
         except _Taken:
             return False

@@ -294,9 +294,15 @@ class SqlOfficeQueries(CaseloadQueries):
 
     def current_envelopes(self, kind: str) -> list[tuple[int, dict[str, Any]]]:
         """``(format_version, record)`` of each current revision of ``kind``, by id: the
-        bundle format a record came in tells a device before a change from one after."""
+        bundle format a record came in tells a device before a change from one after.
+
+        A revision the office made after the device's current one (a correction, or a
+        conflict decided for the words kept aside) is the record: the device takes it
+        and does not send it back, so it would otherwise never be current here."""
         rows = self._rows(
-            "SELECT r.envelope FROM current_records c "  # noqa: S608 - _COLLATE is a constant
+            "SELECT COALESCE((SELECT o.envelope FROM office_revisions o "  # noqa: S608 - _COLLATE is a constant
+            "WHERE o.kind = c.kind AND o.record_id = c.record_id AND o.revision > c.revision "
+            "ORDER BY o.revision DESC LIMIT 1), r.envelope) FROM current_records c "
             "JOIN record_revisions r USING (kind, record_id, revision) "
             "WHERE c.kind = ? ORDER BY c.record_id" + self._COLLATE,
             kind,

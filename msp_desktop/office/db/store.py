@@ -498,6 +498,13 @@ class OfficeStore(Protocol):
         """Keep a decision, the office revision it makes and what it queues, in one
         transaction; False, with nothing written, when the conflict is decided already."""
 
+    def add_office_revision(
+        self, revision: OfficeRevision, queue: Sequence[QueuedChange], *, after: int
+    ) -> bool:
+        """Keep a revision made at the office (a correction) and what it queues, in one
+        transaction; False, with nothing written, when the record's latest revision is
+        no longer ``after``."""
+
     def add_pack(self, pack: IssuedPack, data: bytes, queue_ids: Sequence[int]) -> bool:
         """Keep an issued pack and mark the queued changes it carries, in one
         transaction; False, with nothing written, if another writer issued a pack to

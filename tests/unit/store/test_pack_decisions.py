@@ -11,6 +11,7 @@ from pathlib import Path
 from msp_desktop.bundles.pack import Change, SealedPack
 from msp_desktop.bundles.records import RecordEnvelope
 from msp_desktop.cli.output import pack_sentence
+from msp_desktop.services.contacts import chronology
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import pending_records
 from msp_desktop.store.packs import PackResult
@@ -80,6 +81,11 @@ def test_the_offices_revision_stands_and_nothing_goes_back_for_it(
             (ada.id,),
         )
         == 1
+    )
+    [entry] = [e for e in chronology(workspace, ada.id) if e.kind == "office"]
+    assert (entry.title, entry.text) == (
+        "The office kept its own version",
+        "Their details: the council holds the number Ada gave at the last review",
     )
     # The worker's next change follows both: revision 3.
     workspace.people.update(workspace.people.get(ada.id).revised(preferred_name="Addie"))

@@ -15,6 +15,7 @@ from msp_desktop.bundles.pack import Change, SealedPack
 from msp_desktop.bundles.pack_receipt import read_pack_receipt
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.records import RecordEnvelope, RecordKind
+from msp_desktop.services.contacts import chronology
 from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import pending_records
@@ -174,6 +175,13 @@ def test_a_correction_to_an_unchanged_record_is_taken(workspace: Workspace) -> N
     assert workspace.sync.import_pack(second.data).taken == {"person": 1}
     assert workspace.people.get(person.id).phone == "01632 960003"
     assert pending_records(workspace.db) == []
+    # The person's chronology says the office corrected them, and why.
+    [entry] = [e for e in chronology(workspace, person.id) if e.kind == "office"]
+    assert (entry.title, entry.text) == (
+        "Corrected by the office",
+        "Their details: new phone number",
+    )
+    assert entry.on is not None
 
 
 def test_a_device_without_a_pack_key_says_what_to_do(workspace: Workspace) -> None:
