@@ -141,7 +141,9 @@ class Change(StrictModel):
     - ``allocate``: the record is the device's now; take this revision of it.
     - ``correct``: the office made a new revision of one of the device's records
       (``reason`` says why); take it unless the worker changed the record since.
-    - ``shared``: a colleague's finalised visit on a shared case, to read, not to change.
+    - ``shared``: a record of a colleague's case the office shares with this device
+      (the person, their concerns, finalised visits, agreed actions, contact notes), to
+      read, never to change or send.
     - ``remove``: the person (``kind`` is ``person``) was given to another device; let
       them and their records go once the office holds everything of theirs.
     - ``decision``: the office resolved a conflict on the record: ``keep`` ``current``
@@ -173,8 +175,6 @@ class Change(StrictModel):
             raise ValueError(f"a {self.change} change carries no revision")
         if self.change == "remove" and self.kind != "person":
             raise ValueError("a remove change names a person")
-        if self.change == "shared" and self.kind != "visit":
-            raise ValueError("a shared change carries a visit")
         if (self.change == "decision") != (self.keep is not None):
             raise ValueError("keep belongs to a decision, and a decision says what it keeps")
         if self.change in ("correct", "decision") and self.reason is None:

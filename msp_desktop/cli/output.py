@@ -141,6 +141,10 @@ def pack_sentence(result: PackResult) -> str:
             "since you last sent them; yours are kept as you wrote them, and the office's "
             "version is kept beside them to compare."
         )
+    if result.shared:
+        n = len(result.shared)
+        whose = "1 person's case" if n == 1 else f"{n} people's cases"
+        parts.append(f"The office shared {whose} with you to read; it cannot be changed here.")
     kept = sum(1 for _kind, _id, keep in result.settled if keep == "current")
     if kept:
         parts.append(

@@ -14,8 +14,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from msp_desktop.errors import StorageFull, WorkspaceBusy
+from msp_desktop.errors import RecordReadOnly, StorageFull, WorkspaceBusy
 from msp_desktop.store.connection import Connection, DatabaseErrors, OperationalErrors
+
+SHARED_READ_ONLY = "msp: a shared case is read only"
+"""The message of the triggers that keep a shared person's records read only
+(``migrations._to_v7``); a transaction it ends raises ``RecordReadOnly``."""
 
 Row = tuple[Any, ...]
 
@@ -76,6 +80,11 @@ class Database:
             # SQLite may already have rolled back by itself (e.g. disk full).
             with contextlib.suppress(*DatabaseErrors):
                 self._conn.execute("ROLLBACK")
+            if isinstance(exc, DatabaseErrors) and SHARED_READ_ONLY in str(exc):
+                raise RecordReadOnly(
+                    "The office shared this person's case with you to read: it belongs to "
+                    "another worker's laptop, so it cannot be changed here. Nothing was changed."
+                ) from exc
             if isinstance(exc, DatabaseErrors) and _is_disk_full(exc):
                 raise StorageFull(
                     "Could not save: the disk is full or failing. "

@@ -102,6 +102,7 @@ def _remove(db: Database, person_id: str) -> dict[str, int]:
         db.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))  # noqa: S608
     db.execute("DELETE FROM pack_conflicts WHERE person_id = ?", (person_id,))
     db.execute("DELETE FROM people_leaving WHERE person_id = ?", (person_id,))
+    db.execute("DELETE FROM shared_people WHERE person_id = ?", (person_id,))
     db.execute("DELETE FROM people WHERE id = ?", (person_id,))
     db.execute("DELETE FROM purge_permits")
     return counts

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from msp_desktop.errors import WorkspaceDamaged
-from msp_desktop.store.database import Database
+from msp_desktop.store.database import SHARED_READ_ONLY, Database
 
 
 def _to_v1(db: Database) -> None:
@@ -377,6 +377,48 @@ def _to_v6(db: Database) -> None:
         db.execute(sql)
 
 
+_GUARDED = (
+    # (table, events, the person the row is about)
+    ("people", ("UPDATE",), "OLD.id"),
+    ("concerns", ("INSERT", "UPDATE"), "NEW.person_id"),
+    ("visits", ("INSERT", "UPDATE"), "NEW.person_id"),
+    ("visit_revisions", ("INSERT", "UPDATE"),
+     "(SELECT person_id FROM visits WHERE id = NEW.visit_id)"),
+    ("actions", ("INSERT", "UPDATE"), "NEW.person_id"),
+    ("contacts", ("INSERT", "UPDATE"), "NEW.person_id"),
+)  # fmt: skip
+
+
+_NO_PACK = "NOT EXISTS (SELECT 1 FROM pack_applying)"
+
+
+def _to_v7(db: Database) -> None:
+    """Shared cases: a colleague's case the office lets this device read.
+
+    ``shared_people`` names each person the office shared with this device (their
+    records came in a pack as ``shared`` changes, docs/bundle-format.md §9). The
+    triggers refuse every change to such a person's records, in one place whatever
+    the caller: only a pack may write them, and it marks itself in ``pack_applying``
+    for the length of its transaction.
+    """
+    db.execute(
+        """CREATE TABLE shared_people (
+            person_id TEXT PRIMARY KEY,
+            pack_sequence INTEGER NOT NULL REFERENCES packs_received(sequence),
+            reason TEXT,
+            shared_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE TABLE pack_applying (pack_sequence INTEGER NOT NULL)")
+    for table, events, person in _GUARDED:
+        for event in events:
+            name = f"{table}_{event.lower()}_shared"
+            when = f"EXISTS (SELECT 1 FROM shared_people WHERE person_id = {person})"  # noqa: S608 - fixed names
+            body = f"SELECT RAISE(ABORT, '{SHARED_READ_ONLY}')"
+            head = f"CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN {when} AND {_NO_PACK}"
+            db.execute(f"{head} BEGIN {body}; END")
+
+
 STEPS: dict[int, Callable[[Database], None]] = {
     1: _to_v1,
     2: _to_v2,
@@ -384,6 +426,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     4: _to_v4,
     5: _to_v5,
     6: _to_v6,
+    7: _to_v7,
 }
 LATEST_VERSION = max(STEPS)
 

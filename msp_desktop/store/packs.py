@@ -22,6 +22,13 @@ person's page, and the worker's record stays as it is.
 A person the office gave to another device is noted in ``people_leaving``; they stay
 on the device until everything of theirs has reached the office (``store.leaving``).
 
+A **shared** case (a colleague's, that the office lets this device read) arrives as
+``shared`` changes: the records are written as an allocation's are, and the person is
+noted in ``shared_people``, which makes every record of theirs read only here (the
+workspace's triggers, ``migrations._to_v7``; a pack marks itself in ``pack_applying``
+to write them). When the office stops sharing, a ``remove`` lets them go: everything
+of theirs came from the office, so at once.
+
 A **decision** settles a revision the office kept aside from this device. ``incoming``
 (the office took the device's words) needs nothing here. ``current`` brings the
 office's revision, which stands: it takes the place of the device's own unless the
@@ -86,6 +93,8 @@ class PackResult:
     released: list[str] = field(default_factory=list)
     """People who left this device as the pack was applied: everything of theirs was
     at the office already (``leaving``); any of ``leaving`` not here stay for now."""
+    shared: list[str] = field(default_factory=list)
+    """People whose case the office now shares with this device, to read."""
     settled: list[tuple[str, str, str]] = field(default_factory=list)
     """``(kind, id, keep)`` of each revision the office had kept aside and has now
     decided about (``keep``: ``current``, the office's stands; ``incoming``, yours)."""
@@ -151,15 +160,31 @@ class _Applier:
         if change.change == "decision" and change.kind in KINDS:
             self._decision(change)
             return
-        if change.change not in ("allocate", "correct") or change.kind not in KINDS:
+        if change.change not in ("allocate", "correct", "shared") or change.kind not in KINDS:
             raise PackRefused(
                 f"The office pack asks for a change this version of the app cannot make "
                 f"({change.change} of a {change.kind} record); update the app, then import it "
                 "again. Nothing was changed."
             )
-        assert change.revision is not None  # allocate and correct carry a revision
+        assert change.revision is not None  # allocate, correct and shared carry a revision
         envelope = self.verified.records[(change.kind, change.id, change.revision)]
+        if change.change == "shared" and change.kind == "person":
+            self._share(change)
         self._record(change, envelope)
+
+    def _share(self, change: Change) -> None:
+        """Note a shared person (read only here), unless they are this device's own."""
+        own = held(self.db, "person", change.id) is not None and not self.db.scalar(
+            "SELECT 1 FROM shared_people WHERE person_id = ?", (change.id,)
+        )
+        if own:
+            return  # the office shares a case with the device that holds it: nothing to mark
+        self.db.execute(
+            "INSERT OR IGNORE INTO shared_people (person_id, pack_sequence, reason, shared_at)"
+            " VALUES (?, ?, ?, ?)",
+            (change.id, self.sequence, change.reason, utc_now()),
+        )
+        self.result.shared.append(change.id)
 
     def _record(self, change: Change, envelope: RecordEnvelope) -> None:
         kind, record_id = change.kind, change.id
@@ -172,9 +197,10 @@ class _Applier:
             self._keep_aside(change, envelope, local)
             return
         write_office_record(self.db, self.actor, envelope, exists=local is not None)
-        if kind == "person":
-            # Given (back) to this device: no longer leaving it.
+        if kind == "person" and change.change == "allocate":
+            # Given (back) to this device: no longer leaving it, nor only shared with it.
             self.db.execute("DELETE FROM people_leaving WHERE person_id = ?", (record_id,))
+            self.db.execute("DELETE FROM shared_people WHERE person_id = ?", (record_id,))
         # The hash of the record as this device now holds it: a record from an older
         # device may gain default fields when read, and must not then count as changed
         # here (sent back again, or an office correction taken for a conflict).
@@ -268,8 +294,13 @@ def apply_pack(db: Database, actor: str, data: bytes) -> PackResult:
              len(verified.changes)),
         )  # fmt: skip
         applier = _Applier(db, actor, verified)
+        # Only a pack writes a shared person's records; the mark goes with the transaction.
+        db.execute(
+            "INSERT INTO pack_applying (pack_sequence) VALUES (?)", (verified.manifest.sequence,)
+        )
         for change in verified.changes:
             applier.change(change)
+        db.execute("DELETE FROM pack_applying")
         applier.result.released = release_leaving(db, actor)
         # The device's signed receipt, kept until written out for the office (msp export).
         receipt = make_pack_receipt(

@@ -79,6 +79,12 @@ class SyncRepository:
         """Note that a pack receipt was written for the office, or taken by its inbox."""
         packs.mark_pack_receipt_written(self._db, sequence)
 
+    def is_shared(self, person_id: str) -> bool:
+        """Whether the office shares this person's case with this device to read only."""
+        return bool(
+            self._db.scalar("SELECT 1 FROM shared_people WHERE person_id = ?", (person_id,))
+        )
+
     def office_changes(self, person_id: str) -> list[office_versions.OfficeChange]:
         """The office's corrections and decisions taken into this person's records."""
         return office_versions.office_changes(self._db, person_id)

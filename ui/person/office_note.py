@@ -1,5 +1,9 @@
-"""The note on a person's page when the office sent another version of one of their
-records that the worker had changed since (an office pack; ``store.packs``).
+"""The notes on a person's page about what the office sent (office packs; ``store.packs``).
+
+``shared_note``: the office shares this person's case with the laptop to read only.
+
+``office_note``: the office sent another version of one of their records that the
+worker had changed since.
 
 The worker's words were kept, never overwritten; the office's version is kept beside
 them. The note says so, when the office sent it and why (the office's reason), and
@@ -22,8 +26,18 @@ from ui.i18n import tr
 from ui.person.actions_section import status_text
 from ui.person.person_file import PersonFile
 from ui.person.sections import button as page_button
+from ui.person.sections import text
 
-__all__ = ["office_note", "office_words"]
+__all__ = ["READ_ONLY_HIDES", "office_note", "office_words", "shared_note"]
+
+READ_ONLY_HIDES = (
+    "concern.start_visit",
+    "concern.resume_visit",
+    "concern.journey_buttons",
+    "chronology.add",
+)
+"""The page's buttons that would change a record, hidden on a shared case (reading and
+printing its office record stay)."""
 
 
 def office_words(version: OfficeVersion, name: str) -> str:
@@ -82,3 +96,19 @@ def office_note(
         layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
     box.setVisible(bool(record.office_versions))
     return box
+
+
+def shared_note(record: PersonFile, parent: QWidget) -> QWidget:
+    """Says the case is shared to read, and why nothing on the page changes it."""
+    note = text(
+        tr(
+            "The office shared {name}'s case with you to read. It belongs to another "
+            "worker's laptop: you can read it and print its office record, but not change "
+            "it here.",
+            name=record.person.display_name,
+        ),
+        parent,
+        bold=True,
+    )
+    note.setObjectName("person.shared_note")
+    return note

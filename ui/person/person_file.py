@@ -99,6 +99,8 @@ class PersonFile:
     chronology: tuple[ChronologyEntry, ...] = ()
     office_versions: tuple[OfficeVersion, ...] = ()
     """The office's versions of records the worker had changed, kept beside them."""
+    shared: bool = False
+    """The office shares this person's case with this laptop to read only."""
 
 
 def in_date_order(records: Iterable[VisitRecord]) -> list[VisitRecord]:
@@ -181,4 +183,5 @@ def load_person_file(workspace: Workspace, person_id: str, today: date | None = 
         actions=person_actions(workspace, person_id),
         chronology=tuple(chronology(workspace, person_id)),
         office_versions=tuple(workspace.sync.office_versions(person_id)),
+        shared=workspace.sync.is_shared(person_id),
     )

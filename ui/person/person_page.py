@@ -30,7 +30,7 @@ from ui.person.actions_section import actions_note, actions_section
 from ui.person.chronology_section import ChronologySection
 from ui.person.concern_card import concern_card
 from ui.person.journey_controller import Focus, JourneyController
-from ui.person.office_note import office_note
+from ui.person.office_note import READ_ONLY_HIDES, office_note, shared_note
 from ui.person.person_file import PersonFile, load_person_file
 from ui.person.sections import button, header, household, text
 
@@ -179,8 +179,10 @@ class PersonPage(QWidget):
         self._replace_content(self._build(record, council_today()))
         named(self.record_view, tr("Record of {name}", name=record.person.name))
         self._tell_actions(record.person.id)
-        self.edit_button.setEnabled(True)
-        self.raise_button.setEnabled(True)
+        # A shared case is read only here: nothing on the page offers to change it.
+        for push in (self.edit_button, self.raise_button):
+            push.setEnabled(not record.shared)
+            push.setVisible(not record.shared)
         self._put_focus()
         self.loaded.emit(record.person.id)
 
@@ -244,6 +246,8 @@ class PersonPage(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(16)
         column.addWidget(header(record.person, today, page))
+        if record.shared:
+            column.addWidget(shared_note(record, page))
         column.addWidget(
             office_note(record, page, lambda v: self.journey.office_version(record.person.id, v))
         )
@@ -271,4 +275,8 @@ class PersonPage(QWidget):
         # visit, but a screen read over the worker's shoulder should lead with the person.
         column.addWidget(household(record.person, page))
         column.addStretch(1)
+        if record.shared:
+            for name in READ_ONLY_HIDES:
+                for found in content.findChildren(QWidget, name):
+                    found.setVisible(False)
         return content

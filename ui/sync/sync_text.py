@@ -334,6 +334,16 @@ def pack_lines(done: Sequence[PackResult]) -> list[str]:
                     len(result.kept_aside),
                 )
             )
+        if result.shared:
+            lines.append(
+                tr_n(
+                    "The office shared 1 person's case with you to read: it stays as their "
+                    "worker keeps it.",
+                    "The office shared {count} people's cases with you to read: they stay as "
+                    "their workers keep them.",
+                    len(result.shared),
+                )
+            )
         lines.extend(settled_lines(result))
         staying = [p for p in result.leaving if p not in result.released]
         if staying:

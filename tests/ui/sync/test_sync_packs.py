@@ -32,8 +32,11 @@ from ui.sync.sync_text import from_office_line, pack_lines
 SAVED_AT = "2026-12-06T09:00:00Z"
 
 
-def _pack(sync: Sync, folder: Path, *, to_another_laptop: bool = False) -> tuple[Path, str]:
-    """An office pack giving this laptop one new person with one concern; the person's name."""
+def _pack(
+    sync: Sync, folder: Path, *, to_another_laptop: bool = False, change: str = "allocate"
+) -> tuple[Path, str]:
+    """An office pack giving this laptop one new person with one concern (``change``
+    ``shared``: to read only); the person's name."""
     assert sync.enrolment is not None
     enrolled = read_enrolment(sync.enrolment)
     assert enrolled.pack_key is not None
@@ -44,8 +47,12 @@ def _pack(sync: Sync, folder: Path, *, to_another_laptop: bool = False) -> tuple
                             saved_by="the office", reason="from the council's caseload export")
         for kind, record in (("person", person), ("concern", concern))
     ]  # fmt: skip
+    changes = [
+        Change.model_validate({"change": change, "kind": r.kind, "id": r.id, "revision": 1})
+        for r in records
+    ]
     pack = write_pack(
-        [Change(change="allocate", kind=r.kind, id=r.id, revision=1) for r in records],
+        changes,
         records,
         office_id="example-office",
         device_id=enrolled.device_id,
@@ -250,3 +257,32 @@ def test_the_page_says_what_the_office_decided_about_words_it_had_set_aside() ->
         "versions are kept at the office.",
         "After comparing, the office took your version of 1 record it had set aside.",
     ]
+
+
+def test_a_shared_case_reads_as_shared_and_offers_nothing_that_changes_it(
+    qtbot: QtBot, sync: Sync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, name = _pack(sync, sync.stick, change="shared")
+    choose_files(monkeypatch, path)
+    sync.click(qtbot, sync.page.packs_button)
+    [bryn] = sync.run(qtbot, lambda ws: ws.people.search("Bryn"))
+
+    window = sync.window
+    with qtbot.waitSignal(window.person.loaded, timeout=5_000):
+        window.open_person(bryn.id)
+
+    page = window.person
+    [note] = page.findChildren(QLabel, "person.shared_note")
+    assert note.isVisibleTo(page)
+    assert note.text() == (
+        f"The office shared {name}'s case with you to read. It belongs to another worker's "
+        "laptop: you can read it and print its office record, but not change it here."
+    )
+    for hidden in ("person.edit", "person.raise_concern", "concern.start_visit"):
+        [push] = page.findChildren(QPushButton, hidden)
+        assert not push.isVisibleTo(page), hidden
+    [add] = page.findChildren(QPushButton, "chronology.add")
+    assert not add.isVisibleTo(page)
+    [office_record] = page.findChildren(QPushButton, "concern.office_record")
+    assert office_record.isVisibleTo(page)
+    assert unnamed(page) == []

@@ -31,7 +31,7 @@ def test_fixture_workspace_v1_upgrades_with_everything_intact(tmp_path: Path) ->
     shutil.copytree(FIXTURES / "workspace-v1", folder)
     ws = Workspace.open(folder, "fixture passphrase v1")
     try:
-        assert schema_version(ws.db) == LATEST_VERSION == 6
+        assert schema_version(ws.db) == LATEST_VERSION == 7
         # The search index (schema 2) was built from rows written under schema 1.
         assert [p.local_id for p in ws.people.search("fixture")] == ["FIX-001", "FIX-002"]
         assert [p.name for p in ws.people.search("bry")] == ["Bryn Fixture-Sample"]
@@ -69,7 +69,7 @@ def test_fixture_workspace_v4_upgrades_to_the_journey(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "workspace-v4", folder)
     ws = Workspace.open(folder, "fixture passphrase v4")
     try:
-        assert schema_version(ws.db) == 6
+        assert schema_version(ws.db) == 7
         cara = next(p for p in ws.people.search("cara"))
         (held,) = [v for v in ws.visits.list(person_id=cara.id) if v.status == "finalised"]
         visit = ws.visits.get(held.id).visit
@@ -185,12 +185,19 @@ def test_fixture_workspace_v5_upgrades_to_office_packs(tmp_path: Path) -> None:
     office.key = KeyPair.from_secret_bytes((folder / "office.key").read_bytes())
     ws = Workspace.open(folder, "fixture passphrase v5")
     try:
-        assert schema_version(ws.db) == LATEST_VERSION == 6
+        assert schema_version(ws.db) == LATEST_VERSION == 7
         [eira] = ws.people.search("eira")
         # The change made after bundle 1 still waits, as the next revision.
         [pending] = pending_records(ws.db)
         assert (pending.kind, pending.record_id, pending.revision) == ("person", eira.id, 2)
-        for table in ("packs_received", "records_received", "pack_conflicts", "people_leaving"):
+        for table in (
+            "packs_received",
+            "records_received",
+            "pack_conflicts",
+            "people_leaving",
+            "shared_people",
+            "pack_applying",
+        ):
             assert ws.db.scalar(f"SELECT count(*) FROM {table}") == 0
         # Enrolled before packs: the next enrolment file carries a pack key, same device key.
         old = read_enrolment((folder / "enrolment.json").read_bytes())

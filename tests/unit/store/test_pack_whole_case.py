@@ -20,7 +20,6 @@ from msp_desktop.services.export import export_bundles
 from msp_desktop.store import Workspace
 from msp_desktop.store.outbox import pending_records
 from msp_desktop.store.packs import PackRefused
-from tests.conftest import PASSPHRASE
 from tests.sync_helpers import (
     Office,
     close,
@@ -33,12 +32,6 @@ from tests.sync_helpers import (
 
 ORDER = ("person", "concern", "visit", "action", "contact")
 WORDS = "I want my own key back, and to choose who comes in."
-
-
-@pytest.fixture
-def colleague(tmp_path: Path) -> Workspace:
-    with Workspace.create(tmp_path / "colleague", PASSPHRASE, "Second Worker") as ws:
-        yield ws
 
 
 def _case_from(workspace: Workspace, office: Office, tmp_path: Path) -> list[RecordEnvelope]:
