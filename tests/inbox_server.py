@@ -218,8 +218,18 @@ class Canned:
     headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def error(cls, status: int, sentence: str, reason: str, **headers: str) -> Canned:
-        body = json.dumps({"error": sentence, "reason": reason}).encode()
+    def error(
+        cls,
+        status: int,
+        sentence: str,
+        reason: str,
+        *,
+        key_state: str | None = None,
+        key_id: str = "",
+        **headers: str,
+    ) -> Canned:
+        fields = {"key_state": key_state, "key_id": key_id} if key_state else {}
+        body = json.dumps({"error": sentence, "reason": reason, **fields}).encode()
         return cls(status, body, {"Content-Type": "application/json", **headers})
 
 
@@ -295,7 +305,10 @@ class InboxServer:
                     body, source="network", receipts=self.office.layout.receipts
                 )
             except BundleQuarantined as exc:
-                return Canned.error(403, exc.message, "BundleQuarantined")
+                state = "revoked" if exc.revoked else "not-enrolled"
+                return Canned.error(
+                    403, exc.message, "BundleQuarantined", key_state=state, key_id=exc.key_id or ""
+                )
             except SequenceReplayed as exc:
                 return Canned.error(409, exc.message, "SequenceReplayed")
             except OfficeBusy as exc:

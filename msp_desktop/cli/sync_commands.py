@@ -19,6 +19,7 @@ from msp_desktop.errors import InvalidInput
 from msp_desktop.services import export as exports
 from msp_desktop.services import packs
 from msp_desktop.services.files import read_small
+from msp_desktop.services.key_refusal import resealed_sentence
 from msp_desktop.services.network_sync import sync_now
 from msp_desktop.services.office_keys import trust_office, write_enrolment
 from msp_desktop.store.outbox import NothingToExport, OutgoingBundle
@@ -89,6 +90,14 @@ def export(args: argparse.Namespace) -> int:
         print(bundle.path)
     for receipt in result.pack_receipts:
         print(receipt)
+    if result.resealed:
+        print(
+            resealed_sentence(result.resealed, result.key_id)
+            + " Take the new files to the office, not the old ones: it imports them once it "
+            "has enrolled the new key (msp-office devices add --replace FILE, with the file "
+            "msp enrol --out FILE writes).",
+            file=sys.stderr,
+        )
     if result.sealed is not None:
         print(f"Bundle {result.sealed} sealed for the office.", file=sys.stderr)
     return 0

@@ -49,6 +49,7 @@ from msp_desktop.network.proxy import Proxy, proxy_for
 __all__ = [
     "Answer",
     "Endpoint",
+    "KeyRefused",
     "OfficeNotTrusted",
     "OfficeRefused",
     "OfficeUnreachable",
@@ -118,6 +119,32 @@ class OfficeRefused(BundleRejected):
         self.status = status
         self.reason = reason
         self.stops_all = stops_all
+
+
+class KeyRefused(OfficeRefused):
+    """The office refused the bundle for the key that signed it (403
+    ``BundleQuarantined``): ``key_state`` "revoked" (the office revoked it) or
+    "not-enrolled" (the office does not know it yet), or None when the office did not
+    say which (an older office). The bundle stays queued; ``services.key_refusal`` says
+    what the worker and the office must do."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        sequence: int,
+        key_state: str | None,
+        key_id: str | None,
+        replacing: bool = False,
+    ) -> None:
+        super().__init__(message, status=status, reason="BundleQuarantined", stops_all=True)
+        self.sequence = sequence
+        self.key_state = key_state
+        self.key_id = key_id
+        self.replacing = replacing
+        """This device has made a new key since its first: the office enrols it as a
+        replacement (``devices add --replace``), not as a new device."""
 
 
 class SyncCancelled(KnownError):
@@ -193,6 +220,25 @@ def server_sentence(body: bytes) -> tuple[str | None, str | None]:
     if sentence is not None and sentence[-1] not in ".!?":
         sentence += "."
     return sentence, clean(reason, 64)
+
+
+KEY_STATES = ("revoked", "not-enrolled")
+
+
+def key_facts(body: bytes) -> tuple[str | None, str | None]:
+    """The ``key_state`` and ``key_id`` a 403 ``BundleQuarantined`` answer names (None
+    for each one missing or not of the expected shape)."""
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None, None
+    if not isinstance(document, dict):
+        return None, None
+    state, key_id = document.get("key_state"), document.get("key_id")
+    return (
+        state if state in KEY_STATES else None,
+        key_id if isinstance(key_id, str) and re.fullmatch(r"[0-9A-F]{16}", key_id) else None,
+    )
 
 
 def _network_why(exc: BaseException, host: str) -> str:
@@ -448,6 +494,16 @@ class Uploader:
         says = f" The office says: {sentence}" if sentence else ""
         if worth_retrying(status):
             return busy(status, retry_after)
+        if status == 403 and reason == "BundleQuarantined":
+            state, key_id = key_facts(body)
+            return KeyRefused(
+                f"The office did not take bundle {sequence} because of the key that signed "
+                f"it.{says} Everything stays queued here.",
+                status=status,
+                sequence=sequence,
+                key_state=state,
+                key_id=key_id,
+            )
         if status in (401, 403):
             return OfficeRefused(
                 f"The office does not take this device's bundles yet.{says} Ask the office "

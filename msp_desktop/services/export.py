@@ -1,10 +1,11 @@
 """Bundles to a folder (a USB stick or a shared drive), and the office's receipts back.
 
-Export checks the workspace (S7), seals what is waiting, and writes every bundle not
-yet written. The sealed bytes stay in the encrypted workspace until the office's
-receipt, so a missing, full or read-only stick costs nothing: the bundle is written
-the next time. Receipts are taken one file at a time, so one refused file never stops
-the others.
+Export checks the workspace (S7), seals again with this device's new key what its
+replaced key signed (``store.outbox``), seals what is waiting, and writes every bundle
+not yet written (a bundle sealed again is written again, as a new file). The sealed
+bytes stay in the encrypted workspace until the office's receipt, so a missing, full
+or read-only stick costs nothing: the bundle is written the next time. Receipts are
+taken one file at a time, so one refused file never stops the others.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ class ExportResult:
     written: list[BundleWritten]
     pack_receipts: list[Path] = field(default_factory=list)
     """The receipts for office packs taken here, written for the office to import."""
+    resealed: tuple[int, ...] = ()
+    """Bundles sealed again with this device's new key (written again, as new files)."""
+    key_id: str | None = None
+    """The new key they were sealed with (None when none were)."""
 
 
 def export_bundles(ws: Workspace, folder: Path, *, again: bool = False) -> ExportResult:
@@ -63,7 +68,8 @@ def export_bundles(ws: Workspace, folder: Path, *, again: bool = False) -> Expor
     # Before sealing: a bundle sealed for a folder that is not there would only wait in
     # the database, showing as sent while it is nowhere.
     require_folder(folder, "Nothing was exported.")
-    sealed = ws.sync.check_and_seal(nothing_was="Nothing was exported")
+    sealing = ws.sync.seal_waiting(nothing_was="Nothing was exported")
+    sealed = sealing.sealed
     written: list[BundleWritten] = []
     for bundle in ws.sync.bundles_to_write(again=again):
         path = Path(folder) / bundle.file_name
@@ -83,7 +89,13 @@ def export_bundles(ws: Workspace, folder: Path, *, again: bool = False) -> Expor
         receipts.append(path)
     if sealed is None and not written and not receipts:
         raise NothingToExport("Nothing to export: every finalised record is already in a bundle.")
-    return ExportResult(sealed=sealed, written=written, pack_receipts=receipts)
+    return ExportResult(
+        sealed=sealed,
+        written=written,
+        pack_receipts=receipts,
+        resealed=sealing.resealed,
+        key_id=sealing.key_id,
+    )
 
 
 @dataclass(frozen=True)

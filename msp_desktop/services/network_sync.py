@@ -27,11 +27,13 @@ from msp_desktop.errors import InvalidInput, KnownError
 from msp_desktop.network.proxy import proxy_for
 from msp_desktop.network.uploader import (
     Endpoint,
+    KeyRefused,
     OfficeRefused,
     OfficeUnreachable,
     SyncCancelled,
     Uploader,
 )
+from msp_desktop.services.key_refusal import explain_key_refusal, resealed_sentence
 from msp_desktop.services.pack_sync import PacksReport, fetch_packs, workspace_steps
 from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 from msp_desktop.store.sync_keys import NO_OFFICE_KEYS, NotReadyToSync
@@ -80,11 +82,16 @@ def endpoint_for(provisioning: Provisioning | None, url: str | None = None) -> E
 @dataclass(frozen=True)
 class Prepared:
     """What one sync sends, and where: the bundle sealed now (if anything was waiting)
-    and every bundle not yet acknowledged, in sequence order."""
+    and every bundle not yet acknowledged, in sequence order; the bundles sealed again
+    with this device's new key first (``resealed``, with ``key_id``), and whether this
+    device has replaced its key (``replacing``: how the office enrols it)."""
 
     endpoint: Endpoint
     sealed: int | None
     bundles: list[OutgoingBundle]
+    resealed: tuple[int, ...] = ()
+    key_id: str | None = None
+    replacing: bool = False
 
 
 def prepare(ws: Workspace, url: str | None = None) -> Prepared:
@@ -97,8 +104,15 @@ def prepare(ws: Workspace, url: str | None = None) -> Prepared:
     endpoint = endpoint_for(ws.sync.office_keys(), url)
     proxy_for(endpoint.url)  # a proxy setting that cannot work is said before sealing
     ws.sync.require_ready()
-    sealed = ws.sync.check_and_seal(nothing_was="Nothing was sent")
-    return Prepared(endpoint, sealed, ws.sync.unacknowledged())
+    sealing = ws.sync.seal_waiting(nothing_was="Nothing was sent")
+    return Prepared(
+        endpoint,
+        sealing.sealed,
+        ws.sync.unacknowledged(),
+        resealed=sealing.resealed,
+        key_id=sealing.key_id,
+        replacing=ws.sync.replaced_key(),
+    )
 
 
 def take_receipt(ws: Workspace, bundle: OutgoingBundle, answer: bytes) -> ReceiptResult:
@@ -147,6 +161,10 @@ class SyncReport:
     not_tried: list[int] = field(default_factory=list)
     packs: PacksReport | None = None
     """The office packs fetched after the bundles (None: not asked for)."""
+    resealed: tuple[int, ...] = ()
+    """The bundles sealed again with this device's new key before sending."""
+    key_id: str | None = None
+    """The new key they were sealed with (None when none were)."""
 
     @property
     def confirmed(self) -> list[BundleOutcome]:
@@ -187,9 +205,10 @@ class SyncReport:
 
     def done_lines(self) -> list[str]:
         """What went well, in plain sentences (the ``msp sync`` summary)."""
+        resealed = resealed_sentence(self.resealed, self.key_id)
+        lines: list[str] = [resealed] if resealed else []
         if not self.outcomes:
-            return ["Nothing to send: every finalised record is confirmed by the office."]
-        lines: list[str] = []
+            return [*lines, "Nothing to send: every finalised record is confirmed by the office."]
         new = [o for o in self.confirmed if o.result and not o.result.already]
         if new:
             count = self.records_confirmed
@@ -238,6 +257,8 @@ def upload_all(
             answer = uploader.send(bundle.sequence, bundle.data)
             result = accept(bundle, answer)
         except OfficeRefused as exc:
+            if isinstance(exc, KeyRefused):
+                exc = explain_key_refusal(exc, replacing=prepared.replacing)
             outcomes.append(BundleOutcome(bundle.sequence, bundle.records, error=exc))
             if exc.stops_all:
                 break
@@ -247,7 +268,13 @@ def upload_all(
             break
         outcomes.append(BundleOutcome(bundle.sequence, bundle.records, result=result))
     not_tried = [b.sequence for b in prepared.bundles[len(outcomes) :]]
-    return SyncReport(prepared.sealed, outcomes, not_tried)
+    return SyncReport(
+        prepared.sealed,
+        outcomes,
+        not_tried,
+        resealed=prepared.resealed,
+        key_id=prepared.key_id,
+    )
 
 
 def sync_now(

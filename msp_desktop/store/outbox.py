@@ -9,6 +9,23 @@ failed write, a full or lost USB stick or a dropped connection costs nothing: th
 bundle is written or sent again. The office treats a bundle it already has as a
 no-op, so delivering one twice is always safe. Writing files and sending over the
 network are ``msp_desktop.services``' part; this module only keeps the records.
+
+**A new device key** (S24; ``msp enrol --new-key``, then the office's ``msp-office
+devices add --replace``): the office revokes the old key, so a bundle it signed that
+the office had not imported yet would be quarantined at every delivery. Such a bundle
+is *re-sealed* instead (``reseal_old_key_bundles``), before anything new is sealed:
+the same records and audit entries, rebuilt from the workspace, in a new bundle signed
+by the new key. It keeps its **sequence number**, and names as previous bundle the
+hash of its predecessor as it now stands (itself re-sealed, or the one the office
+holds): a quarantined bundle is not in the office's ledger, so the office sees that
+sequence for the first time, with no gap, no replay and no broken chain. The old
+bundle's row takes the new bytes, hash and id in the same transaction (its old bytes
+are gone, so it is never written or sent again) and a ``bundle_resealed`` audit
+entry names both. A person, concern, agreed action or contact note changed since it
+was sealed goes with its content as it is now, under the same revision (the office
+never had the earlier one); finalised visits and audit entries are exactly as before.
+Which bundles were sealed with an older key is read from the hash-chained audit log:
+one sealed (or re-sealed) before the latest ``device_key_made`` entry.
 """
 
 from __future__ import annotations
@@ -22,6 +39,7 @@ from typing import Any
 from msp_desktop.bundles import FORMAT_VERSION, verify_receipt, write_bundle
 from msp_desktop.bundles.errors import ReceiptRejected
 from msp_desktop.bundles.manifest import format_time
+from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.bundles.records import AuditBatch, AuditItem, RecordEnvelope, RecordKind
 from msp_desktop.errors import InvalidInput, KnownError, WorkspaceDamaged
 from msp_desktop.exit_codes import ExitCode
@@ -32,20 +50,31 @@ from msp_desktop.store.health import check_workspace
 from msp_desktop.store.kept_aside import KeptAside, name_kept_aside
 from msp_desktop.store.leaving import release_leaving
 from msp_desktop.store.packs import last_known
-from msp_desktop.store.sync_keys import ready_to_sync
+from msp_desktop.store.sync_keys import DeviceIdentity, ready_to_sync
 
 __all__ = [
     "NothingToExport",
     "OutgoingBundle",
     "ReceiptResult",
+    "Sealing",
     "acknowledge_receipt",
     "bundles_to_write",
     "check_and_seal",
     "mark_written",
+    "old_key_bundles",
     "pending_records",
+    "reseal_old_key_bundles",
     "seal_bundle",
+    "seal_waiting",
     "unacknowledged_bundles",
 ]
+
+_SNAPSHOT_TABLES: dict[str, str] = {
+    "person": "people",
+    "concern": "concerns",
+    "action": "actions",
+    "contact": "contacts",
+}
 
 _RECORD_NAME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
@@ -75,6 +104,17 @@ class OutgoingBundle:
     records: int
     file_name: str
     data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Sealing:
+    """What one export or sync sealed before sending: the bundles sealed again with the
+    device's new key (``resealed``, their sequences) and the new bundle, if any."""
+
+    sealed: int | None
+    resealed: tuple[int, ...] = ()
+    key_id: str | None = None
+    """The key the bundles were sealed again with (None when none were)."""
 
 
 @dataclass(frozen=True)
@@ -187,6 +227,9 @@ def seal_bundle(db: Database, actor: str) -> int:
     """
     provisioning, identity = ready_to_sync(db)
     with db.transaction():
+        # Never a new bundle after one sealed with a replaced key: it would name the
+        # old bundle's hash as its previous one (``check_and_seal`` re-seals first).
+        _reseal(db, actor, provisioning, identity)
         records = pending_records(db)
         if not records:
             raise NothingToExport("Nothing to export: every finalised record is already sent.")
@@ -245,16 +288,177 @@ def check_and_seal(db: Database, actor: str, *, nothing_was: str) -> int | None:
     """Run the workspace check (S7), then seal what is waiting: the new bundle's
     sequence, or None when nothing was waiting. A damaged workspace seals nothing;
     ``nothing_was`` starts its sentence ("Nothing was exported", "Nothing was sent")."""
+    return seal_waiting(db, actor, nothing_was=nothing_was).sealed
+
+
+def seal_waiting(db: Database, actor: str, *, nothing_was: str) -> Sealing:
+    """``check_and_seal``, saying also which bundles were sealed again with a new device
+    key first (``reseal_old_key_bundles``, committed on its own: it stands even when
+    nothing new is waiting)."""
     report = check_workspace(db)
     if not report.healthy:
         raise WorkspaceDamaged(
             f"{nothing_was}: the workspace check found a problem "
             f"({report.problems[0]}). Run msp check, and restore from a backup if needed."
         )
+    resealed, key_id = reseal_old_key_bundles(db, actor)
     try:
-        return seal_bundle(db, actor)
+        sealed: int | None = seal_bundle(db, actor)
     except NothingToExport:
-        return None
+        sealed = None
+    return Sealing(sealed, tuple(resealed), key_id if resealed else None)
+
+
+def old_key_bundles(db: Database) -> list[int]:
+    """The bundles not acknowledged that were sealed with a key this device has since
+    replaced (``msp enrol --new-key``), in sequence order: sealed, or last re-sealed,
+    before the latest ``device_key_made`` audit entry."""
+    key_made = db.scalar("SELECT max(seq) FROM audit WHERE action = 'device_key_made'")
+    waiting = db.all(
+        "SELECT sequence, bundle_id FROM bundles_sent WHERE acknowledged_at IS NULL"
+        " AND data IS NOT NULL ORDER BY sequence"
+    )
+    if key_made is None or not waiting:
+        return []
+    current = {
+        str(bundle_id)
+        for (bundle_id,) in db.all(
+            "SELECT entity_id FROM audit WHERE seq > ? AND entity = 'bundle'"
+            " AND action IN ('bundle_sealed', 'bundle_resealed')",
+            (int(key_made),),
+        )
+    }
+    return [int(sequence) for sequence, bundle_id in waiting if bundle_id not in current]
+
+
+def reseal_old_key_bundles(db: Database, actor: str) -> tuple[list[int], str]:
+    """Seal again, with the device's current key, every bundle not acknowledged that an
+    older key signed (the module docstring says how), in one transaction: their
+    sequences, and the key id now signing them."""
+    provisioning, identity = ready_to_sync(db)
+    with db.transaction():
+        return _reseal(db, actor, provisioning, identity), identity.key.key_id
+
+
+def _reseal(
+    db: Database, actor: str, provisioning: Provisioning, identity: DeviceIdentity
+) -> list[int]:
+    """Re-seal the old key's bundles inside the caller's transaction."""
+    sequences = old_key_bundles(db)
+    for sequence in sequences:
+        _reseal_one(db, actor, sequence, provisioning, identity)
+    return sequences
+
+
+def _rebuilt_envelope(db: Database, kind: str, record_id: str, revision: int) -> RecordEnvelope:
+    """The envelope of one revision a bundle carried, made again from the workspace: a
+    finalised visit revision exactly, a snapshot record as it is now."""
+    if kind == "visit":
+        row = db.one(
+            "SELECT data, finalised_at, finalised_by, reason FROM visit_revisions"
+            " WHERE visit_id = ? AND revision = ? AND status = 'finalised'",
+            (record_id, revision),
+        )
+        if row is not None:
+            return RecordEnvelope.wrap(
+                "visit", revision, json.loads(row[0]), saved_at=_utc(row[1]),
+                saved_by=row[2], reason=row[3],
+            )  # fmt: skip
+    elif kind in _SNAPSHOT_TABLES:
+        table = _SNAPSHOT_TABLES[kind]
+        row = db.one(
+            f"SELECT data, updated_at FROM {table} WHERE id = ?",  # noqa: S608
+            (record_id,),
+        )
+        if row is not None:
+            return RecordEnvelope.wrap(
+                kind,  # type: ignore[arg-type] # one of the snapshot kinds
+                revision,
+                json.loads(row[0]),
+                saved_at=_utc(row[1]),
+                saved_by=_worker(db),
+            )
+    raise WorkspaceDamaged(
+        f"A bundle sealed with this device's old key cannot be sealed again: {kind} "
+        f"{record_id} revision {revision} is no longer in this workspace. Nothing was "
+        "changed; run msp check."
+    )
+
+
+def _reseal_one(
+    db: Database,
+    actor: str,
+    sequence: int,
+    provisioning: Provisioning,
+    identity: DeviceIdentity,
+) -> None:
+    old_id, old_sha256, audit_from, audit_to = db.one(
+        "SELECT bundle_id, sha256, audit_from, audit_to FROM bundles_sent WHERE sequence = ?",
+        (sequence,),
+    ) or (None, None, None, None)
+    previous = db.scalar("SELECT sha256 FROM bundles_sent WHERE sequence = ?", (sequence - 1,))
+    carried = db.all(
+        "SELECT kind, record_id, revision FROM records_sent WHERE bundle_sequence = ?"
+        " ORDER BY kind, record_id, revision",
+        (sequence,),
+    )
+    envelopes = [_rebuilt_envelope(db, k, r, int(n)) for k, r, n in carried]
+    files = {e.file_name: e.to_bytes() for e in envelopes}
+    if audit_from is not None and audit_to is not None:
+        entries = [
+            AuditItem(**asdict(e))
+            for e in audit.entries(db, after_seq=int(audit_from) - 1)
+            if e.seq <= int(audit_to)
+        ]
+        batch = AuditBatch(
+            format_version=FORMAT_VERSION, device_id=identity.device_id, entries=entries
+        )
+        files[batch.file_name] = batch.to_bytes()
+    sealed = write_bundle(
+        files,
+        device_id=identity.device_id,
+        worker=" ".join(actor.split()) or "worker",
+        sequence=sequence,
+        previous_bundle_sha256=None if previous is None else str(previous),
+        signing_key=identity.key,
+        recipient=provisioning.inbox,
+    )
+    bundle_id = sealed.manifest.bundle_id
+    # The old bytes go: the bundle signed by the replaced key is never written or sent
+    # again. Not yet written anywhere: ``msp export`` writes the new one.
+    db.execute(
+        "UPDATE bundles_sent SET bundle_id = ?, sha256 = ?, file_name = ?, data = ?,"
+        " records = ?, written_to = NULL, written_at = NULL WHERE sequence = ?",
+        (
+            bundle_id,
+            sealed.sha256,
+            f"{identity.device_id}-{sequence:06d}-{bundle_id}.mspbundle",
+            sealed.data,
+            len(envelopes),
+            sequence,
+        ),
+    )
+    for envelope in envelopes:
+        db.execute(
+            "UPDATE records_sent SET record_sha256 = ? WHERE kind = ? AND record_id = ?"
+            " AND revision = ?",
+            (envelope.record_sha256, envelope.kind, envelope.id, envelope.revision),
+        )
+    audit.append(
+        db,
+        actor=actor,
+        action="bundle_resealed",
+        entity="bundle",
+        entity_id=bundle_id,
+        detail={
+            "sequence": sequence,
+            "records": len(envelopes),
+            "sha256": sealed.sha256,
+            "key_id": identity.key.key_id,
+            "replaces_bundle_id": old_id,
+            "replaces_sha256": old_sha256,
+        },
+    )
 
 
 def _outgoing(db: Database, condition: str) -> list[OutgoingBundle]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from msp_desktop.bundles.provisioning import Provisioning
 from msp_desktop.store import office_versions, outbox, packs, purge, sync_keys, sync_status
 from msp_desktop.store.database import Database
-from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
+from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult, Sealing
 
 __all__ = ["SyncRepository"]
 
@@ -49,6 +49,16 @@ class SyncRepository:
         sequence, or None when nothing was waiting. ``nothing_was`` starts the sentence
         should the check fail ("Nothing was exported")."""
         return outbox.check_and_seal(self._db, self._actor, nothing_was=nothing_was)
+
+    def seal_waiting(self, *, nothing_was: str) -> Sealing:
+        """``check_and_seal``, after sealing again with this device's new key every bundle
+        not acknowledged that its replaced key signed (``outbox``): what was done."""
+        return outbox.seal_waiting(self._db, self._actor, nothing_was=nothing_was)
+
+    def replaced_key(self) -> bool:
+        """True when this device has made a new key since its first (``msp enrol
+        --new-key``): the office enrols its key with ``devices add --replace``."""
+        return sync_keys.has_rotations(self._db)
 
     def bundles_to_write(self, *, again: bool = False) -> list[OutgoingBundle]:
         """Sealed bundles not yet written to a folder (``again``: all not acknowledged)."""

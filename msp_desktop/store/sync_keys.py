@@ -39,6 +39,7 @@ __all__ = [
     "check_office_keys",
     "device_identity",
     "enrol",
+    "has_rotations",
     "office_keys",
     "pack_identity",
     "store_office_keys",
@@ -251,6 +252,11 @@ def _rotations(db: Database) -> list[RotationLink]:
             "The device's record of its key changes is damaged; the office will need "
             "the lost-device replacement to enrol a new key."
         ) from None
+
+
+def has_rotations(db: Database) -> bool:
+    """True once this device has replaced its key (``enrol(new_key=True)``)."""
+    return _meta(db, _ROTATIONS) is not None
 
 
 def ready_to_sync(db: Database) -> tuple[Provisioning, DeviceIdentity]:

@@ -248,8 +248,9 @@ def test_msp_sync_for_a_device_the_office_has_not_enrolled(
 
     assert result.returncode == 13
     message = result.stderr.splitlines()[1]
-    assert message.startswith("msp: The office does not take this device's bundles yet.")
-    assert "Ask the office to enrol this device" in message
+    assert message.startswith("msp: The office has not enrolled this device's key ")
+    assert "run msp enrol --out FILE and give FILE to the office" in message
+    assert "the office enrols it with msp-office devices add FILE." in message
     assert counts(msp)["in-bundle"] == 4
 
 

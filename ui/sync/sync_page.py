@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.errors import KnownError
+from msp_desktop.network.uploader import KeyRefused
 from msp_desktop.services.export import (
     ExportResult,
     NothingToExport,
@@ -67,6 +68,7 @@ from ui.sync.sync_text import (
     NOT_READY,
     export_sentence,
     from_office_line,
+    key_refusal_words,
     packs_sentence,
     receipts_sentence,
     retry_words,
@@ -84,6 +86,8 @@ def failure_sentence(exc: BaseException) -> str:
         return tr_marked(NO_ADDRESS)
     if isinstance(exc, NotReadyToSync):
         return tr_marked(NOT_READY)
+    if isinstance(exc, KeyRefused):
+        return key_refusal_words(exc)
     return messages.error_sentence(exc)
 
 

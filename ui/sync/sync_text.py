@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+from msp_desktop.network.uploader import KeyRefused
 from msp_desktop.services.export import ExportResult
 from msp_desktop.services.network_sync import SyncReport
 from msp_desktop.store.outbox import ReceiptResult
@@ -128,8 +129,67 @@ def and_list(numbers: Sequence[int]) -> str:
     return tr("{first} and {last}", first=", ".join(items[:-1]), last=items[-1])
 
 
+def resealed_lines(resealed: Sequence[int]) -> list[str]:
+    """Bundles sealed again with this laptop's new key before sending (none: no line)."""
+    if not resealed:
+        return []
+    return [
+        tr_n(
+            "Bundle {numbers} was sealed again with this laptop's new key: the same records, "
+            "as the office needs now. What the old key signed is never sent again.",
+            "Bundles {numbers} were sealed again with this laptop's new key: the same "
+            "records, as the office needs now. What the old key signed is never sent again.",
+            len(resealed),
+            numbers=and_list(resealed),
+        )
+    ]
+
+
+def key_refusal_words(refused: KeyRefused) -> str:
+    """What the worker and the office must do when the office refuses this laptop's key:
+    revoked there (a new key, enrolled as a lost device's) or not enrolled yet."""
+    if refused.key_state == "revoked":
+        return tr(
+            "The office has revoked this laptop's key {key_id}, so it did not take bundle "
+            "{number}. On this laptop, run msp enrol --new-key --out FILE in a terminal and "
+            "give FILE to the office, reading out the key id it prints (in person or by "
+            "phone). The office enrols it with msp-office devices replace-lost FILE "
+            "--confirm-key-id KEY_ID --reason TEXT. Then choose Sync now again: what the old "
+            "key signed is sealed again with the new one.",
+            key_id=refused.key_id or "",
+            number=refused.sequence,
+        )
+    if refused.key_state == "not-enrolled" and refused.replacing:
+        return tr(
+            "The office has not enrolled this laptop's new key {key_id} yet, so it did not "
+            "take bundle {number}. On this laptop, run msp enrol --out FILE in a terminal (it "
+            "makes no new key) and give FILE to the office, reading out the key id it prints. "
+            "The office enrols it with msp-office devices add --replace FILE. Then choose "
+            "Sync now again.",
+            key_id=refused.key_id or "",
+            number=refused.sequence,
+        )
+    if refused.key_state == "not-enrolled":
+        return tr(
+            "The office has not enrolled this laptop yet (key {key_id}), so it did not take "
+            "bundle {number}. On this laptop, run msp enrol --out FILE in a terminal and give "
+            "FILE to the office, reading out the key id it prints. The office enrols it with "
+            "msp-office devices add FILE. Then choose Sync now again.",
+            key_id=refused.key_id or "",
+            number=refused.sequence,
+        )
+    return refused.message  # an office that did not say which: the full steps, in English
+
+
 def export_sentence(result: ExportResult, folder: Path) -> str:
     """What an export did, and what to do next."""
+    resealed = resealed_lines(result.resealed)
+    if resealed:
+        return "\n".join([*resealed, _export_sentence(result, folder)])
+    return _export_sentence(result, folder)
+
+
+def _export_sentence(result: ExportResult, folder: Path) -> str:
     receipts = len(result.pack_receipts)
     if receipts and not result.written:
         return tr_n(
@@ -268,7 +328,7 @@ def kept_aside_lines(results: Sequence[ReceiptResult]) -> list[str]:
 def sync_sentence(report: SyncReport, failures: Sequence[str]) -> str:
     """What "Sync now" did: what the office confirmed, each failure (``failures``, one
     sentence each) and what was left for next time."""
-    lines: list[str] = []
+    lines: list[str] = resealed_lines(report.resealed)
     if not report.outcomes:
         lines.append(tr("Nothing to send: every finalised record is confirmed by the office."))
     records = report.records_confirmed

@@ -183,6 +183,17 @@ def _schemas() -> dict[str, Any]:
             "properties": {
                 "error": {"type": "string", "description": "One plain sentence saying why."},
                 "reason": {"type": "string", "description": "The class of the refusal."},
+                "key_state": {
+                    "type": "string",
+                    "enum": ["revoked", "not-enrolled"],
+                    "description": "BundleQuarantined only: the signing key is revoked "
+                    "here, or not enrolled (yet).",
+                },
+                "key_id": {
+                    "type": "string",
+                    "pattern": "^[0-9A-F]{16}$",
+                    "description": "BundleQuarantined only: the key that signed the bundle.",
+                },
             },
         },
         "Health": {

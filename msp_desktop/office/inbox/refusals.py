@@ -3,7 +3,10 @@
 ``refusal_for`` turns what the import raised into the refusal the device sees. The
 sentences are written for the device: they name the bundle's key, device and
 sequence, never the office's paths or the admin's next steps (those stay in the
-office's own messages, quarantine notes and ``alerts.log``).
+office's own messages, quarantine notes and ``alerts.log``). A ``BundleQuarantined``
+answer also names the signing key (``key_id``) and whether it is ``revoked`` here or
+``not-enrolled`` (``key_state``), so the device can say what the worker and the office
+must do (a new key, or enrolling the one it has).
 
 | raised | status | reason |
 |---|---|---|
@@ -40,13 +43,20 @@ class Refusal(Exception):
     """A request the inbox refuses: HTTP status, reason class and one plain sentence."""
 
     def __init__(
-        self, status: int, reason: str, message: str, *, retry_after: int | None = None
+        self,
+        status: int,
+        reason: str,
+        message: str,
+        *,
+        retry_after: int | None = None,
+        fields: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.reason = reason
         self.message = message
         self.retry_after = retry_after
+        self.fields = fields or {}
 
     def response(self, *, body_unread: bool = False) -> JSONResponse:
         """The JSON error response (with ``Retry-After`` when there is one).
@@ -59,7 +69,9 @@ class Refusal(Exception):
         if body_unread:
             headers["Connection"] = "close"
         return JSONResponse(
-            {"error": self.message, "reason": self.reason}, self.status, headers=headers
+            {"error": self.message, "reason": self.reason, **self.fields},
+            self.status,
+            headers=headers,
         )
 
 
@@ -75,7 +87,10 @@ def refusal_for(exc: KnownError) -> Refusal:
                 f"key {exc.key_id}, which is not enrolled at this office; it was not "
                 "imported and is kept for the office to review."
             )
-        return Refusal(403, "BundleQuarantined", f"The bundle is signed by {why}")
+        fields = {"key_state": "revoked" if exc.revoked else "not-enrolled"}
+        if exc.key_id:
+            fields["key_id"] = exc.key_id
+        return Refusal(403, "BundleQuarantined", f"The bundle is signed by {why}", fields=fields)
     if isinstance(exc, AlertingRejection):
         device, sequence = exc.alert.get("device"), exc.alert.get("sequence")
         if isinstance(exc, DeviceMismatch):

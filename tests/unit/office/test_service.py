@@ -99,7 +99,9 @@ def _error(response: httpx.Response, status: int, reason: str) -> str:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert set(body) == {"error", "reason"}
+    # A quarantined bundle's answer names its key, and whether it is revoked here.
+    key = {"key_state", "key_id"} if reason == "BundleQuarantined" else set()
+    assert set(body) == {"error", "reason"} | key
     assert body["reason"] == reason
     assert body["error"].endswith(".")
     assert "Traceback" not in response.text
@@ -224,10 +226,14 @@ def test_an_unknown_device_is_403_and_its_bundle_quarantined(
     sealed = stranger.bundle(office.inbox, caseload().envelopes())
     before = office.db_hash()
 
-    error = _error(service.upload(sealed.data), 403, "BundleQuarantined")
+    response = service.upload(sealed.data)
+    error = _error(response, 403, "BundleQuarantined")
 
     assert stranger.key.key_id in error
     assert "not enrolled" in error
+    assert (response.json()["key_state"], response.json()["key_id"]) == (
+        "not-enrolled", stranger.key.key_id,
+    )  # fmt: skip
     assert str(office.layout.root) not in error  # no office paths for the device
     kept = office.layout.quarantine / f"{sealed.sha256}.mspbundle"
     assert kept.read_bytes() == sealed.data
@@ -248,9 +254,13 @@ def test_an_unknown_device_is_403_and_its_bundle_quarantined(
 def test_a_revoked_key_is_403(office: Office, device: FakeDevice, service: Service) -> None:
     devices.revoke(office.store, "laptop-7", reason="laptop lost", now="2026-11-20T12:00:00Z")
     sealed = device.bundle(office.inbox, caseload().envelopes())
-    error = _error(service.upload(sealed.data), 403, "BundleQuarantined")
+    response = service.upload(sealed.data)
+    error = _error(response, 403, "BundleQuarantined")
     assert "revoked" in error
     assert "laptop lost" not in error
+    assert (response.json()["key_state"], response.json()["key_id"]) == (
+        "revoked", device.key.key_id,
+    )  # fmt: skip
 
 
 def test_a_tampered_bundle_is_400_and_the_database_unchanged(

@@ -25,6 +25,7 @@ from msp_desktop.network.uploader import (
     MAX_ANSWER,
     MAX_RETRY_AFTER,
     Endpoint,
+    KeyRefused,
     OfficeNotTrusted,
     OfficeRefused,
     OfficeUnreachable,
@@ -465,9 +466,13 @@ def test_a_device_the_office_has_not_enrolled_is_told_to_ask_the_office(
     assert error.status == 403
     assert error.stops_all
     assert report.exit_code == 13
-    assert error.message.startswith("The office does not take this device's bundles yet.")
-    assert "which is not enrolled here" in error.message  # the office's own sentence
-    assert "Ask the office to enrol this device (msp enrol --out FILE" in error.message
+    assert isinstance(error, KeyRefused)
+    assert (error.key_state, error.key_id) == ("not-enrolled", workspace.sync.device_key_id())
+    assert error.message.startswith(
+        f"The office has not enrolled this device's key {error.key_id} yet, so it did not "
+        "take bundle 1. On this laptop, run msp enrol --out FILE and give FILE to the office"
+    )
+    assert "the office enrols it with msp-office devices add FILE." in error.message
     assert report.not_tried == [2]  # the office would refuse the rest for the same reason
     assert report.failure_lines()[1] == "Bundle 2 not sent this time."
     assert len(server.posts) == 1
