@@ -44,7 +44,10 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from msp_desktop.bundles.age import AgeIdentity
 from msp_desktop.bundles.canonical import canonical_json
+from msp_desktop.bundles.errors import DecryptionRejected
+from msp_desktop.bundles.minisign import PublicKey
 from msp_desktop.bundles.pack import Change, VerifiedPack, open_pack
 from msp_desktop.bundles.pack_receipt import make_pack_receipt, pack_receipt_name
 from msp_desktop.bundles.pack_request import make_pack_request
@@ -63,6 +66,7 @@ from msp_desktop.store.pack_records import (
 from msp_desktop.store.sync_keys import (
     NotReadyToSync,
     device_identity,
+    old_pack_identities,
     pack_identity,
     ready_to_sync,
 )
@@ -266,6 +270,22 @@ class _Applier:
         self.result.kept_aside.append((change.kind, change.id))
 
 
+def _opened(
+    db: Database, data: bytes, key: AgeIdentity, office_key: PublicKey, device_id: str
+) -> VerifiedPack:
+    """The pack opened with this device's pack key, or else with one it had before its
+    last key change (a pack the office sealed before it enrolled the new key)."""
+    try:
+        return open_pack(data, identity=key, office_key=office_key, device_id=device_id)
+    except DecryptionRejected as refused:
+        for old in old_pack_identities(db):
+            try:
+                return open_pack(data, identity=old, office_key=office_key, device_id=device_id)
+            except DecryptionRejected:
+                continue
+        raise refused from None
+
+
 def apply_pack(db: Database, actor: str, data: bytes) -> PackResult:
     """Check an office pack for this device and apply it whole, in one transaction.
 
@@ -280,9 +300,7 @@ def apply_pack(db: Database, actor: str, data: bytes) -> PackResult:
             "This device has no key for office packs yet. Make a new enrolment file with "
             "msp enrol --out FILE and give it to the office, then import the pack again."
         )
-    verified = open_pack(
-        data, identity=packs_key, office_key=provisioning.office_key, device_id=identity.device_id
-    )
+    verified = _opened(db, data, packs_key, provisioning.office_key, identity.device_id)
     with db.transaction():
         if _check_order(db, verified):
             return PackResult(verified.manifest.sequence, already=True)

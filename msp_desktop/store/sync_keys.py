@@ -41,6 +41,7 @@ __all__ = [
     "enrol",
     "has_rotations",
     "office_keys",
+    "old_pack_identities",
     "pack_identity",
     "store_office_keys",
 ]
@@ -50,6 +51,7 @@ _DEVICE_ID = "device_id"
 _DEVICE_KEY = "device_signing_key"
 _ROTATIONS = "device_key_rotations"
 _PACK_IDENTITY = "device_pack_identity"
+_OLD_PACK_IDENTITIES = "device_pack_identities_before"
 NO_OFFICE_KEYS = (
     "This workspace has no office keys yet. Ask the office for its keys file "
     "and its key id, and import it: msp office-keys import FILE --office-key-id ID"
@@ -170,6 +172,26 @@ def pack_identity(db: Database) -> AgeIdentity | None:
         ) from None
 
 
+def _old_pack_texts(db: Database) -> list[str]:
+    text = _meta(db, _OLD_PACK_IDENTITIES)
+    try:
+        found = json.loads(text) if text is not None else []
+    except ValueError:
+        found = None
+    if not isinstance(found, list) or not all(isinstance(t, str) for t in found):
+        raise WorkspaceDamaged("The device's earlier keys for office packs are damaged.")
+    return found
+
+
+def old_pack_identities(db: Database) -> list[AgeIdentity]:
+    """The pack keys this device had before its last key changes (``enrol(new_key)``),
+    newest first: packs the office sealed to one before enrolling the new key."""
+    try:
+        return [AgeIdentity.from_text(t) for t in reversed(_old_pack_texts(db))]
+    except DecryptionRejected:
+        raise WorkspaceDamaged("The device's earlier keys for office packs are damaged.") from None
+
+
 def default_device_id() -> str:
     """The computer's name, made safe, plus a random suffix (two laptops may share a name)."""
     host = re.sub(r"[^A-Za-z0-9_-]+", "-", socket.gethostname()).strip("-_")[:40] or "device"
@@ -215,7 +237,13 @@ def enrol(
             _set_meta(db, _DEVICE_ID, identity.device_id)
             _set_meta(db, _DEVICE_KEY, base64.b64encode(identity.key.secret_bytes()).decode())
             # A new signing key comes with a new pack key too: whatever made the old key
-            # unsafe (a copied workspace) made the old pack key unsafe as well.
+            # unsafe (a copied workspace) made the old pack key unsafe as well. The old
+            # one is kept to open packs the office sealed to it before it enrolled the
+            # new key (else the device could never take them, nor any pack after them).
+            before = _meta(db, _PACK_IDENTITY)
+            if before is not None:
+                kept_before = [*_old_pack_texts(db), before][-MAX_LINKS:]
+                _set_meta(db, _OLD_PACK_IDENTITIES, json.dumps(kept_before))
             _set_meta(db, _PACK_IDENTITY, AgeIdentity.generate().to_text())
             audit.append(
                 db,

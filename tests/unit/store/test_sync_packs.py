@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from msp_desktop.bundles import KeyPair
-from msp_desktop.bundles.errors import SignatureRejected
-from msp_desktop.bundles.pack import Change, SealedPack
+from msp_desktop.bundles.age import AgeIdentity
+from msp_desktop.bundles.errors import DecryptionRejected, SignatureRejected
+from msp_desktop.bundles.pack import Change, SealedPack, write_pack
 from msp_desktop.bundles.pack_receipt import read_pack_receipt
 from msp_desktop.bundles.provisioning import read_enrolment
 from msp_desktop.bundles.records import RecordEnvelope, RecordKind
@@ -249,3 +250,31 @@ def test_a_record_that_gains_default_fields_when_read_is_not_a_change_here(
     assert pending_records(workspace.db) == []
     status = {(r.kind, r.record_id): r.state for r in workspace.sync.status().records}
     assert status[("person", sent.id)] == "acknowledged"
+
+
+def test_a_pack_sealed_before_the_device_changed_its_key_is_still_taken(
+    workspace: Workspace,
+) -> None:
+    office = Office()
+    enrolment = ready(workspace, office)
+    person, concern = _office_records()
+    first = office.pack(enrolment, _allocate(person, concern), [person, concern])
+    workspace.sync.import_pack(first.data)
+    # The office seals pack 2 to the pack key it holds; the laptop then makes new keys.
+    second = _correction(office, enrolment, first, person, "new phone number", phone="01632 960004")
+    renewed = read_enrolment(workspace.sync.enrol(new_key=True))
+    assert renewed.pack_key != read_enrolment(enrolment).pack_key
+
+    assert workspace.sync.import_pack(second.data).taken == {"person": 1}
+    assert workspace.people.get(person.id).phone == "01632 960004"
+    # A pack sealed to neither key is still refused, and changes nothing.
+    stranger = AgeIdentity.generate()
+    other = write_pack(
+        [Change(change="remove", kind="person", id=person.id)], [], office_id=office.office_id,
+        device_id=renewed.device_id, sequence=3, previous_pack_sha256=second.sha256,
+        office_key=office.key, recipient=stranger.recipient,
+    )  # fmt: skip
+    before = _state(workspace)
+    with pytest.raises(DecryptionRejected, match="not sealed to this device's pack key"):
+        workspace.sync.import_pack(other.data)
+    assert _state(workspace) == before
