@@ -380,12 +380,18 @@ def copy_rows(
         for table in tables:
             columns = [str(c[1]) for c in columns_of.execute(f'PRAGMA table_info("{table}")')]
             names, marks = ", ".join(columns), ", ".join("%s" for _ in columns)
-            override = " OVERRIDING SYSTEM VALUE" if table == "conflicts" else ""
+            identity = table in ("conflicts", "pack_queue")  # ids kept as they were
+            override = " OVERRIDING SYSTEM VALUE" if identity else ""
             for row in rows[table]:
                 values = [
                     bool(v) if c == "hash_ok" else v for c, v in zip(columns, row, strict=True)
                 ]
                 conn.execute(f"INSERT INTO {table} ({names}){override} VALUES ({marks})", values)
+            if identity and rows[table]:
+                # The next id follows the copied ones, as in the office the rows came from.
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
+                )
     finally:
         columns_of.close()
 
