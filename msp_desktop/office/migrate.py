@@ -36,6 +36,9 @@ STEPS: dict[int, str] = {
     "of changes for devices' office packs, the packs issued and the decisions on "
     "conflicts (msp-office caseload import, allocate, packs issue, conflicts resolve); "
     "nothing is queued for what happened before",
+    7: "shared cases: a person's case another device may read, and the records already "
+    "sent to it; the queue for office packs takes shared records too (msp-office records "
+    "share); nothing is shared until the office shares a case",
 }
 """What the step to each schema version changes, in words."""
 

@@ -23,6 +23,7 @@ Refusals change nothing: a person the office does not hold, a device never enrol
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from msp_desktop.errors import RecordNotFound
@@ -36,6 +37,7 @@ __all__ = [
     "UNALLOCATED",
     "Transferred",
     "active_device",
+    "case_records",
     "find_person",
     "transfer_person",
 ]
@@ -91,22 +93,32 @@ def find_person(store: OfficeStore, text: str) -> str:
     )
 
 
-def _held(store: OfficeStore, person_id: str) -> dict[tuple[str, str], str | None]:
-    """Every record about the person and the device it belongs to (None: nobody's yet)."""
-    held: dict[tuple[str, str], str | None] = {
-        ("person", person_id): store.owner("person", person_id)
-    }
+def case_records(
+    store: OfficeStore, person_ids: Collection[str]
+) -> dict[str, list[tuple[str, str]]]:
+    """``person id -> (kind, id)`` of every record about each person the office holds:
+    the person first, then their concerns (those only a caseload import brought too),
+    visits, agreed actions and contact notes (found by the records' ``person_id``), each
+    kind ordered by id. One read of each kind, however many people."""
+    wanted = set(person_ids)
+    found: dict[str, dict[tuple[str, str], None]] = {p: {("person", p): None} for p in wanted}
     for kind in PERSON_KINDS:
         owners = store.owners(kind)
         for record in store.current_records(kind):
-            record_id = str(record.get("id"))
-            if record.get("person_id") == person_id and record_id in owners:
-                held[(kind, record_id)] = owners[record_id]
-    # Concerns from the caseload that no device has sent back yet.
-    for concern_id, of_person in store.caseload_concerns().values():
-        if of_person == person_id and ("concern", concern_id) not in held:
-            held[("concern", concern_id)] = store.owner("concern", concern_id)
-    return held
+            record_id, of_person = str(record.get("id")), record.get("person_id")
+            if of_person in wanted and record_id in owners:
+                found[str(of_person)][(kind, record_id)] = None
+        if kind == "concern":
+            # Concerns from the caseload that no device has sent back yet.
+            for concern_id, of_person in sorted(store.caseload_concerns().values()):
+                if of_person in wanted:
+                    found[of_person].setdefault(("concern", concern_id), None)
+    return {person: list(records) for person, records in found.items()}
+
+
+def _held(store: OfficeStore, person_id: str) -> dict[tuple[str, str], str | None]:
+    """Every record about the person and the device it belongs to (None: nobody's yet)."""
+    return {key: store.owner(*key) for key in case_records(store, [person_id])[person_id]}
 
 
 def transfer_person(

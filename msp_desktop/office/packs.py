@@ -1,12 +1,14 @@
 """``msp-office packs issue``: the changes queued for each device, sealed into its next pack.
 
-The queue (``pack_queue``) fills as the office allocates people, transfers them and
-corrects records and resolves conflicts. Issuing takes what waits for a device, in
-order, and seals it into the device's next office pack (``bundles.pack``,
-docs/bundle-format.md §9): each ``allocate``, ``correct`` and ``decision`` carries the
-record's revision the office holds now (the higher of what devices sent and what the
-office made), each ``remove`` names the person. The pack is sealed to the pack key in the
-enrolment of the device's active key and signed by the office key.
+The queue (``pack_queue``) fills as the office allocates people, transfers them,
+corrects records, resolves conflicts and shares cases (``sharing``: before a device's
+pack is planned, the newer revisions on the cases shared with it join its queue).
+Issuing takes what waits for a device, in order, and seals it into the device's next
+office pack (``bundles.pack``, docs/bundle-format.md §9): each ``allocate``, ``correct``,
+``decision`` and ``shared`` carries the record's revision the office holds now (the
+higher of what devices sent and what the office made), each ``remove`` names the person.
+The pack is sealed to the pack key in the enrolment of the device's active key and
+signed by the office key.
 
 One pack per device per issue, kept whole in ``packs`` (its bytes too: a pack lost on
 the way is written again, never made again, so a device never sees two packs with one
@@ -27,13 +29,14 @@ from msp_desktop.bundles.records import RecordEnvelope
 from msp_desktop.office.db.store import IssuedPack, OfficeStore, QueuedChange
 from msp_desktop.office.errors import OfficeBusy
 from msp_desktop.office.keys import OfficeConfig, OfficeKeys
+from msp_desktop.office.sharing import follow_shares
 
 __all__ = ["Issued", "NoPackKey", "issue_packs"]
 
 PACK_KINDS = ("person", "concern", "visit", "action", "contact")
 """The record kinds packs carry: everything about a person, so that a case moved to
 another worker arrives whole (visits as the colleague finalised them)."""
-CARRYING = ("allocate", "correct", "decision")
+CARRYING = ("allocate", "correct", "decision", "shared")
 """The queued changes that carry the record's current revision."""
 MAX_TRIES = 5
 """Plans made again when another msp-office issues to the same device meanwhile."""
@@ -103,6 +106,9 @@ def _changes(
 def _issue_one(
     store: OfficeStore, config: OfficeConfig, keys: OfficeKeys, device_id: str, now: datetime
 ) -> Issued | NoPackKey | None:
+    # Newer revisions on the cases shared with the device join its queue first, so this
+    # pack carries them (a visit the worker finalised since the case was shared).
+    follow_shares(store, device_id, now=format_time(now))
     for _ in range(MAX_TRIES):
         waiting = _packable(store, device_id)
         if not waiting:
@@ -157,12 +163,12 @@ def issue_packs(
 ) -> list[Issued | NoPackKey]:
     """Issue one pack to each device with changes waiting (or only to ``device_id``);
     devices without a pack key yet are listed, not issued to."""
-    devices = sorted(
-        {
-            q.device_id
-            for q in store.queued(device_id)
-            if q.change == "remove" or q.kind in PACK_KINDS
-        }
-    )
+    waiting = {
+        q.device_id for q in store.queued(device_id) if q.change == "remove" or q.kind in PACK_KINDS
+    }
+    # A device with a case shared with it may have nothing queued yet but a newer revision
+    # of that case to follow (``_issue_one`` queues it).
+    sharing = {s.device_id for s in store.shares(device_id) if s.active}
+    devices = sorted(waiting | sharing)
     done = [_issue_one(store, config, keys, device, now) for device in devices]
     return [d for d in done if d is not None]

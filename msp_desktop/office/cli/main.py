@@ -221,13 +221,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     owned = sub.add_parser(
-        "records", help="Which device records belong to; corrections made at the office."
+        "records",
+        help="Which device records belong to; corrections made at the office; cases shared "
+        "with another device to read.",
     )
     owned_sub = owned.add_subparsers(dest="records_command", required=True, metavar="ACTION")
     p = command("transfer", records.TRANSFER_HELP, records.transfer, owned_sub)
     records.add_transfer_arguments(p)
     p = command("correct", records.CORRECT_HELP, records.correct, owned_sub)
     records.add_correct_arguments(p)
+    p = command("share", records.SHARE_HELP, records.share, owned_sub)
+    records.add_share_arguments(p)
 
     caseload_parser = sub.add_parser(
         "caseload", help="People and concerns from the council's system."

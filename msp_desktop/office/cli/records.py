@@ -1,11 +1,13 @@
-"""``msp-office records transfer --person ID --to DEVICE [--reason TEXT]`` and
-``records correct KIND ID --set FIELD=VALUE… --reason TEXT``.
+"""``msp-office records transfer --person ID --to DEVICE [--reason TEXT]``,
+``records correct KIND ID --set FIELD=VALUE… --reason TEXT`` and
+``records share [--stop] --person ID --with DEVICE [--reason TEXT]``.
 
 ``transfer`` gives a person and every record about them to another device
 (``office.ownership``): from then on that device's revisions become current and the
 old device's are conflicts. ``correct`` makes the office's corrected revision of a
-record and queues it for the record's device (``office.corrections``). One sentence and
-nothing changed when it cannot be done.
+record and queues it for the record's device (``office.corrections``). ``share`` lets
+another device read a person's case, and ``--stop`` ends that (``office.sharing``). One
+sentence and nothing changed when it cannot be done.
 """
 
 from __future__ import annotations
@@ -23,15 +25,19 @@ from msp_desktop.office.ownership import (
     Transferred,
     transfer_person,
 )
+from msp_desktop.office.sharing import SHARE_REASON, STOP_REASON, share_case, stop_sharing
 
 __all__ = [
     "CORRECT_HELP",
+    "SHARE_HELP",
     "TRANSFER_HELP",
     "add_correct_arguments",
+    "add_share_arguments",
     "add_transfer_arguments",
     "correct",
     "give_person",
     "moved_kinds",
+    "share",
     "transfer",
 ]
 
@@ -45,6 +51,12 @@ CORRECT_HELP = (
     "Correct a person, concern, agreed action or contact note at the office: a new office "
     "revision with the reason, sent to the record's device in its next office pack (the "
     "worker's own changes are never overwritten)."
+)
+
+SHARE_HELP = (
+    "Let another device read a person's case (covering a colleague, joint work): the person, "
+    "their concerns, finalised visits, actions and contact notes go to it in its office packs, "
+    "to read only, and newer revisions follow; --stop ends it and the device lets the case go."
 )
 
 
@@ -136,5 +148,54 @@ def correct(args: argparse.Namespace) -> int:
     print(
         f"Corrected {args.kind} {done.revision.record_id} ({', '.join(done.fields)}) as office "
         f"revision {done.revision.revision}; {goes}."
+    )
+    return 0
+
+
+def add_share_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``records share``."""
+    parser.add_argument(
+        "--person", required=True, metavar="ID", help="the person's record id or caseload id"
+    )
+    parser.add_argument(
+        "--with",
+        dest="device",
+        required=True,
+        metavar="DEVICE",
+        help="the enrolled device to share the case with (not the one it belongs to)",
+    )
+    parser.add_argument(
+        "--stop", action="store_true", help="stop sharing it: the device lets the case go"
+    )
+    parser.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help=f"why, kept with the share (default: {SHARE_REASON!r}; with --stop: {STOP_REASON!r})",
+    )
+
+
+def share(args: argparse.Namespace) -> int:
+    """Share the case (or stop sharing it), then say what was queued."""
+    store = open_store(office_layout(args).root, database_url(args), read_only=False)
+    now = format_time(datetime.now(UTC))
+    try:
+        if args.stop:
+            person_id = stop_sharing(store, args.person, args.device, reason=args.reason, now=now)
+        else:
+            done = share_case(store, args.person, args.device, reason=args.reason, now=now)
+    finally:
+        store.close()
+    if args.stop:
+        print(
+            f"Stopped sharing person {person_id}'s case with device {args.device}; its next "
+            "office pack tells it to let the case go."
+        )
+        return 0
+    owner = f"device {done.owner}'s" if done.owner else "a case no device holds yet"
+    kinds = ", ".join(f"{n} {kind}" for kind, n in done.by_kind.items() if n)
+    print(
+        f"Shared person {done.share.person_id}'s case ({owner}) with device "
+        f"{done.share.device_id}, to read: {sum(done.by_kind.values())} records ({kinds}) "
+        "queued for its next office pack; newer revisions follow until the share is stopped."
     )
     return 0

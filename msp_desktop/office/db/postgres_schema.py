@@ -32,12 +32,15 @@ import re
 from msp_desktop.office.db.sqlite_schema import (
     APPLICATION_ID,
     CASELOAD,
+    CASELOAD_V6,
+    CHANGES,
     LOST_DEVICE_KEYS,
     OWNERSHIP,
     OWNERSHIP_FILL,
     RECORD_KINDS,
     RETURNED_FORMS,
     SCHEMA_VERSION,
+    SHARED_CASES,
 )
 
 __all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSION", "UPGRADES"]
@@ -45,18 +48,27 @@ __all__ = ["APPLICATION_ID", "OFFICE_TABLES", "SCHEMA_STATEMENTS", "SCHEMA_VERSI
 # record_owners and record_transfers, with every integer a BIGINT as above.
 _OWNERSHIP = tuple(statement.replace(" INTEGER ", " BIGINT ") for statement in OWNERSHIP)
 
-# The caseload tables, likewise; pack_queue.id is an identity column, as conflicts.id.
-_CASELOAD = tuple(
-    re.sub(
-        r"\bINTEGER\b",
-        "BIGINT",
-        statement.replace(
-            "\n    id INTEGER PRIMARY KEY",
-            "\n    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
-        ),
+
+def _translated(statements: tuple[str, ...]) -> tuple[str, ...]:
+    """SQLite's statements with every integer a BIGINT and ``pack_queue.id`` an identity
+    column, as ``conflicts.id``."""
+    return tuple(
+        re.sub(
+            r"\bINTEGER\b",
+            "BIGINT",
+            statement.replace(
+                "\n    id INTEGER PRIMARY KEY",
+                "\n    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            ),
+        )
+        for statement in statements
     )
-    for statement in CASELOAD
-)
+
+
+# The caseload tables (today's, and as version 6 made them) and the shared cases.
+_CASELOAD = _translated(CASELOAD)
+_CASELOAD_V6 = _translated(CASELOAD_V6)
+_SHARED_CASES = _translated(SHARED_CASES)
 
 SCHEMA_STATEMENTS: tuple[str, ...] = (
     """
@@ -173,6 +185,7 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     *_OWNERSHIP,
     LOST_DEVICE_KEYS,
     *_CASELOAD,
+    *_SHARED_CASES,
 )
 
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -189,7 +202,14 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         *OWNERSHIP_FILL,
     ),
     5: (LOST_DEVICE_KEYS,),
-    6: _CASELOAD,
+    6: _CASELOAD_V6,
+    # pack_queue.change's CHECK has the default name too; the rows (and ids) stay put.
+    7: (
+        "ALTER TABLE pack_queue DROP CONSTRAINT pack_queue_change_check",
+        "ALTER TABLE pack_queue ADD CONSTRAINT pack_queue_change_check "
+        f"CHECK (change IN {CHANGES})",
+        *_SHARED_CASES,
+    ),
 }
 """The statements that take a database from version n - 1 to version n (``sqlite_schema``
 says what each version changed)."""
@@ -213,5 +233,7 @@ OFFICE_TABLES: tuple[str, ...] = (
     "pack_queue",
     "packs",
     "conflict_decisions",
+    "shared_cases",
+    "shared_records",
 )
 """Every table of the schema, in the order they are created."""

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from msp_desktop.office.db.caseload_queries import CaseloadQueries
+from msp_desktop.office.db.share_queries import ShareQueries
 from msp_desktop.office.db.store import (
     ConflictRow,
     CurrentRecord,
@@ -26,7 +27,7 @@ class _AlreadyThere(Exception):
     """A returned form's code is recorded already: the write transaction is rolled back."""
 
 
-class SqlOfficeQueries(CaseloadQueries):
+class SqlOfficeQueries(CaseloadQueries, ShareQueries):
     """The queries and the import's inserts, shared by the SQLite and PostgreSQL stores.
 
     One copy of the SQL, so the two backends cannot drift apart. Written with ``?``

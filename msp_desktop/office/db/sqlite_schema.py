@@ -1,4 +1,4 @@
-"""The SQLite schema of the office database, version 6 (``PRAGMA user_version``).
+"""The SQLite schema of the office database, version 7 (``PRAGMA user_version``).
 
 Tables:
 
@@ -40,7 +40,8 @@ Tables:
   export again adds nobody twice.
 - ``pack_queue``: the changes waiting for a device's next office pack (a person or
   concern allocated to it, a person taken away from it, a correction, a decision on a
-  conflict); ``pack_sequence`` is set once a pack carries the change.
+  conflict, a record of a case shared with it); ``pack_sequence`` is set once a pack
+  carries the change.
 - ``conflict_decisions``: how the office resolved a conflict (``msp-office conflicts
   resolve``): which revision it keeps, why, who and when, and for ``incoming`` the
   office revision that carries the kept content to the record's device.
@@ -48,6 +49,13 @@ Tables:
   unique: the device key whose enrolment named the pack key it was sealed to, how
   many changes, the sealed bytes (base64; a lost pack is written again, never made
   again) and when the device acknowledged it.
+- ``shared_cases``: a person's case the office lets another device read (``msp-office
+  records share``): one row per person and device, why, who shared it and when, and
+  once stopped, who stopped it, when and why (NULL while the share is active; sharing
+  again makes the row active again with the new reason, who and when).
+- ``shared_records``: for each device, each record of a case shared with it and the
+  highest revision already queued for it as ``shared``, so only newer revisions are
+  queued again (a stopped share's rows go: sharing again sends the case whole).
 
 The PostgreSQL schema (``postgres_schema``) is this one translated; a test compares
 the two as their databases report them, so a change here needs one there too.
@@ -62,7 +70,8 @@ from another device gets its owner's highest revision back as current. 5:
 ``lost_device_keys`` (keys enrolled for a lost device without the old key's signature).
 6: ``office_revisions``, ``caseload_people``, ``caseload_concerns``, ``pack_queue``,
 ``packs`` and ``conflict_decisions`` (``msp-office caseload import``, ``allocate``,
-``packs issue`` and ``conflicts resolve``).
+``packs issue`` and ``conflicts resolve``). 7: ``shared_cases`` and ``shared_records``, and
+``pack_queue.change`` takes ``shared`` (``msp-office records share``).
 ``msp-office migrate`` takes a database from any earlier version to this one with the
 steps in ``UPGRADES`` (one transaction each, after a verified backup; ``migrate.STEPS``
 says what each does in words, the same on PostgreSQL); every other command refuses an
@@ -76,6 +85,9 @@ from __future__ import annotations
 __all__ = [
     "APPLICATION_ID",
     "CASELOAD",
+    "CASELOAD_V6",
+    "CHANGES",
+    "CHANGES_V6",
     "LOST_DEVICE_KEYS",
     "OWNERSHIP",
     "OWNERSHIP_FILL",
@@ -83,10 +95,11 @@ __all__ = [
     "RETURNED_FORMS",
     "SCHEMA",
     "SCHEMA_VERSION",
+    "SHARED_CASES",
     "UPGRADES",
 ]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x4D53504F  # "MSPO": marks the file as an MSP office database
 
 RECORD_KINDS = "('person', 'concern', 'visit', 'action', 'contact')"
@@ -133,10 +146,25 @@ CREATE TABLE lost_device_keys (
 );"""
 """The keys enrolled for a lost device (version 5); the same statement on PostgreSQL."""
 
-CHANGES = "('allocate', 'remove', 'correct', 'decision')"
+CHANGES_V6 = "('allocate', 'remove', 'correct', 'decision')"
+"""The kinds of change ``pack_queue`` took in version 6."""
+CHANGES = "('allocate', 'remove', 'correct', 'decision', 'shared')"
 """The kinds of change ``pack_queue`` takes (the CHECK's list, shared with PostgreSQL)."""
 
-CASELOAD: tuple[str, ...] = (
+PACK_QUEUE = f"""
+CREATE TABLE {{name}} (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL,
+    change TEXT NOT NULL CHECK (change IN {{changes}}),
+    kind TEXT NOT NULL CHECK (kind IN {RECORD_KINDS}),
+    record_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    pack_sequence INTEGER
+);"""
+"""``pack_queue`` (``name``) taking the changes ``changes``: version 6's, and today's."""
+
+CASELOAD_V6: tuple[str, ...] = (
     f"""
 CREATE TABLE office_revisions (
     kind TEXT NOT NULL CHECK (kind IN {RECORD_KINDS}),
@@ -162,17 +190,7 @@ CREATE TABLE caseload_concerns (
     person_id TEXT NOT NULL,
     imported_at TEXT NOT NULL
 );""",
-    f"""
-CREATE TABLE pack_queue (
-    id INTEGER PRIMARY KEY,
-    device_id TEXT NOT NULL,
-    change TEXT NOT NULL CHECK (change IN {CHANGES}),
-    kind TEXT NOT NULL CHECK (kind IN {RECORD_KINDS}),
-    record_id TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    queued_at TEXT NOT NULL,
-    pack_sequence INTEGER
-);""",
+    PACK_QUEUE.format(name="pack_queue", changes=CHANGES_V6),
     """
 CREATE TABLE packs (
     sha256 TEXT PRIMARY KEY,
@@ -198,8 +216,41 @@ CREATE TABLE conflict_decisions (
     decided_at TEXT NOT NULL
 );""",
 )
-"""The caseload, office revisions and pack queue (version 6); PostgreSQL's are these with
-``BIGINT`` integers and an identity ``pack_queue.id``."""
+"""The caseload, office revisions and pack queue as version 6 made them; PostgreSQL's are
+these with ``BIGINT`` integers and an identity ``pack_queue.id``."""
+
+CASELOAD: tuple[str, ...] = tuple(
+    PACK_QUEUE.format(name="pack_queue", changes=CHANGES)
+    if "CREATE TABLE pack_queue " in statement
+    else statement
+    for statement in CASELOAD_V6
+)
+"""The same tables as today's schema makes them: ``pack_queue`` takes ``shared`` too."""
+
+SHARED_CASES: tuple[str, ...] = (
+    """
+CREATE TABLE shared_cases (
+    person_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    shared_by TEXT NOT NULL,
+    shared_at TEXT NOT NULL,
+    stopped_at TEXT,
+    stopped_by TEXT,
+    stopped_reason TEXT,
+    PRIMARY KEY (person_id, device_id)
+);""",
+    f"""
+CREATE TABLE shared_records (
+    device_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN {RECORD_KINDS}),
+    record_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    PRIMARY KEY (device_id, kind, record_id)
+);""",
+)
+"""The shared cases (version 7); PostgreSQL's are these with ``BIGINT`` integers."""
 
 OWNERSHIP_FILL: tuple[str, ...] = (
     # Each record's owner: the device of its first imported revision (ties within one
@@ -264,7 +315,18 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         *OWNERSHIP_FILL,
     ),
     5: (LOST_DEVICE_KEYS,),
-    6: CASELOAD,
+    6: CASELOAD_V6,
+    # pack_queue takes "shared": made again, as record_revisions in step 2, keeping every
+    # row with its id (the queue's order, and what packs.pack_sequence points at).
+    7: (
+        PACK_QUEUE.format(name="pack_queue_v7", changes=CHANGES),
+        "INSERT INTO pack_queue_v7 (id, device_id, change, kind, record_id, reason, queued_at,"
+        " pack_sequence) SELECT id, device_id, change, kind, record_id, reason, queued_at,"
+        " pack_sequence FROM pack_queue",
+        "DROP TABLE pack_queue",
+        "ALTER TABLE pack_queue_v7 RENAME TO pack_queue",
+        *SHARED_CASES,
+    ),
 }
 """The statements that take a database from version n - 1 to version n."""
 
@@ -351,10 +413,13 @@ CREATE TABLE audit_entries (
 {lost_device_keys}
 
 {caseload}
+
+{shared_cases}
 """.format(
     record_revisions=_RECORD_REVISIONS.format(name="record_revisions").strip(),
     returned_forms=RETURNED_FORMS.strip(),
     ownership="\n\n".join(statement.strip() for statement in OWNERSHIP),
     lost_device_keys=LOST_DEVICE_KEYS.strip(),
     caseload="\n\n".join(statement.strip() for statement in CASELOAD),
+    shared_cases="\n\n".join(statement.strip() for statement in SHARED_CASES),
 )

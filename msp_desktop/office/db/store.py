@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from msp_desktop.office.db.share_store import SharedCase, SharedRecord, ShareStore
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 
 __all__ = [
@@ -37,6 +38,9 @@ __all__ = [
     "QueuedChange",
     "RecordTransfer",
     "ReturnedForm",
+    "ShareStore",
+    "SharedCase",
+    "SharedRecord",
     "StoredRevision",
     "Upgraded",
     "version_refusal",
@@ -169,8 +173,9 @@ class QueuedChange:
     device_id: str
     change: str
     """``allocate`` (the record is the device's now: send it), ``remove`` (the person
-    was given to another device), ``correct`` (a new revision made at the office) or
-    ``decision`` (the office resolved a conflict)."""
+    was given to another device, or their case is no longer shared with it), ``correct``
+    (a new revision made at the office), ``decision`` (the office resolved a conflict) or
+    ``shared`` (a record of a case shared with the device: send it, to read)."""
     kind: str
     record_id: str
     reason: str
@@ -346,8 +351,9 @@ def version_refusal(where: str, version: int) -> str:
     )
 
 
-class OfficeStore(Protocol):
-    """What the importer and the commands need from an office database."""
+class OfficeStore(ShareStore, Protocol):
+    """What the importer and the commands need from an office database (the shared
+    cases' part in ``share_store``)."""
 
     def close(self) -> None:
         """Release the database."""

@@ -1,5 +1,5 @@
-"""``msp-office migrate`` to version 6 (the caseload, office revisions and the pack queue)
-of an office made by the version-5 code (``tests/fixtures/bundles-v1/office-v5.db``,
+"""``msp-office migrate`` through version 6 (the caseload, office revisions and the pack
+queue) of an office made by the version-5 code (``tests/fixtures/bundles-v1/office-v5.db``,
 ``make_office_v5.py``), in which one person had been transferred to a second device.
 
 Migrating keeps every row and queues nothing for what happened before (no pack ever
@@ -19,7 +19,9 @@ from tests.unit.office.conftest import Office
 from tests.unit.office.test_import_journey import FIXTURE
 from tests.unit.office.test_migrate import (
     CASELOAD_TABLES,
+    SHARE_TABLES,
     STEP_6,
+    STEP_7,
     _dump_sqlite,
     _office_with,
     _pg_office,
@@ -44,7 +46,7 @@ def v5_office(
     url = request.getfixturevalue("postgres_url")
     office = _pg_office(tmp_path, url)
     with psycopg.connect(url, autocommit=True) as conn:
-        for table in sorted(CASELOAD_TABLES):
+        for table in sorted(CASELOAD_TABLES | SHARE_TABLES):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE schema_version SET version = 5")
         copy_rows(conn, V5, _V5_TABLES)
@@ -71,10 +73,10 @@ def test_migrating_keeps_every_row_and_queues_nothing_from_before(
     assert office.run("migrate") == 0
 
     out = capsys.readouterr().out.splitlines()
-    assert out[1] == STEP_6
-    assert out[2].endswith("from version 5 to 6; everything it held is kept.")
+    assert out[1:3] == [STEP_6, STEP_7]
+    assert out[3].endswith("from version 5 to 7; everything it held is kept.")
     assert {table: _rows(office, table) for table in _V5_TABLES} == before
-    for table in CASELOAD_TABLES:
+    for table in CASELOAD_TABLES | SHARE_TABLES:
         assert _rows(office, table) == []
 
     # From now on a move is queued: the person goes back to the first laptop.

@@ -20,8 +20,10 @@ from tests.office_helpers import FakeDevice
 from tests.unit.office.conftest import Office
 from tests.unit.office.test_migrate import (
     CASELOAD_TABLES,
+    SHARE_TABLES,
     STEP_5,
     STEP_6,
+    STEP_7,
     _dump_sqlite,
     _office_with,
 )
@@ -47,13 +49,14 @@ def test_migrating_keeps_every_key_as_it_was(
     assert out[1:] == [
         STEP_5,
         STEP_6,
-        f"Migrated the office database ({office.layout.database}) from version 4 to 6; "
+        STEP_7,
+        f"Migrated the office database ({office.layout.database}) from version 4 to 7; "
         "everything it held is kept.",
     ]
     assert _dump_sqlite(office.layout.database) == {
         **rows,
         "lost_device_keys": [],
-        **{table: [] for table in CASELOAD_TABLES},
+        **{table: [] for table in (*CASELOAD_TABLES, *SHARE_TABLES)},
     }
 
     assert office.run("devices", "list", "--json") == 0

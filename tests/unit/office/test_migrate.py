@@ -66,13 +66,21 @@ STEP_6 = (
     "conflicts (msp-office caseload import, allocate, packs issue, conflicts resolve); "
     "nothing is queued for what happened before."
 )
+STEP_7 = (
+    "Version 7: shared cases: a person's case another device may read, and the records "
+    "already sent to it; the queue for office packs takes shared records too (msp-office "
+    "records share); nothing is shared until the office shares a case."
+)
 OWNERSHIP_TABLES = {"record_owners", "record_transfers"}
 CASELOAD_TABLES = {
     "office_revisions", "caseload_people", "caseload_concerns", "pack_queue", "packs",
     "conflict_decisions",
 }  # fmt: skip
-LATER_TABLES = {"returned_forms", *OWNERSHIP_TABLES, "lost_device_keys", *CASELOAD_TABLES}
-"""The tables versions 3 to 6 added."""
+SHARE_TABLES = {"shared_cases", "shared_records"}
+LATER_TABLES = {
+    "returned_forms", *OWNERSHIP_TABLES, "lost_device_keys", *CASELOAD_TABLES, *SHARE_TABLES,
+}  # fmt: skip
+"""The tables versions 3 to 7 added."""
 
 
 def _dump_sqlite(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -108,7 +116,7 @@ def _as_migrated(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tu
         "record_owners": owners,
         "record_transfers": [],
         "lost_device_keys": [],
-        **{table: [] for table in CASELOAD_TABLES},
+        **{table: [] for table in (*CASELOAD_TABLES, *SHARE_TABLES)},
     }
 
 
@@ -171,7 +179,7 @@ def test_an_older_database_is_refused_with_the_command_that_migrates_it(
     path = previous_office.layout.database
     before = _sha(path)
     expected = (
-        f"{path} has office database version 2; this msp-office uses version 6. Migrate it "
+        f"{path} has office database version 2; this msp-office uses version 7. Migrate it "
         "first (it is backed up, then everything it holds is kept): msp-office migrate"
     )
     with pytest.raises(OfficeDamaged) as refused:
@@ -192,7 +200,7 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
     before = _sha(path)
     assert main(["migrate", "--dry-run", "--dir", previous_office.root]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"The office database ({path}) is at version 2; this msp-office uses version 6. "
+        f"The office database ({path}) is at version 2; this msp-office uses version 7. "
         "Migrating would:",
         "  1. write a backup of the office and verify it",
         "  2. to version 3: a returned_forms table for the feedback forms posted back "
@@ -200,6 +208,7 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
         "  3. to version 4: " + STEP_4.removeprefix("Version 4: ").removesuffix("."),
         "  4. to version 5: " + STEP_5.removeprefix("Version 5: ").removesuffix("."),
         "  5. to version 6: " + STEP_6.removeprefix("Version 6: ").removesuffix("."),
+        "  6. to version 7: " + STEP_7.removeprefix("Version 7: ").removesuffix("."),
         "Nothing was changed (--dry-run).",
     ]
     assert _sha(path) == before
@@ -224,7 +233,8 @@ def test_migrating_the_previous_schema_backs_up_verifies_and_keeps_every_row(
         STEP_4,
         STEP_5,
         STEP_6,
-        f"Migrated the office database ({path}) from version 2 to 6; everything it held is kept.",
+        STEP_7,
+        f"Migrated the office database ({path}) from version 2 to 7; everything it held is kept.",
     ]
     assert_mode(backup, 0o600)
     assert_mode(backup.parent, 0o700)
@@ -258,7 +268,8 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
         STEP_4,
         STEP_5,
         STEP_6,
-        f"Migrated the office database ({path}) from version 1 to 6; everything it held is kept.",
+        STEP_7,
+        f"Migrated the office database ({path}) from version 1 to 7; everything it held is kept.",
     ]
     assert _dump_sqlite(path) == _as_migrated(rows)
 
@@ -266,7 +277,7 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
     after = _sha(path)
     assert main(["migrate", "--dir", old_office.root]) == 0
     assert capsys.readouterr().out == (
-        f"The office database ({path}) is already at version 6; nothing changed.\n"
+        f"The office database ({path}) is already at version 7; nothing changed.\n"
     )
     assert _sha(path) == after
     assert len(list((old_office.layout.root / "backups").iterdir())) == 1
@@ -319,9 +330,9 @@ def _imports_every_kind(office: Office) -> None:
 
 
 def _drop_ownership(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Take a new PostgreSQL office back to version 3: no caseload (version 6), no
-    lost-device keys (version 5), no ownership (version 4)."""
-    for table in sorted(CASELOAD_TABLES):
+    """Take a new PostgreSQL office back to version 3: no shared cases (version 7), no
+    caseload (version 6), no lost-device keys (version 5), no ownership (version 4)."""
+    for table in sorted(CASELOAD_TABLES | SHARE_TABLES):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP TABLE lost_device_keys")
     conn.execute("DROP TABLE record_owners")
@@ -369,12 +380,18 @@ def copy_rows(
         for table in tables:
             columns = [str(c[1]) for c in columns_of.execute(f'PRAGMA table_info("{table}")')]
             names, marks = ", ".join(columns), ", ".join("%s" for _ in columns)
-            override = " OVERRIDING SYSTEM VALUE" if table == "conflicts" else ""
+            identity = table in ("conflicts", "pack_queue")  # ids kept as they were
+            override = " OVERRIDING SYSTEM VALUE" if identity else ""
             for row in rows[table]:
                 values = [
                     bool(v) if c == "hash_ok" else v for c, v in zip(columns, row, strict=True)
                 ]
                 conn.execute(f"INSERT INTO {table} ({names}){override} VALUES ({marks})", values)
+            if identity and rows[table]:
+                # The next id follows the copied ones, as in the office the rows came from.
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
+                )
     finally:
         columns_of.close()
 
@@ -423,7 +440,8 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
         STEP_4,
         STEP_5,
         STEP_6,
-        f"Migrated the office database ({where}) from version 1 to 6; everything it held is kept.",
+        STEP_7,
+        f"Migrated the office database ({where}) from version 1 to 7; everything it held is kept.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)
@@ -434,7 +452,7 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
         **{t: r for t, r in rows.items() if t not in skip},
         "returned_forms": [],
         "lost_device_keys": [],
-        **{table: [] for table in CASELOAD_TABLES},
+        **{table: [] for table in (*CASELOAD_TABLES, *SHARE_TABLES)},
     }
     assert rows["conflicts"] == after["conflicts"] == []
     assert after["record_transfers"] == []
@@ -447,7 +465,7 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
     assert differences(sqlite_tables(fresh)[0], tables) == []
     assert version == (APPLICATION_ID, SCHEMA_VERSION)
     assert office.run("migrate") == 0
-    assert "already at version 6; nothing changed" in capsys.readouterr().out
+    assert "already at version 7; nothing changed" in capsys.readouterr().out
 
     office.store = open_store(office.layout.root, office.db_url, read_only=False)
     try:
@@ -470,7 +488,7 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         capsys.readouterr()
         .err.strip()
         .endswith(
-            "has office database version 2; this msp-office uses version 6. Migrate it first "
+            "has office database version 2; this msp-office uses version 7. Migrate it first "
             "(it is backed up, then everything it holds is kept): msp-office migrate"
         )
     )
@@ -493,8 +511,9 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         STEP_4,
         STEP_5,
         STEP_6,
+        STEP_7,
         f"Migrated the office database ({PostgresOfficeStore.describe(office.db_url)}) from "
-        "version 2 to 6; everything it held is kept.",
+        "version 2 to 7; everything it held is kept.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)

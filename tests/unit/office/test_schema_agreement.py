@@ -253,9 +253,9 @@ def test_the_sqlite_and_postgresql_schemas_agree(both: tuple[Path, str]) -> None
         "device_keys", "bundles", "record_revisions", "current_records", "conflicts",
         "audit_entries", "returned_forms", "record_owners", "record_transfers",
         "lost_device_keys", "office_revisions", "caseload_people", "caseload_concerns",
-        "pack_queue", "packs", "conflict_decisions",
+        "pack_queue", "packs", "conflict_decisions", "shared_cases", "shared_records",
     }  # fmt: skip
-    assert sum(len(t.columns) for t in sqlite.values()) == 119
+    assert sum(len(t.columns) for t in sqlite.values()) == 132
     assert sqlite["bundles"].unique == {frozenset({"device_id", "sequence"})}
     assert sqlite["device_keys"].indexes == {(frozenset({"device_id"}), True, "revoked_at is null")}
     assert ((("kind", "record_id", "revision")), "record_revisions", (
