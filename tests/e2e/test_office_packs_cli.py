@@ -132,3 +132,46 @@ def test_a_correction_made_at_the_office_reaches_the_laptop_with_its_reason(
     status = ok(msp("sync", "status", "--records", env=mine))
     [row] = [line for line in status.splitlines() if ada["id"] in line and "person" in line]
     assert row.split()[2:5] == ["2", "acknowledged", "(from"]
+
+
+def test_a_shared_case_reaches_a_colleagues_laptop_to_read_and_leaves_when_the_share_stops(
+    msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
+) -> None:
+    office = new_office(msp_office, tmp_path)
+    mine = _laptop(msp, office, tmp_path / "mine.json", "laptop-7", tmp_path / "mine")
+    theirs = _laptop(msp, office, tmp_path / "theirs.json", "laptop-8", tmp_path / "theirs")
+    ok(msp_office("devices", "add", str(tmp_path / "mine.json")))
+    ok(msp_office("devices", "add", str(tmp_path / "theirs.json")))
+    export = tmp_path / "caseload.csv"
+    export.write_text(f"{HEADER}\n{ADA}\n", encoding="utf-8")
+    ok(msp_office("caseload", "import", "--csv", str(export)))
+    ok(msp_office("records", "share", "--person", "M-1001", "--with", "laptop-8",
+                  "--reason", "covering while J. Smith is away"))  # fmt: skip
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    ok(msp_office("packs", "issue", "--out", str(stick)))
+    packs = {p.name.split("-pack-")[0]: p for p in stick.iterdir()}
+    ok(msp("packs", "import", str(packs["laptop-7"]), env=mine))
+
+    told = ok(msp("packs", "import", str(packs["laptop-8"]), env=theirs))
+
+    assert "The office shared 1 person's case with you to read" in told
+    [ada] = json.loads(ok(msp("people", "list", "--json", env=theirs)))
+    assert ada["local_id"] == "M-1001"
+    refused = msp("people", "edit", ada["id"], "--phone", "01632 960888", env=theirs)
+    assert refused.returncode == 9
+    assert "The office shared this person's case with you to read" in refused.stderr
+    [same] = json.loads(ok(msp("people", "list", "--json", env=theirs)))
+    assert same == ada
+    # The owner's laptop keeps the case as its own.
+    ok(msp("people", "edit", ada["id"], "--phone", "01632 960888", env=mine))
+
+    # The share stops: the colleague's next pack lets Ada go at once.
+    ok(msp_office("records", "share", "--stop", "--person", "M-1001", "--with", "laptop-8"))
+    second = tmp_path / "second"
+    second.mkdir()
+    ok(msp_office("packs", "issue", "--device", "laptop-8", "--out", str(second)))
+    [stop] = sorted(second.iterdir())
+    left = ok(msp("packs", "import", str(stop), env=theirs))
+    assert "has left this laptop" in left
+    assert json.loads(ok(msp("people", "list", "--json", env=theirs))) == []

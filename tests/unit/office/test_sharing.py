@@ -17,9 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
-from msp_desktop.bundles.pack import Change, open_pack
+from msp_desktop.bundles.pack import open_pack
 from msp_desktop.office.admin import login_name
 from msp_desktop.office.packs import Issued, NoPackKey, issue_packs
 from msp_desktop.office.sharing import follow_shares
@@ -31,20 +30,6 @@ from tests.unit.office.test_import_journey import _action, _contact
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 REASON = "covering while the worker is on leave"
-
-
-def _pack_carries_shared_people() -> bool:
-    try:
-        Change.model_validate({"change": "shared", "kind": "person", "id": "p-1", "revision": 1})
-    except ValidationError:
-        return False
-    return True
-
-
-needs_shared_people = pytest.mark.skipif(
-    not _pack_carries_shared_people(),
-    reason="the pack format does not carry a shared person yet (bundles/pack.py)",
-)
 
 
 def _whole_case(office: Office, device: FakeDevice) -> tuple[Caseload, str, str]:
@@ -266,7 +251,6 @@ def test_a_share_is_refused_in_one_sentence_and_changes_nothing(
     assert office.db_hash() == before
 
 
-@needs_shared_people
 def test_the_shared_case_and_what_follows_reach_the_device_in_its_packs(
     office: Office, device: FakeDevice, other: FakeDevice
 ) -> None:
