@@ -200,14 +200,18 @@ class Endpoint:
 # -- the network side ---------------------------------------------------------------------
 
 
-def server_sentence(body: bytes) -> tuple[str | None, str | None]:
-    """The office's ``error`` sentence and ``reason`` class, made safe to print."""
+def _json_object(body: bytes) -> dict[str, object]:
+    """The office's answer as a JSON object; empty when it is not one."""
     try:
         document = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return None, None
-    if not isinstance(document, dict):
-        return None, None
+        return {}
+    return document if isinstance(document, dict) else {}
+
+
+def server_sentence(body: bytes) -> tuple[str | None, str | None]:
+    """The office's ``error`` sentence and ``reason`` class, made safe to print."""
+    document = _json_object(body)
     error, reason = document.get("error"), document.get("reason")
 
     def clean(value: object, limit: int) -> str | None:
@@ -228,12 +232,7 @@ KEY_STATES = ("revoked", "not-enrolled")
 def key_facts(body: bytes) -> tuple[str | None, str | None]:
     """The ``key_state`` and ``key_id`` a 403 ``BundleQuarantined`` answer names (None
     for each one missing or not of the expected shape)."""
-    try:
-        document = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None, None
-    if not isinstance(document, dict):
-        return None, None
+    document = _json_object(body)
     state, key_id = document.get("key_state"), document.get("key_id")
     return (
         state if state in KEY_STATES else None,
