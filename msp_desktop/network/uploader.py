@@ -53,6 +53,7 @@ __all__ = [
     "OfficeNotTrusted",
     "OfficeRefused",
     "OfficeUnreachable",
+    "ReplayRefused",
     "SyncCancelled",
     "TemporaryFailure",
     "Uploader",
@@ -119,6 +120,22 @@ class OfficeRefused(BundleRejected):
         self.status = status
         self.reason = reason
         self.stops_all = stops_all
+
+
+class ReplayRefused(OfficeRefused):
+    """The office already holds another bundle with this number from this device (409
+    ``SequenceReplayed``, alerted there). ``services.replay_refusal`` says what the
+    worker and the office must do (``msp-office devices resync``)."""
+
+    def __init__(
+        self, message: str, *, status: int, sequence: int, says: str, device_id: str | None = None
+    ) -> None:
+        super().__init__(message, status=status, reason="SequenceReplayed")
+        self.sequence = sequence
+        self.says = says
+        """The office's own sentence, with its lead-in, or empty."""
+        self.device_id = device_id
+        """This device's id, once the sync has named it (the office's command needs it)."""
 
 
 class KeyRefused(OfficeRefused):
@@ -520,6 +537,15 @@ class Uploader:
                 status=status,
                 reason=reason,
                 stops_all=True,
+            )
+        if status == 409 and reason != "DeviceMismatch":
+            return ReplayRefused(
+                f"The office refused bundle {sequence}: it already has another bundle with "
+                f"that number.{says} Tell the office at once; bundle {sequence} stays "
+                "queued here.",
+                status=status,
+                sequence=sequence,
+                says=says,
             )
         if status == 409:
             return OfficeRefused(

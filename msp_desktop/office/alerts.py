@@ -43,6 +43,7 @@ __all__ = [
     "Alert",
     "AlertNotFound",
     "acknowledge",
+    "acknowledge_replays",
     "acks_path",
     "list_alerts",
     "open_alert_count",
@@ -293,3 +294,29 @@ def acknowledge(alerts_log: Path, alert_id: str, *, note: str | None) -> tuple[A
         }
     )
     return done, True
+
+
+def acknowledge_replays(
+    alerts_log: Path, device_id: str, from_sequence: int, *, note: str
+) -> list[str]:
+    """Acknowledge every open ``replay`` alert of ``device_id`` at ``from_sequence`` or
+    above, which a resync from that sequence answers (``office.resync``); the ids, oldest
+    first. Replay alerts below it stay open: the resync says nothing of those bundles."""
+    acks = _acks(alerts_log)
+    done: list[str] = []
+    for raw in _read_lines(alerts_log):
+        line = _json_object(raw)
+        if line is None or line.get("kind") != "replay" or line.get("device") != device_id:
+            continue
+        sequence = line.get("sequence")
+        alert_id = _id_of(raw, line)
+        if not isinstance(sequence, int) or sequence < from_sequence:
+            continue
+        if alert_id in acks or alert_id in done:
+            continue
+        ack = {"id": alert_id, "time": _now(), "by": _who(), "note": note[:MAX_NOTE_CHARS]}
+        append_line(acks_path(alerts_log), json.dumps(ack, ensure_ascii=False))
+        done.append(alert_id)
+    if done:
+        log.info("replay alerts %s acknowledged by a resync", ", ".join(done))
+    return done

@@ -14,7 +14,8 @@ one authority on the format and no check is duplicated or skipped here.
 
 What a refused bundle leaves behind (S19/S20): the office database is not touched.
 A bundle from an unknown or revoked key is copied to ``OFFICE/quarantine/``. A replay
-(same device and sequence, other bytes) and a key signing for another device's id are
+(same device and sequence as a bundle in force, other bytes; ``office.resync`` says
+when a bundle is no longer in force) and a key signing for another device's id are
 security alerts: one JSON line each in ``OFFICE/alerts.log`` (time, kind, device,
 sequence, both hashes, message), printed too. ``verify`` writes nothing at all.
 
@@ -201,6 +202,7 @@ class Importer:
                 audit_entries=audit_entries,
                 gap_before=gap_before,
                 reports=reports,
+                epoch=self.store.device_epoch(manifest.device_id),
             ),
             revisions=changes.revisions,
             conflicts=changes.conflicts,
@@ -238,7 +240,10 @@ class Importer:
         raise SequenceReplayed(
             f"Device {manifest.device_id} sequence {manifest.sequence} was already imported "
             f"from another bundle ({other.sha256[:12]}, on {other.imported_at}); this one "
-            f"({verified.sha256[:12]}) has {what}. Ask the worker which file is genuine.",
+            f"({verified.sha256[:12]}) has {what}. Ask the worker which file is genuine; "
+            "if the device was restored from a backup and its bundles from here on are the "
+            f"ones to keep, run: msp-office devices resync {manifest.device_id} "
+            f"--from-sequence {manifest.sequence} --reason TEXT",
             alert=self._alert("replay", verified, imported_sha256=other.sha256),
         )
 

@@ -39,6 +39,9 @@ STEPS: dict[int, str] = {
     7: "shared cases: a person's case another device may read, and the records already "
     "sent to it; the queue for office packs takes shared records too (msp-office records "
     "share); nothing is shared until the office shares a case",
+    8: "device resyncs: the ledger of bundles takes a resync epoch, every bundle held "
+    "kept in the first, so a device restored from a backup can carry on after the office "
+    "has looked at its replay alert (msp-office devices resync)",
 }
 """What the step to each schema version changes, in words."""
 

@@ -7,7 +7,11 @@ arriving out of order; a ``previous_bundle_sha256`` that is not the hash of the
 device's bundle ``sequence - 1`` held here (or a later bundle held here naming
 another predecessor) is reported as a broken bundle chain. None of these refuse the
 bundle: bundles travel by hand and can arrive in any order, and refusing one would
-only lose records. The same sequence with other bytes *is* refused (``importer``).
+only lose records. The same sequence with other bytes *is* refused (``importer``),
+unless the office has resynced the device from that sequence (``office.resync``): the
+device's bundles set aside by the resync are history, and every rule here reads the
+bundles in force (``resync_store``); a bundle taking the place of one set aside says
+so in its report.
 
 **Records.** People, concerns, visits and (from bundle format 2) agreed actions and
 contact notes follow the same rules. Each incoming revision of ``(kind, id)`` is
@@ -152,6 +156,13 @@ def sequence_report(store: OfficeStore, manifest: Manifest, sha256: str) -> tupl
         reports.append(
             f"it names a previous bundle other than sequence {sequence - 1} imported here "
             "(the bundle chain is broken)"
+        )
+    # Any bundle held with this sequence is one a resync set aside (one in force with
+    # other bytes is a replay, refused before this): say which, so the ledger tells.
+    for old in store.held_at(device, sequence):
+        reports.append(
+            f"it takes the place of sequence {sequence} imported before the device's resync "
+            f"({old.sha256[:12]}, imported on {old.imported_at}, kept as history)"
         )
     after = store.ledger_entry(device, sequence + 1)
     if after and after.previous_sha256 != sha256:
@@ -366,8 +377,9 @@ def ledger_entry(
     audit_entries: int,
     gap_before: int,
     reports: Sequence[str],
+    epoch: int = 0,
 ) -> LedgerEntry:
-    """The ledger row of an accepted bundle."""
+    """The ledger row of an accepted bundle, in the device's ``epoch`` (its resyncs)."""
     return LedgerEntry(
         sha256=sha256,
         bundle_id=manifest.bundle_id,
@@ -383,4 +395,5 @@ def ledger_entry(
         audit_entries=audit_entries,
         gap_before=gap_before,
         note=ledger_note(reports),
+        epoch=epoch,
     )

@@ -30,11 +30,13 @@ from msp_desktop.network.uploader import (
     KeyRefused,
     OfficeRefused,
     OfficeUnreachable,
+    ReplayRefused,
     SyncCancelled,
     Uploader,
 )
 from msp_desktop.services.key_refusal import explain_key_refusal, resealed_sentence
 from msp_desktop.services.pack_sync import PacksReport, fetch_packs, workspace_steps
+from msp_desktop.services.replay_refusal import explain_replay
 from msp_desktop.store.outbox import OutgoingBundle, ReceiptResult
 from msp_desktop.store.sync_keys import NO_OFFICE_KEYS, NotReadyToSync
 from msp_desktop.store.workspace import Workspace
@@ -92,6 +94,8 @@ class Prepared:
     resealed: tuple[int, ...] = ()
     key_id: str | None = None
     replacing: bool = False
+    device_id: str | None = None
+    """This device's id: a replay refusal names it in the office's command."""
 
 
 def prepare(ws: Workspace, url: str | None = None) -> Prepared:
@@ -112,6 +116,7 @@ def prepare(ws: Workspace, url: str | None = None) -> Prepared:
         resealed=sealing.resealed,
         key_id=sealing.key_id,
         replacing=ws.sync.replaced_key(),
+        device_id=ws.sync.device_id(),
     )
 
 
@@ -259,6 +264,8 @@ def upload_all(
         except OfficeRefused as exc:
             if isinstance(exc, KeyRefused):
                 exc = explain_key_refusal(exc, replacing=prepared.replacing)
+            elif isinstance(exc, ReplayRefused):
+                exc = explain_replay(exc, prepared.device_id)
             outcomes.append(BundleOutcome(bundle.sequence, bundle.records, error=exc))
             if exc.stops_all:
                 break

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from msp_desktop.errors import KnownError
-from msp_desktop.network.uploader import KeyRefused
+from msp_desktop.network.uploader import KeyRefused, ReplayRefused
 from msp_desktop.services.export import (
     ExportResult,
     NothingToExport,
@@ -71,6 +71,7 @@ from ui.sync.sync_text import (
     key_refusal_words,
     packs_sentence,
     receipts_sentence,
+    replay_refusal_words,
     retry_words,
     sending_words,
     sync_sentence,
@@ -88,6 +89,8 @@ def failure_sentence(exc: BaseException) -> str:
         return tr_marked(NOT_READY)
     if isinstance(exc, KeyRefused):
         return key_refusal_words(exc)
+    if isinstance(exc, ReplayRefused):
+        return replay_refusal_words(exc)
     return messages.error_sentence(exc)
 
 

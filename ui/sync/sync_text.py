@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from msp_desktop.network.uploader import KeyRefused
+from msp_desktop.network.uploader import KeyRefused, ReplayRefused
 from msp_desktop.services.export import ExportResult
 from msp_desktop.services.network_sync import SyncReport
 from msp_desktop.store.outbox import ReceiptResult
@@ -179,6 +179,22 @@ def key_refusal_words(refused: KeyRefused) -> str:
             number=refused.sequence,
         )
     return refused.message  # an office that did not say which: the full steps, in English
+
+
+def replay_refusal_words(refused: ReplayRefused) -> str:
+    """What the worker and the office must do when the office refuses a bundle because it
+    already holds another with that number (``services.replay_refusal``)."""
+    return tr(
+        "The office refused bundle {number}: it already has another bundle {number} from "
+        "this laptop, and has raised an alert. Sending again will not help. Tell the office "
+        "at once, and say whether this laptop was restored from a backup. Once the office "
+        "has looked at the alert and agrees this laptop's bundles are the ones to keep, it "
+        "runs msp-office devices resync {device} --from-sequence {number} --reason TEXT. "
+        "Then choose Sync now again: bundle {number} and the ones after it stay queued "
+        "until then.",
+        number=refused.sequence,
+        device=refused.device_id or "DEVICE_ID",
+    )
 
 
 def export_sentence(result: ExportResult, folder: Path) -> str:

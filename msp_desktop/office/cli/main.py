@@ -30,6 +30,7 @@ from msp_desktop.office.cli import (
     packs,
     records,
     report,
+    resync,
     serve,
 )
 from msp_desktop.office.dates import DEFAULT_TIME_ZONE
@@ -146,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the inbox's TLS certificate: devices pin its SHA-256 instead of trusting CAs",
     )
 
-    devices = sub.add_parser("devices", help="Enrol, list and revoke devices.")
+    devices = sub.add_parser("devices", help="Enrol, list, revoke and resync devices.")
     devices_sub = devices.add_subparsers(dest="devices_command", required=True, metavar="ACTION")
     p = command(
         "add",
@@ -189,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("device_id", metavar="DEVICE_ID")
     p.add_argument("--reason", default="revoked by the office", metavar="TEXT")
+    p = command("resync", resync.HELP, resync.resync, devices_sub)
+    resync.add_arguments(p)
 
     p = command(
         "verify",

@@ -2,7 +2,7 @@
 
 The tables, keys and constraints are the SQLite schema's (see ``sqlite_schema`` for what
 each table holds), so the same constraints stop the same mistakes on both backends:
-``bundles`` is keyed by the bundle's SHA-256 and (device, sequence) is unique, record
+``bundles`` is keyed by the bundle's SHA-256 and (device, epoch, sequence) is unique, record
 revisions are keyed (kind, id, revision), audit entries (device, seq). Translations:
 
 - every integer is ``BIGINT`` (SQLite integers are 64-bit; sequences reach 2^53);
@@ -34,6 +34,7 @@ from msp_desktop.office.db.sqlite_schema import (
     CASELOAD,
     CASELOAD_V6,
     CHANGES,
+    DEVICE_RESYNCS,
     LOST_DEVICE_KEYS,
     OWNERSHIP,
     OWNERSHIP_FILL,
@@ -69,6 +70,7 @@ def _translated(statements: tuple[str, ...]) -> tuple[str, ...]:
 _CASELOAD = _translated(CASELOAD)
 _CASELOAD_V6 = _translated(CASELOAD_V6)
 _SHARED_CASES = _translated(SHARED_CASES)
+_DEVICE_RESYNCS = _translated((DEVICE_RESYNCS,))
 
 SCHEMA_STATEMENTS: tuple[str, ...] = (
     """
@@ -117,7 +119,8 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
         audit_entries BIGINT NOT NULL,
         gap_before BIGINT NOT NULL DEFAULT 0,
         note TEXT NOT NULL DEFAULT '',
-        UNIQUE (device_id, sequence)
+        epoch BIGINT NOT NULL DEFAULT 0 CHECK (epoch >= 0),
+        UNIQUE (device_id, epoch, sequence)
     )
     """,
     """
@@ -186,6 +189,7 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
     LOST_DEVICE_KEYS,
     *_CASELOAD,
     *_SHARED_CASES,
+    *_DEVICE_RESYNCS,
 )
 
 UPGRADES: dict[int, tuple[str, ...]] = {
@@ -209,6 +213,15 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "ALTER TABLE pack_queue ADD CONSTRAINT pack_queue_change_check "
         f"CHECK (change IN {CHANGES})",
         *_SHARED_CASES,
+    ),
+    # The new column comes last, as in a new database; the unique pair's constraint has
+    # the default name <table>_<columns>_key, and every row already held is in epoch 0.
+    8: (
+        "ALTER TABLE bundles ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0 CHECK (epoch >= 0)",
+        "ALTER TABLE bundles DROP CONSTRAINT bundles_device_id_sequence_key",
+        "ALTER TABLE bundles ADD CONSTRAINT bundles_device_id_epoch_sequence_key "
+        "UNIQUE (device_id, epoch, sequence)",
+        *_DEVICE_RESYNCS,
     ),
 }
 """The statements that take a database from version n - 1 to version n (``sqlite_schema``
@@ -235,5 +248,6 @@ OFFICE_TABLES: tuple[str, ...] = (
     "conflict_decisions",
     "shared_cases",
     "shared_records",
+    "device_resyncs",
 )
 """Every table of the schema, in the order they are created."""

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from msp_desktop.office.db.caseload_queries import CaseloadQueries
+from msp_desktop.office.db.resync_queries import IN_FORCE, LEDGER, ResyncQueries
 from msp_desktop.office.db.share_queries import ShareQueries
 from msp_desktop.office.db.store import (
     ConflictRow,
@@ -27,7 +28,7 @@ class _AlreadyThere(Exception):
     """A returned form's code is recorded already: the write transaction is rolled back."""
 
 
-class SqlOfficeQueries(CaseloadQueries, ShareQueries):
+class SqlOfficeQueries(CaseloadQueries, ShareQueries, ResyncQueries):
     """The queries and the import's inserts, shared by the SQLite and PostgreSQL stores.
 
     One copy of the SQL, so the two backends cannot drift apart. Written with ``?``
@@ -112,40 +113,42 @@ class SqlOfficeQueries(CaseloadQueries, ShareQueries):
             key_id,
         )
 
-    _LEDGER = (
-        "SELECT sha256, bundle_id, device_id, sequence, previous_sha256, manifest_sha256, "
-        "key_id, worker, created, imported_at, records, audit_entries, gap_before, note "
-        "FROM bundles "
-    )
-
     def _ledger(self, where: str, *params: object) -> LedgerEntry | None:
-        row = self._one(self._LEDGER + where, *params)
+        row = self._one(LEDGER + where, *params)
         return LedgerEntry(*row) if row else None
 
     def ledger_by_hash(self, sha256: str) -> LedgerEntry | None:
-        """The imported bundle with these bytes."""
+        """The imported bundle with these bytes (in force or not)."""
         return self._ledger("WHERE sha256 = ?", sha256)
 
+    # The next three read the bundles in force only (``resync_store``): after a resync,
+    # the device's bundles it set aside are history, not what the device's chain is now.
     def ledger_entry(self, device_id: str, sequence: int) -> LedgerEntry | None:
-        """The imported bundle with this device and sequence."""
-        return self._ledger("WHERE device_id = ? AND sequence = ?", device_id, sequence)
+        """The imported bundle in force with this device and sequence."""
+        return self._ledger(
+            f"WHERE device_id = ? AND sequence = ? AND {IN_FORCE}", device_id, sequence
+        )
 
     def nearest_before(self, device_id: str, sequence: int) -> LedgerEntry | None:
-        """The highest imported sequence below ``sequence`` for the device."""
+        """The highest imported sequence in force below ``sequence`` for the device."""
         return self._ledger(
-            "WHERE device_id = ? AND sequence < ? ORDER BY sequence DESC LIMIT 1",
+            f"WHERE device_id = ? AND sequence < ? AND {IN_FORCE} ORDER BY sequence DESC LIMIT 1",
             device_id,
             sequence,
         )
 
     def last_sequence(self, device_id: str) -> int:
-        """The device's highest imported sequence, 0 if none."""
-        row = self._one("SELECT max(sequence) FROM bundles WHERE device_id = ?", device_id)
+        """The device's highest imported sequence in force, 0 if none."""
+        row = self._one(
+            "SELECT max(sequence) FROM bundles WHERE device_id = ? AND "  # noqa: S608 - a constant
+            + IN_FORCE,
+            device_id,
+        )
         return int(row[0]) if row and row[0] is not None else 0
 
     def ledger(self) -> list[LedgerEntry]:
-        """Every imported bundle."""
-        rows = self._rows(self._LEDGER + f"ORDER BY device_id{self._COLLATE}, sequence")
+        """Every imported bundle, history too, by device, sequence and epoch."""
+        rows = self._rows(LEDGER + f"ORDER BY device_id{self._COLLATE}, sequence, epoch")
         return [LedgerEntry(*row) for row in rows]
 
     def revision(self, kind: str, record_id: str, revision: int) -> StoredRevision | None:
@@ -208,10 +211,10 @@ class SqlOfficeQueries(CaseloadQueries, ShareQueries):
         self._run(
             "INSERT INTO bundles (sha256, bundle_id, device_id, sequence, previous_sha256, "
             "manifest_sha256, key_id, worker, created, imported_at, records, audit_entries, "
-            "gap_before, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "gap_before, note, epoch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             b.sha256, b.bundle_id, b.device_id, b.sequence, b.previous_sha256,
             b.manifest_sha256, b.key_id, b.worker, b.created, b.imported_at, b.records,
-            b.audit_entries, b.gap_before, b.note,
+            b.audit_entries, b.gap_before, b.note, b.epoch,
         )  # fmt: skip
         self._run_many(
             "INSERT INTO record_revisions (kind, record_id, revision, record_sha256, "

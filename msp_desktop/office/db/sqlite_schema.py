@@ -1,4 +1,4 @@
-"""The SQLite schema of the office database, version 7 (``PRAGMA user_version``).
+"""The SQLite schema of the office database, version 8 (``PRAGMA user_version``).
 
 Tables:
 
@@ -9,9 +9,17 @@ Tables:
   replace-lost``) without a rotation signed by the key before them: which key, the key
   it followed, why, and when; the devices list and the alerts log mark them (S24).
 - ``bundles``: the replay ledger (S21), keyed by the SHA-256 of the bundle bytes,
-  with (device, sequence) unique. ``gap_before`` counts the device's sequences
+  with (device, epoch, sequence) unique. ``gap_before`` counts the device's sequences
   missing just before this bundle when it arrived; ``note`` holds what was reported
-  (gaps, late arrival, hash chain breaks).
+  (gaps, late arrival, hash chain breaks). ``epoch`` is how many resyncs of the device
+  the office had recorded when the bundle was imported (0 before any).
+- ``device_resyncs``: the audit of ``msp-office devices resync``: the device, its
+  resync number (the epoch its later bundles are imported in), the sequence its
+  history continues from, the bundles at or above it the office held then (JSON
+  ``[[sequence, sha256], ...]``), why, who and when. A bundle of epoch ``e`` and
+  sequence ``s`` is *in force* unless a resync of that device with a higher epoch
+  starts at or below ``s``; the replay check and the sequence reports read the
+  bundles in force only, and the others stay as history.
 - ``record_revisions``: every record revision received, keyed (kind, id, revision),
   with the envelope exactly as it travelled; ``current_records``: the office's
   current revision of each record.
@@ -71,7 +79,9 @@ from another device gets its owner's highest revision back as current. 5:
 6: ``office_revisions``, ``caseload_people``, ``caseload_concerns``, ``pack_queue``,
 ``packs`` and ``conflict_decisions`` (``msp-office caseload import``, ``allocate``,
 ``packs issue`` and ``conflicts resolve``). 7: ``shared_cases`` and ``shared_records``, and
-``pack_queue.change`` takes ``shared`` (``msp-office records share``).
+``pack_queue.change`` takes ``shared`` (``msp-office records share``). 8: ``bundles.epoch``
+(unique with device and sequence, instead of those two) and ``device_resyncs``
+(``msp-office devices resync``).
 ``msp-office migrate`` takes a database from any earlier version to this one with the
 steps in ``UPGRADES`` (one transaction each, after a verified backup; ``migrate.STEPS``
 says what each does in words, the same on PostgreSQL); every other command refuses an
@@ -88,6 +98,7 @@ __all__ = [
     "CASELOAD_V6",
     "CHANGES",
     "CHANGES_V6",
+    "DEVICE_RESYNCS",
     "LOST_DEVICE_KEYS",
     "OWNERSHIP",
     "OWNERSHIP_FILL",
@@ -99,7 +110,7 @@ __all__ = [
     "UPGRADES",
 ]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 APPLICATION_ID = 0x4D53504F  # "MSPO": marks the file as an MSP office database
 
 RECORD_KINDS = "('person', 'concern', 'visit', 'action', 'contact')"
@@ -252,6 +263,40 @@ CREATE TABLE shared_records (
 )
 """The shared cases (version 7); PostgreSQL's are these with ``BIGINT`` integers."""
 
+BUNDLES = """
+CREATE TABLE {name} (
+    sha256 TEXT PRIMARY KEY,
+    bundle_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL CHECK (sequence >= 1),
+    previous_sha256 TEXT,
+    manifest_sha256 TEXT NOT NULL,
+    key_id TEXT NOT NULL REFERENCES device_keys (key_id),
+    worker TEXT NOT NULL,
+    created TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    records INTEGER NOT NULL,
+    audit_entries INTEGER NOT NULL,
+    gap_before INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    epoch INTEGER NOT NULL DEFAULT 0 CHECK (epoch >= 0),
+    UNIQUE (device_id, epoch, sequence)
+);"""
+"""The replay ledger (``name``) as version 8 makes it."""
+
+DEVICE_RESYNCS = """
+CREATE TABLE device_resyncs (
+    device_id TEXT NOT NULL,
+    epoch INTEGER NOT NULL CHECK (epoch >= 1),
+    from_sequence INTEGER NOT NULL CHECK (from_sequence >= 1),
+    held TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    resynced_by TEXT NOT NULL,
+    resynced_at TEXT NOT NULL,
+    PRIMARY KEY (device_id, epoch)
+);"""
+"""The resyncs of devices (version 8); PostgreSQL's is this with ``BIGINT`` integers."""
+
 OWNERSHIP_FILL: tuple[str, ...] = (
     # Each record's owner: the device of its first imported revision (ties within one
     # second: the lowest revision; (kind, id, revision) is unique, so one row each).
@@ -327,6 +372,19 @@ UPGRADES: dict[int, tuple[str, ...]] = {
         "ALTER TABLE pack_queue_v7 RENAME TO pack_queue",
         *SHARED_CASES,
     ),
+    # bundles takes an epoch, unique with (device, sequence) instead of those two alone:
+    # made again keeping every row, each in epoch 0 (no device was ever resynced).
+    8: (
+        BUNDLES.format(name="bundles_v8"),
+        "INSERT INTO bundles_v8 (sha256, bundle_id, device_id, sequence, previous_sha256,"
+        " manifest_sha256, key_id, worker, created, imported_at, records, audit_entries,"
+        " gap_before, note, epoch) SELECT sha256, bundle_id, device_id, sequence,"
+        " previous_sha256, manifest_sha256, key_id, worker, created, imported_at, records,"
+        " audit_entries, gap_before, note, 0 FROM bundles",
+        "DROP TABLE bundles",
+        "ALTER TABLE bundles_v8 RENAME TO bundles",
+        DEVICE_RESYNCS,
+    ),
 }
 """The statements that take a database from version n - 1 to version n."""
 
@@ -344,23 +402,7 @@ CREATE TABLE device_keys (
 CREATE UNIQUE INDEX device_keys_one_active ON device_keys (device_id)
     WHERE revoked_at IS NULL;
 
-CREATE TABLE bundles (
-    sha256 TEXT PRIMARY KEY,
-    bundle_id TEXT NOT NULL,
-    device_id TEXT NOT NULL,
-    sequence INTEGER NOT NULL CHECK (sequence >= 1),
-    previous_sha256 TEXT,
-    manifest_sha256 TEXT NOT NULL,
-    key_id TEXT NOT NULL REFERENCES device_keys (key_id),
-    worker TEXT NOT NULL,
-    created TEXT NOT NULL,
-    imported_at TEXT NOT NULL,
-    records INTEGER NOT NULL,
-    audit_entries INTEGER NOT NULL,
-    gap_before INTEGER NOT NULL DEFAULT 0,
-    note TEXT NOT NULL DEFAULT '',
-    UNIQUE (device_id, sequence)
-);
+{bundles}
 
 {record_revisions}
 
@@ -415,11 +457,15 @@ CREATE TABLE audit_entries (
 {caseload}
 
 {shared_cases}
+
+{device_resyncs}
 """.format(
+    bundles=BUNDLES.format(name="bundles").strip(),
     record_revisions=_RECORD_REVISIONS.format(name="record_revisions").strip(),
     returned_forms=RETURNED_FORMS.strip(),
     ownership="\n\n".join(statement.strip() for statement in OWNERSHIP),
     lost_device_keys=LOST_DEVICE_KEYS.strip(),
     caseload="\n\n".join(statement.strip() for statement in CASELOAD),
     shared_cases="\n\n".join(statement.strip() for statement in SHARED_CASES),
+    device_resyncs=DEVICE_RESYNCS.strip(),
 )

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from msp_desktop.office.db.resync_store import DeviceResync, ResyncStore
 from msp_desktop.office.db.share_store import SharedCase, SharedRecord, ShareStore
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 
@@ -26,6 +27,7 @@ __all__ = [
     "ConflictRow",
     "CurrentRecord",
     "DeviceKey",
+    "DeviceResync",
     "ImportPlan",
     "IssuedPack",
     "LedgerEntry",
@@ -37,6 +39,7 @@ __all__ = [
     "OfficeStore",
     "QueuedChange",
     "RecordTransfer",
+    "ResyncStore",
     "ReturnedForm",
     "ShareStore",
     "SharedCase",
@@ -86,6 +89,8 @@ class LedgerEntry:
     audit_entries: int
     gap_before: int
     note: str
+    epoch: int = 0
+    """How many resyncs of the device the office had recorded when it was imported."""
 
 
 @dataclass(frozen=True)
@@ -351,9 +356,9 @@ def version_refusal(where: str, version: int) -> str:
     )
 
 
-class OfficeStore(ShareStore, Protocol):
+class OfficeStore(ShareStore, ResyncStore, Protocol):
     """What the importer and the commands need from an office database (the shared
-    cases' part in ``share_store``)."""
+    cases' part in ``share_store``, the device resyncs' in ``resync_store``)."""
 
     def close(self) -> None:
         """Release the database."""
@@ -389,16 +394,17 @@ class OfficeStore(ShareStore, Protocol):
         """The imported bundle with these bytes."""
 
     def ledger_entry(self, device_id: str, sequence: int) -> LedgerEntry | None:
-        """The imported bundle with this device and sequence."""
+        """The imported bundle in force (``resync_store``) with this device and sequence."""
 
     def nearest_before(self, device_id: str, sequence: int) -> LedgerEntry | None:
-        """The device's imported bundle with the highest sequence below ``sequence``."""
+        """The device's bundle in force with the highest sequence below ``sequence``."""
 
     def last_sequence(self, device_id: str) -> int:
-        """The device's highest imported sequence, 0 if none."""
+        """The device's highest sequence in force, 0 if none."""
 
     def ledger(self) -> list[LedgerEntry]:
-        """Every imported bundle, by device and sequence."""
+        """Every imported bundle (those a resync set aside too), by device, sequence and
+        epoch."""
 
     def revision(self, kind: str, record_id: str, revision: int) -> StoredRevision | None:
         """One stored record revision."""

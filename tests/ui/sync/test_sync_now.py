@@ -231,6 +231,26 @@ def test_an_unreachable_office_leaves_everything_queued(qtbot: QtBot, net: Net) 
     assert net.office.imported() == [1]
 
 
+def test_a_replay_refusal_says_what_the_worker_and_the_office_must_do(
+    qtbot: QtBot, net: Net
+) -> None:
+    net.server.script.append(
+        Canned.error(409, "Device laptop-7 sequence 1 was already imported.", "SequenceReplayed")
+    )
+    text = net.sync(qtbot)
+    device = on_worker(qtbot, net.worker, lambda ws: ws.sync.device_id())
+    assert text.startswith(
+        "The office refused bundle 1: it already has another bundle 1 from this laptop, and "
+        "has raised an alert. Sending again will not help. Tell the office at once, and say "
+        "whether this laptop was restored from a backup. Once the office has looked at the "
+        "alert and agrees this laptop's bundles are the ones to keep, it runs msp-office "
+        f"devices resync {device} --from-sequence 1 --reason TEXT. Then choose Sync now "
+        "again: bundle 1 and the ones after it stay queued until then."
+    )
+    assert messages.shown[-1].kind == "error"
+    assert net.states() == Counter({"in-bundle": 6, "draft": 1})
+
+
 def test_a_receipt_signed_by_another_key_confirms_nothing(qtbot: QtBot, net: Net) -> None:
     net.server.receipt_signer = KeyPair.generate()
     text = net.sync(qtbot)

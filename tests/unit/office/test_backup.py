@@ -100,7 +100,7 @@ def test_a_backup_holds_the_database_and_folder_and_verifies(
     assert office.run("backup", "--out", str(out)) == 0
 
     backend = "sqlite" if office.db_url is None else "postgresql"
-    tables = 18 if office.db_url is None else 20
+    tables = 19 if office.db_url is None else 21
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(
         f"Wrote the backup of office north-council to {out} (owner-only, encrypted to the "

@@ -22,10 +22,12 @@ from tests.unit.office.test_migrate import (
     SHARE_TABLES,
     STEP_6,
     STEP_7,
+    STEP_8,
     _dump_sqlite,
     _office_with,
     _pg_office,
     copy_rows,
+    undo_resyncs,
 )
 
 V5 = FIXTURE / "office-v5.db"
@@ -46,6 +48,7 @@ def v5_office(
     url = request.getfixturevalue("postgres_url")
     office = _pg_office(tmp_path, url)
     with psycopg.connect(url, autocommit=True) as conn:
+        undo_resyncs(conn)
         for table in sorted(CASELOAD_TABLES | SHARE_TABLES):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("UPDATE schema_version SET version = 5")
@@ -73,9 +76,12 @@ def test_migrating_keeps_every_row_and_queues_nothing_from_before(
     assert office.run("migrate") == 0
 
     out = capsys.readouterr().out.splitlines()
-    assert out[1:3] == [STEP_6, STEP_7]
-    assert out[3].endswith("from version 5 to 7; everything it held is kept.")
-    assert {table: _rows(office, table) for table in _V5_TABLES} == before
+    assert out[1:4] == [STEP_6, STEP_7, STEP_8]
+    assert out[4].endswith("from version 5 to 8; everything it held is kept.")
+    assert {table: _rows(office, table) for table in _V5_TABLES} == {
+        **before,
+        "bundles": sorted((*row, 0) for row in before["bundles"]),
+    }
     for table in CASELOAD_TABLES | SHARE_TABLES:
         assert _rows(office, table) == []
 

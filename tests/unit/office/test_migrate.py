@@ -71,16 +71,40 @@ STEP_7 = (
     "already sent to it; the queue for office packs takes shared records too (msp-office "
     "records share); nothing is shared until the office shares a case."
 )
+STEP_8 = (
+    "Version 8: device resyncs: the ledger of bundles takes a resync epoch, every bundle "
+    "held kept in the first, so a device restored from a backup can carry on after the "
+    "office has looked at its replay alert (msp-office devices resync)."
+)
 OWNERSHIP_TABLES = {"record_owners", "record_transfers"}
 CASELOAD_TABLES = {
     "office_revisions", "caseload_people", "caseload_concerns", "pack_queue", "packs",
     "conflict_decisions",
 }  # fmt: skip
 SHARE_TABLES = {"shared_cases", "shared_records"}
+RESYNC_TABLES = {"device_resyncs"}
 LATER_TABLES = {
     "returned_forms", *OWNERSHIP_TABLES, "lost_device_keys", *CASELOAD_TABLES, *SHARE_TABLES,
+    *RESYNC_TABLES,
 }  # fmt: skip
-"""The tables versions 3 to 7 added."""
+"""The tables versions 3 to 8 added."""
+
+
+def with_epochs(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tuple[object, ...]]]:
+    """SQLite rows as version 8 keeps them: each bundle in epoch 0, no resync."""
+    return {**rows, "bundles": sorted((*row, 0) for row in rows["bundles"]), "device_resyncs": []}
+
+
+def pg_with_epochs(rows: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``Office.db_state`` rows of PostgreSQL as version 8 keeps them (``with_epochs``)."""
+    return {**rows, "bundles": sorted(row[:-1] + ", 0)" for row in rows["bundles"])}
+
+
+def undo_resyncs(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    """Take a new PostgreSQL office back to version 7: no resyncs, no epoch."""
+    conn.execute("DROP TABLE device_resyncs")
+    conn.execute("ALTER TABLE bundles DROP COLUMN epoch")  # its unique constraint goes too
+    conn.execute("ALTER TABLE bundles ADD UNIQUE (device_id, sequence)")
 
 
 def _dump_sqlite(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -117,6 +141,8 @@ def _as_migrated(rows: dict[str, list[tuple[object, ...]]]) -> dict[str, list[tu
         "record_transfers": [],
         "lost_device_keys": [],
         **{table: [] for table in (*CASELOAD_TABLES, *SHARE_TABLES)},
+        "bundles": sorted((*row, 0) for row in rows["bundles"]),
+        "device_resyncs": [],
     }
 
 
@@ -168,6 +194,12 @@ def test_the_fixtures_differ_from_this_version_only_as_their_versions_say(
         del new[table]
     assert set(new["conflicts"].columns) - set(previous["conflicts"].columns) == {"owner_device_id"}
     del new["conflicts"].columns["owner_device_id"]
+    # Version 8: bundles.epoch, unique with device and sequence instead of those two.
+    assert set(new["bundles"].columns) - set(previous["bundles"].columns) == {"epoch"}
+    assert new["bundles"].unique == {frozenset({"device_id", "epoch", "sequence"})}
+    del new["bundles"].columns["epoch"]
+    new["bundles"].unique = {frozenset({"device_id", "sequence"})}
+    new["bundles"].checks.discard("epoch >= 0")
     assert previous == new
     old["record_revisions"].checks = new["record_revisions"].checks
     assert old == new
@@ -179,7 +211,7 @@ def test_an_older_database_is_refused_with_the_command_that_migrates_it(
     path = previous_office.layout.database
     before = _sha(path)
     expected = (
-        f"{path} has office database version 2; this msp-office uses version 7. Migrate it "
+        f"{path} has office database version 2; this msp-office uses version 8. Migrate it "
         "first (it is backed up, then everything it holds is kept): msp-office migrate"
     )
     with pytest.raises(OfficeDamaged) as refused:
@@ -200,7 +232,7 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
     before = _sha(path)
     assert main(["migrate", "--dry-run", "--dir", previous_office.root]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"The office database ({path}) is at version 2; this msp-office uses version 7. "
+        f"The office database ({path}) is at version 2; this msp-office uses version 8. "
         "Migrating would:",
         "  1. write a backup of the office and verify it",
         "  2. to version 3: a returned_forms table for the feedback forms posted back "
@@ -209,6 +241,7 @@ def test_a_dry_run_lists_the_steps_and_changes_nothing(
         "  4. to version 5: " + STEP_5.removeprefix("Version 5: ").removesuffix("."),
         "  5. to version 6: " + STEP_6.removeprefix("Version 6: ").removesuffix("."),
         "  6. to version 7: " + STEP_7.removeprefix("Version 7: ").removesuffix("."),
+        "  7. to version 8: " + STEP_8.removeprefix("Version 8: ").removesuffix("."),
         "Nothing was changed (--dry-run).",
     ]
     assert _sha(path) == before
@@ -234,7 +267,8 @@ def test_migrating_the_previous_schema_backs_up_verifies_and_keeps_every_row(
         STEP_5,
         STEP_6,
         STEP_7,
-        f"Migrated the office database ({path}) from version 2 to 7; everything it held is kept.",
+        STEP_8,
+        f"Migrated the office database ({path}) from version 2 to 8; everything it held is kept.",
     ]
     assert_mode(backup, 0o600)
     assert_mode(backup.parent, 0o700)
@@ -269,7 +303,8 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
         STEP_5,
         STEP_6,
         STEP_7,
-        f"Migrated the office database ({path}) from version 1 to 7; everything it held is kept.",
+        STEP_8,
+        f"Migrated the office database ({path}) from version 1 to 8; everything it held is kept.",
     ]
     assert _dump_sqlite(path) == _as_migrated(rows)
 
@@ -277,7 +312,7 @@ def test_migrating_version_1_takes_each_step_then_every_kind(
     after = _sha(path)
     assert main(["migrate", "--dir", old_office.root]) == 0
     assert capsys.readouterr().out == (
-        f"The office database ({path}) is already at version 7; nothing changed.\n"
+        f"The office database ({path}) is already at version 8; nothing changed.\n"
     )
     assert _sha(path) == after
     assert len(list((old_office.layout.root / "backups").iterdir())) == 1
@@ -330,8 +365,10 @@ def _imports_every_kind(office: Office) -> None:
 
 
 def _drop_ownership(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Take a new PostgreSQL office back to version 3: no shared cases (version 7), no
-    caseload (version 6), no lost-device keys (version 5), no ownership (version 4)."""
+    """Take a new PostgreSQL office back to version 3: no resyncs (version 8), no shared
+    cases (version 7), no caseload (version 6), no lost-device keys (version 5), no
+    ownership (version 4)."""
+    undo_resyncs(conn)
     for table in sorted(CASELOAD_TABLES | SHARE_TABLES):
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP TABLE lost_device_keys")
@@ -441,7 +478,8 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
         STEP_5,
         STEP_6,
         STEP_7,
-        f"Migrated the office database ({where}) from version 1 to 7; everything it held is kept.",
+        STEP_8,
+        f"Migrated the office database ({where}) from version 1 to 8; everything it held is kept.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)
@@ -453,6 +491,8 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
         "returned_forms": [],
         "lost_device_keys": [],
         **{table: [] for table in (*CASELOAD_TABLES, *SHARE_TABLES)},
+        "bundles": pg_with_epochs(rows)["bundles"],
+        "device_resyncs": [],
     }
     assert rows["conflicts"] == after["conflicts"] == []
     assert after["record_transfers"] == []
@@ -465,7 +505,7 @@ def test_migrate_on_postgresql_takes_version_1_to_this_one(
     assert differences(sqlite_tables(fresh)[0], tables) == []
     assert version == (APPLICATION_ID, SCHEMA_VERSION)
     assert office.run("migrate") == 0
-    assert "already at version 7; nothing changed" in capsys.readouterr().out
+    assert "already at version 8; nothing changed" in capsys.readouterr().out
 
     office.store = open_store(office.layout.root, office.db_url, read_only=False)
     try:
@@ -488,7 +528,7 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         capsys.readouterr()
         .err.strip()
         .endswith(
-            "has office database version 2; this msp-office uses version 7. Migrate it first "
+            "has office database version 2; this msp-office uses version 8. Migrate it first "
             "(it is backed up, then everything it holds is kept): msp-office migrate"
         )
     )
@@ -512,12 +552,13 @@ def test_migrate_on_postgresql_takes_the_committed_previous_schema(
         STEP_5,
         STEP_6,
         STEP_7,
+        STEP_8,
         f"Migrated the office database ({PostgresOfficeStore.describe(office.db_url)}) from "
-        "version 2 to 7; everything it held is kept.",
+        "version 2 to 8; everything it held is kept.",
     ]
     after = office.db_state()
     assert isinstance(after, dict)
-    assert {t: after[t] for t in _V2_TABLES} == {t: rows[t] for t in _V2_TABLES}
+    assert {t: after[t] for t in _V2_TABLES} == {t: pg_with_epochs(rows)[t] for t in _V2_TABLES}
     assert after["returned_forms"] == []
     assert office.run("status") == 0
     assert "bundles imported: 2" in capsys.readouterr().out

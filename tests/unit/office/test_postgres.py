@@ -152,10 +152,10 @@ def test_the_ledger_constraints_are_in_the_database(office: Office, device: Fake
     copy = (
         "INSERT INTO bundles SELECT {sha}, bundle_id, device_id, sequence, previous_sha256, "
         "manifest_sha256, key_id, worker, created, imported_at, records, audit_entries, "
-        "gap_before, note FROM bundles"
+        "gap_before, note, epoch FROM bundles"
     )
     with psycopg.connect(office.db_url, autocommit=True) as conn:
-        with pytest.raises(psycopg.errors.UniqueViolation, match="device_id, sequence"):
+        with pytest.raises(psycopg.errors.UniqueViolation, match="device_id, epoch, sequence"):
             conn.execute(copy.format(sha="'" + "f" * 64 + "'"))
         with pytest.raises(psycopg.errors.UniqueViolation, match="bundles_pkey"):
             conn.execute(copy.replace("SELECT {sha}, bundle_id", "SELECT sha256, bundle_id"))

@@ -254,9 +254,10 @@ def test_the_sqlite_and_postgresql_schemas_agree(both: tuple[Path, str]) -> None
         "audit_entries", "returned_forms", "record_owners", "record_transfers",
         "lost_device_keys", "office_revisions", "caseload_people", "caseload_concerns",
         "pack_queue", "packs", "conflict_decisions", "shared_cases", "shared_records",
+        "device_resyncs",
     }  # fmt: skip
-    assert sum(len(t.columns) for t in sqlite.values()) == 132
-    assert sqlite["bundles"].unique == {frozenset({"device_id", "sequence"})}
+    assert sum(len(t.columns) for t in sqlite.values()) == 140
+    assert sqlite["bundles"].unique == {frozenset({"device_id", "epoch", "sequence"})}
     assert sqlite["device_keys"].indexes == {(frozenset({"device_id"}), True, "revoked_at is null")}
     assert ((("kind", "record_id", "revision")), "record_revisions", (
         "kind", "record_id", "revision")) in sqlite["current_records"].foreign_keys  # fmt: skip
@@ -289,8 +290,7 @@ def test_what_only_postgresql_has_is_there(both: tuple[Path, str]) -> None:
          "bundles.gap_before:"),
         ("    PRIMARY KEY (device_id, seq)", "    UNIQUE (device_id, seq)",
          "audit_entries primary_key"),
-        (",\n    note TEXT NOT NULL DEFAULT '',\n    UNIQUE (device_id, sequence)",
-         ",\n    note TEXT NOT NULL DEFAULT ''", "bundles unique"),
+        (",\n    UNIQUE (device_id, epoch, sequence)", "", "bundles unique"),
         ("NOT NULL REFERENCES bundles (sha256),\n    imported_at", "NOT NULL,\n    imported_at",
          "record_revisions foreign_keys"),
         ("CHECK (revision >= 1),\n    record_sha256 TEXT NOT NULL,\n    envelope TEXT NOT NULL,\n"

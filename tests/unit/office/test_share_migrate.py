@@ -24,10 +24,12 @@ from tests.unit.office.test_import_journey import FIXTURE
 from tests.unit.office.test_migrate import (
     SHARE_TABLES,
     STEP_7,
+    STEP_8,
     _dump_sqlite,
     _office_with,
     _pg_office,
     copy_rows,
+    undo_resyncs,
 )
 from tests.unit.office.test_schema_agreement import differences, postgres_tables, sqlite_tables
 
@@ -50,6 +52,7 @@ def v6_office(
     url = request.getfixturevalue("postgres_url")
     office = _pg_office(tmp_path, url)
     with psycopg.connect(url, autocommit=True) as conn:
+        undo_resyncs(conn)
         for table in sorted(SHARE_TABLES):
             conn.execute(f"DROP TABLE {table}")
         # Version 6's queue took no "shared".
@@ -88,9 +91,12 @@ def test_migrating_keeps_every_row_and_queue_id_and_the_office_can_share_a_case(
     assert office.run("migrate") == 0
 
     out = capsys.readouterr().out.splitlines()
-    assert out[1] == STEP_7
-    assert out[2].endswith("from version 6 to 7; everything it held is kept.")
-    assert {table: _rows(office, table) for table in _V6_TABLES} == before
+    assert out[1:3] == [STEP_7, STEP_8]
+    assert out[3].endswith("from version 6 to 8; everything it held is kept.")
+    assert {table: _rows(office, table) for table in _V6_TABLES} == {
+        **before,
+        "bundles": sorted((*row, 0) for row in before["bundles"]),
+    }
     for table in SHARE_TABLES:
         assert _rows(office, table) == []
     # The schema is today's, as a new office's.

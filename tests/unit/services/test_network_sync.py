@@ -29,6 +29,7 @@ from msp_desktop.network.uploader import (
     OfficeNotTrusted,
     OfficeRefused,
     OfficeUnreachable,
+    ReplayRefused,
     Uploader,
 )
 from msp_desktop.services.export import export_bundles
@@ -521,13 +522,20 @@ def test_a_replayed_sequence_is_said_as_an_alert(
     report = sync_now(workspace, sleep=sleeps)
 
     (error,) = report.errors
-    assert isinstance(error, OfficeRefused)
-    assert error.status == 409
-    assert error.message.startswith(
-        "The office refused bundle 1: it already has another bundle with that number. "
-        "The office says: Device laptop-7 sequence 1 was already imported."
+    assert isinstance(error, ReplayRefused)
+    assert (error.status, error.sequence) == (409, 1)
+    device = workspace.sync.device_id()
+    assert error.device_id == device
+    # What the worker and the office must do, with the office's command for this device.
+    assert error.message == (
+        "The office refused bundle 1: it already has another bundle 1 from this laptop, and "
+        "has raised an alert. The office says: Device laptop-7 sequence 1 was already "
+        "imported. Sending again will not help. Tell the office at once, and say whether "
+        "this laptop was restored from a backup. Once the office has looked at the alert "
+        "and agrees this laptop's bundles are the ones to keep, it runs: msp-office devices "
+        f"resync {device} --from-sequence 1 --reason TEXT. Then sync again: bundle 1 and "
+        "the ones after it stay queued here until then."
     )
-    assert "Tell the office at once" in error.message
     assert queued(workspace) == [1]
     assert sleeps.waits == []
 
