@@ -31,14 +31,25 @@ def _laptop(msp: MspRunner, office: tuple[Path, str], enrolment: Path, device: s
     return env
 
 
+def _enrolled(
+    msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path, *devices: str
+) -> list[dict[str, str]]:
+    """A new office and a fresh laptop for each device (``laptop-7``: folder ``mine``,
+    ``laptop-8``: ``theirs``), each enrolled there; the laptops' environments."""
+    office = new_office(msp_office, tmp_path)
+    folders = {"laptop-7": "mine", "laptop-8": "theirs"}
+    envs = []
+    for device in devices:
+        enrolment = tmp_path / f"{folders[device]}.json"
+        envs.append(_laptop(msp, office, enrolment, device, tmp_path / folders[device]))
+        ok(msp_office("devices", "add", str(enrolment)))
+    return envs
+
+
 def test_an_allocated_person_reaches_a_fresh_laptop_and_moves_to_a_colleagues(
     msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
 ) -> None:
-    office = new_office(msp_office, tmp_path)
-    mine = _laptop(msp, office, tmp_path / "mine.json", "laptop-7", tmp_path / "mine")
-    theirs = _laptop(msp, office, tmp_path / "theirs.json", "laptop-8", tmp_path / "theirs")
-    ok(msp_office("devices", "add", str(tmp_path / "mine.json")))
-    ok(msp_office("devices", "add", str(tmp_path / "theirs.json")))
+    mine, theirs = _enrolled(msp, msp_office, tmp_path, "laptop-7", "laptop-8")
     export = tmp_path / "caseload.csv"
     export.write_text(f"{HEADER}\n{ADA}\n{BRYN}\n", encoding="utf-8")
     ok(msp_office("caseload", "import", "--csv", str(export)))
@@ -100,9 +111,7 @@ def test_an_allocated_person_reaches_a_fresh_laptop_and_moves_to_a_colleagues(
 def test_a_correction_made_at_the_office_reaches_the_laptop_with_its_reason(
     msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
 ) -> None:
-    office = new_office(msp_office, tmp_path)
-    mine = _laptop(msp, office, tmp_path / "mine.json", "laptop-7", tmp_path / "mine")
-    ok(msp_office("devices", "add", str(tmp_path / "mine.json")))
+    [mine] = _enrolled(msp, msp_office, tmp_path, "laptop-7")
     export = tmp_path / "caseload.csv"
     export.write_text(f"{HEADER}\n{ADA}\n", encoding="utf-8")
     ok(msp_office("caseload", "import", "--csv", str(export)))
@@ -137,11 +146,7 @@ def test_a_correction_made_at_the_office_reaches_the_laptop_with_its_reason(
 def test_a_shared_case_reaches_a_colleagues_laptop_to_read_and_leaves_when_the_share_stops(
     msp: MspRunner, msp_office: OfficeRunner, tmp_path: Path
 ) -> None:
-    office = new_office(msp_office, tmp_path)
-    mine = _laptop(msp, office, tmp_path / "mine.json", "laptop-7", tmp_path / "mine")
-    theirs = _laptop(msp, office, tmp_path / "theirs.json", "laptop-8", tmp_path / "theirs")
-    ok(msp_office("devices", "add", str(tmp_path / "mine.json")))
-    ok(msp_office("devices", "add", str(tmp_path / "theirs.json")))
+    mine, theirs = _enrolled(msp, msp_office, tmp_path, "laptop-7", "laptop-8")
     export = tmp_path / "caseload.csv"
     export.write_text(f"{HEADER}\n{ADA}\n", encoding="utf-8")
     ok(msp_office("caseload", "import", "--csv", str(export)))

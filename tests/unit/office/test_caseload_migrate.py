@@ -27,6 +27,7 @@ from tests.unit.office.test_migrate import (
     _office_with,
     _pg_office,
     copy_rows,
+    table_rows,
     undo_resyncs,
 )
 
@@ -56,19 +57,12 @@ def v5_office(
     return office
 
 
-def _rows(office: Office, table: str) -> list[tuple[object, ...]]:
-    """The table's rows, read directly (an office of an older version refuses to open)."""
-    if office.db_url is None:
-        return _dump_sqlite(office.layout.database).get(table, [])
-    return sorted(tuple(r) for r in office.sql(f"SELECT * FROM {table}"))
-
-
 def test_migrating_keeps_every_row_and_queues_nothing_from_before(
     v5_office: Office, capsys: pytest.CaptureFixture[str]
 ) -> None:
     office = v5_office
     committed = _dump_sqlite(V5)
-    before = {table: _rows(office, table) for table in _V5_TABLES}
+    before = {table: table_rows(office, table) for table in _V5_TABLES}
     assert {t: len(r) for t, r in before.items()} == {t: len(committed[t]) for t in _V5_TABLES}
     [transfer] = committed["record_transfers"]
     person = str(transfer[0])
@@ -78,12 +72,12 @@ def test_migrating_keeps_every_row_and_queues_nothing_from_before(
     out = capsys.readouterr().out.splitlines()
     assert out[1:4] == [STEP_6, STEP_7, STEP_8]
     assert out[4].endswith("from version 5 to 8; everything it held is kept.")
-    assert {table: _rows(office, table) for table in _V5_TABLES} == {
+    assert {table: table_rows(office, table) for table in _V5_TABLES} == {
         **before,
         "bundles": sorted((*row, 0) for row in before["bundles"]),
     }
     for table in CASELOAD_TABLES | SHARE_TABLES:
-        assert _rows(office, table) == []
+        assert table_rows(office, table) == []
 
     # From now on a move is queued: the person goes back to the first laptop.
     office.store = open_store(office.layout.root, office.db_url, read_only=False)

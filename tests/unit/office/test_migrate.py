@@ -107,6 +107,13 @@ def undo_resyncs(conn: psycopg.Connection[tuple[object, ...]]) -> None:
     conn.execute("ALTER TABLE bundles ADD UNIQUE (device_id, sequence)")
 
 
+def table_rows(office: Office, table: str) -> list[tuple[object, ...]]:
+    """The table's rows, read directly (an office of an older version refuses to open)."""
+    if office.db_url is None:
+        return _dump_sqlite(office.layout.database).get(table, [])
+    return sorted(tuple(r) for r in office.sql(f"SELECT * FROM {table}"))
+
+
 def _dump_sqlite(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every office table, sorted (what a migration must keep)."""
     conn = sqlite3.connect(path)

@@ -26,6 +26,7 @@ from tests.unit.office.test_migrate import (
     _office_with,
     _pg_office,
     copy_rows,
+    table_rows,
     undo_resyncs,
 )
 from tests.unit.office.test_schema_agreement import differences, postgres_tables, sqlite_tables
@@ -56,19 +57,12 @@ def v7_office(
     return office
 
 
-def _rows(office: Office, table: str) -> list[tuple[object, ...]]:
-    """The table's rows, read directly (an office of an older version refuses to open)."""
-    if office.db_url is None:
-        return _dump_sqlite(office.layout.database).get(table, [])
-    return sorted(tuple(r) for r in office.sql(f"SELECT * FROM {table}"))
-
-
 def test_migrating_keeps_every_row_in_epoch_0_and_the_office_can_resync_a_device(
     v7_office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     office = v7_office
     committed = _dump_sqlite(V7)
-    before = {table: _rows(office, table) for table in _V7_TABLES}
+    before = {table: table_rows(office, table) for table in _V7_TABLES}
     assert {t: len(r) for t, r in before.items()} == {t: len(committed[t]) for t in _V7_TABLES}
     assert len(before["bundles"]) == 2
     assert len(before["shared_cases"]) == 1
@@ -78,11 +72,11 @@ def test_migrating_keeps_every_row_in_epoch_0_and_the_office_can_resync_a_device
     out = capsys.readouterr().out.splitlines()
     assert out[1] == STEP_8
     assert out[2].endswith("from version 7 to 8; everything it held is kept.")
-    assert {table: _rows(office, table) for table in _V7_TABLES} == {
+    assert {table: table_rows(office, table) for table in _V7_TABLES} == {
         **before,
         "bundles": sorted((*row, 0) for row in before["bundles"]),
     }
-    assert _rows(office, "device_resyncs") == []
+    assert table_rows(office, "device_resyncs") == []
     # The schema is today's, as a new office's.
     fresh = tmp_path / "fresh.db"
     SqliteOfficeStore.create(fresh)
@@ -102,6 +96,6 @@ def test_migrating_keeps_every_row_in_epoch_0_and_the_office_can_resync_a_device
         assert office.store.counts().bundles == 2
     finally:
         office.store.close()
-    assert {table: _rows(office, table) for table in _V7_TABLES if table != "bundles"} == {
+    assert {table: table_rows(office, table) for table in _V7_TABLES if table != "bundles"} == {
         table: rows for table, rows in before.items() if table != "bundles"
     }

@@ -29,6 +29,7 @@ from tests.unit.office.test_migrate import (
     _office_with,
     _pg_office,
     copy_rows,
+    table_rows,
     undo_resyncs,
 )
 from tests.unit.office.test_schema_agreement import differences, postgres_tables, sqlite_tables
@@ -66,19 +67,12 @@ def v6_office(
     return office
 
 
-def _rows(office: Office, table: str) -> list[tuple[object, ...]]:
-    """The table's rows, read directly (an office of an older version refuses to open)."""
-    if office.db_url is None:
-        return _dump_sqlite(office.layout.database).get(table, [])
-    return sorted(tuple(r) for r in office.sql(f"SELECT * FROM {table}"))
-
-
 def test_migrating_keeps_every_row_and_queue_id_and_the_office_can_share_a_case(
     v6_office: Office, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     office = v6_office
     committed = _dump_sqlite(V6)
-    before = {table: _rows(office, table) for table in _V6_TABLES}
+    before = {table: table_rows(office, table) for table in _V6_TABLES}
     assert {t: len(r) for t, r in before.items()} == {t: len(committed[t]) for t in _V6_TABLES}
     queue = before["pack_queue"]
     # The fixture's queue: pack 1 carried laptop-8's rows; two rows still wait.
@@ -93,12 +87,12 @@ def test_migrating_keeps_every_row_and_queue_id_and_the_office_can_share_a_case(
     out = capsys.readouterr().out.splitlines()
     assert out[1:3] == [STEP_7, STEP_8]
     assert out[3].endswith("from version 6 to 8; everything it held is kept.")
-    assert {table: _rows(office, table) for table in _V6_TABLES} == {
+    assert {table: table_rows(office, table) for table in _V6_TABLES} == {
         **before,
         "bundles": sorted((*row, 0) for row in before["bundles"]),
     }
     for table in SHARE_TABLES:
-        assert _rows(office, table) == []
+        assert table_rows(office, table) == []
     # The schema is today's, as a new office's.
     fresh = tmp_path / "fresh.db"
     SqliteOfficeStore.create(fresh)
@@ -125,6 +119,6 @@ def test_migrating_keeps_every_row_and_queue_id_and_the_office_can_share_a_case(
         assert [s.person_id for s in office.store.shares("laptop-8")] == [person]
     finally:
         office.store.close()
-    assert {table: _rows(office, table) for table in ("packs", "record_owners")} == {
+    assert {table: table_rows(office, table) for table in ("packs", "record_owners")} == {
         table: before[table] for table in ("packs", "record_owners")
     }
