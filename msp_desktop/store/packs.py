@@ -178,8 +178,15 @@ class _Applier:
 
     def _share(self, change: Change) -> None:
         """Note a shared person (read only here), unless they are this device's own."""
-        own = held(self.db, "person", change.id) is not None and not self.db.scalar(
-            "SELECT 1 FROM shared_people WHERE person_id = ?", (change.id,)
+        db = self.db
+        leaving = db.scalar("SELECT 1 FROM people_leaving WHERE person_id = ?", (change.id,))
+        # Shared now, so not leaving: a share stopped and made again before the device
+        # heard of either brings a removal and then the case (the removal must not win).
+        db.execute("DELETE FROM people_leaving WHERE person_id = ?", (change.id,))
+        own = (
+            held(db, "person", change.id) is not None
+            and not leaving
+            and not db.scalar("SELECT 1 FROM shared_people WHERE person_id = ?", (change.id,))
         )
         if own:
             return  # the office shares a case with the device that holds it: nothing to mark

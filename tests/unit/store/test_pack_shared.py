@@ -140,3 +140,49 @@ def test_a_shared_person_allocated_to_this_laptop_becomes_its_own(
     assert not colleague.sync.is_shared(person_id)
     colleague.people.update(colleague.people.get(person_id).revised(phone="01632 960999"))
     assert colleague.people.get(person_id).phone == "01632 960999"
+
+
+def test_a_share_stopped_and_made_again_before_the_laptop_heard_keeps_the_case(
+    workspace: Workspace, colleague: Workspace, tmp_path: Path
+) -> None:
+    # The office's queue then holds the removal first, then the case again.
+    office = Office()
+    case = _case_from(workspace, office, tmp_path)
+    enrolment = ready(colleague, office, "laptop-8")
+    person_id = next(e.id for e in case if e.kind == "person")
+    stop = Change(change="remove", kind="person", id=person_id)
+    pack = office.pack(enrolment, [stop, *_changes("shared", case)], case)
+
+    result = colleague.sync.import_pack(pack.data)
+
+    assert result.released == []
+    assert colleague.sync.is_shared(person_id)
+    assert colleague.people.get(person_id).name == "Ada Example"
+    assert colleague.sync.status().leaving == []
+
+
+def test_a_person_given_away_then_shared_back_becomes_read_only_here(
+    workspace: Workspace, colleague: Workspace, tmp_path: Path
+) -> None:
+    # Ada is laptop-8's own, with a change not yet sent; the office gives her to another
+    # laptop and shares her back with this one (the worker covers): read only from now.
+    office = Office()
+    case = _case_from(workspace, office, tmp_path)
+    enrolment = ready(colleague, office, "laptop-8")
+    first = office.pack(enrolment, _changes("allocate", case), case)
+    colleague.sync.import_pack(first.data)
+    person_id = next(e.id for e in case if e.kind == "person")
+    colleague.people.update(colleague.people.get(person_id).revised(phone="01632 960321"))
+    stop = Change(change="remove", kind="person", id=person_id)
+    second = office.pack(enrolment, [stop, *_changes("shared", case)], case, sequence=2,
+                         previous=first.sha256)  # fmt: skip
+
+    colleague.sync.import_pack(second.data)
+
+    assert colleague.sync.is_shared(person_id)
+    assert colleague.sync.status().leaving == []
+    # The worker's words stay, and still go to the office; the record is read only now.
+    assert colleague.people.get(person_id).phone == "01632 960321"
+    assert [p.record_id for p in pending_records(colleague.db)] == [person_id]
+    with pytest.raises(RecordReadOnly, match=READ_ONLY):
+        colleague.people.update(colleague.people.get(person_id).revised(phone="01632 960322"))
