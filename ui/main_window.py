@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
         self.visit_page.closed.connect(self._visit_closed)
         self.visit_page.place_changed.connect(self._remember_place)
         self.sync_page.back_requested.connect(self.show_caseload)
+        # Packs bring and take people, receipts let people go: the caseload is read again.
+        self.sync_page.reported.connect(lambda _said: self.caseload.refresh())
 
         self.people_label = StatusLabel(tr("People on the caseload"), self)
         self.people_label.setObjectName("status.people")

@@ -34,6 +34,8 @@ class PersonSummary:
     visit_due: date | None = None
     # Agreed actions still open whose target date has passed.
     overdue_actions: int = 0
+    shared: bool = False
+    """The office shares this person's case with this laptop to read only."""
 
 
 def search_query(text: str) -> str | None:
@@ -71,7 +73,8 @@ _SUMMARY_COLUMNS = """
        FROM concerns c
       WHERE c.person_id = p.id AND c.status = 'open' AND c.raised_on IS NOT NULL),
     (SELECT count(*) FROM actions a
-      WHERE a.person_id = p.id AND a.status = 'open' AND a.by_when < ?1)
+      WHERE a.person_id = p.id AND a.status = 'open' AND a.by_when < ?1),
+    EXISTS (SELECT 1 FROM shared_people s WHERE s.person_id = p.id)
 """
 
 
@@ -98,6 +101,9 @@ def _visit_due(open_concerns: object) -> date | None:
 
 
 def _summary(row: tuple[object, ...]) -> PersonSummary:
+    # A case the office shares to read is its own worker's to visit and follow up:
+    # nothing is due from this worker.
+    shared = bool(row[9])
     return PersonSummary(
         id=str(row[0]),
         name=str(row[1]),
@@ -106,8 +112,9 @@ def _summary(row: tuple[object, ...]) -> PersonSummary:
         date_of_birth=_optional_date(row[4]),
         open_stage=row[5] if isinstance(row[5], str) else None,
         last_visit=_optional_date(row[6]),
-        visit_due=_visit_due(row[7]),
-        overdue_actions=int(str(row[8] or 0)),
+        visit_due=None if shared else _visit_due(row[7]),
+        overdue_actions=0 if shared else int(str(row[8] or 0)),
+        shared=shared,
     )
 
 

@@ -123,7 +123,9 @@ class CaseloadModel(QAbstractTableModel):
             date_text(person.date_of_birth),
             stage_text(person.open_stage),
             last_visit_text(person.last_visit, self._today),
-            visit_due_text(person.visit_due, self._today),
+            tr("Shared to read")
+            if person.shared
+            else visit_due_text(person.visit_due, self._today),
             overdue_actions_text(person.overdue_actions),
         )
         return values[column]
@@ -135,6 +137,8 @@ class CaseloadModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._cell(person, index.column())
         if role == Qt.ItemDataRole.AccessibleTextRole:
+            if index.column() == self.VISIT_DUE_COLUMN and person.shared:
+                return tr("shared to read: no visit due from you")
             if index.column() == self.VISIT_DUE_COLUMN and person.visit_due is None:
                 return tr("no visit due")
             if index.column() == self.OVERDUE_ACTIONS_COLUMN:

@@ -107,7 +107,12 @@ def concern_card(
 
     visits = " · ".join(visit_text(v.visit_date, v.draft, v.held) for v in story.visits)
     rows = [
-        (tr("Visit due"), due_text(story.visit_due, today)),
+        (
+            tr("Visit due"),
+            tr("Their own worker's to arrange (shared with you to read)")
+            if story.shared
+            else due_text(story.visit_due, today),
+        ),
         (tr("Types of risk"), risks_text(concern)),
         *place_rows(concern),
         (tr("Lead worker"), concern.lead_worker or tr("Not recorded")),

@@ -8,7 +8,7 @@ it. No Qt here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from msp_desktop.model import Concern, OutcomeAchieved, OutcomeStatus, Person
@@ -74,6 +74,8 @@ class ConcernStory:
     visits: tuple[VisitLine, ...]
     outcomes: tuple[OutcomeHistory, ...]
     visit_due: date | None
+    shared: bool = False
+    """The case is shared with this laptop to read: its visits are its own worker's."""
 
     @property
     def is_open(self) -> bool:
@@ -177,11 +179,15 @@ def load_person_file(workspace: Workspace, person_id: str, today: date | None = 
     for summary in workspace.visits.list(person_id):
         by_concern.setdefault(summary.concern_id, []).append(workspace.visits.get(summary.id))
     concerns = workspace.concerns.for_person(person_id)  # newest first
+    shared = workspace.sync.is_shared(person_id)
+    stories = [concern_story(c, by_concern.get(c.id, []), today) for c in concerns]
+    if shared:  # their own worker's to visit: nothing is due from this one
+        stories = [replace(story, visit_due=None, shared=True) for story in stories]
     return PersonFile(
         person=person,
-        concerns=tuple(concern_story(c, by_concern.get(c.id, []), today) for c in concerns),
+        concerns=tuple(stories),
         actions=person_actions(workspace, person_id),
         chronology=tuple(chronology(workspace, person_id)),
         office_versions=tuple(workspace.sync.office_versions(person_id)),
-        shared=workspace.sync.is_shared(person_id),
+        shared=shared,
     )

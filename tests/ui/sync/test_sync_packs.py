@@ -25,6 +25,7 @@ from tests import builders
 from tests.ui.sync.conftest import Sync, choose_files, choose_folder
 from tests.ui.test_accessibility import unnamed
 from ui import messages
+from ui.caseload.caseload_model import PERSON_ID_ROLE, CaseloadModel
 from ui.date_text import date_text
 from ui.person.office_version_dialog import OfficeVersionDialog
 from ui.sync.sync_text import from_office_line, pack_lines
@@ -285,4 +286,15 @@ def test_a_shared_case_reads_as_shared_and_offers_nothing_that_changes_it(
     assert not add.isVisibleTo(page)
     [office_record] = page.findChildren(QPushButton, "concern.office_record")
     assert office_record.isVisibleTo(page)
+    [due] = page.findChildren(QLabel, "concern.detail.0")
+    assert due.text() == "Their own worker's to arrange (shared with you to read)"
+    # The caseload, read again after the pack, says the same in place of a visit due.
+    model = window.caseload.model
+    qtbot.waitUntil(lambda: bryn.id in _caseload_ids(model), timeout=5_000)
+    row = _caseload_ids(model).index(bryn.id)
+    assert model.data(model.index(row, model.VISIT_DUE_COLUMN)) == "Shared to read"
     assert unnamed(page) == []
+
+
+def _caseload_ids(model: CaseloadModel) -> list[str]:
+    return [model.data(model.index(row, 0), PERSON_ID_ROLE) for row in range(model.rowCount())]

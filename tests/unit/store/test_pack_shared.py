@@ -62,6 +62,11 @@ def test_a_shared_case_arrives_whole_and_nothing_goes_back(
     assert colleague.visits.get(visit_id).is_final
     assert colleague.sync.is_shared(person_id)
     assert pending_records(colleague.db) == []
+    # Nothing is due from this worker: the case is its own worker's to visit.
+    [mine] = workspace.people.search("Ada")
+    [theirs] = colleague.people.search("Ada")
+    assert (mine.shared, mine.visit_due is not None) == (False, True)
+    assert (theirs.shared, theirs.visit_due, theirs.overdue_actions) == (True, None, 0)
 
 
 def test_every_change_to_a_shared_case_is_refused_and_changes_nothing(
