@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from msp_desktop.office.db.backends import open_store
@@ -24,11 +23,8 @@ from tests.unit.office.test_migrate import (
     STEP_7,
     STEP_8,
     _dump_sqlite,
-    _office_with,
-    _pg_office,
-    copy_rows,
+    older_office,
     table_rows,
-    undo_resyncs,
 )
 
 V5 = FIXTURE / "office-v5.db"
@@ -44,17 +40,7 @@ def v5_office(
 ) -> Office:
     """An office of version 5 holding every row of the committed ``office-v5.db``."""
     monkeypatch.delenv("MSP_OFFICE_DB", raising=False)
-    if request.param == "sqlite":
-        return _office_with(tmp_path, "office-v5.db")
-    url = request.getfixturevalue("postgres_url")
-    office = _pg_office(tmp_path, url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        undo_resyncs(conn)
-        for table in sorted(CASELOAD_TABLES | SHARE_TABLES):
-            conn.execute(f"DROP TABLE {table}")
-        conn.execute("UPDATE schema_version SET version = 5")
-        copy_rows(conn, V5, _V5_TABLES)
-    return office
+    return older_office(request, tmp_path, 5, _V5_TABLES)
 
 
 def test_migrating_keeps_every_row_and_queues_nothing_from_before(

@@ -28,7 +28,7 @@ from msp_desktop.office.cli.main import main
 from msp_desktop.office.db.backends import create_store, open_store
 from msp_desktop.office.db.postgres import PostgresOfficeStore
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
-from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION
+from msp_desktop.office.db.sqlite_schema import APPLICATION_ID, CHANGES_V6, SCHEMA_VERSION
 from msp_desktop.office.errors import OfficeDamaged
 from msp_desktop.office.keys import OfficeLayout, create_office_keys, load_keys
 from tests.office_helpers import FakeDevice, caseload, envelope
@@ -100,11 +100,51 @@ def pg_with_epochs(rows: dict[str, list[str]]) -> dict[str, list[str]]:
     return {**rows, "bundles": sorted(row[:-1] + ", 0)" for row in rows["bundles"])}
 
 
-def undo_resyncs(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Take a new PostgreSQL office back to version 7: no resyncs, no epoch."""
-    conn.execute("DROP TABLE device_resyncs")
-    conn.execute("ALTER TABLE bundles DROP COLUMN epoch")  # its unique constraint goes too
-    conn.execute("ALTER TABLE bundles ADD UNIQUE (device_id, sequence)")
+def take_back(conn: psycopg.Connection[tuple[object, ...]], version: int) -> None:
+    """Take a new PostgreSQL office back to schema ``version`` (3 to 7), one step at a
+    time: no resyncs (version 8), no shared cases (7), no caseload (6), no lost-device
+    keys (5), no ownership (4)."""
+    if version < 8:
+        conn.execute("DROP TABLE device_resyncs")
+        conn.execute("ALTER TABLE bundles DROP COLUMN epoch")  # its unique constraint goes too
+        conn.execute("ALTER TABLE bundles ADD UNIQUE (device_id, sequence)")
+    if version < 7:
+        for table in sorted(SHARE_TABLES):
+            conn.execute(f"DROP TABLE {table}")
+        # Version 6's queue took no "shared".
+        conn.execute("ALTER TABLE pack_queue DROP CONSTRAINT pack_queue_change_check")
+        conn.execute(
+            "ALTER TABLE pack_queue ADD CONSTRAINT pack_queue_change_check "
+            f"CHECK (change IN {CHANGES_V6})"
+        )
+    if version < 6:
+        for table in sorted(CASELOAD_TABLES):
+            conn.execute(f"DROP TABLE {table}")
+    if version < 5:
+        conn.execute("DROP TABLE lost_device_keys")
+    if version < 4:
+        conn.execute("DROP TABLE record_owners")
+        conn.execute("DROP TABLE record_transfers")
+        conn.execute("ALTER TABLE conflicts DROP COLUMN owner_device_id")
+
+
+def older_office(
+    request: pytest.FixtureRequest, tmp_path: Path, version: int, tables: Sequence[str]
+) -> Office:
+    """An office of schema ``version`` holding every row of the committed
+    ``office-v{version}.db``: on SQLite that file; on PostgreSQL a new office taken back
+    to that version (``take_back``) with the file's ``tables`` copied in (in that order,
+    which their references allow). ``request.param`` names the backend."""
+    name = f"office-v{version}.db"
+    if request.param == "sqlite":
+        return _office_with(tmp_path, name)
+    url = request.getfixturevalue("postgres_url")
+    office = _pg_office(tmp_path, url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        take_back(conn, version)
+        conn.execute("UPDATE schema_version SET version = %s", (version,))
+        copy_rows(conn, FIXTURE / name, tables)
+    return office
 
 
 def table_rows(office: Office, table: str) -> list[tuple[object, ...]]:
@@ -371,19 +411,6 @@ def _imports_every_kind(office: Office) -> None:
     ]
 
 
-def _drop_ownership(conn: psycopg.Connection[tuple[object, ...]]) -> None:
-    """Take a new PostgreSQL office back to version 3: no resyncs (version 8), no shared
-    cases (version 7), no caseload (version 6), no lost-device keys (version 5), no
-    ownership (version 4)."""
-    undo_resyncs(conn)
-    for table in sorted(CASELOAD_TABLES | SHARE_TABLES):
-        conn.execute(f"DROP TABLE {table}")
-    conn.execute("DROP TABLE lost_device_keys")
-    conn.execute("DROP TABLE record_owners")
-    conn.execute("DROP TABLE record_transfers")
-    conn.execute("ALTER TABLE conflicts DROP COLUMN owner_device_id")
-
-
 def _pg_office(tmp_path: Path, url: str) -> Office:
     layout = OfficeLayout(tmp_path / "office")
     config = create_office_keys(layout, office_id="fixture-office", name="Fixture", now=NOW)
@@ -408,7 +435,7 @@ def pg_old_office(tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyP
             "CHECK (kind IN ('person', 'concern', 'visit'))"
         )
         conn.execute("DROP TABLE returned_forms")
-        _drop_ownership(conn)
+        take_back(conn, 3)
         conn.execute("UPDATE schema_version SET version = 1")
     return office
 
@@ -455,7 +482,7 @@ def pg_previous_office(
     office = _pg_office(tmp_path, postgres_url)
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute("DROP TABLE returned_forms")
-        _drop_ownership(conn)
+        take_back(conn, 3)
         conn.execute("UPDATE schema_version SET version = 2")
         copy_rows(conn, FIXTURE / "office-v2.db", _V2_TABLES)
     return office

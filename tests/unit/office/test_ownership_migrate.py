@@ -13,7 +13,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from msp_desktop.office.db.backends import open_store
@@ -21,11 +20,8 @@ from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from tests.unit.office.conftest import Office
 from tests.unit.office.test_import_journey import FIXTURE
 from tests.unit.office.test_migrate import (
-    _drop_ownership,
     _dump_sqlite,
-    _office_with,
-    _pg_office,
-    copy_rows,
+    older_office,
 )
 
 FORGED = 999_999_999
@@ -58,15 +54,7 @@ def v3_office(
 ) -> Office:
     """An office of version 3 holding every row of the committed ``office-v3.db``."""
     monkeypatch.delenv("MSP_OFFICE_DB", raising=False)
-    if request.param == "sqlite":
-        return _office_with(tmp_path, "office-v3.db")
-    url = request.getfixturevalue("postgres_url")
-    office = _pg_office(tmp_path, url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        _drop_ownership(conn)
-        conn.execute("UPDATE schema_version SET version = 3")
-        copy_rows(conn, V3, _V3_TABLES)
-    return office
+    return older_office(request, tmp_path, 3, _V3_TABLES)
 
 
 def test_migrating_gives_each_record_its_first_device_and_sets_the_forgery_aside(

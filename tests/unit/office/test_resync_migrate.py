@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from msp_desktop.office.db.backends import open_store
@@ -23,11 +22,8 @@ from tests.unit.office.test_import_journey import FIXTURE
 from tests.unit.office.test_migrate import (
     STEP_8,
     _dump_sqlite,
-    _office_with,
-    _pg_office,
-    copy_rows,
+    older_office,
     table_rows,
-    undo_resyncs,
 )
 from tests.unit.office.test_schema_agreement import differences, postgres_tables, sqlite_tables
 
@@ -46,15 +42,7 @@ def v7_office(
 ) -> Office:
     """An office of version 7 holding every row of the committed ``office-v7.db``."""
     monkeypatch.delenv("MSP_OFFICE_DB", raising=False)
-    if request.param == "sqlite":
-        return _office_with(tmp_path, "office-v7.db")
-    url = request.getfixturevalue("postgres_url")
-    office = _pg_office(tmp_path, url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        undo_resyncs(conn)
-        conn.execute("UPDATE schema_version SET version = 7")
-        copy_rows(conn, V7, _V7_TABLES)
-    return office
+    return older_office(request, tmp_path, 7, _V7_TABLES)
 
 
 def test_migrating_keeps_every_row_in_epoch_0_and_the_office_can_resync_a_device(

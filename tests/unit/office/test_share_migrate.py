@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from msp_desktop.office.db.backends import open_store
 from msp_desktop.office.db.sqlite import SqliteOfficeStore
-from msp_desktop.office.db.sqlite_schema import CHANGES_V6
 from tests.unit.office.conftest import Office
 from tests.unit.office.test_import_journey import FIXTURE
 from tests.unit.office.test_migrate import (
@@ -26,11 +24,8 @@ from tests.unit.office.test_migrate import (
     STEP_7,
     STEP_8,
     _dump_sqlite,
-    _office_with,
-    _pg_office,
-    copy_rows,
+    older_office,
     table_rows,
-    undo_resyncs,
 )
 from tests.unit.office.test_schema_agreement import differences, postgres_tables, sqlite_tables
 
@@ -48,23 +43,7 @@ def v6_office(
 ) -> Office:
     """An office of version 6 holding every row of the committed ``office-v6.db``."""
     monkeypatch.delenv("MSP_OFFICE_DB", raising=False)
-    if request.param == "sqlite":
-        return _office_with(tmp_path, "office-v6.db")
-    url = request.getfixturevalue("postgres_url")
-    office = _pg_office(tmp_path, url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        undo_resyncs(conn)
-        for table in sorted(SHARE_TABLES):
-            conn.execute(f"DROP TABLE {table}")
-        # Version 6's queue took no "shared".
-        conn.execute("ALTER TABLE pack_queue DROP CONSTRAINT pack_queue_change_check")
-        conn.execute(
-            "ALTER TABLE pack_queue ADD CONSTRAINT pack_queue_change_check "
-            f"CHECK (change IN {CHANGES_V6})"
-        )
-        conn.execute("UPDATE schema_version SET version = 6")
-        copy_rows(conn, V6, _V6_TABLES)
-    return office
+    return older_office(request, tmp_path, 6, _V6_TABLES)
 
 
 def test_migrating_keeps_every_row_and_queue_id_and_the_office_can_share_a_case(
