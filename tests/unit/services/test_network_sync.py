@@ -49,19 +49,8 @@ from tests.sync_helpers import (
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> NetOffice:
-    return NetOffice.create(tmp_path / "office")
-
-
-@pytest.fixture
 def tls(tmp_path: Path) -> TlsFiles:
     return make_tls(tmp_path / "tls")
-
-
-@pytest.fixture
-def server(office: NetOffice) -> Iterator[InboxServer]:
-    with InboxServer(office) as running:
-        yield running
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ office from before packs costs the worker nothing."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -30,17 +28,6 @@ from tests.unit.services.test_network_sync import Sleeps
 
 OCTET = {"Content-Type": "application/octet-stream"}
 JSON = {"Content-Type": "application/json"}
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> NetOffice:
-    return NetOffice.create(tmp_path / "office")
-
-
-@pytest.fixture
-def server(office: NetOffice) -> Iterator[InboxServer]:
-    with InboxServer(office) as running:
-        yield running
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,17 +31,6 @@ from tests.inbox_server import InboxServer, NetOffice
 from tests.sync_helpers import DEVICE_ID, concern_for, finalised_visit, person_with_concern
 
 NOW = "2026-11-20T10:00:00Z"
-
-
-@pytest.fixture
-def office(tmp_path: Path) -> NetOffice:
-    return NetOffice.create(tmp_path / "office")
-
-
-@pytest.fixture
-def server(office: NetOffice) -> Iterator[InboxServer]:
-    with InboxServer(office) as running:
-        yield running
 
 
 def _no_sleep(_seconds: float) -> None:

@@ -33,11 +33,6 @@ OFFICE_HOST = "office.test"
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> NetOffice:
-    return NetOffice.create(tmp_path / "office")
-
-
-@pytest.fixture
 def tls(tmp_path: Path) -> TlsFiles:
     return make_tls(tmp_path / "tls", names=(OFFICE_HOST,))
 
