@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: setup run test test-slow lint typecheck contracts pytest bench translations \
-	office-install-test package install-test windows-check clean
+	office-install-test office-walkthrough package install-test windows-check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "MSP Desktop needs Python 3.11 or newer; found " + sys.version.split()[0])'
@@ -68,6 +68,13 @@ translations: $(STAMP)
 # environment, pip install '.[office]', then msp-office checked (packaging/office).
 office-install-test:
 	PYTHON=$(PYTHON) bash packaging/office/check_install.sh
+
+# docs/office-walkthrough.md run as written: from an empty Debian server (packages,
+# accounts, PostgreSQL, the systemd unit, nginx) to a receipt on a laptop, then backup,
+# an outage, alerts and two recovered laptops. Root on a throwaway machine only: it
+# refuses unless CI=true or MSP_WALKTHROUGH_THROWAWAY=1 (packaging/office/walkthrough.py).
+office-walkthrough:
+	$(PYTHON) packaging/office/walkthrough.py
 
 # The frozen one-folder build in dist/msp-desktop/ (smoke-tested) and, on Debian or
 # Ubuntu, dist/msp-desktop_<version>_amd64.deb. Builds in its own .venv-build.

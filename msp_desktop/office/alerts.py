@@ -79,6 +79,10 @@ class Alert:
     acknowledged_by: str | None = None
     acknowledged_at: str | None = None
     note: str | None = None
+    # The device and bundle sequence the alert is about, when it names them (a replay:
+    # the N of ``devices resync DEVICE --from-sequence N``).
+    device: str | None = None
+    sequence: int | None = None
 
 
 def acks_path(alerts_log: Path) -> Path:
@@ -201,6 +205,10 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def list_alerts(alerts_log: Path) -> list[Alert]:
     """Every alert in ``alerts_log``, oldest first, with its acknowledgement if any.
 
@@ -228,6 +236,8 @@ def list_alerts(alerts_log: Path) -> list[Alert]:
                 acknowledged_by=_text(ack.get("by")) if ack else None,
                 acknowledged_at=_text(ack.get("time")) if ack else None,
                 note=_text(ack.get("note")) if ack else None,
+                device=_text(line.get("device")),
+                sequence=_whole(line.get("sequence")),
             )
         )
     return alerts

@@ -140,7 +140,10 @@ def test_list_ack_and_status(office: Office, capsys: pytest.CaptureFixture[str])
         (new["id"], "quarantine-evicted", False),
     ]
     assert set(listed[0]) == {"id", "time", "kind", "summary", "acknowledged",
-                              "acknowledged_by", "acknowledged_at", "note"}  # fmt: skip
+                              "acknowledged_by", "acknowledged_at", "note",
+                              "device", "sequence"}  # fmt: skip
+    # A replay names its device and sequence (the N of devices resync); an eviction none.
+    assert [(a["device"], a["sequence"]) for a in listed] == [("laptop-3", 4), (None, None)]
     assert office.run("status") == 0
     assert "alerts open: 2 (see: msp-office alerts list)" in capsys.readouterr().out
 

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Run docs/office-walkthrough.md literally: every ``sh`` block, in order, in one shell.
+
+``make office-walkthrough`` (and CI, on its throwaway machine) runs this as root. The
+blocks install packages, add accounts and write to /etc, /opt, /srv and /var, exactly
+as an administrator following the page would, so this refuses to run unless it is told
+the machine is throwaway (``CI=true`` or ``MSP_WALKTHROUGH_THROWAWAY=1``).
+
+The blocks run in one ``bash -eu -o pipefail`` process, so the variables and functions
+one block defines are there for the next, as in the administrator's shell; the first
+command that fails stops the run, and the runner names the block and its line in the
+page. Nothing from the runner's own environment that the page does not set itself
+reaches the blocks: ``MSP_OFFICE_ALLOW_ROOT`` (CI sets it for the tests) and the other
+``MSP_`` settings are removed, so the page must run each command as the account it
+names. ``MSP_SRC`` is set to this repository, as the page asks the reader to.
+
+Where systemd is not running (a container), ``systemctl`` is the stand-in in
+``systemctl_standin.py``: it starts the page's unit file as systemd would and hands
+``postgresql`` and ``nginx`` to their init scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PAGE = REPO / "docs" / "office-walkthrough.md"
+STANDIN = Path(__file__).resolve().with_name("systemctl_standin.py")
+_FENCE = re.compile(r"^```(\S*)\s*$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One ``sh`` block of the page: where it starts (1-based line) and its text."""
+
+    line: int
+    text: str
+
+
+def blocks(page: str) -> list[Block]:
+    """Every ```` ```sh ```` block of ``page``, in order (other blocks are shown, not run)."""
+    found: list[Block] = []
+    lines = page.splitlines()
+    index = 0
+    while index < len(lines):
+        opening = _FENCE.match(lines[index])
+        if opening is None:
+            index += 1
+            continue
+        start = index
+        index += 1
+        body: list[str] = []
+        while index < len(lines) and not _FENCE.match(lines[index]):
+            body.append(lines[index])
+            index += 1
+        if index == len(lines):
+            raise ValueError(f"The block at line {start + 1} is never closed.")
+        if opening.group(1) == "sh":
+            found.append(Block(start + 1, "\n".join(body)))
+        index += 1
+    return found
+
+
+def script(page: str, name: str = "docs/office-walkthrough.md") -> str:
+    """The one bash script the page's blocks make, each announced with its line."""
+    parts = ["set -euo pipefail", "set -x"]
+    for number, block in enumerate(blocks(page), start=1):
+        parts.append(f"{{ set +x; }} 2>/dev/null; echo '== walkthrough: block {number}, "
+                     f"{name} line {block.line}'; set -x")  # fmt: skip
+        parts.append(block.text)
+    parts.append("{ set +x; } 2>/dev/null; echo '== walkthrough: every block ran'")
+    return "\n".join(parts) + "\n"
+
+
+def environment(repo: Path, standin_dir: Path | None) -> dict[str, str]:
+    """The blocks' environment: the caller's, less every ``MSP_`` setting, plus MSP_SRC."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
+    env["MSP_SRC"] = str(repo)
+    env["DEBIAN_FRONTEND"] = "noninteractive"
+    if standin_dir is not None:
+        env["PATH"] = f"{standin_dir}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def throwaway() -> bool:
+    """Whether this machine may be changed: CI's, or one its owner said is throwaway."""
+    return os.environ.get("CI") == "true" or os.environ.get("MSP_WALKTHROUGH_THROWAWAY") == "1"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--print", action="store_true", help="print the script, run nothing")
+    args = parser.parse_args(argv)
+    page = PAGE.read_text(encoding="utf-8")
+    text = script(page)
+    if args.print:
+        sys.stdout.write(text)
+        return 0
+    if not throwaway():
+        print("office-walkthrough: this installs packages, adds accounts and writes to /etc, "
+              "/opt, /srv and /var as the page says; run it only on a throwaway machine, "
+              "with MSP_WALKTHROUGH_THROWAWAY=1 (CI sets CI=true).", file=sys.stderr)  # fmt: skip
+        return 2
+    if os.geteuid() != 0:
+        print("office-walkthrough: the page's blocks are run as root, as it says; "
+              "run this as root.", file=sys.stderr)  # fmt: skip
+        return 2
+    with tempfile.TemporaryDirectory(prefix="msp-walkthrough-") as work:
+        standin_dir = None
+        if not Path("/run/systemd/system").is_dir():  # systemd's own test for "booted"
+            standin_dir = Path(work) / "bin"
+            standin_dir.mkdir()
+            shim = standin_dir / "systemctl"
+            shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{STANDIN}" "$@"\n')
+            shim.chmod(0o755)
+            print("== walkthrough: systemd is not running here: systemctl is the stand-in "
+                  f"({STANDIN.relative_to(REPO)})", flush=True)  # fmt: skip
+        path = Path(work) / "walkthrough.sh"
+        path.write_text(text, encoding="utf-8")
+        # Run from a folder every account can enter: sudo -u keeps the working folder.
+        done = subprocess.run(
+            ["bash", str(path)], cwd="/", env=environment(REPO, standin_dir), check=False
+        )
+    if done.returncode != 0:
+        print(f"office-walkthrough: FAILED (exit {done.returncode}) in the block named last "
+              "above", file=sys.stderr)  # fmt: skip
+    return done.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
