@@ -72,8 +72,10 @@ def enrol(args: argparse.Namespace) -> int:
     if args.new_key:
         print(
             "The file carries the change of key, signed by the old key and the new one: the "
-            "office adds it with msp-office devices add --replace. Until then, bundles from "
-            "this device wait for the office to enrol the new key."
+            "office adds it with msp-office devices add --replace (or, if the office revoked "
+            "the old key, with msp-office devices replace-lost FILE --confirm-key-id "
+            f"{enrolled.key_id}). Until then, bundles from this device wait for the office "
+            "to enrol the new key."
         )
     return 0
 

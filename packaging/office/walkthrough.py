@@ -12,7 +12,14 @@ command that fails stops the run, and the runner names the block and its line in
 page. Nothing from the runner's own environment that the page does not set itself
 reaches the blocks: ``MSP_OFFICE_ALLOW_ROOT`` (CI sets it for the tests) and the other
 ``MSP_`` settings are removed, so the page must run each command as the account it
-names. ``MSP_SRC`` is set to this repository, as the page asks the reader to.
+names.
+
+The page upgrades the office from the previous release to this one (its section
+"Upgrading to a new release"), so the runner gives it two sources, as the page asks the
+reader to: ``MSP_SRC``, the previous release (this repository at ``PREVIOUS_RELEASE``,
+the last commit whose office database is one version older, taken out with ``git
+archive``), and ``MSP_SRC_NEW``, this repository. A clone without that history gets
+this repository for both, said in one line: the upgrade then has nothing to migrate.
 
 Where systemd is not running (a container), ``systemctl`` is the stand-in in
 ``systemctl_standin.py``: it starts the page's unit file as systemd would and hands
@@ -31,6 +38,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+# The previous release for the page's upgrade: the last commit whose office database is
+# version 7 (the fixture office-v7.db was made by it). Move it forward when the office
+# schema changes; the runner refuses one whose version is not the current one less one.
+PREVIOUS_RELEASE = "13953a0ac9e636b49fdfe426fe09a8e3ff95307f"
+SCHEMA_FILE = "msp_desktop/office/db/sqlite_schema.py"
+_SCHEMA = re.compile(r"^SCHEMA_VERSION = (\d+)$", re.MULTILINE)
 PAGE = REPO / "docs" / "office-walkthrough.md"
 STANDIN = Path(__file__).resolve().with_name("systemctl_standin.py")
 _FENCE = re.compile(r"^```(\S*)\s*$")
@@ -79,10 +92,47 @@ def script(page: str, name: str = "docs/office-walkthrough.md") -> str:
     return "\n".join(parts) + "\n"
 
 
-def environment(repo: Path, standin_dir: Path | None) -> dict[str, str]:
-    """The blocks' environment: the caller's, less every ``MSP_`` setting, plus MSP_SRC."""
+def schema_version(source: str) -> int:
+    """The office database version a ``sqlite_schema.py`` source declares."""
+    found = _SCHEMA.search(source)
+    if found is None:
+        raise ValueError("No SCHEMA_VERSION in the office schema module.")
+    return int(found.group(1))
+
+
+def previous_release(work: Path) -> Path | None:
+    """``PREVIOUS_RELEASE`` taken out into ``work``; None when this clone lacks it."""
+    git = ["git", "-C", str(REPO)]
+    have = subprocess.run([*git, "cat-file", "-e", f"{PREVIOUS_RELEASE}^{{commit}}"],
+                          capture_output=True, check=False)  # fmt: skip
+    if have.returncode != 0:
+        return None
+    old = subprocess.run([*git, "show", f"{PREVIOUS_RELEASE}:{SCHEMA_FILE}"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    now = (REPO / SCHEMA_FILE).read_text(encoding="utf-8")
+    if schema_version(old) != schema_version(now) - 1:
+        raise SystemExit(
+            f"office-walkthrough: PREVIOUS_RELEASE has office database version "
+            f"{schema_version(old)}, not {schema_version(now) - 1}: move it forward to the "
+            "last commit of the previous version (packaging/office/walkthrough.py)."
+        )
+    folder = work / "previous-release"
+    folder.mkdir()
+    archive = subprocess.run([*git, "archive", "--format=tar", PREVIOUS_RELEASE],
+                             capture_output=True, check=True).stdout  # fmt: skip
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    folder.chmod(0o755)  # the page's pip runs as root, but keep it readable like a release
+    return folder
+
+
+def environment(
+    repo: Path, standin_dir: Path | None, previous: Path | None = None
+) -> dict[str, str]:
+    """The blocks' environment: the caller's, less every ``MSP_`` setting, plus the two
+    sources (``MSP_SRC``: the release installed first; ``MSP_SRC_NEW``: the upgrade)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MSP_")}
-    env["MSP_SRC"] = str(repo)
+    env["MSP_SRC"] = str(previous or repo)
+    env["MSP_SRC_NEW"] = str(repo)
     env["DEBIAN_FRONTEND"] = "noninteractive"
     if standin_dir is not None:
         env["PATH"] = f"{standin_dir}{os.pathsep}{env.get('PATH', '')}"
@@ -122,11 +172,19 @@ def main(argv: list[str] | None = None) -> int:
             shim.chmod(0o755)
             print("== walkthrough: systemd is not running here: systemctl is the stand-in "
                   f"({STANDIN.relative_to(REPO)})", flush=True)  # fmt: skip
+        previous = previous_release(Path(work))
+        if previous is None:
+            print(f"== walkthrough: this clone lacks the previous release {PREVIOUS_RELEASE[:12]} "
+                  "(a shallow clone?): installing this one twice, so the upgrade migrates "
+                  "nothing", flush=True)  # fmt: skip
+        else:
+            print(f"== walkthrough: MSP_SRC is the previous release {PREVIOUS_RELEASE[:12]}, "
+                  "MSP_SRC_NEW this repository", flush=True)  # fmt: skip
         path = Path(work) / "walkthrough.sh"
         path.write_text(text, encoding="utf-8")
         # Run from a folder every account can enter: sudo -u keeps the working folder.
         done = subprocess.run(
-            ["bash", str(path)], cwd="/", env=environment(REPO, standin_dir), check=False
+            ["bash", str(path)], cwd="/", env=environment(REPO, standin_dir, previous), check=False
         )
     if done.returncode != 0:
         print(f"office-walkthrough: FAILED (exit {done.returncode}) in the block named last "

@@ -72,7 +72,7 @@ def test_the_blocks_get_no_msp_settings_from_the_runner(monkeypatch: pytest.Monk
     monkeypatch.setenv("MSP_OFFICE_ALLOW_ROOT", "1")
     monkeypatch.setenv("MSP_OFFICE_DIR", "/elsewhere")
     env = walkthrough.environment(ROOT, Path("/stand-in"))
-    assert [k for k in env if k.startswith("MSP_")] == ["MSP_SRC"]
+    assert sorted(k for k in env if k.startswith("MSP_")) == ["MSP_SRC", "MSP_SRC_NEW"]
     assert env["MSP_SRC"] == str(ROOT)
     assert env["PATH"].split(os.pathsep)[0] == "/stand-in"
 
@@ -192,3 +192,23 @@ def test_the_stand_in_starts_and_stops_a_units_process(
     assert standin.run(["is-active", "demo"]) == 3
     with pytest.raises(standin.UnitError, match=r"Unit other\.service not found"):
         standin.run(["start", "other"])
+
+
+def test_the_runner_reads_the_office_schema_version_as_the_code_declares_it() -> None:
+    # The runner checks PREVIOUS_RELEASE is one version behind by reading this file's
+    # source (at that commit and now); a change in how the constant is written would
+    # otherwise only show on CI's walkthrough.
+    from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
+
+    source = (ROOT / walkthrough.SCHEMA_FILE).read_text(encoding="utf-8")
+    assert walkthrough.schema_version(source) == SCHEMA_VERSION
+    with pytest.raises(ValueError, match="No SCHEMA_VERSION"):
+        walkthrough.schema_version("SCHEMA_VERSION: int = 8\n")
+
+
+def test_the_blocks_get_both_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = walkthrough.environment(ROOT, None, Path("/tmp/previous"))
+    assert (env["MSP_SRC"], env["MSP_SRC_NEW"]) == ("/tmp/previous", str(ROOT))
+    # Without the previous release (a shallow clone), this repository is both.
+    env = walkthrough.environment(ROOT, None)
+    assert env["MSP_SRC"] == env["MSP_SRC_NEW"] == str(ROOT)
