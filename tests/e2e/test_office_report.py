@@ -150,7 +150,7 @@ def test_report_refusals_are_one_line(msp_office: OfficeRunner, tmp_path: Path) 
     skipped = msp_office("report", "--year", "2025-27", "--out", str(tmp_path / "x.csv"))
     assert "the second part must be the year after 2025" in _one_line(skipped)
     unknown = msp_office("report", "--year", "2025-26", "--out", str(tmp_path / "x.xlsx"))
-    assert "--format pdf or --format csv" in _one_line(unknown)
+    assert "--format pdf, --format html or --format csv" in _one_line(unknown)
     assert not (tmp_path / "x.csv").exists()
     assert not (tmp_path / "x.xlsx").exists()
 

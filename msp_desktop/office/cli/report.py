@@ -1,6 +1,7 @@
-"""``msp-office report --year 2025-26 [--format pdf|csv] --out FILE [--force]``.
+"""``msp-office report --year 2025-26 [--format pdf|html|csv] --out FILE [--force]``.
 
-The PDF is for reading and sharing: small numbers are hidden. The CSV shows every
+The PDF (print, the board's papers) and the HTML page (the council's website: real
+tables a screen reader can follow) hide small numbers alike. The CSV shows every
 number, with the exact national labels as column names, for the council's own return.
 Both are written atomically and owner-only; an existing file is replaced only with
 ``--force``.
@@ -22,11 +23,12 @@ __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = (
     "Count the Safeguarding Adults Collection figures of a financial year from the "
-    "imported records: a PDF with charts (numbers from 1 to 5 hidden) or a CSV with "
-    "every number, under the exact national labels."
+    "imported records: a PDF with charts or an accessible web page to publish (numbers "
+    "from 1 to 5 hidden in both), or a CSV with every number, under the exact national "
+    "labels."
 )
 
-FORMATS = ("pdf", "csv")
+FORMATS = ("pdf", "html", "csv")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +42,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         choices=FORMATS,
-        help="pdf (small numbers hidden) or csv (every number); default: from --out's suffix",
+        help="pdf or html (small numbers hidden; html to publish on a website) or csv "
+        "(every number); default: from --out's suffix",
     )
     parser.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write")
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
@@ -53,8 +56,8 @@ def _format(args: argparse.Namespace) -> str:
     if suffix in FORMATS:
         return suffix
     raise InvalidInput(
-        f"Say which format to write with --format pdf or --format csv "
-        f"(the name {Path(args.out).name} does not end in .pdf or .csv)."
+        f"Say which format to write with --format pdf, --format html or --format csv "
+        f"(the name {Path(args.out).name} does not end in .pdf, .html or .csv)."
     )
 
 
@@ -78,6 +81,10 @@ def run(args: argparse.Namespace) -> int:
         from msp_desktop.office.reports.pdf import report_pdf  # reportlab only when needed
 
         data = report_pdf(report)
+    elif fmt == "html":
+        from msp_desktop.office.reports.html import report_html
+
+        data = report_html(report)
     else:
         data = report_csv(report)
     write_atomic(out, data)
@@ -88,6 +95,11 @@ def run(args: argparse.Namespace) -> int:
     )
     if fmt == "pdf":
         print("Numbers from 1 to 5 are hidden in the PDF; the CSV shows every number.")
+    elif fmt == "html":
+        print(
+            "Numbers from 1 to 5 are hidden in the page, as in the PDF; this is the version "
+            "to publish on a website (its tables are read as tables by screen readers)."
+        )
     else:
         print("The CSV shows every number, small ones too: it is for the council's own return.")
     for note in report.notes:

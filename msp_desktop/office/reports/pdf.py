@@ -13,7 +13,6 @@ hidden when it is small.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import Any
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -44,6 +43,19 @@ from msp_desktop.office.reports.figures import (
     ReportTable,
 )
 from msp_desktop.office.reports.suppression import HIDDEN, suppressed_cells
+from msp_desktop.office.reports.wording import (
+    SUBTITLE,
+    SUPPRESSION_NOTE,
+    TITLE,
+    counted,
+    day,
+    experience_intro,
+    experience_scale_note,
+    how_counted,
+    own_headings_note,
+    short_row,
+    shown,
+)
 from msp_desktop.pdf import (
     BOLD,
     FRAME_WIDTH,
@@ -68,11 +80,6 @@ SHADE = colors.HexColor("#EEF2F6")
 BAR = colors.HexColor("#1F5A8C")
 BAR_OTHER = colors.HexColor("#B35900")
 
-SUPPRESSION_NOTE = (
-    f"{HIDDEN} Numbers from 1 to 5 are not shown, to protect people's identity. Where "
-    "one could be worked out from the numbers shown, another number is not shown either."
-)
-
 
 def _style(name: str, size: float, font: str = REGULAR, **extra: Any) -> ParagraphStyle:
     return paragraph_style(name, size, font, **{"spaceAfter": size * 0.6, **extra})
@@ -96,10 +103,10 @@ def report_pdf(report: Report) -> bytes:
     styles = _Styles()
     hidden = suppressed_cells(report)
 
-    def shown(ref: CellRef) -> str:
-        return HIDDEN if ref in hidden else str(report.value(ref))
+    def printed(ref: CellRef) -> str:
+        return shown(report, ref, hidden)
 
-    story: list[Flowable] = _title_page(report, styles, shown)
+    story: list[Flowable] = _title_page(report, styles, printed)
     for table in report.tables:
         if table.key in (CONCLUDED, FORMS):  # their totals are told with their tables
             continue
@@ -117,8 +124,8 @@ def _title_page(report: Report, styles: _Styles, shown: Callable[[CellRef], str]
     year = report.year
     total = shown((CONCLUDED, 0, 0))
     story: list[Flowable] = [
-        para("Making Safeguarding Personal", styles.title),
-        para("Figures for the Safeguarding Adults Collection", styles.subtitle),
+        para(TITLE, styles.title),
+        para(SUBTITLE, styles.subtitle),
         Spacer(1, 0.6 * cm),
     ]
     if report.office_name:
@@ -142,7 +149,7 @@ def _title_page(report: Report, styles: _Styles, shown: Callable[[CellRef], str]
         para("How these figures are counted (last page)", styles.body),
         Spacer(1, 0.4 * cm),
         para(SUPPRESSION_NOTE, styles.small),
-        para(f"Made on {_day(report.made_on)} by msp-office.", styles.small),
+        para(f"Made on {day(report.made_on)} by msp-office.", styles.small),
     ]
     return story
 
@@ -164,30 +171,13 @@ def _boxed(text: str, styles: _Styles) -> Flowable:
     return KeepTogether([box, Spacer(1, 0.4 * cm)])
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _what_is_counted(
-    report: Report, table: ReportTable, row: int, hidden: frozenset[CellRef]
-) -> str:
-    ref = next(total for total, parts in report.sums if (table.key, row, 0) in parts)
-    if ref == (CONCLUDED, 0, 0):
-        what = f"concerns concluded in {report.year.label}"
-    else:
-        label = table.rows[row][0]
-        what = label[0].lower() + label[1:]
-    number = HIDDEN if ref in hidden else str(report.value(ref))
-    return f"Counted: {what} ({number})."
-
-
 def _section(
     report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
 ) -> list[Flowable]:
     story: list[Flowable] = [
         para(table.title, styles.heading),
         para(table.question, styles.body),
-        para(_what_is_counted(report, table, 0, hidden), styles.body),
+        para(counted(report, table, 0, hidden), styles.body),
     ]
     refs = [[(table.key, row, col) for col in range(len(table.columns))]
             for row in range(len(table.rows))]  # fmt: skip
@@ -201,13 +191,9 @@ def _section(
     story.append(Spacer(1, 0.5 * cm))
     story.append(_table(report, table, styles, hidden))
     story.append(Spacer(1, 0.3 * cm))
-    if any(not national for national in table.national):
-        ours = ", ".join(
-            f'"{c}"' for c, n in zip(table.columns, table.national, strict=True) if not n
-        )
-        story.append(
-            para(f"{ours}: our own heading where the national return has no answer.", styles.small)
-        )
+    ours = own_headings_note(table)
+    if ours is not None:
+        story.append(para(ours, styles.small))
     if any(cell in hidden for cell in table.cells()):
         story.append(para(SUPPRESSION_NOTE, styles.small))
     return story
@@ -217,13 +203,13 @@ def _table(
     report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
 ) -> Flowable:
     """Categories down the side (the national labels, word for word), one column per row."""
-    heads = ["Answer", *(_short_row(label) for label, _ in table.rows)]
+    heads = ["Answer", *(short_row(label) for label, _ in table.rows)]
     data: list[list[Flowable]] = [[para(h, styles.cell_bold) for h in heads]]
     for col, column in enumerate(table.columns):
         cells = [para(column, styles.cell)]
         for row in range(len(table.rows)):
             ref = (table.key, row, col)
-            cells.append(para(HIDDEN if ref in hidden else str(report.value(ref)), styles.cell))
+            cells.append(para(shown(report, ref, hidden), styles.cell))
         data.append(cells)
     numbers = len(table.rows)
     number_width = 3.0 * cm if numbers > 1 else 3.4 * cm
@@ -247,44 +233,11 @@ def _grid_style() -> TableStyle:
     )
 
 
-def _short_row(label: str) -> str:
-    return {
-        "Support provided by an advocate, family or friend": "With support",
-        "No support by an advocate, family or friend recorded": "No support recorded",
-    }.get(label, "Concerns")
-
-
 def _experience_pages(
     report: Report, table: ReportTable, styles: _Styles, hidden: frozenset[CellRef]
 ) -> list[Flowable]:
     story: list[Flowable] = [para(table.title, styles.heading)]
-    if table.key == POSTED:
-        forms = (FORMS, 0, 0)
-        number = HIDDEN if forms in hidden else str(report.value(forms))
-        story += [
-            para(
-                "The same four questions on the feedback form, which the person fills in on "
-                "their own and posts back to the office, not to their worker (msp-office "
-                "feedback record). These are not the answers asked at the closing "
-                "conversation (the page before): each form counts once for each question.",
-                styles.body,
-            ),
-            para(
-                f"Counted: feedback forms posted back for the concerns concluded in "
-                f"{report.year.label} ({number}).",
-                styles.body,
-            ),
-        ]
-    else:
-        story += [
-            para(
-                "At the end, the person (or their representative) is asked four questions "
-                "at the closing conversation. Each concern counts once for each question. "
-                "The answers on feedback forms posted back are counted apart (the next page).",
-                styles.body,
-            ),
-            para(_what_is_counted(report, table, 0, hidden), styles.body),
-        ]
+    story += [para(text, styles.body) for text in experience_intro(report, table, hidden)]
     columns = list(table.columns)
     # One scale for the four charts, so that bars of different questions compare.
     scale = max([report.value(c) for c in table.cells() if c not in hidden] + [1])
@@ -306,24 +259,13 @@ def _experience_pages(
         cells = [para(column, styles.cell)]
         for row in range(len(table.rows)):
             ref = (table.key, row, col)
-            cells.append(para(HIDDEN if ref in hidden else str(report.value(ref)), styles.cell))
+            cells.append(para(shown(report, ref, hidden), styles.cell))
         data.append(cells)
     width = 3.0 * cm
     grid = Table(data, colWidths=[FRAME_WIDTH - 4 * width] + [width] * 4, hAlign="LEFT")
     grid.setStyle(_grid_style())
     story += [grid, Spacer(1, 0.3 * cm)]
-    story.append(
-        para(
-            "These answer words are the app's own scale, not national labels; "
-            + (
-                f'"{columns[-1]}" counts a question left blank on the form.'
-                if table.key == POSTED
-                else f'"{columns[-1]}" counts a question left out, or a concern closed '
-                "without the closing conversation."
-            ),
-            styles.small,
-        )
-    )
+    story.append(para(experience_scale_note(table), styles.small))
     if any(cell in hidden for cell in table.cells()):
         story.append(para(SUPPRESSION_NOTE, styles.small))
     return story
@@ -407,38 +349,9 @@ def _chart(
 
 
 def _notes_page(report: Report, styles: _Styles) -> list[Flowable]:
-    year = report.year
-    paragraphs = [
-        f"Which concerns count. Each concern that ended in {year.label} ({year.span}) counts "
-        "once, as the Safeguarding Adults Collection counts concluded enquiries. A concern "
-        "has ended when it is closed, or when it is at the end stage and its closing "
-        "conversation has been finalised (the person's experience answers are recorded, "
-        "which the app asks for before an end-stage visit can be finalised).",
-        "When it ended. The concern record has no closing date, so a concern is counted in "
-        "the year of its last visit held at the office. A concern that has ended but has "
-        "no dated visit cannot be placed in a year and is not counted.",
-        "Which version. Each record is read as the office's current revision. A revision "
-        "kept aside as a conflict is not used until it is resolved.",
-        "Outcomes achieved. A person may have several outcomes; the concern counts once. "
-        "All rated outcomes fully achieved gives Fully Achieved, all not achieved gives "
-        "Not Achieved, any mixture gives Partially Achieved.",
-        "Capacity. A concern counts as lacked capacity when any visit recorded that the "
-        "person lacked capacity for the decision; otherwise as did not lack capacity when "
-        "any visit recorded capacity; otherwise Don't know when a decision was recorded "
-        "without an assessment; otherwise Not recorded. Support counts when an advocate "
-        "of any type (Care Act advocate or IMCA, family, friend or other) was in place, or "
-        "a suitable family member or friend was available and named.",
-        "Experience. The answers given in the closing conversation, and apart from them "
-        "the answers on feedback forms the person posted back to the office.",
-        f"Small numbers. {SUPPRESSION_NOTE} Zeros are shown. The CSV version of this "
-        "report shows every number, for the council's own return: do not publish it.",
-        "Labels. Headings, answers and column names are the national labels of the "
-        "Safeguarding Adults Collection letter for letter, except where marked as our own.",
-    ]
     story: list[Flowable] = [para("How these figures are counted", styles.heading)]
-    for text in paragraphs:
-        head, _, rest = text.partition(". ")
-        story.append(para(rest, styles.body, label=f"{head}."))
+    for head, text in how_counted(report):
+        story.append(para(text, styles.body, label=head))
     for note in report.notes:
         story.append(_boxed(note, styles))
     return story

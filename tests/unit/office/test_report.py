@@ -1015,7 +1015,7 @@ def test_the_report_command_refuses_what_it_cannot_do(
     assert office.run("report", "--year", "2025-27", "--out", str(tmp_path / "a.csv")) == 2
     assert "the second part must be the year after 2025" in capsys.readouterr().err
     assert office.run("report", "--year", "2025-26", "--out", str(tmp_path / "a.txt")) == 2
-    assert "--format pdf or --format csv" in capsys.readouterr().err
+    assert "--format pdf, --format html or --format csv" in capsys.readouterr().err
     missing = tmp_path / "nowhere" / "a.csv"
     assert office.run("report", "--year", "2025-26", "--out", str(missing)) == 2
     assert not (tmp_path / "a.csv").exists()
