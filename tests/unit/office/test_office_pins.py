@@ -41,6 +41,12 @@ def test_the_pins_name_exactly_what_pyproject_asks_within_its_ranges() -> None:
     assert set(pinned) == set(asked)
     for name, version in pinned.items():
         assert asked[name].specifier.contains(version), (name, version, str(asked[name]))
+    # An office on Windows needs the time zones of its calendar (Europe/London) from
+    # PyPI: Windows has no tz database for zoneinfo to find.
+    assert str(asked["tzdata"].marker) == 'sys_platform == "win32"'
+    for path in (IN_FILE, TXT_FILE):  # pinned for Windows only, there too
+        line = next(x for x in path.read_text("utf-8").splitlines() if x.startswith("tzdata=="))
+        assert str(Requirement(line.rstrip(" \\")).marker) == str(asked["tzdata"].marker)
 
 
 def test_the_lock_file_pins_the_same_versions_each_with_hashes() -> None:
