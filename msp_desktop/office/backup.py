@@ -9,6 +9,11 @@ tar:
 - ``manifest.json``: the office, when and by which msp-office it was made, the database
   backend and schema version, every table's row count and content hash
   (``db.dump``), and every folder file's size and SHA-256;
+- ``manifest.json.minisig``: the manifest signed with the office's signing key
+  (``keys/office.key``, minisign format, so ``minisign -V -p office.pub`` checks it too).
+  The recipients are public (every laptop's ``office-keys.json`` holds the inbox one), so
+  anyone could make a file that decrypts; only the office could have signed the
+  manifest, and the manifest pins every file and table by its hash;
 - ``database/office.db`` (SQLite, copied with its backup API) or
   ``database/<table>.copy`` (PostgreSQL, each table's ``COPY`` text from one snapshot,
   ``db.postgres_dump``);
@@ -19,10 +24,12 @@ The file is written owner-only under a temporary name and renamed into place, so
 interrupted backup never leaves a partial file under the name asked for; plaintext
 exists only in a private temporary folder, removed at the end.
 
-``verify_backup`` decrypts with the office's inbox key (or ``--identity``), checks every
-file against the manifest, restores the database into a scratch database (a SQLite file
-in a private temporary folder; temporary tables on the office's PostgreSQL server) and
-compares every table's rows and hash with what the manifest recorded.
+``verify_backup`` decrypts with the office's inbox key (or ``--identity``), checks the
+manifest's signature against this office's public key (a backup made before backups
+were signed is refused unless ``allow_unsigned``), checks every file against the
+manifest, restores the database into a scratch database (a SQLite file in a private
+temporary folder; temporary tables on the office's PostgreSQL server) and compares
+every table's rows and hash with what the manifest recorded.
 """
 
 from __future__ import annotations
@@ -40,8 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from msp_desktop import __version__
-from msp_desktop.bundles import AgeIdentity, AgeRecipient, BundleRejected
+from msp_desktop.bundles import AgeIdentity, AgeRecipient, BundleRejected, minisign
 from msp_desktop.bundles.age import decrypt_stream, encrypt_stream
+from msp_desktop.bundles.errors import SignatureRejected
 from msp_desktop.bundles.manifest import format_time
 from msp_desktop.errors import InvalidInput
 from msp_desktop.input_files import read_input
@@ -59,6 +67,7 @@ __all__ = ["BACKUPS_FOLDER", "BackupSummary", "make_backup", "verify_backup"]
 FORMAT = "msp-office-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.minisig"
 SQLITE_MEMBER = "database/office.db"
 BACKUPS_FOLDER = "backups"
 """``OFFICE/backups/``: where ``migrate`` keeps its backup; never itself backed up."""
@@ -76,11 +85,15 @@ class BackupSummary:
     tables: int
     rows: int
     files: int
+    signed: bool = True
+    """False only for a backup made before backups were signed, checked with
+    ``allow_unsigned``."""
 
 
-def _summary(path: Path, manifest: dict[str, Any]) -> BackupSummary:
+def _summary(path: Path, manifest: dict[str, Any], *, signed: bool = True) -> BackupSummary:
     tables = manifest["database"]["tables"]
     return BackupSummary(
+        signed=signed,
         path=path,
         office_id=str(manifest["office_id"]),
         made_at=str(manifest["made_at"]),
@@ -173,9 +186,15 @@ def make_backup(layout: OfficeLayout, url: str | None, out: Path) -> BackupSumma
             files[name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             members.append((f"files/{name}", data))
         manifest["files"] = files
+        text = json.dumps(manifest, indent=2, ensure_ascii=False).encode()
+        signing = load_keys(layout, config).signing
+        signature = signing.sign(
+            text, f"msp-office backup of office {config.office_id}, made {manifest['made_at']}"
+        )
         plain = Path(work) / "backup.tar.gz"
         with tarfile.open(plain, "w:gz") as tar:
-            _add(tar, MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False).encode())
+            _add(tar, MANIFEST, text)
+            _add(tar, SIGNATURE, signature.encode("ascii"))
             for name, data in members:
                 _add(tar, name, data)
         _encrypt_into(plain, out, recipients)
@@ -203,10 +222,17 @@ def _refused(path: Path, why: str) -> OfficeDamaged:
 
 
 def verify_backup(
-    layout: OfficeLayout, url: str | None, path: Path, identity: Path | None = None
+    layout: OfficeLayout,
+    url: str | None,
+    path: Path,
+    identity: Path | None = None,
+    *,
+    allow_unsigned: bool = False,
 ) -> BackupSummary:
-    """Decrypt ``path``, check every file, restore the database into a scratch database
-    and compare every table with the manifest; ``OfficeDamaged`` on any difference."""
+    """Decrypt ``path``, check the manifest's signature, check every file, restore the
+    database into a scratch database and compare every table with the manifest;
+    ``OfficeDamaged`` on any difference, or when this office did not sign the manifest
+    (an unsigned one passes only with ``allow_unsigned``)."""
     key = _identity(layout, identity)
     if not path.is_file():
         raise InvalidInput(f"There is no backup file {path}.")
@@ -228,6 +254,7 @@ def verify_backup(
                 contents = {m.name: _read(tar, m) for m in tar.getmembers() if m.isfile()}
         except (tarfile.TarError, OSError, EOFError):
             raise _refused(path, "its contents are not a readable archive") from None
+        signed = _check_signature(path, contents, layout, allow_unsigned=allow_unsigned)
         manifest = _manifest(path, contents)
         _check_files(path, manifest, contents)
         recorded = DatabaseSums(
@@ -239,7 +266,50 @@ def verify_backup(
         )
         restored = _restore(path, manifest, contents, Path(work), layout, url)
     _compare(path, recorded, restored)
-    return _summary(path, manifest)
+    return _summary(path, manifest, signed=signed)
+
+
+def office_public_key(layout: OfficeLayout) -> minisign.PublicKey:
+    """This office's signing key's public half (``keys/office.pub``), checked against
+    the key id ``office.json`` names."""
+    config = load_config(layout)
+    try:
+        key = minisign.PublicKey.from_text(layout.office_pub.read_text("ascii"))
+    except (OSError, UnicodeDecodeError, SignatureRejected):
+        raise OfficeDamaged(f"{layout.office_pub} is not this office's public key file.") from None
+    if key.key_id != config.office_key_id:
+        raise OfficeDamaged(
+            f"{layout.office_pub} holds key {key.key_id}, but office.json names "
+            f"{config.office_key_id}."
+        )
+    return key
+
+
+def _check_signature(
+    path: Path, contents: dict[str, bytes], layout: OfficeLayout, *, allow_unsigned: bool
+) -> bool:
+    """Whether the manifest is signed by this office; refused when signed by another key,
+    changed after signing, or unsigned without ``allow_unsigned``."""
+    if MANIFEST not in contents:
+        raise _refused(path, "it has no readable manifest")
+    if SIGNATURE not in contents:
+        if allow_unsigned:
+            return False
+        raise _refused(
+            path,
+            "its manifest is not signed (a backup made before backups were signed; check "
+            "one of those with --allow-unsigned)",
+        )
+    try:
+        minisign.verify(
+            contents[MANIFEST], contents[SIGNATURE].decode("ascii"), office_public_key(layout)
+        )
+    except (SignatureRejected, UnicodeDecodeError) as exc:
+        why = getattr(exc, "message", "the signature cannot be read")
+        raise _refused(
+            path, f"its manifest is not signed by this office ({why.rstrip('.')})"
+        ) from None
+    return True
 
 
 def _identity(layout: OfficeLayout, identity: Path | None) -> AgeIdentity:

@@ -27,9 +27,9 @@ BACKUP_HELP = (
     "msp-office backup verify FILE"
 )
 VERIFY_HELP = (
-    "Decrypt a backup with the office's inbox key, check every file, restore the database "
-    "into a scratch database and compare every table's rows and content with what the "
-    "backup recorded. Exit 0 only if all match."
+    "Decrypt a backup with the office's inbox key, check that this office signed it, check "
+    "every file, restore the database into a scratch database and compare every table's "
+    "rows and content with what the backup recorded. Exit 0 only if all match."
 )
 
 
@@ -57,6 +57,12 @@ def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="KEYFILE",
         help="decrypt with this age identity (e.g. the recovery key) instead of the inbox key",
+    )
+    parser.add_argument(
+        "--allow-unsigned",
+        action="store_true",
+        help="check a backup made before backups were signed (anyone holding the office's "
+        "public keys could have made it: trust it only if you know where it came from)",
     )
 
 
@@ -111,8 +117,15 @@ def backup(args: argparse.Namespace) -> int:
 
 def backup_verify(args: argparse.Namespace) -> int:
     """``msp-office backup verify FILE [--identity KEYFILE]``."""
-    checked = verify_backup(office_layout(args), database_url(args), args.file, args.identity)
+    checked = verify_backup(office_layout(args), database_url(args), args.file, args.identity,
+                            allow_unsigned=args.allow_unsigned)  # fmt: skip
+    signed = "signed by this office" if checked.signed else "NOT SIGNED"
     print(f"{checked.path}: a sound backup of office {checked.office_id} made {checked.made_at} "
-          f"(database version {checked.version}, {checked.backend}): restored and matched "
-          f"{_held(checked)}.")  # fmt: skip
+          f"({signed}; database version {checked.version}, {checked.backend}): restored and "
+          f"matched {_held(checked)}.")  # fmt: skip
+    if not checked.signed:
+        print(
+            "It was made before backups were signed: anyone holding the office's public "
+            "keys could have made it. Restore it only if you know where it came from."
+        )
     return 0

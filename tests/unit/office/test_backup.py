@@ -9,8 +9,11 @@ comparison with the manifest can find the change.
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
+import re
 import sqlite3
 import subprocess
 import tarfile
@@ -21,6 +24,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
+from msp_desktop.bundles.minisign import KeyPair
 from msp_desktop.office.cli.main import main
 from msp_desktop.office.db.sqlite_schema import SCHEMA_VERSION
 from msp_desktop.office.keys import OfficeLayout, create_office_keys, load_config
@@ -126,12 +130,94 @@ def test_a_backup_holds_the_database_and_folder_and_verifies(
     verified = capsys.readouterr().out.strip()
     assert verified.startswith(f"{out}: a sound backup of office north-council made ")
     assert (
-        f"(database version {SCHEMA_VERSION}, {backend}): restored and matched {tables} tables, "
-        in verified
+        f"(signed by this office; database version {SCHEMA_VERSION}, {backend}): restored and "
+        f"matched {tables} tables, " in verified
     )
     # The recovery key (kept offline) opens it too, when the office folder is lost.
     assert office.run("backup", "verify", str(out), "--identity",
                       str(office.layout.recovery_key)) == 0  # fmt: skip
+
+
+def test_the_manifest_is_signed_by_the_office_and_stock_minisign_agrees(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    require_tools("minisign", package="minisign")
+    _filled(office)
+    contents = _contents(office, _backup(office, capsys))
+    folder = office.layout.root.parent / "opened"
+    folder.mkdir()
+    (folder / "manifest.json").write_bytes(contents["manifest.json"])
+    (folder / "manifest.json.minisig").write_bytes(contents["manifest.json.minisig"])
+    checked = subprocess.run(
+        [
+            "minisign",
+            "-V",
+            "-m",
+            str(folder / "manifest.json"),
+            "-p",
+            str(office.layout.office_pub),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "msp-office backup of office north-council, made " in checked.stdout
+
+
+def test_a_backup_remade_by_someone_else_is_refused(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What the office's public recipients allow anyone to make: a changed file with the
+    # manifest changed to match (or re-signed with their own key). Only the signature
+    # can tell; without it this backup would restore, and verify, as sound.
+    _filled(office)
+    backup = _backup(office, capsys)
+
+    def change_a_file_and_its_hash(contents: dict[str, bytes]) -> None:
+        manifest = json.loads(contents["manifest.json"])
+        changed = contents["files/office.json"].replace(b"North", b"South")
+        contents["files/office.json"] = changed
+        manifest["files"]["office.json"] = {
+            "size": len(changed),
+            "sha256": hashlib.sha256(changed).hexdigest(),
+        }
+        contents["manifest.json"] = json.dumps(manifest, indent=2).encode()
+
+    line = _refusal(office, capsys, _rewrite(office, backup, change_a_file_and_its_hash))
+    assert line.endswith(
+        "is not a backup to rely on: its manifest is not signed by this office (The signature "
+        "does not match the signed data)."
+    )
+
+    def sign_with_another_key(contents: dict[str, bytes]) -> None:
+        change_a_file_and_its_hash(contents)
+        other = KeyPair.generate()
+        contents["manifest.json.minisig"] = other.sign(contents["manifest.json"], "forged").encode()
+
+    line = _refusal(office, capsys, _rewrite(office, backup, sign_with_another_key))
+    assert "its manifest is not signed by this office (The signature was made by key " in line
+
+
+def test_an_unsigned_backup_is_refused_unless_allowed_and_then_says_so(
+    office: Office, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _filled(office)
+    backup = _backup(office, capsys)
+    unsigned = _rewrite(office, backup, lambda contents: contents.pop("manifest.json.minisig"))
+    line = _refusal(office, capsys, unsigned)
+    assert line.endswith(
+        "its manifest is not signed (a backup made before backups were signed; check one of "
+        "those with --allow-unsigned)."
+    )
+    before = office.db_hash()
+    assert office.run("backup", "verify", str(unsigned), "--allow-unsigned") == 0
+    said = capsys.readouterr().out.splitlines()
+    assert "(NOT SIGNED; database version" in said[0]
+    assert said[1].startswith("It was made before backups were signed: anyone holding")
+    assert office.db_hash() == before
+    # Allowing unsigned backups never lets a badly signed one through.
+    assert office.run("backup", "verify", str(backup), "--allow-unsigned") == 0
+    assert "(signed by this office;" in capsys.readouterr().out
 
 
 def test_a_changed_row_is_found(office: Office, capsys: pytest.CaptureFixture[str]) -> None:
@@ -268,6 +354,16 @@ def _guide_restore_sql() -> str:
     after = text.split("<!-- restore-postgresql -->", 1)[1]
     block = after.split("```sql", 1)[1].split("```", 1)[0]
     return textwrap.dedent(block)
+
+
+def test_the_guides_postgresql_restore_loads_every_table_in_order() -> None:
+    # A table left out of the guide's SQL would be empty after a restore by its steps:
+    # every table of the office database, in the order they are made (keys first).
+    from msp_desktop.office.db.postgres_schema import OFFICE_TABLES
+
+    copied = re.findall(r"^\\copy (\w+) FROM '(\w+)\.copy'$", _guide_restore_sql(), re.MULTILINE)
+    assert [table for table, _ in copied] == list(OFFICE_TABLES)
+    assert all(table == file for table, file in copied)
 
 
 def test_the_guides_postgresql_restore_brings_back_every_row(
