@@ -36,7 +36,7 @@ from msp_desktop.office.db.store import DeviceResync, OfficeStore
 from msp_desktop.office.devices import one_line_reason
 from msp_desktop.office.errors import DeviceNotFound, OfficeBusy
 
-__all__ = ["RESYNC_COMMAND", "Resynced", "resync_device"]
+__all__ = ["RESYNC_COMMAND", "ResyncPlan", "Resynced", "plan_resync", "resync_device"]
 
 RESYNC_COMMAND = "msp-office devices resync {device} --from-sequence {sequence} --reason TEXT"
 """The command a replay refusal names (``importer``, the inbox, the laptop's message)."""
@@ -53,11 +53,37 @@ class Resynced:
     """The device's last sequence in force before the resync."""
 
 
-def resync_device(
-    store: OfficeStore, device_id: str, from_sequence: int, *, reason: str | None, by: str, now: str
-) -> Resynced:
-    """Record that ``device_id``'s history continues from ``from_sequence``; refusals
-    (the module docstring) raise and write nothing."""
+@dataclass(frozen=True)
+class ResyncPlan:
+    """What a resync would do (``--dry-run``): nothing is written to make it."""
+
+    device_id: str
+    from_sequence: int
+    last_sequence: int
+    held: tuple[tuple[int, str], ...]
+    """``(sequence, sha256)`` of the bundles in force it would set aside."""
+    epoch: int
+    """The number the resync would have for the device."""
+
+
+def plan_resync(
+    store: OfficeStore, device_id: str, from_sequence: int, *, reason: str | None
+) -> ResyncPlan:
+    """What ``resync_device`` would record, refused as it would be; writes nothing."""
+    last = _checked(store, device_id, from_sequence)
+    one_line_reason(reason or DEFAULT_REASON)
+    held = []
+    for sequence in range(from_sequence, last + 1):
+        entry = store.ledger_entry(device_id, sequence)
+        if entry is not None:
+            held.append((sequence, entry.sha256))
+    return ResyncPlan(
+        device_id, from_sequence, last, tuple(held), store.device_epoch(device_id) + 1
+    )
+
+
+def _checked(store: OfficeStore, device_id: str, from_sequence: int) -> int:
+    """The refusals (the module docstring); the device's last sequence in force."""
     if not any(key.device_id == device_id for key in store.device_keys()):
         shown = device_id if device_id.isprintable() and len(device_id) <= 80 else "given"
         raise DeviceNotFound(
@@ -72,6 +98,15 @@ def resync_device(
         )
     if from_sequence > last + 1:
         raise InvalidInput(_beyond(device_id, from_sequence, last))
+    return last
+
+
+def resync_device(
+    store: OfficeStore, device_id: str, from_sequence: int, *, reason: str | None, by: str, now: str
+) -> Resynced:
+    """Record that ``device_id``'s history continues from ``from_sequence``; refusals
+    (the module docstring) raise and write nothing."""
+    last = _checked(store, device_id, from_sequence)
     why = one_line_reason(reason or DEFAULT_REASON)
     resync = store.record_resync(device_id, from_sequence, reason=why, by=by, at=now)
     if resync is None:

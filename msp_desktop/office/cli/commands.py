@@ -266,6 +266,7 @@ def devices_list(args: argparse.Namespace) -> int:
     """``msp-office devices list [--json]``."""
     with _store(args, read_only=True) as store:
         keys = store.device_keys()
+        resyncs = store.resyncs()
     if args.json:
         print(_json(keys))
     elif not keys:
@@ -288,6 +289,11 @@ def devices_list(args: argparse.Namespace) -> int:
                     f"Key {k.key_id} of device {k.device_id} was enrolled as a lost device's, "
                     f"not signed by the key before it: {k.lost_device}"
                 )
+        for r in resyncs:  # after a replay alert (devices resync): the audit, in view
+            print(
+                f"Device {r.device_id} resynced from sequence {r.from_sequence} "
+                f"(resync {r.epoch}, by {r.resynced_by} on {r.resynced_at}): {r.reason}"
+            )
     return 0
 
 

@@ -41,6 +41,22 @@ def test_a_resync_lets_a_restored_device_carry_on_and_keeps_what_was_held(
     [alert] = list_alerts(office.layout.alerts)
     assert (alert.kind, alert.acknowledged) == ("replay", False)
 
+    # First what it would do: said, and nothing changed (the alert still open).
+    before, files = office.db_hash(), office.files()
+    capsys.readouterr()
+    args = ("devices", "resync", "laptop-7", "--from-sequence", "2")
+    assert office.run(*args, "--dry-run") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "Resyncing device laptop-7 from sequence 2 would be its resync 1; its last bundle "
+        "here is sequence 2.",
+        f"It would keep in the ledger as history, no longer compared with: sequence 2 "
+        f"({old.sha256[:12]}).",
+        f"It would acknowledge the replay alert(s): {alert.id}.",
+        "Nothing was changed (--dry-run).",
+    ]
+    assert (office.db_hash(), office.files()) == (before, files)
+    assert office.store.resyncs() == []
+
     assert (
         office.run(
             "devices",
@@ -64,6 +80,11 @@ def test_a_resync_lets_a_restored_device_carry_on_and_keeps_what_was_held(
     ]
     [resync] = office.store.resyncs("laptop-7")
     assert (resync.epoch, resync.from_sequence, resync.held) == (1, 2, ((2, old.sha256),))
+    assert office.run("devices", "list") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"Device laptop-7 resynced from sequence 2 (resync 1, by {login_name()} on "
+        f"{resync.resynced_at}): restored from backup"
+    )
     assert (resync.reason, resync.resynced_by) == ("restored from backup", login_name())
     [acked] = list_alerts(office.layout.alerts)
     assert acked.acknowledged
@@ -144,6 +165,13 @@ def test_a_second_resync_sets_aside_only_what_is_in_force(
          "sequence 3 at most, not 4: the office has never seen the sequences in between; "
          "nothing was changed."),
         (("laptop-7", "--from-sequence", "2", "--reason", "two\nlines"), 2,
+         "The reason must be one line of plain text, at most 500 characters."),
+        # --dry-run refuses what the resync would refuse.
+        (("laptop-7", "--from-sequence", "4", "--dry-run"), 2,
+         "Device laptop-7's last bundle here is sequence 2, so its history can continue from "
+         "sequence 3 at most, not 4: the office has never seen the sequences in between; "
+         "nothing was changed."),
+        (("laptop-7", "--from-sequence", "2", "--reason", "two\nlines", "--dry-run"), 2,
          "The reason must be one line of plain text, at most 500 characters."),
     ],
 )  # fmt: skip
