@@ -428,6 +428,18 @@ def _import(office: Office, device: FakeDevice, *cases: list[RecordEnvelope]) ->
     office.import_(device.bundle(office.inbox, records))
 
 
+def fourteen_concerns(office: Office, device: FakeDevice) -> None:
+    """14 concerns: 7 expressed outcomes (their experience asked), 3 asked but none
+    expressed, 4 not asked (the PDF and the web page hide the 3 and the 4)."""
+    cases = [
+        _closed_case(answers=dict.fromkeys(ExperienceQuestion, ExperienceAnswer.A_LOT))
+        for _ in range(7)
+    ]
+    cases += [_closed_case(sg4a=SG4aAsked.ASKED_NONE_EXPRESSED) for _ in range(3)]
+    cases += [_closed_case(sg4a=SG4aAsked.NO) for _ in range(4)]
+    _import(office, device, *cases)
+
+
 def _import_from_an_old_device(office: Office, *cases: list[RecordEnvelope]) -> None:
     """Import ``cases`` (made with ``version=1``) in a format-1 bundle of an old device."""
     old = FakeDevice(device_id="laptop-old", format_version=1)
@@ -848,15 +860,8 @@ def _table_value(text: str, label: str) -> str:
 def test_the_pdf_hides_a_3_and_shows_a_7(
     office: Office, device: FakeDevice, tmp_path: Path
 ) -> None:
-    # 14 concerns: 7 expressed outcomes, 3 asked but none expressed, 4 not asked.
     # 3 and 4 are hidden; together they are 7, which does not tell either.
-    cases = [
-        _closed_case(answers=dict.fromkeys(ExperienceQuestion, ExperienceAnswer.A_LOT))
-        for _ in range(7)
-    ]
-    cases += [_closed_case(sg4a=SG4aAsked.ASKED_NONE_EXPRESSED) for _ in range(3)]
-    cases += [_closed_case(sg4a=SG4aAsked.NO) for _ in range(4)]
-    _import(office, device, *cases)
+    fourteen_concerns(office, device)
     report = build_report(office.store, YEAR, office_name="North Council")
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(report_pdf(report))

@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from msp_desktop.model import ExperienceAnswer, ExperienceQuestion, SG4aAsked
 from msp_desktop.office.reports.figures import CONCLUDED, EXPERIENCE, FORMS, build_report
 from msp_desktop.office.reports.html import report_html
 from msp_desktop.office.reports.suppression import HIDDEN, suppressed_cells
 from tests.office_helpers import FakeDevice
 from tests.platforms import assert_mode
 from tests.unit.office.conftest import Office
-from tests.unit.office.test_report import YEAR, _closed_case, _import
+from tests.unit.office.test_report import YEAR, fourteen_concerns
 
 
 @dataclass
@@ -103,21 +102,10 @@ def _page(report_bytes: bytes) -> Page:
     return Page(report_bytes.decode("utf-8"))
 
 
-def _fourteen(office: Office, device: FakeDevice) -> None:
-    """14 concerns: 7 expressed outcomes, 3 asked but none expressed, 4 not asked."""
-    cases = [
-        _closed_case(answers=dict.fromkeys(ExperienceQuestion, ExperienceAnswer.A_LOT))
-        for _ in range(7)
-    ]
-    cases += [_closed_case(sg4a=SG4aAsked.ASKED_NONE_EXPRESSED) for _ in range(3)]
-    cases += [_closed_case(sg4a=SG4aAsked.NO) for _ in range(4)]
-    _import(office, device, *cases)
-
-
 def test_every_number_on_the_page_is_the_reports_hidden_where_the_pdf_hides_it(
     office: Office, device: FakeDevice
 ) -> None:
-    _fourteen(office, device)
+    fourteen_concerns(office, device)
     report = build_report(office.store, YEAR, office_name="North Council")
     hidden = suppressed_cells(report)
     assert hidden  # the 3 and the 4, and what would give them away
@@ -152,7 +140,7 @@ def test_every_number_on_the_page_is_the_reports_hidden_where_the_pdf_hides_it(
 def test_the_page_is_built_to_be_read_as_a_page_of_tables(
     office: Office, device: FakeDevice
 ) -> None:
-    _fourteen(office, device)
+    fourteen_concerns(office, device)
     page = _page(report_html(build_report(office.store, YEAR, office_name="North Council")))
     assert page.lang == "en-GB"
     assert page.title == "Making Safeguarding Personal figures 2025-26: North Council"
@@ -179,7 +167,7 @@ def test_the_page_is_built_to_be_read_as_a_page_of_tables(
 
 
 def test_the_page_names_the_concerns_experience_table(office: Office, device: FakeDevice) -> None:
-    _fourteen(office, device)
+    fourteen_concerns(office, device)
     report = build_report(office.store, YEAR)
     page = _page(report_html(report))
     experience = report.table(EXPERIENCE)
@@ -191,7 +179,7 @@ def test_the_page_names_the_concerns_experience_table(office: Office, device: Fa
 def test_the_report_command_writes_the_page(
     office: Office, device: FakeDevice, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _fourteen(office, device)
+    fourteen_concerns(office, device)
     out = tmp_path / "figures-2025-26.html"
     assert office.run("report", "--year", "2025-26", "--out", str(out)) == 0
     said = capsys.readouterr().out
