@@ -39,6 +39,7 @@ from msp_desktop.office.keys import (
 )
 from msp_desktop.office.pack_receipts import take_pack_receipt
 from msp_desktop.office.quarantine import list_quarantine
+from msp_desktop.office.quarantine_removal import remove_from_quarantine, superseded
 from msp_desktop.paths import expand_home
 from msp_desktop.text_table import table
 
@@ -431,8 +432,17 @@ def conflicts(args: argparse.Namespace) -> int:
 def quarantine_list(args: argparse.Namespace) -> int:
     """``msp-office quarantine list [--json]``."""
     notes = list_quarantine(office_layout(args).quarantine)
+    since: dict[str, str] = {}
+    unread: str | None = None
+    if notes:
+        try:
+            with _store(args, read_only=True) as store:
+                since = superseded(store, notes)
+        except KnownError as exc:  # the files are listed all the same
+            unread = exc.message
     if args.json:
-        print(_json(notes))
+        print(_json([{**dataclasses.asdict(n), "imported_since": since.get(n.bundle_sha256)}
+                     for n in notes]))  # fmt: skip
     elif not notes:
         print("No bundles are in quarantine.")
     else:
@@ -443,7 +453,13 @@ def quarantine_list(args: argparse.Namespace) -> int:
                 n.key_id or "",
                 n.claimed_device_id or "",
                 str(n.claimed_sequence or ""),
-                n.reason if n.kept else f"{n.reason} (only its note and hash are kept)",
+                (n.reason if n.kept else f"{n.reason} (only its note and hash are kept)")
+                + (
+                    f" The office has since imported this device's sequence "
+                    f"{n.claimed_sequence} as {since[n.bundle_sha256][:12]}."
+                    if n.bundle_sha256 in since
+                    else ""
+                ),
             ]
             for n in notes
         ]
@@ -452,6 +468,24 @@ def quarantine_list(args: argparse.Namespace) -> int:
             f"To import one after enrolling its device: {PROG} import "
             f"{office_layout(args).quarantine}/<BUNDLE>.mspbundle"
         )
+        if since:
+            print(
+                f"One the office has since imported (re-sealed by its laptop) need not be "
+                f"kept: {PROG} quarantine remove BUNDLE --reason TEXT"
+            )
+    if unread is not None:
+        print(f"Which of these the office has since imported is not shown: {unread}",
+              file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def quarantine_remove(args: argparse.Namespace) -> int:
+    """``msp-office quarantine remove BUNDLE --reason TEXT``."""
+    layout = office_layout(args)
+    load_config(layout)  # an office folder, or one sentence saying it is not
+    note, alert_id = remove_from_quarantine(layout, args.bundle, reason=args.reason, now=_now())
+    print(f"Removed bundle {note.bundle_sha256[:12]} and its note from quarantine.")
+    print(f"Recorded in the alerts log as {alert_id} (acknowledged, with the reason).")
     return 0
 
 

@@ -259,6 +259,16 @@ def build_parser() -> argparse.ArgumentParser:
         q_sub,
     )
     _add_json(p)
+    p = command(
+        "remove",
+        "Remove a bundle from quarantine (one it is no use keeping, such as the copy a "
+        "revoked key signed that the laptop has since re-sealed): recorded in alerts.log, "
+        "with the reason, before it is deleted.",
+        commands.quarantine_remove,
+        q_sub,
+    )
+    p.add_argument("bundle", metavar="BUNDLE", help="its SHA-256, or the start of it (8+ digits)")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why, for the record (one line)")
 
     alerts_parser = sub.add_parser("alerts", help=alerts.HELP)
     a_sub = alerts_parser.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
@@ -324,7 +334,8 @@ def _run(args: argparse.Namespace) -> int:
         getattr(args, "packs_command", None),
     )
     deciding = getattr(args, "conflicts_command", None) == "resolve"
-    writes = (args.command in WRITES and not listing) or deciding
+    removing = getattr(args, "quarantine_command", None) == "remove"
+    writes = (args.command in WRITES and not listing) or deciding or removing
     if writes and args.command != "init":
         layout = commands.office_layout(args)
         receipts: Path | None = getattr(args, "receipts", None)
