@@ -72,14 +72,8 @@ def plan_resync(
     """What ``resync_device`` would record, refused as it would be; writes nothing."""
     last = _checked(store, device_id, from_sequence)
     one_line_reason(reason or DEFAULT_REASON)
-    held = []
-    for sequence in range(from_sequence, last + 1):
-        entry = store.ledger_entry(device_id, sequence)
-        if entry is not None:
-            held.append((sequence, entry.sha256))
-    return ResyncPlan(
-        device_id, from_sequence, last, tuple(held), store.device_epoch(device_id) + 1
-    )
+    held = tuple(pair for pair in store.in_force(device_id) if pair[0] >= from_sequence)
+    return ResyncPlan(device_id, from_sequence, last, held, store.device_epoch(device_id) + 1)
 
 
 def _checked(store: OfficeStore, device_id: str, from_sequence: int) -> int:

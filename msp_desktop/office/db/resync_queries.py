@@ -65,6 +65,16 @@ class ResyncQueries(SqlBase):
         )
         return [LedgerEntry(*row) for row in rows]
 
+    def in_force(self, device_id: str) -> list[tuple[int, str]]:
+        """``(sequence, sha256)`` of the device's bundles in force, by sequence."""
+        rows = self._rows(
+            "SELECT sequence, sha256 FROM bundles WHERE device_id = ? AND "  # noqa: S608 - a constant
+            + IN_FORCE
+            + " ORDER BY sequence",
+            device_id,
+        )
+        return [(int(str(sequence)), str(sha256)) for sequence, sha256 in rows]
+
     def record_resync(
         self, device_id: str, from_sequence: int, *, reason: str, by: str, at: str
     ) -> DeviceResync | None:
@@ -73,15 +83,7 @@ class ResyncQueries(SqlBase):
         with self._write():
             # Read inside the transaction: writers take turns, so an import or another
             # resync committed just before is seen, and the row says what was set aside.
-            held = [
-                (int(sequence), str(sha256))
-                for sequence, sha256 in self._rows(
-                    "SELECT sequence, sha256 FROM bundles WHERE device_id = ? AND "  # noqa: S608 - a constant
-                    + IN_FORCE
-                    + " ORDER BY sequence",
-                    device_id,
-                )
-            ]
+            held = self.in_force(device_id)
             last = held[-1][0] if held else 0
             if from_sequence > last + 1:
                 return None

@@ -51,6 +51,9 @@ class ResyncStore(Protocol):
         """Every bundle of the device with this sequence, in force or not, oldest
         epoch first."""
 
+    def in_force(self, device_id: str) -> list[tuple[int, str]]:
+        """``(sequence, sha256)`` of the device's bundles in force, by sequence."""
+
     def record_resync(
         self, device_id: str, from_sequence: int, *, reason: str, by: str, at: str
     ) -> DeviceResync | None:
