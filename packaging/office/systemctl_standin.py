@@ -127,17 +127,34 @@ def _pid_file(name: str) -> Path:
     return STATE / f"{name}.pid"
 
 
+def _stat(pid: int) -> list[str]:
+    """The fields of ``/proc/PID/stat`` after the command name (state first)."""
+    text = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    return text.rpartition(")")[2].split()
+
+
+def _started_at(pid: int) -> str:
+    """When ``pid`` started, in clock ticks since boot: with the pid, names one process."""
+    return _stat(pid)[19]  # field 22 of proc(5), counted from the state (field 3)
+
+
 def _running_pid(name: str) -> int | None:
-    """The service's process id while it runs (a zombie no one reaped has ended)."""
+    """The service's process id while it runs (a zombie no one reaped has ended).
+
+    The pid file holds the pid and its start time: a file left from another boot (a
+    machine restored from a snapshot) may name a pid some other process now has.
+    """
     try:
-        pid = int(_pid_file(name).read_text())
-        os.kill(pid, 0)
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except (OSError, ValueError):
+        pid_text, started = _pid_file(name).read_text().split()
+        pid = int(pid_text)
+        fields = _stat(pid)
+    except (OSError, ValueError, IndexError):
+        return None
+    if len(fields) < 20 or fields[19] != started:
         return None
     # The started process outlives this short-lived script; PID 1 in a container may
     # never reap it, and a zombie still answers kill(pid, 0).
-    return None if stat.rpartition(")")[2].split()[0] == "Z" else pid
+    return None if fields[0] == "Z" else pid
 
 
 def _start(unit: Unit) -> None:
@@ -174,7 +191,7 @@ def _start(unit: Unit) -> None:
             start_new_session=True,
         )
     _STARTED[process.pid] = process
-    _pid_file(unit.name).write_text(str(process.pid))
+    _pid_file(unit.name).write_text(f"{process.pid} {_started_at(process.pid)}\n")
     time.sleep(0.5)
     if process.poll() is not None:  # Type=simple: started, unless it died at once
         raise UnitError(f"{unit.name} exited at once (code {process.returncode}); "
@@ -206,11 +223,11 @@ def _init_script(name: str, action: str) -> int:
     script = INIT_D / name
     if not script.exists():
         raise UnitError(f"Unit {name}.service not found.")
+    active = subprocess.run([script, "status"], capture_output=True).returncode == 0
     if action == "is-active":
-        active = subprocess.run([script, "status"], capture_output=True).returncode == 0
         print("active" if active else "inactive")
         return 0 if active else 3
-    if action == "start" and _init_script(name, "is-active") == 0:
+    if action == "start" and active:  # systemctl start does nothing to a running unit
         return 0
     return subprocess.run([script, action]).returncode
 

@@ -21,6 +21,11 @@ the last commit whose office database is one version older, taken out with ``git
 archive``), and ``MSP_SRC_NEW``, this repository. A clone without that history gets
 this repository for both, said in one line: the upgrade then has nothing to migrate.
 
+Before the first block, the runner runs the page's "Starting again" block (fenced as
+``sh start-again``): it removes what an earlier run made, since CI's machine may be a
+snapshot of one that ran the page (its accounts, database and files there, its
+processes not).
+
 Where systemd is not running (a container), ``systemctl`` is the stand-in in
 ``systemctl_standin.py``: it starts the page's unit file as systemd would and hands
 ``postgresql`` and ``nginx`` to their init scripts.
@@ -46,7 +51,7 @@ SCHEMA_FILE = "msp_desktop/office/db/sqlite_schema.py"
 _SCHEMA = re.compile(r"^SCHEMA_VERSION = (\d+)$", re.MULTILINE)
 PAGE = REPO / "docs" / "office-walkthrough.md"
 STANDIN = Path(__file__).resolve().with_name("systemctl_standin.py")
-_FENCE = re.compile(r"^```(\S*)\s*$")
+_FENCE = re.compile(r"^```(\S*(?:[ \t]+\S+)?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,9 @@ class Block:
     text: str
 
 
-def blocks(page: str) -> list[Block]:
-    """Every ```` ```sh ```` block of ``page``, in order (other blocks are shown, not run)."""
-    found: list[Block] = []
+def _fenced(page: str) -> list[tuple[str, Block]]:
+    """Every fenced block of ``page`` with its info string (``sh``, ``ini``, ...)."""
+    found: list[tuple[str, Block]] = []
     lines = page.splitlines()
     index = 0
     while index < len(lines):
@@ -75,15 +80,34 @@ def blocks(page: str) -> list[Block]:
             index += 1
         if index == len(lines):
             raise ValueError(f"The block at line {start + 1} is never closed.")
-        if opening.group(1) == "sh":
-            found.append(Block(start + 1, "\n".join(body)))
+        found.append((opening.group(1).strip(), Block(start + 1, "\n".join(body))))
         index += 1
     return found
 
 
+def blocks(page: str) -> list[Block]:
+    """Every ```` ```sh ```` block of ``page``, in order (other blocks are shown, not run)."""
+    return [block for info, block in _fenced(page) if info == "sh"]
+
+
+def start_again(page: str) -> Block:
+    """The page's one ```` ```sh start-again ```` block: it removes what an earlier run of
+    the walkthrough made, so it runs first (the machine may be a snapshot of one that
+    ran it: the accounts, database and files are there, the processes are not)."""
+    found = [block for info, block in _fenced(page) if info == "sh start-again"]
+    if len(found) != 1:
+        raise ValueError(f"The page has {len(found)} 'sh start-again' blocks, not one.")
+    return found[0]
+
+
 def script(page: str, name: str = "docs/office-walkthrough.md") -> str:
-    """The one bash script the page's blocks make, each announced with its line."""
+    """The one bash script the page's blocks make, each announced with its line: the
+    start-again block first, then every ``sh`` block in order."""
     parts = ["set -euo pipefail", "set -x"]
+    again = start_again(page)
+    parts.append(f"{{ set +x; }} 2>/dev/null; echo '== walkthrough: starting again (what "
+                 f"an earlier run made is removed), {name} line {again.line}'; set -x")  # fmt: skip
+    parts.append(again.text)
     for number, block in enumerate(blocks(page), start=1):
         parts.append(f"{{ set +x; }} 2>/dev/null; echo '== walkthrough: block {number}, "
                      f"{name} line {block.line}'; set -x")  # fmt: skip

@@ -62,6 +62,58 @@ def test_every_sh_block_runs_in_order_and_nothing_else() -> None:
     assert checked.returncode == 0, checked.stderr
 
 
+def test_the_start_again_block_runs_first() -> None:
+    # CI's machine may be a snapshot of one that ran the page: the accounts, database
+    # and files are there (useradd then refused the existing account, and CI failed).
+    page = PAGE.read_text(encoding="utf-8")
+    again = walkthrough.start_again(page)
+    assert "userdel" in again.text
+    assert again.text not in "\n".join(b.text for b in walkthrough.blocks(page))
+    text = walkthrough.script(page)
+    first = walkthrough.blocks(page)[0]
+    assert text.index(again.text) < text.index(first.text)
+    with pytest.raises(ValueError, match="has 0 'sh start-again' blocks, not one"):
+        walkthrough.script("```sh\necho one\n```\n")
+    twice = "```sh start-again\ntrue\n```\n" * 2
+    with pytest.raises(ValueError, match="has 2 'sh start-again' blocks, not one"):
+        walkthrough.start_again(twice)
+
+
+def test_starting_again_removes_everything_the_page_makes() -> None:
+    page = PAGE.read_text(encoding="utf-8")
+    run = "\n".join(b.text for b in walkthrough.blocks(page))
+    again = walkthrough.start_again(page).text
+    # Every account the page adds is removed, with its group.
+    added = re.findall(r"^useradd .* (\S+)$", run, re.MULTILINE)
+    assert sorted(added) == ["msp-office", "worker"]
+    loop = re.search(r"^for account in (.+); do$", again, re.MULTILINE)
+    assert loop is not None
+    assert sorted(loop.group(1).split()) == sorted(added)
+    # The database and its role.
+    made_in_postgres = re.findall(r"sudo -u postgres (createdb|createuser) .*?(\S+)$", run, re.M)
+    assert sorted(made_in_postgres) == [("createdb", "msp_office"), ("createuser", "msp-office")]
+    for made in made_in_postgres:
+        dropped = {"createdb": "dropdb", "createuser": "dropuser"}[made[0]]
+        assert f"-- {dropped} --if-exists {made[1]}\n" in again + "\n"
+    # Every file or folder it names outside the packages' own is under one removed.
+    removed = re.search(r"^rm -rf ((?:.*\\\n)*.*)$", again, re.MULTILINE)
+    assert removed is not None
+    gone = removed.group(1).replace("\\\n", " ").split()
+    named = set(re.findall(r"(?<![\w.$}])(/(?:srv|opt|etc|var|tmp|home)/[\w./-]*)", run))
+    named -= {"/etc/hosts"}
+    assert len(named) > 15
+    left = [p for p in named if not any(p == g or p.startswith(g + "/") for g in gone)]
+    assert left == []
+    # The name the page adds to /etc/hosts is the one taken out.
+    line = re.search(r'^echo "(.+)" >> /etc/hosts$', run, re.MULTILINE)
+    pattern = re.search(r"grep -v '(.+)' /etc/hosts", again)
+    assert line is not None
+    assert pattern is not None
+    assert re.search(pattern.group(1), line.group(1))
+    checked = subprocess.run(["bash", "-n"], input=again, text=True, capture_output=True)
+    assert checked.returncode == 0, checked.stderr
+
+
 def test_a_block_never_closed_is_refused() -> None:
     with pytest.raises(ValueError, match="line 3 is never closed"):
         walkthrough.blocks("# Title\n\n```sh\necho one\n")
@@ -191,6 +243,22 @@ def test_the_stand_in_starts_and_stops_a_units_process(
     assert standin.run(["is-active", "demo"]) == 3
     with pytest.raises(standin.UnitError, match=r"Unit other\.service not found"):
         standin.run(["start", "other"])
+
+
+def test_the_stand_in_takes_a_pid_file_from_another_boot_for_a_stopped_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A machine restored from a snapshot keeps /run's pid files; the pid they name may
+    # be some other process now. Seen as running, it would be signalled by stop and
+    # would stop start from starting the service.
+    monkeypatch.setattr(standin, "STATE", tmp_path)
+    me = os.getpid()  # a live process, and not a zombie
+    (tmp_path / "demo.pid").write_text(f"{me} {standin._started_at(me)}\n")
+    assert standin._running_pid("demo") == me
+    (tmp_path / "demo.pid").write_text(f"{me} 1\n")  # same pid, started at another time
+    assert standin._running_pid("demo") is None
+    (tmp_path / "demo.pid").write_text(f"{me}\n")  # the old form, without a start time
+    assert standin._running_pid("demo") is None
 
 
 def test_the_runner_reads_the_office_schema_version_as_the_code_declares_it() -> None:
