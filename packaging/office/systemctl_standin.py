@@ -153,7 +153,7 @@ def _running_pid(name: str) -> int | None:
     if len(fields) < 20 or fields[19] != started:
         return None
     # The started process outlives this short-lived script; PID 1 in a container may
-    # never reap it, and a zombie still answers kill(pid, 0).
+    # never reap it, and a zombie keeps its /proc entry until it is reaped.
     return None if fields[0] == "Z" else pid
 
 
