@@ -89,6 +89,8 @@ def test_starting_again_removes_everything_the_page_makes() -> None:
     loop = re.search(r"^for account in (.+); do$", again, re.MULTILINE)
     assert loop is not None
     assert sorted(loop.group(1).split()) == sorted(added)
+    assert 'userdel "$account"' in again
+    assert 'groupdel "$account"' in again
     # The database and its role.
     made_in_postgres = re.findall(r"sudo -u postgres (createdb|createuser) .*?(\S+)$", run, re.M)
     assert sorted(made_in_postgres) == [("createdb", "msp_office"), ("createuser", "msp-office")]
